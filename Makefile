@@ -1,0 +1,43 @@
+# teipress — `make` builds the default edition into build/, `make test` runs the suite.
+# Both set up everything they need on a fresh machine (virtual environment, pinned packages).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+# Reproducible builds: the date of the last commit unless the caller fixes it.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
+
+.PHONY: all build validate test system-deps clean distclean bench
+
+all: build
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+validate: $(STAMP)
+	$(BIN)/teipress validate .
+
+build: $(STAMP)
+	$(BIN)/teipress build .
+
+# Debian packages the tests need (browser, poppler, Java); installs only what is missing.
+system-deps:
+	bash scripts/install-system-deps.sh
+
+test: $(STAMP) system-deps
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python scripts/benchmark.py
+
+clean:
+	rm -rf build
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,105 @@
+"""The `teipress` command line."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from . import build as build_mod
+from . import edition as edition_mod
+from .config import ConfigError
+from .diagnostics import Report
+from .validate import validate_edition, validate_paths
+
+
+def _print_report(report: Report, files: int, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(report.to_json(files))
+        return
+    for d in report.sorted():
+        click.echo(str(d), err=False)
+    click.echo(report.summary(files), err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="teipress")
+def main() -> None:
+    """Turn hand-encoded TEI P5 into a validated source, a static HTML edition,
+    an archival PDF edition and a deposit package.
+
+    An edition folder holds tei/ (TEI documents and registers; tei/schema/ the
+    project's XSD) and optionally edition.toml.
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format; json is for tools and editors' plug-ins.")
+@click.option("--werror", is_flag=True, help="Treat warnings as errors.")
+def validate(paths: tuple[Path, ...], fmt: str, werror: bool) -> None:
+    """Check TEI files or edition folders: well-formedness, the schema, and the
+    edition's integrity rules (unique ids, resolving pointers, ISO dates, typed
+    notes).  Prints every problem as path:line:col: severity: message [rule].
+
+    PATHS default to the current edition (the current folder).  Exit status: 0
+    clean, 1 errors found, 2 usage error.
+    """
+    report, files = validate_paths(list(paths) or [Path(".")])
+    _print_report(report, files, fmt)
+    failed = report.errors or (werror and report.warnings)
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("edition", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder [default: EDITION/build].")
+@click.option("--no-validate", is_flag=True, help="Build even if the edition does not validate.")
+@click.option("--only", multiple=True, help="Build only these stages (repeatable).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+def build(edition: Path, out: Path | None, no_validate: bool, only: tuple[str, ...], quiet: bool) -> None:
+    """Validate EDITION and build its outputs into EDITION/build (or --out).
+
+    The previous build is replaced only when every stage succeeds.  Outputs are
+    byte-identical for the same sources and SOURCE_DATE_EPOCH.
+    """
+    if not (edition / "tei").is_dir():
+        raise click.UsageError(f"'{edition}' is not an edition folder: it has no tei/ folder")
+    try:
+        ed = edition_mod.load(edition)
+    except ConfigError as exc:
+        click.echo(f"{exc.path}:{exc.line}:1: error: {exc.message} [config]", err=True)
+        sys.exit(1)
+    report = Report(base=Path.cwd())
+    files = validate_edition(ed, report)
+    if report.errors and not no_validate:
+        _print_report(report, files, "text")
+        click.echo("error: the edition is not valid; nothing was built (use --no-validate to force)",
+                   err=True)
+        sys.exit(1)
+    if ed.errors:  # even --no-validate cannot build from unparseable files
+        _print_report(report, files, "text")
+        sys.exit(1)
+    if report.items and not quiet:
+        _print_report(report, files, "text")
+    out = out or edition / "build"
+    log = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
+    known = {name for name, _ in build_mod.stages()}
+    unknown = set(only) - known
+    if unknown:
+        raise click.UsageError(f"unknown stage(s) {', '.join(sorted(unknown))}; stages: {', '.join(sorted(known))}")
+    log(f"building {ed.id} into {out}")
+    try:
+        build_mod.run(ed, out, log=log, only=set(only) or None)
+    except build_mod.BuildError as exc:
+        click.echo(f"error: {exc}", err=True)
+        click.echo("nothing was written; the previous build is unchanged", err=True)
+        sys.exit(1)
+    log("done")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Edition configuration: the optional ``edition.toml`` beside ``tei/``.
+
+Every key is optional; unknown keys are reported, never silently ignored.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+KNOWN = {
+    "id": "short identifier of the edition, used in file names (default: the folder name)",
+    "title": "title shown on the site and PDF (default: the first document's title)",
+    "version": "edition version (default: editionStmt/edition/@n of the first document)",
+    "base_url": "absolute URL the site will be published at (used only for permalinks in citations)",
+    "schema": "path, relative to the edition folder, of the XSD to validate against",
+    "split": "TEI documents to split into one page per division: list of document ids, or true for all",
+    "language": "main language of the edition (default: TEI/@xml:lang)",
+}
+
+
+class ConfigError(Exception):
+    def __init__(self, path: Path, line: int, message: str):
+        super().__init__(message)
+        self.path, self.line, self.message = path, line, message
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    values: dict = field(default_factory=dict)
+
+    def get(self, key: str, default=None):
+        return self.values.get(key, default)
+
+
+def load(edition_dir: Path) -> Config:
+    path = edition_dir / "edition.toml"
+    if not path.exists():
+        return Config()
+    try:
+        values = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None) or 1
+        raise ConfigError(path, line, f"invalid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(path, 1, "edition.toml is not UTF-8") from None
+    unknown = sorted(set(values) - set(KNOWN))
+    if unknown:
+        known = ", ".join(sorted(KNOWN))
+        raise ConfigError(path, 1, f"unknown key(s) {', '.join(unknown)}; known keys: {known}")
+    for key in ("id", "title", "version", "base_url", "schema", "language"):
+        if key in values and not isinstance(values[key], str):
+            raise ConfigError(path, 1, f"'{key}' must be a string")
+    return Config(path, values)

@@ -1,0 +1,82 @@
+"""Compiler-style diagnostics: ``path:line:col: severity: message [rule]``."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int
+    col: int
+    severity: str
+    message: str
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.rule}]"
+
+
+class Report:
+    """Collects every problem so an editor sees them all at once."""
+
+    def __init__(self, base: Path | None = None):
+        self.base = base
+        self.items: list[Diagnostic] = []
+
+    def _name(self, path: Path | str) -> str:
+        p = Path(path)
+        if self.base is not None:
+            try:
+                return str(p.resolve().relative_to(self.base.resolve()))
+            except ValueError:
+                pass
+        return str(p)
+
+    def add(self, path, line, col, severity, message, rule) -> None:
+        self.items.append(
+            Diagnostic(self._name(path), int(line or 1), int(col or 1), severity, message, rule)
+        )
+
+    def error(self, path, line, col, message, rule) -> None:
+        self.add(path, line, col, ERROR, message, rule)
+
+    def warning(self, path, line, col, message, rule) -> None:
+        self.add(path, line, col, WARNING, message, rule)
+
+    def extend(self, other: "Report") -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == WARNING]
+
+    def sorted(self) -> list[Diagnostic]:
+        # Stable, file-then-position order, like a compiler.
+        return sorted(set(self.items), key=lambda d: (d.path, d.line, d.col, d.severity, d.rule, d.message))
+
+    def summary(self, files: int) -> str:
+        e, w = len(self.errors), len(self.warnings)
+        plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
+        return f"{plural(files, 'file')} checked: {plural(e, 'error')}, {plural(w, 'warning')}"
+
+    def to_json(self, files: int) -> str:
+        return json.dumps(
+            {
+                "files": files,
+                "errors": len(self.errors),
+                "warnings": len(self.warnings),
+                "diagnostics": [asdict(d) for d in self.sorted()],
+            },
+            indent=2,
+            ensure_ascii=False,
+        )

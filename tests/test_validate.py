@@ -1,0 +1,168 @@
+"""Validation: each broken document yields one precise, located diagnostic."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import MINI_DOC, line_of
+from teipress.diagnostics import Report
+from teipress.edition import load
+from teipress.validate import validate_edition
+
+
+def diagnostics(root):
+    report = Report(base=root)
+    validate_edition(load(root), report)
+    return report
+
+
+def test_mini_edition_is_clean(make_edition):
+    report = diagnostics(make_edition())
+    assert report.items == []
+
+
+def only_error(report, rule):
+    errors = [d for d in report.errors if d.rule == rule]
+    assert errors, f"no [{rule}] error in {[str(d) for d in report.items]}"
+    return errors[0]
+
+
+def test_malformed(make_edition):
+    doc = MINI_DOC.replace("</head>", "</hed>")
+    d = only_error(diagnostics(make_edition(doc=doc)), "xml-wellformed")
+    assert d.path == "tei/mini.xml"
+    assert d.line == line_of(doc, "</hed>")
+    assert "not well-formed" in d.message and "mismatch" in d.message
+
+
+def test_wrong_namespace(make_edition):
+    doc = MINI_DOC.replace('xmlns="http://www.tei-c.org/ns/1.0"', 'xmlns="http://www.tei-c.org/ns/2.0"')
+    d = only_error(diagnostics(make_edition(doc=doc)), "tei-root")
+    assert "namespace 'http://www.tei-c.org/ns/2.0'" in d.message
+    assert d.line == line_of(doc, "<TEI")
+
+
+def test_unknown_element(make_edition):
+    doc = MINI_DOC.replace("wrote from", "wrote <blink>from</blink>")
+    d = only_error(diagnostics(make_edition(doc=doc)), "schema")
+    assert "<blink> is not allowed here inside <p>" in d.message
+    assert d.line == line_of(doc, "<blink>")
+
+
+def test_closed_vocabulary(make_edition):
+    doc = MINI_DOC.replace('type="letter"', 'type="chapterette"')
+    d = only_error(diagnostics(make_edition(doc=doc)), "schema")
+    assert "chapterette" in d.message and "excerpt" in d.message
+    assert d.line == line_of(doc, 'type="chapterette"')
+
+
+def test_dangling_pointer(make_edition):
+    doc = MINI_DOC.replace("persons.xml#anna", "persons.xml#hanna")
+    d = only_error(diagnostics(make_edition(doc=doc)), "pointer-resolves")
+    assert "'persons.xml#hanna'" in d.message and "no element with xml:id 'hanna'" in d.message
+    assert d.line == line_of(doc, "#hanna")
+
+
+def test_pointer_to_missing_file(make_edition):
+    doc = MINI_DOC.replace("persons.xml#anna", "people.xml#anna")
+    d = only_error(diagnostics(make_edition(doc=doc)), "pointer-resolves")
+    assert "no file 'people.xml'" in d.message
+
+
+def test_pointer_outside_edition(make_edition):
+    doc = MINI_DOC.replace("persons.xml#anna", "../../etc/passwd#x")
+    d = only_error(diagnostics(make_edition(doc=doc)), "pointer-outside")
+    assert "outside" in d.message
+
+
+def test_pointer_wrong_kind(make_edition):
+    doc = MINI_DOC.replace('<persName ref="persons.xml#anna">', '<persName ref="persons.xml#vienna">')
+    d = only_error(diagnostics(make_edition(doc=doc)), "pointer-kind")
+    assert "is a place, not a person" in d.message
+
+
+def test_hostile_scheme(make_edition):
+    doc = MINI_DOC.replace('resp="#ed" xml:id="n1"', 'resp="#ed" target="javascript:alert(1)" xml:id="n1"')
+    d = only_error(diagnostics(make_edition(doc=doc)), "pointer-scheme")
+    assert "javascript" in d.message
+
+
+def test_duplicate_id_across_files(make_edition):
+    doc = MINI_DOC.replace('xml:id="p1"', 'xml:id="anna"')
+    d = only_error(diagnostics(make_edition(doc=doc)), "id-unique")
+    assert "'anna' is already used at" in d.message
+    # reported at whichever comes second in edition order (mini.xml < persons.xml)
+    assert d.path == "tei/persons.xml"
+
+
+def test_duplicate_id_same_file(make_edition):
+    doc = MINI_DOC.replace('xml:id="n1"', 'xml:id="p1"')
+    d = only_error(diagnostics(make_edition(doc=doc)), "id-unique")
+    assert d.path == "tei/mini.xml" and d.line == line_of(doc, 'resp="#ed" xml:id="p1"')
+
+
+def test_impossible_date(make_edition):
+    doc = MINI_DOC.replace('when="1961-03-05"', 'when="1961-02-30"')
+    report = diagnostics(make_edition(doc=doc))
+    d = only_error(report, "date-iso")
+    assert "day 30 does not exist in 1961-02" in d.message
+    assert d.line == line_of(doc, "1961-02-30")
+    assert d.col == doc.splitlines()[d.line - 1].index('when="1961-02-30"') + 1
+
+
+def test_not_iso_date(make_edition):
+    doc = MINI_DOC.replace('when="1961-03-05"', 'when="5/3/1961"')
+    d = only_error(diagnostics(make_edition(doc=doc)), "date-iso")
+    assert "not an ISO 8601 date" in d.message
+
+
+def test_not_before_after_not_after(make_edition):
+    doc = MINI_DOC.replace('when="1961-03-05"', 'notBefore="1961-05-21" notAfter="1961-05-01"')
+    d = only_error(diagnostics(make_edition(doc=doc)), "date-range")
+    assert "@notBefore='1961-05-21' after @notAfter='1961-05-01'" in d.message
+
+
+def test_month_precision_range_is_fine(make_edition):
+    doc = MINI_DOC.replace('when="1961-03-05"', 'notBefore="1961-05-21" notAfter="1961-05"')
+    assert diagnostics(make_edition(doc=doc)).errors == []
+
+
+def test_note_without_type(make_edition):
+    doc = MINI_DOC.replace('<note type="editorial" resp="#ed"', '<note resp="#ed"')
+    d = only_error(diagnostics(make_edition(doc=doc)), "note-type")
+    assert "no @type" in d.message and d.line == line_of(doc, "<note")
+
+
+def test_note_undeclared_type(make_edition):
+    doc = MINI_DOC.replace('<note type="editorial"', '<note type="translator"')
+    d = only_error(diagnostics(make_edition(doc=doc)), "note-type")
+    assert "not declared in the taxonomy 'note-types'" in d.message
+
+
+def test_note_without_resp(make_edition):
+    doc = MINI_DOC.replace('<note type="editorial" resp="#ed"', '<note type="editorial"')
+    d = only_error(diagnostics(make_edition(doc=doc)), "note-resp")
+    assert "no @resp" in d.message
+
+
+def test_unused_register_entry_is_warning(make_edition):
+    doc = MINI_DOC.replace('<placeName ref="persons.xml#vienna">Vienna</placeName>', "Vienna")
+    report = diagnostics(make_edition(doc=doc))
+    assert report.errors == []
+    [w] = report.warnings
+    assert w.rule == "register-unused" and "'vienna'" in w.message and w.path == "tei/persons.xml"
+
+
+def test_every_problem_reported_at_once(make_edition):
+    doc = (MINI_DOC.replace('when="1961-03-05"', 'when="1961-13"')
+           .replace("persons.xml#anna", "persons.xml#nobody")
+           .replace('<note type="editorial" resp="#ed"', "<note"))
+    rules = {d.rule for d in diagnostics(make_edition(doc=doc)).errors}
+    assert {"date-iso", "pointer-resolves", "note-type", "note-resp"} <= rules
+
+
+def test_format_is_compiler_style(make_edition):
+    doc = MINI_DOC.replace("persons.xml#anna", "persons.xml#hanna")
+    d = only_error(diagnostics(make_edition(doc=doc)), "pointer-resolves")
+    assert str(d) == f"{d.path}:{d.line}:{d.col}: error: {d.message} [pointer-resolves]"
