@@ -40,7 +40,16 @@ def validate_edition(ed: Edition, report: Report) -> int:
             continue
         schema.validate(report, compiled, f.path, f.tree)
     rules.check(ed, report)
+    _drop_shadowed(report)
     return len(ed.files) + len(ed.errors)
+
+
+def _drop_shadowed(report: Report) -> None:
+    """One problem, one message: a specific rule's error (e.g. [date-iso]) replaces
+    the generic schema error reported at the same spot."""
+    specific = {(d.path, d.line, d.col) for d in report.errors if d.rule not in ("schema",)}
+    report.items = [d for d in report.items
+                    if not (d.rule == "schema" and (d.path, d.line, d.col) in specific)]
 
 
 def validate_paths(paths: list[Path]) -> tuple[Report, int]:

@@ -1,0 +1,128 @@
+"""The command line: exit codes, output formats, and builds that never half-write."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from conftest import MINI_DOC, REPO
+from teipress.cli import main
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_version_and_help():
+    r = run("--version")
+    assert r.exit_code == 0 and "teipress" in r.output
+    for cmd in ("validate", "build"):
+        r = run(cmd, "--help")
+        assert r.exit_code == 0 and "Usage:" in r.output
+
+
+def test_python_dash_m():
+    r = subprocess.run([sys.executable, "-m", "teipress", "--help"], capture_output=True, text=True)
+    assert r.returncode == 0 and "validate" in r.stdout
+
+
+def test_validate_clean_exit_0(make_edition):
+    r = run("validate", make_edition())
+    assert r.exit_code == 0, r.output
+    assert "0 errors, 0 warnings" in r.output
+
+
+def test_validate_errors_exit_1(make_edition):
+    root = make_edition(replace=[("persons.xml#anna", "persons.xml#hanna")])
+    r = run("validate", root)
+    assert r.exit_code == 1
+    first = r.output.splitlines()[0]
+    assert first.startswith(str(root / "tei" / "mini.xml").lstrip("/")) or "mini.xml:" in first
+    assert ": error: " in first and first.endswith("[pointer-resolves]")
+
+
+def test_validate_single_file(make_edition):
+    root = make_edition(replace=[("persons.xml#anna", "persons.xml#hanna")])
+    r = run("validate", root / "tei" / "persons.xml")
+    assert r.exit_code == 0, r.output  # the error is in mini.xml, not in this file
+    r = run("validate", root / "tei" / "mini.xml")
+    assert r.exit_code == 1
+
+
+def test_validate_usage_error_exit_2(tmp_path):
+    r = run("validate", tmp_path / "missing")
+    assert r.exit_code == 2
+    r = run("validate", "--format", "yaml")
+    assert r.exit_code == 2
+
+
+def test_validate_json(make_edition):
+    root = make_edition(replace=[('when="1961-03-05"', 'when="1961-02-30"')])
+    r = run("validate", "--format", "json", root)
+    assert r.exit_code == 1
+    data = json.loads(r.stdout)
+    assert data["errors"] == 1
+    [d] = data["diagnostics"]
+    assert d["rule"] == "date-iso" and d["line"] > 1 and d["severity"] == "error"
+
+
+def test_werror(make_edition):
+    root = make_edition(replace=[('<placeName ref="persons.xml#vienna">Vienna</placeName>', "Vienna")])
+    assert run("validate", root).exit_code == 0
+    assert run("validate", "--werror", root).exit_code == 1
+
+
+def test_build_writes_sources(make_edition, tmp_path):
+    root = make_edition()
+    out = tmp_path / "out"
+    r = run("build", root, "--out", out, "--only", "sources")
+    assert r.exit_code == 0, r.output
+    assert (out / "tei" / "mini.xml").read_text(encoding="utf-8") == MINI_DOC
+    assert (out / "tei" / "schema" / "teipress.xsd").exists()
+
+
+def test_build_refuses_invalid_and_keeps_previous_output(make_edition, tmp_path):
+    root = make_edition()
+    out = tmp_path / "out"
+    assert run("build", root, "--out", out, "--only", "sources").exit_code == 0
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    (root / "tei" / "mini.xml").write_text(MINI_DOC.replace("persons.xml#anna", "persons.xml#x"), encoding="utf-8")
+    r = run("build", root, "--out", out, "--only", "sources")
+    assert r.exit_code == 1
+    assert "nothing was built" in r.output
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    assert (out / "tei" / "mini.xml").read_text(encoding="utf-8") == MINI_DOC
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".out")]  # no temp folders left
+
+
+def test_build_no_validate(make_edition, tmp_path):
+    root = make_edition(replace=[("persons.xml#anna", "persons.xml#x")])
+    r = run("build", root, "--out", tmp_path / "o", "--no-validate", "--only", "sources")
+    assert r.exit_code == 0, r.output
+
+
+def test_build_never_from_malformed_files(make_edition, tmp_path):
+    root = make_edition(replace=[("</head>", "</hed>")])
+    r = run("build", root, "--out", tmp_path / "o", "--no-validate")
+    assert r.exit_code == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_build_not_an_edition(tmp_path):
+    r = run("build", tmp_path)
+    assert r.exit_code == 2 and "no tei/ folder" in r.output
+
+
+def test_bad_edition_toml(make_edition):
+    root = make_edition()
+    (root / "edition.toml").write_text('titel = "x"\n')
+    r = run("build", root)
+    assert r.exit_code == 1 and "unknown key(s) titel" in r.output
+
+
+def test_bad_source_date_epoch(make_edition, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    r = run("build", make_edition(), "--out", tmp_path / "o", "--only", "sources")
+    assert r.exit_code == 1 and "SOURCE_DATE_EPOCH" in r.output
