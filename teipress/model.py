@@ -1,0 +1,160 @@
+"""The behaviour model: one TEI document → the small XML vocabulary of xslt/MODEL.md.
+
+Both the HTML and the PDF edition render this model, never TEI directly, so
+what a TEI element means is decided once (xslt/model.xsl).  Python's part is
+what XSLT 1.0 cannot do well: resolving pointers across the edition's files
+into a *registry* that the stylesheet reads through ``tpf:registry()``.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from lxml import etree
+
+from .edition import Edition, Entry, TeiFile, norm
+from .xmlparse import NS, XML_ID
+
+MODEL_NS = "urn:teipress:model"
+M = {"m": MODEL_NS}
+FN_NS = "urn:teipress:functions"
+XSLT_DIR = Path(__file__).resolve().parent.parent / "xslt"
+
+# Attributes whose values are (lists of) pointers worth resolving for the model.
+POINTER_ATTRS = ("ref", "who", "resp", "target", "corresp", "url")
+REGISTER_PAGES = {"person": "persons", "place": "places", "org": "organisations"}
+
+_local = threading.local()
+
+
+def _registry_fn(_context):
+    return [_local.registry]
+
+
+def _access() -> etree.XSLTAccessControl:
+    # The stylesheet reads nothing but its own includes; TEI data cannot make it fetch anything.
+    return etree.XSLTAccessControl(read_file=True, write_file=False, create_dir=False,
+                                   read_network=False, write_network=False)
+
+
+@lru_cache(maxsize=None)
+def stylesheet(path: str) -> etree.XSLT:
+    """Compile an XSLT file once per process."""
+    doc = etree.parse(path, etree.XMLParser(no_network=True, resolve_entities=False))
+    return etree.XSLT(doc, access_control=_access(),
+                      extensions={(FN_NS, "registry"): _registry_fn})
+
+
+def anchors(ed: Edition) -> dict[tuple[str, str], str]:
+    """Register entry → its anchor on the register page: the xml:id, or
+    file-stem-prefixed when two register files reuse an id.  Computed once."""
+    cached = ed.__dict__.get("_teipress_anchors")
+    if cached is not None:
+        return cached
+    counts: dict[str, int] = {}
+    for (_rel, xid) in ed.entries:
+        counts[xid] = counts.get(xid, 0) + 1
+    out = {}
+    for (rel, xid) in sorted(ed.entries):
+        stem = re.sub(r"[^A-Za-z0-9_-]", "-", Path(rel).stem)
+        out[(rel, xid)] = xid if counts[xid] == 1 else f"{stem}-{xid}"
+    ed.__dict__["_teipress_anchors"] = out
+    return out
+
+
+def entry_dates(entry: Entry) -> str:
+    """Life dates or existence dates, e.g. '1912–1994'."""
+    el = entry.element
+    born = el.find("tei:birth", NS)
+    died = el.find("tei:death", NS)
+    b = _year(born)
+    d = _year(died)
+    if b or d:
+        return f"{b or '?'}–{d or ''}".rstrip("–") if not d else f"{b or '?'}–{d}"
+    return ""
+
+
+def _year(el) -> str:
+    if el is None:
+        return ""
+    for attr in ("when", "notBefore", "from", "notAfter", "to"):
+        v = el.get(attr)
+        if v:
+            return v[:4].lstrip("0") or v[:4]
+    return ""
+
+
+def document_id(f: TeiFile) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "-", f.id)
+
+
+def registry(ed: Edition, f: TeiFile) -> etree._Element:
+    """Every pointer written in *f*, resolved: register entries, labels, links."""
+    root = etree.Element(f"{{{MODEL_NS}}}registry", doc=document_id(f), file=f.rel)
+    tokens: set[str] = set()
+    for el in f.root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for attr in POINTER_ATTRS:
+            v = el.get(attr)
+            if v:
+                tokens.update(v.split())
+    ids = anchors(ed)
+    for tok in sorted(tokens):
+        attrs = {"key": tok}
+        entry = ed.entry_for(f, tok)
+        if entry is not None:
+            attrs.update(kind=entry.kind, anchor=ids[(entry.file.rel, entry.id)],
+                         register=entry.file.rel, name=entry.name,
+                         desc=entry.description, dates=entry_dates(entry))
+        else:
+            try:
+                hit = ed.resolve(f, tok)
+            except ValueError:
+                hit = None
+            if hit is None:
+                continue
+            target_file, el = hit
+            if target_file.kind == "document":
+                attrs["doc"] = document_id(target_file)
+                if el is not None:
+                    attrs["target"] = el.get(XML_ID)
+            if el is not None:
+                attrs["label"] = norm("".join(el.itertext()))
+        etree.SubElement(root, f"{{{MODEL_NS}}}pointer", attrs)
+    return root
+
+
+def behaviour(ed: Edition, f: TeiFile, xslt: Path | None = None) -> etree._ElementTree:
+    """The behaviour model of one TEI document (an lxml tree; see xslt/MODEL.md)."""
+    transform = stylesheet(str(xslt or XSLT_DIR / "model.xsl"))
+    _local.registry = registry(ed, f)
+    try:
+        result = transform(f.tree)
+    finally:
+        _local.registry = None
+    return result
+
+
+def warnings(model: etree._ElementTree) -> list[str]:
+    """Editor-readable warnings about things the model dropped (unsafe link targets)."""
+    out = []
+    for link in model.iterfind(".//m:link[@scope='dropped']", M):
+        out.append(f"link target '{link.get('target')}' is neither http(s), mailto nor in the edition; "
+                   "it is shown as text")
+    for g in model.iterfind(".//m:graphic[@dropped]", M):
+        out.append(f"image '{g.get('dropped')}' is outside the edition; it is not shown")
+    return out
+
+
+def dump(edition_dir: str | Path, doc_id: str | None = None) -> str:
+    """The model of one document as a string (for editors and the PDF template's authors)."""
+    from .edition import load
+
+    ed = load(edition_dir)
+    docs = [d for d in ed.documents if doc_id in (None, d.id, document_id(d))]
+    if not docs:
+        raise LookupError(f"no document '{doc_id}' in {edition_dir}")
+    return etree.tostring(behaviour(ed, docs[0]), encoding="unicode", pretty_print=True)

@@ -1,0 +1,237 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  teiHeader → m:metadata: the facts a reader needs about a document (title,
+  responsibility, source, licence, summary, editorial principles), each field's
+  content in the same inline behaviours as the text.  Included by model.xsl.
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:m="urn:teipress:model"
+    exclude-result-prefixes="tei">
+
+  <xsl:template match="tei:teiHeader" mode="metadata">
+    <xsl:variable name="fd" select="tei:fileDesc"/>
+    <m:metadata>
+      <xsl:for-each select="$fd/tei:titleStmt/tei:title">
+        <m:title>
+          <xsl:attribute name="type"><xsl:choose><xsl:when test="@type"><xsl:value-of select="@type"/></xsl:when><xsl:otherwise>main</xsl:otherwise></xsl:choose></xsl:attribute>
+          <xsl:call-template name="common"/>
+          <xsl:apply-templates/>
+        </m:title>
+      </xsl:for-each>
+      <xsl:for-each select="$fd/tei:titleStmt/tei:author">
+        <m:author><xsl:call-template name="field-text"/></m:author>
+      </xsl:for-each>
+      <xsl:for-each select="$fd/tei:titleStmt/tei:editor">
+        <m:resp role="Editor">
+          <xsl:call-template name="field-text"/>
+        </m:resp>
+      </xsl:for-each>
+      <xsl:for-each select="$fd/tei:titleStmt/tei:respStmt">
+        <m:resp role="{normalize-space(tei:resp)}">
+          <xsl:for-each select="tei:persName | tei:orgName | tei:name">
+            <xsl:if test="position() &gt; 1"><xsl:text>, </xsl:text></xsl:if>
+            <xsl:value-of select="normalize-space(.)"/>
+          </xsl:for-each>
+        </m:resp>
+      </xsl:for-each>
+      <xsl:for-each select="$fd/tei:titleStmt/tei:funder | $fd/tei:titleStmt/tei:sponsor">
+        <m:funder><xsl:call-template name="field-text"/></m:funder>
+      </xsl:for-each>
+      <xsl:for-each select="$fd/tei:editionStmt/tei:edition">
+        <m:edition n="{@n}"><xsl:apply-templates/></m:edition>
+      </xsl:for-each>
+      <xsl:for-each select="$fd/tei:publicationStmt">
+        <xsl:for-each select="tei:publisher | tei:distributor | tei:authority">
+          <m:publisher><xsl:call-template name="field-text"/></m:publisher>
+        </xsl:for-each>
+        <xsl:for-each select="tei:pubPlace"><m:pub-place><xsl:apply-templates/></m:pub-place></xsl:for-each>
+        <xsl:for-each select="tei:date"><m:pub-date when="{@when}"><xsl:value-of select="normalize-space(.)"/></m:pub-date></xsl:for-each>
+        <xsl:for-each select="tei:idno"><m:idno type="{@type}"><xsl:value-of select="normalize-space(.)"/></m:idno></xsl:for-each>
+        <xsl:for-each select="tei:availability/tei:licence">
+          <m:licence>
+            <xsl:if test="starts-with(@target, 'https://') or starts-with(@target, 'http://')">
+              <xsl:attribute name="href"><xsl:value-of select="@target"/></xsl:attribute>
+            </xsl:if>
+            <xsl:call-template name="field-blocks"/>
+          </m:licence>
+        </xsl:for-each>
+        <xsl:for-each select="tei:availability[*[not(self::tei:licence)] or not(*)]">
+          <m:availability>
+            <xsl:for-each select="*[not(self::tei:licence)]"><xsl:apply-templates select="."/></xsl:for-each>
+            <xsl:if test="not(*)"><m:paragraph><xsl:apply-templates/></m:paragraph></xsl:if>
+          </m:availability>
+        </xsl:for-each>
+        <xsl:for-each select="tei:p"><m:availability><m:paragraph><xsl:apply-templates/></m:paragraph></m:availability></xsl:for-each>
+      </xsl:for-each>
+      <xsl:apply-templates select="$fd/tei:sourceDesc" mode="metadata"/>
+      <xsl:for-each select="tei:profileDesc">
+        <xsl:for-each select="tei:abstract"><m:abstract><xsl:call-template name="field-blocks"/></m:abstract></xsl:for-each>
+        <xsl:for-each select="tei:creation"><m:creation><xsl:call-template name="field-blocks"/></m:creation></xsl:for-each>
+        <xsl:for-each select="tei:langUsage/tei:language">
+          <m:language ident="{@ident}"><xsl:value-of select="normalize-space(.)"/></m:language>
+        </xsl:for-each>
+        <xsl:for-each select="tei:textClass/tei:keywords/tei:term | tei:textClass/tei:keywords/tei:list/tei:item">
+          <m:keyword><xsl:value-of select="normalize-space(.)"/></m:keyword>
+        </xsl:for-each>
+        <xsl:for-each select="tei:correspDesc/tei:correspAction">
+          <m:correspondence type="{@type}">
+            <xsl:for-each select="*">
+              <xsl:if test="position() &gt; 1"><xsl:text>, </xsl:text></xsl:if>
+              <xsl:apply-templates select="."/>
+            </xsl:for-each>
+          </m:correspondence>
+        </xsl:for-each>
+        <xsl:for-each select="tei:particDesc//tei:person | tei:particDesc//tei:personGrp">
+          <m:participant>
+            <xsl:if test="@xml:id"><xsl:attribute name="key"><xsl:value-of select="@xml:id"/></xsl:attribute></xsl:if>
+            <xsl:value-of select="normalize-space(tei:persName[1] | tei:name[1])"/>
+            <xsl:if test="not(tei:persName | tei:name)"><xsl:value-of select="normalize-space(.)"/></xsl:if>
+          </m:participant>
+        </xsl:for-each>
+      </xsl:for-each>
+      <xsl:apply-templates select="tei:encodingDesc" mode="metadata"/>
+      <xsl:for-each select="tei:revisionDesc//tei:change">
+        <m:change when="{@when}">
+          <xsl:if test="@who">
+            <xsl:attribute name="who"><xsl:call-template name="labels"><xsl:with-param name="pointers" select="@who"/></xsl:call-template></xsl:attribute>
+          </xsl:if>
+          <xsl:call-template name="field-text"/>
+        </m:change>
+      </xsl:for-each>
+    </m:metadata>
+  </xsl:template>
+
+  <!-- A field whose content is phrases. -->
+  <xsl:template name="field-text">
+    <xsl:apply-templates/>
+  </xsl:template>
+
+  <!-- A field whose content may be paragraphs or phrases. -->
+  <xsl:template name="field-blocks">
+    <xsl:choose>
+      <xsl:when test="tei:p | tei:ab | tei:list | tei:table">
+        <xsl:apply-templates select="*"/>
+      </xsl:when>
+      <xsl:otherwise><m:paragraph><xsl:apply-templates/></m:paragraph></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- == sources == -->
+  <xsl:template match="tei:sourceDesc" mode="metadata">
+    <xsl:apply-templates select="*" mode="source"/>
+  </xsl:template>
+
+  <xsl:template match="tei:listBibl" mode="source">
+    <xsl:apply-templates select="*" mode="source"/>
+  </xsl:template>
+
+  <xsl:template match="tei:bibl | tei:biblStruct | tei:biblFull | tei:msDesc | tei:recordHist" mode="source">
+    <xsl:variable name="url" select="(.//tei:ref/@target | .//tei:ptr/@target)[starts-with(., 'http://') or starts-with(., 'https://')][1]"/>
+    <m:source type="{@type}">
+      <xsl:if test="not(@type)"><xsl:attribute name="type">bibl</xsl:attribute></xsl:if>
+      <xsl:if test="$url"><xsl:attribute name="url"><xsl:value-of select="$url"/></xsl:attribute></xsl:if>
+      <xsl:for-each select="tei:idno[1] | tei:msIdentifier/tei:idno[1]">
+        <xsl:attribute name="idno"><xsl:value-of select="normalize-space(.)"/></xsl:attribute>
+        <xsl:attribute name="idno-type"><xsl:value-of select="@type"/></xsl:attribute>
+      </xsl:for-each>
+      <xsl:for-each select="tei:date[1]">
+        <xsl:attribute name="when"><xsl:value-of select="@when"/></xsl:attribute>
+      </xsl:for-each>
+      <!-- the citation proper; nested bibls, notes and responsibility become fields of their own -->
+      <xsl:apply-templates select="node()[not(self::tei:bibl or self::tei:note or self::tei:respStmt)]"/>
+    </m:source>
+    <xsl:apply-templates select="tei:bibl | tei:note | tei:respStmt" mode="source"/>
+  </xsl:template>
+
+  <xsl:template match="tei:bibl[@type = 'citation']" mode="source">
+    <m:citation><xsl:apply-templates/></m:citation>
+  </xsl:template>
+
+  <xsl:template match="tei:note" mode="source">
+    <m:source-note type="{@type}"><xsl:apply-templates/></m:source-note>
+  </xsl:template>
+
+  <xsl:template match="tei:respStmt" mode="source">
+    <m:resp role="{normalize-space(tei:resp)}" scope="source">
+      <xsl:for-each select="tei:persName | tei:orgName | tei:name">
+        <xsl:if test="position() &gt; 1"><xsl:text>, </xsl:text></xsl:if>
+        <xsl:value-of select="normalize-space(.)"/>
+      </xsl:for-each>
+    </m:resp>
+  </xsl:template>
+
+  <xsl:template match="tei:p | tei:ab" mode="source">
+    <m:source type="text"><xsl:apply-templates/></m:source>
+  </xsl:template>
+
+  <xsl:template match="*" mode="source">
+    <m:source type="{local-name()}"><xsl:value-of select="normalize-space(.)"/></m:source>
+  </xsl:template>
+
+  <!-- == principles == -->
+  <xsl:template match="tei:encodingDesc" mode="metadata">
+    <xsl:if test="*[not(self::tei:tagsDecl or self::tei:schemaSpec or self::tei:schemaRef or self::tei:appInfo
+                     or self::tei:listPrefixDef or self::tei:charDecl or self::tei:styleDefDecl or self::tei:refsDecl)]">
+      <m:principles>
+        <xsl:apply-templates select="*" mode="principle"/>
+      </m:principles>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="tei:editorialDecl" mode="principle">
+    <xsl:if test="tei:p | tei:ab">
+      <m:section name="editorialDecl" label="Editorial principles"><xsl:apply-templates select="tei:p | tei:ab"/></m:section>
+    </xsl:if>
+    <xsl:apply-templates select="*[not(self::tei:p or self::tei:ab)]" mode="principle"/>
+  </xsl:template>
+
+  <xsl:template match="tei:classDecl" mode="principle">
+    <xsl:apply-templates select="tei:taxonomy" mode="principle"/>
+  </xsl:template>
+
+  <xsl:template match="tei:taxonomy" mode="principle">
+    <m:section name="taxonomy" key="{@xml:id}">
+      <xsl:attribute name="label">
+        <xsl:choose>
+          <xsl:when test="tei:desc | tei:bibl"><xsl:value-of select="normalize-space((tei:desc | tei:bibl)[1])"/></xsl:when>
+          <xsl:when test="@xml:id"><xsl:value-of select="concat('Categories: ', translate(@xml:id, '-', ' '))"/></xsl:when>
+          <xsl:otherwise>Categories</xsl:otherwise>
+        </xsl:choose>
+      </xsl:attribute>
+      <m:list tei="taxonomy" ordered="false">
+        <xsl:for-each select=".//tei:category">
+          <m:item id="{@xml:id}">
+            <m:label><xsl:value-of select="@xml:id"/></m:label>
+            <xsl:apply-templates select="tei:catDesc/node() | tei:gloss/node()"/>
+          </m:item>
+        </xsl:for-each>
+      </m:list>
+    </m:section>
+  </xsl:template>
+
+  <xsl:template match="tei:tagsDecl | tei:schemaSpec | tei:schemaRef | tei:appInfo | tei:listPrefixDef | tei:charDecl
+                       | tei:styleDefDecl | tei:refsDecl | tei:variantEncoding" mode="principle"/>
+
+  <xsl:template match="*" mode="principle">
+    <m:section name="{local-name()}">
+      <xsl:attribute name="label">
+        <xsl:choose>
+          <xsl:when test="self::tei:projectDesc">About the project</xsl:when>
+          <xsl:when test="self::tei:samplingDecl">Selection</xsl:when>
+          <xsl:when test="self::tei:correction">Correction</xsl:when>
+          <xsl:when test="self::tei:normalization">Normalisation</xsl:when>
+          <xsl:when test="self::tei:quotation">Quotation</xsl:when>
+          <xsl:when test="self::tei:hyphenation">Hyphenation</xsl:when>
+          <xsl:when test="self::tei:segmentation">Segmentation</xsl:when>
+          <xsl:when test="self::tei:interpretation">Interpretation</xsl:when>
+          <xsl:when test="self::tei:stdVals">Standard values</xsl:when>
+          <xsl:when test="self::tei:punctuation">Punctuation</xsl:when>
+          <xsl:otherwise><xsl:value-of select="local-name()"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:attribute>
+      <xsl:call-template name="field-blocks"/>
+    </m:section>
+  </xsl:template>
+</xsl:stylesheet>
