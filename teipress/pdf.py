@@ -77,11 +77,11 @@ def prepare(ctx: BuildContext, doc: TeiFile, workdir: Path) -> None:
     (workdir / "model.xml").write_bytes(behaviour_xml(ctx.edition, doc))
 
 
-def compile_pdf(workdir: Path, build_time) -> bytes:
+def compile_pdf(workdir: Path, build_time, log=lambda m: None) -> bytes:
     import typst
 
     try:
-        return typst.compile(
+        pdf, warnings = typst.compile_with_warnings(
             str(workdir / MAIN), root=str(workdir), format="pdf",
             font_paths=[], ignore_system_fonts=True,
             pdf_standards=STANDARDS, timestamp=int(build_time.timestamp()),
@@ -90,6 +90,9 @@ def compile_pdf(workdir: Path, build_time) -> bytes:
         hints = "; ".join(getattr(exc, "hints", []) or [])
         raise BuildError(f"Typst could not typeset the PDF: {getattr(exc, 'message', exc)}"
                          + (f" ({hints})" if hints else "")) from None
+    for w in warnings:  # e.g. a character no embedded font covers
+        log(f"    pdf warning: {getattr(w, 'message', w)}")
+    return pdf
 
 
 def build_document(ctx: BuildContext, doc: TeiFile, target: Path) -> None:
@@ -97,7 +100,7 @@ def build_document(ctx: BuildContext, doc: TeiFile, target: Path) -> None:
         work = Path(tmp)
         prepare(ctx, doc, work)
         try:
-            pdf = compile_pdf(work, ctx.build_time)
+            pdf = compile_pdf(work, ctx.build_time, ctx.log)
         except BuildError as exc:
             raise BuildError(f"{doc.rel}: {exc}") from None
     partial = target.with_name(f".{target.name}.part")

@@ -1,0 +1,296 @@
+"""The PDF edition: text, notes, indexes, attachment, metadata, fonts, PDF/A, safety, determinism."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+
+from teipress import build as build_mod
+from teipress import edition as edition_mod
+from teipress.pdfdata import plain
+from teipress.xmlparse import NS
+
+from conftest import MINI_DOC, REPO
+
+EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
+SCREENSHOTS = REPO / "build" / "screenshots"
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                reason="poppler-utils missing (make system-deps)")
+
+
+def build_pdfs(edition_dir: Path, out: Path) -> Path:
+    """Build only the PDF stage with a fixed SOURCE_DATE_EPOCH (validation is tested elsewhere)."""
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        build_mod.run(edition_mod.load(edition_dir), out, only={"pdf"})
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+    return out / "pdf"
+
+
+def pdftotext(pdf: Path, *args: str) -> str:
+    return subprocess.run(["pdftotext", *args, str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def tokens(text: str) -> list[str]:
+    """Word tokens, robust to hyphenation (soft or hard) and to line breaks."""
+    text = text.replace("\u00ad\n", "").replace("\u00ad", "").replace("-\n", "").replace("-", "")
+    return [t.casefold() for t in re.findall(r"\w+", text)]
+
+
+def find_in_order(hay: list[str], needle: list[str], start: int, max_gap: int = 150) -> int | None:
+    """Index where *needle* begins as a subsequence of hay[start:], allowing interleaved running
+    heads, footnotes and margin numbers (at most max_gap tokens between two words)."""
+    for i in range(start, len(hay)):
+        if not hay[i].startswith(needle[0]):
+            continue
+        pos, ok = i, True
+        for tok in needle[1:]:
+            for j in range(pos + 1, min(len(hay), pos + 2 + max_gap)):
+                if hay[j].startswith(tok):  # startswith: footnote numbers stick to words ("Sung1")
+                    pos = j
+                    break
+            else:
+                ok = False
+                break
+        if ok:
+            return i
+    return None
+
+
+@pytest.fixture(scope="session")
+def default_pdf(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pdf-build") / "build"
+    pdf = build_pdfs(REPO, out) / "nkidp-114978.pdf"
+    assert pdf.is_file()
+    return pdf
+
+
+@pytest.fixture(scope="session")
+def default_doc():
+    ed = edition_mod.load(REPO)
+    return ed, next(d for d in ed.documents if d.id == "nkidp-114978")
+
+
+@pytest.fixture(scope="session")
+def reader(default_pdf) -> PdfReader:
+    return PdfReader(default_pdf)
+
+
+def test_every_paragraph_in_order(default_pdf, default_doc):
+    _, doc = default_doc
+    hay = tokens(pdftotext(default_pdf))
+    pos = 0
+    paras = doc.root.findall(".//tei:text/tei:body//tei:p", NS)
+    assert len(paras) > 30
+    for p in paras:
+        want = tokens(plain(p))
+        found = find_in_order(hay, want, pos)
+        assert found is not None, f"paragraph {p.get('{http://www.w3.org/XML/1998/namespace}id')} missing or out of order"
+        pos = found + 1
+
+
+def _struct_count(reader: PdfReader, role: str) -> int:
+    n = 0
+    stack = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop().get_object()
+        if not isinstance(node, dict):
+            continue
+        if node.get("/S") == role:
+            n += 1
+        kids = node.get("/K")
+        if kids is not None:
+            stack.extend(kids if isinstance(kids, list) else [kids])
+    return n
+
+
+def test_footnotes_equal_notes_plus_corrections(reader, default_doc):
+    """One footnote per TEI note, and one per <sic> (the published reading, recorded in a note
+    as the editorial principles say) outside notes; footnotes are tagged /Note in the PDF."""
+    _, doc = default_doc
+    body = doc.root.find("tei:text", NS)
+    notes = body.findall(".//tei:note", NS)
+    sics = [s for s in body.findall(".//tei:choice/tei:sic", NS)
+            if not any(etree.QName(a).localname == "note" for a in s.iterancestors())]
+    assert len(notes) >= 2 and len(sics) >= 16
+    assert _struct_count(reader, "/Note") == len(notes) + len(sics)
+
+
+def _page_texts(pdf: Path, reader: PdfReader) -> dict[str, str]:
+    """Printed page label -> normalised text of that page."""
+    out = {}
+    for i, label in enumerate(reader.page_labels):
+        out[label] = "".join(tokens(pdftotext(pdf, "-f", str(i + 1), "-l", str(i + 1))))
+    return out
+
+
+def test_index_pages_contain_the_names(default_pdf, reader, default_doc):
+    ed, doc = default_doc
+    from teipress.model import anchors
+    from teipress.pdfdata import index_entries
+
+    ids = anchors(ed)
+    forms: dict[str, set[str]] = {}
+    for el in doc.root.iterfind(".//tei:text//*[@ref]", NS):
+        for ptr in el.get("ref").split():
+            entry = ed.entry_for(doc, ptr)
+            if entry is not None:
+                forms.setdefault(ids[(entry.file.rel, entry.id)], set()).add("".join(tokens(plain(el))))
+    pages = _page_texts(default_pdf, reader)
+    labels = reader.page_labels
+    first_index = next(i for i in range(len(labels)) if "indexofpersons" in pages[labels[i]][:40])
+    index_text = pdftotext(default_pdf, "-raw", "-f", str(first_index + 1))  # content order
+    index_text = " ".join(index_text.replace("\u00ad\n", "").split())
+    entries = index_entries(ed, doc)
+    checked = 0
+    pos = 0
+    for e in entries["persons"] + entries["places"]:  # printed in this order, each list sorted
+        found = re.compile(re.escape(e["label"]) + r"(?: \([^)]*\))?\s+(\d+(?:, \d+)*)").search(index_text, pos)
+        assert found, f"{e['label']} and its page numbers are not in the index"
+        pos = found.end()
+        for n in found.group(1).split(", "):
+            assert n in pages, f"{e['label']}: page {n} does not exist"
+            assert any(f in pages[n] for f in forms[e["key"]]), \
+                f"{e['label']}: page {n} does not mention {sorted(forms[e['key']])}"
+            checked += 1
+    assert checked > 50
+
+
+def test_attachment_is_the_tei_source(reader):
+    att = reader.attachments
+    assert att["nkidp-114978.xml"][0] == (REPO / "tei" / "nkidp-114978.xml").read_bytes()
+    assert att["persons.xml"][0] == (REPO / "tei" / "persons.xml").read_bytes()
+    # associated file of the document (PDF/A-3): /AF on the catalog with relationship Source
+    af = [f.get_object() for f in reader.trailer["/Root"]["/AF"]]
+    assert any(f["/AFRelationship"] == "/Source" and f["/F"] == "nkidp-114978.xml" for f in af)
+
+
+def test_metadata_and_pdfa_identification(reader, default_pdf):
+    info = reader.metadata
+    assert info.title.startswith("Excerpts from V. P. Tkachenko")
+    assert info.author == "V. P. Tkachenko"
+    assert "Korean reunification" in reader.metadata.get("/Keywords", "")
+    assert info.creation_date.isoformat().startswith("2026-01-01")
+    xmp = reader.xmp_metadata
+    assert xmp.dc_language == ["en"]
+    assert xmp.dc_creator == ["V. P. Tkachenko"]
+    assert "Excerpts from" in xmp.dc_title["x-default"]
+    raw = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert re.search(r"pdfaid:part[>=\"]+3", raw) and re.search(r"pdfaid:conformance[>=\"]+A", raw)
+    assert re.search(r"pdfuaid:part[>=\"]+1", raw)
+    assert "2026-01-01" in raw
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a pypdf BooleanObject)
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert len(reader.outline) >= 5  # bookmarks for the headings
+
+
+def test_fonts_embedded(default_pdf):
+    out = subprocess.run(["pdffonts", str(default_pdf)], check=True, capture_output=True, text=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows and all(" yes " in r.split("Identity-H")[-1] or "yes" in r for r in rows)
+    for r in rows:
+        emb = r.split()[-5]
+        assert emb == "yes", r
+    assert any("LibertinusSerif" in r for r in rows)
+
+
+def test_two_builds_are_identical(default_pdf, tmp_path):
+    again = build_pdfs(REPO, tmp_path / "again") / "nkidp-114978.pdf"
+    assert again.read_bytes() == default_pdf.read_bytes()
+
+
+def test_screenshots(default_pdf, reader):
+    """Chosen pages as PNG under build/screenshots/ for people to look at."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm missing")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    labels = reader.page_labels
+    chosen = {"title": 0, "imprint": 1, "contents": 2,
+              "text-1": labels.index("1"), "text-2": labels.index("2"),
+              "index": len(labels) - 2, "index-last": len(labels) - 1}
+    for name, i in chosen.items():
+        target = SCREENSHOTS / f"pdf-{name}"
+        subprocess.run(["pdftoppm", "-png", "-r", "110", "-singlefile", "-f", str(i + 1), "-l", str(i + 1),
+                        str(default_pdf), str(target)], check=True)
+        assert target.with_suffix(".png").stat().st_size > 5000
+
+
+EVIL = '#read("/etc/passwd") ]#[ $x$ \\ * _ @label `code` // not a comment'
+
+
+def test_tei_text_never_becomes_typst_code(make_edition, tmp_path):
+    doc = MINI_DOC.replace("<head>Letter of", f"<head>{EVIL.replace('<', '&lt;')} Letter of")
+    doc = doc.replace("wrote from", f"wrote {EVIL} from")
+    doc = doc.replace("A note.", f"A note {EVIL}.")
+    root = make_edition(doc=doc)
+    pdf = build_pdfs(root, tmp_path / "out") / "mini.pdf"
+    text = pdftotext(pdf)
+    flat = " ".join(text.replace("\u00ad\n", "").split())
+    assert flat.count('#read("/etc/passwd") ]#[ $x$ \\ * _ @label `code` // not a comment') >= 3, flat
+    assert "root:x:0" not in text and "/bin/" not in text
+
+
+def test_typst_sees_only_its_sandbox(make_edition, tmp_path, monkeypatch):
+    """The template's folder holds the template, the data and the attachments; nothing else."""
+    from teipress import pdf as pdf_mod
+
+    seen = {}
+    real = pdf_mod.compile_pdf
+
+    def spy(workdir, *a, **kw):
+        seen["files"] = sorted(p.relative_to(workdir).as_posix() for p in workdir.rglob("*") if p.is_file())
+        return real(workdir, *a, **kw)
+
+    monkeypatch.setattr(pdf_mod, "compile_pdf", spy)
+    build_pdfs(make_edition(), tmp_path / "out")
+    assert set(seen["files"]) == {"back.typ", "body.typ", "data.json", "edition.typ", "front.typ",
+                                  "margin.typ", "model.xml", "style.typ", "files/mini.xml", "files/persons.xml"}
+
+
+SEPARATE = {"lb", "l", "p", "ab", "head", "addrLine", "address", "closer", "opener", "dateline", "salute",
+            "signed", "item", "label", "cell", "row", "speaker", "stage", "sp", "div", "postscript"}
+
+
+def _corpus_edition(tmp_path: Path, src: Path) -> Path:
+    root = tmp_path / "corpus-edition"
+    (root / "tei").mkdir(parents=True)
+    shutil.copy(src, root / "tei" / src.name)
+    return root
+
+
+@pytest.mark.parametrize("rel", [
+    "letters/schnitzler-briefe",
+    "dracor/rusdracor",
+])
+def test_other_edition_builds_with_all_its_text(shared, tmp_path, rel):
+    files = sorted((shared / "corpora" / rel).glob("*.xml"))
+    if not files:
+        pytest.skip(f"no corpus files in {rel}")
+    src = min(files, key=lambda p: p.stat().st_size)  # the smallest: keeps the suite quick
+    root = _corpus_edition(tmp_path, src)
+    ed = edition_mod.load(root)
+    doc = ed.documents[0]
+    out = build_pdfs(root, tmp_path / "out")
+    pdf = out / f"{doc.id}.pdf"
+    got = set(tokens(pdftotext(pdf)))
+    body = etree.fromstring(etree.tostring(doc.root.find("tei:text", NS)))
+    for el in body.iter():  # line and block boundaries separate words in print
+        if isinstance(el.tag, str) and etree.QName(el).localname in SEPARATE:
+            el.tail = " " + (el.tail or "")
+            el.text = " " + (el.text or "")
+    want = set(tokens(plain(body)))
+    missing = sorted(want - got)
+    assert not missing, f"{src.name}: {len(missing)} words missing, e.g. {missing[:10]}"
