@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 
-.PHONY: all build validate test system-deps clean distclean bench
+.PHONY: all build validate test system-deps clean distclean bench deposit
 
 all: build
 
@@ -25,6 +25,10 @@ validate: $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/teipress build .
+
+# The archival package: build/deposit/<id>-<version>/ (BagIt 1.0) and its reproducible .zip.
+deposit: $(STAMP)
+	$(BIN)/teipress deposit .
 
 # Debian packages the tests need (browser, poppler, Java); installs only what is missing.
 system-deps:

@@ -101,5 +101,58 @@ def build(edition: Path, out: Path | None, no_validate: bool, only: tuple[str, .
     log("done")
 
 
+@main.command()
+@click.argument("edition", default=".", type=click.Path(exists=True, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the bag and its zip [default: EDITION/build/deposit].")
+@click.option("--check", "check", is_flag=True,
+              help="Validate an existing bag (the argument) instead of making one.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+def deposit(edition: Path, out: Path | None, check: bool, quiet: bool) -> None:
+    """Package EDITION for an archive: OUT/<id>-<version>/ as a BagIt 1.0 bag
+    (TEI, PDF, HTML, DataCite/Dublin Core/CFF/Zenodo metadata, README) and a
+    byte-reproducible OUT/<id>-<version>.zip beside it.
+
+    With --check, EDITION is a bag folder: its completeness and checksums are
+    verified and every missing, extra or altered file is named; exit 1 if any.
+    """
+    from . import deposit as deposit_mod
+
+    if check:
+        report = deposit_mod.check_bag(edition)
+        for w in report.warnings:
+            click.echo(f"warning: {w}", err=True)
+        for p in report.problems:
+            click.echo(f"{edition / p.path}: error: {p.what}" + (f": {p.detail}" if p.detail else ""))
+        if report.problems:
+            click.echo(f"{edition}: the bag is NOT valid: {len(report.problems)} problem(s)", err=True)
+            sys.exit(1)
+        click.echo(f"{edition}: valid bag, {report.files} payload files, all checksums match", err=True)
+        return
+    if not (edition / "tei").is_dir():
+        raise click.UsageError(f"'{edition}' is not an edition folder: it has no tei/ folder")
+    try:
+        ed = edition_mod.load(edition)
+    except ConfigError as exc:
+        click.echo(f"{exc.path}:{exc.line}:1: error: {exc.message} [config]", err=True)
+        sys.exit(1)
+    report = Report(base=Path.cwd())
+    files = validate_edition(ed, report)
+    if report.errors or ed.errors:
+        _print_report(report, files, "text")
+        click.echo("error: the edition is not valid; no deposit was made", err=True)
+        sys.exit(1)
+    log = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
+    try:
+        result = deposit_mod.make_deposit(ed, out or edition / "build" / "deposit", log=log,
+                                          warn=lambda m: click.echo(f"warning: {m}", err=True))
+    except (deposit_mod.DepositError, build_mod.BuildError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        click.echo("nothing was written; any previous deposit is unchanged", err=True)
+        sys.exit(1)
+    log(f"bag: {result.bag} ({result.payload_files} payload files, {result.payload_bytes} bytes)")
+    log(f"zip: {result.zip} ({result.zip_bytes} bytes) in {result.seconds:.1f} s")
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,410 @@
+"""`teipress deposit`: the edition as a BagIt 1.0 bag (RFC 8493) and a reproducible zip.
+
+The deposit always builds the edition afresh into its own staging folder, so a
+bag can never carry stale HTML or PDF.  Everything is written into a temporary
+folder beside the target and moved into place only once the bag validates.
+
+bagit-python computes the payload manifests and Payload-Oxum and validates the
+result; teipress then rewrites the tag files it controls (bagit.txt as 1.0,
+bag-info.txt in a fixed order with dates from SOURCE_DATE_EPOCH, manifests
+sorted) so that two runs give the same bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import textwrap
+import time
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import bagit
+
+from . import __version__
+from . import build as build_mod
+from . import metadata as metadata_mod
+from .edition import Edition
+
+ALGORITHMS = ("sha256", "sha512")
+PAYLOAD_STAGES = ("tei", "pdf", "html")  # build folders that go into data/
+ZIP_EPOCH_MIN = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the zip format cannot say earlier
+
+
+class DepositError(Exception):
+    """The deposit could not be made; the message is for the editor."""
+
+
+@dataclass
+class DepositResult:
+    bag: Path
+    zip: Path
+    payload_files: int
+    payload_bytes: int
+    zip_bytes: int
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+
+# -- making a bag -------------------------------------------------------------------
+
+def make_deposit(ed: Edition, out_dir: Path, log: Callable[[str], None] = lambda m: None,
+                 warn: Callable[[str], None] = lambda m: None) -> DepositResult:
+    """Build *ed*, bag it as OUT/<id>-<version>/ and zip it beside; returns what was written."""
+    t0 = time.perf_counter()
+    md = metadata_mod.from_edition(ed)
+    errors, warnings = metadata_mod.check_records(md)
+    if errors:
+        raise DepositError("the metadata records derived from the TEI header are not valid:\n  "
+                           + "\n  ".join(errors))
+    when = build_mod.build_time(ed)
+    name = md.bag_name
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=out_dir))
+    try:
+        bag_dir = staging / name
+        warnings += _stage_payload(ed, md, staging / "build", bag_dir, log)
+        if not md.licence.url and not md.licence.text:
+            warnings.append("the TEI header states no licence (publicationStmt/availability/licence): "
+                            "archives usually require one")
+        for w in warnings:
+            warn(w)
+        payload_files, payload_bytes = _make_bag(bag_dir, md, when)
+        problems = check_bag(bag_dir).problems
+        if problems:  # our own bag must pass our own check
+            raise DepositError("the new bag does not validate: " + "; ".join(map(str, problems)))
+        zip_path = staging / f"{name}.zip"
+        write_zip(bag_dir, zip_path, when)
+        final_bag, final_zip = out_dir / name, out_dir / f"{name}.zip"
+        _replace(bag_dir, final_bag, staging)
+        _replace(zip_path, final_zip, staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return DepositResult(final_bag, final_zip, payload_files, payload_bytes, final_zip.stat().st_size,
+                         time.perf_counter() - t0, warnings)
+
+
+def _stage_payload(ed: Edition, md, build_dir: Path, bag_dir: Path, log) -> list[str]:
+    """Build the edition and lay out the payload (still without data/: bagit moves it there)."""
+    warnings = []
+    log(f"building {ed.id} for the deposit")
+    try:
+        build_mod.run(ed, build_dir, log=lambda m: log("  " + m.strip()))
+    except build_mod.BuildError as exc:
+        raise DepositError(f"the build failed: {exc}") from None
+    bag_dir.mkdir()
+    stages = {n for n, _ in build_mod.stages()}
+    for folder in PAYLOAD_STAGES:
+        src = build_dir / folder
+        if src.is_dir():
+            src.rename(bag_dir / folder)
+        elif folder in stages or folder == "tei":
+            raise DepositError(f"the build has no {folder}/ folder although its stage ran")
+        else:
+            warnings.append(f"this teipress has no '{folder}' stage yet: the deposit has no data/{folder}/")
+    for extra in sorted(p.name for p in build_dir.iterdir()):
+        if extra not in PAYLOAD_STAGES:
+            log(f"  not deposited: build/{extra}")
+    shutil.rmtree(build_dir)
+    metadata_mod.write_records(md, bag_dir / "metadata")
+    if (ed.root / "edition.toml").is_file():  # data/ is then an edition folder that rebuilds alike
+        shutil.copyfile(ed.root / "edition.toml", bag_dir / "edition.toml")
+    epoch = int(build_mod.build_time(ed).timestamp())
+    (bag_dir / "README.txt").write_text(readme(md, bag_dir, epoch), encoding="utf-8")
+    return warnings
+
+
+def _make_bag(bag_dir: Path, md, when: datetime) -> tuple[int, int]:
+    """Turn the staged folder into a deterministic BagIt 1.0 bag; returns (files, bytes) of the payload."""
+    files = sorted(p for p in bag_dir.rglob("*") if p.is_file())
+    payload_bytes = sum(p.stat().st_size for p in files)
+    _normalise_tree(bag_dir, None)
+    info = bag_info(md, when, payload_bytes, len(files))
+    cwd = os.getcwd()
+    try:  # make_bag changes into the bag folder and back; keep ours whatever happens
+        bag = bagit.make_bag(str(bag_dir), bag_info=dict(info), checksums=list(ALGORITHMS), processes=1)
+    except (bagit.BagError, OSError, RuntimeError) as exc:
+        raise DepositError(f"bagit could not make the bag: {exc}") from None
+    finally:
+        os.chdir(cwd)
+    info["Payload-Oxum"] = bag.info["Payload-Oxum"]
+    expected = f"{payload_bytes}.{len(files)}"
+    if info["Payload-Oxum"] != expected:
+        raise DepositError(f"Payload-Oxum {info['Payload-Oxum']} differs from the staged payload {expected}")
+    # bagit writes version 0.97, today's date and unsorted tag manifests: rewrite them.
+    (bag_dir / "bagit.txt").write_bytes(b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
+    (bag_dir / "bag-info.txt").write_text(_tag_file(info), encoding="utf-8")
+    for alg in ALGORITHMS:
+        manifest = bag_dir / f"manifest-{alg}.txt"
+        lines = sorted(manifest.read_text(encoding="utf-8").splitlines(), key=lambda l: l.split(" ", 1)[1])
+        manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tag_files = sorted(p.name for p in bag_dir.iterdir() if p.is_file() and not p.name.startswith("tagmanifest-"))
+    for alg in ALGORITHMS:
+        lines = [f"{_digest(bag_dir / n, alg)}  {n}" for n in tag_files]
+        (bag_dir / f"tagmanifest-{alg}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _normalise_tree(bag_dir, when)
+    try:
+        bagit.Bag(str(bag_dir)).validate(processes=1)
+    except bagit.BagError as exc:
+        raise DepositError(f"bagit does not accept the new bag: {exc}") from None
+    return len(files), payload_bytes
+
+
+def bag_info(md, when: datetime, payload_bytes: int, payload_files: int) -> dict[str, str]:
+    """bag-info.txt fields, in the order they are written (RFC 8493 §2.2.2 reserved names)."""
+    contact = next((a.name for a in md.contributors if a.role in ("Editor", "DataCurator")), "") or (
+        md.contributors[0].name if md.contributors else md.publisher)
+    info = {
+        "Source-Organization": md.publisher or md.id,
+        "Contact-Name": contact or md.id,
+    }
+    if md.contacts:
+        info["Contact-Email"] = md.contacts[0]
+    info.update({
+        "External-Description": md.abstract or md.title,
+        "External-Identifier": (f"doi:{md.doi}" if md.doi else md.bag_name),
+        "Bagging-Date": when.strftime("%Y-%m-%d"),
+        "Bag-Group-Identifier": md.id,
+        "Bag-Size": human_size(payload_bytes),
+        "Payload-Oxum": f"{payload_bytes}.{payload_files}",
+        "Bag-Software-Agent": f"teipress {__version__} with bagit.py {bagit.VERSION}",
+    })
+    return info
+
+
+def _tag_file(info: dict[str, str]) -> str:
+    """Tag lines folded at 79 columns, continuation lines indented (RFC 8493 §2.2.2)."""
+    out = []
+    for key, value in info.items():
+        value = " ".join(str(value).split())
+        lines = textwrap.wrap(f"{key}: {value}", width=79, subsequent_indent="  ",
+                              break_long_words=False, break_on_hyphens=False)
+        out.extend(lines or [f"{key}:"])
+    return "\n".join(out) + "\n"
+
+
+def human_size(n: int) -> str:
+    """Bag-Size as the RFC's examples write it: '260 GB', '1.2 MB' (decimal units)."""
+    size = float(n)
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{int(size)} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{n} bytes"
+
+
+def _digest(path: Path, alg: str) -> str:
+    h = hashlib.new(alg)
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _normalise_tree(root: Path, when: datetime | None) -> None:
+    """Fixed permissions (and times): the bag on disk is as reproducible as its zip."""
+    stamp = when.timestamp() if when else None
+    for p in sorted(root.rglob("*"), reverse=True):
+        os.chmod(p, 0o755 if p.is_dir() else 0o644)
+        if stamp is not None:
+            os.utime(p, (stamp, stamp))
+    os.chmod(root, 0o755)
+    if stamp is not None:
+        os.utime(root, (stamp, stamp))
+
+
+def write_zip(bag_dir: Path, zip_path: Path, when: datetime) -> None:
+    """A byte-reproducible zip: sorted entries under <bag name>/, fixed times and modes, no extras."""
+    stamp = max(when, ZIP_EPOCH_MIN).astimezone(timezone.utc)
+    date_time = (min(stamp.year, 2107),) + stamp.timetuple()[1:6]
+    files = sorted(p.relative_to(bag_dir).as_posix() for p in bag_dir.rglob("*") if p.is_file())
+    with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for rel in files:
+            info = zipfile.ZipInfo(f"{bag_dir.name}/{rel}", date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so that the modes below mean what they say
+            info.external_attr = (0o100644 << 16)
+            with open(bag_dir / rel, "rb") as fh:
+                zf.writestr(info, fh.read(), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    os.chmod(zip_path, 0o644)
+
+
+def _replace(new: Path, final: Path, staging: Path) -> None:
+    """Move *new* to *final*; a previous version is moved aside first and removed after."""
+    old = None
+    if final.exists() or final.is_symlink():
+        old = staging / f"old-{final.name}"
+        final.rename(old)
+    new.rename(final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
+
+
+# -- README.txt ----------------------------------------------------------------------
+
+def readme(md, bag_dir: Path, epoch: int) -> str:
+    """data/README.txt: what the deposit holds and how to use it, from the metadata."""
+    def count(folder: str, pattern: str = "*") -> int:
+        return sum(1 for p in (bag_dir / folder).rglob(pattern) if p.is_file())
+
+    def para(text: str, indent: str = "") -> str:
+        return textwrap.fill(" ".join(text.split()), width=72, initial_indent=indent,
+                             subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
+
+    title = f"{md.title} (version {md.version})"
+    out = [title, "=" * min(len(title), 72), ""]
+    out.append(para(f"Cite as: {md.citation()}"))
+    out.append("")
+    if md.abstract:
+        out += [para(md.abstract), ""]
+    people = [f"{a.name} ({a.resp or a.role})" for a in md.contributors]
+    if md.creators:
+        out.append(para("Author: " + "; ".join(a.name for a in md.creators)))
+    if people:
+        out.append(para("Contributors: " + "; ".join(people)))
+    if md.funders:
+        out.append(para("Funded by: " + "; ".join(md.funders)))
+    if md.identifiers:
+        out.append(para("Identifiers: " + "; ".join(f"{i.value} ({i.type})" for i in md.identifiers)))
+    out += ["", "Contents", "--------", ""]
+
+    def item(name: str, text: str) -> None:
+        out.extend([name, para(text, "    "), ""])
+
+    tei_docs = sorted(p.name for p in (bag_dir / "tei").glob("*.xml"))
+    item("tei/", f"The TEI P5 sources as validated: {len(tei_docs)} XML files ({', '.join(tei_docs)}), "
+         "with the project's XML Schema (XSD 1.1) in tei/schema/. This is the authoritative text of "
+         "the edition; everything else in this deposit is generated from it.")
+    if (bag_dir / "edition.toml").is_file():
+        item("edition.toml", "The edition's settings for teipress (TOML).")
+    if (bag_dir / "pdf").is_dir():
+        pdfs = sorted((bag_dir / "pdf").rglob("*.pdf"))
+        item("pdf/", f"The print edition: {len(pdfs)} PDF file(s), {_pdf_kind(pdfs)}.")
+    else:
+        item("pdf/", "Not included: this version of teipress has no PDF stage.")
+    if (bag_dir / "html").is_dir():
+        item("html/", f"The static HTML5 edition ({count('html', '*.html')} pages, {count('html')} files). "
+             "Open html/index.html in a web browser: it needs no server and no network.")
+    else:
+        item("html/", "Not included: this version of teipress has no HTML stage.")
+    item("metadata/", "Descriptions of this edition, all derived from the TEI header: "
+         f"datacite.xml (DataCite Metadata Schema {metadata_mod.DATACITE_VERSION}, XML); "
+         "dublin-core.xml (Dublin Core in the OAI-PMH oai_dc format); "
+         f"CITATION.cff (Citation File Format {metadata_mod.CFF_VERSION}, YAML); "
+         "zenodo.json (Zenodo deposition metadata, JSON as the REST API takes it).")
+    item("README.txt", "This file (UTF-8 plain text).")
+    out += ["Rebuilding", "----------", ""]
+    out.append(para(f"The HTML and PDF outputs can be rebuilt from tei/ with teipress {__version__} "
+                    "(Python 3.11 or later): install it, then, in this data/ folder, run"))
+    out += ["", f"    export SOURCE_DATE_EPOCH={epoch}", "    teipress validate .",
+            "    teipress build . --out rebuilt", ""]
+    out.append(para("With that SOURCE_DATE_EPOCH (the build time of this deposit) the rebuilt "
+                    "files are byte-identical to those deposited here. The bag's manifests "
+                    "(SHA-256 and SHA-512) let any BagIt tool verify that nothing has changed, "
+                    "e.g. teipress deposit --check <bag folder>."))
+    out += ["", "Licence", "-------", ""]
+    if md.licence.text or md.licence.url:
+        out.append(para(md.licence.text or md.licence.name))
+        if md.licence.url:
+            out.append(para(f"Licence: {md.licence.name or md.licence.url} <{md.licence.url}>"))
+    else:
+        out.append(para("The TEI header states no licence."))
+    for note in md.rights_notes:
+        out += ["", para(note)]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _pdf_kind(pdfs: list[Path]) -> str:
+    """'PDF/A-3b with the TEI source embedded', read from the files themselves."""
+    import re
+
+    if not pdfs:
+        return "none"
+    data = pdfs[0].read_bytes()
+    part = re.search(rb"pdfaid:part(?:>|=\")(\d)", data)
+    level = re.search(rb"pdfaid:conformance(?:>|=\")([ABUabu])", data)
+    kind = f"PDF/A-{part.group(1).decode()}{level.group(1).decode().lower() if level else ''}" if part else "PDF"
+    if b"/EmbeddedFiles" in data:
+        kind += " with the TEI source embedded"
+    return kind
+
+
+# -- checking a bag --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Problem:
+    path: str  # relative to the bag, POSIX
+    what: str  # "missing", "extra", "altered", "invalid"
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.what}" + (f" ({self.detail})" if self.detail else "")
+
+
+@dataclass
+class CheckReport:
+    bag: Path
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    files: int = 0
+
+
+def check_bag(path: Path) -> CheckReport:
+    """Completeness and fixity of a bag: every missing, extra or altered file, not just the first."""
+    path = Path(path)
+    report = CheckReport(path)
+    if not path.is_dir():
+        report.problems.append(Problem(".", "invalid", f"'{path}' is not a folder"))
+        return report
+    if not (path / "bagit.txt").is_file():
+        report.problems.append(Problem("bagit.txt", "missing", "this folder is not a BagIt bag"))
+        return report
+    try:
+        bag = bagit.Bag(str(path))
+    except bagit.BagError as exc:
+        report.problems.append(Problem("bagit.txt", "invalid", str(exc)))
+        return report
+    if not (path / "data").is_dir():
+        report.problems.append(Problem("data", "missing", "a bag needs a data/ folder"))
+        return report
+    if bag.version_info != (1, 0):
+        report.warnings.append(f"BagIt-Version is {bag.tags.get('BagIt-Version')}, not 1.0")
+    if not bag.algorithms:
+        report.problems.append(Problem("manifest-*.txt", "missing", "the bag has no payload manifest"))
+    on_disk = {p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file()}
+    listed = {k.replace(os.sep, "/"): v for k, v in bag.entries.items()}
+    report.files = len([p for p in on_disk if p.startswith("data/")])
+    for rel in sorted(listed):
+        if rel not in on_disk:
+            report.problems.append(Problem(rel, "missing", "listed in the manifest but not in the bag"))
+    manifests = {p for p in on_disk if "/" not in p and p.startswith(("manifest-", "tagmanifest-"))}
+    for rel in sorted(on_disk - set(listed) - manifests - {"bagit.txt"}):
+        if rel.startswith("data/"):
+            report.problems.append(Problem(rel, "extra", "in the payload but in no manifest"))
+        else:  # RFC 8493 allows tag files outside the tag manifests; say so all the same
+            report.warnings.append(f"{rel}: a tag file that no tag manifest covers")
+    for rel in sorted(set(listed) & on_disk):
+        for alg, expected in sorted(listed[rel].items()):
+            found = _digest(path / rel, alg)
+            if found != expected.lower():
+                report.problems.append(Problem(rel, "altered", f"{alg} differs from the manifest"))
+                break
+    oxum = bag.info.get("Payload-Oxum")
+    if isinstance(oxum, str) and not report.problems:
+        size = sum((path / p).stat().st_size for p in on_disk if p.startswith("data/"))
+        if oxum != f"{size}.{report.files}":
+            report.problems.append(Problem("bag-info.txt", "invalid",
+                                           f"Payload-Oxum {oxum} but the payload is {size}.{report.files}"))
+    if not report.problems:  # bagit has the last word on what we did not think of
+        try:
+            bag.validate(processes=1)
+        except bagit.BagError as exc:
+            details = getattr(exc, "details", None) or []
+            report.problems += [Problem(".", "invalid", str(d)) for d in details] or [
+                Problem(".", "invalid", str(exc))]
+    return report
