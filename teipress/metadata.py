@@ -127,9 +127,10 @@ class EditionMetadata:
     rights_notes: list[str] = field(default_factory=list)  # availability/p beside the licence
     identifiers: list[Identifier] = field(default_factory=list)  # publicationStmt/idno
     related: list[Identifier] = field(default_factory=list)  # sourceDesc idno and URLs
-    coverage: str = ""  # the documents' dates, "1960-06-17/1971-11-17"
-    created: str = ""  # first revisionDesc change: when the encoding began
-    updated: str = ""  # last revisionDesc change
+    # profileDesc/creation/date: when the documents were made, "1960-06-17/1971-11-17".  DataCite
+    # takes it both as Created (which may be "a timeframe in ancient history") and as Coverage.
+    coverage: str = ""
+    updated: str = ""  # the last revisionDesc change
     funders: list[str] = field(default_factory=list)
     source: SourceItem | None = None
     sources: list[str] = field(default_factory=list)  # every sourceDesc bibl as a citation
@@ -490,7 +491,7 @@ def from_edition(ed: Edition, version: str | None = None) -> EditionMetadata:
         contributors=contributors, publisher=publisher, publication_date=publication_date,
         languages=languages, abstract=abstract, keywords=keywords, licence=licence,
         rights_notes=notes, identifiers=identifiers, related=related, coverage=coverage,
-        created=changes[0] if changes else "", updated=changes[-1] if changes else "",
+        updated=changes[-1] if changes else "",
         funders=[f for f in funders if f], source=source, sources=sources,
         base_url=ed.config.get("base_url") or "", contacts=contacts,
     )
@@ -537,7 +538,7 @@ def to_datacite(md: EditionMetadata) -> bytes:
         if t.lang:
             el.set(f"{{{NS['xml']}}}lang", t.lang)
     sub(root, "publisher", md.publisher or md.id)
-    sub(root, "publicationYear", md.publication_year or md.created[:4] or "1970")
+    sub(root, "publicationYear", md.publication_year or md.updated[:4] or "1970")
     sub(root, "resourceType", "Digital scholarly edition", resourceTypeGeneral="Text")
     if md.keywords:
         subjects = sub(root, "subjects")
@@ -548,8 +549,8 @@ def to_datacite(md: EditionMetadata) -> bytes:
         for a in md.contributors:
             el = sub(contributors, "contributor", contributorType=a.role or "Other")
             _datacite_name(sub, el, "contributorName", a)
-    dates = [("Issued", md.publication_date), ("Created", md.created),
-             ("Updated", md.updated if md.updated != md.created else ""), ("Coverage", md.coverage)]
+    dates = [("Created", md.coverage), ("Issued", md.publication_date), ("Updated", md.updated),
+             ("Coverage", md.coverage)]
     if any(v for _, v in dates):
         dl = sub(root, "dates")
         for kind, value in dates:

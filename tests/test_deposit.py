@@ -280,7 +280,7 @@ def test_mini_metadata_matches_header(mini):
     assert md.licence.spdx == "CC-BY-SA-4.0"
     assert md.doi == "10.5555/mini.2"
     assert [(r.value, r.type) for r in md.related] == [("https://example.org/archive/1", "URL")]
-    assert md.coverage == "1961-03-05" and md.created == "2026-11-01"
+    assert md.coverage == "1961-03-05" and md.updated == "2026-11-01"
     assert md.funders == ["The Mini Foundation"]
 
 
@@ -299,6 +299,7 @@ def test_mini_records_carry_the_header(mini_deposit):
     translator = dc.find("d:contributors/d:contributor[@contributorType='Translator']", DC)
     assert translator.findtext("d:contributorName", namespaces=DC) == "Translator, Tom"
     assert dc.find("d:dates/d:date[@dateType='Coverage']", DC).text == "1961-03-05"
+    assert dc.find("d:dates/d:date[@dateType='Created']", DC).text == "1961-03-05"
     assert dc.findtext("d:fundingReferences/d:fundingReference/d:funderName",
                        namespaces=DC) == "The Mini Foundation"
 
