@@ -108,7 +108,19 @@ def run(ed: Edition, out_dir: Path, log: Callable[[str], None] = lambda m: None,
             if only is not None and name not in only:
                 continue
             t0 = time.perf_counter()
-            stage(ctx)
+            try:
+                stage(ctx)
+            except BuildError:
+                raise
+            except Exception as exc:
+                # A bug or an unforeseen input: still a message, not a traceback
+                # (TEIPRESS_DEBUG=1 shows the traceback for a bug report).
+                if os.environ.get("TEIPRESS_DEBUG"):
+                    raise
+                raise BuildError(
+                    f"the {name} stage failed: {type(exc).__name__}: {exc} "
+                    "(set TEIPRESS_DEBUG=1 for the traceback)"
+                ) from exc
             timings[name] = time.perf_counter() - t0
             log(f"  {name:<10} {timings[name]:7.2f} s")
         _swap(tmp, out_dir)

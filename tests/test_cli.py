@@ -126,3 +126,20 @@ def test_bad_source_date_epoch(make_edition, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     r = run("build", make_edition(), "--out", tmp_path / "o", "--only", "sources")
     assert r.exit_code == 1 and "SOURCE_DATE_EPOCH" in r.output
+
+
+def test_failing_stage_is_a_message_and_leaves_nothing(make_edition, tmp_path, monkeypatch):
+    from teipress import build as build_mod
+
+    def boom(ctx):
+        (ctx.out / "half-written.html").write_text("<p>")
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(build_mod, "stages", lambda: [("sources", build_mod.stage_sources), ("boom", boom)])
+    monkeypatch.delenv("TEIPRESS_DEBUG", raising=False)
+    out = tmp_path / "o"
+    r = run("build", make_edition(), "--out", out)
+    assert r.exit_code == 1
+    assert "the boom stage failed: RuntimeError: disk on fire" in r.output
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [tmp_path / "edition"]  # no temp folder left behind
