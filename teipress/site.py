@@ -1,0 +1,449 @@
+"""What the HTML edition shows, computed once from the behaviour models.
+
+Documents with their HTML fragments and metadata, the registers with every
+occurrence (document, section, short context, exact id), the chronology.  The
+page shells (teipress/templates/) only lay this out.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from lxml import etree
+from markupsafe import Markup
+
+from . import metadata as md_mod
+from . import model
+from .edition import Edition, Entry, TeiFile, norm
+from .xmlparse import NS
+
+M = model.M
+MT = "{%s}" % model.MODEL_NS
+KIND_PAGES = {"person": ("persons", "Persons"), "place": ("places", "Places"),
+              "org": ("organisations", "Organisations")}
+# Model elements whose text is a self-contained passage: the context of an occurrence.
+PASSAGES = {MT + n for n in ("paragraph", "heading", "line", "item", "cell", "note", "speaker", "label", "quote")}
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+CONTEXT = 70  # characters of context either side of an occurrence
+
+
+class SiteError(Exception):
+    pass
+
+
+# -- dates ------------------------------------------------------------------------
+def _fmt(iso: str) -> str:
+    parts = iso.split("-")
+    try:
+        if len(parts) >= 3:
+            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        if len(parts) == 2:
+            return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    except (ValueError, IndexError):
+        pass
+    return iso
+
+
+def date_label(value: str) -> str:
+    """'1960-06-17' → '17 June 1960'; '1961-02-28/1961-03-30' → '28 February 1961 – 30 March 1961'."""
+    if not value:
+        return ""
+    if "/" in value:
+        a, b = value.split("/", 1)
+        if a and b:
+            return f"{_fmt(a)} – {_fmt(b)}"
+        return f"after {_fmt(a)}" if a else f"before {_fmt(b)}"
+    return _fmt(value)
+
+
+PRECISION_LABELS = {"day": "day", "month": "month", "year": "year", "range": "between"}
+
+
+# -- data ---------------------------------------------------------------------------
+@dataclass
+class Occurrence:
+    doc: "DocPage"
+    id: str
+    section: str
+    before: str
+    text: str
+    after: str
+    anchors: list[str] = field(default_factory=list)
+    position: int = 0
+
+    @property
+    def href(self) -> str:
+        return f"{self.doc.path}#{self.id}"
+
+
+@dataclass
+class DateRef(Occurrence):
+    value: str = ""
+    sort: str = ""
+    precision: str = ""
+    cert: str = ""
+
+
+class Attrs(dict):
+    """Attributes of a metadata field; a missing one reads as ''."""
+
+    def __missing__(self, key):
+        return ""
+
+
+@dataclass
+class Field:
+    name: str
+    attrs: dict
+    html: Markup
+
+    @property
+    def text(self) -> str:
+        return norm(re.sub(r"<[^>]+>", " ", str(self.html)).replace("&amp;", "&")
+                    .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#39;", "'"))
+
+
+@dataclass
+class DocPage:
+    file: TeiFile
+    id: str
+    path: str
+    model: etree._ElementTree
+    text: Markup = Markup("")
+    notes: Markup = Markup("")
+    toc: Markup = Markup("")
+    fields: list[Field] = field(default_factory=list)
+    meta: md_mod.EditionMetadata | None = None
+    occurrences: list[Occurrence] = field(default_factory=list)
+    dates: list[DateRef] = field(default_factory=list)
+    pdf: str = ""
+    tei: str = ""
+    _entries: dict = field(default_factory=dict)
+
+    def field(self, name: str, **attrs) -> list[Field]:
+        return [f for f in self.fields if f.name == name and all(f.attrs.get(k) == v for k, v in attrs.items())]
+
+    def first(self, name: str, **attrs) -> Field | None:
+        hits = self.field(name, **attrs)
+        return hits[0] if hits else None
+
+    @property
+    def title(self) -> str:
+        t = self.first("title", type="main") or self.first("title")
+        return t.text if t else self.file.title()
+
+    @property
+    def date_value(self) -> str:
+        """When the document was made: profileDesc/creation date, else the source's date."""
+        creation = self.model.find("m:metadata/m:creation//m:date", M)
+        if creation is not None and creation.get("value"):
+            return creation.get("value")
+        for src in self.model.iterfind("m:metadata/m:source", M):
+            if src.get("when") and src.get("type") != "book":
+                return src.get("when")
+        corr = self.model.find("m:metadata/m:correspondence[@type='sent']//m:date", M)
+        if corr is not None and corr.get("value"):
+            return corr.get("value")
+        return ""
+
+    @property
+    def date_sort(self) -> str:
+        return self.date_value.split("/")[0]
+
+    def entries(self, kind: str) -> list["RegisterEntry"]:
+        return self._entries.get(kind, [])
+
+    @property
+    def people(self) -> dict[str, list["RegisterEntry"]]:
+        return {k: v for k, v in self._entries.items() if v}
+
+    @property
+    def years(self) -> list[str]:
+        return sorted({d.sort[:4] for d in self.dates if d.sort[:4].isdigit()})
+
+
+@dataclass
+class RegisterEntry:
+    entry: Entry
+    anchor: str
+    occurrences: list[Occurrence] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.entry.kind
+
+    @property
+    def name(self) -> str:
+        return self.entry.name
+
+    @property
+    def variants(self) -> list[str]:
+        seen, out = set(), []
+        for v in self.entry.variants:
+            if v not in seen:
+                seen.add(v)
+                out.append(v)
+        return out
+
+    @property
+    def description(self) -> str:
+        return self.entry.description
+
+    @property
+    def dates(self) -> str:
+        return model.entry_dates(self.entry)
+
+    @property
+    def details(self) -> list[str]:
+        """Occupations, types and other facts of the entry, as short plain sentences."""
+        out = []
+        el = self.entry.element
+        for occ in el.findall("tei:occupation", NS):
+            span = "–".join(x for x in (occ.get("from", "")[:4], occ.get("to", "")[:4]) if x)
+            out.append(norm("".join(occ.itertext())) + (f" ({span})" if span else ""))
+        for tag in ("tei:affiliation", "tei:nationality", "tei:faith", "tei:residence"):
+            for x in el.findall(tag, NS):
+                if norm("".join(x.itertext())):
+                    out.append(norm("".join(x.itertext())))
+        if el.get("type") and self.kind in ("place", "org"):
+            out.insert(0, el.get("type").replace("-", " ").capitalize())
+        return out
+
+    @property
+    def sort_key(self) -> tuple:
+        el = self.entry.element
+        surname = el.find(".//tei:surname", NS)
+        key = norm("".join(surname.itertext())) if surname is not None else self.name
+        return (key.casefold(), self.name.casefold(), self.anchor)
+
+    def by_document(self) -> list[tuple["DocPage", list[Occurrence]]]:
+        out: dict[str, tuple[DocPage, list[Occurrence]]] = {}
+        for o in self.occurrences:
+            out.setdefault(o.doc.id, (o.doc, []))[1].append(o)
+        return list(out.values())
+
+
+@dataclass
+class Register:
+    kind: str
+    page: str
+    label: str
+    entries: list[RegisterEntry]
+    files: list[str]
+
+    @property
+    def path(self) -> str:
+        return f"{self.page}.html"
+
+
+# -- the site -----------------------------------------------------------------------
+@dataclass
+class Site:
+    edition: Edition
+    meta: md_mod.EditionMetadata
+    version: str
+    build_date: str
+    tool_version: str
+    documents: list[DocPage]
+    registers: list[Register]
+    chronology: list[DateRef]
+    warnings: list[str]
+    images: list[str]
+    base_url: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def nav(self) -> list[tuple[str, str]]:
+        return ([("index.html", "Home")] + [(r.path, r.label) for r in self.registers]
+                + [("chronology.html", "Chronology"), ("principles.html", "Editorial principles"),
+                   ("about.html", "About"), ("search.html", "Search")])
+
+    def register(self, kind: str) -> Register | None:
+        return next((r for r in self.registers if r.kind == kind), None)
+
+    @property
+    def principles(self) -> list[tuple[DocPage, Field]]:
+        out, seen = [], set()
+        for d in self.documents:
+            f = d.first("principles")
+            if f is not None and str(f.html) not in seen:
+                seen.add(str(f.html))
+                out.append((d, f))
+        return out
+
+    @property
+    def register_files(self) -> list[TeiFile]:
+        return self.edition.registers
+
+    @classmethod
+    def from_context(cls, ctx) -> "Site":
+        ed = ctx.edition
+        if not ed.documents:
+            raise SiteError(f"the edition in {ed.root} has no TEI document (only registers); "
+                            "add a document to tei/")
+        warnings: list[str] = []
+        html_xsl = model.stylesheet(str(model.XSLT_DIR / "html.xsl"))
+        anchors = model.anchors(ed)
+        reg_entries: dict[str, RegisterEntry] = {}
+        for key, entry in sorted(ed.entries.items()):
+            reg_entries[anchors[key]] = RegisterEntry(entry, anchors[key])
+
+        docs: list[DocPage] = []
+        used_ids: set[str] = set()
+        images: set[str] = set()
+        for f in sorted(ed.documents, key=lambda f: f.rel):
+            doc_id = model.document_id(f)
+            if doc_id in used_ids:  # two files with the same xml:id on <TEI>
+                doc_id = f"{doc_id}-{len(used_ids)}"
+            used_ids.add(doc_id)
+            path = f"documents/{doc_id}.html"
+            try:
+                tree = model.behaviour(ed, f)
+            except etree.XSLTApplyError as exc:
+                raise SiteError(f"{f.rel}: the behaviour model failed: {exc}") from None
+            warnings += [f"{f.rel}: {w}" for w in model.warnings(tree)]
+            for g in tree.iterfind(".//m:graphic[@src]", M):
+                images.add(str(PurePosixPath(f.rel).parent / g.get("src")))
+            doc = DocPage(file=f, id=doc_id, path=path, model=tree, tei=f"tei/{f.rel}")
+            parts = html_xsl(tree, root=etree.XSLT.strparam("../"), page=etree.XSLT.strparam(path))
+            for part in parts.getroot():
+                name = part.get("name")
+                html = Markup(serialise(part))
+                if name == "field":
+                    attrs = Attrs((k, v) for k, v in part.attrib.items() if k not in ("name", "field"))
+                    doc.fields.append(Field(part.get("field"), attrs, html))
+                else:
+                    setattr(doc, name, html)
+            doc.meta = md_mod.from_edition(dataclasses.replace(ed, files=[f]))
+            collect(doc, reg_entries)
+            docs.append(doc)
+        docs.sort(key=lambda d: (d.date_sort or "9999", d.title.casefold(), d.id))
+
+        for d in docs:
+            kinds: dict[str, list[RegisterEntry]] = {}
+            seen = set()
+            for o in d.occurrences:
+                for a in o.anchors:
+                    if a in reg_entries and a not in seen:
+                        seen.add(a)
+                        kinds.setdefault(reg_entries[a].kind, []).append(reg_entries[a])
+            d._entries = {k: sorted(v, key=lambda e: e.sort_key) for k, v in sorted(kinds.items())}
+
+        registers = []
+        for kind, (page, label) in KIND_PAGES.items():
+            entries = sorted((e for e in reg_entries.values() if e.kind == kind), key=lambda e: e.sort_key)
+            if entries:
+                files = sorted({e.entry.file.rel for e in entries})
+                registers.append(Register(kind, page, label, entries, files))
+        chronology = sorted((dr for d in docs for dr in d.dates if dr.sort),
+                            key=lambda dr: (dr.sort, dr.precision != "day", dr.doc.date_sort, dr.doc.id,
+                                            dr.position))
+        return cls(
+            edition=ed, meta=md_mod.from_edition(ed), version=ctx.edition_version,
+            build_date=ctx.build_time.strftime("%Y-%m-%d"), tool_version=ctx.tool_version,
+            documents=docs, registers=registers, chronology=chronology, warnings=warnings,
+            images=sorted(images), base_url=(ed.config.get("base_url") or "").rstrip("/") + "/"
+            if ed.config.get("base_url") else "",
+        )
+
+
+def serialise(part: etree._Element) -> str:
+    """The children of an XSLT result part as an HTML string (text escaped by lxml)."""
+    from html import escape
+
+    out = [escape(part.text, quote=False) if part.text else ""]
+    for child in part:
+        out.append(etree.tostring(child, method="html", encoding="unicode", with_tail=True))
+    return "".join(out)
+
+
+# -- occurrences and dates ------------------------------------------------------------
+def collect(doc: DocPage, reg_entries: dict[str, RegisterEntry]) -> None:
+    text = doc.model.find("m:text", M)
+    if text is None:
+        return
+    position = 0
+    for el in text.iter(MT + "name", MT + "date"):
+        position += 1
+        el_id = el.get("id")
+        if not el_id:
+            continue
+        before, inside, after = context(el)
+        section = section_of(el) or doc.title
+        if el.tag == MT + "name":
+            anchors = [a for a in (el.get("ref") or "").split() if a in reg_entries]
+            if not anchors:
+                continue
+            occ = Occurrence(doc, el_id, section, before, inside, after, anchors, position)
+            doc.occurrences.append(occ)
+            for a in anchors:
+                reg_entries[a].occurrences.append(occ)
+        else:
+            if el.get("precision") in (None, "none"):
+                continue
+            dr = DateRef(doc, el_id, section, before, inside, after, position=position, value=el.get("value", ""),
+                         sort=el.get("sort", ""), precision=el.get("precision", ""), cert=el.get("cert", ""))
+            doc.dates.append(dr)
+
+
+def section_of(el) -> str:
+    for anc in el.iterancestors(MT + "block"):
+        if anc.get("division") == "true":
+            return anc.get("label") or ""
+    return ""
+
+
+def context(target) -> tuple[str, str, str]:
+    """(before, text, after) of an occurrence in its passage, in the corrected reading."""
+    container = next((a for a in target.iterancestors() if a.tag in PASSAGES), target.getparent())
+    buckets: list[list[str]] = [[], [], []]
+    state = [0]
+
+    def skip(el) -> bool:
+        if el.tag == MT + "reading" and el.get("role") == "published":
+            return True
+        return el.tag == MT + "note" and el is not container
+
+    def walk(el):
+        if el is target:
+            state[0] = 1
+        if el.tag == MT + "gap":
+            buckets[state[0]].append("[…]")
+        if el.tag == MT + "supplied":
+            buckets[state[0]].append("[")
+        if el.tag == MT + "line-break" and el.get("break") != "no":
+            buckets[state[0]].append(" ")
+        if el.text:
+            buckets[state[0]].append(el.text)
+        for c in el:
+            if isinstance(c.tag, str) and not skip(c):
+                walk(c)
+            if c.tail:
+                buckets[state[0]].append(c.tail)
+        if el.tag == MT + "supplied":
+            buckets[state[0]].append("]")
+        if el is target:
+            state[0] = 2
+
+    walk(container)
+    before = " ".join("".join(buckets[0]).split())
+    inside = " ".join("".join(buckets[1]).split())
+    after = " ".join("".join(buckets[2]).split())
+    if "".join(buckets[0])[-1:].isspace() and before:
+        before += " "
+    if "".join(buckets[2])[:1].isspace() and after:
+        after = " " + after
+    if len(before) > CONTEXT:
+        cut = before[-CONTEXT:]
+        before = "…" + cut[cut.find(" "):] if " " in cut else "…" + cut
+    if len(after) > CONTEXT:
+        cut = after[:CONTEXT]
+        after = (cut[:cut.rfind(" ")] if " " in cut.strip() else cut) + "…"
+    return before, inside, after
+

@@ -1,0 +1,227 @@
+"""The HTML edition of the default edition: pages, links, registers, chronology, citation."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from sitebuild import pages, parse, site
+from teipress import edition
+from teipress.xmlparse import NS
+
+from conftest import REPO
+
+DOC = "documents/nkidp-114978.html"
+
+
+@pytest.fixture(scope="module")
+def root() -> Path:
+    return site()
+
+
+def text(el) -> str:
+    return " ".join("".join(el.itertext()).split())
+
+
+def test_every_page_type_exists(root):
+    for rel in ("index.html", DOC, "persons.html", "places.html", "organisations.html", "chronology.html",
+                "principles.html", "about.html", "search.html", "tei/nkidp-114978.xml", "tei/persons.xml",
+                "cite/nkidp-114978.bib", "cite/nkidp-114978.ris", "static/teipress.css", "static/teipress.js",
+                "pagefind/pagefind.js"):
+        assert (root / rel).is_file(), rel
+
+
+def test_every_page_shows_version_build_date_and_sources(root):
+    for page in pages(root):
+        doc = parse(page)
+        footer = text(doc.find(".//footer"))
+        assert "version 0.1.0" in footer and "built 2026-01-01" in footer, page
+        hrefs = [a.get("href") for a in doc.iter("a")]
+        assert any("tei/" in h or "#downloads" in h for h in hrefs), page
+
+
+def test_pdf_and_tei_linked_from_document(root):
+    doc = parse(root / DOC)
+    hrefs = {a.get("href") for a in doc.iter("a")}
+    assert "../tei/nkidp-114978.xml" in hrefs
+    if (root.parent / "pdf" / "nkidp-114978.pdf").exists():
+        assert "../downloads/nkidp-114978.pdf" in hrefs
+        assert (root / "downloads" / "nkidp-114978.pdf").is_file()
+
+
+def test_nothing_loaded_from_another_host(root):
+    for page in pages(root):
+        doc = parse(page)
+        for el in doc.iter():
+            for attr in ("src", "href", "action", "data", "poster", "srcset"):
+                v = el.get(attr)
+                if v is None:
+                    continue
+                if el.tag == "a" and attr == "href":
+                    continue  # links may leave; loads may not
+                assert not urlsplit(v).scheme and not v.startswith("//"), (page, el.tag, v)
+        for style in doc.iter("style"):
+            assert "url(" not in (style.text or "")
+    css = (root / "static" / "teipress.css").read_text()
+    assert "url(" not in css and "@import" not in css
+
+
+def test_no_broken_internal_link_or_anchor(root):
+    ids: dict[Path, set[str]] = {}
+
+    def ids_of(p: Path) -> set[str]:
+        if p not in ids:
+            ids[p] = {el.get("id") for el in parse(p).iter() if el.get("id")} if p.suffix == ".html" else set()
+        return ids[p]
+
+    checked = 0
+    for page in pages(root):
+        for a in parse(page).iter("a"):
+            href = a.get("href")
+            parts = urlsplit(href)
+            if parts.scheme in ("http", "https", "mailto"):
+                continue
+            assert not parts.scheme, (page, href)
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            assert target.is_relative_to(root.resolve()), (page, href)
+            assert target.is_file(), (page, href)
+            if parts.fragment:
+                assert unquote(parts.fragment) in ids_of(target), (page, href)
+            checked += 1
+    assert checked > 500
+
+
+def test_ids_are_unique_on_every_page(root):
+    for page in pages(root):
+        seen = [el.get("id") for el in parse(page).iter() if el.get("id")]
+        dupes = {i for i in seen if seen.count(i) > 1}
+        assert not dupes, (page, dupes)
+
+
+def test_document_page(root):
+    doc = parse(root / DOC)
+    assert text(doc.find(".//h1")).startswith("Excerpts from V. P. Tkachenko")
+    meta = text(doc.find(".//dl"))
+    for needle in ("Gary Goldberg", "Leon Levy Foundation", "Russian (original)", "Archival record",
+                   "17 June 1960 – 17 November 1971", "A compilation of conversations"):
+        assert needle in meta
+    # contents of its divisions
+    toc = doc.find(".//nav[@class='tp-toc']")
+    assert [a.get("href") for a in toc.iter("a")] == ["#ex-1", "#ex-2", "#ex-3", "#ex-4", "#ex-5", "#ex-6"]
+    # speaker turns, page breaks, gaps, supplied, foreign, quotations
+    tei = edition.load(REPO).file("nkidp-114978.xml").root
+    assert len(doc.findall(".//div[@class='tp-sp']")) == len(tei.findall(".//tei:sp", NS))
+    pb = doc.get_element_by_id("pb-19-20")
+    assert pb.get("href") == "#pb-19-20" and text(pb) == "[p. 19-20]"
+    gap = doc.find(".//span[@class='tp-gap']")
+    assert "[…]" in text(gap) and "not included in the excerpts" in gap.get("data-tip")
+    assert gap.get("tabindex") == "0"
+    omitted = doc.find(".//span[@data-published='false']")
+    assert text(omitted) == "[you]"
+    assert "sderzhivat'" in [text(i) for i in doc.findall(".//i[@lang='ru-Latn']")]
+    assert doc.findall(".//q")
+    # names link to their register entry with a description
+    kim = doc.find(".//a[@href='../persons.html#kim-il-sung']")
+    assert kim is not None and "1912" in kim.get("data-tip")
+    assert doc.get_element_by_id("tp-desc-kim-il-sung") is not None
+    # side panel lists persons, places, organisations
+    side = text(doc.find(".//aside"))
+    assert "Persons" in side and "Places" in side and "Organisations" in side
+
+
+def test_notes_are_numbered_footnotes_with_back_links(root):
+    doc = parse(root / DOC)
+    refs = doc.findall(".//a[@class='tp-noteref']")
+    notes = doc.findall(".//li[@class='tp-note']")
+    assert len(refs) == len(notes) >= 2
+    for n, (ref, note) in enumerate(zip(refs, notes), 1):
+        assert ref.get("href") == f"#{note.get('id')}"
+        assert note.get("value") == str(n)
+        back = note.find(".//a[@class='tp-backref']")
+        assert back.get("href") == f"#{ref.get('id')}"
+    assert doc.get_element_by_id("n-01") is not None  # permalink from xml:id
+
+
+def test_both_readings_in_the_page_corrected_by_default(root):
+    doc = parse(root / DOC)
+    alts = doc.find(".//div[@class='tp-text']").findall(".//span[@class='tp-alt']")
+    assert len(alts) >= 20
+    first = alts[0]
+    assert text(first.find("span[@class='tp-published']")) == "Kim II Sung"
+    assert text(first.find("span[@class='tp-corrected']")) == "Kim Il Sung"
+    css = (root / "static" / "teipress.css").read_text()
+    assert ".tp-published { display: none; }" in css  # what a reader sees without JavaScript
+
+
+def test_paragraph_permalinks_are_xml_ids(root):
+    doc = parse(root / DOC)
+    tei = edition.load(REPO).file("nkidp-114978.xml").root
+    for p in tei.iterfind(".//tei:text//tei:p", NS):
+        xid = p.get("{http://www.w3.org/XML/1998/namespace}id")
+        el = doc.get_element_by_id(xid)
+        assert el.find("a[@class='tp-permalink']").get("href") == f"#{xid}"
+
+
+def test_register_lists_every_occurrence(root):
+    tei = edition.load(REPO).file("nkidp-114978.xml").root
+    expected = len(tei.findall(".//tei:text//*[@ref='persons.xml#kim-il-sung']", NS))
+    reg = parse(root / "persons.html")
+    entry = reg.get_element_by_id("kim-il-sung")
+    links = [a for a in entry.findall(".//ul[@class='tp-occ']//a")]
+    assert len(links) == expected
+    assert all(a.get("href").startswith(f"{DOC}#") for a in links)
+    assert "Kim Il Sung" in text(entry.find(".//mark"))
+    assert "1912–1994" in text(entry.find("h2"))
+    assert "Leader of the Democratic" in text(entry)
+    assert "Also named" in text(reg.get_element_by_id("brezhnev"))
+
+
+def test_chronology_is_ordered_with_precision(root):
+    chron = parse(root / "chronology.html")
+    rows = chron.findall(".//tbody/tr")
+    assert len(rows) > 20
+    hrefs = [r.find(".//a").get("href") for r in rows]
+    assert all(h.startswith(DOC + "#") for h in hrefs)
+    txt = text(chron)
+    assert "medium certainty" in txt and "span" in txt and "month" in txt
+    first = text(rows[0].find("td"))
+    assert first == "1958" or first.endswith("1958")
+
+
+def test_citation(root):
+    doc = parse(root / DOC)
+    metas = {m.get("name"): m.get("content") for m in doc.iter("meta") if m.get("name")}
+    assert metas["citation_title"].startswith("Excerpts from V. P. Tkachenko")
+    assert metas["citation_author"] == "Tkachenko, V. P."
+    ld = json.loads(doc.find(".//script[@type='application/ld+json']").text)
+    assert ld["@type"] == "CreativeWork" and ld["translator"][0]["name"] == "Gary Goldberg"
+    cite = text(doc.get_element_by_id("tp-cite"))
+    assert "Chicago" in cite and "MLA" in cite and "Translated by Gary Goldberg" in cite
+    bib = (root / "cite" / "nkidp-114978.bib").read_text()
+    assert bib.startswith("@misc{nkidp-114978,") and "translator = {Goldberg, Gary}" in bib
+    ris = (root / "cite" / "nkidp-114978.ris").read_text()
+    assert ris.startswith("TY  - ELEC") and ris.rstrip().endswith("ER  -")
+
+
+def test_principles_and_about(root):
+    pr = text(parse(root / "principles.html"))
+    for needle in ("Correction", "Normalisation", "Quotation", "Kim II Sung", "Translator's note"):
+        assert needle in pr
+    about = text(parse(root / "about.html"))
+    assert "Creative Commons" in about and "Leon Levy Foundation" in about
+
+
+def test_home_page(root):
+    home = text(parse(root / "index.html"))
+    for needle in ("V. P. Tkachenko", "Gary Goldberg", "How to cite this edition", "Persons", "Chronology",
+                   "Editorial principles", "Downloads", "17 June 1960 – 17 November 1971"):
+        assert needle in home
+
+
+def test_search_filters_indexed(root):
+    entry = json.loads((root / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]
+    assert list((root / "pagefind" / "filter").iterdir())

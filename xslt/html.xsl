@@ -1,0 +1,69 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Behaviour model (xslt/MODEL.md) → HTML fragments of one document page.
+
+  Output: <parts> holding <part name="text">, <part name="notes">, <part name="toc"> and one
+  <part name="field" field="…"> per metadata field; teipress/html.py serialises each part as HTML
+  and the Jinja2 page shells place them.  Never disable-output-escaping: text stays text.
+  One template per behaviour; behaviour families live in xslt/html/*.xsl.
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:m="urn:teipress:model"
+    exclude-result-prefixes="m">
+
+  <xsl:output method="xml" encoding="UTF-8" indent="no" omit-xml-declaration="yes"/>
+
+  <!-- Relative path from this page to the site root, e.g. '../'. -->
+  <xsl:param name="root" select="''"/>
+  <!-- This page's path from the site root, e.g. 'documents/nkidp-114978.html'. -->
+  <xsl:param name="page" select="''"/>
+
+  <xsl:include href="html/structure.xsl"/>
+  <xsl:include href="html/phrases.xsl"/>
+  <xsl:include href="html/editorial.xsl"/>
+  <xsl:include href="html/metadata.xsl"/>
+
+  <xsl:template match="/m:document">
+    <parts>
+      <part name="text"><xsl:apply-templates select="m:text/node()"/></part>
+      <part name="notes">
+        <xsl:if test="m:text//m:note">
+          <ol class="tp-notes">
+            <xsl:apply-templates select="m:text//m:note" mode="footnote"/>
+          </ol>
+        </xsl:if>
+      </part>
+      <part name="toc">
+        <xsl:if test="m:text//m:block[@division = 'true']">
+          <ol>
+            <xsl:apply-templates select="m:text//m:block[@division = 'true'][not(ancestor::m:block[@division = 'true'])]" mode="toc"/>
+          </ol>
+        </xsl:if>
+      </part>
+      <xsl:apply-templates select="m:metadata/*" mode="field"/>
+    </parts>
+  </xsl:template>
+
+  <!-- Where a page of the site is, relative to this page. -->
+  <xsl:template name="register-href">
+    <xsl:param name="kind"/>
+    <xsl:param name="anchor"/>
+    <xsl:value-of select="$root"/>
+    <xsl:choose>
+      <xsl:when test="$kind = 'person'">persons.html</xsl:when>
+      <xsl:when test="$kind = 'place'">places.html</xsl:when>
+      <xsl:otherwise>organisations.html</xsl:otherwise>
+    </xsl:choose>
+    <xsl:value-of select="concat('#', $anchor)"/>
+  </xsl:template>
+
+  <!-- Is this element inside something that is already a link (no nested <a>)? -->
+  <xsl:template name="in-link">
+    <xsl:value-of select="boolean(ancestor::m:name[@ref] or ancestor::m:link[@href or @ref or @doc])"/>
+  </xsl:template>
+
+  <xsl:template name="lang">
+    <xsl:if test="@lang"><xsl:attribute name="lang"><xsl:value-of select="@lang"/></xsl:attribute></xsl:if>
+  </xsl:template>
+</xsl:stylesheet>

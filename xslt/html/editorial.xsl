@@ -1,0 +1,121 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- The editors' apparatus: notes, page breaks, omissions, supplied text, the two readings. -->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:m="urn:teipress:model"
+    exclude-result-prefixes="m">
+
+  <xsl:template name="mark">
+    <xsl:choose>
+      <xsl:when test="@label"><xsl:value-of select="@label"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="@n"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- In the text a note is a numbered link to its footnote; teipress.js turns it into a popover. -->
+  <xsl:template match="m:note">
+    <xsl:variable name="nested"><xsl:call-template name="in-link"/></xsl:variable>
+    <xsl:choose>
+      <xsl:when test="not(ancestor::m:text)">
+        <span class="tp-inline-note"> (<xsl:apply-templates/>)</span>
+      </xsl:when>
+      <xsl:when test="$nested = 'true'">
+        <sup class="tp-noteref-plain" data-pagefind-ignore=""><xsl:call-template name="mark"/></sup>
+      </xsl:when>
+      <xsl:otherwise>
+        <a class="tp-noteref" href="#{@id}" id="tp-ref-{@id}" role="doc-noteref" data-note-type="{@type}" data-pagefind-ignore="">
+          <span class="tp-vh"><xsl:value-of select="@type-label"/><xsl:text> </xsl:text></span>
+          <sup><xsl:call-template name="mark"/></sup>
+        </a>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="m:note" mode="footnote">
+    <li class="tp-note" id="{@id}" value="{@n}" data-note-type="{@type}">
+      <xsl:call-template name="lang"/>
+      <p class="tp-note-meta">
+        <xsl:value-of select="@type-label"/>
+        <xsl:if test="@resp-label"><xsl:value-of select="concat(' (', @resp-label, ')')"/></xsl:if>
+      </p>
+      <div class="tp-note-body">
+        <xsl:choose>
+          <xsl:when test="m:paragraph | m:list | m:table | m:block"><xsl:apply-templates/></xsl:when>
+          <xsl:otherwise><p><xsl:apply-templates/></p></xsl:otherwise>
+        </xsl:choose>
+      </div>
+      <xsl:if test="not(ancestor::m:note) and not(ancestor::m:name[@ref] or ancestor::m:link[@href or @ref or @doc])">
+        <a class="tp-backref" href="#tp-ref-{@id}" role="doc-backlink">
+          <span aria-hidden="true">↩ </span>Back to text
+        </a>
+      </xsl:if>
+    </li>
+  </xsl:template>
+
+  <!-- An original page break: a linkable marker in the margin. -->
+  <xsl:template match="m:page-break">
+    <a class="tp-pb" id="{@id}" href="#{@id}" data-pagefind-ignore="">
+      <xsl:choose>
+        <xsl:when test="@n">[p. <xsl:value-of select="@n"/>]</xsl:when>
+        <xsl:otherwise>[page break]</xsl:otherwise>
+      </xsl:choose>
+    </a>
+  </xsl:template>
+
+  <!-- "[…]" with its reason on hover and focus (data-tip), and for screen readers in words. -->
+  <xsl:template match="m:gap">
+    <xsl:variable name="gap">
+      <span class="tp-gap" tabindex="0" data-tip="{@reason-label}">
+        <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+        <span aria-hidden="true">[…]</span>
+        <span class="tp-vh" data-pagefind-ignore="">[omission: <xsl:value-of select="@reason-label"/>]</span>
+      </span>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="parent::m:text or parent::m:block or parent::m:speech">
+        <p class="tp-gap-block"><xsl:copy-of select="$gap"/></p>
+      </xsl:when>
+      <xsl:otherwise><xsl:copy-of select="$gap"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Supplied text in brackets; an editors' restoration is absent from the reading "as published". -->
+  <xsl:template match="m:supplied">
+    <span class="tp-supplied" data-published="{@published}" tabindex="0">
+      <xsl:if test="@id and ancestor::m:text"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+      <xsl:attribute name="data-tip">
+        <xsl:value-of select="@reason-label"/>
+        <xsl:if test="@resp-label"><xsl:value-of select="concat(' (', @resp-label, ')')"/></xsl:if>
+      </xsl:attribute>
+      <xsl:call-template name="lang"/>
+      <xsl:text>[</xsl:text><xsl:apply-templates/><xsl:text>]</xsl:text>
+    </span>
+  </xsl:template>
+
+  <!-- Both readings are in the page; CSS shows one (corrected by default, also without JS). -->
+  <xsl:template match="m:alternate">
+    <span class="tp-alt">
+      <xsl:if test="@id and ancestor::m:text"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+      <xsl:apply-templates select="m:reading"/>
+    </span>
+  </xsl:template>
+
+  <xsl:template match="m:reading[@role = 'published']">
+    <span class="tp-published" data-pagefind-ignore=""><xsl:apply-templates/></span>
+  </xsl:template>
+
+  <xsl:template match="m:reading[@role = 'corrected']">
+    <xsl:variable name="source" select="normalize-space(../m:reading[@role = 'published'])"/>
+    <span class="tp-corrected">
+      <xsl:if test="$source != normalize-space(.)">
+        <xsl:attribute name="data-tip">
+          <xsl:text>Corrected</xsl:text>
+          <xsl:if test="@resp-label"><xsl:value-of select="concat(' by ', @resp-label)"/></xsl:if>
+          <xsl:if test="@cert"><xsl:value-of select="concat(' (certainty: ', @cert, ')')"/></xsl:if>
+          <xsl:value-of select="concat('; the source reads “', $source, '”')"/>
+        </xsl:attribute>
+      </xsl:if>
+      <xsl:apply-templates/>
+    </span>
+  </xsl:template>
+</xsl:stylesheet>

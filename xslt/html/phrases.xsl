@@ -1,0 +1,142 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- Phrases: names, dates, foreign words, quotations, links, generic inlines. -->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:m="urn:teipress:model"
+    exclude-result-prefixes="m">
+
+  <!-- A name links to its register entry; the short description shows on hover and focus
+       (data-tip, CSS) and is announced through the side panel's description (aria-describedby). -->
+  <xsl:template match="m:name[@ref]">
+    <xsl:variable name="first" select="substring-before(concat(@ref, ' '), ' ')"/>
+    <xsl:variable name="nested"><xsl:call-template name="in-link"/></xsl:variable>
+    <xsl:choose>
+      <xsl:when test="$nested = 'true' or not(ancestor::m:text)">
+        <span class="tp-name tp-{@kind}">
+          <xsl:if test="@id and ancestor::m:text"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+          <xsl:call-template name="lang"/>
+          <xsl:apply-templates/>
+        </span>
+      </xsl:when>
+      <xsl:otherwise>
+        <a class="tp-name tp-{@kind}" id="{@id}" data-tip="{@desc}" aria-describedby="tp-desc-{$first}">
+          <xsl:attribute name="href">
+            <xsl:call-template name="register-href">
+              <xsl:with-param name="kind" select="@kind"/>
+              <xsl:with-param name="anchor" select="$first"/>
+            </xsl:call-template>
+          </xsl:attribute>
+          <xsl:call-template name="lang"/>
+          <xsl:apply-templates/>
+        </a>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="m:name">
+    <span class="tp-name">
+      <xsl:if test="@id and ancestor::m:text"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+      <xsl:call-template name="lang"/>
+      <xsl:apply-templates/>
+    </span>
+  </xsl:template>
+
+  <xsl:template match="m:date">
+    <time class="tp-date">
+      <xsl:if test="@id and ancestor::m:text"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+      <xsl:if test="@precision = 'day' or @precision = 'month' or @precision = 'year'">
+        <xsl:attribute name="datetime"><xsl:value-of select="@value"/></xsl:attribute>
+      </xsl:if>
+      <xsl:if test="@cert"><xsl:attribute name="data-cert"><xsl:value-of select="@cert"/></xsl:attribute></xsl:if>
+      <xsl:call-template name="lang"/>
+      <xsl:apply-templates/>
+    </time>
+  </xsl:template>
+
+  <xsl:template match="m:foreign">
+    <i class="tp-foreign">
+      <xsl:call-template name="lang"/>
+      <xsl:apply-templates/>
+    </i>
+  </xsl:template>
+
+  <!-- <q> makes the browser supply the quotation marks the editors removed from the text. -->
+  <xsl:template match="m:quote">
+    <xsl:choose>
+      <xsl:when test="@marks = 'add'">
+        <q class="tp-quote"><xsl:call-template name="lang"/><xsl:apply-templates/></q>
+      </xsl:when>
+      <xsl:otherwise>
+        <span class="tp-quote tp-{@tei}"><xsl:call-template name="lang"/><xsl:apply-templates/></span>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="m:link">
+    <xsl:variable name="nested"><xsl:call-template name="in-link"/></xsl:variable>
+    <xsl:choose>
+      <xsl:when test="$nested = 'true'">
+        <span class="tp-link"><xsl:apply-templates/></span>
+      </xsl:when>
+      <xsl:when test="@scope = 'external' and (starts-with(@href, 'https://') or starts-with(@href, 'http://') or starts-with(@href, 'mailto:'))">
+        <a class="tp-ext" href="{@href}" rel="noopener noreferrer"><xsl:call-template name="lang"/><xsl:apply-templates/></a>
+      </xsl:when>
+      <xsl:when test="@scope = 'register'">
+        <a class="tp-link">
+          <xsl:attribute name="href">
+            <xsl:call-template name="register-href">
+              <xsl:with-param name="kind" select="@kind"/>
+              <xsl:with-param name="anchor" select="@ref"/>
+            </xsl:call-template>
+          </xsl:attribute>
+          <xsl:apply-templates/>
+        </a>
+      </xsl:when>
+      <xsl:when test="@scope = 'edition'">
+        <xsl:variable name="here" select="concat('documents/', @doc, '.html')"/>
+        <a class="tp-link">
+          <xsl:attribute name="href">
+            <xsl:if test="$here != $page"><xsl:value-of select="concat($root, $here)"/></xsl:if>
+            <xsl:if test="@target"><xsl:value-of select="concat('#', @target)"/></xsl:if>
+            <xsl:if test="$here = $page and not(@target)">#</xsl:if>
+          </xsl:attribute>
+          <xsl:apply-templates/>
+        </a>
+      </xsl:when>
+      <xsl:otherwise>
+        <span class="tp-link tp-dropped"><xsl:apply-templates/></span>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="m:anchor">
+    <span class="tp-anchor" id="{@id}"></span>
+  </xsl:template>
+
+  <xsl:template match="m:line-break[@break = 'no']"/>
+  <xsl:template match="m:line-break"><xsl:text> </xsl:text></xsl:template>
+
+  <!-- Generic phrases: the HTML element that says the same thing, else a span classed by TEI name. -->
+  <xsl:template match="m:inline">
+    <xsl:variable name="rend" select="concat(' ', @rend, ' ')"/>
+    <xsl:variable name="el">
+      <xsl:choose>
+        <xsl:when test="@tei = 'emph'">em</xsl:when>
+        <xsl:when test="@tei = 'title'">cite</xsl:when>
+        <xsl:when test="@tei = 'del'">del</xsl:when>
+        <xsl:when test="@tei = 'add'">ins</xsl:when>
+        <xsl:when test="contains($rend, ' sup') or contains($rend, 'superscript')">sup</xsl:when>
+        <xsl:when test="contains($rend, ' sub ') or contains($rend, 'subscript')">sub</xsl:when>
+        <xsl:when test="contains($rend, 'italic') or contains($rend, ' i ')">i</xsl:when>
+        <xsl:when test="contains($rend, 'bold') or contains($rend, ' b ')">b</xsl:when>
+        <xsl:otherwise>span</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:element name="{$el}">
+      <xsl:attribute name="class">tp-<xsl:value-of select="translate(@tei, ' ', '')"/></xsl:attribute>
+      <xsl:if test="@rend"><xsl:attribute name="data-rend"><xsl:value-of select="@rend"/></xsl:attribute></xsl:if>
+      <xsl:call-template name="lang"/>
+      <xsl:apply-templates/>
+    </xsl:element>
+  </xsl:template>
+</xsl:stylesheet>

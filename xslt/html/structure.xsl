@@ -1,0 +1,184 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- Blocks: divisions, headings, paragraphs, verse, speeches, lists, tables, figures. -->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:m="urn:teipress:model"
+    exclude-result-prefixes="m">
+
+  <!-- A paragraph that holds blocks (a list inside a TEI p) cannot be an HTML <p>. -->
+  <xsl:template name="holds-blocks">
+    <xsl:value-of select="boolean(.//*[self::m:paragraph or self::m:block or self::m:list or self::m:table or self::m:figure
+                          or self::m:line or self::m:speech or self::m:quote[@block]][not(ancestor::m:note)])"/>
+  </xsl:template>
+
+  <xsl:template name="permalink">
+    <a class="tp-permalink" href="#{@id}" data-pagefind-ignore="">
+      <span class="tp-vh">Permalink to this passage</span>
+      <span aria-hidden="true">¶</span>
+    </a>
+  </xsl:template>
+
+  <xsl:template match="m:block[@division = 'true']">
+    <section class="tp-div" id="{@id}">
+      <xsl:if test="@type"><xsl:attribute name="data-type"><xsl:value-of select="@type"/></xsl:attribute></xsl:if>
+      <xsl:call-template name="lang"/>
+      <xsl:apply-templates/>
+    </section>
+  </xsl:template>
+
+  <xsl:template match="m:block">
+    <div class="tp-block tp-{@tei}">
+      <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+      <xsl:if test="@rend"><xsl:attribute name="data-rend"><xsl:value-of select="@rend"/></xsl:attribute></xsl:if>
+      <xsl:call-template name="lang"/>
+      <xsl:apply-templates/>
+    </div>
+  </xsl:template>
+
+  <!-- Division headings: h1 is the document's title, so a level-1 division head is h2. -->
+  <xsl:template match="m:heading[@level]">
+    <xsl:variable name="n">
+      <xsl:choose>
+        <xsl:when test="@level &gt; 4">6</xsl:when>
+        <xsl:otherwise><xsl:value-of select="@level + 1"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:element name="h{$n}">
+      <xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute>
+      <xsl:attribute name="class">tp-head</xsl:attribute>
+      <xsl:call-template name="lang"/>
+      <xsl:apply-templates/>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template match="m:heading">
+    <p class="tp-head tp-head-{@of}">
+      <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+      <xsl:call-template name="lang"/>
+      <xsl:apply-templates/>
+    </p>
+  </xsl:template>
+
+  <xsl:template match="m:paragraph">
+    <xsl:variable name="blocks"><xsl:call-template name="holds-blocks"/></xsl:variable>
+    <xsl:element name="{substring('divp', 1 + 3 * ($blocks = 'false'), 3 - 2 * ($blocks = 'false'))}">
+      <xsl:attribute name="class">tp-p</xsl:attribute>
+      <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+      <xsl:call-template name="lang"/>
+      <xsl:apply-templates/>
+      <xsl:if test="@id and ancestor::m:text"><xsl:call-template name="permalink"/></xsl:if>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template match="m:line">
+    <div class="tp-l">
+      <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+      <xsl:call-template name="lang"/>
+      <xsl:if test="@n and (@n mod 5 = 0)">
+        <span class="tp-lnum" data-pagefind-ignore=""><xsl:value-of select="@n"/></span>
+      </xsl:if>
+      <xsl:apply-templates/>
+    </div>
+  </xsl:template>
+
+  <xsl:template match="m:speech">
+    <div class="tp-sp" id="{@id}">
+      <xsl:if test="@ref"><xsl:attribute name="data-who"><xsl:value-of select="@ref"/></xsl:attribute></xsl:if>
+      <xsl:call-template name="lang"/>
+      <xsl:apply-templates/>
+    </div>
+  </xsl:template>
+
+  <xsl:template match="m:speaker">
+    <p class="tp-speaker"><xsl:call-template name="lang"/><xsl:apply-templates/></p>
+  </xsl:template>
+
+  <xsl:template match="m:list">
+    <div class="tp-list tp-{@tei}">
+      <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+      <xsl:call-template name="lang"/>
+      <xsl:apply-templates select="m:heading"/>
+      <xsl:if test="m:item">
+        <xsl:element name="{substring('olul', 1 + 2 * (@ordered != 'true'), 2)}">
+          <xsl:apply-templates select="m:item"/>
+        </xsl:element>
+      </xsl:if>
+    </div>
+  </xsl:template>
+
+  <xsl:template match="m:item">
+    <li>
+      <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+      <xsl:apply-templates/>
+    </li>
+  </xsl:template>
+
+  <xsl:template match="m:label">
+    <span class="tp-label"><xsl:apply-templates/></span><xsl:text> </xsl:text>
+  </xsl:template>
+
+  <xsl:template match="m:table">
+    <div class="tp-table">
+      <table>
+        <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+        <xsl:call-template name="lang"/>
+        <xsl:for-each select="m:heading[1]">
+          <caption><xsl:apply-templates/></caption>
+        </xsl:for-each>
+        <tbody>
+          <xsl:for-each select="m:row">
+            <tr>
+              <xsl:for-each select="m:cell">
+                <xsl:element name="{substring('thtd', 1 + 2 * (@role != 'label' or not(@role)), 2)}">
+                  <xsl:if test="@cols"><xsl:attribute name="colspan"><xsl:value-of select="@cols"/></xsl:attribute></xsl:if>
+                  <xsl:if test="@rows"><xsl:attribute name="rowspan"><xsl:value-of select="@rows"/></xsl:attribute></xsl:if>
+                  <xsl:apply-templates/>
+                </xsl:element>
+              </xsl:for-each>
+            </tr>
+          </xsl:for-each>
+        </tbody>
+      </table>
+    </div>
+  </xsl:template>
+
+  <xsl:template match="m:figure">
+    <figure class="tp-figure">
+      <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+      <xsl:apply-templates select="m:graphic"/>
+      <xsl:if test="*[not(self::m:graphic)]">
+        <figcaption><xsl:apply-templates select="*[not(self::m:graphic)]"/></figcaption>
+      </xsl:if>
+    </figure>
+  </xsl:template>
+
+  <!-- Images are embedded only from the site's own copy of the sources (tei/). -->
+  <xsl:template match="m:graphic[@src]">
+    <img src="{$root}tei/{@src}" alt="{@alt}" loading="lazy"/>
+  </xsl:template>
+  <xsl:template match="m:graphic[@href]">
+    <a class="tp-ext" href="{@href}" rel="noopener noreferrer">Image (external): <xsl:value-of select="@href"/></a>
+  </xsl:template>
+  <xsl:template match="m:graphic">
+    <span class="tp-dropped">[image not shown<xsl:if test="@alt != ''">: <xsl:value-of select="@alt"/></xsl:if>]</span>
+  </xsl:template>
+
+  <xsl:template match="m:quote[@block]">
+    <blockquote class="tp-quote">
+      <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+      <xsl:call-template name="lang"/>
+      <xsl:apply-templates/>
+    </blockquote>
+  </xsl:template>
+
+  <!-- == table of contents == -->
+  <xsl:template match="m:block" mode="toc">
+    <li>
+      <a href="#{@id}"><xsl:value-of select="@label"/></a>
+      <xsl:variable name="sub" select=".//m:block[@division = 'true'][generate-id(ancestor::m:block[@division = 'true'][1]) = generate-id(current())]"/>
+      <xsl:if test="$sub and @level &lt; 3">
+        <ol><xsl:apply-templates select="$sub" mode="toc"/></ol>
+      </xsl:if>
+    </li>
+  </xsl:template>
+</xsl:stylesheet>
