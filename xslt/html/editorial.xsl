@@ -64,8 +64,10 @@
 
   <!-- "[…]" with its reason on hover and focus (data-tip), and for screen readers in words. -->
   <xsl:template match="m:gap">
+    <xsl:variable name="nested"><xsl:call-template name="in-link"/></xsl:variable>
     <xsl:variable name="gap">
-      <span class="tp-gap" tabindex="0" data-tip="{@reason-label}">
+      <span class="tp-gap" data-tip="{@reason-label}">
+        <xsl:if test="$nested = 'false'"><xsl:attribute name="tabindex">0</xsl:attribute></xsl:if>
         <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
         <span aria-hidden="true">[…]</span>
         <span class="tp-vh" data-pagefind-ignore="">[omission: <xsl:value-of select="@reason-label"/>]</span>
@@ -81,7 +83,9 @@
 
   <!-- Supplied text in brackets; an editors' restoration is absent from the reading "as published". -->
   <xsl:template match="m:supplied">
-    <span class="tp-supplied" data-published="{@published}" tabindex="0">
+    <xsl:variable name="nested"><xsl:call-template name="in-link"/></xsl:variable>
+    <span class="tp-supplied" data-published="{@published}">
+      <xsl:if test="$nested = 'false'"><xsl:attribute name="tabindex">0</xsl:attribute></xsl:if>
       <xsl:if test="@id and ancestor::m:text"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
       <xsl:attribute name="data-tip">
         <xsl:value-of select="@reason-label"/>

@@ -41,16 +41,17 @@
     </span>
   </xsl:template>
 
+  <!-- <time> only where there is a machine-readable date: a span has none in HTML. -->
   <xsl:template match="m:date">
-    <time class="tp-date">
+    <xsl:variable name="exact" select="@precision = 'day' or @precision = 'month' or @precision = 'year'"/>
+    <xsl:element name="{substring('timespan', 1 + 4 * not($exact), 4)}">
+      <xsl:attribute name="class">tp-date</xsl:attribute>
       <xsl:if test="@id and ancestor::m:text"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
-      <xsl:if test="@precision = 'day' or @precision = 'month' or @precision = 'year'">
-        <xsl:attribute name="datetime"><xsl:value-of select="@value"/></xsl:attribute>
-      </xsl:if>
+      <xsl:if test="$exact"><xsl:attribute name="datetime"><xsl:value-of select="@value"/></xsl:attribute></xsl:if>
       <xsl:if test="@cert"><xsl:attribute name="data-cert"><xsl:value-of select="@cert"/></xsl:attribute></xsl:if>
       <xsl:call-template name="lang"/>
       <xsl:apply-templates/>
-    </time>
+    </xsl:element>
   </xsl:template>
 
   <xsl:template match="m:foreign">

@@ -19,11 +19,13 @@
   </xsl:template>
 
   <xsl:template match="m:block[@division = 'true']">
-    <section class="tp-div" id="{@id}">
+    <xsl:element name="{substring('sectiondiv', 1 + 7 * not(m:heading[@level]), 7)}">
+      <xsl:attribute name="class">tp-div</xsl:attribute>
+      <xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute>
       <xsl:if test="@type"><xsl:attribute name="data-type"><xsl:value-of select="@type"/></xsl:attribute></xsl:if>
       <xsl:call-template name="lang"/>
       <xsl:apply-templates/>
-    </section>
+    </xsl:element>
   </xsl:template>
 
   <xsl:template match="m:block">

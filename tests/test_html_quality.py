@@ -1,0 +1,71 @@
+"""Quality bar of the HTML edition: the Nu HTML Checker finds no error on any page, axe-core no
+WCAG 2.1 A/AA violation on any page type.  Both come from npm (package.json; `make test` runs
+npm ci) and run on the default edition built once per session."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from sitebuild import REPO, pages, site
+from teipress.browser import CHROMIUM, CHROMIUM_ARGS, serve_dir
+
+VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+PAGE_TYPES = ["index.html", "documents/nkidp-114978.html", "persons.html", "places.html", "organisations.html",
+              "chronology.html", "principles.html", "about.html", "search.html", "404.html"]
+
+
+def need(path, what):
+    if not path.exists():
+        pytest.skip(f"{what} is not installed: run `npm ci` (make test does)")
+
+
+def test_nu_html_checker_finds_no_error():
+    need(VNU, "vnu-jar")
+    if not shutil.which("java"):
+        pytest.skip("java is not installed (scripts/install-system-deps.sh)")
+    root = site()
+    files = [str(p) for p in pages(root)]
+    proc = subprocess.run(["java", "-jar", str(VNU), "--format", "json", "--skip-non-html", *files],
+                          capture_output=True, text=True, timeout=300)
+    report = json.loads(proc.stderr or proc.stdout)
+    errors = [f"{m.get('url', '').rsplit('/html/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
+              for m in report["messages"] if m["type"] == "error" or m.get("subType") == "fatal"]
+    assert not errors, "\n".join(errors)
+    assert len(files) >= len(PAGE_TYPES) - 1
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not shutil.which(CHROMIUM) and not (REPO / CHROMIUM).exists():
+        pytest.skip("chromium is not installed (scripts/install-system-deps.sh)")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_axe_finds_no_wcag21_aa_violation(browser, width):
+    need(AXE, "axe-core")
+    root = site()
+    problems = []
+    with serve_dir(root) as base:
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        for rel in PAGE_TYPES:
+            page.goto(f"{base}/{rel}")
+            page.wait_for_load_state("networkidle")
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("""async () => {
+                const r = await axe.run(document, {runOnly: {type: 'tag',
+                    values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+                return r.violations.map(v => ({id: v.id, impact: v.impact,
+                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+            }""")
+            problems += [f"{rel} @{width}px: {v['id']} ({v['impact']}) {v['nodes']}" for v in result]
+        page.close()
+    assert not problems, "\n".join(problems)
