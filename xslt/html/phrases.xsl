@@ -73,7 +73,12 @@
     </xsl:choose>
   </xsl:template>
 
-  <xsl:template match="m:link">
+  <!-- A ptr or empty ref shows its target as text: the class says so (tests and styles know). -->
+  <xsl:template match="m:link[@shows = 'target']">
+    <span class="tp-shows-target"><xsl:call-template name="link"/></span>
+  </xsl:template>
+
+  <xsl:template match="m:link" name="link">
     <xsl:variable name="nested"><xsl:call-template name="in-link"/></xsl:variable>
     <xsl:choose>
       <xsl:when test="$nested = 'true'">
