@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 
-.PHONY: all build validate test system-deps clean distclean bench deposit
+.PHONY: all build validate test system-deps npm-deps serve clean distclean bench deposit
 
 all: build
 
@@ -34,8 +34,20 @@ deposit: $(STAMP)
 system-deps:
 	bash scripts/install-system-deps.sh
 
-test: $(STAMP) system-deps
+# Test-only tools from npm (Nu HTML Checker, axe-core), pinned in package-lock.json.
+NPM_STAMP := node_modules/.installed-stamp
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --silent --no-audit --no-fund --ignore-scripts
+	touch $@
+
+npm-deps: system-deps $(NPM_STAMP)
+
+test: $(STAMP) system-deps $(NPM_STAMP)
 	$(BIN)/pytest
+
+# Preview the HTML edition on http://127.0.0.1:8000/, rebuilt and reloaded on every change.
+serve: $(STAMP)
+	$(BIN)/teipress serve .
 
 bench: $(STAMP)
 	$(BIN)/python scripts/benchmark.py

@@ -154,5 +154,34 @@ def deposit(edition: Path, out: Path | None, check: bool, quiet: bool) -> None:
     log(f"zip: {result.zip} ({result.zip_bytes} bytes) in {result.seconds:.1f} s")
 
 
+@main.command()
+@click.argument("edition", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder [default: EDITION/build].")
+@click.option("--no-validate", is_flag=True, help="Rebuild even if the edition does not validate.")
+def serve(edition: Path, port: int, out: Path | None, no_validate: bool) -> None:
+    """Build EDITION, serve its HTML edition on localhost, rebuild when a source changes
+    and reload the open pages.  Stop with Ctrl-C."""
+    from .serve import Server
+
+    if not (edition / "tei").is_dir():
+        raise click.UsageError(f"'{edition}' is not an edition folder: it has no tei/ folder")
+    try:
+        server = Server(edition, out or edition / "build", port=port, validate=not no_validate,
+                        log=lambda m: click.echo(m, err=True))
+    except OSError as exc:
+        raise click.UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+    server.start()
+    click.echo(f"serving {server.site} at {server.url} (Ctrl-C to stop)", err=True)
+    try:
+        server.stop_event.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
 if __name__ == "__main__":
     main()
