@@ -134,9 +134,8 @@ def test_search(page, base):
     box = page.locator("#tp-search input")
     box.wait_for()
     box.fill("Kennedy")
-    page.locator(".pagefind-ui__result").first.wait_for(timeout=15000)
     result = page.locator(".pagefind-ui__result").first
-    assert "Kennedy" in result.inner_text()
+    playwright.expect(result).to_contain_text("Kennedy", timeout=15000)  # results load in two steps
     assert page.locator(".pagefind-ui__filter-panel").count() or page.locator("text=Person").count()
     result.locator("a").first.click()
     page.wait_for_url(f"**/{DOC}*")
@@ -199,7 +198,8 @@ def test_screenshots_of_every_page_type(browser, base):
             p.wait_for_load_state("networkidle")
             if name == "search":
                 p.locator("#tp-search input").fill("treaty")
-                p.locator(".pagefind-ui__result").first.wait_for(timeout=15000)
+                playwright.expect(p.locator(".pagefind-ui__result-title").first).to_contain_text(
+                    "Excerpts", timeout=15000)
             p.screenshot(path=str(SHOTS / f"{name}{suffix}.png"))
         p.goto(f"{base}/{DOC}#ex-2")
         p.screenshot(path=str(SHOTS / f"document-text{suffix}.png"))
