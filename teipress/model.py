@@ -20,7 +20,18 @@ from .xmlparse import NS, XML_ID
 MODEL_NS = "urn:teipress:model"
 M = {"m": MODEL_NS}
 FN_NS = "urn:teipress:functions"
-XSLT_DIR = Path(__file__).resolve().parent.parent / "xslt"
+
+
+def _xslt_dir() -> Path:
+    """The stylesheets: top-level xslt/ in a source checkout, teipress/xslt in a wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "xslt", here / "xslt"):
+        if (candidate / "model.xsl").is_file():
+            return candidate
+    raise RuntimeError(f"teipress is installed without its stylesheets (looked in {here})")
+
+
+XSLT_DIR = _xslt_dir()
 
 # Attributes whose values are (lists of) pointers worth resolving for the model.
 POINTER_ATTRS = ("ref", "who", "resp", "target", "corresp", "url")
