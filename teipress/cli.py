@@ -23,6 +23,29 @@ def _print_report(report: Report, files: int, fmt: str) -> None:
     click.echo(report.summary(files), err=True)
 
 
+def _load_edition(edition: Path, allow_invalid: bool, refusal: str, quiet: bool = False):
+    """Load and validate EDITION; print problems; exit 1 unless it may be used.
+
+    Malformed files stop everything, even with allow_invalid: there is nothing to build from.
+    """
+    if not (edition / "tei").is_dir():
+        raise click.UsageError(f"'{edition}' is not an edition folder: it has no tei/ folder")
+    try:
+        ed = edition_mod.load(edition)
+    except ConfigError as exc:
+        click.echo(f"{exc.path}:{exc.line}:1: error: {exc.message} [config]", err=True)
+        sys.exit(1)
+    report = Report(base=Path.cwd())
+    files = validate_edition(ed, report)
+    if ed.errors or (report.errors and not allow_invalid):
+        _print_report(report, files, "text")
+        click.echo(f"error: the edition is not valid; {refusal}", err=True)
+        sys.exit(1)
+    if report.items and not quiet:
+        _print_report(report, files, "text")
+    return ed
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="teipress")
 def main() -> None:
@@ -66,25 +89,8 @@ def build(edition: Path, out: Path | None, no_validate: bool, only: tuple[str, .
     The previous build is replaced only when every stage succeeds.  Outputs are
     byte-identical for the same sources and SOURCE_DATE_EPOCH.
     """
-    if not (edition / "tei").is_dir():
-        raise click.UsageError(f"'{edition}' is not an edition folder: it has no tei/ folder")
-    try:
-        ed = edition_mod.load(edition)
-    except ConfigError as exc:
-        click.echo(f"{exc.path}:{exc.line}:1: error: {exc.message} [config]", err=True)
-        sys.exit(1)
-    report = Report(base=Path.cwd())
-    files = validate_edition(ed, report)
-    if report.errors and not no_validate:
-        _print_report(report, files, "text")
-        click.echo("error: the edition is not valid; nothing was built (use --no-validate to force)",
-                   err=True)
-        sys.exit(1)
-    if ed.errors:  # even --no-validate cannot build from unparseable files
-        _print_report(report, files, "text")
-        sys.exit(1)
-    if report.items and not quiet:
-        _print_report(report, files, "text")
+    ed = _load_edition(edition, no_validate,
+                       "nothing was built (use --no-validate to force)", quiet)
     out = out or edition / "build"
     log = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
     known = {name for name, _ in build_mod.stages()}
@@ -129,19 +135,7 @@ def deposit(edition: Path, out: Path | None, check: bool, quiet: bool) -> None:
             sys.exit(1)
         click.echo(f"{edition}: valid bag, {report.files} payload files, all checksums match", err=True)
         return
-    if not (edition / "tei").is_dir():
-        raise click.UsageError(f"'{edition}' is not an edition folder: it has no tei/ folder")
-    try:
-        ed = edition_mod.load(edition)
-    except ConfigError as exc:
-        click.echo(f"{exc.path}:{exc.line}:1: error: {exc.message} [config]", err=True)
-        sys.exit(1)
-    report = Report(base=Path.cwd())
-    files = validate_edition(ed, report)
-    if report.errors or ed.errors:
-        _print_report(report, files, "text")
-        click.echo("error: the edition is not valid; no deposit was made", err=True)
-        sys.exit(1)
+    ed = _load_edition(edition, False, "no deposit was made", quiet)
     log = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
     try:
         result = deposit_mod.make_deposit(ed, out or edition / "build" / "deposit", log=log,
