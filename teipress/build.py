@@ -131,11 +131,24 @@ def run(ed: Edition, out_dir: Path, log: Callable[[str], None] = lambda m: None,
 
 
 def _swap(tmp: Path, out_dir: Path) -> None:
-    old = None
-    if out_dir.exists():
-        old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-        out_dir.rename(old)
-    tmp.rename(out_dir)
-    os.chmod(out_dir, 0o755)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    """Move each finished output (tei/, pdf/, html/ …) into place with a rename.
+
+    Entries of out_dir that this build does not make (screenshots, a deposit)
+    are left alone; each output is replaced whole, never merged.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(tmp, 0o755)
+    olds = []
+    for entry in sorted(tmp.iterdir()):
+        target = out_dir / entry.name
+        if target.exists() or target.is_symlink():
+            old = out_dir / f".{entry.name}.old-{os.getpid()}"
+            target.rename(old)
+            olds.append(old)
+        entry.rename(target)
+    tmp.rmdir()
+    for old in olds:
+        if old.is_dir() and not old.is_symlink():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink(missing_ok=True)

@@ -143,3 +143,16 @@ def test_failing_stage_is_a_message_and_leaves_nothing(make_edition, tmp_path, m
     assert "the boom stage failed: RuntimeError: disk on fire" in r.output
     assert not out.exists()
     assert list(tmp_path.iterdir()) == [tmp_path / "edition"]  # no temp folder left behind
+
+
+def test_rebuild_replaces_outputs_whole_and_keeps_other_files(make_edition, tmp_path):
+    root = make_edition()
+    out = tmp_path / "out"
+    assert run("build", root, "--out", out, "--only", "sources").exit_code == 0
+    (out / "tei" / "stale.xml").write_text("<old/>")  # an output of an earlier build
+    (out / "screenshots").mkdir()
+    (out / "screenshots" / "home.png").write_bytes(b"png")  # not an output of build
+    assert run("build", root, "--out", out, "--only", "sources").exit_code == 0
+    assert not (out / "tei" / "stale.xml").exists()
+    assert (out / "screenshots" / "home.png").read_bytes() == b"png"
+    assert sorted(p.name for p in out.iterdir()) == ["screenshots", "tei"]
