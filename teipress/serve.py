@@ -80,7 +80,7 @@ class Server:
         try:
             ed = edition_mod.load(self.edition_dir)
             report = Report(base=Path.cwd())
-            validate_edition(ed, report)
+            validate_edition(ed, report, jobs=1)  # no fork from a threaded server
             for d in report.sorted():
                 self.log(str(d))
             if ed.errors or (report.errors and self.validate):

@@ -166,3 +166,16 @@ def test_format_is_compiler_style(make_edition):
     doc = MINI_DOC.replace("persons.xml#anna", "persons.xml#hanna")
     d = only_error(diagnostics(make_edition(doc=doc)), "pointer-resolves")
     assert str(d) == f"{d.path}:{d.line}:{d.col}: error: {d.message} [pointer-resolves]"
+
+
+def test_parallel_schema_validation_reports_the_same(make_edition):
+    # Enough files to use worker processes; each with its own schema error.
+    extra = {f"copy{i}.xml": MINI_DOC.replace('xml:id="', f'xml:id="c{i}-').replace(
+        'type="letter"', 'type="bogus"').replace('"#ed"', f'"#c{i}-ed"') for i in range(10)}
+    root = make_edition(extra=extra)
+    ed = load(root)
+    serial, parallel = Report(base=root), Report(base=root)
+    validate_edition(ed, serial, jobs=1)
+    validate_edition(ed, parallel, jobs=2)
+    assert len([d for d in serial.errors if d.rule == "schema"]) == 10
+    assert serial.sorted() == parallel.sorted()
