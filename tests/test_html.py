@@ -115,7 +115,8 @@ def test_document_page(root):
     tei = edition.load(REPO).file("nkidp-114978.xml").root
     assert len(doc.findall(".//div[@class='tp-sp']")) == len(tei.findall(".//tei:sp", NS))
     pb = doc.get_element_by_id("pb-19-20")
-    assert pb.get("href") == "#pb-19-20" and text(pb) == "[p. 19-20]"
+    assert pb.get("href") == "#pb-19-20" and text(pb) == "[pp. 19–20]"
+    assert text(doc.get_element_by_id("pb-25")) == "[p. 25]"
     gap = doc.find(".//span[@class='tp-gap']")
     assert "[…]" in text(gap) and "not included in the excerpts" in gap.get("data-tip")
     assert gap.get("tabindex") == "0"

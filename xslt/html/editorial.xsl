@@ -56,6 +56,8 @@
   <xsl:template match="m:page-break">
     <a class="tp-pb" id="{@id}" href="#{@id}" data-pagefind-ignore="">
       <xsl:choose>
+        <!-- A range ("19-20") is several pages: "pp." and an en dash, as printed references are set. -->
+        <xsl:when test="contains(@n, '-') or contains(@n, '–')">[pp. <xsl:value-of select="translate(@n, '-', '–')"/>]</xsl:when>
         <xsl:when test="@n">[p. <xsl:value-of select="@n"/>]</xsl:when>
         <xsl:otherwise>[page break]</xsl:otherwise>
       </xsl:choose>
