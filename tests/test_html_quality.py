@@ -49,6 +49,18 @@ def browser():
         b.close()
 
 
+def axe(page, label: str) -> list[str]:
+    """WCAG 2.1 A/AA violations of the page as it is now (after any interaction)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        return r.violations.map(v => ({id: v.id, impact: v.impact,
+            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    return [f"{label}: {v['id']} ({v['impact']}) {v['nodes']}" for v in result]
+
+
 @pytest.mark.parametrize("width", [1280, 375])
 def test_axe_finds_no_wcag21_aa_violation(browser, width):
     need(AXE, "axe-core")
@@ -59,13 +71,27 @@ def test_axe_finds_no_wcag21_aa_violation(browser, width):
         for rel in PAGE_TYPES:
             page.goto(f"{base}/{rel}")
             page.wait_for_load_state("networkidle")
-            page.add_script_tag(path=str(AXE))
-            result = page.evaluate("""async () => {
-                const r = await axe.run(document, {runOnly: {type: 'tag',
-                    values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
-                return r.violations.map(v => ({id: v.id, impact: v.impact,
-                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-            }""")
-            problems += [f"{rel} @{width}px: {v['id']} ({v['impact']}) {v['nodes']}" for v in result]
+            problems += axe(page, f"{rel} @{width}px")
+        page.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_axe_on_open_popover_and_search_results(browser):
+    """States a reader reaches only by interacting: a note popover open, search results shown."""
+    need(AXE, "axe-core")
+    playwright = pytest.importorskip("playwright.sync_api")
+    problems = []
+    with serve_dir(site()) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}/{PAGE_TYPES[1]}")
+        page.locator("a.tp-noteref").first.click()
+        page.locator("#tp-popover").wait_for(state="visible")
+        problems += axe(page, "note popover open")
+        page.goto(f"{base}/search.html")
+        page.locator("#tp-search input").fill("Kennedy")
+        result = page.locator(".pagefind-ui__result").first
+        playwright.expect(result).to_contain_text("Kennedy", timeout=15000)
+        page.wait_for_load_state("networkidle")
+        problems += axe(page, "search results")
         page.close()
     assert not problems, "\n".join(problems)
