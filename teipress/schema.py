@@ -52,6 +52,17 @@ def _local(tag: str) -> str:
     return tag.split("}")[-1] if isinstance(tag, str) else str(tag)
 
 
+def _element_names(particle) -> list[str]:
+    """Names an expected particle stands for: a class head (abstract) stands for its members."""
+    name = getattr(particle, "name", None)
+    if not name:
+        return []
+    if getattr(particle, "abstract", False):
+        members = particle.maps.substitution_groups.get(name, ())
+        return [m.name for m in members if not getattr(m, "abstract", False)]
+    return [name]
+
+
 def _message(err) -> tuple[etree._Element | None, str]:
     """Turn an xmlschema error into (element, an editor's sentence)."""
     elem = err.elem
@@ -64,8 +75,9 @@ def _message(err) -> tuple[etree._Element | None, str]:
             kids = [c for c in elem if isinstance(c.tag, str)]
             child = kids[idx] if idx < len(kids) else None
         expected = getattr(err, "expected", None) or []
-        names = sorted({_local(getattr(e, "name", "") or "") for e in expected if getattr(e, "name", None)})
-        hint = f"; expected {', '.join('<' + n + '>' for n in names[:8])}" if names else ""
+        names = sorted({_local(n) for e in expected for n in _element_names(e)})
+        shown = ", ".join(f"<{n}>" for n in names[:12]) + (", …" if len(names) > 12 else "")
+        hint = f"; expected {shown}" if names else ""
         if child is not None:
             return child, f"<{_local(child.tag)}> is not allowed here inside <{name}>{hint}"
         return elem, f"<{name}> is incomplete{hint}"

@@ -179,3 +179,11 @@ def test_parallel_schema_validation_reports_the_same(make_edition):
     validate_edition(ed, parallel, jobs=2)
     assert len([d for d in serial.errors if d.rule == "schema"]) == 10
     assert serial.sorted() == parallel.sorted()
+
+
+def test_unknown_element_message_names_what_is_allowed(make_edition):
+    doc = MINI_DOC.replace("<text>", "<text><bogus/>")
+    d = only_error(diagnostics(make_edition(doc=doc)), "schema")
+    assert d.message.startswith("<bogus> is not allowed here inside <text>; expected ")
+    assert "<body>" in d.message and "<pb>" in d.message and "<note>" in d.message
+    assert "Like>" not in d.message  # class heads are expanded to their members
