@@ -185,5 +185,5 @@ def test_unknown_element_message_names_what_is_allowed(make_edition):
     doc = MINI_DOC.replace("<head>Letter", "<sp><bogus/><p>Hello.</p></sp><head>Letter")
     d = only_error(diagnostics(make_edition(doc=doc)), "schema")
     assert d.message.startswith("<bogus> is not allowed here inside <sp>; expected ")
-    assert "<speaker>" in d.message and "<pb>" in d.message and "<note>" in d.message
+    assert "<p>" in d.message and "<pb>" in d.message and "<note>" in d.message
     assert "Like>" not in d.message  # class heads are expanded to their members
