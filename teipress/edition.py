@@ -107,7 +107,15 @@ class Edition:
 
     @property
     def id(self) -> str:
-        return self.config.get("id") or self.root.resolve().name
+        """edition.toml 'id', else the edition idno of the first document, else the folder name
+        (last: a clone of a repository may have any name)."""
+        if self.config.get("id"):
+            return self.config.get("id")
+        for f in self.documents:
+            for idno in f.root.iterfind("tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:idno", NS):
+                if idno.get("type") == "edition" and norm(idno.text or ""):
+                    return norm(idno.text)
+        return self.root.resolve().name
 
     def file(self, rel: str) -> TeiFile | None:
         return self._by_rel.get(rel)
