@@ -52,4 +52,8 @@ def load(edition_dir: Path) -> Config:
     for key in ("id", "title", "version", "base_url", "schema", "language"):
         if key in values and not isinstance(values[key], str):
             raise ConfigError(path, 1, f"'{key}' must be a string")
+    split = values.get("split", False)
+    if not isinstance(split, bool) and not (isinstance(split, list) and all(isinstance(x, str) and x for x in split)):
+        raise ConfigError(path, 1, "'split' must be true (split every document), false, or a list of document "
+                                   "ids, e.g. split = [\"frus1961-63v22\"]")
     return Config(path, values)

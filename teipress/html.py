@@ -78,6 +78,8 @@ def build(ctx: BuildContext) -> None:
         if pdf.is_file():
             write(out / "downloads" / f"{doc.id}.pdf", pdf.read_bytes())
             doc.pdf = f"downloads/{doc.id}.pdf"
+        for part in doc.parts:
+            part.pdf = doc.pdf
     copy_tree(STATIC, out / "static")
 
     env = environment(ctx.edition.root / "templates")
@@ -90,9 +92,11 @@ def build(ctx: BuildContext) -> None:
 
     render("index.html", "index.html")
     for doc in s.documents:
-        render("document.html", doc.path, doc=doc)
-        write(out / "cite" / f"{doc.id}.bib", cite.bibtex(s, doc))
-        write(out / "cite" / f"{doc.id}.ris", cite.ris(s, doc))
+        # A split document's own page is its contents; each division has a page (teipress.split).
+        for page in [doc, *doc.parts]:
+            render("document.html", page.path, doc=page)
+            write(out / "cite" / f"{page.id}.bib", cite.bibtex(s, page))
+            write(out / "cite" / f"{page.id}.ris", cite.ris(s, page))
     for reg in s.registers:
         render("register.html", reg.path, register=reg)
     render("chronology.html", "chronology.html")

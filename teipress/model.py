@@ -51,11 +51,11 @@ def _access() -> etree.XSLTAccessControl:
 
 
 @lru_cache(maxsize=None)
-def stylesheet(path: str) -> etree.XSLT:
-    """Compile an XSLT file once per process."""
+def stylesheet(path: str, extensions: tuple = ()) -> etree.XSLT:
+    """Compile an XSLT file once per process; *extensions*: more ``(name, function)`` in tpf:."""
     doc = etree.parse(path, etree.XMLParser(no_network=True, resolve_entities=False))
     return etree.XSLT(doc, access_control=_access(),
-                      extensions={(FN_NS, "registry"): _registry_fn})
+                      extensions={(FN_NS, "registry"): _registry_fn, **{(FN_NS, n): fn for n, fn in extensions}})
 
 
 def anchors(ed: Edition) -> dict[tuple[str, str], str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -15,7 +16,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from . import metadata as md_mod
-from . import model
+from . import model, split as split_mod
 from .edition import Edition, Entry, TeiFile, norm
 from .xmlparse import NS
 
@@ -73,10 +74,11 @@ class Occurrence:
     after: str
     anchors: list[str] = field(default_factory=list)
     position: int = 0
+    page: str = ""  # the page holding it, when its document is split
 
     @property
     def href(self) -> str:
-        return f"{self.doc.path}#{self.id}"
+        return f"{self.page or self.doc.path}#{self.id}"
 
 
 @dataclass
@@ -122,6 +124,15 @@ class DocPage:
     pdf: str = ""
     tei: str = ""
     _entries: dict = field(default_factory=dict)
+    # A page of a split document (teipress.split): its division's id, head and date, the
+    # document it belongs to, its neighbours.  A split document lists its pages in `parts`.
+    anchor: str = ""
+    label: str = ""
+    part_date: str = ""
+    parent: "DocPage | None" = None
+    parts: list["DocPage"] = field(default_factory=list)
+    prev: "DocPage | None" = None
+    next: "DocPage | None" = None
 
     def field(self, name: str, **attrs) -> list[Field]:
         return [f for f in self.fields if f.name == name and all(f.attrs.get(k) == v for k, v in attrs.items())]
@@ -132,12 +143,16 @@ class DocPage:
 
     @property
     def title(self) -> str:
+        if self.parent is not None:
+            return self.label or self.anchor
         t = self.first("title", type="main") or self.first("title")
         return t.text if t else self.file.title()
 
     @property
     def date_value(self) -> str:
         """When the document was made: profileDesc/creation date, else the source's date."""
+        if self.parent is not None:
+            return self.part_date
         creation = self.model.find("m:metadata/m:creation//m:date", M)
         if creation is not None and creation.get("value"):
             return creation.get("value")
@@ -288,7 +303,7 @@ class Site:
             raise SiteError(f"the edition in {ed.root} has no TEI document (only registers); "
                             "add a document to tei/")
         warnings: list[str] = []
-        html_xsl = model.stylesheet(str(model.XSLT_DIR / "html.xsl"))
+        html_xsl = model.stylesheet(str(model.XSLT_DIR / "html.xsl"), (("page", _page_fn),))
         anchors = model.anchors(ed)
         reg_entries: dict[str, RegisterEntry] = {}
         for key, entry in sorted(ed.entries.items()):
@@ -311,21 +326,39 @@ class Site:
             for g in tree.iterfind(".//m:graphic[@src]", M):
                 images.add(str(PurePosixPath(f.rel).parent / g.get("src")))
             doc = DocPage(file=f, id=doc_id, path=path, model=tree, tei=f"tei/{f.rel}")
-            parts = html_xsl(tree, root=etree.XSLT.strparam("../"), page=etree.XSLT.strparam(path))
-            for part in parts.getroot():
-                name = part.get("name")
-                html = Markup(serialise(part))
-                if name == "field":
-                    attrs = Attrs((k, v) for k, v in part.attrib.items() if k not in ("name", "field"))
-                    doc.fields.append(Field(part.get("field"), attrs, html))
-                else:
-                    setattr(doc, name, html)
             doc.meta = md_mod.from_edition(dataclasses.replace(ed, files=[f]))
-            collect(doc, reg_entries)
             docs.append(doc)
+
+        # Split documents first: every page must know where each id of the edition is.
+        try:
+            to_split = split_mod.selected(ed.config.get("split"), [d.id for d in docs])
+        except split_mod.SplitError as exc:
+            raise SiteError(str(exc)) from None
+        where: dict[tuple[str, str], str] = {}
+        views: dict[str, etree._ElementTree] = {}
+        for doc in docs:
+            if doc.id in to_split:
+                warnings += split(doc, where, views)
+
+        _local.pages = where
+        try:
+            for doc in docs:
+                render(html_xsl, doc, views.get(doc.id, doc.model), "../")
+                for part in doc.parts:
+                    part.fields, part.meta = doc.fields, doc.meta
+                    render(html_xsl, part, part.model, "../../")
+                    if part.model.find(".//m:block[@division='true']//m:block[@division='true']", M) is None:
+                        part.toc = Markup("")  # a contents list holding only the page's own head
+        finally:
+            _local.pages = {}
+        for doc in docs:
+            collect(doc, reg_entries, {i: p for (d, i), p in where.items() if d == doc.id})
+            for part in doc.parts:
+                part.occurrences = [o for o in doc.occurrences if o.page == part.path]
+                part.dates = [o for o in doc.dates if o.page == part.path]
         docs.sort(key=lambda d: (d.date_sort or "9999", d.title.casefold(), d.id))
 
-        for d in docs:
+        for d in docs + [p for d in docs for p in d.parts]:
             kinds: dict[str, list[RegisterEntry]] = {}
             seen = set()
             for o in d.occurrences:
@@ -353,6 +386,48 @@ class Site:
         )
 
 
+# -- pages ----------------------------------------------------------------------------
+_local = threading.local()
+
+
+def _page_fn(_context, doc: str, target: str) -> str:
+    """tpf:page(doc, id): the page holding an element (html.xsl, for links into the edition)."""
+    return getattr(_local, "pages", {}).get((doc, target)) or f"documents/{doc}.html"
+
+
+def split(doc: DocPage, where: dict, views: dict) -> list[str]:
+    """Give a document one page per division (teipress.split); its own page becomes the contents."""
+    divs = split_mod.points(doc.model, doc.file)
+    if not divs:
+        return [f"{doc.file.rel}: split: no division carries an xml:id, so the document stays one page"]
+    paths = [f"documents/{doc.id}/{name}.html" for name in split_mod.file_names(divs)]
+    dates = [split_mod.first_date(d) for d in divs]
+    for div, path, date in zip(divs, paths, dates):
+        doc.parts.append(DocPage(file=doc.file, id=path[len("documents/"):-len(".html")], path=path,
+                                 model=split_mod.part_model(doc.model, div), tei=doc.tei,
+                                 anchor=div.get("id"), label=div.get("label") or div.get("id"),
+                                 part_date=date, parent=doc))
+    for a, b in zip(doc.parts, doc.parts[1:]):
+        a.next, b.prev = b, a
+    for xid, path in split_mod.page_of_ids(divs, paths).items():
+        where[(doc.id, xid)] = path
+    views[doc.id] = split_mod.contents_model(doc.model, divs, paths, [(d, date_label(d)) for d in dates])
+    return []
+
+
+def render(html_xsl, doc: DocPage, tree: etree._ElementTree, root: str) -> None:
+    """The HTML fragments of a page (text, notes, contents, metadata fields) from its model."""
+    parts = html_xsl(tree, root=etree.XSLT.strparam(root), page=etree.XSLT.strparam(doc.path))
+    for part in parts.getroot():
+        name = part.get("name")
+        html = Markup(serialise(part))
+        if name == "field":
+            attrs = Attrs((k, v) for k, v in part.attrib.items() if k not in ("name", "field"))
+            doc.fields.append(Field(part.get("field"), attrs, html))
+        else:
+            setattr(doc, name, html)
+
+
 def serialise(part: etree._Element) -> str:
     """The children of an XSLT result part as an HTML string (text escaped by lxml)."""
     from html import escape
@@ -364,7 +439,9 @@ def serialise(part: etree._Element) -> str:
 
 
 # -- occurrences and dates ------------------------------------------------------------
-def collect(doc: DocPage, reg_entries: dict[str, RegisterEntry]) -> None:
+def collect(doc: DocPage, reg_entries: dict[str, RegisterEntry], pages: dict[str, str] | None = None) -> None:
+    """Occurrences and dates of a document; *pages*: id → page, for a split document."""
+    pages = pages or {}
     text = doc.model.find("m:text", M)
     if text is None:
         return
@@ -380,14 +457,16 @@ def collect(doc: DocPage, reg_entries: dict[str, RegisterEntry]) -> None:
             anchors = [a for a in (el.get("ref") or "").split() if a in reg_entries]
             if not anchors:
                 continue
-            occ = Occurrence(doc, el_id, section, before, inside, after, anchors, position)
+            occ = Occurrence(doc, el_id, section, before, inside, after, anchors, position,
+                             page=pages.get(el_id, ""))
             doc.occurrences.append(occ)
             for a in anchors:
                 reg_entries[a].occurrences.append(occ)
         else:
             if el.get("precision") in (None, "none"):
                 continue
-            dr = DateRef(doc, el_id, section, before, inside, after, position=position, value=el.get("value", ""),
+            dr = DateRef(doc, el_id, section, before, inside, after, position=position, page=pages.get(el_id, ""),
+                         value=el.get("value", ""),
                          sort=el.get("sort", ""), precision=el.get("precision", ""), cert=el.get("cert", ""))
             doc.dates.append(dr)
 

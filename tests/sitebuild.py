@@ -49,3 +49,46 @@ def pages(root: Path) -> list[Path]:
 @lru_cache(maxsize=None)
 def parse(path: Path):
     return lxml_html.parse(str(path)).getroot()
+
+
+FRUS = REPO.parent / "shared" / "corpora" / "frus" / "frus1961-63v22-excerpt" / "frus1961-63v22-excerpt.xml"
+
+
+@lru_cache(maxsize=None)
+def frus_split_build() -> Path:
+    """The FRUS excerpt (read from ../shared, copied only into a temporary edition) built with
+    split = true: one page per document division.  Returns build/html."""
+    tmp = Path(tempfile.mkdtemp(prefix="teipress-split-"))
+    atexit.register(shutil.rmtree, tmp, True)
+    (tmp / "edition" / "tei").mkdir(parents=True)
+    shutil.copyfile(FRUS, tmp / "edition" / "tei" / FRUS.name)
+    (tmp / "edition" / "edition.toml").write_text("split = true\n", encoding="utf-8")
+    build_edition(tmp / "edition", tmp / "build", only={"sources", "html", "search"})
+    return tmp / "build" / "html"
+
+
+def broken_links(root: Path) -> tuple[list[str], int]:
+    """Internal links of the site whose file or anchor does not exist; and how many were checked."""
+    from urllib.parse import unquote, urlsplit
+
+    ids: dict[Path, set[str]] = {}
+
+    def ids_of(p: Path) -> set[str]:
+        if p not in ids:
+            ids[p] = {el.get("id") for el in parse(p).iter() if el.get("id")} if p.suffix == ".html" else set()
+        return ids[p]
+
+    problems, checked = [], 0
+    for page in pages(root):
+        for a in parse(page).iter("a"):
+            href = a.get("href")
+            parts = urlsplit(href)
+            if parts.scheme in ("http", "https", "mailto"):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if parts.scheme or not target.is_relative_to(root.resolve()) or not target.is_file():
+                problems.append(f"{page.relative_to(root)}: {href}")
+            elif parts.fragment and unquote(parts.fragment) not in ids_of(target):
+                problems.append(f"{page.relative_to(root)}: {href} (no such anchor)")
+            checked += 1
+    return problems, checked

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from sitebuild import REPO, pages, site
+from sitebuild import FRUS, REPO, frus_split_build, pages, site
 from teipress.browser import CHROMIUM, CHROMIUM_ARGS, serve_dir
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -36,6 +36,29 @@ def test_nu_html_checker_finds_no_error():
               for m in report["messages"] if m["type"] == "error" or m.get("subType") == "fatal"]
     assert not errors, "\n".join(errors)
     assert len(files) >= len(PAGE_TYPES) - 1
+
+
+SPLIT_PAGES = ["documents/frus1961-63v22/d201.html", "documents/frus1961-63v22.html"]
+
+
+def split_site():
+    if not FRUS.is_file():
+        pytest.skip("../shared/corpora/frus is absent")
+    return frus_split_build()
+
+
+def test_nu_html_checker_on_split_pages():
+    """A division page and the contents page of a split document (FRUS excerpt, split = true)."""
+    need(VNU, "vnu-jar")
+    if not shutil.which("java"):
+        pytest.skip("java is not installed (scripts/install-system-deps.sh)")
+    root = split_site()
+    proc = subprocess.run(["java", "-jar", str(VNU), "--format", "json", *[str(root / p) for p in SPLIT_PAGES]],
+                          capture_output=True, text=True, timeout=300)
+    report = json.loads(proc.stderr or proc.stdout)
+    errors = [f"{m.get('url', '').rsplit('/html/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
+              for m in report["messages"] if m["type"] == "error" or m.get("subType") == "fatal"]
+    assert not errors, "\n".join(errors)
 
 
 @pytest.fixture(scope="module")
@@ -93,5 +116,18 @@ def test_axe_on_open_popover_and_search_results(browser):
         playwright.expect(result).to_contain_text("Kennedy", timeout=15000)
         page.wait_for_load_state("networkidle")
         problems += axe(page, "search results")
+        page.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_axe_on_a_split_page(browser):
+    need(AXE, "axe-core")
+    with serve_dir(split_site()) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        problems = []
+        for rel in SPLIT_PAGES:
+            page.goto(f"{base}/{rel}")
+            page.wait_for_load_state("networkidle")
+            problems += axe(page, rel)
         page.close()
     assert not problems, "\n".join(problems)

@@ -549,7 +549,8 @@
           </xsl:when>
           <xsl:when test="self::tei:item and preceding-sibling::*[1][self::tei:label]"/>
           <xsl:otherwise>
-            <m:item><xsl:call-template name="id-attr"/><xsl:call-template name="common"/>
+            <!-- Anything else between items (a pb, a note) is wrapped; the id stays on it, not twice. -->
+            <m:item><xsl:if test="self::tei:item"><xsl:call-template name="id-attr"/><xsl:call-template name="common"/></xsl:if>
               <xsl:choose>
                 <xsl:when test="self::tei:item"><xsl:apply-templates/></xsl:when>
                 <xsl:otherwise><xsl:apply-templates select="."/></xsl:otherwise>

@@ -3,7 +3,8 @@
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:m="urn:teipress:model"
-    exclude-result-prefixes="m">
+    xmlns:tpf="urn:teipress:functions"
+    exclude-result-prefixes="m tpf">
 
   <!-- A name links to its register entry; the short description shows on hover and focus
        (data-tip, CSS) and is announced through the side panel's description (aria-describedby). -->
@@ -99,7 +100,13 @@
         </a>
       </xsl:when>
       <xsl:when test="@scope = 'edition'">
-        <xsl:variable name="here" select="concat('documents/', @doc, '.html')"/>
+        <!-- The page holding the target: a split document (edition.toml split) has one per division. -->
+        <xsl:variable name="here">
+          <xsl:choose>
+            <xsl:when test="function-available('tpf:page')"><xsl:value-of select="tpf:page(string(@doc), string(@target))"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="concat('documents/', @doc, '.html')"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:variable>
         <a class="tp-link">
           <xsl:attribute name="href">
             <xsl:if test="$here != $page"><xsl:value-of select="concat($root, $here)"/></xsl:if>

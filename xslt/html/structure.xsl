@@ -28,6 +28,17 @@
     </xsl:element>
   </xsl:template>
 
+  <!-- A division with a page of its own (edition.toml split), on its document's contents page:
+       an entry with its head and date, linking to that page (teipress/split.py). -->
+  <xsl:template match="m:block[@division = 'true'][@page]" priority="2">
+    <p class="tp-part" id="{@id}">
+      <a href="{$root}{@page}"><xsl:value-of select="@label"/></a>
+      <xsl:if test="@date-label">
+        <xsl:text> </xsl:text><span class="tp-docdate"><xsl:value-of select="@date-label"/></span>
+      </xsl:if>
+    </p>
+  </xsl:template>
+
   <xsl:template match="m:block">
     <div class="tp-block tp-{@tei}">
       <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
