@@ -262,6 +262,13 @@ def divisions(doc: TeiFile) -> dict:
             date = head.find(".//tei:date", NS)
         if date is None:
             date = div.find(".//tei:dateline//tei:date", NS)
+        if date is None and head is None:
+            # No printed heading: the editors may date the division in a note of their own.
+            date = next((d for note in div.findall("tei:note[@type='editorial']", NS)
+                         for d in note.iterfind(".//tei:date", NS)), None)
+            if date is None:
+                date = next((d for note in div.iterfind("tei:*/tei:note[@type='editorial']", NS)
+                             for d in note.iterfind(".//tei:date", NS)), None)
         out[xid] = {
             "n": n if top else 0,
             "type": div.get("type", ""),

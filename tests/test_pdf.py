@@ -294,3 +294,28 @@ def test_other_edition_builds_with_all_its_text(shared, tmp_path, rel):
     want = set(tokens(plain(body)))
     missing = sorted(want - got)
     assert not missing, f"{src.name}: {len(missing)} words missing, e.g. {missing[:10]}"
+
+
+def test_blank_recto_fillers_carry_no_number_or_head(default_pdf, reader):
+    # Pages left empty so that a part opens on a recto: nothing at all on them.
+    texts = [pdftotext(default_pdf, "-f", str(i), "-l", str(i)).strip() for i in range(1, len(reader.pages) + 1)]
+    for i, text in enumerate(texts, start=1):
+        assert not re.fullmatch(r"[ivxlc\d]+", text), f"page {i} holds only a page number"
+    assert "" in texts  # the default edition has such a page (after the contents)
+
+
+def test_division_without_printed_heading_is_in_contents_and_bookmarks(default_pdf, reader):
+    # The excerpt of p. 26 has no heading in the source; the editors date it in a note.
+    titles = []
+
+    def walk(items):
+        for it in items:
+            if isinstance(it, list):
+                walk(it)
+            else:
+                titles.append(it.title)
+
+    walk(reader.outline)
+    assert "c. 8 October 1971" in titles
+    contents = pdftotext(default_pdf, "-f", "3", "-l", "3")
+    assert "c. 8 October 1971" in contents
