@@ -75,6 +75,11 @@ class Occurrence:
     anchors: list[str] = field(default_factory=list)
     position: int = 0
     page: str = ""  # the page holding it, when its document is split
+    where: str = ""  # short location: source page and shortened division head ("p. 26 · March 1961")
+    where_full: str = ""  # the division's full head, when `where` shortens it
+
+    def __post_init__(self):
+        self.where = self.where or self.section
 
     @property
     def href(self) -> str:
@@ -446,29 +451,81 @@ def collect(doc: DocPage, reg_entries: dict[str, RegisterEntry], pages: dict[str
     if text is None:
         return
     position = 0
-    for el in text.iter(MT + "name", MT + "date"):
+    source_page = ""  # the printed page of the last page break before here
+    labels: dict[str, tuple[str, str]] = {}
+    for el in text.iter(MT + "name", MT + "date", MT + "page-break"):
+        if el.tag == MT + "page-break":
+            if el.get("n") and not any(a.tag == MT + "note" for a in el.iterancestors()):
+                source_page = el.get("n")
+            continue
         position += 1
         el_id = el.get("id")
         if not el_id:
             continue
         before, inside, after = context(el)
         section = section_of(el) or doc.title
+        short, full = location(el, doc, labels)
+        where = " · ".join(x for x in (page_label(source_page), short) if x)
+        common = dict(position=position, page=pages.get(el_id, ""), where=where,
+                      where_full=full if short.endswith("…") else "")
         if el.tag == MT + "name":
             anchors = [a for a in (el.get("ref") or "").split() if a in reg_entries]
             if not anchors:
                 continue
-            occ = Occurrence(doc, el_id, section, before, inside, after, anchors, position,
-                             page=pages.get(el_id, ""))
+            occ = Occurrence(doc, el_id, section, before, inside, after, anchors, **common)
             doc.occurrences.append(occ)
             for a in anchors:
                 reg_entries[a].occurrences.append(occ)
         else:
             if el.get("precision") in (None, "none"):
                 continue
-            dr = DateRef(doc, el_id, section, before, inside, after, position=position, page=pages.get(el_id, ""),
+            dr = DateRef(doc, el_id, section, before, inside, after, **common,
                          value=el.get("value", ""),
                          sort=el.get("sort", ""), precision=el.get("precision", ""), cert=el.get("cert", ""))
             doc.dates.append(dr)
+
+
+# -- location labels ------------------------------------------------------------------
+LABEL = 50  # characters of a division's head in a location label
+
+
+def page_label(n: str) -> str:
+    """'26' → 'p. 26'; '19-20' → 'pp. 19–20' (as the page-break markers print them)."""
+    if not n:
+        return ""
+    return f"pp. {n.replace('-', '–')}" if ("-" in n or "–" in n) else f"p. {n}"
+
+
+def shorten(text: str, limit: int = LABEL) -> str:
+    """A head as a compact label: outer brackets and a trailing colon dropped (they frame
+    the whole head in print), cut at a word boundary with '…'."""
+    text = norm(text).rstrip(":;,").strip()
+    if text.startswith("[") and text.endswith("]") and "]" not in text[1:-1]:
+        text = text[1:-1].strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1]
+    cut = cut[:cut.rfind(" ")] if " " in cut else text[:limit]
+    cut = re.sub(r"(\s+[A-Z]\.)+$", "", cut)  # not "between L…": initials go with their name
+    return cut.rstrip(" ,;:.–-") + "…"
+
+
+def location(el, doc: DocPage, cache: dict) -> tuple[str, str]:
+    """(short, full) label of the division holding *el*: its head, shortened; a division
+    without a head is named by its date, else by its ordinal ('Excerpt 4')."""
+    div = next((a for a in el.iterancestors(MT + "block") if a.get("division") == "true"), None)
+    if div is None:
+        return shorten(doc.title), doc.title
+    key = div.get("id") or div.getroottree().getpath(div)  # not id(): lxml proxies are short-lived
+    if key not in cache:
+        label = div.get("label") or ""
+        if div.find(MT + "heading") is not None:
+            cache[key] = (shorten(label), label)
+        else:
+            date = split_mod.first_date(div)
+            short = date_label(date) if date else label[:1].upper() + label[1:]
+            cache[key] = (short, short)
+    return cache[key]
 
 
 def section_of(el) -> str:
@@ -478,9 +535,8 @@ def section_of(el) -> str:
     return ""
 
 
-def context(target) -> tuple[str, str, str]:
-    """(before, text, after) of an occurrence in its passage, in the corrected reading."""
-    container = next((a for a in target.iterancestors() if a.tag in PASSAGES), target.getparent())
+def _text(container, target=None) -> tuple[str, str, str]:
+    """Plain text of *container* in the corrected reading, notes skipped, split around *target*."""
     buckets: list[list[str]] = [[], [], []]
     state = [0]
 
@@ -511,18 +567,44 @@ def context(target) -> tuple[str, str, str]:
             state[0] = 2
 
     walk(container)
-    before = " ".join("".join(buckets[0]).split())
-    inside = " ".join("".join(buckets[1]).split())
-    after = " ".join("".join(buckets[2]).split())
-    if "".join(buckets[0])[-1:].isspace() and before:
+    return tuple("".join(b) for b in buckets)
+
+
+def _clip_end(text: str) -> str:
+    if len(text) <= CONTEXT:
+        return text
+    cut = text[:CONTEXT]
+    return (cut[:cut.rfind(" ")] if " " in cut.strip() else cut) + "…"
+
+
+def context(target) -> tuple[str, str, str]:
+    """(before, text, after) of an occurrence in its passage, in the corrected reading."""
+    container = next((a for a in target.iterancestors() if a.tag in PASSAGES), target.getparent())
+    raw = _text(container, target)
+    before, inside, after = (" ".join(x.split()) for x in raw)
+    if raw[0][-1:].isspace() and before:
         before += " "
-    if "".join(buckets[2])[:1].isspace() and after:
+    if raw[2][:1].isspace() and after:
         after = " " + after
+    if container.tag == MT + "speaker" and container.getparent() is not None:
+        # A speaker label alone says nothing: add the opening words of what was said.
+        after = _turn(container, after)
     if len(before) > CONTEXT:
         cut = before[-CONTEXT:]
         before = "…" + cut[cut.find(" "):] if " " in cut else "…" + cut
-    if len(after) > CONTEXT:
-        cut = after[:CONTEXT]
-        after = (cut[:cut.rfind(" ")] if " " in cut.strip() else cut) + "…"
+    if container.tag != MT + "speaker":
+        after = _clip_end(after)
     return before, inside, after
 
+
+def _turn(speaker, after: str) -> str:
+    """'L. I. Brezhnev.' → 'L. I. Brezhnev: In the form in which the treaty exists…'."""
+    said = next((" ".join(_text(b)[0].split()) for b in speaker.itersiblings()
+                 if isinstance(b.tag, str) and b.tag != MT + "note" and " ".join(_text(b)[0].split())), "")
+    if not said:
+        return after
+    after = after.rstrip()
+    # the label's closing full stop or colon gives way to ours (an initial's full stop stays)
+    if after.endswith(":") or (after.endswith(".") and not re.search(r"(^|\W)[A-Z]\.$", after)):
+        after = after[:-1]
+    return f"{after}: {_clip_end(said)}"

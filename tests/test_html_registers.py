@@ -1,0 +1,81 @@
+"""Register occurrence lists and the chronology's "Where" column: what each mention says and
+where it is, in a few words (teipress.site.context, teipress.site.location)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitebuild import parse, site
+from teipress import site as site_mod
+
+
+@pytest.fixture(scope="module")
+def root() -> Path:
+    return site()
+
+
+def text(el) -> str:
+    return " ".join("".join(el.itertext()).split())
+
+
+def occurrences(root: Path, page: str, anchor: str) -> list:
+    return parse(root / page).get_element_by_id(anchor).findall(".//ul[@class='tp-occ']/li")
+
+
+def test_a_speaker_label_shows_the_opening_words_of_the_turn(root):
+    contexts = [text(li.find("span[@class='tp-context']")) for li in occurrences(root, "persons.html", "brezhnev")]
+    assert "L. I. Brezhnev: In the form in which the treaty exists it does not permit South Korea…" in contexts
+    assert "L. I. Brezhnev: I have read your document. But such a formulation of the question as…" in contexts
+    every = [text(c) for c in parse(root / "persons.html").find_class("tp-context")]
+    assert not [c for c in every if c.endswith(".") and len(c) < 30], "a bare speaker label is left"
+    # a label with two names and a bracket keeps both names; the turn follows the label
+    kim = [text(li.find("span[@class='tp-context']")) for li in occurrences(root, "persons.html", "kim-gwang-hyeop")]
+    assert all(c.startswith("Kim Gwang-hyeop [Kim Kwang Hyop]: We understand this well.") for c in kim), kim
+    # the name itself is still the marked part
+    marks = [text(li.find(".//mark")) for li in occurrences(root, "persons.html", "brezhnev")]
+    assert marks.count("L. I. Brezhnev") >= 3
+
+
+def test_location_labels_are_short_with_the_source_page(root):
+    labels = [(text(li.find("a")), li.find("a").get("title")) for li in occurrences(root, "persons.html", "khrushchev")]
+    assert ("pp. 19–20 · Materials from 17 June 1960 conversations with a…",
+            "[Materials from 17 June 1960 conversations with a KWP CC delegation. From the author's archive. "
+            "Published for the first time]:") in labels
+    assert ("pp. 21–22 · March 1961", None) in labels
+    # a division without a head is named by its date, never "excerpt 4"
+    brezhnev = {text(li.find("a")) for li in occurrences(root, "persons.html", "brezhnev")}
+    assert "p. 26 · 8 October 1971" in brezhnev
+    for page in ("persons.html", "places.html", "organisations.html"):
+        for li in parse(root / page).iterfind(".//ul[@class='tp-occ']/li"):
+            label = text(li.find("a"))
+            assert len(label) <= 70 and "excerpt" not in label.casefold() and not label.endswith(":"), label
+            assert li.find("a").get("href").startswith("documents/nkidp-114978.html#")
+
+
+def test_chronology_where_column_uses_the_same_labels(root):
+    rows = parse(root / "chronology.html").findall(".//tbody/tr")
+    where = [r.findall("td")[3].find("a") for r in rows]
+    assert all(len(text(a)) <= 70 and "excerpt" not in text(a) for a in where)
+    assert "pp. 27–28 · 17 November 1971. Text of a Soviet note to the…" in [text(a) for a in where]
+    assert all(a.get("href").startswith("documents/nkidp-114978.html#") for a in where)
+
+
+@pytest.mark.parametrize("head, short", [
+    ("[March 1961]", "March 1961"),
+    ("[Materials from 17 June 1960 conversations with a KWP CC delegation]:",
+     "Materials from 17 June 1960 conversations with a…"),
+    ("[from the draft notes of a conversation between L. I. Brezhnev and Pak]",
+     "from the draft notes of a conversation between…"),
+    ("Supercalifragilisticexpialidocious" * 3, ("Supercalifragilisticexpialidocious" * 3)[:50] + "…"),
+    ("[a] and [b]", "[a] and [b]"),
+])
+def test_shorten(head, short):
+    assert site_mod.shorten(head) == short
+
+
+def test_page_labels():
+    assert site_mod.page_label("26") == "p. 26"
+    assert site_mod.page_label("19-20") == "pp. 19–20"
+    assert site_mod.page_label("XXV") == "p. XXV"
+    assert site_mod.page_label("") == ""
