@@ -36,6 +36,9 @@ XSLT_DIR = _xslt_dir()
 # Attributes whose values are (lists of) pointers worth resolving for the model.
 POINTER_ATTRS = ("ref", "who", "resp", "target", "corresp", "url")
 REGISTER_PAGES = {"person": "persons", "place": "places", "org": "organisations"}
+# A name or term with an xml:id inside a list item is an entry of an in-document list (FRUS's
+# "List of Persons" / "List of Abbreviations"): pointers to it are name-links like register ones.
+LIST_ENTRY_KINDS = {"persName": "person", "placeName": "place", "orgName": "org", "term": "term"}
 
 _local = threading.local()
 
@@ -134,8 +137,48 @@ def registry(ed: Edition, f: TeiFile) -> etree._Element:
                     attrs["target"] = el.get(XML_ID)
             if el is not None:
                 attrs["label"] = norm("".join(el.itertext()))
+                kind = list_entry_kind(el)
+                if kind and target_file.kind == "document":
+                    attrs.update(list="true", kind=kind, name=attrs["label"], desc=list_entry_desc(el))
         etree.SubElement(root, f"{{{MODEL_NS}}}pointer", attrs)
     return root
+
+
+def list_entry_kind(el) -> str:
+    """'person', 'place', 'org' or 'term' when *el* is an entry of an in-document list: a name
+    or term (rs/name by @type) with an xml:id inside a list item; else ''."""
+    local = etree.QName(el).localname
+    kind = LIST_ENTRY_KINDS.get(local) or (el.get("type") if local in ("rs", "name") else None)
+    if kind not in ("person", "place", "org", "term") or not el.get(XML_ID):
+        return ""
+    item = next((a for a in el.iterancestors(f"{{{NS['tei']}}}item")), None)
+    return kind if item is not None and item.getparent() is not None and \
+        etree.QName(item.getparent()).localname == "list" else ""
+
+
+def list_entry_desc(el) -> str:
+    """The rest of the entry's list item after the name: 'Ainsworth, Thomas W., Officer in Charge
+    …' → 'Officer in Charge …'; 'ACW, anti-aircraft warfare' → 'anti-aircraft warfare'."""
+    item = next(el.iterancestors(f"{{{NS['tei']}}}item"))
+    out: list[str] = []
+    state = [False]  # past the entry's name yet?
+
+    def walk(node):
+        if node is el:
+            state[0] = True
+            return
+        if etree.QName(node).localname == "note":
+            return  # a footnote is not part of the description
+        if state[0] and node.text:
+            out.append(node.text)
+        for c in node:
+            if isinstance(c.tag, str):
+                walk(c)
+            if state[0] and c.tail:
+                out.append(c.tail)
+
+    walk(item)
+    return norm("".join(out)).lstrip(",;:–—- ").strip()
 
 
 def behaviour(ed: Edition, f: TeiFile, xslt: Path | None = None) -> etree._ElementTree:

@@ -24,6 +24,8 @@ M = model.M
 MT = "{%s}" % model.MODEL_NS
 KIND_PAGES = {"person": ("persons", "Persons"), "place": ("places", "Places"),
               "org": ("organisations", "Organisations")}
+# The side panel's groups: register kinds, and terms from a document's own list of abbreviations.
+PANEL_KINDS = [(k, label) for k, (_page, label) in KIND_PAGES.items()] + [("term", "Terms")]
 # Model elements whose text is a self-contained passage: the context of an occurrence.
 PASSAGES = {MT + n for n in ("paragraph", "heading", "line", "item", "cell", "note", "speaker", "label", "quote")}
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -196,6 +198,14 @@ class RegisterEntry:
         return self.entry.kind
 
     @property
+    def href(self) -> str:
+        return f"{KIND_PAGES[self.kind][0]}.html#{self.anchor}"
+
+    @property
+    def desc_id(self) -> str:
+        return f"tp-desc-{self.anchor}"
+
+    @property
     def name(self) -> str:
         return self.entry.name
 
@@ -247,6 +257,33 @@ class RegisterEntry:
 
 
 @dataclass
+class ListEntry:
+    """An entry of a list inside a document (FRUS's List of Persons / Abbreviations), met through
+    the name-links pointing to it.  It has no register page: the document's own list is its
+    register, so the side panel and the links go to the entry there (xslt/MODEL.md)."""
+    doc: str
+    target: str
+    kind: str
+    name: str
+    description: str
+    href: str
+    occurrences: list[Occurrence] = field(default_factory=list)
+    dates: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.doc}#{self.target}"
+
+    @property
+    def desc_id(self) -> str:
+        return f"tp-desc-{self.doc}.{self.target}"  # as xslt/html/phrases.xsl points to it
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.name.casefold(), self.anchor)
+
+
+@dataclass
 class Register:
     kind: str
     page: str
@@ -283,6 +320,10 @@ class Site:
         return ([("index.html", "Home")] + [(r.path, r.label) for r in self.registers]
                 + [("chronology.html", "Chronology"), ("principles.html", "Editorial principles"),
                    ("about.html", "About"), ("search.html", "Search")])
+
+    @property
+    def panel_kinds(self) -> list[tuple[str, str]]:
+        return PANEL_KINDS
 
     def register(self, kind: str) -> Register | None:
         return next((r for r in self.registers if r.kind == kind), None)
@@ -356,8 +397,10 @@ class Site:
                         part.toc = Markup("")  # a contents list holding only the page's own head
         finally:
             _local.pages = {}
+        list_entries: dict[str, ListEntry] = {}
         for doc in docs:
-            collect(doc, reg_entries, {i: p for (d, i), p in where.items() if d == doc.id})
+            collect(doc, reg_entries, {i: p for (d, i), p in where.items() if d == doc.id},
+                    lambda el: list_entry(el, list_entries, where))
             for part in doc.parts:
                 part.occurrences = [o for o in doc.occurrences if o.page == part.path]
                 part.dates = [o for o in doc.dates if o.page == part.path]
@@ -368,9 +411,10 @@ class Site:
             seen = set()
             for o in d.occurrences:
                 for a in o.anchors:
-                    if a in reg_entries and a not in seen:
+                    e = reg_entries.get(a) or list_entries.get(a)
+                    if e is not None and a not in seen:
                         seen.add(a)
-                        kinds.setdefault(reg_entries[a].kind, []).append(reg_entries[a])
+                        kinds.setdefault(e.kind, []).append(e)
             d._entries = {k: sorted(v, key=lambda e: e.sort_key) for k, v in sorted(kinds.items())}
 
         registers = []
@@ -444,8 +488,24 @@ def serialise(part: etree._Element) -> str:
 
 
 # -- occurrences and dates ------------------------------------------------------------
-def collect(doc: DocPage, reg_entries: dict[str, RegisterEntry], pages: dict[str, str] | None = None) -> None:
-    """Occurrences and dates of a document; *pages*: id → page, for a split document."""
+def list_entry(el, entries: dict[str, ListEntry], where: dict) -> ListEntry:
+    """The in-document list entry a model name points to (@doc, @target), made on first use."""
+    doc, target = el.get("doc"), el.get("target")
+    key = f"{doc}#{target}"
+    if key not in entries:
+        page = where.get((doc, target)) or f"documents/{doc}.html"
+        desc = el.get("desc") or ""
+        label = el.get("label") or target
+        entries[key] = ListEntry(doc, target, el.get("kind"), label,
+                                 desc[len(label) + 2:] if desc.startswith(label + ": ") else "",
+                                 f"{page}#{target}")
+    return entries[key]
+
+
+def collect(doc: DocPage, reg_entries: dict[str, RegisterEntry], pages: dict[str, str] | None = None,
+            in_document=None) -> None:
+    """Occurrences and dates of a document; *pages*: id → page, for a split document;
+    *in_document*: model name → its ListEntry (names pointing into a list in a document)."""
     pages = pages or {}
     text = doc.model.find("m:text", M)
     if text is None:
@@ -469,13 +529,15 @@ def collect(doc: DocPage, reg_entries: dict[str, RegisterEntry], pages: dict[str
         common = dict(position=position, page=pages.get(el_id, ""), where=where,
                       where_full=full if short.endswith("…") else "")
         if el.tag == MT + "name":
-            anchors = [a for a in (el.get("ref") or "").split() if a in reg_entries]
-            if not anchors:
+            entries = [reg_entries[a] for a in (el.get("ref") or "").split() if a in reg_entries]
+            if not entries and el.get("target") and el.get("doc") and el.get("kind") and in_document:
+                entries = [in_document(el)]
+            if not entries:
                 continue
-            occ = Occurrence(doc, el_id, section, before, inside, after, anchors, **common)
+            occ = Occurrence(doc, el_id, section, before, inside, after, [e.anchor for e in entries], **common)
             doc.occurrences.append(occ)
-            for a in anchors:
-                reg_entries[a].occurrences.append(occ)
+            for e in entries:
+                e.occurrences.append(occ)
         else:
             if el.get("precision") in (None, "none"):
                 continue

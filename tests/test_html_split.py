@@ -156,3 +156,50 @@ def test_split_configuration_is_validated(make_edition, tmp_path):
     (ed_dir / "edition.toml").write_text("split = false\n", encoding="utf-8")
     build_edition(ed_dir, tmp_path / "out", only={"sources", "html"})
     assert not (tmp_path / "out" / "html" / "documents" / "mini").exists()
+
+
+# -- in-document lists as registers (FRUS's List of Persons / Abbreviations) -----------------
+def test_names_and_terms_link_to_the_documents_own_lists(root):
+    page = parse(root / "documents" / DOC / "d201.html")
+    names = {text(a): a for a in page.find_class("tp-name") if a.tag == "a"}
+    rusk = names["Dean Rusk"]
+    assert rusk.get("href") == f"../../documents/{DOC}/persons.html#p_RD1"
+    assert rusk.get("data-tip") == "Rusk, Dean: Secretary of State from January 1961"
+    rok = names["ROK"]  # <gloss target="#t_ROK1">
+    assert rok.get("href") == f"../../documents/{DOC}/terms.html#t_ROK1"
+    assert rok.get("data-tip") == "ROK: Republic of Korea"
+    # the hover text is also the side panel's description, for screen readers
+    desc = page.get_element_by_id(rusk.get("aria-describedby"))
+    assert text(desc) == "Secretary of State from January 1961"
+    side = page.find(".//aside")
+    assert [text(h) for h in side.iter("h3")] == ["Persons", "Terms"]
+    assert f"../../documents/{DOC}/persons.html#p_MNRS1" in {a.get("href") for a in side.iter("a")}
+    # the targets exist on the list pages (the list entry keeps its xml:id)
+    persons = parse(root / "documents" / DOC / "persons.html")
+    assert text(persons.get_element_by_id("p_RD1")) == "Rusk, Dean"
+    assert text(parse(root / "documents" / DOC / "terms.html").get_element_by_id("t_ROK1")) == "ROK"
+    # the in-document entries get no register page of their own: the list is their register
+    assert not (root / "persons.html").exists()
+
+
+def test_a_name_on_the_list_page_itself_links_within_the_page(make_edition, tmp_path):
+    body = ('<p xml:id="p1"><persName ref="persons.xml#anna">Anna</persName> wrote from',
+            '<list><item><persName xml:id="p_X">Xu, Li</persName>, envoy <note>aside</note>of the court</item>'
+            '<item><term xml:id="t_Y">ABC</term>, A Big Committee</item></list>\n'
+            '        <p xml:id="p0"><persName corresp="#p_X">Xu</persName> of the <gloss target="#t_Y">ABC</gloss>; '
+            '<persName corresp="#nowhere">Nobody</persName>.</p>\n'
+            '        <p xml:id="p1"><persName ref="persons.xml#anna">Anna</persName> wrote from')
+    ed_dir = make_edition(replace=[body])
+    build_edition(ed_dir, tmp_path / "out", only={"sources", "html"})
+    page = parse(tmp_path / "out" / "html" / "documents" / "mini.html")
+    xu = next(a for a in page.iter("a") if text(a) == "Xu")
+    assert xu.get("href") == "#p_X" and xu.get("data-tip") == "Xu, Li: envoy of the court"
+    abc = next(a for a in page.iter("a") if text(a) == "ABC")
+    assert abc.get("href") == "#t_Y" and abc.get("data-tip") == "ABC: A Big Committee"
+    # an unresolved @corresp stays plain text; every word is kept; ids resolve
+    assert "Nobody" in text(page.get_element_by_id("p0")) and not [a for a in page.iter("a") if text(a) == "Nobody"]
+    assert "aside" in text(page.find(".//main")) and page.get_element_by_id("p_X") is not None
+    assert not broken_links(tmp_path / "out" / "html")[0]
+    # register names (@ref) still go to the register pages
+    anna = page.get_element_by_id("p1").find(".//a")
+    assert anna.get("href") == "../persons.html#anna"

@@ -60,7 +60,7 @@
 
   <!-- Is this element inside something that is already a link (no nested <a>)? -->
   <xsl:template name="in-link">
-    <xsl:value-of select="boolean(ancestor::m:name[@ref] or ancestor::m:link[@href or @ref or @doc])"/>
+    <xsl:value-of select="boolean(ancestor::m:name[@ref or @target] or ancestor::m:link[@href or @ref or @doc])"/>
   </xsl:template>
 
   <xsl:template name="lang">

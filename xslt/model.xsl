@@ -289,15 +289,26 @@
 
   <!-- == names and dates == -->
   <!-- The register entries a pointer list resolves to: @kind, @ref (register anchors),
-       @label (normalised names) and @desc (short descriptions). -->
+       @label (normalised names) and @desc (short descriptions).  Without a register entry, an
+       entry of a list in the document itself (FRUS's List of Persons / Abbreviations,
+       teipress.model.list_entry_kind): @kind, @doc and @target (its xml:id), @label, @desc. -->
   <xsl:template name="targets">
     <xsl:param name="pointers"/>
-    <xsl:variable name="hits" select="$registry/m:pointer[@anchor][contains(concat(' ', normalize-space($pointers), ' '), concat(' ', @key, ' '))]"/>
+    <xsl:variable name="all" select="$registry/m:pointer[@anchor or @list][contains(concat(' ', normalize-space($pointers), ' '), concat(' ', @key, ' '))]"/>
+    <xsl:variable name="hits" select="$all[@anchor] | $all[@list][not($all[@anchor])][1]"/>
     <xsl:if test="$hits">
       <xsl:attribute name="kind"><xsl:value-of select="$hits[1]/@kind"/></xsl:attribute>
-      <xsl:attribute name="ref">
-        <xsl:for-each select="$hits"><xsl:if test="position() &gt; 1"><xsl:text> </xsl:text></xsl:if><xsl:value-of select="@anchor"/></xsl:for-each>
-      </xsl:attribute>
+      <xsl:choose>
+        <xsl:when test="$hits[1]/@anchor">
+          <xsl:attribute name="ref">
+            <xsl:for-each select="$hits"><xsl:if test="position() &gt; 1"><xsl:text> </xsl:text></xsl:if><xsl:value-of select="@anchor"/></xsl:for-each>
+          </xsl:attribute>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:attribute name="doc"><xsl:value-of select="$hits/@doc"/></xsl:attribute>
+          <xsl:attribute name="target"><xsl:value-of select="$hits/@target"/></xsl:attribute>
+        </xsl:otherwise>
+      </xsl:choose>
       <xsl:attribute name="label">
         <xsl:for-each select="$hits"><xsl:if test="position() &gt; 1"><xsl:text>; </xsl:text></xsl:if><xsl:value-of select="@name"/></xsl:for-each>
       </xsl:attribute>
@@ -314,13 +325,41 @@
   </xsl:template>
 
   <xsl:template match="tei:persName[@ref] | tei:placeName[@ref] | tei:orgName[@ref] | tei:rs[@ref] | tei:name[@ref]
-                       | tei:persName[@key] | tei:rs[@key] | tei:name[@key] | tei:placeName[@key] | tei:orgName[@key]">
-    <xsl:variable name="pointers" select="concat(@ref, ' ', @key)"/>
+                       | tei:persName[@key] | tei:rs[@key] | tei:name[@key] | tei:placeName[@key] | tei:orgName[@key]"
+                priority="0.7" name="name">
+    <xsl:variable name="pointers" select="concat(@ref, ' ', @key, ' ', @corresp, ' ', @target)"/>
     <m:name tei="{local-name()}">
       <xsl:call-template name="id-attr"/>
       <xsl:call-template name="common"/>
       <xsl:call-template name="targets"><xsl:with-param name="pointers" select="$pointers"/></xsl:call-template>
-      <xsl:if test="not(@ref) and not(@key)"/>
+      <xsl:apply-templates/>
+    </m:name>
+  </xsl:template>
+
+  <!-- @corresp on a name, @target/@ref/@corresp on a term or gloss: a name-link only when it
+       points to an entry of an in-document list; otherwise the element keeps its usual behaviour. -->
+  <xsl:template match="tei:persName[@corresp] | tei:placeName[@corresp] | tei:orgName[@corresp] | tei:rs[@corresp]
+                       | tei:name[@corresp] | tei:term[@target or @ref or @corresp] | tei:gloss[@target or @ref or @corresp]"
+                priority="0.6">
+    <xsl:variable name="pointers" select="normalize-space(concat(@ref, ' ', @corresp, ' ', @target))"/>
+    <xsl:choose>
+      <xsl:when test="$registry/m:pointer[@list][contains(concat(' ', $pointers, ' '), concat(' ', @key, ' '))]">
+        <xsl:call-template name="name"/>
+      </xsl:when>
+      <xsl:when test="self::tei:term[@xml:lang]"><xsl:call-template name="foreign"/></xsl:when>
+      <xsl:when test="@xml:id and ancestor::tei:item"><xsl:call-template name="list-entry"/></xsl:when>
+      <xsl:otherwise><xsl:call-template name="generic"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- An entry of a list in the document (a name or term with an xml:id in a list item): it keeps
+       its id, so that name-links pointing to it land on it. -->
+  <xsl:template match="tei:item//tei:persName[@xml:id] | tei:item//tei:placeName[@xml:id] | tei:item//tei:orgName[@xml:id]
+                       | tei:item//tei:term[@xml:id] | tei:item//tei:rs[@xml:id] | tei:item//tei:name[@xml:id]"
+                priority="0.55" name="list-entry">
+    <m:name tei="{local-name()}">
+      <xsl:call-template name="id-attr"/>
+      <xsl:call-template name="common"/>
       <xsl:apply-templates/>
     </m:name>
   </xsl:template>
@@ -462,7 +501,7 @@
     </m:alternate>
   </xsl:template>
 
-  <xsl:template match="tei:foreign | tei:term[@xml:lang] | tei:distinct[@xml:lang]">
+  <xsl:template match="tei:foreign | tei:term[@xml:lang] | tei:distinct[@xml:lang]" name="foreign">
     <m:foreign tei="{local-name()}">
       <xsl:attribute name="lang"><xsl:value-of select="@xml:lang"/></xsl:attribute>
       <xsl:if test="@rend"><xsl:attribute name="rend"><xsl:value-of select="@rend"/></xsl:attribute></xsl:if>

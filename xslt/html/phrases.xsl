@@ -34,6 +34,37 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- A name pointing to an entry of a list in the document itself (FRUS's List of Persons):
+       the link goes to that entry, on whichever page holds it; the entry's text on hover and focus. -->
+  <xsl:template match="m:name[@target][@doc]">
+    <xsl:variable name="nested"><xsl:call-template name="in-link"/></xsl:variable>
+    <xsl:variable name="here">
+      <xsl:choose>
+        <xsl:when test="function-available('tpf:page')"><xsl:value-of select="tpf:page(string(@doc), string(@target))"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="concat('documents/', @doc, '.html')"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="$nested = 'true' or not(ancestor::m:text)">
+        <span class="tp-name tp-{@kind}">
+          <xsl:if test="@id and ancestor::m:text"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+          <xsl:call-template name="lang"/>
+          <xsl:apply-templates/>
+        </span>
+      </xsl:when>
+      <xsl:otherwise>
+        <a class="tp-name tp-{@kind}" id="{@id}" data-tip="{@desc}" aria-describedby="tp-desc-{@doc}.{@target}">
+          <xsl:attribute name="href">
+            <xsl:if test="$here != $page"><xsl:value-of select="concat($root, $here)"/></xsl:if>
+            <xsl:value-of select="concat('#', @target)"/>
+          </xsl:attribute>
+          <xsl:call-template name="lang"/>
+          <xsl:apply-templates/>
+        </a>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <xsl:template match="m:name">
     <span class="tp-name">
       <xsl:if test="@id and ancestor::m:text"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
