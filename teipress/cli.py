@@ -149,6 +149,26 @@ def deposit(edition: Path, out: Path | None, check: bool, quiet: bool) -> None:
 
 
 @main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", required=True, help="The edition's title.")
+@click.option("--id", "edition_id", help="Edition id (an xml:id; default: made from the title).")
+@click.option("--editor", default="The editors", show_default=True, help="Who encodes the edition.")
+def init(folder: Path, title: str, edition_id: str | None, editor: str) -> None:
+    """Start a new edition in FOLDER: the project's schema, a first document and a
+    register that validate and build at once, and edition.toml."""
+    from . import init as init_mod
+
+    try:
+        written = init_mod.create(folder, title, edition_id, editor)
+    except init_mod.InitError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    for p in written:
+        click.echo(f"wrote {p}", err=True)
+    click.echo(f"next: teipress validate {folder} && teipress build {folder}", err=True)
+
+
+@main.command()
 @click.argument("edition", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port on 127.0.0.1 (0: any free port).")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from . import resources
 from .edition import Edition, Entry, TeiFile, norm
 from .xmlparse import NS, XML_ID
 
@@ -22,16 +23,7 @@ M = {"m": MODEL_NS}
 FN_NS = "urn:teipress:functions"
 
 
-def _xslt_dir() -> Path:
-    """The stylesheets: top-level xslt/ in a source checkout, teipress/xslt in a wheel."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "xslt", here / "xslt"):
-        if (candidate / "model.xsl").is_file():
-            return candidate
-    raise RuntimeError(f"teipress is installed without its stylesheets (looked in {here})")
-
-
-XSLT_DIR = _xslt_dir()
+XSLT_DIR = resources.xslt_dir()
 
 # Attributes whose values are (lists of) pointers worth resolving for the model.
 POINTER_ATTRS = ("ref", "who", "resp", "target", "corresp", "url")

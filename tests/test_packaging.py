@@ -18,7 +18,8 @@ def test_wheel_ships_every_resource(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = set()
     for folder, target in (("xslt", "teipress/xslt"), ("teipress/templates", "teipress/templates"),
-                           ("teipress/static", "teipress/static"), ("teipress/typst", "teipress/typst")):
+                           ("teipress/static", "teipress/static"), ("teipress/typst", "teipress/typst"),
+                           ("tei/schema", "teipress/schema")):
         for p in (REPO / folder).rglob("*"):
             if p.is_file() and "__pycache__" not in p.parts:
                 expected.add(f"{target}/{p.relative_to(REPO / folder).as_posix()}")
