@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .build import BuildContext, BuildError
@@ -111,6 +112,19 @@ def build_document(ctx: BuildContext, doc: TeiFile, target: Path) -> None:
 def build(ctx: BuildContext) -> None:
     out = ctx.out / "pdf"
     out.mkdir(parents=True, exist_ok=True)
-    for doc in ctx.edition.documents:
+    docs = ctx.edition.documents
+
+    def one(doc: TeiFile) -> None:
         ctx.log(f"    pdf {doc.id}")
         build_document(ctx, doc, out / f"{doc.id}.pdf")
+
+    # Typst runs outside the GIL, so documents typeset side by side on threads
+    # (each in its own sandbox folder; the PDFs do not depend on the order).
+    workers = min(len(docs), int(os.environ.get("TEIPRESS_JOBS") or 0) or os.cpu_count() or 1)
+    if workers <= 1:
+        for doc in docs:
+            one(doc)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for _ in pool.map(one, docs):
+            pass

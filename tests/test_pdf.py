@@ -319,3 +319,17 @@ def test_division_without_printed_heading_is_in_contents_and_bookmarks(default_p
     assert "c. 8 October 1971" in titles
     contents = pdftotext(default_pdf, "-f", "3", "-l", "3")
     assert "c. 8 October 1971" in contents
+
+
+def test_documents_typeset_in_parallel_equal_one_by_one(make_edition, tmp_path, monkeypatch):
+    extra = {f"copy{i}.xml": MINI_DOC.replace('xml:id="', f'xml:id="c{i}-').replace('"#ed"', f'"#c{i}-ed"')
+             for i in range(3)}
+    root = make_edition(extra=extra)
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    one = build_pdfs(root, tmp_path / "one")
+    monkeypatch.setenv("TEIPRESS_JOBS", "2")
+    two = build_pdfs(root, tmp_path / "two")
+    names = sorted(p.name for p in one.iterdir())
+    assert len(names) == 4 and names == sorted(p.name for p in two.iterdir())
+    for name in names:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
