@@ -32,3 +32,20 @@ def parse(value: str) -> tuple[date, date, str]:
     if not 1 <= d <= last:
         raise DateError(f"'{value}': day {d:02d} does not exist in {y}-{mo:02d}")
     return date(y, mo, d), date(y, mo, d), "day"
+
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+
+
+def human(iso: str) -> str:
+    """'1960-06-17' -> '17 June 1960'; '1961-03' -> 'March 1961'; anything else as it is."""
+    parts = iso.split("-")
+    try:
+        if len(parts) >= 3:
+            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        if len(parts) == 2:
+            return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    except (ValueError, IndexError):
+        pass
+    return iso

@@ -11,11 +11,10 @@ from datetime import datetime
 from lxml import etree
 
 from .edition import Edition, TeiFile, norm
+from .isodate import human
 from .xmlparse import NS, XML_ID
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
 # Headings for the parts of encodingDesc, in the order they are printed.
 PRINCIPLE_TITLES = {
     "projectDesc": "The project", "samplingDecl": "Selection", "editorialDecl": "Editorial principles",
@@ -59,28 +58,15 @@ def plain(el) -> str:
     return norm("".join(parts))
 
 
-def human_date(iso: str) -> str:
-    """'1960-06-17' -> '17 June 1960'; '1961-03' -> 'March 1961'; '1960' -> '1960'."""
-    bits = iso.split("-")
-    try:
-        if len(bits) == 3:
-            return f"{int(bits[2])} {MONTHS[int(bits[1]) - 1]} {bits[0]}"
-        if len(bits) == 2:
-            return f"{MONTHS[int(bits[1]) - 1]} {bits[0]}"
-    except (ValueError, IndexError):
-        pass
-    return iso
-
-
 def date_label(el) -> str:
     """A normalised label for a dated element: '17 June 1960', '1–15 September 1960', 'c. …'."""
     when = el.get("when")
     if when:
-        label = human_date(when)
+        label = human(when)
     else:
         lo, hi = el.get("notBefore") or el.get("from"), el.get("notAfter") or el.get("to")
         if lo and hi:
-            a, b = human_date(lo), human_date(hi)
+            a, b = human(lo), human(hi)
             la, lb = a.split(" "), b.split(" ")
             if len(la) == len(lb) == 3 and la[1:] == lb[1:]:
                 label = f"{la[0]}–{b}"
@@ -89,9 +75,9 @@ def date_label(el) -> str:
             else:
                 label = f"{a} – {b}"
         elif lo:
-            label = f"after {human_date(lo)}"
+            label = f"after {human(lo)}"
         elif hi:
-            label = f"before {human_date(hi)}"
+            label = f"before {human(hi)}"
         else:
             return ""
     if el.get("cert") in ("low", "medium"):
@@ -316,7 +302,7 @@ def document_data(ed: Edition, doc: TeiFile, version: str, build_time: datetime,
         "header": h,
         "version": version,
         "build_date": build_date,
-        "build_date_label": human_date(build_date),
+        "build_date_label": human(build_date),
         "citation": suggested_citation(h, version, build_date[:4]),
         "principles": principles(doc),
         "index": index_entries(ed, doc),

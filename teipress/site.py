@@ -18,6 +18,7 @@ from markupsafe import Markup
 from . import metadata as md_mod
 from . import model, split as split_mod
 from .edition import Edition, Entry, TeiFile, norm
+from .isodate import human
 from .xmlparse import NS
 
 M = model.M
@@ -28,8 +29,6 @@ KIND_PAGES = {"person": ("persons", "Persons"), "place": ("places", "Places"),
 PANEL_KINDS = [(k, label) for k, (_page, label) in KIND_PAGES.items()] + [("term", "Terms")]
 # Model elements whose text is a self-contained passage: the context of an occurrence.
 PASSAGES = {MT + n for n in ("paragraph", "heading", "line", "item", "cell", "note", "speaker", "label", "quote")}
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December"]
 CONTEXT = 70  # characters of context either side of an occurrence
 
 
@@ -38,18 +37,6 @@ class SiteError(Exception):
 
 
 # -- dates ------------------------------------------------------------------------
-def _fmt(iso: str) -> str:
-    parts = iso.split("-")
-    try:
-        if len(parts) >= 3:
-            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
-        if len(parts) == 2:
-            return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    except (ValueError, IndexError):
-        pass
-    return iso
-
-
 def date_label(value: str) -> str:
     """'1960-06-17' → '17 June 1960'; '1961-02-28/1961-03-30' → '28 February 1961 – 30 March 1961'."""
     if not value:
@@ -57,9 +44,9 @@ def date_label(value: str) -> str:
     if "/" in value:
         a, b = value.split("/", 1)
         if a and b:
-            return f"{_fmt(a)} – {_fmt(b)}"
-        return f"after {_fmt(a)}" if a else f"before {_fmt(b)}"
-    return _fmt(value)
+            return f"{human(a)} – {human(b)}"
+        return f"after {human(a)}" if a else f"before {human(b)}"
+    return human(value)
 
 
 PRECISION_LABELS = {"day": "day", "month": "month", "year": "year", "range": "between"}

@@ -110,3 +110,17 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is absent (it holds the TEI P5 schema and third-party corpora)")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, driven by Playwright (no browser download), shared by the browser tests."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    from teipress.browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not shutil.which(CHROMIUM):
+        pytest.skip("chromium is not installed (scripts/install-system-deps.sh)")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

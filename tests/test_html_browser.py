@@ -3,13 +3,12 @@ from 127.0.0.1 and opened from disk (file://).  Saves screenshots of every page 
 and 375 px) under build/screenshots/."""
 from __future__ import annotations
 
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
 
 from sitebuild import REPO, site
-from teipress.browser import CHROMIUM, CHROMIUM_ARGS, serve_dir
+from teipress.browser import serve_dir
 
 DOC = "documents/nkidp-114978.html"
 SHOTS = REPO / "build" / "screenshots"
@@ -18,16 +17,6 @@ PAGE_TYPES = {"home": "index.html", "document": DOC, "persons": "persons.html", 
               "principles": "principles.html", "about": "about.html", "search": "search.html"}
 
 playwright = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.skip("chromium is not installed (scripts/install-system-deps.sh)")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

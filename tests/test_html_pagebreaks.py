@@ -3,12 +3,11 @@ the text or over each other, at any width (the FRUS contents page has runs of fr
 markers outside any heading)."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from sitebuild import FRUS, frus_split_build, site
-from teipress.browser import CHROMIUM, CHROMIUM_ARGS, serve_dir
+from teipress.browser import serve_dir
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -30,16 +29,6 @@ GEOMETRY = """() => {
 
 def overlap(a, b) -> bool:
     return a["l"] < b["r"] - 0.5 and b["l"] < a["r"] - 0.5 and a["t"] < b["b"] - 0.5 and b["t"] < a["b"] - 0.5
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.skip("chromium is not installed (scripts/install-system-deps.sh)")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def check(browser, root, rels):

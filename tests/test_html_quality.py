@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from sitebuild import FRUS, REPO, frus_split_build, pages, site
-from teipress.browser import CHROMIUM, CHROMIUM_ARGS, serve_dir
+from teipress.browser import serve_dir
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -59,17 +59,6 @@ def test_nu_html_checker_on_split_pages():
     errors = [f"{m.get('url', '').rsplit('/html/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
               for m in report["messages"] if m["type"] == "error" or m.get("subType") == "fatal"]
     assert not errors, "\n".join(errors)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not shutil.which(CHROMIUM) and not (REPO / CHROMIUM).exists():
-        pytest.skip("chromium is not installed (scripts/install-system-deps.sh)")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def axe(page, label: str) -> list[str]:
