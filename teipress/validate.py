@@ -47,7 +47,7 @@ def validate_edition(ed: Edition, report: Report, jobs: int | None = None) -> in
                 warned = True
             continue
         try:
-            compiled = schema.load(xsd)
+            schema.load(xsd)  # compiled once here, before any worker is forked
         except Exception as exc:  # a broken schema is the edition's error, not a crash
             report.error(xsd, 1, 1, f"cannot compile schema: {exc}".splitlines()[0], "schema-compile")
             fixed = None

@@ -7,7 +7,7 @@ import sys
 
 from click.testing import CliRunner
 
-from conftest import MINI_DOC, REPO
+from conftest import MINI_DOC
 from teipress.cli import main
 
 

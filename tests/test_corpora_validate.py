@@ -1,7 +1,6 @@
 """Validation on real TEI from other projects: never a crash, the right diagnosis."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from conftest import MINI_DOC
-from teipress import xmlparse
 from teipress.xmlparse import XmlError, parse
 
 

@@ -1,7 +1,6 @@
 """The default edition in tei/: valid, faithful to the seed, valid TEI P5."""
 from __future__ import annotations
 
-import re
 
 import pytest
 from lxml import etree
@@ -10,7 +9,7 @@ from conftest import REPO
 from teipress.diagnostics import Report
 from teipress.edition import load
 from teipress.validate import validate_edition
-from teipress.xmlparse import NS, TEI_NS, XML_ID
+from teipress.xmlparse import NS
 
 DOC = REPO / "tei" / "nkidp-114978.xml"
 SEED_NAME = "seed/000_76ce0da0d3d2040f.txt"

@@ -1,9 +1,7 @@
 """Validation: each broken document yields one precise, located diagnostic."""
 from __future__ import annotations
 
-import json
 
-import pytest
 
 from conftest import MINI_DOC, line_of
 from teipress.diagnostics import Report
