@@ -24,6 +24,14 @@ TEMPLATE_DIR = Path(__file__).parent / "typst"
 MAIN = "edition.typ"
 # PDF/A-3a (tagged, accessible archival PDF; A-3 allows attachments) and PDF/UA-1.
 STANDARDS = ["a-3a", "ua-1"]
+# Typst's own fonts cover Latin, Greek and Cyrillic.  For anything else (CJK in
+# other projects' TEI) the fallback font of Debian's fonts-droid-fallback, which
+# scripts/install-system-deps.sh installs; PDF/A forbids missing glyphs.
+FALLBACK_FONT_DIRS = [Path("/usr/share/fonts/truetype/droid")]
+
+
+def font_paths() -> list[str]:
+    return [str(d) for d in FALLBACK_FONT_DIRS if d.is_dir()]
 
 
 def behaviour_xml(ed: Edition, doc: TeiFile) -> bytes:
@@ -84,12 +92,16 @@ def compile_pdf(workdir: Path, build_time, log=lambda m: None) -> bytes:
     try:
         pdf, warnings = typst.compile_with_warnings(
             str(workdir / MAIN), root=str(workdir), format="pdf",
-            font_paths=[], ignore_system_fonts=True,
+            font_paths=font_paths(), ignore_system_fonts=True,
             pdf_standards=STANDARDS, timestamp=int(build_time.timestamp()),
         )
     except typst.TypstError as exc:  # the message is Typst's, the hints say where
         hints = "; ".join(getattr(exc, "hints", []) or [])
-        raise BuildError(f"Typst could not typeset the PDF: {getattr(exc, 'message', exc)}"
+        message = str(getattr(exc, "message", exc))
+        if "could not be displayed" in message and not font_paths():
+            hints = (hints + "; " if hints else "") + ("no font covers these characters: install "
+                     "fonts-droid-fallback (make system-deps) for CJK")
+        raise BuildError(f"Typst could not typeset the PDF: {message}"
                          + (f" ({hints})" if hints else "")) from None
     for w in warnings:  # e.g. a character no embedded font covers
         log(f"    pdf warning: {getattr(w, 'message', w)}")
