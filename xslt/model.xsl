@@ -199,7 +199,8 @@
             <xsl:value-of select="normalize-space($h)"/>
           </xsl:when>
           <xsl:when test="@n"><xsl:value-of select="@n"/></xsl:when>
-          <xsl:when test="@type"><xsl:value-of select="concat(@type, ' ', count(preceding-sibling::*[local-name() = local-name(current())]) + 1)"/></xsl:when>
+          <!-- "excerpt" → "Excerpt 4": a label in a list of contents starts with a capital -->
+          <xsl:when test="@type"><xsl:value-of select="concat(translate(substring(@type, 1, 1), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'), substring(@type, 2), ' ', count(preceding-sibling::*[local-name() = local-name(current())]) + 1)"/></xsl:when>
           <xsl:otherwise><xsl:value-of select="concat('Section ', count(preceding-sibling::*[local-name() = local-name(current())]) + 1)"/></xsl:otherwise>
         </xsl:choose>
       </xsl:attribute>
