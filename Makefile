@@ -7,8 +7,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 # Reproducible builds: the date of the last commit unless the caller fixes it.
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+# Outside a git checkout it stays unset and teipress uses the newest revisionDesc/change date.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(strip $(SOURCE_DATE_EPOCH)),)
 export SOURCE_DATE_EPOCH
+endif
 
 .PHONY: all build validate test system-deps npm-deps serve clean distclean bench deposit
 
