@@ -10,7 +10,7 @@ from pathlib import Path
 
 KNOWN = {
     "id": "short identifier of the edition, used in file names (default: the folder name)",
-    "title": "title shown on the site and PDF (default: the first document's title)",
+    "title": "title of the edition on the site and in its metadata (default: the main document's title); each PDF keeps its document's title",
     "version": "edition version (default: editionStmt/edition/@n of the first document)",
     "base_url": "absolute URL the site will be published at (used only for permalinks in citations)",
     "schema": "path, relative to the edition folder, of the XSD to validate against",
