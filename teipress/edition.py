@@ -22,6 +22,8 @@ REGISTER_LISTS = {"listPerson": "person", "listPlace": "place", "listOrg": "org"
 ENTRY_KINDS = {"person": "person", "place": "place", "org": "org"}
 # Which register kind each naming element should point to.
 NAME_KIND = {"persName": "person", "placeName": "place", "orgName": "org"}
+# Names that may point into a register by @key instead of @ref (xslt/MODEL.md, "Names by @key").
+KEYED_NAMES = ("persName", "placeName", "orgName", "rs", "name")
 
 
 def t(local: str) -> str:
@@ -124,6 +126,7 @@ class Edition:
     def __post_init__(self):
         self._by_rel: dict[str, TeiFile] = {}
         self._ids: dict[tuple[str, str], etree._Element] = {}
+        self._keys: tuple[dict[str, list[Entry]], ...] = ({}, {}, {})
 
     def index(self) -> None:
         self._by_rel = {f.rel: f for f in self.files}
@@ -139,6 +142,16 @@ class Edition:
                 if xid:
                     kind = etree.QName(el).localname
                     self.entries[(f.rel, xid)] = Entry(xid, kind, f, el)
+        # @key → entries, by xml:id, then @n, then idno text: the editors' key may be any of them
+        # (Escher's letters key by person/@n).  Sorted, so ambiguity is judged the same every run.
+        self._keys: tuple[dict[str, list[Entry]], ...] = ({}, {}, {})
+        for _k, entry in sorted(self.entries.items()):
+            values = ([entry.id], [entry.element.get("n") or ""],
+                      ["".join(i.itertext()) for i in entry.element.findall("tei:idno", NS)])
+            for tier, vals in zip(self._keys, values):
+                for v in dict.fromkeys(norm(v) for v in vals):
+                    if v:
+                        tier.setdefault(v, []).append(entry)
 
     def resolve(self, source: TeiFile, pointer: str) -> tuple[TeiFile, etree._Element | None] | None:
         """Resolve a TEI pointer written in *source*.
@@ -180,8 +193,29 @@ class Edition:
             return None
         return self.entries.get((hit[0].rel, hit[1].get(XML_ID)))
 
+    def entry_for_key(self, key: str) -> Entry | None:
+        """The register entry a name's @key names: the one whose xml:id is the key, else whose
+        @n is, else whose idno is.  None when the first tier with a match has several (an
+        ambiguous key) or none has any (a key into an outside authority): the name stays text."""
+        key = norm(key or "")
+        for tier in self._keys:
+            hits = tier.get(key)
+            if hits:
+                return hits[0] if len(hits) == 1 else None
+        return None
+
     def element_by_id(self, rel: str, xid: str):
         return self._ids.get((rel, xid))
+
+
+_KEYED_TAGS = frozenset(t(n) for n in KEYED_NAMES)
+
+
+def name_key(el: etree._Element) -> str:
+    """The normalised @key of a name-like element (persName, placeName, orgName, rs, name), else ''."""
+    if el.tag not in _KEYED_TAGS:
+        return ""
+    return norm(el.get("key") or "")
 
 
 def is_external(pointer: str) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 from . import resources
-from .edition import Edition, Entry, TeiFile, norm
+from .edition import Edition, Entry, TeiFile, name_key, norm
 from .xmlparse import NS, XML_ID
 
 MODEL_NS = "urn:teipress:model"
@@ -112,9 +112,7 @@ def registry(ed: Edition, f: TeiFile) -> etree._Element:
         attrs = {"key": tok}
         entry = ed.entry_for(f, tok)
         if entry is not None:
-            attrs.update(kind=entry.kind, anchor=ids[(entry.file.rel, entry.id)],
-                         register=entry.file.rel, name=entry.name,
-                         desc=entry.description, dates=entry_dates(entry))
+            attrs.update(_entry_attrs(entry, ids))
         else:
             try:
                 hit = ed.resolve(f, tok)
@@ -133,7 +131,19 @@ def registry(ed: Edition, f: TeiFile) -> etree._Element:
                 if kind and target_file.kind == "document":
                     attrs.update(list="true", kind=kind, name=attrs["label"], desc=list_entry_desc(el))
         etree.SubElement(root, f"{{{MODEL_NS}}}pointer", attrs)
+    # Names keyed into a register (@key, whole value: keys may hold spaces); the stylesheet uses
+    # one only when the name's pointers reach no register entry.
+    keys = {k for el in f.root.iter() if (k := name_key(el))}
+    for k in sorted(keys):
+        entry = ed.entry_for_key(k)
+        if entry is not None:
+            etree.SubElement(root, f"{{{MODEL_NS}}}keyed", {"key": k, **_entry_attrs(entry, ids)})
     return root
+
+
+def _entry_attrs(entry: Entry, ids: dict) -> dict[str, str]:
+    return dict(kind=entry.kind, anchor=ids[(entry.file.rel, entry.id)], register=entry.file.rel,
+                name=entry.name, desc=entry.description, dates=entry_dates(entry))
 
 
 def list_entry_kind(el) -> str:

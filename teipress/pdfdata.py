@@ -10,7 +10,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from .edition import Edition, TeiFile, norm
+from .edition import Edition, TeiFile, name_key, norm
 from .isodate import human
 from .xmlparse import NS, XML_ID
 
@@ -218,12 +218,13 @@ def index_entries(ed: Edition, doc: TeiFile) -> dict:
 
     ids = anchors(ed)
     seen: dict[str, dict] = {}
-    for el in doc.root.iterfind(".//tei:text//*[@ref]", NS):
-        for ptr in el.get("ref").split():
-            entry = ed.entry_for(doc, ptr)
-            if entry is not None:
-                rec = _entry_record(entry, ids[(entry.file.rel, entry.id)])
-                seen.setdefault(rec["key"], rec)
+    for el in doc.root.iterfind(".//tei:text//*", NS):
+        entries = [e for ptr in (el.get("ref") or "").split() if (e := ed.entry_for(doc, ptr))]
+        if not entries and name_key(el):  # as the model links it (xslt/MODEL.md, "Names by @key")
+            entries = [e for e in [ed.entry_for_key(name_key(el))] if e]
+        for entry in entries:
+            rec = _entry_record(entry, ids[(entry.file.rel, entry.id)])
+            seen.setdefault(rec["key"], rec)
     recs = sorted(seen.values(), key=lambda r: (r["sort"], r["key"]))
     return {
         "persons": [r for r in recs if r["kind"] == "person"],

@@ -9,7 +9,7 @@ from lxml import etree
 
 from . import isodate
 from .diagnostics import Report
-from .edition import NAME_KIND, Edition, TeiFile, is_external, t
+from .edition import NAME_KIND, Edition, TeiFile, is_external, name_key, t
 from .xmlparse import NS, XML_ID, position
 
 POINTER_ATTRS = ("ref", "who", "resp", "corresp", "target")
@@ -57,6 +57,11 @@ def check_pointers(ed: Edition, report: Report) -> set[tuple[str, str]]:
                     continue
                 for ptr in value.split():
                     _check_pointer(ed, report, f, el, attr, ptr, used)
+            # @key is no pointer (it may name an outside authority): never an error, but an
+            # entry it names is used.
+            entry = ed.entry_for_key(name_key(el)) if name_key(el) else None
+            if entry is not None:
+                used.add((entry.file.rel, entry.id))
     return used
 
 

@@ -295,7 +295,10 @@
        teipress.model.list_entry_kind): @kind, @doc and @target (its xml:id), @label, @desc. -->
   <xsl:template name="targets">
     <xsl:param name="pointers"/>
-    <xsl:variable name="all" select="$registry/m:pointer[@anchor or @list][contains(concat(' ', normalize-space($pointers), ' '), concat(' ', @key, ' '))]"/>
+    <xsl:param name="key"/>
+    <xsl:variable name="pointed" select="$registry/m:pointer[@anchor or @list][contains(concat(' ', normalize-space($pointers), ' '), concat(' ', @key, ' '))]"/>
+    <!-- No register entry by pointer: the entry the name's @key names, if any (MODEL.md, "Names by @key"). -->
+    <xsl:variable name="all" select="$pointed | $registry/m:keyed[not($pointed[@anchor])][@key = normalize-space($key)]"/>
     <xsl:variable name="hits" select="$all[@anchor] | $all[@list][not($all[@anchor])][1]"/>
     <xsl:if test="$hits">
       <xsl:attribute name="kind"><xsl:value-of select="$hits[1]/@kind"/></xsl:attribute>
@@ -332,7 +335,10 @@
     <m:name tei="{local-name()}">
       <xsl:call-template name="id-attr"/>
       <xsl:call-template name="common"/>
-      <xsl:call-template name="targets"><xsl:with-param name="pointers" select="$pointers"/></xsl:call-template>
+      <xsl:call-template name="targets">
+        <xsl:with-param name="pointers" select="$pointers"/>
+        <xsl:with-param name="key" select="@key[not(parent::tei:term or parent::tei:gloss)]"/>
+      </xsl:call-template>
       <xsl:apply-templates/>
     </m:name>
   </xsl:template>
