@@ -224,9 +224,14 @@ def is_external(pointer: str) -> bool:
 
 
 def classify(root: etree._Element) -> str:
+    """A register holds only lists: in text/body or, with no text at all, in standOff."""
     body = root.find("tei:text/tei:body", NS)
     if body is None:
-        return "document"
+        if root.find("tei:text", NS) is not None:
+            return "document"
+        body = root.find("tei:standOff", NS)
+        if body is None:
+            return "document"
     kids = [etree.QName(c).localname for c in body if isinstance(c.tag, str)]
     lists = [k for k in kids if k in REGISTER_LISTS]
     if lists and all(k in REGISTER_LISTS or k == "head" for k in kids):

@@ -185,3 +185,15 @@ def test_unknown_element_message_names_what_is_allowed(make_edition):
     assert d.message.startswith("<bogus> is not allowed here inside <sp>; expected ")
     assert "<p>" in d.message and "<pb>" in d.message and "<note>" in d.message
     assert "Like>" not in d.message  # class heads are expanded to their members
+
+
+def test_standoff_only_file_is_a_register():
+    from lxml import etree
+
+    from teipress.edition import classify
+
+    tei = "http://www.tei-c.org/ns/1.0"
+    standoff = etree.fromstring(f'<TEI xmlns="{tei}"><teiHeader/><standOff><listPerson/></standOff></TEI>')
+    assert classify(standoff) == "register"
+    with_text = etree.fromstring(f'<TEI xmlns="{tei}"><standOff><listPerson/></standOff><text><body><p/></body></text></TEI>')
+    assert classify(with_text) == "document"
