@@ -16,6 +16,8 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from lxml import etree
+
 from .build import BuildContext, BuildError
 from .edition import Edition, TeiFile
 from . import pdfdata
@@ -34,16 +36,14 @@ def font_paths() -> list[str]:
     return [str(d) for d in FALLBACK_FONT_DIRS if d.is_dir()]
 
 
-def behaviour_xml(ed: Edition, doc: TeiFile) -> bytes:
-    """The behaviour model of *doc*, serialised (shared with the HTML edition)."""
+def behaviour_root(ed: Edition, doc: TeiFile):
+    """The behaviour model of *doc* (shared with the HTML edition), as an element."""
     from lxml import etree
 
     from . import model
 
     tree = model.behaviour(ed, doc)
-    if isinstance(tree, etree._XSLTResultTree | etree._ElementTree):
-        tree = tree.getroot()
-    return etree.tostring(tree, encoding="utf-8", xml_declaration=True)
+    return tree.getroot() if isinstance(tree, etree._XSLTResultTree | etree._ElementTree) else tree
 
 
 def attachments(ed: Edition, doc: TeiFile) -> list[tuple[Path, dict]]:
@@ -79,11 +79,12 @@ def prepare(ctx: BuildContext, doc: TeiFile, workdir: Path) -> None:
     (workdir / "files").mkdir()
     for src, meta in att:
         shutil.copyfile(src, workdir / "files" / meta["name"])
-    data = pdfdata.document_data(ctx.edition, doc, ctx.edition_version, ctx.build_time,
+    model_root = behaviour_root(ctx.edition, doc)
+    data = pdfdata.document_data(ctx.edition, doc, model_root, ctx.edition_version, ctx.build_time,
                                  [m for _, m in att])
     data["tool_version"] = ctx.tool_version
     (workdir / "data.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    (workdir / "model.xml").write_bytes(behaviour_xml(ctx.edition, doc))
+    (workdir / "model.xml").write_bytes(etree.tostring(model_root, encoding="utf-8", xml_declaration=True))
 
 
 def compile_pdf(workdir: Path, build_time, log=lambda m: None) -> bytes:

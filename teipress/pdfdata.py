@@ -10,7 +10,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from .edition import Edition, TeiFile, name_key, norm
+from .edition import Edition, TeiFile, norm
 from .isodate import human
 from .xmlparse import NS, XML_ID
 
@@ -212,19 +212,22 @@ def _entry_record(entry, key: str) -> dict:
     }
 
 
-def index_entries(ed: Edition, doc: TeiFile) -> dict:
-    """Register entries the document refers to, sorted, for the two back-matter indexes."""
-    from .model import anchors  # mentions in the behaviour model carry these anchors
+def index_entries(ed: Edition, model_root: etree._Element) -> dict:
+    """Register entries the document's names link to, sorted, for the two back-matter indexes.
 
-    ids = anchors(ed)
+    Read off the behaviour model, where names are resolved once (by @ref, else @key), and
+    keyed by the same anchors the text's mentions carry, so index and pages always agree.
+    """
+    from .model import MODEL_NS, anchors
+
+    by_anchor = {anchor: ed.entries[k] for k, anchor in anchors(ed).items()}
     seen: dict[str, dict] = {}
-    for el in doc.root.iterfind(".//tei:text//*", NS):
-        entries = [e for ptr in (el.get("ref") or "").split() if (e := ed.entry_for(doc, ptr))]
-        if not entries and name_key(el):  # as the model links it (xslt/MODEL.md, "Names by @key")
-            entries = [e for e in [ed.entry_for_key(name_key(el))] if e]
-        for entry in entries:
-            rec = _entry_record(entry, ids[(entry.file.rel, entry.id)])
-            seen.setdefault(rec["key"], rec)
+    text = model_root.find(f"{{{MODEL_NS}}}text")
+    for name in (text.iter(f"{{{MODEL_NS}}}name") if text is not None else ()):
+        for anchor in (name.get("ref") or "").split():
+            entry = by_anchor.get(anchor)
+            if entry is not None:
+                seen.setdefault(anchor, _entry_record(entry, anchor))
     recs = sorted(seen.values(), key=lambda r: (r["sort"], r["key"]))
     return {
         "persons": [r for r in recs if r["kind"] == "person"],
@@ -291,8 +294,8 @@ def suggested_citation(h: dict, version: str, year: str) -> str:
     return ", ".join(bits) + "."
 
 
-def document_data(ed: Edition, doc: TeiFile, version: str, build_time: datetime,
-                  attachments: list[dict]) -> dict:
+def document_data(ed: Edition, doc: TeiFile, model_root: etree._Element, version: str,
+                  build_time: datetime, attachments: list[dict]) -> dict:
     h = header(doc)
     build_date = build_time.strftime("%Y-%m-%d")
     return {
@@ -306,7 +309,7 @@ def document_data(ed: Edition, doc: TeiFile, version: str, build_time: datetime,
         "build_date_label": human(build_date),
         "citation": suggested_citation(h, version, build_date[:4]),
         "principles": principles(doc),
-        "index": index_entries(ed, doc),
+        "index": index_entries(ed, model_root),
         "divs": divisions(doc),
         "attachments": attachments,
     }

@@ -140,6 +140,7 @@ def _page_texts(pdf: Path, reader: PdfReader) -> dict[str, str]:
 def test_index_pages_contain_the_names(default_pdf, reader, default_doc):
     ed, doc = default_doc
     from teipress.model import anchors
+    from teipress.pdf import behaviour_root
     from teipress.pdfdata import index_entries
 
     ids = anchors(ed)
@@ -154,7 +155,7 @@ def test_index_pages_contain_the_names(default_pdf, reader, default_doc):
     first_index = next(i for i in range(len(labels)) if "indexofpersons" in pages[labels[i]][:40])
     index_text = pdftotext(default_pdf, "-raw", "-f", str(first_index + 1))  # content order
     index_text = " ".join(index_text.replace("\u00ad\n", "").split())
-    entries = index_entries(ed, doc)
+    entries = index_entries(ed, behaviour_root(ed, doc))
     checked = 0
     pos = 0
     for e in entries["persons"] + entries["places"]:  # printed in this order, each list sorted

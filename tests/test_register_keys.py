@@ -10,32 +10,17 @@ import shutil
 
 import pytest
 
-from conftest import MINI_DOC, PROLOG
+from conftest import MINI_DOC, MINI_PERSONS
 from sitebuild import build_edition
 
-KEYED_PERSONS = PROLOG + """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="register" xml:lang="en">
-  <teiHeader>
-    <fileDesc>
-      <titleStmt><title>Register</title></titleStmt>
-      <publicationStmt><publisher>teipress tests</publisher></publicationStmt>
-      <sourceDesc><p>Born digital.</p></sourceDesc>
-    </fileDesc>
-  </teiHeader>
-  <text>
-    <body>
-      <listPerson>
-        <person xml:id="anna" n="Example Anna"><persName type="main">Anna Example</persName></person>
-        <person xml:id="meier-1" n="Meier"><persName type="main">Hans Meier</persName></person>
-        <person xml:id="meier-2" n="Meier"><persName type="main">Jakob Meier</persName></person>
-        <person xml:id="bert"><persName type="main">Bert Byid</persName><idno type="gnd">118</idno></person>
-      </listPerson>
-      <listPlace>
-        <place xml:id="vienna" type="city"><placeName type="main">Vienna</placeName></place>
-      </listPlace>
-    </body>
-  </text>
-</TEI>
-"""
+# The mini register, with entries keyed by @n (one key ambiguous) and by idno.
+KEYED_PERSONS = MINI_PERSONS.replace(
+    '<person xml:id="anna"><persName type="main">Anna Example</persName><birth when="1900"/></person>',
+    '<person xml:id="anna" n="Example Anna"><persName type="main">Anna Example</persName></person>\n'
+    '        <person xml:id="meier-1" n="Meier"><persName type="main">Hans Meier</persName></person>\n'
+    '        <person xml:id="meier-2" n="Meier"><persName type="main">Jakob Meier</persName></person>\n'
+    '        <person xml:id="bert"><persName type="main">Bert Byid</persName><idno type="gnd">118</idno></person>')
+assert KEYED_PERSONS != MINI_PERSONS
 
 KEYED_P = """<p xml:id="p1"><persName key="Example Anna">Anna</persName> met <persName key="Meier">Meier</persName>,
           <persName key="Nobody Known">Nobody</persName> and <persName key="118">Bert</persName> in
@@ -97,11 +82,12 @@ def test_keys_are_no_pointers_for_validation(make_edition):
 
 def test_pdf_index_lists_keyed_entries(make_edition):
     from teipress import edition
+    from teipress.pdf import behaviour_root
     from teipress.pdfdata import index_entries
 
     doc = re.sub(r"<p xml:id=\"p1\">.*?</p>", KEYED_P, MINI_DOC, flags=re.S)
     ed = edition.load(make_edition(doc=doc, persons=KEYED_PERSONS))
-    index = index_entries(ed, next(d for d in ed.documents if d.rel == "mini.xml"))
+    index = index_entries(ed, behaviour_root(ed, next(d for d in ed.documents if d.rel == "mini.xml")))
     assert [r["key"] for r in index["persons"]] == ["anna", "bert"]
     assert [r["key"] for r in index["places"]] == ["vienna"]
 
