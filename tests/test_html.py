@@ -206,3 +206,10 @@ def test_search_filters_indexed(root):
     entry = json.loads((root / "pagefind" / "pagefind-entry.json").read_text())
     assert entry["languages"]
     assert list((root / "pagefind" / "filter").iterdir())
+
+
+def test_contents_name_a_division_printed_without_heading(root):
+    # The excerpt of p. 26 has no head: the contents fall back to its type and number.
+    doc = parse(root / "documents" / "nkidp-114978.html")
+    labels = [" ".join(a.text_content().split()) for a in doc.iterfind(".//nav[@class='tp-toc']//a")]
+    assert len(labels) == 6 and labels[3] == "Excerpt 4"

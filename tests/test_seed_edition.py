@@ -171,3 +171,7 @@ def test_valid_against_tei_all(tei_all, path):
     ok = tei_all.validate(doc)
     errors = [f"{e.line}: {e.message}" for e in tei_all.error_log]
     assert ok, "\n".join(errors[:20])
+
+
+def test_edition_id_comes_from_the_tei_not_the_folder(edition):
+    assert edition.id == "nkidp-114978"  # publicationStmt/idno[@type='edition'], whatever the clone is called
