@@ -14,9 +14,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import resources
-from .edition import Edition, Entry, TeiFile, name_key, norm
-from .xmlparse import NS, XML_ID
+from .. import resources
+from ..edition import Edition, Entry, TeiFile, name_key, norm
+from ..xmlparse import NS, XML_ID
 
 MODEL_NS = "urn:teipress:model"
 M = {"m": MODEL_NS}
@@ -207,7 +207,7 @@ def warnings(model: etree._ElementTree) -> list[str]:
 
 def dump(edition_dir: str | Path, doc_id: str | None = None) -> str:
     """The model of one document as a string (for editors and the PDF template's authors)."""
-    from .edition import load
+    from ..edition import load
 
     ed = load(edition_dir)
     docs = [d for d in ed.documents if doc_id in (None, d.id, document_id(d))]
