@@ -19,6 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .model.agent import Agent
 from .edition import Edition, TeiFile, norm
 from .xmlparse import NS, XML_ID, XML_LANG
 
@@ -47,26 +48,6 @@ _ISO639_3 = {"en": "eng", "ru": "rus", "de": "deu", "fr": "fra", "es": "spa", "i
 # resp text -> DataCite contributorType; first match wins, so order matters.
 _ROLE_WORDS = [("transl", "Translator"), ("edit", "Editor"), ("encod", "DataCurator"),
                ("transcri", "DataCurator"), ("markup", "DataCurator"), ("mark-up", "DataCurator")]
-
-
-@dataclass(frozen=True)
-class Agent:
-    """A person or organisation with a role in the edition."""
-
-    name: str  # as written: "Gary Goldberg", "teipress editorial team"
-    kind: str = "person"  # "person" | "org"
-    given: str = ""
-    family: str = ""
-    role: str = ""  # DataCite contributorType, e.g. "Translator" ("" for creators)
-    resp: str = ""  # the TEI resp text, e.g. "Translation from the Russian"
-    orcid: str = ""  # bare ORCID iD, e.g. "0000-0002-1825-0097"
-
-    @property
-    def inverted(self) -> str:
-        """'Family, Given' as DataCite and Zenodo want it; organisations as written."""
-        if self.kind == "person" and self.family and self.given:
-            return f"{self.family}, {self.given}"
-        return self.name
 
 
 @dataclass(frozen=True)
