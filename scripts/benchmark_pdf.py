@@ -21,7 +21,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from teipress import edition as edition_mod
-from teipress import pdf
+from teipress.outputs import pdf
 from teipress.build import BuildContext
 from teipress.xmlparse import NS, XML_ID
 
@@ -29,7 +29,10 @@ WHEN = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 def time_pdf(ed, doc, out: Path, runs: int) -> tuple[float, int]:
-    ctx = BuildContext(edition=ed, out=out, build_time=WHEN)
+    from teipress.model import EditionModel
+
+    ctx = BuildContext(edition=ed, out=out, build_time=WHEN, model=EditionModel.build(ed, WHEN))
+    doc = next(d for d in ctx.model.documents if d.file.rel == doc.rel)
     target = out / f"{doc.id}.pdf"
     times = []
     for _ in range(runs):

@@ -16,6 +16,7 @@ from typing import Callable
 
 from . import __version__
 from .edition import Edition
+from .model import EditionModel, ModelError
 from .xmlparse import NS
 
 
@@ -30,6 +31,8 @@ class BuildContext:
     build_time: datetime  # from SOURCE_DATE_EPOCH: never the wall clock
     tool_version: str = __version__
     log: Callable[[str], None] = lambda msg: None
+    model: "EditionModel | None" = None  # built once per build, before any output stage
+    previous: Path | None = None  # the build folder this build replaces (a partial build reads its PDFs)
 
     @property
     def edition_version(self) -> str:
@@ -86,11 +89,15 @@ def stages() -> list[tuple[str, Callable[[BuildContext], None]]]:
     import importlib.util
 
     out: list[tuple[str, Callable[[BuildContext], None]]] = [("sources", stage_sources)]
-    # PDF before HTML (the site links the PDFs), search after HTML (it indexes the pages).
+    # PDF before HTML (the site carries the PDFs), search after HTML (it indexes the pages).
     for name in ("pdf", "html", "search"):
-        if importlib.util.find_spec(f"teipress.{name}") is not None:
-            out.append((name, importlib.import_module(f"teipress.{name}").build))
+        module = f"teipress.outputs.{name}" if importlib.util.find_spec(f"teipress.outputs.{name}") else f"teipress.{name}"
+        out.append((name, importlib.import_module(module).build))
     return out
+
+
+# The search index lives inside html/, which a build replaces whole: html brings search along.
+NEEDS = {"html": {"search"}}
 
 
 def run(ed: Edition, out_dir: Path, log: Callable[[str], None] = lambda m: None,
@@ -101,9 +108,21 @@ def run(ed: Edition, out_dir: Path, log: Callable[[str], None] = lambda m: None,
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    ctx = BuildContext(edition=ed, out=tmp, build_time=build_time(ed), log=log)
+    ctx = BuildContext(edition=ed, out=tmp, build_time=build_time(ed), log=log, previous=out_dir)
     timings: dict[str, float] = {}
+    if only is not None:
+        extra = set().union(*(NEEDS.get(n, set()) for n in only)) - set(only)
+        if extra:
+            log(f"  also building {', '.join(sorted(extra))} (part of html/)")
+        only = set(only) | extra
     try:
+        t0 = time.perf_counter()
+        try:
+            ctx.model = EditionModel.build(ed, ctx.build_time)
+        except ModelError as exc:
+            raise BuildError(str(exc)) from None
+        timings["model"] = time.perf_counter() - t0
+        log(f"  {'model':<10} {timings['model']:7.2f} s")
         for name, stage in stages():
             if only is not None and name not in only:
                 continue

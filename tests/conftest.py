@@ -124,3 +124,46 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+def tei_plain(el) -> str:
+    """Readable text of a TEI fragment, for expectations: corrections over sics, quotes
+    supplied, notes left out (the outputs' own text comes from teipress.model.text)."""
+    from lxml import etree as _et
+
+    parts: list[str] = []
+
+    def local(n):
+        return _et.QName(n).localname if isinstance(n.tag, str) else ""
+
+    def walk(node):
+        name = local(node)
+        if name in ("note", "sic", "orig", "del", "fw"):
+            return
+        if name == "gap":
+            parts.append("[…]")
+            return
+        open_, close = {"q": ("“", "”"), "quote": ("“", "”"), "supplied": ("[", "]")}.get(name, ("", ""))
+        parts.append(open_)
+        if name == "choice":  # a choice without corr/reg falls back to its first child
+            kids = [c for c in node if local(c) in ("corr", "reg")] or [c for c in node if isinstance(c.tag, str)][:1]
+            for k in kids:
+                walk(k)
+        else:
+            parts.append(node.text or "" if isinstance(node.tag, str) else "")
+            for child in node:
+                walk(child)
+                parts.append(child.tail or "")
+        parts.append(close)
+
+    walk(el)
+    return " ".join("".join(parts).split())
+
+
+def edition_model(ed):
+    """The EditionModel of a loaded edition, dated 2026-01-01."""
+    from datetime import datetime, timezone
+
+    from teipress.model import EditionModel
+
+    return EditionModel.build(ed, datetime(2026, 1, 1, tzinfo=timezone.utc))

@@ -13,10 +13,9 @@ from pypdf import PdfReader
 
 from teipress import build as build_mod
 from teipress import edition as edition_mod
-from teipress.pdfdata import plain
 from teipress.xmlparse import NS
 
-from conftest import MINI_DOC, REPO
+from conftest import MINI_DOC, REPO, edition_model, tei_plain as plain
 
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 SCREENSHOTS = REPO / "build" / "screenshots"
@@ -139,9 +138,8 @@ def _page_texts(pdf: Path, reader: PdfReader) -> dict[str, str]:
 
 def test_index_pages_contain_the_names(default_pdf, reader, default_doc):
     ed, doc = default_doc
-    from teipress.model import anchors
-    from teipress.pdf import behaviour_root
-    from teipress.pdfdata import index_entries
+    from teipress.model.registers import anchors
+    from teipress.outputs.pdf import index_entries
 
     ids = anchors(ed)
     forms: dict[str, set[str]] = {}
@@ -155,7 +153,8 @@ def test_index_pages_contain_the_names(default_pdf, reader, default_doc):
     first_index = next(i for i in range(len(labels)) if "indexofpersons" in pages[labels[i]][:40])
     index_text = pdftotext(default_pdf, "-raw", "-f", str(first_index + 1))  # content order
     index_text = " ".join(index_text.replace("\u00ad\n", "").split())
-    entries = index_entries(ed, behaviour_root(ed, doc))
+    em = edition_model(ed)
+    entries = index_entries(em, next(d for d in em.documents if d.file is doc))
     checked = 0
     pos = 0
     for e in entries["persons"] + entries["places"]:  # printed in this order, each list sorted
@@ -246,7 +245,7 @@ def test_tei_text_never_becomes_typst_code(make_edition, tmp_path):
 
 def test_typst_sees_only_its_sandbox(make_edition, tmp_path, monkeypatch):
     """The template's folder holds the template, the data and the attachments; nothing else."""
-    from teipress import pdf as pdf_mod
+    from teipress.outputs import pdf as pdf_mod
 
     seen = {}
     real = pdf_mod.compile_pdf

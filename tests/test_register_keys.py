@@ -82,12 +82,14 @@ def test_keys_are_no_pointers_for_validation(make_edition):
 
 def test_pdf_index_lists_keyed_entries(make_edition):
     from teipress import edition
-    from teipress.pdf import behaviour_root
-    from teipress.pdfdata import index_entries
+    from teipress.outputs.pdf import index_entries
+
+    from conftest import edition_model
 
     doc = re.sub(r"<p xml:id=\"p1\">.*?</p>", KEYED_P, MINI_DOC, flags=re.S)
     ed = edition.load(make_edition(doc=doc, persons=KEYED_PERSONS))
-    index = index_entries(ed, behaviour_root(ed, next(d for d in ed.documents if d.rel == "mini.xml")))
+    em = edition_model(ed)
+    index = index_entries(em, next(d for d in em.documents if d.file.rel == "mini.xml"))
     assert [r["key"] for r in index["persons"]] == ["anna", "bert"]
     assert [r["key"] for r in index["places"]] == ["vienna"]
 

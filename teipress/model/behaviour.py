@@ -7,8 +7,8 @@ into a *registry* that the stylesheet reads through ``tpf:registry()``.
 """
 from __future__ import annotations
 
-import re
 import threading
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from lxml import etree
 from .. import resources
 from ..edition import Edition, Entry, TeiFile, name_key, norm
 from ..xmlparse import NS, XML_ID
+from . import paths, registers
 
 MODEL_NS = "urn:teipress:model"
 M = {"m": MODEL_NS}
@@ -27,7 +28,6 @@ XSLT_DIR = resources.xslt_dir()
 
 # Attributes whose values are (lists of) pointers worth resolving for the model.
 POINTER_ATTRS = ("ref", "who", "resp", "target", "corresp", "url")
-REGISTER_PAGES = {"person": "persons", "place": "places", "org": "organisations"}
 # A name or term with an xml:id inside a list item is an entry of an in-document list (FRUS's
 # "List of Persons" / "List of Abbreviations"): pointers to it are name-links like register ones.
 LIST_ENTRY_KINDS = {"persName": "person", "placeName": "place", "orgName": "org", "term": "term"}
@@ -53,52 +53,22 @@ def stylesheet(path: str, extensions: tuple = ()) -> etree.XSLT:
                       extensions={(FN_NS, "registry"): _registry_fn, **{(FN_NS, n): fn for n, fn in extensions}})
 
 
-def anchors(ed: Edition) -> dict[tuple[str, str], str]:
-    """Register entry → its anchor on the register page: the xml:id, or
-    file-stem-prefixed when two register files reuse an id.  Computed once."""
-    cached = ed.__dict__.get("_teipress_anchors")
-    if cached is not None:
-        return cached
-    counts: dict[str, int] = {}
-    for (_rel, xid) in ed.entries:
-        counts[xid] = counts.get(xid, 0) + 1
-    out = {}
-    for (rel, xid) in sorted(ed.entries):
-        stem = re.sub(r"[^A-Za-z0-9_-]", "-", Path(rel).stem)
-        out[(rel, xid)] = xid if counts[xid] == 1 else f"{stem}-{xid}"
-    ed.__dict__["_teipress_anchors"] = out
-    return out
+@dataclass(frozen=True)
+class Names:
+    """What the registry needs from the rest of the model: register anchors and pages,
+    document ids (teipress.model.registers, teipress.model.paths), computed once per edition."""
+
+    anchors: dict
+    doc_ids: dict  # document rel path → its safe, unique id
+
+    @classmethod
+    def of(cls, ed: Edition) -> "Names":
+        return cls(registers.anchors(ed), paths.document_ids(ed))
 
 
-def entry_dates(entry: Entry) -> str:
-    """Life dates or existence dates, e.g. '1912–1994'."""
-    el = entry.element
-    born = el.find("tei:birth", NS)
-    died = el.find("tei:death", NS)
-    b = _year(born)
-    d = _year(died)
-    if b or d:
-        return f"{b or '?'}–{d or ''}".rstrip("–") if not d else f"{b or '?'}–{d}"
-    return ""
-
-
-def _year(el) -> str:
-    if el is None:
-        return ""
-    for attr in ("when", "notBefore", "from", "notAfter", "to"):
-        v = el.get(attr)
-        if v:
-            return v[:4].lstrip("0") or v[:4]
-    return ""
-
-
-def document_id(f: TeiFile) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "-", f.id)
-
-
-def registry(ed: Edition, f: TeiFile) -> etree._Element:
+def registry(ed: Edition, f: TeiFile, names: Names) -> etree._Element:
     """Every pointer written in *f*, resolved: register entries, labels, links."""
-    root = etree.Element(f"{{{MODEL_NS}}}registry", doc=document_id(f), file=f.rel)
+    root = etree.Element(f"{{{MODEL_NS}}}registry", doc=names.doc_ids[f.rel], file=f.rel)
     tokens: set[str] = set()
     for el in f.root.iter():
         if not isinstance(el.tag, str):
@@ -107,7 +77,7 @@ def registry(ed: Edition, f: TeiFile) -> etree._Element:
             v = el.get(attr)
             if v:
                 tokens.update(v.split())
-    ids = anchors(ed)
+    ids = names.anchors
     for tok in sorted(tokens):
         attrs = {"key": tok}
         entry = ed.entry_for(f, tok)
@@ -122,7 +92,7 @@ def registry(ed: Edition, f: TeiFile) -> etree._Element:
                 continue
             target_file, el = hit
             if target_file.kind == "document":
-                attrs["doc"] = document_id(target_file)
+                attrs["doc"] = names.doc_ids[target_file.rel]
                 if el is not None:
                     attrs["target"] = el.get(XML_ID)
             if el is not None:
@@ -143,7 +113,7 @@ def registry(ed: Edition, f: TeiFile) -> etree._Element:
 
 def _entry_attrs(entry: Entry, ids: dict) -> dict[str, str]:
     return dict(kind=entry.kind, anchor=ids[(entry.file.rel, entry.id)], register=entry.file.rel,
-                name=entry.name, desc=entry.description, dates=entry_dates(entry))
+                name=entry.name, desc=entry.description, dates=registers.life_dates(entry))
 
 
 def list_entry_kind(el) -> str:
@@ -183,10 +153,11 @@ def list_entry_desc(el) -> str:
     return norm("".join(out)).lstrip(",;:–—- ").strip()
 
 
-def behaviour(ed: Edition, f: TeiFile, xslt: Path | None = None) -> etree._ElementTree:
-    """The behaviour model of one TEI document (an lxml tree; see xslt/MODEL.md)."""
-    transform = stylesheet(str(xslt or XSLT_DIR / "model.xsl"))
-    _local.registry = registry(ed, f)
+def behaviour(ed: Edition, f: TeiFile, names: Names | None = None) -> etree._ElementTree:
+    """The behaviour model of one TEI document (an lxml tree; see xslt/MODEL.md).
+    Build *names* once per edition (Names.of) when modelling many documents."""
+    transform = stylesheet(str(XSLT_DIR / "model.xsl"))
+    _local.registry = registry(ed, f, names or Names.of(ed))
     try:
         result = transform(f.tree)
     finally:
@@ -210,7 +181,8 @@ def dump(edition_dir: str | Path, doc_id: str | None = None) -> str:
     from ..edition import load
 
     ed = load(edition_dir)
-    docs = [d for d in ed.documents if doc_id in (None, d.id, document_id(d))]
+    names = Names.of(ed)
+    docs = [d for d in ed.documents if doc_id in (None, d.id, names.doc_ids[d.rel])]
     if not docs:
         raise LookupError(f"no document '{doc_id}' in {edition_dir}")
-    return etree.tostring(behaviour(ed, docs[0]), encoding="unicode", pretty_print=True)
+    return etree.tostring(behaviour(ed, docs[0], names), encoding="unicode", pretty_print=True)

@@ -16,15 +16,10 @@ is made from the cut models by the same stylesheet as any other page.
 from __future__ import annotations
 
 import copy
-import re
 
 from lxml import etree
 
-from . import model
-from .edition import TeiFile
-from .xmlparse import XML_ID
-
-MT = "{%s}" % model.MODEL_NS
+MT = "{urn:teipress:model}"
 
 
 class SplitError(Exception):
@@ -44,9 +39,9 @@ def selected(config_value, doc_ids: list[str]) -> set[str]:
     return set(config_value)
 
 
-def points(tree: etree._ElementTree, f: TeiFile) -> list[etree._Element]:
-    """The divisions of the model that get pages, in document order."""
-    ids = {el.get(XML_ID) for el in f.root.iter() if isinstance(el.tag, str) and el.get(XML_ID)}
+def points(tree: etree._ElementTree, ids: set[str]) -> list[etree._Element]:
+    """The divisions of the model that get pages, in document order; *ids*: the document's
+    own xml:ids (a model id made from the structure does not make a stable address)."""
     text = tree.getroot().find(MT + "text")
     if text is None:
         return []
@@ -60,29 +55,6 @@ def points(tree: etree._ElementTree, f: TeiFile) -> list[etree._Element]:
         if identified(b) and not any(identified(d) for d in b.iterdescendants(MT + "block")):
             out.append(b)
     return out
-
-
-def file_names(divs: list[etree._Element]) -> list[str]:
-    """A file name per division from its xml:id (unsafe characters replaced, never two alike)."""
-    out, used = [], set()
-    for d in divs:
-        name = re.sub(r"[^A-Za-z0-9._-]", "-", d.get("id")).lstrip(".") or "part"
-        base, n = name, 1
-        while name.casefold() in used:
-            n += 1
-            name = f"{base}-{n}"
-        used.add(name.casefold())
-        out.append(name)
-    return out
-
-
-def first_date(div: etree._Element) -> str:
-    """The division's date: its first dated date outside notes (a FRUS dateline), ISO, no time."""
-    for d in div.iter(MT + "date"):
-        if d.get("value") and d.get("precision") not in (None, "none") and not any(
-                a.tag == MT + "note" for a in d.iterancestors()):
-            return re.sub(r"T[^/]*", "", d.get("value"))
-    return ""
 
 
 def _renumber_notes(root: etree._Element) -> None:

@@ -1,0 +1,236 @@
+"""The EditionModel: built once per build, read by every output.
+
+For every document: its behaviour tree, header facts, paths, mentions, division
+labels and dates (and its pages, when split); for the edition: registers with
+their occurrences, the chronology and the metadata.  Outputs (HTML, PDF, search,
+deposit records) read this and never the TEI, nor another output's files.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from lxml import etree
+
+from .. import __version__
+from ..edition import Edition, TeiFile
+from ..xmlparse import XML_ID
+from . import mentions, paths, registers, split as split_mod, text
+from .behaviour import M, MODEL_NS, Names, behaviour as model_of, warnings as model_warnings
+from . import _interim_header as header_mod
+
+MT = "{%s}" % MODEL_NS
+
+
+class ModelError(Exception):
+    """The model could not be made; the message is for the editor."""
+
+
+@dataclass
+class Document:
+    """A document of the edition, or one page of a split document (then `parent` is set)."""
+
+    file: TeiFile
+    id: str
+    path: str  # its HTML page (teipress.model.paths)
+    model: etree._ElementTree
+    paths: paths.DocumentPaths
+    info: header_mod.DocumentInfo | None = None
+    occurrences: list[mentions.Occurrence] = field(default_factory=list)
+    dates: list[mentions.DateRef] = field(default_factory=list)
+    tei: str = ""
+    _entries: dict = field(default_factory=dict)
+    # A page of a split document: its division's id, head and date, its document, neighbours.
+    anchor: str = ""
+    label: str = ""
+    part_date: str = ""
+    parent: "Document | None" = None
+    parts: list["Document"] = field(default_factory=list)
+    prev: "Document | None" = None
+    next: "Document | None" = None
+    contents: etree._ElementTree | None = None  # a split document's own page: its contents
+    # The register files (rel paths) it refers to by any pointer style (@ref, @who, @key …),
+    # read off the resolved names of its model.
+    register_files: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """The main title in the corrected reading (a page of a split document: its head)."""
+        if self.parent is not None:
+            return self.label or self.anchor
+        return self.info.title if self.info and self.info.title else self.file.id
+
+    @property
+    def pdf(self) -> str:
+        """The PDF beside the pages (in html/): every document has one."""
+        return self.paths.download
+
+    @property
+    def date_value(self) -> str:
+        """When the document was made: profileDesc/creation date, else the source's date."""
+        if self.parent is not None:
+            return self.part_date
+        creation = self.model.find("m:metadata/m:creation//m:date", M)
+        if creation is not None and creation.get("value"):
+            return creation.get("value")
+        for src in self.model.iterfind("m:metadata/m:source", M):
+            if src.get("when") and src.get("type") != "book":
+                return src.get("when")
+        corr = self.model.find("m:metadata/m:correspondence[@type='sent']//m:date", M)
+        if corr is not None and corr.get("value"):
+            return corr.get("value")
+        return ""
+
+    @property
+    def date_sort(self) -> str:
+        return self.date_value.split("/")[0]
+
+    def entries(self, kind: str) -> list:
+        return self._entries.get(kind, [])
+
+    @property
+    def people(self) -> dict[str, list]:
+        return {k: v for k, v in self._entries.items() if v}
+
+    @property
+    def years(self) -> list[str]:
+        return sorted({d.sort[:4] for d in self.dates if d.sort[:4].isdigit()})
+
+    def divisions(self) -> list[dict]:
+        """Every division with an id: ordinal among top-level divisions, type, head, date label."""
+        out, n = [], 0
+        body = self.model.getroot().find(MT + "text")
+        for div in (body.iter(MT + "block") if body is not None else ()):
+            if div.get("division") != "true":
+                continue
+            top = not any(a.get("division") == "true" for a in div.iterancestors(MT + "block"))
+            if top:
+                n += 1
+            if div.get("id"):
+                head = div.find(MT + "heading")
+                out.append({"id": div.get("id"), "n": n if top else 0, "type": div.get("type") or "",
+                            "head": text.plain(head) if head is not None else "",
+                            "label": div.get("label") or "",
+                            "date": mentions.division_date_label(div)})
+        return out
+
+
+@dataclass
+class EditionModel:
+    edition: Edition
+    metadata: header_mod.EditionMetadata
+    version: str
+    build_time: datetime
+    documents: list[Document]
+    registers: list[registers.Register]
+    entries: dict[str, registers.RegisterEntry]
+    chronology: list[mentions.DateRef]
+    warnings: list[str]
+    images: list[str]
+    tool_version: str = __version__
+    base_url: str = ""
+    where: dict = field(default_factory=dict)  # (document id, model id) → page, for split documents
+
+    @property
+    def title(self) -> str:
+        return self.metadata.title
+
+    @property
+    def build_date(self) -> str:
+        return self.build_time.strftime("%Y-%m-%d")
+
+    @property
+    def pages(self) -> list[Document]:
+        """Every page: documents and the pages of split documents."""
+        return [p for d in self.documents for p in (d, *d.parts)]
+
+    @classmethod
+    def build(cls, ed: Edition, build_time: datetime) -> "EditionModel":
+        if not ed.documents:
+            raise ModelError(f"the edition in {ed.root} has no TEI document (only registers); "
+                             "add a document to tei/")
+        names = Names.of(ed)
+        warnings: list[str] = []
+        images: set[str] = set()
+        docs: list[Document] = []
+        for f in sorted(ed.documents, key=lambda f: f.rel):
+            doc_id = names.doc_ids[f.rel]
+            try:
+                tree = model_of(ed, f, names)
+            except etree.XSLTApplyError as exc:
+                raise ModelError(f"{f.rel}: the behaviour model failed: {exc}") from None
+            warnings += [f"{f.rel}: {w}" for w in model_warnings(tree)]
+            for g in tree.iterfind(".//m:graphic[@src]", M):
+                images.add(paths.image(f, g.get("src")))
+            dp = paths.DocumentPaths(doc_id)
+            docs.append(Document(file=f, id=doc_id, path=dp.page, model=tree, paths=dp,
+                                 info=header_mod.read(tree.getroot()), tei=paths.tei_copy(f)))
+        metadata = header_mod.edition_metadata(ed, [(d.file, d.info) for d in docs])
+
+        # Split documents first: every page must know where each id of the edition is.
+        try:
+            to_split = split_mod.selected(ed.config.get("split"), [d.id for d in docs])
+        except split_mod.SplitError as exc:
+            raise ModelError(str(exc)) from None
+        where: dict[tuple[str, str], str] = {}
+        for doc in docs:
+            if doc.id in to_split:
+                warnings += _split(doc, where)
+
+        reg_entries = registers.entries(ed, paths.REGISTER_PAGES)
+        list_entries: dict[str, mentions.ListEntry] = {}
+        for doc in docs:
+            doc.register_files = sorted({reg_entries[a].entry.file.rel for el in doc.model.iter()
+                                         if isinstance(el.tag, str) for a in (el.get("ref") or "").split()
+                                         if a in reg_entries})
+        page_of = {d.id: d.path for d in docs}
+        for doc in docs:
+            mentions.collect(doc, reg_entries, {i: p for (d, i), p in where.items() if d == doc.id},
+                             lambda el: mentions.list_entry(el, list_entries, where,
+                                                            lambda d: page_of.get(d, f"documents/{d}.html")))
+            for part in doc.parts:
+                part.occurrences = [o for o in doc.occurrences if o.page == part.path]
+                part.dates = [o for o in doc.dates if o.page == part.path]
+        docs.sort(key=lambda d: (d.date_sort or "9999", d.title.casefold(), d.id))
+        for d in (p for doc in docs for p in (doc, *doc.parts)):
+            kinds: dict[str, list] = {}
+            seen = set()
+            for o in d.occurrences:
+                for a in o.anchors:
+                    e = reg_entries.get(a) or list_entries.get(a)
+                    if e is not None and a not in seen:
+                        seen.add(a)
+                        kinds.setdefault(e.kind, []).append(e)
+            d._entries = {k: sorted(v, key=lambda e: e.sort_key) for k, v in sorted(kinds.items())}
+        base_url = ed.config.get("base_url") or ""
+        return cls(edition=ed, metadata=metadata, version=metadata.version, build_time=build_time,
+                   documents=docs, registers=registers.registers(reg_entries, paths.REGISTER_PAGES),
+                   entries=reg_entries, chronology=mentions.chronology(docs), warnings=warnings,
+                   images=sorted(images), base_url=base_url.rstrip("/") + "/" if base_url else "",
+                   where=where)
+
+    def page_of(self, doc_id: str, target: str) -> str:
+        """The page holding model id *target* of document *doc_id* (split documents)."""
+        return self.where.get((doc_id, target)) or f"documents/{doc_id}.html"
+
+
+def _split(doc: Document, where: dict) -> list[str]:
+    """Give a document one page per division (teipress.model.split); its own page becomes the contents."""
+    ids = {el.get(XML_ID) for el in doc.file.root.iter() if isinstance(el.tag, str) and el.get(XML_ID)}
+    divs = split_mod.points(doc.model, ids)
+    if not divs:
+        return [f"{doc.file.rel}: split: no division carries an xml:id, so the document stays one page"]
+    pages = [doc.paths.part(name) for name in paths.part_names([d.get("id") for d in divs])]
+    values = [mentions.division_date(d)[0] for d in divs]
+    for div, path, value in zip(divs, pages, values):
+        doc.parts.append(Document(file=doc.file, id=path[len("documents/"):-len(".html")], path=path,
+                                  model=split_mod.part_model(doc.model, div), paths=doc.paths,
+                                  info=doc.info, tei=doc.tei, anchor=div.get("id"),
+                                  label=div.get("label") or div.get("id"), part_date=value, parent=doc))
+    for a, b in zip(doc.parts, doc.parts[1:]):
+        a.next, b.prev = b, a
+    for xid, path in split_mod.page_of_ids(divs, pages).items():
+        where[(doc.id, xid)] = path
+    doc.contents = split_mod.contents_model(doc.model, divs, pages,
+                                            [(v, mentions.division_date_label(d)) for d, v in zip(divs, values)])
+    return []

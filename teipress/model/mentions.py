@@ -1,0 +1,263 @@
+"""Occurrences of register entries and dates in the documents, the chronology, and the
+labels and dates of divisions — read off the behaviour models, decided once.
+
+An occurrence knows its document, its exact model id, its division, a short context
+in the corrected reading and a location label ("p. 26 · March 1961"); the HTML
+registers and chronology, the side panels and the PDF all read these.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import dates, text
+
+MT = "{urn:teipress:model}"
+# Model elements whose text is a self-contained passage: the context of an occurrence.
+PASSAGES = {MT + n for n in ("paragraph", "heading", "line", "item", "cell", "note", "speaker", "label", "quote")}
+CONTEXT = 70  # characters of context either side of an occurrence
+LABEL = 50  # characters of a division's head in a location label
+
+
+@dataclass
+class Occurrence:
+    doc: object  # the teipress.model.Document it is in
+    id: str
+    section: str
+    before: str
+    text: str
+    after: str
+    anchors: list[str] = field(default_factory=list)
+    position: int = 0
+    page: str = ""  # the page holding it, when its document is split
+    where: str = ""  # short location: source page and shortened division head ("p. 26 · March 1961")
+    where_full: str = ""  # the division's full head, when `where` shortens it
+
+    def __post_init__(self):
+        self.where = self.where or self.section
+
+    @property
+    def href(self) -> str:
+        return f"{self.page or self.doc.path}#{self.id}"
+
+
+@dataclass
+class DateRef(Occurrence):
+    value: str = ""
+    sort: str = ""
+    precision: str = ""
+    cert: str = ""
+
+
+@dataclass
+class ListEntry:
+    """An entry of a list inside a document (FRUS's List of Persons / Abbreviations), met through
+    the name-links pointing to it.  It has no register page: the document's own list is its
+    register, so the side panel and the links go to the entry there (xslt/MODEL.md)."""
+    doc: str
+    target: str
+    kind: str
+    name: str
+    description: str
+    href: str
+    occurrences: list[Occurrence] = field(default_factory=list)
+    dates: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.doc}#{self.target}"
+
+    @property
+    def desc_id(self) -> str:
+        return f"tp-desc-{self.doc}.{self.target}"  # as xslt/html/phrases.xsl points to it
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.name.casefold(), self.anchor)
+
+
+# -- divisions ---------------------------------------------------------------------
+def _outside_notes(el) -> bool:
+    return not any(a.tag == MT + "note" for a in el.iterancestors())
+
+
+def _dated(container, *, notes_too: bool = False):
+    for d in container.iter(MT + "date"):
+        if d.get("value") and d.get("precision") not in (None, "none") and (notes_too or _outside_notes(d)):
+            return d
+    return None
+
+
+def division_date(div) -> tuple[str, str]:
+    """(ISO value, cert) that dates a division: a date in its heading, else in its dateline;
+    a division printed without heading may be dated in an editors' note of its own; last, its
+    first date outside notes (a FRUS document's dateline inside an opener)."""
+    head = div.find(MT + "heading")
+    d = _dated(head) if head is not None else None
+    if d is None:
+        d = next((x for b in div.iter(MT + "block") if b.get("tei") == "dateline"
+                  for x in [_dated(b)] if x is not None), None)
+    if d is None and head is None:
+        notes = [n for n in div.iterfind(MT + "note") if n.get("type") == "editorial"]
+        notes += [n for c in div for n in c.iterfind(MT + "note") if n.get("type") == "editorial"]
+        d = next((x for n in notes for x in [_dated(n, notes_too=True)] if x is not None), None)
+    if d is None:
+        d = _dated(div)
+    if d is None:
+        return "", ""
+    return re.sub(r"T[^/]*", "", d.get("value")), d.get("cert") or ""
+
+
+def division_date_label(div) -> str:
+    value, cert = division_date(div)
+    return dates.heading_label(value, cert)
+
+
+def page_label(n: str) -> str:
+    """'26' → 'p. 26'; '19-20' → 'pp. 19–20' (as the page-break markers print them)."""
+    if not n:
+        return ""
+    return f"pp. {n.replace('-', '–')}" if ("-" in n or "–" in n) else f"p. {n}"
+
+
+def shorten(label: str, limit: int = LABEL) -> str:
+    """A head as a compact label: outer brackets and a trailing colon dropped (they frame
+    the whole head in print), cut at a word boundary with '…'."""
+    label = " ".join(label.split()).rstrip(":;,").strip()
+    if label.startswith("[") and label.endswith("]") and "]" not in label[1:-1]:
+        label = label[1:-1].strip()
+    if len(label) <= limit:
+        return label
+    cut = label[:limit + 1]
+    cut = cut[:cut.rfind(" ")] if " " in cut else label[:limit]
+    cut = re.sub(r"(\s+[A-Z]\.)+$", "", cut)  # not "between L…": initials go with their name
+    return cut.rstrip(" ,;:.–-") + "…"
+
+
+def location(el, doc_title: str, cache: dict) -> tuple[str, str]:
+    """(short, full) label of the division holding *el*: its head, shortened; a division
+    without a head is named by its date, else by its ordinal ('Excerpt 4')."""
+    div = next((a for a in el.iterancestors(MT + "block") if a.get("division") == "true"), None)
+    if div is None:
+        return shorten(doc_title), doc_title
+    key = div.get("id") or div.getroottree().getpath(div)  # not id(): lxml proxies are short-lived
+    if key not in cache:
+        label = div.get("label") or ""
+        if div.find(MT + "heading") is not None:
+            cache[key] = (shorten(label), label)
+        else:
+            short = division_date_label(div) or label[:1].upper() + label[1:]
+            cache[key] = (short, short)
+    return cache[key]
+
+
+def section_of(el) -> str:
+    for anc in el.iterancestors(MT + "block"):
+        if anc.get("division") == "true":
+            return anc.get("label") or ""
+    return ""
+
+
+# -- contexts ----------------------------------------------------------------------
+def _clip_end(s: str) -> str:
+    if len(s) <= CONTEXT:
+        return s
+    cut = s[:CONTEXT]
+    return (cut[:cut.rfind(" ")] if " " in cut.strip() else cut) + "…"
+
+
+def context(target) -> tuple[str, str, str]:
+    """(before, text, after) of an occurrence in its passage, in the corrected reading."""
+    container = next((a for a in target.iterancestors() if a.tag in PASSAGES), target.getparent())
+    raw = text.pieces(container, target)
+    before, inside, after = (" ".join(x.split()) for x in raw)
+    if raw[0][-1:].isspace() and before:
+        before += " "
+    if raw[2][:1].isspace() and after:
+        after = " " + after
+    if container.tag == MT + "speaker" and container.getparent() is not None:
+        # A speaker label alone says nothing: add the opening words of what was said.
+        after = _turn(container, after)
+    if len(before) > CONTEXT:
+        cut = before[-CONTEXT:]
+        before = "…" + cut[cut.find(" "):] if " " in cut else "…" + cut
+    if container.tag != MT + "speaker":
+        after = _clip_end(after)
+    return before, inside, after
+
+
+def _turn(speaker, after: str) -> str:
+    """'L. I. Brezhnev.' → 'L. I. Brezhnev: In the form in which the treaty exists…'."""
+    said = next((text.plain(b) for b in speaker.itersiblings()
+                 if isinstance(b.tag, str) and b.tag != MT + "note" and text.plain(b)), "")
+    if not said:
+        return after
+    after = after.rstrip()
+    # the label's closing full stop or colon gives way to ours (an initial's full stop stays)
+    if after.endswith(":") or (after.endswith(".") and not re.search(r"(^|\W)[A-Z]\.$", after)):
+        after = after[:-1]
+    return f"{after}: {_clip_end(said)}"
+
+
+# -- collecting --------------------------------------------------------------------
+def list_entry(el, entries: dict[str, ListEntry], where: dict, doc_page) -> ListEntry:
+    """The in-document list entry a model name points to (@doc, @target), made on first use;
+    *doc_page*: document id → its page."""
+    doc, target = el.get("doc"), el.get("target")
+    key = f"{doc}#{target}"
+    if key not in entries:
+        page = where.get((doc, target)) or doc_page(doc)
+        desc = el.get("desc") or ""
+        label = el.get("label") or target
+        entries[key] = ListEntry(doc, target, el.get("kind"), label,
+                                 desc[len(label) + 2:] if desc.startswith(label + ": ") else "",
+                                 f"{page}#{target}")
+    return entries[key]
+
+
+def collect(doc, reg_entries: dict, pages: dict[str, str] | None = None, in_document=None) -> None:
+    """Occurrences and dates of a document; *pages*: id → page, for a split document;
+    *in_document*: model name → its ListEntry (names pointing into a list in a document)."""
+    pages = pages or {}
+    body = doc.model.find("m:text", {"m": MT[1:-1]})
+    if body is None:
+        return
+    position = 0
+    source_page = ""  # the printed page of the last page break before here
+    labels: dict[str, tuple[str, str]] = {}
+    for el in body.iter(MT + "name", MT + "date", MT + "page-break"):
+        if el.tag == MT + "page-break":
+            if el.get("n") and _outside_notes(el):
+                source_page = el.get("n")
+            continue
+        position += 1
+        el_id = el.get("id")
+        if not el_id:
+            continue
+        before, inside, after = context(el)
+        section = section_of(el) or doc.title
+        short, full = location(el, doc.title, labels)
+        where = " · ".join(x for x in (page_label(source_page), short) if x)
+        common = dict(position=position, page=pages.get(el_id, ""), where=where,
+                      where_full=full if short.endswith("…") else "")
+        if el.tag == MT + "name":
+            entries = [reg_entries[a] for a in (el.get("ref") or "").split() if a in reg_entries]
+            if not entries and el.get("target") and el.get("doc") and el.get("kind") and in_document:
+                entries = [in_document(el)]
+            if not entries:
+                continue
+            occ = Occurrence(doc, el_id, section, before, inside, after, [e.anchor for e in entries], **common)
+            doc.occurrences.append(occ)
+            for e in entries:
+                e.occurrences.append(occ)
+        else:
+            if el.get("precision") in (None, "none"):
+                continue
+            doc.dates.append(DateRef(doc, el_id, section, before, inside, after, **common,
+                                     value=el.get("value", ""), sort=el.get("sort", ""),
+                                     precision=el.get("precision", ""), cert=el.get("cert", "")))
+
+
+def chronology(docs) -> list[DateRef]:
+    return sorted((dr for d in docs for dr in d.dates if dr.sort),
+                  key=lambda dr: (dr.sort, dr.precision != "day", dr.doc.date_sort, dr.doc.id, dr.position))

@@ -1,0 +1,95 @@
+"""Every output file name and link target, decided once.
+
+A document's id (its ``TEI/@xml:id``, else its file name) becomes a safe, unique
+name: ASCII letters, digits, '.', '_' and '-' only, never starting with a dot, so
+no id can name a file outside the output folder and the PDF the PDF stage writes
+is the one the HTML page links.  Every output asks here for a name or a link.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from ..edition import Edition, TeiFile
+
+REGISTER_PAGES = {"person": "persons.html", "place": "places.html", "org": "organisations.html"}
+
+
+def safe_name(text: str, fallback: str = "document") -> str:
+    """'brief-ä' → 'brief-a'; '../../x' → 'x'; '' → *fallback*."""
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    name = re.sub(r"[^A-Za-z0-9._-]", "-", ascii_).lstrip(".-")
+    return name or fallback
+
+
+@dataclass(frozen=True)
+class DocumentPaths:
+    """Where one document's outputs live, relative to the build folder (html/ for pages)."""
+
+    id: str
+
+    @property
+    def page(self) -> str:  # in html/
+        return f"documents/{self.id}.html"
+
+    @property
+    def pdf(self) -> str:  # in the build folder: what the PDF stage writes
+        return f"pdf/{self.id}.pdf"
+
+    @property
+    def download(self) -> str:  # in html/: the PDF beside the pages
+        return f"downloads/{self.id}.pdf"
+
+    @property
+    def bibtex(self) -> str:
+        return f"cite/{self.id}.bib"
+
+    @property
+    def ris(self) -> str:
+        return f"cite/{self.id}.ris"
+
+    def part(self, name: str) -> str:
+        """The page of one division of a split document."""
+        return f"documents/{self.id}/{name}.html"
+
+
+def tei_copy(f: TeiFile) -> str:
+    """The TEI source beside the pages (in html/) and in the build folder."""
+    return f"tei/{f.rel}"
+
+
+def document_ids(ed: Edition) -> dict[str, str]:
+    """Each document file (by rel path) → its unique safe id; files in path order, so the
+    same sources always give the same names (a second 'x' becomes 'x-2')."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for f in sorted(ed.documents, key=lambda f: f.rel):
+        base = safe_name(f.id)
+        name, n = base, 1
+        while name.casefold() in used:
+            n += 1
+            name = f"{base}-{n}"
+        used.add(name.casefold())
+        out[f.rel] = name
+    return out
+
+
+def part_names(ids: list[str]) -> list[str]:
+    """A file name per split division from its xml:id, never two alike."""
+    out, used = [], set()
+    for xid in ids:
+        base = safe_name(xid, "part")
+        name, n = base, 1
+        while name.casefold() in used:
+            n += 1
+            name = f"{base}-{n}"
+        used.add(name.casefold())
+        out.append(name)
+    return out
+
+
+def image(f: TeiFile, src: str) -> str:
+    """An image a document refers to, relative to tei/ (the model has checked it stays inside)."""
+    return str(PurePosixPath(f.rel).parent / src)

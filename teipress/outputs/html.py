@@ -1,0 +1,252 @@
+"""Build stage `html`: the static HTML edition in ``build/html/``.
+
+Reads the EditionModel (teipress.model) only: each page's behaviour model →
+HTML fragments (xslt/html.xsl) → a page (Jinja2 shells in teipress/templates/).
+Registers, chronology, titles, dates and file names are the model's; this module
+decides form only.  All links are relative: the site works opened from disk and
+hosted under any path.
+"""
+from __future__ import annotations
+
+import shutil
+import threading
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from lxml import etree
+from markupsafe import Markup
+
+from .. import cite, model as model_mod
+from ..build import BuildContext
+from ..model import dates
+from ..model import _interim_header as header_mod
+
+PKG = Path(__file__).resolve().parent.parent
+KIND_LABELS = {"person": "Persons", "place": "Places", "org": "Organisations"}
+# The side panel's groups: register kinds, and terms from a document's own list of abbreviations.
+PANEL_KINDS = list(KIND_LABELS.items()) + [("term", "Terms")]
+TEMPLATES = PKG / "templates"
+STATIC = PKG / "static"
+
+
+def environment(extra: Path | None = None) -> Environment:
+    """Jinja2 with autoescaping everywhere: TEI text is data, never markup.
+
+    An edition folder may override any template in its own ``templates/``."""
+    paths = [str(extra)] if extra and extra.is_dir() else []
+    env = Environment(
+        loader=FileSystemLoader(paths + [str(TEMPLATES)]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["date_label"] = dates.label
+    env.globals["cite"] = cite
+    return env
+
+
+def write(path: Path, text: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_bytes(text.encode("utf-8"))
+
+
+def copy_tree(src: Path, dst: Path) -> None:
+    for p in sorted(src.rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts:
+            target = dst / p.relative_to(src)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(p, target)
+
+
+# -- views: the model's documents and edition, with their HTML fragments -------------
+class Attrs(dict):
+    """Attributes of a metadata field; a missing one reads as ''."""
+
+    def __missing__(self, key):
+        return ""
+
+
+@dataclass
+class Field:
+    name: str
+    attrs: dict
+    html: Markup
+
+
+class Page:
+    """A page of the site: a model Document (read through) plus its HTML fragments."""
+
+    def __init__(self, doc, meta, pdf: str):
+        self.doc = doc
+        self.meta = meta
+        self.pdf = pdf
+        self.text = self.notes = self.toc = Markup("")
+        self.fields: list[Field] = []
+
+    def __getattr__(self, name):
+        return getattr(self.doc, name)
+
+    def field(self, name: str, **attrs) -> list[Field]:
+        return [f for f in self.fields if f.name == name and all(f.attrs.get(k) == v for k, v in attrs.items())]
+
+    def first(self, name: str, **attrs) -> Field | None:
+        hits = self.field(name, **attrs)
+        return hits[0] if hits else None
+
+
+class Site:
+    """The edition as the page shells see it: the model, its pages and navigation."""
+
+    def __init__(self, em, pages: list[Page]):
+        self.model = em
+        self.documents = pages
+        self.meta = em.metadata
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+    @property
+    def nav(self) -> list[tuple[str, str]]:
+        return ([("index.html", "Home")] + [(r.path, r.label) for r in self.model.registers]
+                + [("chronology.html", "Chronology"), ("principles.html", "Editorial principles"),
+                   ("about.html", "About"), ("search.html", "Search")])
+
+    @property
+    def panel_kinds(self) -> list[tuple[str, str]]:
+        return PANEL_KINDS
+
+    @property
+    def principles(self) -> list[tuple[Page, Field]]:
+        out, seen = [], set()
+        for d in self.documents:
+            f = d.first("principles")
+            if f is not None and str(f.html) not in seen:
+                seen.add(str(f.html))
+                out.append((d, f))
+        return out
+
+    @property
+    def register_files(self):
+        return self.model.edition.registers
+
+
+_local = threading.local()
+
+
+def _page_fn(_context, doc: str, target: str) -> str:
+    """tpf:page(doc, id): the page holding an element (html.xsl, for links into the edition)."""
+    return _local.model.page_of(doc, target)
+
+
+def fragments(html_xsl, page: Page, tree: etree._ElementTree, root: str) -> None:
+    """The HTML fragments of a page (text, notes, contents, metadata fields) from its model."""
+    parts = html_xsl(tree, root=etree.XSLT.strparam(root), page=etree.XSLT.strparam(page.path))
+    for part in parts.getroot():
+        name = part.get("name")
+        html = Markup(serialise(part))
+        if name == "field":
+            attrs = Attrs((k, v) for k, v in part.attrib.items() if k not in ("name", "field"))
+            page.fields.append(Field(part.get("field"), attrs, html))
+        else:
+            setattr(page, name, html)
+
+
+def serialise(part: etree._Element) -> str:
+    """The children of an XSLT result part as an HTML string (text escaped by lxml)."""
+    out = [escape(part.text, quote=False) if part.text else ""]
+    for child in part:
+        out.append(etree.tostring(child, method="html", encoding="unicode", with_tail=True))
+    return "".join(out)
+
+
+def site(ctx: BuildContext, pdfs: set[str]) -> Site:
+    """Pages for every document and split page, with fragments; *pdfs*: ids with a PDF."""
+    em = ctx.model
+    html_xsl = model_mod.stylesheet(str(model_mod.XSLT_DIR / "html.xsl"), (("page", _page_fn),))
+    pages: list[Page] = []
+    _local.model = em
+    try:
+        for doc in em.documents:
+            meta = header_mod.document_metadata(em.edition, doc.file)
+            pdf = doc.pdf if doc.id in pdfs else ""
+            page = Page(doc, meta, pdf)
+            fragments(html_xsl, page, doc.contents or doc.model, "../")
+            page.parts = []
+            for part in doc.parts:
+                pp = Page(part, meta, pdf)
+                pp.fields = page.fields
+                fragments(html_xsl, pp, part.model, "../../")
+                if part.model.find(".//m:block[@division='true']//m:block[@division='true']", model_mod.M) is None:
+                    pp.toc = Markup("")  # a contents list holding only the page's own head
+                page.parts.append(pp)
+            pages.append(page)
+    finally:
+        _local.model = None
+    return Site(em, pages)
+
+
+def _pdf_source(ctx: BuildContext, doc) -> Path | None:
+    """The document's PDF: made by this build, else kept from the previous build (a partial
+    build, `--only html`, still links the PDFs it did not remake)."""
+    for base in (ctx.out, ctx.previous):
+        if base is not None and (base / doc.paths.pdf).is_file():
+            return base / doc.paths.pdf
+    return None
+
+
+def build(ctx: BuildContext) -> None:
+    out = ctx.out / "html"
+    out.mkdir(parents=True, exist_ok=True)
+    em = ctx.model
+    for w in em.warnings:
+        ctx.log(f"  warning: {w}")
+
+    # Beside every page its TEI source, the images it shows and its PDF.
+    tei_src = ctx.out / "tei" if (ctx.out / "tei").is_dir() else ctx.edition.tei_dir
+    for f in ctx.edition.files:
+        write(out / "tei" / f.rel, (tei_src / f.rel).read_bytes())
+    for rel in em.images:
+        src = ctx.edition.tei_dir / rel
+        if src.is_file():
+            write(out / "tei" / rel, src.read_bytes())
+    pdfs = set()
+    for doc in em.documents:
+        src = _pdf_source(ctx, doc)
+        if src is None:
+            ctx.log(f"  warning: {doc.file.rel}: no PDF was built, so its page links none "
+                    "(build the pdf stage too)")
+            continue
+        write(out / doc.pdf, src.read_bytes())
+        pdfs.add(doc.id)
+    s = site(ctx, pdfs)
+    copy_tree(STATIC, out / "static")
+
+    env = environment(ctx.edition.root / "templates")
+    common = dict(site=s)
+
+    def render(template: str, path: str, **kw) -> None:
+        root = "../" * path.count("/")
+        html = env.get_template(template).render(root=root, page=path, **common, **kw)
+        write(out / path, html)
+
+    render("index.html", "index.html")
+    for doc in s.documents:
+        # A split document's own page is its contents; each division has a page (teipress.model.split).
+        for page in [doc, *doc.parts]:
+            render("document.html", page.path, doc=page)
+            write(out / "cite" / f"{page.id}.bib", cite.bibtex(s, page))
+            write(out / "cite" / f"{page.id}.ris", cite.ris(s, page))
+    for reg in s.registers:
+        render("register.html", reg.path, register=reg)
+    render("chronology.html", "chronology.html")
+    render("principles.html", "principles.html")
+    render("about.html", "about.html")
+    render("search.html", "search.html")
+    render("404.html", "404.html")

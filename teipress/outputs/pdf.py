@@ -1,0 +1,202 @@
+"""The PDF stage: one archival PDF/A-3 book per TEI document, typeset with Typst.
+
+Typst never sees TEI as markup.  For each document a private folder is filled
+with the template (``teipress/typst/``), the behaviour model of the text
+(``model.xml``, read with Typst's ``xml()``), the front/back-matter data
+(``data.json``, a serialisation of the EditionModel's facts about the document)
+and the files to attach; Typst's root is that folder, so the template can read
+nothing else, and system fonts are ignored so the output is the same on every
+machine.  Nothing here reads TEI: titles, dates, principles, index entries and
+file names are the model's.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from lxml import etree
+
+from ..build import BuildContext, BuildError
+from ..model import M, MODEL_NS, dates, registers, text
+from ..model import _interim_header as header_mod
+
+MT = "{%s}" % MODEL_NS
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "typst"
+MAIN = "edition.typ"
+# PDF/A-3a (tagged, accessible archival PDF; A-3 allows attachments) and PDF/UA-1.
+STANDARDS = ["a-3a", "ua-1"]
+# Typst's own fonts cover Latin, Greek and Cyrillic.  For anything else (CJK in
+# other projects' TEI) the fallback font of Debian's fonts-droid-fallback, which
+# scripts/install-system-deps.sh installs; PDF/A forbids missing glyphs.
+FALLBACK_FONT_DIRS = [Path("/usr/share/fonts/truetype/droid")]
+
+
+def font_paths() -> list[str]:
+    return [str(d) for d in FALLBACK_FONT_DIRS if d.is_dir()]
+
+
+def attachments(em, doc) -> list[tuple[Path, dict]]:
+    """The document's TEI source, and the registers it refers to (by any pointer style), as
+    associated files."""
+    files = [(doc.file.path, {"name": Path(doc.file.rel).name, "relationship": "source",
+                              "description": f"TEI P5 source of this edition ({doc.file.rel})"})]
+    names = {Path(doc.file.rel).name}
+    for rel in doc.register_files:
+        reg = em.edition.file(rel)
+        name = Path(rel).name
+        if reg is None or name in names:
+            continue
+        names.add(name)
+        files.append((reg.path, {"name": name, "relationship": "supplement",
+                                 "description": f"TEI P5 register referred to by the source ({rel})"}))
+    return files
+
+
+def principles(root) -> list[dict]:
+    """The editorial principles as sections of plain paragraphs, headed as on the HTML
+    principles page (the model's labels)."""
+    out = []
+    for sec in root.iterfind("m:metadata/m:principles/m:section", M):
+        paras = []
+        for block in sec:
+            if block.tag == MT + "list":
+                for item in block.iterfind("m:item", M):
+                    item = copy.deepcopy(item)
+                    for lab in item.findall("m:label", M):  # the category's id, not its text
+                        prev = lab.getprevious()
+                        if prev is not None:
+                            prev.tail = (prev.tail or "") + (lab.tail or "")
+                        else:
+                            item.text = (item.text or "") + (lab.tail or "")
+                        item.remove(lab)
+                    paras.append(text.plain(item))
+            else:
+                paras.append(text.plain(block))
+        paras = [p for p in paras if p]
+        if paras:
+            out.append({"title": sec.get("label") or sec.get("name"), "paras": paras})
+    return out
+
+
+def index_entries(em, doc) -> dict:
+    """Register entries the document's names link to, sorted, for the two back-matter
+    indexes; keyed by the anchors the text's mentions carry, so index and pages agree."""
+    seen: dict[str, dict] = {}
+    body = doc.model.getroot().find(MT + "text")
+    for name in (body.iter(MT + "name") if body is not None else ()):
+        for anchor in (name.get("ref") or "").split():
+            e = em.entries.get(anchor)
+            if e is not None and anchor not in seen:
+                label, sort = registers.index_label(e.entry)
+                seen[anchor] = {"key": anchor, "kind": e.kind, "label": label, "sort": sort.casefold(),
+                                "dates": e.dates if e.kind == "person" else "", "description": e.description}
+    recs = sorted(seen.values(), key=lambda r: (r["sort"], r["key"]))
+    return {"persons": [r for r in recs if r["kind"] == "person"],
+            "places": [r for r in recs if r["kind"] in ("place", "org")]}
+
+
+def running_title(root, title: str) -> str:
+    """A short title for the running heads: title[@type='short'], else the main title up to its colon."""
+    short = text.plain(root.find("m:metadata/m:title[@type='short']", M))
+    if short:
+        return short
+    head = title.split(":")[0].strip()
+    return head if len(head) <= 90 else head[:88].rsplit(" ", 1)[0] + " …"
+
+
+def document_data(ctx: BuildContext, doc, attached: list[dict]) -> dict:
+    em = ctx.model
+    root = doc.model.getroot()
+    h = header_mod.pdf_header(doc.file)
+    h["title"] = doc.title
+    return {
+        "id": doc.id,
+        "lang": em.metadata.language or "en",
+        "edition_title": em.title,
+        "running_title": running_title(root, doc.title),
+        "header": h,
+        "version": em.version,
+        "build_date": em.build_date,
+        "build_date_label": dates.label(em.build_date),
+        "citation": header_mod.suggested_citation(h, em.version, em.build_date[:4]),
+        "principles": principles(root),
+        "index": index_entries(em, doc),
+        "divs": {d["id"]: {k: d[k] for k in ("n", "type", "date", "head")} for d in doc.divisions()},
+        "attachments": attached,
+        "tool_version": ctx.tool_version,
+    }
+
+
+def prepare(ctx: BuildContext, doc, workdir: Path) -> None:
+    """Fill *workdir* with exactly what the template needs, and nothing else."""
+    for p in TEMPLATE_DIR.glob("*.typ"):
+        shutil.copyfile(p, workdir / p.name)
+    att = attachments(ctx.model, doc)
+    (workdir / "files").mkdir()
+    for src, meta in att:
+        shutil.copyfile(src, workdir / "files" / meta["name"])
+    data = document_data(ctx, doc, [m for _, m in att])
+    (workdir / "data.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    (workdir / "model.xml").write_bytes(etree.tostring(doc.model.getroot(), encoding="utf-8",
+                                                       xml_declaration=True))
+
+
+def compile_pdf(workdir: Path, build_time, log=lambda m: None) -> bytes:
+    import typst
+
+    try:
+        pdf, warnings = typst.compile_with_warnings(
+            str(workdir / MAIN), root=str(workdir), format="pdf",
+            font_paths=font_paths(), ignore_system_fonts=True,
+            pdf_standards=STANDARDS, timestamp=int(build_time.timestamp()),
+        )
+    except typst.TypstError as exc:  # the message is Typst's, the hints say where
+        hints = "; ".join(getattr(exc, "hints", []) or [])
+        message = str(getattr(exc, "message", exc))
+        if "could not be displayed" in message and not font_paths():
+            hints = (hints + "; " if hints else "") + ("no font covers these characters: install "
+                     "fonts-droid-fallback (make system-deps) for CJK")
+        raise BuildError(f"Typst could not typeset the PDF: {message}"
+                         + (f" ({hints})" if hints else "")) from None
+    for w in warnings:  # e.g. a character no embedded font covers
+        log(f"    pdf warning: {getattr(w, 'message', w)}")
+    return pdf
+
+
+def build_document(ctx: BuildContext, doc, target: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix="teipress-pdf-") as tmp:
+        work = Path(tmp)
+        prepare(ctx, doc, work)
+        try:
+            pdf = compile_pdf(work, ctx.build_time, ctx.log)
+        except BuildError as exc:
+            raise BuildError(f"{doc.file.rel}: {exc}") from None
+    partial = target.with_name(f".{target.name}.part")
+    partial.write_bytes(pdf)
+    os.replace(partial, target)  # never a half-written PDF under the final name
+
+
+def build(ctx: BuildContext) -> None:
+    out = ctx.out / "pdf"
+    out.mkdir(parents=True, exist_ok=True)
+    docs = ctx.model.documents
+
+    def one(doc) -> None:
+        ctx.log(f"    pdf {doc.id}")
+        build_document(ctx, doc, ctx.out / doc.paths.pdf)
+
+    # Typst runs outside the GIL, so documents typeset side by side on threads
+    # (each in its own sandbox folder; the PDFs do not depend on the order).
+    workers = min(len(docs), int(os.environ.get("TEIPRESS_JOBS") or 0) or os.cpu_count() or 1)
+    if workers <= 1:
+        for doc in docs:
+            one(doc)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for _ in pool.map(one, docs):
+            pass
