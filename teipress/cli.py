@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from . import __version__
-from . import build as build_mod
 from . import edition as edition_mod
+from .commands import build as build_mod
+from .commands.validate import validate_edition, validate_paths
 from .config import ConfigError
-from .diagnostics import Report
-from .validate import validate_edition, validate_paths
+from .validation.diagnostics import Report
 
 
 def _print_report(report: Report, files: int, fmt: str) -> None:
@@ -122,7 +122,7 @@ def deposit(edition: Path, out: Path | None, check: bool, quiet: bool) -> None:
     With --check, EDITION is a bag folder: its completeness and checksums are
     verified and every missing, extra or altered file is named; exit 1 if any.
     """
-    from . import deposit as deposit_mod
+    from .commands import deposit as deposit_mod
 
     if check:
         report = deposit_mod.check_bag(edition)
@@ -156,7 +156,7 @@ def deposit(edition: Path, out: Path | None, check: bool, quiet: bool) -> None:
 def init(folder: Path, title: str, edition_id: str | None, editor: str) -> None:
     """Start a new edition in FOLDER: the project's schema, a first document and a
     register that validate and build at once, and edition.toml."""
-    from . import init as init_mod
+    from .commands import init as init_mod
 
     try:
         written = init_mod.create(folder, title, edition_id, editor)
@@ -178,7 +178,7 @@ def init(folder: Path, title: str, edition_id: str | None, editor: str) -> None:
 def serve(edition: Path, port: int, out: Path | None, no_validate: bool) -> None:
     """Build EDITION, serve its HTML edition on localhost, rebuild when a source changes
     and reload the open pages.  Stop with Ctrl-C."""
-    from .serve import Server
+    from .commands.serve import Server
 
     if not (edition / "tei").is_dir():
         raise click.UsageError(f"'{edition}' is not an edition folder: it has no tei/ folder")

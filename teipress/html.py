@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from . import cite, site as site_mod
-from .build import BuildContext, BuildError
+from .commands.build import BuildContext, BuildError
 
 PKG = Path(__file__).resolve().parent
 TEMPLATES = PKG / "templates"

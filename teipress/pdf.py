@@ -18,7 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .build import BuildContext, BuildError
+from .commands.build import BuildContext, BuildError
 from .edition import Edition, TeiFile
 from . import pdfdata
 

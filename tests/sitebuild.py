@@ -15,7 +15,8 @@ EPOCH = "1767225600"  # 2026-01-01: fixed, so the build date is known
 
 
 def build_edition(edition_dir: Path, out: Path, only: set[str] | None = None, validate: bool = False) -> dict:
-    from teipress import build, edition
+    from teipress import edition
+    from teipress.commands import build
 
     old = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH

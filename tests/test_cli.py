@@ -129,7 +129,7 @@ def test_bad_source_date_epoch(make_edition, tmp_path, monkeypatch):
 
 
 def test_failing_stage_is_a_message_and_leaves_nothing(make_edition, tmp_path, monkeypatch):
-    from teipress import build as build_mod
+    from teipress.commands import build as build_mod
 
     def boom(ctx):
         (ctx.out / "half-written.html").write_text("<p>")

@@ -13,11 +13,11 @@ from click.testing import CliRunner
 from lxml import etree
 
 from conftest import MINI_DOC, MINI_PERSONS, REPO, SCHEMA
-from teipress import build as build_mod
-from teipress import deposit as deposit_mod
 from teipress import edition as edition_mod
 from teipress import metadata as metadata_mod
 from teipress.cli import main
+from teipress.commands import build as build_mod
+from teipress.commands import deposit as deposit_mod
 
 EPOCH = "1764201600"  # 2025-11-27
 NS = {"tei": "http://www.tei-c.org/ns/1.0"}

@@ -11,8 +11,8 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from teipress import build as build_mod
 from teipress import edition as edition_mod
+from teipress.commands import build as build_mod
 from teipress.pdfdata import plain
 from teipress.xmlparse import NS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 import urllib.request
 
-from teipress.serve import Server
+from teipress.commands.serve import Server
 
 
 def get(url: str) -> str:

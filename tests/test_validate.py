@@ -4,9 +4,9 @@ from __future__ import annotations
 
 
 from conftest import MINI_DOC, line_of
-from teipress.diagnostics import Report
+from teipress.commands.validate import validate_edition
 from teipress.edition import load
-from teipress.validate import validate_edition
+from teipress.validation.diagnostics import Report
 
 
 def diagnostics(root):

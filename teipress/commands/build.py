@@ -14,9 +14,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from . import __version__
-from .edition import Edition
-from .xmlparse import NS
+from .. import __version__
+from ..edition import Edition
+from ..xmlparse import NS
 
 
 class BuildError(Exception):

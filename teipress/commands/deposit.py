@@ -25,10 +25,10 @@ from typing import Callable
 
 import bagit
 
-from . import __version__
+from .. import __version__
+from .. import metadata as metadata_mod
+from ..edition import Edition
 from . import build as build_mod
-from . import metadata as metadata_mod
-from .edition import Edition
 
 ALGORITHMS = ("sha256", "sha512")
 PAYLOAD_STAGES = ("tei", "pdf", "html")  # build folders that go into data/

@@ -12,9 +12,9 @@ import threading
 from pathlib import Path
 from typing import Callable
 
+from .. import edition as edition_mod
+from ..validation.diagnostics import Report
 from . import build as build_mod
-from . import edition as edition_mod
-from .diagnostics import Report
 from .validate import validate_edition
 
 RELOAD_JS = b"""<script>/* teipress serve: live reload */

@@ -6,11 +6,11 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from . import edition as edition_mod
-from . import rules, schema
-from .config import ConfigError
-from .diagnostics import Report
-from .edition import Edition
+from .. import edition as edition_mod
+from ..config import ConfigError
+from ..edition import Edition
+from ..validation import rules, schema
+from ..validation.diagnostics import Report
 
 
 # Schema validation (pure Python) dominates for large editions; from this many
@@ -81,7 +81,7 @@ def _validate_schemas(report: Report, todo, jobs: int) -> None:
 
 def _validate_file(job) -> list:
     path, xsd, base = job
-    from .xmlparse import parse
+    from ..xmlparse import parse
 
     sub = Report(base=base)
     schema.validate(sub, schema.load(xsd), path, parse(path))
@@ -135,8 +135,8 @@ def _edition_of(path: Path) -> Path | None:
 
 def _single(path: Path) -> Edition:
     """A lone TEI file outside any edition folder: an edition of one."""
-    from .config import Config
-    from .xmlparse import XmlError, parse
+    from ..config import Config
+    from ..xmlparse import XmlError, parse
 
     ed = Edition(root=path.parent, config=Config())
     try:
