@@ -3,7 +3,7 @@
 Usage: python scripts/benchmark.py [--sizes 1,10,100] [--write docs/benchmarks.md]
 
 Each configuration runs in a fresh Python process (so peak memory is its own): load the
-edition, validate it, then every stage of teipress.build.stages() (a new stage appears in
+edition, validate it, then every stage of teipress.commands.build.stages() (a new stage appears in
 the table by itself).  Copies of the document get new xml:ids (suffix -cK) so the edition
 stays valid.  Peak memory is the maximum resident set size (getrusage) of the Python
 process, which includes Typst (it runs in-process); Pagefind runs as a separate program.
@@ -30,9 +30,10 @@ DOC = "nkidp-114978.xml"
 
 def one(edition_dir: Path) -> dict:
     """Measure one build in this process; returns a JSON-able dict."""
-    from teipress import build, edition
-    from teipress.diagnostics import Report
-    from teipress.validate import validate_edition
+    from teipress import edition
+    from teipress.commands import build
+    from teipress.commands.validate import validate_edition
+    from teipress.validation.diagnostics import Report
 
     t0 = time.perf_counter()
     ed = edition.load(edition_dir)

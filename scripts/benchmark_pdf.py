@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from teipress import edition as edition_mod
 from teipress.outputs import pdf
-from teipress.build import BuildContext
+from teipress.commands.build import BuildContext
 from teipress.xmlparse import NS, XML_ID
 
 WHEN = datetime(2026, 1, 1, tzinfo=timezone.utc)

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))  # tests/browser.py: the chromium helpers
 
-from teipress.browser import CHROMIUM_ARGS, CHROMIUM, serve_dir  # noqa: E402
+from browser import CHROMIUM_ARGS, CHROMIUM, serve_dir  # noqa: E402
 
 PAGES = {
     "home": "index.html",

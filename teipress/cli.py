@@ -1,17 +1,19 @@
-"""The `teipress` command line."""
+"""The `teipress` command line: options in, a command of teipress/commands/ run, its
+diagnostics printed, its exit status returned.  The work itself is in the commands."""
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from . import __version__
-from . import build as build_mod
-from . import edition as edition_mod
+from .commands import build as build_mod
+from .commands.validate import validate_paths
 from .config import ConfigError
-from .diagnostics import Report
-from .validate import validate_edition, validate_paths
+from .validation.diagnostics import Report
 
 
 def _print_report(report: Report, files: int, fmt: str) -> None:
@@ -23,27 +25,33 @@ def _print_report(report: Report, files: int, fmt: str) -> None:
     click.echo(report.summary(files), err=True)
 
 
-def _load_edition(edition: Path, allow_invalid: bool, refusal: str, quiet: bool = False):
-    """Load and validate EDITION; print problems; exit 1 unless it may be used.
+def _fail(*lines: str) -> NoReturn:
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(1)
 
-    Malformed files stop everything, even with allow_invalid: there is nothing to build from.
-    """
-    if not (edition / "tei").is_dir():
-        raise click.UsageError(f"'{edition}' is not an edition folder: it has no tei/ folder")
+
+@contextlib.contextmanager
+def _refusals(refusal: str):
+    """What a command refuses to work on, said as the command line says it."""
     try:
-        ed = edition_mod.load(edition)
+        yield
+    except build_mod.UsageError as exc:
+        raise click.UsageError(str(exc)) from None
     except ConfigError as exc:
-        click.echo(f"{exc.path}:{exc.line}:1: error: {exc.message} [config]", err=True)
-        sys.exit(1)
-    report = Report(base=Path.cwd())
-    files = validate_edition(ed, report)
-    if ed.errors or (report.errors and not allow_invalid):
-        _print_report(report, files, "text")
-        click.echo(f"error: the edition is not valid; {refusal}", err=True)
-        sys.exit(1)
-    if report.items and not quiet:
-        _print_report(report, files, "text")
-    return ed
+        _fail(f"{exc.path}:{exc.line}:1: error: {exc.message} [config]")
+    except build_mod.NotValid as exc:
+        _print_report(exc.report, exc.files, "text")
+        _fail(f"error: the edition is not valid; {refusal}")
+
+
+def _log(quiet: bool):
+    return (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
+
+
+def _show(quiet: bool):
+    """Diagnostics of an edition that may be used (warnings, or errors with --no-validate)."""
+    return (lambda report, files: None) if quiet else (lambda report, files: _print_report(report, files, "text"))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -89,22 +97,13 @@ def build(edition: Path, out: Path | None, no_validate: bool, only: tuple[str, .
     The previous build is replaced only when every stage succeeds.  Outputs are
     byte-identical for the same sources and SOURCE_DATE_EPOCH.
     """
-    ed = _load_edition(edition, no_validate,
-                       "nothing was built (use --no-validate to force)", quiet)
-    out = out or edition / "build"
-    log = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
-    known = {name for name, _ in build_mod.stages()}
-    unknown = set(only) - known
-    if unknown:
-        raise click.UsageError(f"unknown stage(s) {', '.join(sorted(unknown))}; stages: {', '.join(sorted(known))}")
-    log(f"building {ed.id} into {out}")
-    try:
-        build_mod.run(ed, out, log=log, only=set(only) or None)
-    except build_mod.BuildError as exc:
-        click.echo(f"error: {exc}", err=True)
-        click.echo("nothing was written; the previous build is unchanged", err=True)
-        sys.exit(1)
-    log("done")
+    with _refusals("nothing was built (use --no-validate to force)"):
+        try:
+            build_mod.build(edition, out or edition / "build", allow_invalid=no_validate,
+                            only=set(only) or None, log=_log(quiet), show=_show(quiet))
+        except build_mod.BuildError as exc:
+            _fail(f"error: {exc}", "nothing was written; the previous build is unchanged")
+    _log(quiet)("done")
 
 
 @main.command()
@@ -122,7 +121,7 @@ def deposit(edition: Path, out: Path | None, check: bool, quiet: bool) -> None:
     With --check, EDITION is a bag folder: its completeness and checksums are
     verified and every missing, extra or altered file is named; exit 1 if any.
     """
-    from . import deposit as deposit_mod
+    from .commands import deposit as deposit_mod
 
     if check:
         report = deposit_mod.check_bag(edition)
@@ -135,15 +134,14 @@ def deposit(edition: Path, out: Path | None, check: bool, quiet: bool) -> None:
             sys.exit(1)
         click.echo(f"{edition}: valid bag, {report.files} payload files, all checksums match", err=True)
         return
-    ed = _load_edition(edition, False, "no deposit was made", quiet)
-    log = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
-    try:
-        result = deposit_mod.make_deposit(ed, out or edition / "build" / "deposit", log=log,
-                                          warn=lambda m: click.echo(f"warning: {m}", err=True))
-    except (deposit_mod.DepositError, build_mod.BuildError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        click.echo("nothing was written; any previous deposit is unchanged", err=True)
-        sys.exit(1)
+    log = _log(quiet)
+    with _refusals("no deposit was made"):
+        try:
+            result = deposit_mod.make_deposit(edition, out or edition / "build" / "deposit", log=log,
+                                              warn=lambda m: click.echo(f"warning: {m}", err=True),
+                                              show=_show(quiet))
+        except deposit_mod.DepositError as exc:
+            _fail(f"error: {exc}", "nothing was written; any previous deposit is unchanged")
     log(f"bag: {result.bag} ({result.payload_files} payload files, {result.payload_bytes} bytes)")
     log(f"zip: {result.zip} ({result.zip_bytes} bytes) in {result.seconds:.1f} s")
 
@@ -156,7 +154,7 @@ def deposit(edition: Path, out: Path | None, check: bool, quiet: bool) -> None:
 def init(folder: Path, title: str, edition_id: str | None, editor: str) -> None:
     """Start a new edition in FOLDER: the project's schema, a first document and a
     register that validate and build at once, and edition.toml."""
-    from . import init as init_mod
+    from .commands import init as init_mod
 
     try:
         written = init_mod.create(folder, title, edition_id, editor)
@@ -178,13 +176,13 @@ def init(folder: Path, title: str, edition_id: str | None, editor: str) -> None:
 def serve(edition: Path, port: int, out: Path | None, no_validate: bool) -> None:
     """Build EDITION, serve its HTML edition on localhost, rebuild when a source changes
     and reload the open pages.  Stop with Ctrl-C."""
-    from .serve import Server
+    from .commands.serve import Server
 
-    if not (edition / "tei").is_dir():
-        raise click.UsageError(f"'{edition}' is not an edition folder: it has no tei/ folder")
-    try:
-        server = Server(edition, out or edition / "build", port=port, validate=not no_validate,
+    try:  # an edition that does not build is reported, and served once it does
+        server = Server(edition, out or edition / "build", port=port, allow_invalid=no_validate,
                         log=lambda m: click.echo(m, err=True))
+    except build_mod.UsageError as exc:
+        raise click.UsageError(str(exc)) from None
     except OSError as exc:
         raise click.UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
     server.start()

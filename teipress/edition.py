@@ -15,11 +15,9 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from . import config as config_mod
-from . import isodate
 from .xmlparse import NS, TEI_NS, XML_ID, XmlError, parse
 
 REGISTER_LISTS = {"listPerson": "person", "listPlace": "place", "listOrg": "org", "listBibl": "bibl"}
-ENTRY_KINDS = {"person": "person", "place": "place", "org": "org"}
 # Which register kind each naming element should point to.
 NAME_KIND = {"persName": "person", "placeName": "place", "orgName": "org"}
 # Names that may point into a register by @key instead of @ref (xslt/MODEL.md, "Names by @key").
@@ -264,20 +262,3 @@ def load(edition_dir: Path | str) -> Edition:
         ed.files.append(TeiFile(p, rel, tree, classify(tree.getroot())))
     ed.index()
     return ed
-
-
-def date_range(el: etree._Element):
-    """(earliest, latest, precision) of a dated element, or None."""
-    when = el.get("when")
-    try:
-        if when:
-            return isodate.parse(when)
-        lo = el.get("notBefore") or el.get("from")
-        hi = el.get("notAfter") or el.get("to")
-        if lo or hi:
-            a = isodate.parse(lo)[0] if lo else None
-            b = isodate.parse(hi)[1] if hi else None
-            return a, b, "range"
-    except isodate.DateError:
-        return None
-    return None

@@ -116,7 +116,7 @@ def shared() -> Path:
 def browser():
     """Debian's chromium, driven by Playwright (no browser download), shared by the browser tests."""
     playwright = pytest.importorskip("playwright.sync_api")
-    from teipress.browser import CHROMIUM, CHROMIUM_ARGS
+    from browser import CHROMIUM, CHROMIUM_ARGS
 
     if not shutil.which(CHROMIUM):
         pytest.skip("chromium is not installed (scripts/install-system-deps.sh)")

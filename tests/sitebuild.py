@@ -2,31 +2,26 @@
 from __future__ import annotations
 
 import atexit
-import os
 import shutil
 import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+import pytest
 from lxml import html as lxml_html
 
 REPO = Path(__file__).resolve().parent.parent
 EPOCH = "1767225600"  # 2026-01-01: fixed, so the build date is known
 
 
-def build_edition(edition_dir: Path, out: Path, only: set[str] | None = None, validate: bool = False) -> dict:
-    from teipress import build, edition
+def build_edition(edition_dir: Path, out: Path, only: set[str] | None = None) -> dict:
+    """Build the stages (validation is tested elsewhere) with SOURCE_DATE_EPOCH fixed; returns the timings."""
+    from teipress import edition
+    from teipress.commands import build
 
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
-        ed = edition.load(edition_dir)
-        return build.run(ed, out, only=only)
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
+    with pytest.MonkeyPatch.context() as mp:  # the environment is restored even if the build fails
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        return build.run(edition.load(edition_dir), out, only=only)
 
 
 @lru_cache(maxsize=None)

@@ -129,7 +129,7 @@ def test_bad_source_date_epoch(make_edition, tmp_path, monkeypatch):
 
 
 def test_failing_stage_is_a_message_and_leaves_nothing(make_edition, tmp_path, monkeypatch):
-    from teipress import build as build_mod
+    from teipress.commands import build as build_mod
 
     def boom(ctx):
         (ctx.out / "half-written.html").write_text("<p>")
@@ -156,3 +156,21 @@ def test_rebuild_replaces_outputs_whole_and_keeps_other_files(make_edition, tmp_
     assert not (out / "tei" / "stale.xml").exists()
     assert (out / "screenshots" / "home.png").read_bytes() == b"png"
     assert sorted(p.name for p in out.iterdir()) == ["screenshots", "tei"]
+
+
+def test_unknown_stage_is_a_usage_error_before_any_work(make_edition, tmp_path):
+    root = make_edition(replace=[("persons.xml#anna", "persons.xml#x")])
+    r = run("build", root, "--out", tmp_path / "o", "--only", "nosuch")
+    assert r.exit_code == 2 and "unknown stage(s) nosuch" in r.output
+    assert "pointer-resolves" not in r.output  # refused before loading and validating
+
+
+def test_build_and_deposit_refuse_an_invalid_edition_alike(make_edition, tmp_path):
+    root = make_edition(replace=[("persons.xml#anna", "persons.xml#x")])
+    built = run("build", root, "--out", tmp_path / "b")
+    deposited = run("deposit", root, "--out", tmp_path / "d")
+    assert built.exit_code == deposited.exit_code == 1
+    assert built.stdout == deposited.stdout and "[pointer-resolves]" in built.stdout
+    assert built.stderr.splitlines()[-1] == "error: the edition is not valid; nothing was built (use --no-validate to force)"
+    assert deposited.stderr.splitlines()[-1] == "error: the edition is not valid; no deposit was made"
+    assert not (tmp_path / "b").exists() and not (tmp_path / "d").exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import SHARED
-from teipress.validate import validate_paths
+from teipress.commands.validate import validate_paths
 
 CORPORA = sorted((SHARED / "corpora").rglob("*.xml")) if SHARED.is_dir() else []
 

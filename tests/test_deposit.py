@@ -13,11 +13,11 @@ from click.testing import CliRunner
 from lxml import etree
 
 from conftest import MINI_DOC, MINI_PERSONS, REPO, SCHEMA
-from teipress import build as build_mod
-from teipress import deposit as deposit_mod
 from teipress import edition as edition_mod
 from teipress import metadata as metadata_mod
 from teipress.cli import main
+from teipress.commands import build as build_mod
+from teipress.commands import deposit as deposit_mod
 
 EPOCH = "1764201600"  # 2025-11-27
 NS = {"tei": "http://www.tei-c.org/ns/1.0"}
@@ -115,13 +115,8 @@ def test_payload_layout(mini_deposit):
     readme = (data / "README.txt").read_text(encoding="utf-8")
     for needle in ("tei/", "metadata/", "teipress build", "Licence", "CC BY-SA 4.0", "version 2.1"):
         assert needle in readme, needle
-    stages = {name for name, _ in build_mod.stages()}
-    for stage in ("pdf", "html"):  # present exactly when this teipress has the stage
-        assert (data / stage).is_dir() == (stage in stages), stage
-    if "pdf" in stages:
-        assert list((data / "pdf").glob("*.pdf"))
-    if "html" in stages:
-        assert (data / "html" / "index.html").is_file()
+    assert list((data / "pdf").glob("*.pdf"))
+    assert (data / "html" / "index.html").is_file()
 
 
 def test_bag_info_fields(mini_deposit):
@@ -238,10 +233,22 @@ def test_failed_build_writes_nothing(mini, tmp_path, monkeypatch):
         raise build_mod.BuildError("the PDF engine failed")
 
     monkeypatch.setattr(build_mod, "run", broken)
+    (tmp_path / "out").mkdir()
     r = CliRunner().invoke(main, ["deposit", str(mini), "--out", str(tmp_path / "out")])
     assert r.exit_code == 1
     assert "the PDF engine failed" in r.output and "Traceback" not in r.output
     assert list((tmp_path / "out").iterdir()) == []  # no bag, no zip, no temporary folder
+
+
+def test_failing_stage_leaves_no_staging_folder(mini, tmp_path, monkeypatch):
+    def boom(ctx):
+        (ctx.out / "half.html").write_text("<p>")
+        raise build_mod.BuildError("the HTML stage failed")
+
+    monkeypatch.setattr(build_mod, "stages", lambda: [("sources", build_mod.stage_sources), ("html", boom)])
+    r = CliRunner().invoke(main, ["deposit", str(mini), "--out", str(tmp_path / "out")])
+    assert r.exit_code == 1 and "the HTML stage failed" in r.output
+    assert list((tmp_path / "out").iterdir()) == []  # the staging folder the build made is gone
 
 
 def test_invalid_edition_is_refused(tmp_path):

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from browser import serve_dir
 from sitebuild import REPO, site
-from teipress.browser import serve_dir
 
 DOC = "documents/nkidp-114978.html"
 SHOTS = REPO / "build" / "screenshots"

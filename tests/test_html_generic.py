@@ -137,7 +137,8 @@ HOSTILE = [
 def test_hostile_tei_is_rendered_harmless(make_edition, tmp_path, monkeypatch):
     root = make_edition(replace=HOSTILE)
     messages = []
-    from teipress import build, edition
+    from teipress import edition
+    from teipress.commands import build
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
     ed = edition.load(root)

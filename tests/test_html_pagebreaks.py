@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from browser import serve_dir
 from sitebuild import FRUS, frus_split_build, site
-from teipress.browser import serve_dir
 
 playwright = pytest.importorskip("playwright.sync_api")
 

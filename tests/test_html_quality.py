@@ -9,8 +9,8 @@ import subprocess
 
 import pytest
 
+from browser import serve_dir
 from sitebuild import FRUS, REPO, frus_split_build, pages, site
-from teipress.browser import serve_dir
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"

@@ -13,7 +13,8 @@ import pytest
 from lxml import etree
 
 from sitebuild import FRUS, broken_links, build_edition, frus_split_build, pages, parse
-from teipress import build, config, edition
+from teipress import config, edition
+from teipress.commands import build
 from test_html_generic import page_text, tei_passages
 
 DOC = "frus1961-63v22"

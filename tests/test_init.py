@@ -6,9 +6,9 @@ from click.testing import CliRunner
 from lxml import etree
 
 from teipress.cli import main
-from teipress.diagnostics import Report
+from teipress.commands.validate import validate_edition
 from teipress.edition import load
-from teipress.validate import validate_edition
+from teipress.validation.diagnostics import Report
 
 TITLE = 'Letters of <Anna> & "Bob"'
 

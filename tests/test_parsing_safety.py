@@ -85,9 +85,9 @@ def test_no_network(tmp_path, monkeypatch):
 
 
 def test_parse_errors_surface_in_validate(make_edition):
-    from teipress.diagnostics import Report
+    from teipress.commands.validate import validate_edition
     from teipress.edition import load
-    from teipress.validate import validate_edition
+    from teipress.validation.diagnostics import Report
 
     root = make_edition(extra={"bad.xml": BILLION_LAUGHS})
     report = Report(base=root)

@@ -1,7 +1,6 @@
 """The PDF edition: text, notes, indexes, attachment, metadata, fonts, PDF/A, safety, determinism."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -11,13 +10,12 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from teipress import build as build_mod
 from teipress import edition as edition_mod
 from teipress.xmlparse import NS
 
 from conftest import MINI_DOC, REPO, edition_model, tei_plain as plain
+from sitebuild import build_edition  # SOURCE_DATE_EPOCH 2026-01-01T00:00:00Z
 
-EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 SCREENSHOTS = REPO / "build" / "screenshots"
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
@@ -25,16 +23,8 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
 
 
 def build_pdfs(edition_dir: Path, out: Path) -> Path:
-    """Build only the PDF stage with a fixed SOURCE_DATE_EPOCH (validation is tested elsewhere)."""
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
-        build_mod.run(edition_mod.load(edition_dir), out, only={"pdf"})
-    finally:
-        if old is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
+    """Build only the PDF stage with sitebuild's fixed SOURCE_DATE_EPOCH."""
+    build_edition(edition_dir, out, only={"pdf"})
     return out / "pdf"
 
 

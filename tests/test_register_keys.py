@@ -68,8 +68,9 @@ def test_keyed_names_link_and_are_occurrences(keyed_site):
 
 
 def test_keys_are_no_pointers_for_validation(make_edition):
-    from teipress import edition, rules
-    from teipress.diagnostics import Report
+    from teipress import edition
+    from teipress.validation import rules
+    from teipress.validation.diagnostics import Report
 
     doc = re.sub(r"<p xml:id=\"p1\">.*?</p>", KEYED_P, MINI_DOC, flags=re.S)
     ed = edition.load(make_edition(doc=doc, persons=KEYED_PERSONS))

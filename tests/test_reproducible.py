@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 
 from conftest import REPO
-from teipress import build as build_mod
+from teipress.commands import build as build_mod
 from teipress.edition import load
 
 

@@ -6,9 +6,9 @@ import pytest
 from lxml import etree
 
 from conftest import REPO
-from teipress.diagnostics import Report
+from teipress.commands.validate import validate_edition
 from teipress.edition import load
-from teipress.validate import validate_edition
+from teipress.validation.diagnostics import Report
 from teipress.xmlparse import NS
 
 DOC = REPO / "tei" / "nkidp-114978.xml"

@@ -4,7 +4,10 @@ from __future__ import annotations
 import time
 import urllib.request
 
-from teipress.serve import Server
+import pytest
+
+from teipress.commands.build import UsageError
+from teipress.commands.serve import Server
 
 
 def get(url: str) -> str:
@@ -32,3 +35,28 @@ def test_serve_rebuilds_on_change(make_edition, tmp_path, monkeypatch):
         assert "telegraphed from" in get(server.url + "documents/mini.html")
     finally:
         server.stop()
+
+
+def test_serve_refuses_an_invalid_edition_as_build_does(make_edition, tmp_path):
+    root = make_edition(replace=[("persons.xml#anna", "persons.xml#nobody")])
+    messages: list[str] = []
+    server = Server(root, tmp_path / "out", port=0, log=messages.append).start()
+    try:
+        assert server.version == 0 and not (tmp_path / "out").exists()
+        assert any(m.endswith("[pointer-resolves]") and "nobody" in m for m in messages)
+        assert "2 files checked: 1 error, 1 warning" in messages  # anna is now unused
+        assert messages[-1] == "the edition is not valid: the previous build is still served"
+    finally:
+        server.stop()
+    messages.clear()
+    server = Server(root, tmp_path / "out", port=0, allow_invalid=True, log=messages.append).start()
+    try:  # --no-validate: the problems are printed, the edition is built all the same
+        assert server.version == 1 and (tmp_path / "out" / "html" / "index.html").is_file()
+        assert any(m.endswith("[pointer-resolves]") for m in messages)
+    finally:
+        server.stop()
+
+
+def test_serve_needs_an_edition_folder(tmp_path):
+    with pytest.raises(UsageError, match="no tei/ folder"):
+        Server(tmp_path, tmp_path / "out", port=0, log=lambda m: None)

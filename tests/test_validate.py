@@ -1,12 +1,12 @@
 """Validation: each broken document yields one precise, located diagnostic."""
 from __future__ import annotations
 
-
+import pytest
 
 from conftest import MINI_DOC, line_of
-from teipress.diagnostics import Report
+from teipress.commands.validate import validate_edition
 from teipress.edition import load
-from teipress.validate import validate_edition
+from teipress.validation.diagnostics import Report
 
 
 def diagnostics(root):
@@ -177,6 +177,38 @@ def test_parallel_schema_validation_reports_the_same(make_edition):
     validate_edition(ed, parallel, jobs=2)
     assert len([d for d in serial.errors if d.rule == "schema"]) == 10
     assert serial.sorted() == parallel.sorted()
+
+
+def test_no_worker_processes_while_threads_run(make_edition, monkeypatch):
+    # `teipress serve` rebuilds from its watcher thread: forking then could copy a held lock.
+    import threading
+
+    from teipress.commands import validate as validate_mod
+
+    class Forked(Exception):
+        pass
+
+    def no_pool(*args, **kwargs):
+        raise Forked
+
+    monkeypatch.setattr(validate_mod, "ProcessPoolExecutor", no_pool)
+    ed = load(make_edition(extra={f"copy{i}.xml": MINI_DOC.replace('xml:id="', f'xml:id="c{i}-').replace(
+        '"#ed"', f'"#c{i}-ed"') for i in range(10)}))
+    monkeypatch.setattr(validate_mod.threading, "active_count", lambda: 1)
+    with pytest.raises(Forked):  # a single-threaded process uses the workers
+        validate_edition(ed, Report(), jobs=2)
+    monkeypatch.undo()
+    monkeypatch.setattr(validate_mod, "ProcessPoolExecutor", no_pool)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        report = Report()
+        validate_edition(ed, report, jobs=2)  # in-process: no Forked
+        assert not report.errors
+    finally:
+        stop.set()
+        other.join()
 
 
 def test_unknown_element_message_names_what_is_allowed(make_edition):

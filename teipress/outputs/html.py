@@ -19,7 +19,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from .. import cite, model as model_mod
-from ..build import BuildContext
+from ..commands.build import BuildContext
 from ..model import dates
 from ..model import _interim_header as header_mod
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..build import BuildContext, BuildError
+from ..commands.build import BuildContext, BuildError
 from ..model import M, MODEL_NS, dates, registers, text
 from ..model import _interim_header as header_mod
 

@@ -1,8 +1,9 @@
 """`teipress deposit`: the edition as a BagIt 1.0 bag (RFC 8493) and a reproducible zip.
 
-The deposit always builds the edition afresh into its own staging folder, so a
-bag can never carry stale HTML or PDF.  Everything is written into a temporary
-folder beside the target and moved into place only once the bag validates.
+The deposit validates and builds the edition afresh (commands/build.py, as `teipress
+build` does) into its own staging folder, so a bag can never carry stale HTML or PDF.
+Everything is written into a temporary folder beside the target and moved into place
+only once the bag validates.
 
 bagit-python computes the payload manifests and Payload-Oxum and validates the
 result; teipress then rewrites the tag files it controls (bagit.txt as 1.0,
@@ -13,8 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import shutil
-import tempfile
 import textwrap
 import time
 import zipfile
@@ -25,10 +26,11 @@ from typing import Callable
 
 import bagit
 
-from . import __version__
+from .. import __version__
+from .. import metadata as metadata_mod
+from ..edition import Edition
+from ..validation.diagnostics import Report
 from . import build as build_mod
-from . import metadata as metadata_mod
-from .edition import Edition
 
 ALGORITHMS = ("sha256", "sha512")
 PAYLOAD_STAGES = ("tei", "pdf", "html")  # build folders that go into data/
@@ -52,23 +54,39 @@ class DepositResult:
 
 # -- making a bag -------------------------------------------------------------------
 
-def make_deposit(ed: Edition, out_dir: Path, log: Callable[[str], None] = lambda m: None,
-                 warn: Callable[[str], None] = lambda m: None) -> DepositResult:
-    """Build *ed*, bag it as OUT/<id>-<version>/ and zip it beside; returns what was written."""
+def make_deposit(edition_dir: Path, out_dir: Path, log: Callable[[str], None] = lambda m: None,
+                 warn: Callable[[str], None] = lambda m: None,
+                 show: Callable[[Report, int], None] = lambda report, files: None) -> DepositResult:
+    """Validate and build EDITION, bag it as OUT/<id>-<version>/ and zip it beside.
+
+    Returns what was written.  Like build.build() it raises NotValid, ConfigError or
+    UsageError for an edition it may not use, and show() gets the warnings of one it may;
+    a failed build or an invalid record raises DepositError.  Nothing is written before the
+    edition and its metadata records are found valid.
+    """
     t0 = time.perf_counter()
-    md = metadata_mod.from_edition(ed)
-    errors, warnings = metadata_mod.check_records(md)
-    if errors:
-        raise DepositError("the metadata records derived from the TEI header are not valid:\n  "
-                           + "\n  ".join(errors))
-    when = build_mod.build_time(ed)
-    name = md.bag_name
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=out_dir))
+    # Made by the build, i.e. only once the edition is valid; removed whatever happens.
+    staging = out_dir / f".deposit.tmp-{secrets.token_hex(8)}"
+    md = warnings = None
+
+    def check_records(ed: Edition) -> None:  # before the build: a bad record stops it early
+        nonlocal md, warnings
+        md = metadata_mod.from_edition(ed)
+        errors, warnings = metadata_mod.check_records(md)
+        if errors:
+            raise DepositError("the metadata records derived from the TEI header are not valid:\n  "
+                               + "\n  ".join(errors))
+
     try:
+        try:
+            built = build_mod.build(edition_dir, staging / "build", check=check_records, show=show, log=log)
+        except build_mod.BuildError as exc:
+            raise DepositError(f"the build failed: {exc}") from None
+        when = build_mod.build_time(built.edition)
+        name = md.bag_name
         bag_dir = staging / name
-        warnings += _stage_payload(ed, md, staging / "build", bag_dir, log)
+        _stage_payload(built.edition, md, staging / "build", bag_dir, when, log)
         if not md.licence.url and not md.licence.text:
             warnings.append("the TEI header states no licence (publicationStmt/availability/licence): "
                             "archives usually require one")
@@ -81,42 +99,27 @@ def make_deposit(ed: Edition, out_dir: Path, log: Callable[[str], None] = lambda
         zip_path = staging / f"{name}.zip"
         write_zip(bag_dir, zip_path, when)
         final_bag, final_zip = out_dir / name, out_dir / f"{name}.zip"
-        _replace(bag_dir, final_bag, staging)
-        _replace(zip_path, final_zip, staging)
+        build_mod.move_into_place([(bag_dir, final_bag), (zip_path, final_zip)], aside=staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return DepositResult(final_bag, final_zip, payload_files, payload_bytes, final_zip.stat().st_size,
                          time.perf_counter() - t0, warnings)
 
 
-def _stage_payload(ed: Edition, md, build_dir: Path, bag_dir: Path, log) -> list[str]:
-    """Build the edition and lay out the payload (still without data/: bagit moves it there)."""
-    warnings = []
-    log(f"building {ed.id} for the deposit")
-    try:
-        build_mod.run(ed, build_dir, log=lambda m: log("  " + m.strip()))
-    except build_mod.BuildError as exc:
-        raise DepositError(f"the build failed: {exc}") from None
+def _stage_payload(ed: Edition, md, build_dir: Path, bag_dir: Path, when: datetime, log) -> None:
+    """Lay out the built edition as the payload (still without data/: bagit moves it there)."""
     bag_dir.mkdir()
-    stages = {n for n, _ in build_mod.stages()}
     for folder in PAYLOAD_STAGES:
-        src = build_dir / folder
-        if src.is_dir():
-            src.rename(bag_dir / folder)
-        elif folder in stages or folder == "tei":
-            raise DepositError(f"the build has no {folder}/ folder although its stage ran")
-        else:
-            warnings.append(f"this teipress has no '{folder}' stage yet: the deposit has no data/{folder}/")
+        if not (build_dir / folder).is_dir():
+            raise DepositError(f"the build made no {folder}/ folder")
+        (build_dir / folder).rename(bag_dir / folder)
     for extra in sorted(p.name for p in build_dir.iterdir()):
-        if extra not in PAYLOAD_STAGES:
-            log(f"  not deposited: build/{extra}")
+        log(f"  not deposited: build/{extra}")
     shutil.rmtree(build_dir)
     metadata_mod.write_records(md, bag_dir / "metadata")
     if (ed.root / "edition.toml").is_file():  # data/ is then an edition folder that rebuilds alike
         shutil.copyfile(ed.root / "edition.toml", bag_dir / "edition.toml")
-    epoch = int(build_mod.build_time(ed).timestamp())
-    (bag_dir / "README.txt").write_text(readme(md, bag_dir, epoch), encoding="utf-8")
-    return warnings
+    (bag_dir / "README.txt").write_text(readme(md, bag_dir, int(when.timestamp())), encoding="utf-8")
 
 
 def _make_bag(bag_dir: Path, md, when: datetime) -> tuple[int, int]:
@@ -234,17 +237,6 @@ def write_zip(bag_dir: Path, zip_path: Path, when: datetime) -> None:
     os.chmod(zip_path, 0o644)
 
 
-def _replace(new: Path, final: Path, staging: Path) -> None:
-    """Move *new* to *final*; a previous version is moved aside first and removed after."""
-    old = None
-    if final.exists() or final.is_symlink():
-        old = staging / f"old-{final.name}"
-        final.rename(old)
-    new.rename(final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
-
-
 # -- README.txt ----------------------------------------------------------------------
 
 def readme(md, bag_dir: Path, epoch: int) -> str:
@@ -282,16 +274,10 @@ def readme(md, bag_dir: Path, epoch: int) -> str:
          "the edition; everything else in this deposit is generated from it.")
     if (bag_dir / "edition.toml").is_file():
         item("edition.toml", "The edition's settings for teipress (TOML).")
-    if (bag_dir / "pdf").is_dir():
-        pdfs = sorted((bag_dir / "pdf").rglob("*.pdf"))
-        item("pdf/", f"The print edition: {len(pdfs)} PDF file(s), {_pdf_kind(pdfs)}.")
-    else:
-        item("pdf/", "Not included: this version of teipress has no PDF stage.")
-    if (bag_dir / "html").is_dir():
-        item("html/", f"The static HTML5 edition ({count('html', '*.html')} pages, {count('html')} files). "
-             "Open html/index.html in a web browser: it needs no server and no network.")
-    else:
-        item("html/", "Not included: this version of teipress has no HTML stage.")
+    pdfs = sorted((bag_dir / "pdf").rglob("*.pdf"))
+    item("pdf/", f"The print edition: {len(pdfs)} PDF file(s), {_pdf_kind(pdfs)}.")
+    item("html/", f"The static HTML5 edition ({count('html', '*.html')} pages, {count('html')} files). "
+         "Open html/index.html in a web browser: it needs no server and no network.")
     item("metadata/", "Descriptions of this edition, all derived from the TEI header: "
          f"datacite.xml (DataCite Metadata Schema {metadata_mod.DATACITE_VERSION}, XML); "
          "dublin-core.xml (Dublin Core in the OAI-PMH oai_dc format); "

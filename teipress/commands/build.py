@@ -1,23 +1,40 @@
-"""`teipress build`: validate, then run every output stage into one folder, atomically.
+"""`teipress build`: load, validate, then run every output stage into one folder, atomically.
 
-Stages write into a fresh temporary folder beside the target; only when all of
-them succeed does it replace the previous build, so a failed build never leaves
-half-written output behind.
+`build()` is the one way an edition gets built: `teipress build`, `serve` and `deposit`
+all call it, so they load, validate and refuse alike.  Stages write into a fresh
+temporary folder beside the target; only when all of them succeed does it replace the
+previous build, so a failed build never leaves half-written output behind.
 """
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from . import __version__
-from .edition import Edition
-from .model import EditionModel, ModelError
-from .xmlparse import NS
+from .. import __version__
+from .. import edition as edition_mod
+from ..edition import Edition
+from ..model import EditionModel, ModelError
+from ..validation.diagnostics import Report
+from ..xmlparse import NS
+from .validate import validate_edition
+
+
+class UsageError(Exception):
+    """The command was pointed at something it cannot work on (the command line exits 2)."""
+
+
+class NotValid(Exception):
+    """The edition has errors, so nothing may be made from it; the report holds every one."""
+
+    def __init__(self, report: Report, files: int):
+        super().__init__(report.summary(files))
+        self.report, self.files = report, files
 
 
 class BuildError(Exception):
@@ -85,15 +102,63 @@ def stage_sources(ctx: BuildContext) -> None:
 
 def stages() -> list[tuple[str, Callable[[BuildContext], None]]]:
     """The output stages, in order. Later stages may read earlier stages' files."""
-    import importlib
-    import importlib.util
+    from ..outputs import html, pdf, search  # here, not above: they import BuildContext from this module
 
-    out: list[tuple[str, Callable[[BuildContext], None]]] = [("sources", stage_sources)]
     # PDF before HTML (the site carries the PDFs), search after HTML (it indexes the pages).
-    for name in ("pdf", "html", "search"):
-        module = f"teipress.outputs.{name}" if importlib.util.find_spec(f"teipress.outputs.{name}") else f"teipress.{name}"
-        out.append((name, importlib.import_module(module).build))
-    return out
+    return [("sources", stage_sources), ("pdf", pdf.build), ("html", html.build), ("search", search.build)]
+
+
+@dataclass
+class Result:
+    edition: Edition
+    report: Report  # what validation found (the edition was usable all the same)
+    files: int  # how many files were checked
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage built
+
+
+def edition_folder(path: Path) -> Path:
+    if not (Path(path) / "tei").is_dir():
+        raise UsageError(f"'{path}' is not an edition folder: it has no tei/ folder")
+    return Path(path)
+
+
+def load_and_validate(edition_dir: Path, allow_invalid: bool = False) -> Result:
+    """Load EDITION and validate it; raises NotValid unless it may be built.
+
+    Malformed files refuse even with allow_invalid: there is nothing to build from.
+    A broken edition.toml raises ConfigError; a folder without tei/ raises UsageError.
+    """
+    ed = edition_mod.load(edition_folder(edition_dir))
+    report = Report(base=Path.cwd())
+    files = validate_edition(ed, report)
+    if ed.errors or (report.errors and not allow_invalid):
+        raise NotValid(report, files)
+    return Result(ed, report, files)
+
+
+def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, only: set[str] | None = None,
+          check: Callable[[Edition], None] | None = None,
+          log: Callable[[str], None] = lambda m: None,
+          show: Callable[[Report, int], None] = lambda report, files: None) -> Result:
+    """Load, validate and build EDITION into *out* (only the stages named in *only*, if given).
+
+    show(report, files) receives the diagnostics of an edition that may be built (warnings,
+    or errors with allow_invalid) before any stage runs; an edition that may not be built
+    raises NotValid, which carries them.  check(edition) is the calling command's own test
+    of the valid edition (deposit: its metadata records), also run before any stage.
+    """
+    known = {name for name, _ in stages()}
+    unknown = set(only or ()) - known
+    if unknown:
+        raise UsageError(f"unknown stage(s) {', '.join(sorted(unknown))}; stages: {', '.join(sorted(known))}")
+    result = load_and_validate(edition_dir, allow_invalid)
+    if result.report.items:
+        show(result.report, result.files)
+    if check is not None:
+        check(result.edition)
+    log(f"building {result.edition.id} into {out}")
+    result.timings = run(result.edition, out, log=log, only=only)
+    return result
 
 
 # The search index lives inside html/, which a build replaces whole: html brings search along.
@@ -102,9 +167,8 @@ NEEDS = {"html": {"search"}}
 
 def run(ed: Edition, out_dir: Path, log: Callable[[str], None] = lambda m: None,
         only: set[str] | None = None) -> dict[str, float]:
-    """Build every stage into *out_dir*; returns seconds per stage."""
-    import time
-
+    """Build every stage (or those in *only*) of a loaded edition into *out_dir*, creating
+    its parent folders; returns seconds per stage."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
@@ -157,15 +221,24 @@ def _swap(tmp: Path, out_dir: Path) -> None:
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(tmp, 0o755)
+    move_into_place([(entry, out_dir / entry.name) for entry in sorted(tmp.iterdir())], aside=out_dir)
+    tmp.rmdir()
+
+
+def move_into_place(moves: list[tuple[Path, Path]], aside: Path) -> None:
+    """Rename each new path to its target.  A previous target is first renamed into the folder
+    *aside* and removed only when every move is done: old and new are mixed for no longer
+    than a few renames, and no target is ever half-written.
+
+    Every path must be on one file system (only there is a rename atomic).
+    """
     olds = []
-    for entry in sorted(tmp.iterdir()):
-        target = out_dir / entry.name
+    for new, target in moves:
         if target.exists() or target.is_symlink():
-            old = out_dir / f".{entry.name}.old-{os.getpid()}"
+            old = aside / f".{target.name}.old-{os.getpid()}"
             target.rename(old)
             olds.append(old)
-        entry.rename(target)
-    tmp.rmdir()
+        new.rename(target)
     for old in olds:
         if old.is_dir() and not old.is_symlink():
             shutil.rmtree(old, ignore_errors=True)

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from . import edition as edition_mod
-from . import rules, schema
-from .config import ConfigError
-from .diagnostics import Report
-from .edition import Edition
+from .. import edition as edition_mod
+from ..config import ConfigError
+from ..edition import Edition
+from ..validation import rules, schema
+from ..validation.diagnostics import Report
 
 
 # Schema validation (pure Python) dominates for large editions; from this many
@@ -22,8 +23,8 @@ def validate_edition(ed: Edition, report: Report, jobs: int | None = None) -> in
     """Check a loaded edition; returns the number of files checked.
 
     jobs: worker processes for schema validation (default: the cores, or
-    TEIPRESS_JOBS); 1 keeps everything in this process (e.g. inside a server
-    with threads, where forking is unsafe).
+    TEIPRESS_JOBS); 1 keeps everything in this process.  A process that runs
+    threads (`teipress serve` rebuilding) never forks: it validates in-process.
     """
     for err in ed.errors:
         report.error(err.path, err.line, err.col, err.message, err.rule)
@@ -66,7 +67,9 @@ def _jobs(jobs: int | None) -> int:
 
 
 def _validate_schemas(report: Report, todo, jobs: int) -> None:
-    if jobs == 1 or len(todo) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    # Forking while other threads run can copy a lock some thread holds and hang the worker.
+    if (jobs == 1 or len(todo) < PARALLEL_FROM or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
         for f, xsd in todo:
             schema.validate(report, schema.load(xsd), f.path, f.tree)
         return
@@ -81,7 +84,7 @@ def _validate_schemas(report: Report, todo, jobs: int) -> None:
 
 def _validate_file(job) -> list:
     path, xsd, base = job
-    from .xmlparse import parse
+    from ..xmlparse import parse
 
     sub = Report(base=base)
     schema.validate(sub, schema.load(xsd), path, parse(path))
@@ -135,8 +138,8 @@ def _edition_of(path: Path) -> Path | None:
 
 def _single(path: Path) -> Edition:
     """A lone TEI file outside any edition folder: an edition of one."""
-    from .config import Config
-    from .xmlparse import XmlError, parse
+    from ..config import Config
+    from ..xmlparse import XmlError, parse
 
     ed = Edition(root=path.parent, config=Config())
     try:

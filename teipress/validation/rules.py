@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from lxml import etree
 
-from . import isodate
+from .. import isodate
+from ..edition import NAME_KIND, Edition, TeiFile, is_external, name_key, t
+from ..xmlparse import NS, XML_ID, position
 from .diagnostics import Report
-from .edition import NAME_KIND, Edition, TeiFile, is_external, name_key, t
-from .xmlparse import NS, XML_ID, position
 
 POINTER_ATTRS = ("ref", "who", "resp", "corresp", "target")
 DATE_ATTRS = ("when", "notBefore", "notAfter", "from", "to")

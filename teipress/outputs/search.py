@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import subprocess
 
-from .build import BuildContext, BuildError
+from ..commands.build import BuildContext, BuildError
 
 
 def executable() -> str:

@@ -12,10 +12,9 @@ import threading
 from pathlib import Path
 from typing import Callable
 
+from ..config import ConfigError
+from ..validation.diagnostics import Report
 from . import build as build_mod
-from . import edition as edition_mod
-from .diagnostics import Report
-from .validate import validate_edition
 
 RELOAD_JS = b"""<script>/* teipress serve: live reload */
 (function(){var v=null;function poll(){fetch('/__teipress/version',{cache:'no-store'}).then(function(r){return r.text();})
@@ -58,14 +57,18 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 class Server:
-    """Build, serve on 127.0.0.1:port, watch the sources, rebuild on change."""
+    """Build, serve on 127.0.0.1:port, watch the sources, rebuild on change.
 
-    def __init__(self, edition_dir: Path, out: Path, port: int = 8000, validate: bool = True,
+    Every (re)build is build.build(), as `teipress build` runs it: the same validation,
+    the same refusals; only the stage timings are not printed.
+    """
+
+    def __init__(self, edition_dir: Path, out: Path, port: int = 8000, allow_invalid: bool = False,
                  log: Callable[[str], None] = print):
-        self.edition_dir = Path(edition_dir)
+        self.edition_dir = build_mod.edition_folder(edition_dir)
         self.out = Path(out)
         self.site = self.out / "html"
-        self.validate = validate
+        self.allow_invalid = allow_invalid
         self.log = log
         self.version = 0
         self.stop_event = threading.Event()
@@ -78,15 +81,14 @@ class Server:
 
     def rebuild(self) -> bool:
         try:
-            ed = edition_mod.load(self.edition_dir)
-            report = Report(base=Path.cwd())
-            validate_edition(ed, report, jobs=1)  # no fork from a threaded server
-            for d in report.sorted():
-                self.log(str(d))
-            if ed.errors or (report.errors and self.validate):
-                self.log("the edition is not valid: the previous build is still served")
-                return False
-            build_mod.run(ed, self.out, log=lambda m: None)
+            build_mod.build(self.edition_dir, self.out, allow_invalid=self.allow_invalid, show=self._show)
+        except build_mod.NotValid as exc:
+            self._show(exc.report, exc.files)
+            self.log("the edition is not valid: the previous build is still served")
+            return False
+        except ConfigError as exc:
+            self.log(f"{exc.path}:{exc.line}:1: error: {exc.message} [config]")
+            return False
         except build_mod.BuildError as exc:
             self.log(f"error: {exc}")
             return False
@@ -96,6 +98,11 @@ class Server:
         self.version += 1
         self.log(f"built {self.site} (build {self.version})")
         return True
+
+    def _show(self, report: Report, files: int) -> None:
+        for d in report.sorted():
+            self.log(str(d))
+        self.log(report.summary(files))
 
     def watched(self) -> list[Path]:
         paths = [self.edition_dir / "tei"]

@@ -1,6 +1,7 @@
 """Helpers for driving Debian's chromium over a built site (tests, screenshots, benchmarks).
 
-Not used by the build itself.  Chromium runs headless, sandbox-less (containers), with every
+It lives with the tests, outside the wheel: the build never needs it (scripts/ import it
+from here too).  Chromium runs headless, sandbox-less (containers), with every
 background network feature off, so a page can only reach the local server.
 """
 from __future__ import annotations

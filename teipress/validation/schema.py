@@ -13,8 +13,8 @@ from pathlib import Path
 import xmlschema
 from lxml import etree
 
+from ..xmlparse import TEI_NS, position
 from .diagnostics import Report
-from .xmlparse import TEI_NS, position
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 

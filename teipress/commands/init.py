@@ -13,8 +13,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import resources
-from .xmlparse import TEI_NS, XML_ID, XML_LANG
+from .. import resources
+from ..xmlparse import TEI_NS, XML_ID, XML_LANG
 
 PROLOG = ('<?xml-model href="schema/teipress.xsd" type="application/xml" '
           'schematypens="http://www.w3.org/2001/XMLSchema"?>')
