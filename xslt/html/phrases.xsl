@@ -151,15 +151,16 @@
   <xsl:template match="m:line-break[@break = 'no']"/>
   <xsl:template match="m:line-break"><xsl:text> </xsl:text></xsl:template>
 
-  <!-- Generic phrases: the HTML element that says the same thing, else a span classed by TEI name. -->
+  <!-- Generic phrases: the HTML element that says what the model's @style says, else what @rend
+       asks for, else a span; the TEI name is only a class (a hook for the style sheet). -->
   <xsl:template match="m:inline">
     <xsl:variable name="rend" select="concat(' ', @rend, ' ')"/>
     <xsl:variable name="el">
       <xsl:choose>
-        <xsl:when test="@tei = 'emph'">em</xsl:when>
-        <xsl:when test="@tei = 'title'">cite</xsl:when>
-        <xsl:when test="@tei = 'del'">del</xsl:when>
-        <xsl:when test="@tei = 'add'">ins</xsl:when>
+        <xsl:when test="@style = 'emphasis'">em</xsl:when>
+        <xsl:when test="@style = 'title'">cite</xsl:when>
+        <xsl:when test="@style = 'deletion'">del</xsl:when>
+        <xsl:when test="@style = 'addition'">ins</xsl:when>
         <xsl:when test="contains($rend, ' sup') or contains($rend, 'superscript')">sup</xsl:when>
         <xsl:when test="contains($rend, ' sub ') or contains($rend, 'subscript')">sub</xsl:when>
         <xsl:when test="contains($rend, 'italic') or contains($rend, ' i ')">i</xsl:when>

@@ -139,7 +139,19 @@
       <xsl:variable name="p" select="$pub | *[not($pub)][1]"/>
       <xsl:variable name="c" select="$cor | *[not($cor)][count(. | $p) = 2][1]"/>
       <xsl:for-each select="$p">
-        <m:reading role="published" tei="{local-name()}"><xsl:call-template name="resp"/><xsl:apply-templates/></m:reading>
+        <m:reading role="published" tei="{local-name()}">
+          <!-- what the source's reading is: an error, an original spelling, an abbreviation, or
+               (a choice without sic, orig or abbr) one of equal alternatives -->
+          <xsl:attribute name="kind">
+            <xsl:choose>
+              <xsl:when test="self::tei:sic">error</xsl:when>
+              <xsl:when test="self::tei:orig">original</xsl:when>
+              <xsl:when test="self::tei:abbr">abbreviation</xsl:when>
+              <xsl:otherwise>alternative</xsl:otherwise>
+            </xsl:choose>
+          </xsl:attribute>
+          <xsl:call-template name="resp"/><xsl:apply-templates/>
+        </m:reading>
       </xsl:for-each>
       <xsl:for-each select="$c">
         <m:reading role="corrected" tei="{local-name()}"><xsl:call-template name="resp"/><xsl:apply-templates/></m:reading>
@@ -273,6 +285,15 @@
                       or self::tei:orgName or self::tei:rs or self::tei:name or self::tei:seg or self::tei:w or self::tei:c
                       or self::tei:pc or self::tei:del or self::tei:add or self::tei:unclear or self::tei:num">
         <m:inline tei="{local-name()}">
+          <!-- by local name: a TEI example (egXML) writes the same elements in its own namespace -->
+          <xsl:attribute name="style">
+            <xsl:choose>
+              <xsl:when test="local-name() = 'emph'">emphasis</xsl:when>
+              <xsl:when test="local-name() = 'title'">title</xsl:when>
+              <xsl:when test="local-name() = 'del'">deletion</xsl:when>
+              <xsl:when test="local-name() = 'add'">addition</xsl:when>
+            </xsl:choose>
+          </xsl:attribute>
           <xsl:if test="@type"><xsl:attribute name="type"><xsl:value-of select="@type"/></xsl:attribute></xsl:if>
           <xsl:call-template name="common"/>
           <xsl:apply-templates/>

@@ -33,10 +33,10 @@
   <xsl:template match="tei:stage">
     <xsl:choose>
       <xsl:when test="parent::tei:p or parent::tei:l or parent::tei:ab or parent::tei:speaker">
-        <m:inline tei="stage"><xsl:call-template name="common"/><xsl:apply-templates/></m:inline>
+        <m:inline tei="stage" style="stage"><xsl:call-template name="common"/><xsl:apply-templates/></m:inline>
       </xsl:when>
       <xsl:otherwise>
-        <m:block tei="stage">
+        <m:block tei="stage" style="stage">
           <xsl:call-template name="id-attr"/>
           <xsl:call-template name="common"/>
           <xsl:apply-templates/>

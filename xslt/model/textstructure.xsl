@@ -38,8 +38,9 @@
   <xsl:template match="tei:teiHeader"/>
 
   <!-- == structure == -->
+  <!-- Containers of the text's parts: a block with no look of its own (style="container"). -->
   <xsl:template match="tei:front | tei:body | tei:back | tei:group">
-    <m:block tei="{local-name()}">
+    <m:block tei="{local-name()}" style="container">
       <xsl:call-template name="id-attr"/>
       <xsl:call-template name="common"/>
       <xsl:apply-templates/>
@@ -47,7 +48,7 @@
   </xsl:template>
 
   <xsl:template match="tei:text//tei:text">
-    <m:block tei="text">
+    <m:block tei="text" style="container">
       <xsl:call-template name="id-attr"/>
       <xsl:call-template name="common"/>
       <xsl:apply-templates/>

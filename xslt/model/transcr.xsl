@@ -36,7 +36,7 @@
   </xsl:template>
 
   <xsl:template match="tei:space">
-    <m:inline tei="space"><xsl:text> </xsl:text></m:inline>
+    <m:inline tei="space" style=""><xsl:text> </xsl:text></m:inline>
   </xsl:template>
 
   <xsl:template match="tei:fw | tei:damage | tei:restore | tei:surplus | tei:secl | tei:mod | tei:subst | tei:handShift">
