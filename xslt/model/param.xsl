@@ -30,7 +30,8 @@
        Python through the extension function tpf:registry() (teipress.model.registry): m:pointer
        (key, label, name; anchor/kind for a register entry; doc/target for a place in the
        edition; list for an in-document list entry) and m:keyed (names by @key).
-       Without the extension (xsltproc) it is empty: names stay unlinked, no text is lost. -->
+       The stylesheet needs the function (a processor without it stops); one that returns an
+       empty m:registry leaves every name unlinked and loses no text. -->
   <xsl:variable name="registry" select="tpf:registry()/self::m:registry"/>
 
   <!-- doc-id: the document id used for file names and m:document/@id.
