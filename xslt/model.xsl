@@ -8,8 +8,8 @@
 
   Input: one TEI document.  Pointers (@ref, @who, @resp, @target …) are resolved
   by Python (teipress/model/behaviour.py), which hands in a registry document through the
-  extension function tpf:registry() (model/param.xsl).  Text is copied as text: nothing from
-  TEI ever becomes markup.
+  extension function tpf:registry() (model/param.xsl); without it (e.g. xsltproc) names simply
+  stay unlinked.  Text is copied as text: nothing from TEI ever becomes markup.
 
   One file per TEI module, as in the TEI Stylesheets (xslt/model/): adding support for an
   element is one template in its module's file.  Parameters: model/param.xsl.

@@ -11,6 +11,8 @@
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     xmlns:m="urn:teipress:model"
     xmlns:tpf="urn:teipress:functions"
+    xmlns:exsl="http://exslt.org/common"
+    extension-element-prefixes="exsl"
     exclude-result-prefixes="tei tpf">
 
   <!-- published-supplied-reasons: the supplied/@reason values whose text is printed in the
@@ -30,9 +32,13 @@
        Python through the extension function tpf:registry() (teipress.model.registry): m:pointer
        (key, label, name; anchor/kind for a register entry; doc/target for a place in the
        edition; list for an in-document list entry) and m:keyed (names by @key).
-       The stylesheet needs the function (a processor without it stops); one that returns an
-       empty m:registry leaves every name unlinked and loses no text. -->
-  <xsl:variable name="registry" select="tpf:registry()/self::m:registry"/>
+       Without the function (xsltproc) the registry is empty: names stay unlinked, no text is
+       lost.  (registry-copy: a copy, because XSLT 1.0 cannot call a function only where it
+       exists inside one expression; the copy costs no measurable time.) -->
+  <xsl:variable name="registry-copy">
+    <xsl:if test="function-available('tpf:registry')"><xsl:copy-of select="tpf:registry()/self::m:registry"/></xsl:if>
+  </xsl:variable>
+  <xsl:variable name="registry" select="exsl:node-set($registry-copy)/m:registry"/>
 
   <!-- doc-id: the document id used for file names and m:document/@id.
        Values: the registry's @doc (Python's document_id), else TEI/@xml:id, else 'document'. -->
