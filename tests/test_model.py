@@ -147,3 +147,114 @@ def test_no_text_lost_in_other_projects(shared, tmp_path, rel):
             continue
         tree = model.behaviour(ed, doc)
         assert words(model_text(tree)) == words(tei_text(doc.root)), doc.rel
+
+
+# == one URL rule (xslt/model/common.xsl, url-scheme), in the model and again in the HTML ==
+
+def test_url_rule_scheme_in_any_case_and_no_breaking_characters(make_edition):
+    root = make_edition(replace=[("Vienna</placeName>.", "Vienna</placeName>. "
+        '<ref target="HTTPS://Example.org/A">upper</ref> <ref target="Mailto:a@example.org">mail</ref> '
+        '<ref target="JavaScript:alert(1)">js</ref> <ref target="https://example.org/&gt;x">gt</ref> '
+        '<ref target="https://example.org/\\x">backslash</ref> <ref target="https://example.org/&lt;x">lt</ref> '
+        '<ref target="https:">bare</ref> <ref target="//example.org/x">no scheme</ref> '
+        '<figure><graphic url="HTTPS://example.org/a.png"/><graphic url="https://example.org/&quot;.png"/>'
+        '<graphic url="mailto:a@example.org"/><graphic url="img/a.png"/></figure>')])
+    ed = edition.load(root)
+    tree = model.behaviour(ed, ed.file("mini.xml"))
+    links = {link.text: link for link in tree.iterfind(".//m:link", M)}
+    assert links["upper"].get("href") == "HTTPS://Example.org/A" and links["upper"].get("scope") == "external"
+    assert links["mail"].get("href") == "Mailto:a@example.org"
+    for text in ("js", "gt", "backslash", "lt", "bare", "no scheme"):
+        assert links[text].get("scope") == "dropped" and links[text].get("href") is None, text
+    graphics = tree.findall(".//m:graphic", M)
+    assert [(g.get("href"), g.get("src")) for g in graphics] == [
+        ("HTTPS://example.org/a.png", None), (None, None), (None, None), (None, "img/a.png")]
+    assert [g.get("dropped") for g in graphics][1:3] == ['https://example.org/".png', "mailto:a@example.org"]
+
+
+def html_of(model_xml: str) -> str:
+    """The HTML fragment of the text part of a hand-written model (no tpf:page: plain pages)."""
+    xsl = etree.XSLT(etree.parse(str(model.XSLT_DIR / "html.xsl")))
+    out = xsl(etree.fromstring(f'<m:document xmlns:m="{model.MODEL_NS}" id="x"><m:text>{model_xml}</m:text></m:document>'))
+    return etree.tostring(out.getroot().find("part[@name='text']"), encoding="unicode")
+
+
+def test_html_applies_the_url_rule_again():
+    html = html_of('<m:paragraph>'
+                   '<m:link scope="external" href="javascript:alert(1)">a</m:link>'
+                   '<m:link scope="external" href="HTTPS://example.org/">b</m:link>'
+                   '<m:link scope="external" href="https://example.org/a b">c</m:link>'
+                   '<m:figure><m:graphic href="mailto:a@example.org" alt=""/><m:graphic href="Http://example.org/i.png" alt=""/></m:figure>'
+                   '</m:paragraph>')
+    assert "javascript" not in html and 'href="https://example.org/a b"' not in html
+    assert '<a class="tp-ext" href="HTTPS://example.org/" rel="noopener noreferrer">b</a>' in html
+    assert 'href="mailto:' not in html and 'href="Http://example.org/i.png"' in html
+
+
+# == what an element means is in the model's attributes; renderers never test TEI names ==
+
+def test_style_of_phrases_and_blocks_and_kind_of_published_readings(make_edition):
+    root = make_edition(replace=[("Vienna</placeName>.", "Vienna</placeName>. "
+        "<emph>e</emph> <title>t</title> <del>d</del> <add>a</add> <hi rend=\"italic\">h</hi> "
+        "<stage>aside</stage> <choice><sic>teh</sic><corr>the</corr></choice> "
+        "<choice><abbr>Dr</abbr><expan>Doctor</expan></choice> <choice><orig>olde</orig><reg>old</reg></choice> "
+        "<choice><unclear>bat</unclear><unclear>cat</unclear></choice>"),
+        ("</div>", "<stage>Exit.</stage></div>")])
+    ed = edition.load(root)
+    tree = model.behaviour(ed, ed.file("mini.xml"))
+    text = tree.find("m:text", M)
+    styles = {i.get("tei"): i.get("style") for i in text.iterfind(".//m:inline", M)}
+    assert styles == {"emph": "emphasis", "title": "title", "del": "deletion", "add": "addition",
+                      "hi": "", "stage": "stage"}
+    assert text.find(".//m:block[@tei='body']", M).get("style") == "container"
+    assert text.find(".//m:block[@tei='stage']", M).get("style") == "stage"
+    assert text.find(".//m:block[@division='true']", M).get("style") is None
+    kinds = [(r.get("tei"), r.get("kind")) for r in text.iterfind(".//m:reading[@role='published']", M)]
+    assert kinds == [("sic", "error"), ("abbr", "abbreviation"), ("orig", "original"), ("unclear", "alternative")]
+    assert all(r.get("kind") is None for r in text.iterfind(".//m:reading[@role='corrected']", M))
+
+
+def test_html_renders_phrases_by_style_not_by_tei_name():
+    html = html_of('<m:paragraph><m:inline tei="emph" style="">plain</m:inline>'
+                   '<m:inline tei="hi" style="emphasis">em</m:inline>'
+                   '<m:inline tei="seg" style="title">cite</m:inline>'
+                   '<m:inline tei="x" style="deletion">del</m:inline><m:inline tei="y" style="addition">ins</m:inline></m:paragraph>')
+    assert '<span class="tp-emph">plain</span>' in html
+    assert '<em class="tp-hi">em</em>' in html and '<cite class="tp-seg">cite</cite>' in html
+    assert '<del class="tp-x">del</del>' in html and '<ins class="tp-y">ins</ins>' in html
+
+
+def test_html_stylesheets_do_not_test_tei_names():
+    import re
+    for xsl in sorted((model.XSLT_DIR / "html").glob("*.xsl")) + [model.XSLT_DIR / "html.xsl"]:
+        src = xsl.read_text(encoding="utf-8")
+        assert not re.search(r"@tei\s*!?=|=\s*@tei\b", src), xsl.name  # @tei only as a class hook
+
+
+def test_every_global_of_the_model_is_a_documented_parameter():
+    files = [model.XSLT_DIR / "model.xsl", model.XSLT_DIR / "model-header.xsl",
+             *sorted((model.XSLT_DIR / "model").glob("*.xsl"))]
+    XSL = "{http://www.w3.org/1999/XSL/Transform}"
+    for f in files:
+        top = etree.parse(str(f)).getroot()
+        names = [el.get("name") for el in top if el.tag in (XSL + "param", XSL + "variable")]
+        if f.name != "param.xsl":
+            assert names == [], f"{f.name}: global {names} belongs in model/param.xsl"
+            continue
+        assert {"published-supplied-reasons", "published-note-types", "quote-marks"} <= set(names)
+        for el in top:
+            if el.tag in (XSL + "param", XSL + "variable"):
+                doc = next(el.itersiblings(etree.Comment, preceding=True))  # the nearest comment above
+                assert el.get("name") in doc.text, el.get("name")
+                if el.tag == XSL + "param":
+                    assert "Default" in doc.text, el.get("name")
+
+
+def test_model_runs_without_the_registry_function():
+    # e.g. xsltproc: names stay unlinked, every word is kept
+    ed = edition.load(REPO)
+    doc = ed.documents[0]
+    tree = etree.XSLT(etree.parse(str(model.XSLT_DIR / "model.xsl")))(doc.tree)
+    assert tree.getroot().get("id") == doc.root.get("{http://www.w3.org/XML/1998/namespace}id")
+    assert tree.find(".//m:name[@ref]", M) is None and tree.find(".//m:name", M) is not None
+    assert words(model_text(tree)) == words(tei_text(doc.root))

@@ -21,8 +21,11 @@
 
   <xsl:include href="html/structure.xsl"/>
   <xsl:include href="html/phrases.xsl"/>
-  <xsl:include href="html/editorial.xsl"/>
+  <xsl:include href="html/apparatus.xsl"/>
   <xsl:include href="html/metadata.xsl"/>
+  <!-- The model's one URL rule ("url-scheme"): a link leaves the site only if the model would
+       have let it (the HTML checks again, in case the model came from elsewhere). -->
+  <xsl:include href="model/common.xsl"/>
 
   <xsl:template match="/m:document">
     <parts>

@@ -12,13 +12,7 @@
     <xsl:variable name="first" select="substring-before(concat(@ref, ' '), ' ')"/>
     <xsl:variable name="nested"><xsl:call-template name="in-link"/></xsl:variable>
     <xsl:choose>
-      <xsl:when test="$nested = 'true' or not(ancestor::m:text)">
-        <span class="tp-name tp-{@kind}">
-          <xsl:if test="@id and ancestor::m:text"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
-          <xsl:call-template name="lang"/>
-          <xsl:apply-templates/>
-        </span>
-      </xsl:when>
+      <xsl:when test="$nested = 'true' or not(ancestor::m:text)"><xsl:call-template name="unlinked-name"/></xsl:when>
       <xsl:otherwise>
         <a class="tp-name tp-{@kind}" id="{@id}" data-tip="{@desc}" aria-describedby="tp-desc-{$first}">
           <xsl:attribute name="href">
@@ -38,20 +32,9 @@
        the link goes to that entry, on whichever page holds it; the entry's text on hover and focus. -->
   <xsl:template match="m:name[@target][@doc]">
     <xsl:variable name="nested"><xsl:call-template name="in-link"/></xsl:variable>
-    <xsl:variable name="here">
-      <xsl:choose>
-        <xsl:when test="function-available('tpf:page')"><xsl:value-of select="tpf:page(string(@doc), string(@target))"/></xsl:when>
-        <xsl:otherwise><xsl:value-of select="concat('documents/', @doc, '.html')"/></xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
+    <xsl:variable name="here"><xsl:call-template name="page-of"/></xsl:variable>
     <xsl:choose>
-      <xsl:when test="$nested = 'true' or not(ancestor::m:text)">
-        <span class="tp-name tp-{@kind}">
-          <xsl:if test="@id and ancestor::m:text"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
-          <xsl:call-template name="lang"/>
-          <xsl:apply-templates/>
-        </span>
-      </xsl:when>
+      <xsl:when test="$nested = 'true' or not(ancestor::m:text)"><xsl:call-template name="unlinked-name"/></xsl:when>
       <xsl:otherwise>
         <a class="tp-name tp-{@kind}" id="{@id}" data-tip="{@desc}" aria-describedby="tp-desc-{@doc}.{@target}">
           <xsl:attribute name="href">
@@ -65,12 +48,24 @@
     </xsl:choose>
   </xsl:template>
 
-  <xsl:template match="m:name">
-    <span class="tp-name">
+  <!-- A name without a link (unresolved, or an entry of a list in the document): a span. -->
+  <xsl:template match="m:name" name="unlinked-name">
+    <span>
+      <xsl:attribute name="class">tp-name<xsl:if test="@kind"> tp-<xsl:value-of select="@kind"/></xsl:if></xsl:attribute>
       <xsl:if test="@id and ancestor::m:text"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
       <xsl:call-template name="lang"/>
       <xsl:apply-templates/>
     </span>
+  </xsl:template>
+
+  <!-- The page (path from the site root) that holds element @target of document @doc: a split
+       document (edition.toml split) has one per division (tpf:page, teipress/html.py); without
+       that function, the document's own page. -->
+  <xsl:template name="page-of">
+    <xsl:choose>
+      <xsl:when test="function-available('tpf:page')"><xsl:value-of select="tpf:page(string(@doc), string(@target))"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="concat('documents/', @doc, '.html')"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- <time> only where there is a machine-readable date: a span has none in HTML. -->
@@ -112,11 +107,12 @@
 
   <xsl:template match="m:link" name="link">
     <xsl:variable name="nested"><xsl:call-template name="in-link"/></xsl:variable>
+    <xsl:variable name="scheme"><xsl:call-template name="url-scheme"><xsl:with-param name="url" select="@href"/></xsl:call-template></xsl:variable>
     <xsl:choose>
       <xsl:when test="$nested = 'true'">
         <span class="tp-link"><xsl:apply-templates/></span>
       </xsl:when>
-      <xsl:when test="@scope = 'external' and (starts-with(@href, 'https://') or starts-with(@href, 'http://') or starts-with(@href, 'mailto:'))">
+      <xsl:when test="@scope = 'external' and $scheme != ''">
         <a class="tp-ext" href="{@href}" rel="noopener noreferrer"><xsl:call-template name="lang"/><xsl:apply-templates/></a>
       </xsl:when>
       <xsl:when test="@scope = 'register'">
@@ -132,12 +128,7 @@
       </xsl:when>
       <xsl:when test="@scope = 'edition'">
         <!-- The page holding the target: a split document (edition.toml split) has one per division. -->
-        <xsl:variable name="here">
-          <xsl:choose>
-            <xsl:when test="function-available('tpf:page')"><xsl:value-of select="tpf:page(string(@doc), string(@target))"/></xsl:when>
-            <xsl:otherwise><xsl:value-of select="concat('documents/', @doc, '.html')"/></xsl:otherwise>
-          </xsl:choose>
-        </xsl:variable>
+        <xsl:variable name="here"><xsl:call-template name="page-of"/></xsl:variable>
         <a class="tp-link">
           <xsl:attribute name="href">
             <xsl:if test="$here != $page"><xsl:value-of select="concat($root, $here)"/></xsl:if>
@@ -160,15 +151,16 @@
   <xsl:template match="m:line-break[@break = 'no']"/>
   <xsl:template match="m:line-break"><xsl:text> </xsl:text></xsl:template>
 
-  <!-- Generic phrases: the HTML element that says the same thing, else a span classed by TEI name. -->
+  <!-- Generic phrases: the HTML element that says what the model's @style says, else what @rend
+       asks for, else a span; the TEI name is only a class (a hook for the style sheet). -->
   <xsl:template match="m:inline">
     <xsl:variable name="rend" select="concat(' ', @rend, ' ')"/>
     <xsl:variable name="el">
       <xsl:choose>
-        <xsl:when test="@tei = 'emph'">em</xsl:when>
-        <xsl:when test="@tei = 'title'">cite</xsl:when>
-        <xsl:when test="@tei = 'del'">del</xsl:when>
-        <xsl:when test="@tei = 'add'">ins</xsl:when>
+        <xsl:when test="@style = 'emphasis'">em</xsl:when>
+        <xsl:when test="@style = 'title'">cite</xsl:when>
+        <xsl:when test="@style = 'deletion'">del</xsl:when>
+        <xsl:when test="@style = 'addition'">ins</xsl:when>
         <xsl:when test="contains($rend, ' sup') or contains($rend, 'superscript')">sup</xsl:when>
         <xsl:when test="contains($rend, ' sub ') or contains($rend, 'subscript')">sub</xsl:when>
         <xsl:when test="contains($rend, 'italic') or contains($rend, ' i ')">i</xsl:when>

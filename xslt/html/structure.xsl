@@ -170,9 +170,15 @@
     <img src="{$root}tei/{@src}" alt="{@alt}" loading="lazy"/>
   </xsl:template>
   <xsl:template match="m:graphic[@href]">
-    <a class="tp-ext" href="{@href}" rel="noopener noreferrer">Image (external): <xsl:value-of select="@href"/></a>
+    <xsl:variable name="scheme"><xsl:call-template name="url-scheme"><xsl:with-param name="url" select="@href"/></xsl:call-template></xsl:variable>
+    <xsl:choose>
+      <xsl:when test="$scheme = 'http' or $scheme = 'https'">
+        <a class="tp-ext" href="{@href}" rel="noopener noreferrer">Image (external): <xsl:value-of select="@href"/></a>
+      </xsl:when>
+      <xsl:otherwise><xsl:call-template name="graphic-dropped"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
-  <xsl:template match="m:graphic">
+  <xsl:template match="m:graphic" name="graphic-dropped">
     <span class="tp-dropped">[image not shown<xsl:if test="@alt != ''">: <xsl:value-of select="@alt"/></xsl:if>]</span>
   </xsl:template>
 

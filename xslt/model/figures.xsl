@@ -1,0 +1,70 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  TEI module "figures": tables and figures, with their images (graphic, media: core elements,
+  here because they are what a figure shows).  figDesc becomes the image's @alt.
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:m="urn:teipress:model"
+    exclude-result-prefixes="tei">
+
+  <xsl:template match="tei:table">
+    <m:table>
+      <xsl:call-template name="id-attr"/>
+      <xsl:call-template name="common"/>
+      <xsl:apply-templates select="tei:head"/>
+      <xsl:for-each select="tei:row">
+        <m:row>
+          <xsl:if test="@role = 'label'"><xsl:attribute name="role">label</xsl:attribute></xsl:if>
+          <xsl:for-each select="tei:cell">
+            <m:cell>
+              <xsl:if test="@role = 'label' or ../@role = 'label'"><xsl:attribute name="role">label</xsl:attribute></xsl:if>
+              <xsl:if test="number(@cols) &gt; 1"><xsl:attribute name="cols"><xsl:value-of select="number(@cols)"/></xsl:attribute></xsl:if>
+              <xsl:if test="number(@rows) &gt; 1"><xsl:attribute name="rows"><xsl:value-of select="number(@rows)"/></xsl:attribute></xsl:if>
+              <xsl:apply-templates/>
+            </m:cell>
+          </xsl:for-each>
+        </m:row>
+      </xsl:for-each>
+    </m:table>
+  </xsl:template>
+
+  <xsl:template match="tei:figure">
+    <m:figure>
+      <xsl:call-template name="id-attr"/>
+      <xsl:call-template name="common"/>
+      <xsl:for-each select="tei:graphic | tei:media">
+        <xsl:variable name="url" select="normalize-space(@url)"/>
+        <xsl:variable name="scheme"><xsl:call-template name="url-scheme"><xsl:with-param name="url" select="$url"/></xsl:call-template></xsl:variable>
+        <m:graphic>
+          <xsl:choose>
+            <!-- only a file inside the edition is embedded; a remote image becomes a link -->
+            <xsl:when test="$url != '' and not(contains($url, ':')) and not(contains($url, '..')) and not(starts-with($url, '/'))
+                            and not(contains($url, '\')) and not(contains($url, '&quot;'))">
+              <xsl:attribute name="src"><xsl:value-of select="$url"/></xsl:attribute>
+            </xsl:when>
+            <xsl:when test="$scheme = 'http' or $scheme = 'https'">
+              <xsl:attribute name="href"><xsl:value-of select="$url"/></xsl:attribute>
+            </xsl:when>
+            <xsl:otherwise><xsl:attribute name="dropped"><xsl:value-of select="$url"/></xsl:attribute></xsl:otherwise>
+          </xsl:choose>
+          <xsl:attribute name="alt"><xsl:value-of select="normalize-space(../tei:figDesc | tei:desc)"/></xsl:attribute>
+        </m:graphic>
+      </xsl:for-each>
+      <xsl:apply-templates select="tei:head"/>
+      <xsl:apply-templates select="*[not(self::tei:graphic or self::tei:media or self::tei:head or self::tei:figDesc)]"/>
+    </m:figure>
+  </xsl:template>
+
+  <!-- A graphic outside a figure: a figure of its own, the image not shown. -->
+  <xsl:template match="tei:graphic">
+    <m:figure><xsl:call-template name="id-attr"/><xsl:apply-templates select="." mode="graphic"/></m:figure>
+  </xsl:template>
+  <xsl:template match="tei:graphic" mode="graphic">
+    <m:graphic dropped="{@url}" alt=""/>
+  </xsl:template>
+
+  <!-- The description of a figure is its image's @alt, not text. -->
+  <xsl:template match="tei:figDesc"/>
+</xsl:stylesheet>

@@ -1,0 +1,67 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The model's global parameters and variables: everything that tunes what a TEI element means
+  for one edition is here, and nowhere else.  teipress runs the model with the defaults; a
+  parameter can be set when the stylesheet is run (lxml: transform(doc, name="' a b '");
+  xsltproc: its stringparam option).  List-valued parameters are space-separated with a space
+  at each end (' a b '), so that contains($list, concat(' ', $value, ' ')) finds whole words.
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:m="urn:teipress:model"
+    xmlns:tpf="urn:teipress:functions"
+    xmlns:exsl="http://exslt.org/common"
+    extension-element-prefixes="exsl"
+    exclude-result-prefixes="tei tpf">
+
+  <!-- published-supplied-reasons: the supplied/@reason values whose text is printed in the
+       source (an author's or translator's own bracketed clarification), so it belongs to the
+       reading "as published"; any other supplied text is the editors' restoration.
+       Values: category ids of the edition's supplied-reasons taxonomy, space-separated.
+       Default: ' clarification '.  Read by transcr.xsl (m:supplied/@published). -->
+  <xsl:param name="published-supplied-reasons" select="' clarification '"/>
+
+  <!-- published-note-types: the note/@type values printed in the source; notes of any other
+       type (or none) are additions of the editors.
+       Values: note types, space-separated.  Default: ' translator author authorial original '.
+       Read by core.xsl (m:note/@published). -->
+  <xsl:param name="published-note-types" select="' translator author authorial original '"/>
+
+  <!-- registry: every pointer of this document resolved across the edition's files, handed in by
+       Python through the extension function tpf:registry() (teipress.model.registry): m:pointer
+       (key, label, name; anchor/kind for a register entry; doc/target for a place in the
+       edition; list for an in-document list entry) and m:keyed (names by @key).
+       Without the function (xsltproc) the registry is empty: names stay unlinked, no text is
+       lost.  (registry-copy: a copy, because XSLT 1.0 cannot call a function only where it
+       exists inside one expression; the copy costs no measurable time.) -->
+  <xsl:variable name="registry-copy">
+    <xsl:if test="function-available('tpf:registry')"><xsl:copy-of select="tpf:registry()/self::m:registry"/></xsl:if>
+  </xsl:variable>
+  <xsl:variable name="registry" select="exsl:node-set($registry-copy)/m:registry"/>
+
+  <!-- doc-id: the document id used for file names and m:document/@id.
+       Values: the registry's @doc (Python's document_id), else TEI/@xml:id, else 'document'. -->
+  <xsl:variable name="doc-id">
+    <xsl:choose>
+      <xsl:when test="$registry/@doc"><xsl:value-of select="$registry/@doc"/></xsl:when>
+      <xsl:when test="/tei:TEI/@xml:id"><xsl:value-of select="/tei:TEI/@xml:id"/></xsl:when>
+      <xsl:otherwise>document</xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
+
+  <!-- header: the document's teiHeader, where the taxonomies (note types, gap and supplied
+       reasons) and the editorial declarations that tune the model are read. -->
+  <xsl:variable name="header" select="/tei:TEI/tei:teiHeader"/>
+
+  <!-- quote-marks: whether quotation marks are in the text (m:quote/@marks).
+       Values: 'keep' when the editors declare <quotation marks="all"/> (the text keeps its
+       marks), else 'add' (the marks were removed: the output supplies them).  Default: 'add'.
+       (tei:mentioned is always 'none', in core.xsl.) -->
+  <xsl:variable name="quote-marks">
+    <xsl:choose>
+      <xsl:when test="$header/tei:encodingDesc/tei:editorialDecl/tei:quotation/@marks = 'all'">keep</xsl:when>
+      <xsl:otherwise>add</xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
+</xsl:stylesheet>

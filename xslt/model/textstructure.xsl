@@ -1,0 +1,89 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  TEI module "textstructure" (the document and its divisions): TEI, text, front, body, back,
+  group, div and div1–div7; signed and salute as phrases.  opener, closer, trailer, byline,
+  docTitle … keep their text through the fallback (core.xsl).  The teiHeader is read in mode
+  metadata (model-header.xsl).
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:m="urn:teipress:model"
+    exclude-result-prefixes="tei">
+
+  <!-- == document == -->
+  <xsl:template match="/">
+    <xsl:apply-templates select="tei:TEI"/>
+  </xsl:template>
+
+  <xsl:template match="/*[not(self::tei:TEI)]" priority="-1">
+    <m:document id="{$doc-id}">
+      <m:text><xsl:apply-templates/></m:text>
+    </m:document>
+  </xsl:template>
+
+  <xsl:template match="tei:TEI">
+    <m:document id="{$doc-id}" lang="{@xml:lang}" file="{$registry/@file}">
+      <xsl:apply-templates select="tei:teiHeader" mode="metadata"/>
+      <m:text>
+        <xsl:for-each select="tei:text | tei:facsimile/following-sibling::tei:text">
+          <xsl:if test="@xml:lang"><xsl:attribute name="lang"><xsl:value-of select="@xml:lang"/></xsl:attribute></xsl:if>
+        </xsl:for-each>
+        <xsl:apply-templates select="tei:text/node() | tei:standOff"/>
+      </m:text>
+    </m:document>
+  </xsl:template>
+
+  <!-- The header is read in mode metadata, not as text. -->
+  <xsl:template match="tei:teiHeader"/>
+
+  <!-- == structure == -->
+  <!-- Containers of the text's parts: a block with no look of its own (style="container"). -->
+  <xsl:template match="tei:front | tei:body | tei:back | tei:group">
+    <m:block tei="{local-name()}" style="container">
+      <xsl:call-template name="id-attr"/>
+      <xsl:call-template name="common"/>
+      <xsl:apply-templates/>
+    </m:block>
+  </xsl:template>
+
+  <xsl:template match="tei:text//tei:text">
+    <m:block tei="text" style="container">
+      <xsl:call-template name="id-attr"/>
+      <xsl:call-template name="common"/>
+      <xsl:apply-templates/>
+    </m:block>
+  </xsl:template>
+
+  <!-- A division: what the table of contents, registers and chronology call a section. -->
+  <xsl:template match="tei:div | tei:div1 | tei:div2 | tei:div3 | tei:div4 | tei:div5 | tei:div6 | tei:div7">
+    <m:block division="true" tei="{local-name()}"
+             level="{count(ancestor::*[self::tei:div or starts-with(local-name(), 'div')][ancestor::tei:text]) + 1}">
+      <xsl:call-template name="id-attr"/>
+      <xsl:if test="@type"><xsl:attribute name="type"><xsl:value-of select="@type"/></xsl:attribute></xsl:if>
+      <xsl:if test="@n"><xsl:attribute name="n"><xsl:value-of select="@n"/></xsl:attribute></xsl:if>
+      <xsl:call-template name="common"/>
+      <xsl:attribute name="label">
+        <xsl:choose>
+          <xsl:when test="tei:head">
+            <xsl:variable name="h"><xsl:apply-templates select="tei:head[1]" mode="plain"/></xsl:variable>
+            <xsl:value-of select="normalize-space($h)"/>
+          </xsl:when>
+          <xsl:when test="@n"><xsl:value-of select="@n"/></xsl:when>
+          <!-- "excerpt" → "Excerpt 4": a label in a list of contents starts with a capital -->
+          <xsl:when test="@type">
+            <xsl:call-template name="capitalise"><xsl:with-param name="text" select="@type"/></xsl:call-template>
+            <xsl:value-of select="concat(' ', count(preceding-sibling::*[local-name() = local-name(current())]) + 1)"/>
+          </xsl:when>
+          <xsl:otherwise><xsl:value-of select="concat('Section ', count(preceding-sibling::*[local-name() = local-name(current())]) + 1)"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:attribute>
+      <xsl:apply-templates/>
+    </m:block>
+  </xsl:template>
+
+  <!-- Closing formulae of letters and speeches: phrases (or blocks where blocks stand). -->
+  <xsl:template match="tei:signed | tei:salute">
+    <xsl:call-template name="generic"/>
+  </xsl:template>
+</xsl:stylesheet>
