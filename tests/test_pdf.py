@@ -334,3 +334,22 @@ def test_documents_typeset_in_parallel_equal_one_by_one(make_edition, tmp_path, 
     assert len(names) == 4 and names == sorted(p.name for p in two.iterdir())
     for name in names:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_note_label_is_the_models_as_in_the_html(tmp_path, monkeypatch):
+    """D4: an edition made by `teipress init` calls its `editorial` notes "Note of the editors"
+    (note-types taxonomy); the PDF prints the label the model gives, as the HTML does."""
+    from lxml import html as lxml_html
+
+    from teipress import init
+
+    root = tmp_path / "ed"
+    init.create(root, "Letters", today="2026-01-01")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    build_mod.run(edition_mod.load(root), tmp_path / "out", only={"pdf", "html"})
+    page = lxml_html.parse(str(tmp_path / "out" / "html" / "documents" / "letters.html")).getroot()
+    meta = [" ".join(m.text_content().split()) for m in page.find_class("tp-note-meta")]
+    assert meta and meta[0].startswith("Note of the editors")
+    flat = " ".join(pdftotext(tmp_path / "out" / "pdf" / "letters.pdf").split())
+    assert "Note of the editors: Notes say who wrote them." in flat, flat
+    assert "Editors’ note" not in flat
