@@ -353,3 +353,35 @@ def test_note_label_is_the_models_as_in_the_html(tmp_path, monkeypatch):
     flat = " ".join(pdftotext(tmp_path / "out" / "pdf" / "letters.pdf").split())
     assert "Note of the editors: Notes say who wrote them." in flat, flat
     assert "Editors’ note" not in flat
+
+
+PAGE_BREAKS = """<pb n="7"/><pb n="9"/>
+      <div type="letter" xml:id="d0"><p>Before the letter.</p><pb n="10"/>
+        <list><item>An item.</item></list><pb n="11"/>
+        <table><row><cell>A cell.</cell></row></table><pb n="12"/>
+        <figure><figDesc>A map.</figDesc></figure><pb n="13"/>
+      </div><pb n="14"/>
+      <div type="letter" xml:id="d1">"""
+
+
+def _margin_marks(pdf: Path) -> list[str]:
+    return sorted(re.findall(r"\[pp?\. ([^\]]+)\]", pdftotext(pdf)))
+
+
+def test_every_source_page_break_is_in_the_margin(make_edition, tmp_path):
+    """A page break before a division, a list, a table or a figure, and several in a row (pages
+    an excerpt leaves out), each print their page reference beside the text."""
+    root = make_edition(doc=MINI_DOC.replace('<div type="letter" xml:id="d1">', PAGE_BREAKS))
+    pdf = build_pdfs(root, tmp_path / "out") / "mini.pdf"
+    assert _margin_marks(pdf) == sorted(["7", "9", "10", "11", "12", "13", "14"])
+
+
+def test_frus_prints_every_source_page(shared, tmp_path):
+    src = shared / "corpora" / "frus" / "frus1961-63v22-excerpt" / "frus1961-63v22-excerpt.xml"
+    if not src.is_file():
+        pytest.skip("FRUS excerpt missing")
+    root = _corpus_edition(tmp_path, src)
+    doc = edition_mod.load(root).documents[0]
+    pdf = build_pdfs(root, tmp_path / "out") / f"{doc.id}.pdf"
+    want = sorted(pb.get("n") for pb in doc.root.iterfind(".//tei:text//tei:pb", NS))
+    assert len(want) > 10 and _margin_marks(pdf) == want
