@@ -247,7 +247,7 @@ def test_typst_sees_only_its_sandbox(make_edition, tmp_path, monkeypatch):
     monkeypatch.setattr(pdf_mod, "compile_pdf", spy)
     build_pdfs(make_edition(), tmp_path / "out")
     assert set(seen["files"]) == {"back.typ", "body.typ", "data.json", "edition.typ", "front.typ",
-                                  "margin.typ", "model.xml", "style.typ", "files/mini.xml", "files/persons.xml"}
+                                  "margin.typ", "behaviours.typ", "model.xml", "style.typ", "files/mini.xml", "files/persons.xml"}
 
 
 SEPARATE = {"lb", "l", "p", "ab", "head", "addrLine", "address", "closer", "opener", "dateline", "salute",
@@ -323,3 +323,54 @@ def test_documents_typeset_in_parallel_equal_one_by_one(make_edition, tmp_path, 
     assert len(names) == 4 and names == sorted(p.name for p in two.iterdir())
     for name in names:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_note_label_is_the_models_as_in_the_html(tmp_path, monkeypatch):
+    """D4: an edition made by `teipress init` calls its `editorial` notes "Note of the editors"
+    (note-types taxonomy); the PDF prints the label the model gives, as the HTML does."""
+    from lxml import html as lxml_html
+
+    from teipress import init
+
+    root = tmp_path / "ed"
+    init.create(root, "Letters", today="2026-01-01")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    build_mod.run(edition_mod.load(root), tmp_path / "out", only={"pdf", "html"})
+    page = lxml_html.parse(str(tmp_path / "out" / "html" / "documents" / "letters.html")).getroot()
+    meta = [" ".join(m.text_content().split()) for m in page.find_class("tp-note-meta")]
+    assert meta and meta[0].startswith("Note of the editors")
+    flat = " ".join(pdftotext(tmp_path / "out" / "pdf" / "letters.pdf").split())
+    assert "Note of the editors: Notes say who wrote them." in flat, flat
+    assert "Editors’ note" not in flat
+
+
+PAGE_BREAKS = """<pb n="7"/><pb n="9"/>
+      <div type="letter" xml:id="d0"><p>Before the letter.</p><pb n="10"/>
+        <list><item>An item.</item></list><pb n="11"/>
+        <table><row><cell>A cell.</cell></row></table><pb n="12"/>
+        <figure><figDesc>A map.</figDesc></figure><pb n="13"/>
+      </div><pb n="14"/>
+      <div type="letter" xml:id="d1">"""
+
+
+def _margin_marks(pdf: Path) -> list[str]:
+    return sorted(re.findall(r"\[pp?\. ([^\]]+)\]", pdftotext(pdf)))
+
+
+def test_every_source_page_break_is_in_the_margin(make_edition, tmp_path):
+    """A page break before a division, a list, a table or a figure, and several in a row (pages
+    an excerpt leaves out), each print their page reference beside the text."""
+    root = make_edition(doc=MINI_DOC.replace('<div type="letter" xml:id="d1">', PAGE_BREAKS))
+    pdf = build_pdfs(root, tmp_path / "out") / "mini.pdf"
+    assert _margin_marks(pdf) == sorted(["7", "9", "10", "11", "12", "13", "14"])
+
+
+def test_frus_prints_every_source_page(shared, tmp_path):
+    src = shared / "corpora" / "frus" / "frus1961-63v22-excerpt" / "frus1961-63v22-excerpt.xml"
+    if not src.is_file():
+        pytest.skip("FRUS excerpt missing")
+    root = _corpus_edition(tmp_path, src)
+    doc = edition_mod.load(root).documents[0]
+    pdf = build_pdfs(root, tmp_path / "out") / f"{doc.id}.pdf"
+    want = sorted(pb.get("n") for pb in doc.root.iterfind(".//tei:text//tei:pb", NS))
+    assert len(want) > 10 and _margin_marks(pdf) == want
