@@ -27,7 +27,8 @@ import bagit
 
 from . import __version__
 from . import build as build_mod
-from . import metadata as metadata_mod
+from .model import header
+from .outputs import records
 from .edition import Edition
 
 ALGORITHMS = ("sha256", "sha512")
@@ -56,8 +57,8 @@ def make_deposit(ed: Edition, out_dir: Path, log: Callable[[str], None] = lambda
                  warn: Callable[[str], None] = lambda m: None) -> DepositResult:
     """Build *ed*, bag it as OUT/<id>-<version>/ and zip it beside; returns what was written."""
     t0 = time.perf_counter()
-    md = metadata_mod.from_edition(ed)
-    errors, warnings = metadata_mod.check_records(md)
+    md = header.edition_metadata_from(ed)
+    errors, warnings = records.check_records(md)
     if errors:
         raise DepositError("the metadata records derived from the TEI header are not valid:\n  "
                            + "\n  ".join(errors))
@@ -111,7 +112,7 @@ def _stage_payload(ed: Edition, md, build_dir: Path, bag_dir: Path, log) -> list
         if extra not in PAYLOAD_STAGES:
             log(f"  not deposited: build/{extra}")
     shutil.rmtree(build_dir)
-    metadata_mod.write_records(md, bag_dir / "metadata")
+    records.write_records(md, bag_dir / "metadata")
     if (ed.root / "edition.toml").is_file():  # data/ is then an edition folder that rebuilds alike
         shutil.copyfile(ed.root / "edition.toml", bag_dir / "edition.toml")
     epoch = int(build_mod.build_time(ed).timestamp())
@@ -293,9 +294,9 @@ def readme(md, bag_dir: Path, epoch: int) -> str:
     else:
         item("html/", "Not included: this version of teipress has no HTML stage.")
     item("metadata/", "Descriptions of this edition, all derived from the TEI header: "
-         f"datacite.xml (DataCite Metadata Schema {metadata_mod.DATACITE_VERSION}, XML); "
+         f"datacite.xml (DataCite Metadata Schema {records.DATACITE_VERSION}, XML); "
          "dublin-core.xml (Dublin Core in the OAI-PMH oai_dc format); "
-         f"CITATION.cff (Citation File Format {metadata_mod.CFF_VERSION}, YAML); "
+         f"CITATION.cff (Citation File Format {records.CFF_VERSION}, YAML); "
          "zenodo.json (Zenodo deposition metadata, JSON as the REST API takes it).")
     item("README.txt", "This file (UTF-8 plain text).")
     out += ["Rebuilding", "----------", ""]

@@ -6,7 +6,6 @@ page shells (teipress/templates/) only lay this out.
 """
 from __future__ import annotations
 
-import dataclasses
 import re
 import threading
 from dataclasses import dataclass, field
@@ -15,8 +14,8 @@ from pathlib import PurePosixPath
 from lxml import etree
 from markupsafe import Markup
 
-from . import metadata as md_mod
 from . import model, split as split_mod
+from .model import header
 from .edition import Edition, Entry, TeiFile, norm
 from .isodate import human
 from .xmlparse import NS
@@ -112,7 +111,7 @@ class DocPage:
     notes: Markup = Markup("")
     toc: Markup = Markup("")
     fields: list[Field] = field(default_factory=list)
-    meta: md_mod.EditionMetadata | None = None
+    meta: header.EditionMetadata | None = None
     occurrences: list[Occurrence] = field(default_factory=list)
     dates: list[DateRef] = field(default_factory=list)
     pdf: str = ""
@@ -287,7 +286,7 @@ class Register:
 @dataclass
 class Site:
     edition: Edition
-    meta: md_mod.EditionMetadata
+    meta: header.EditionMetadata
     version: str
     build_date: str
     tool_version: str
@@ -343,6 +342,8 @@ class Site:
             reg_entries[anchors[key]] = RegisterEntry(entry, anchors[key])
 
         docs: list[DocPage] = []
+        infos: dict[str, header.DocumentInfo] = {}
+        folder = header.folder_name(ed)
         used_ids: set[str] = set()
         images: set[str] = set()
         for f in sorted(ed.documents, key=lambda f: f.rel):
@@ -359,7 +360,9 @@ class Site:
             for g in tree.iterfind(".//m:graphic[@src]", M):
                 images.add(str(PurePosixPath(f.rel).parent / g.get("src")))
             doc = DocPage(file=f, id=doc_id, path=path, model=tree, tei=f"tei/{f.rel}")
-            doc.meta = md_mod.from_edition(dataclasses.replace(ed, files=[f]))
+            infos[f.rel] = header.read(tree)
+            # a document's own metadata: the edition's rules applied to that document alone
+            doc.meta = header.edition_metadata(ed.config, [infos[f.rel]], folder)
             docs.append(doc)
 
         # Split documents first: every page must know where each id of the edition is.
@@ -414,7 +417,8 @@ class Site:
                             key=lambda dr: (dr.sort, dr.precision != "day", dr.doc.date_sort, dr.doc.id,
                                             dr.position))
         return cls(
-            edition=ed, meta=md_mod.from_edition(ed), version=ctx.edition_version,
+            edition=ed, meta=header.edition_metadata(ed.config, [infos[f.rel] for f in ed.documents], folder),
+            version=ctx.edition_version,
             build_date=ctx.build_time.strftime("%Y-%m-%d"), tool_version=ctx.tool_version,
             documents=docs, registers=registers, chronology=chronology, warnings=warnings,
             images=sorted(images), base_url=(ed.config.get("base_url") or "").rstrip("/") + "/"

@@ -1,0 +1,1 @@
+"""Outputs written from the Edition model, never from TEI: the metadata records (records.py)."""
