@@ -112,6 +112,7 @@ class DocPage:
     toc: Markup = Markup("")
     fields: list[Field] = field(default_factory=list)
     meta: header.EditionMetadata | None = None
+    info: header.DocumentInfo | None = None  # the document's header facts (teipress.model.header)
     occurrences: list[Occurrence] = field(default_factory=list)
     dates: list[DateRef] = field(default_factory=list)
     pdf: str = ""
@@ -138,8 +139,7 @@ class DocPage:
     def title(self) -> str:
         if self.parent is not None:
             return self.label or self.anchor
-        t = self.first("title", type="main") or self.first("title")
-        return t.text if t else self.file.title()
+        return self.info.title if self.info is not None else self.id
 
     @property
     def date_value(self) -> str:
@@ -360,9 +360,9 @@ class Site:
             for g in tree.iterfind(".//m:graphic[@src]", M):
                 images.add(str(PurePosixPath(f.rel).parent / g.get("src")))
             doc = DocPage(file=f, id=doc_id, path=path, model=tree, tei=f"tei/{f.rel}")
-            infos[f.rel] = header.read(tree)
+            doc.info = infos[f.rel] = header.read(tree)
             # a document's own metadata: the edition's rules applied to that document alone
-            doc.meta = header.edition_metadata(ed.config, [infos[f.rel]], folder)
+            doc.meta = header.edition_metadata(ed.config, [doc.info], folder)
             docs.append(doc)
 
         # Split documents first: every page must know where each id of the edition is.
@@ -381,7 +381,7 @@ class Site:
             for doc in docs:
                 render(html_xsl, doc, views.get(doc.id, doc.model), "../")
                 for part in doc.parts:
-                    part.fields, part.meta = doc.fields, doc.meta
+                    part.fields, part.meta, part.info = doc.fields, doc.meta, doc.info
                     render(html_xsl, part, part.model, "../../")
                     if part.model.find(".//m:block[@division='true']//m:block[@division='true']", M) is None:
                         part.toc = Markup("")  # a contents list holding only the page's own head

@@ -364,29 +364,29 @@ def test_bare_header_still_gives_valid_records(tmp_path):
 
 def test_default_edition_metadata_matches_header(default_deposit):
     tei = etree.parse(str(DEFAULT_DOC))
-    header = tei.find("tei:teiHeader", NS)
+    tei_header = tei.find("tei:teiHeader", NS)
     text = lambda el: " ".join("".join(el.itertext()).split())  # noqa: E731
     md = header.edition_metadata_from(edition_mod.load(REPO))
-    titles = header.findall("tei:fileDesc/tei:titleStmt/tei:title", NS)
+    titles = tei_header.findall("tei:fileDesc/tei:titleStmt/tei:title", NS)
     main_title = next((t for t in titles if t.get("type") in (None, "main")), titles[0])
     assert md.title == text(main_title)
     assert [a.name for a in md.creators] == [
-        text(a) for a in header.findall("tei:fileDesc/tei:titleStmt/tei:author", NS)]
-    edition_n = header.find("tei:fileDesc/tei:editionStmt/tei:edition", NS)
+        text(a) for a in tei_header.findall("tei:fileDesc/tei:titleStmt/tei:author", NS)]
+    edition_n = tei_header.find("tei:fileDesc/tei:editionStmt/tei:edition", NS)
     if edition_n is not None and edition_n.get("n"):
         assert md.version == edition_n.get("n")
     assert md.language == tei.getroot().get("{http://www.w3.org/XML/1998/namespace}lang")
-    for lang in header.findall("tei:profileDesc/tei:langUsage/tei:language", NS):
+    for lang in tei_header.findall("tei:profileDesc/tei:langUsage/tei:language", NS):
         assert lang.get("ident") in md.languages
-    abstract = header.find("tei:profileDesc/tei:abstract", NS)
+    abstract = tei_header.find("tei:profileDesc/tei:abstract", NS)
     if abstract is not None:
         assert md.abstract == text(abstract)
-    licence = header.find("tei:fileDesc/tei:publicationStmt/tei:availability/tei:licence", NS)
+    licence = tei_header.find("tei:fileDesc/tei:publicationStmt/tei:availability/tei:licence", NS)
     if licence is not None:
         assert md.licence.url == licence.get("target")
-    idnos = [text(i) for i in header.findall("tei:fileDesc/tei:publicationStmt/tei:idno", NS)]
+    idnos = [text(i) for i in tei_header.findall("tei:fileDesc/tei:publicationStmt/tei:idno", NS)]
     assert sorted(i.value for i in md.identifiers) == sorted(idnos)
-    for translator in header.xpath(".//tei:titleStmt/tei:respStmt[contains(tei:resp, 'ransl')]"
+    for translator in tei_header.xpath(".//tei:titleStmt/tei:respStmt[contains(tei:resp, 'ransl')]"
                                    "/tei:persName", namespaces=NS):
         assert (text(translator), "Translator") in [(a.name, a.role) for a in md.contributors]
     assert default_deposit.name == md.bag_name
