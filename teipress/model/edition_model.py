@@ -7,6 +7,7 @@ deposit records) read this and never the TEI, nor another output's files.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,7 +18,7 @@ from ..edition import Edition, TeiFile
 from ..xmlparse import XML_ID
 from . import mentions, paths, registers, split as split_mod, text
 from .behaviour import M, MODEL_NS, Names, behaviour as model_of, warnings as model_warnings
-from . import _interim_header as header_mod
+from . import header as header_mod
 
 MT = "{%s}" % MODEL_NS
 
@@ -36,6 +37,7 @@ class Document:
     model: etree._ElementTree
     paths: paths.DocumentPaths
     info: header_mod.DocumentInfo | None = None
+    meta: header_mod.EditionMetadata | None = None  # the document's own record (its header alone)
     occurrences: list[mentions.Occurrence] = field(default_factory=list)
     dates: list[mentions.DateRef] = field(default_factory=list)
     tei: str = ""
@@ -136,6 +138,10 @@ class EditionModel:
         return self.metadata.title
 
     @property
+    def meta(self) -> header_mod.EditionMetadata:
+        return self.metadata
+
+    @property
     def build_date(self) -> str:
         return self.build_time.strftime("%Y-%m-%d")
 
@@ -145,7 +151,7 @@ class EditionModel:
         return [p for d in self.documents for p in (d, *d.parts)]
 
     @classmethod
-    def build(cls, ed: Edition, build_time: datetime) -> "EditionModel":
+    def build(cls, ed: Edition, build_time: datetime | None = None) -> "EditionModel":
         if not ed.documents:
             raise ModelError(f"the edition in {ed.root} has no TEI document (only registers); "
                              "add a document to tei/")
@@ -165,7 +171,16 @@ class EditionModel:
             dp = paths.DocumentPaths(doc_id)
             docs.append(Document(file=f, id=doc_id, path=dp.page, model=tree, paths=dp,
                                  info=header_mod.read(tree.getroot()), tei=paths.tei_copy(f)))
-        metadata = header_mod.edition_metadata(ed, [(d.file, d.info) for d in docs])
+        folder = header_mod.folder_name(ed)
+        infos = [d.info for d in docs]
+        metadata = header_mod.edition_metadata(ed.config, infos, folder)
+        for d in docs:
+            d.meta = header_mod.edition_metadata(ed.config, [d.info], folder)
+        if build_time is None:
+            try:
+                build_time = header_mod.build_date(os.environ, infos)
+            except header_mod.HeaderError as exc:
+                raise ModelError(str(exc)) from None
 
         # Split documents first: every page must know where each id of the edition is.
         try:
@@ -225,7 +240,7 @@ def _split(doc: Document, where: dict) -> list[str]:
     for div, path, value in zip(divs, pages, values):
         doc.parts.append(Document(file=doc.file, id=path[len("documents/"):-len(".html")], path=path,
                                   model=split_mod.part_model(doc.model, div), paths=doc.paths,
-                                  info=doc.info, tei=doc.tei, anchor=div.get("id"),
+                                  info=doc.info, meta=doc.meta, tei=doc.tei, anchor=div.get("id"),
                                   label=div.get("label") or div.get("id"), part_date=value, parent=doc))
     for a, b in zip(doc.parts, doc.parts[1:]):
         a.next, b.prev = b, a

@@ -1,1 +1,2 @@
-"""The outputs: each reads the EditionModel only, never the TEI or another output\x27s files."""
+"""The outputs (HTML, PDF, search, deposit records): each reads the EditionModel only, never
+the TEI, nor another output's files."""

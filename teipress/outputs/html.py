@@ -21,7 +21,6 @@ from markupsafe import Markup
 from .. import cite, model as model_mod
 from ..commands.build import BuildContext
 from ..model import dates
-from ..model import _interim_header as header_mod
 
 PKG = Path(__file__).resolve().parent.parent
 KIND_LABELS = {"person": "Persons", "place": "Places", "org": "Organisations"}
@@ -83,9 +82,8 @@ class Field:
 class Page:
     """A page of the site: a model Document (read through) plus its HTML fragments."""
 
-    def __init__(self, doc, meta, pdf: str):
+    def __init__(self, doc, pdf: str):
         self.doc = doc
-        self.meta = meta
         self.pdf = pdf
         self.text = self.notes = self.toc = Markup("")
         self.fields: list[Field] = []
@@ -174,13 +172,12 @@ def site(ctx: BuildContext, pdfs: set[str]) -> Site:
     _local.model = em
     try:
         for doc in em.documents:
-            meta = header_mod.document_metadata(em.edition, doc.file)
             pdf = doc.pdf if doc.id in pdfs else ""
-            page = Page(doc, meta, pdf)
+            page = Page(doc, pdf)
             fragments(html_xsl, page, doc.contents or doc.model, "../")
             page.parts = []
             for part in doc.parts:
-                pp = Page(part, meta, pdf)
+                pp = Page(part, pdf)
                 pp.fields = page.fields
                 fragments(html_xsl, pp, part.model, "../../")
                 if part.model.find(".//m:block[@division='true']//m:block[@division='true']", model_mod.M) is None:

@@ -22,8 +22,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..commands.build import BuildContext, BuildError
-from ..model import M, MODEL_NS, dates, registers, text
-from ..model import _interim_header as header_mod
+from ..model import M, MODEL_NS, citation, dates, registers, text
 
 MT = "{%s}" % MODEL_NS
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "typst"
@@ -109,11 +108,44 @@ def running_title(root, title: str) -> str:
     return head if len(head) <= 90 else head[:88].rsplit(" ", 1)[0] + " …"
 
 
+def title_page(info) -> dict:
+    """Title page and imprint facts of a document, from its header as the model read it."""
+    licence_url, licence = info.licence
+    resp = {}
+    for cr in info.credited("resp"):
+        resp.setdefault(cr.agent.resp, []).append(cr.agent.name)
+    archival = next((s for s in info.sources if s.type == "archival"), None)
+    book = next((s for s in info.sources if s.type == "book"), None)
+    return {
+        "title": info.title,
+        "subtitle": info.subtitle,
+        "authors": [a.name for a in info.authors],
+        "editors": [cr.agent.name for cr in info.credited("editor")],
+        "resp": [{"role": role, "names": names} for role, names in resp.items()],
+        "funders": info.funders,
+        "edition": info.edition,
+        "publisher": info.publisher,
+        "pub_date": info.pub_date_text,
+        "idno": next((v for _t, v in info.idnos if v), ""),
+        "licence": licence,
+        "licence_url": licence_url,
+        "availability": list(info.availability),
+        "source": {"title": archival.titles[0].text if archival.titles else "", "date": archival.date_text,
+                   "publisher": archival.publisher, "idno": archival.idnos[0][1] if archival.idnos else "",
+                   "url": archival.urls[0] if archival.urls else ""} if archival else {},
+        "source_citation": info.citations[0] if info.citations else "",
+        "book": book.citation if book else "",
+        "source_plain": [] if (archival or book) else [s.citation for s in info.sources if s.citation],
+        "abstract": list(info.abstract),
+        "creation": info.creation,
+        "keywords": list(info.keywords),
+    }
+
+
 def document_data(ctx: BuildContext, doc, attached: list[dict]) -> dict:
     em = ctx.model
     root = doc.model.getroot()
-    h = header_mod.pdf_header(doc.file)
-    h["title"] = doc.title
+    h = title_page(doc.info)
     return {
         "id": doc.id,
         "lang": em.metadata.language or "en",
@@ -123,7 +155,8 @@ def document_data(ctx: BuildContext, doc, attached: list[dict]) -> dict:
         "version": em.version,
         "build_date": em.build_date,
         "build_date_label": dates.label(em.build_date),
-        "citation": header_mod.suggested_citation(h, em.version, em.build_date[:4]),
+        # the same suggested citation as the document's page (teipress.model.citation)
+        "citation": citation.suggested(citation.record(em, doc)),
         "principles": principles(root),
         "index": index_entries(em, doc),
         "divs": {d["id"]: {k: d[k] for k in ("n", "type", "date", "head")} for d in doc.divisions()},

@@ -1,0 +1,397 @@
+"""The one reading of the teiHeader: m:metadata → DocumentInfo → EditionMetadata (teipress.model.header).
+
+Expected values are copied from the TEI headers by hand, not computed: a reading that goes
+wrong (a sic beside its correction, an address in a funder's name, a name turned round)
+fails here.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from lxml import etree, html as lxml_html
+
+from conftest import REPO
+from teipress.commands import build as build_mod
+from teipress import edition as edition_mod
+from teipress import model
+from teipress.config import Config
+from teipress.model import header
+from teipress.model.header import Credit, DocumentInfo, Title
+from teipress.outputs import records
+
+MAIN_TITLE = ("Excerpts from V. P. Tkachenko, The Korean Peninsula and Russia's Interests: Soviet–North Korean "
+              "Conversations on the Treaty of 1961, 1960–1971")
+ARCHIVAL_TITLE = "Excerpts from V.P. Tkachenko 'The Korean Peninsula and Russia's Interests'"
+LICENCE_TEXT = ("The TEI encoding, the editorial notes and corrections, and the registers of this edition are "
+                "licensed under the Creative Commons Attribution 4.0 International licence (CC BY 4.0).")
+RIGHTS_NOTE = ("The English translation is reproduced from the Wilson Center Digital Archive for research and "
+               "education. It is not covered by the licence above: its own terms of use are those of the Wilson "
+               "Center.")
+ARCHIVAL_SOURCE = ("Excerpts from V.P. Tkachenko 'The Korean Peninsula and Russia's Interests', June 17, 1960, "
+                   "Wilson Center Digital Archive, 114978, https://wilson-center.drivingcreative.com/document/114978. "
+                   "Translated for NKIDP by Gary Goldberg")
+BOOK_SOURCE = ("V. P. Tkachenko, Koreiskii Poluostrov i interesi Rossii [The Korean Peninsula and Russia's "
+               "Interests] (Moscow: Vostochnaya Literatura, 2000), pp. 19–31, excerpts from pp. 19–20, 21–22, 25, "
+               "26, 27–28 and 31.")
+KEYWORDS = ["Soviet–North Korean relations",
+            "Treaty of Friendship, Cooperation and Mutual Assistance between the USSR and the DPRK (1961)",
+            "Korean reunification", "Records of conversations", "Diplomatic notes"]
+CORPORA = REPO.parent / "shared" / "corpora"
+D7_TITLE = "<title>Letters from <choice><sic>Viena</sic><corr>Vienna</corr></choice></title>"
+
+
+def info_of(ed, f=None) -> DocumentInfo:
+    return header.read(model.behaviour(ed, f or ed.documents[0]))
+
+
+@pytest.fixture(scope="module")
+def default_edition():
+    return edition_mod.load(REPO)
+
+
+@pytest.fixture(scope="module")
+def default_info(default_edition) -> DocumentInfo:
+    return info_of(default_edition)
+
+
+def one_file_edition(tmp_path: Path, source: Path, toml: str = "") -> edition_mod.Edition:
+    root = tmp_path / source.stem
+    (root / "tei").mkdir(parents=True)
+    shutil.copyfile(source, root / "tei" / source.name)
+    if toml:
+        (root / "edition.toml").write_text(toml, encoding="utf-8")
+    return edition_mod.load(root)
+
+
+# -- the default edition, fact by fact -------------------------------------------------------
+
+def test_default_document_titles_and_language(default_info):
+    assert default_info.id == "nkidp-114978" and default_info.lang == "en"
+    assert default_info.titles == (Title(MAIN_TITLE, "main", ""), Title(ARCHIVAL_TITLE, "archival", ""))
+    assert default_info.title == MAIN_TITLE
+    assert default_info.subtitle == "" and default_info.short_title == ""
+
+
+def test_default_document_credits(default_info):
+    got = [(c.part, c.agent.name, c.agent.kind, c.agent.given, c.agent.family, c.agent.role, c.agent.resp, c.ids)
+           for c in default_info.credits]
+    assert got == [
+        ("author", "V. P. Tkachenko", "person", "V. P.", "Tkachenko", "", "", ("tkachenko",)),
+        ("resp", "Gary Goldberg", "person", "Gary", "Goldberg", "Translator", "Translation from the Russian",
+         ("goldberg",)),
+        ("resp", "teipress editorial team", "org", "", "", "Editor", "TEI encoding, editorial notes and corrections",
+         ("teipress-editors",)),
+        ("funder", "Leon Levy Foundation", "org", "", "", "", "funder", ()),
+    ]
+    assert [a.name for a in default_info.authors] == ["V. P. Tkachenko"]
+    assert default_info.funders == ["Leon Levy Foundation"]
+
+
+def test_default_document_publication(default_info):
+    assert (default_info.edition, default_info.version) == ("First digital edition", "0.1.0")
+    assert default_info.publishers == (("publisher", "teipress"),) and default_info.publisher == "teipress"
+    assert (default_info.pub_date, default_info.pub_date_text) == ("2026", "2026")
+    assert default_info.idnos == (("edition", "nkidp-114978"),) and default_info.edition_idno == "nkidp-114978"
+    assert default_info.licences == (("https://creativecommons.org/licenses/by/4.0/", LICENCE_TEXT),)
+    assert default_info.availability == (RIGHTS_NOTE,)
+    assert default_info.publication_notes == () and default_info.emails == ()
+
+
+def test_default_document_sources(default_info):
+    archival, book = default_info.sources
+    assert (archival.tei, archival.type, archival.publisher) == ("bibl", "archival", "Wilson Center Digital Archive")
+    assert archival.titles == (Title(ARCHIVAL_TITLE, "", ""),)
+    assert (archival.date, archival.date_text) == ("1960-06-17", "June 17, 1960")
+    assert archival.idnos == (("wilson-center", "114978"),)
+    assert archival.urls == ("https://wilson-center.drivingcreative.com/document/114978",)
+    assert archival.citation == ARCHIVAL_SOURCE  # the nested citation bibl and the credit note left out
+    assert book.type == "book" and book.citation == BOOK_SOURCE
+    assert book.titles == (Title("Koreiskii Poluostrov i interesi Rossii", "", "ru-Latn"),
+                           Title("The Korean Peninsula and Russia's Interests", "translated", ""))
+    assert [(c.agent.name, c.ref) for c in book.authors] == [("V. P. Tkachenko", "#tkachenko")]
+    assert (book.publisher, book.place, book.date, book.date_text) == ("Vostochnaya Literatura", "Moscow", "2000", "2000")
+    assert book.ranges[0] == ("19", "31") and len(book.ranges) == 7
+    # the archive's citation, in the corrected reading: <choice><sic>Mosow</sic><corr>Moscow</corr>
+    (citation,) = default_info.citations
+    assert "(Moscow, Vostochnaya Literatura, 2000)" in citation and "Mosow" not in citation
+    assert default_info.source_notes == (("credit", "This document was made possible with support from "
+                                                    "Leon Levy Foundation"),)
+
+
+def test_default_document_profile_and_revisions(default_info):
+    assert default_info.abstract == (
+        "A compilation of conversations between various officials from the USSR and DPRK in terms of the "
+        "USSR-DPRK treaty and its implications on the US-ROK relationship.",)
+    assert default_info.creation.startswith("The excerpts date from 17 June 1960 to 17 November 1971. Original")
+    assert default_info.creation_date == "1960-06-17/1971-11-17"
+    assert default_info.languages == (("en", "English (translation)"), ("ru", "Russian (original)"),
+                                      ("ru-Latn", "Russian in Latin transliteration"))
+    assert list(default_info.keywords) == KEYWORDS
+    (change,) = default_info.changes
+    assert change[:2] == ("2026-11-27", "teipress editorial team") and change[2].startswith("First encoding")
+    assert default_info.last_change == "2026-11-27"
+
+
+def test_default_document_principles_use_the_model_labels(default_info, default_edition, tmp_path):
+    got = [(p.name, p.key, p.label) for p in default_info.principles]
+    assert got == [
+        ("projectDesc", "", "About the project"), ("editorialDecl", "", "Editorial principles"),
+        ("correction", "", "Correction"), ("normalization", "", "Normalisation"), ("quotation", "", "Quotation"),
+        ("hyphenation", "", "Hyphenation"), ("segmentation", "", "Segmentation"),
+        ("interpretation", "", "Interpretation"), ("stdVals", "", "Standard values"),
+        ("taxonomy", "note-types", "Categories: note types"),
+        ("taxonomy", "supplied-reasons", "Categories: supplied reasons"),
+        ("taxonomy", "gap-reasons", "Categories: gap reasons"),
+    ]
+    notes = default_info.principles[9].paragraphs
+    assert notes == ("Translator's note: printed in the source as [Translator's note: …] and part of the text "
+                     "as published.",
+                     "Editorial note of the digital editors: not printed in the source.")
+    correction = default_info.principles[2].paragraphs[0]
+    assert correction.startswith("Clear typographical errors") and "“Kim II Sung”" in correction
+    # D2: the HTML principles page prints the same headings
+    out = tmp_path / "build"
+    build_mod.run(default_edition, out, only={"html"})
+    page = lxml_html.parse(str(out / "html" / "principles.html")).getroot()
+    headings = [" ".join(h.text_content().split()) for h in page.iter("h2")]
+    assert [p.label for p in default_info.principles] == [h for h in headings if h in {
+        p.label for p in default_info.principles}]
+
+
+def test_default_edition_metadata(default_edition):
+    md = header.edition_metadata_from(default_edition)
+    assert (md.id, md.version, md.title, md.bag_name) == ("nkidp-114978", "0.1.0", MAIN_TITLE, "nkidp-114978-0.1.0")
+    assert [(t.text, t.type, t.lang) for t in md.titles] == [(MAIN_TITLE, "", ""),
+                                                              (ARCHIVAL_TITLE, "AlternativeTitle", "")]
+    assert [(a.name, a.given, a.family, a.role) for a in md.creators] == [("V. P. Tkachenko", "V. P.", "Tkachenko", "")]
+    assert [(a.name, a.kind, a.role, a.resp) for a in md.contributors] == [
+        ("Gary Goldberg", "person", "Translator", "Translation from the Russian"),
+        ("teipress editorial team", "org", "Editor", "TEI encoding, editorial notes and corrections")]
+    assert (md.publisher, md.publication_date, md.publication_year) == ("teipress", "2026", "2026")
+    assert md.languages == ["en", "ru", "ru-Latn"] and md.language == "en"
+    assert md.abstract.startswith("A compilation of conversations") and md.keywords == KEYWORDS
+    assert (md.licence.url, md.licence.spdx, md.licence.name, md.licence.text) == (
+        "https://creativecommons.org/licenses/by/4.0/", "CC-BY-4.0",
+        "Creative Commons Attribution 4.0 International", LICENCE_TEXT)
+    assert md.rights_notes == [RIGHTS_NOTE]
+    assert [(i.value, i.type) for i in md.identifiers] == [("nkidp-114978", "edition")]
+    assert [(r.value, r.type, r.relation) for r in md.related] == [
+        ("114978", "wilson-center", "IsDerivedFrom"),
+        ("https://wilson-center.drivingcreative.com/document/114978", "URL", "IsDerivedFrom")]
+    assert (md.coverage, md.updated) == ("1960-06-17/1971-11-17", "2026-11-27")
+    assert md.funders == ["Leon Levy Foundation"]
+    s = md.source
+    assert [(t.text, t.type, t.lang) for t in s.titles] == [
+        ("Koreiskii Poluostrov i interesi Rossii", "", "ru-Latn"),
+        ("The Korean Peninsula and Russia's Interests", "TranslatedTitle", "")]
+    assert [a.name for a in s.authors] == ["V. P. Tkachenko"]
+    assert (s.publisher, s.place, s.year, s.first_page, s.last_page, s.relation) == (
+        "Vostochnaya Literatura", "Moscow", "2000", "19", "31", "IsTranslationOf")
+    assert md.sources == [ARCHIVAL_SOURCE, BOOK_SOURCE]
+    assert (md.base_url, md.contacts, md.doi, md.url) == ("", [], "", "")
+    # one suggested citation (teipress.model.citation), as on the home page and in the PDF
+    assert md.citation("2026-01-01").startswith(f"Tkachenko, V. P. {MAIN_TITLE}. Translated by Gary Goldberg.")
+    assert "Version 0.1.0. teipress, 2026." in md.citation("2026-01-01")
+
+
+# -- D7: a <choice> in the title reads the same everywhere -------------------------------------
+
+def test_title_with_choice_is_read_in_the_corrected_reading(make_edition, tmp_path):
+    root = make_edition(replace=[("<title>A mini edition</title>", D7_TITLE)])
+    ed = edition_mod.load(root)
+    assert info_of(ed).title == "Letters from Vienna"
+    md = header.edition_metadata_from(ed)
+    assert md.title == "Letters from Vienna"
+    dc = etree.fromstring(records.to_datacite(md))
+    assert dc.findtext(f"{{{records.DATACITE_NS}}}titles/{{{records.DATACITE_NS}}}title") == "Letters from Vienna"
+    assert records.validate_datacite(records.to_datacite(md)) == []
+    assert records.cff_data(md)["title"] == "Letters from Vienna"
+    assert 'title: "Letters from Vienna"' in records.to_cff(md)
+    assert json.loads(records.to_zenodo(md))["metadata"]["title"] == "Letters from Vienna"
+    oai = etree.fromstring(records.to_dublin_core(md))
+    assert oai.findtext(f"{{{records.DC_NS}}}title") == "Letters from Vienna"
+
+    out = tmp_path / "build"
+    build_mod.run(ed, out, only={"html"})
+    home = lxml_html.parse(str(out / "html" / "index.html")).getroot()
+    assert home.findtext(".//h1") == "Letters from Vienna"
+    assert home.findtext(".//title").endswith("· Letters from Vienna")
+    assert "Letters from Vienna." in home.find(".//p[@class='tp-citation']").text_content()
+    page = lxml_html.parse(str(out / "html" / "documents" / "mini.html")).getroot()
+    assert " ".join(page.find(".//h1").text_content().split()) == "Letters from Vienna"
+    assert "Viena" not in etree.tostring(home, encoding="unicode")
+
+
+# -- one precedence rule per fact --------------------------------------------------------------
+
+def info(id_: str, *, lang: str = "", version: str = "", idno: str = "", title: str = "", changes=(),
+         pub_date: str = "") -> DocumentInfo:
+    return DocumentInfo(id=id_, lang=lang, version=version, idnos=(("edition", idno),) if idno else (),
+                        titles=(Title(title or f"Title of {id_}", "main"),),
+                        changes=tuple((w, "", "") for w in changes), pub_date=pub_date)
+
+
+def test_edition_id_precedence():
+    docs = [info("a"), info("ed-1", idno="ed 1/β")]
+    assert header.edition_id(Config(values={"id": "from-toml"}), docs, "folder") == "from-toml"
+    # no main document by id: the first is the main one, and it has no edition idno
+    assert header.edition_id(Config(), docs, "folder") == "folder"
+    docs = [info("a"), info("main", idno="main")]
+    assert header.edition_id(Config(), docs, "folder") == "main"
+    assert header.edition_id(Config(), [info("x", idno="my edition/2")], "f") == "my_edition_2"
+
+
+def test_main_document_is_the_one_named_by_the_edition_id():
+    docs = [info("a", version="9", lang="de", title="A"), info("mini", idno="mini", version="2.1", lang="en",
+                                                                title="Mini")]
+    assert header.main_document(Config(), docs, "f").id == "mini"
+    assert header.main_document(Config(values={"id": "a"}), docs, "f").id == "a"
+    assert header.main_document(Config(), [info("a"), info("b")], "b").id == "b"  # the folder's name
+    assert header.main_document(Config(), [info("a"), info("b")], "zzz").id == "a"  # else the first
+    assert header.main_document(Config(), [], "f") is None
+
+
+def test_version_precedence():
+    docs = [info("a", version="9"), info("mini", idno="mini", version="2.1")]
+    assert header.edition_version(Config(values={"version": "3"}), docs, "f") == "3"
+    assert header.edition_version(Config(), docs, "f") == "2.1"  # the main document, not the first
+    docs = [info("a", version="9"), info("mini", idno="mini")]
+    assert header.edition_version(Config(), docs, "f") == "9"  # the first document that has one
+    assert header.edition_version(Config(), [info("a")], "f") == "0"
+
+
+def test_language_and_title_precedence():
+    docs = [info("a", lang="de", title="Erstes"), info("mini", idno="mini", lang="en", title="Mini")]
+    assert header.main_language(Config(values={"language": "fr"}), docs, "f") == "fr"
+    assert header.main_language(Config(), docs, "f") == "en"
+    assert header.main_language(Config(), [info("a")], "f") == ""
+    assert header.edition_title(Config(values={"title": "Configured"}), docs, "f") == "Configured"
+    assert header.edition_title(Config(), docs, "f") == "Mini"
+
+
+def test_edition_toml_overrides_the_header(make_edition):
+    root = make_edition(replace=[("<title>A mini edition</title>", D7_TITLE + '<title type="sub">Sub</title>'),
+                                 ("</titleStmt>", '</titleStmt><editionStmt><edition n="2.1"/></editionStmt>'),
+                                 ("<date when=\"2026\">2026</date>",
+                                  '<date when="2026">2026</date><idno type="edition">from-tei</idno>')])
+    md = header.edition_metadata_from(edition_mod.load(root))
+    assert (md.id, md.version, md.title, md.language) == ("from-tei", "2.1", "Letters from Vienna", "en")
+    (root / "edition.toml").write_text('id = "from-toml"\nversion = "4"\nlanguage = "de"\ntitle = "Toml title"\n',
+                                       encoding="utf-8")
+    md = header.edition_metadata_from(edition_mod.load(root))
+    assert (md.id, md.version, md.title, md.language) == ("from-toml", "4", "Toml title", "de")
+    assert [(t.text, t.type, t.lang) for t in md.titles] == [
+        ("Toml title", "", "de"), ("Letters from Vienna", "AlternativeTitle", ""), ("Sub", "Subtitle", "")]
+
+
+def test_build_date():
+    docs = [info("a", changes=["2020-05-04", "2021-01"], pub_date="2030"), info("b", changes=["2019-12-31"])]
+    utc = timezone.utc
+    assert header.build_date({"SOURCE_DATE_EPOCH": "86400"}, docs) == datetime(1970, 1, 2, tzinfo=utc)
+    assert header.build_date({}, docs) == datetime(2021, 1, 1, tzinfo=utc)  # the newest change, not a pub date
+    assert header.build_date({}, [info("a", pub_date="2024-03")]) == datetime(2024, 3, 1, tzinfo=utc)
+    assert header.build_date({}, [info("a", changes=["not a date"])]) == datetime(1970, 1, 1, tzinfo=utc)
+    assert header.build_date({}, []) == datetime(1970, 1, 1, tzinfo=utc)
+    with pytest.raises(header.HeaderError, match="SOURCE_DATE_EPOCH='yesterday' is not a number"):
+        header.build_date({"SOURCE_DATE_EPOCH": "yesterday"}, docs)
+
+
+# -- real headers of other projects ------------------------------------------------------------
+
+def test_schnitzler_letter(tmp_path):
+    ed = one_file_edition(tmp_path, CORPORA / "letters" / "schnitzler-briefe" / "L00135.xml")
+    doc = info_of(ed)
+    assert doc.title == "Arthur Schnitzler: Briefwechsel mit Autorinnen und Autoren"
+    assert [(t.text, t.type) for t in doc.titles[1:]] == [
+        ("1892-11-17", "iso-date"), ("Fedor Mamroth an Arthur Schnitzler, 17. 11. 1892", "main")]
+    # "Family, Given" as written; two names in one editor are two editors; a funder's address is no name
+    assert [(a.name, a.given, a.family) for a in doc.authors] == [("Mamroth, Fedor", "Fedor", "Mamroth")]
+    assert [c.agent.name for c in doc.credited("editor")] == ["Müller, Martin Anton", "Susen, Gerd-Hermann"]
+    assert doc.funders == ["Österreichischer Wissenschaftsfonds FWF"]
+    assert doc.publisher == "Austrian Centre for Digital Humanities"
+    md = header.edition_metadata_from(ed)
+    assert md.creators[0].inverted == "Mamroth, Fedor"
+    assert records.validate_datacite(records.to_datacite(md)) == []
+    assert records.validate_cff(records.to_cff(md)) == []
+
+
+def test_escher_letter(tmp_path):
+    ed = one_file_edition(tmp_path, CORPORA / "letters" / "escher-briefe" / "K_1569_Kern_Johann_Konrad_an_Escher_"
+                                                                          "1857-02-14.xml")
+    doc = info_of(ed)
+    assert doc.title == "Johann Konrad Kern an Alfred Escher, Paris, Samstag, 14. Februar 1857"
+    assert [s.type for s in doc.sources] == ["", "printed"]
+    assert "Schweizerische Centralbahn (SCB)" in doc.keywords
+    md = header.edition_metadata_from(ed)
+    assert md.id == ed.root.name and md.version == "0"
+    assert records.validate_datacite(records.to_datacite(md)) == []
+
+
+def test_frus_excerpt(tmp_path):
+    ed = one_file_edition(tmp_path, CORPORA / "frus" / "frus1961-63v22-excerpt" / "frus1961-63v22-excerpt.xml")
+    doc = info_of(ed)
+    assert doc.title == "Foreign Relations of the United States, 1961–1963, Volume XXII, Northeast Asia"
+    assert [(c.agent.name, c.agent.resp) for c in doc.credited("editor")] == [
+        ("Edward C. Keefer", "primary"), ("David W. Mabon", "primary"), ("Harriet Dashiell Schwar", "primary"),
+        ("Glenn W. LaFantasie", "general")]
+    assert ("isbn-13", "9780160452062") in doc.idnos
+    md = header.edition_metadata_from(ed)
+    assert md.publisher == "United States Government Printing Office"
+    assert md.publication_date == "1996"  # <date>1996</date>: the year of the text
+    assert records.validate_datacite(records.to_datacite(md)) == []
+
+
+def test_a_play(tmp_path):
+    ed = one_file_edition(tmp_path, CORPORA / "dracor" / "rusdracor" / "chekhov-medved.xml")
+    doc = info_of(ed)
+    assert doc.title == "Медведь" and doc.lang == "ru"
+    # <persName>Антон Павлович Чехов</persName><persName xml:lang="en">Anton Chekhov</persName>: one author
+    assert [(a.name, a.given, a.family) for a in doc.authors] == [("Антон Павлович Чехов", "Антон Павлович", "Чехов")]
+    md = header.edition_metadata_from(ed)
+    assert md.licence.spdx == "CC0-1.0" and md.language == "ru"
+    assert records.validate_cff(records.to_cff(md)) == []
+
+
+def test_every_corpus_header_reads(tmp_path):
+    files = sorted(p for p in CORPORA.rglob("*.xml") if "negative" not in p.parts)
+    if not files:
+        pytest.skip("../shared/corpora is absent")
+    read = 0
+    for p in files:
+        ed = one_file_edition(tmp_path, p)
+        if not ed.documents:
+            continue  # a register
+        doc = info_of(ed)
+        assert doc.title, p.name
+        md = header.edition_metadata(ed.config, [doc], ed.root.name)
+        assert records.validate_datacite(records.to_datacite(md)) == [], p.name
+        read += 1
+    assert read >= 40
+
+
+# -- the model's header facts do not change the HTML ----------------------------------------
+
+def test_header_facts_render_as_nothing(default_edition):
+    tree = model.behaviour(default_edition, default_edition.documents[0])
+    facts = tree.getroot().find(f"{{{model.MODEL_NS}}}metadata")
+    assert len(facts.findall(f"{{{model.MODEL_NS}}}agent")) == 4
+    assert len(facts.findall(f"{{{model.MODEL_NS}}}bibl")) == 2
+    def page(_context, doc, _target):
+        return f"documents/{doc}.html"
+
+    html = model.stylesheet(str(model.XSLT_DIR / "html.xsl"), (("page", page),))(tree)
+    fields = {p.get("field") for p in html.getroot() if p.get("name") == "field"}
+    assert fields.isdisjoint({"agent", "bibl", "email"}) and "title" in fields
+
+
+def test_a_dropped_link_in_a_source_is_reported_once(make_edition):
+    root = make_edition(replace=[("<sourceDesc><p>Born digital.</p></sourceDesc>",
+                                  '<sourceDesc><bibl>A letter, <ref target="javascript:alert(1)">here</ref>.</bibl>'
+                                  "</sourceDesc>")])
+    ed = edition_mod.load(root)
+    assert model.warnings(model.behaviour(ed, ed.documents[0])) == [
+        "link target 'javascript:alert(1)' is neither http(s), mailto nor in the edition; it is shown as text"]
