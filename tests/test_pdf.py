@@ -14,7 +14,7 @@ from teipress import edition as edition_mod
 from teipress.xmlparse import NS
 
 from conftest import MINI_DOC, REPO, edition_model, tei_plain as plain
-from sitebuild import build_edition  # SOURCE_DATE_EPOCH 2026-01-01T00:00:00Z
+from sitebuild import EPOCH, build_edition  # SOURCE_DATE_EPOCH 2026-01-01T00:00:00Z
 
 SCREENSHOTS = REPO / "build" / "screenshots"
 
@@ -334,8 +334,7 @@ def test_note_label_is_the_models_as_in_the_html(tmp_path, monkeypatch):
 
     root = tmp_path / "ed"
     init.create(root, "Letters", today="2026-01-01")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    build_mod.run(edition_mod.load(root), tmp_path / "out", only={"pdf", "html"})
+    build_edition(root, tmp_path / "out", only={"pdf", "html"})
     page = lxml_html.parse(str(tmp_path / "out" / "html" / "documents" / "letters.html")).getroot()
     meta = [" ".join(m.text_content().split()) for m in page.find_class("tp-note-meta")]
     assert meta and meta[0].startswith("Note of the editors")
