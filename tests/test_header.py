@@ -20,7 +20,7 @@ from teipress import edition as edition_mod
 from teipress import model
 from teipress.config import Config
 from teipress.model import header
-from teipress.model.header import Credit, DocumentInfo, Title
+from teipress.model.header import DocumentInfo, Title
 from teipress.outputs import records
 
 MAIN_TITLE = ("Excerpts from V. P. Tkachenko, The Korean Peninsula and Russia's Interests: Soviet–North Korean "
@@ -196,6 +196,39 @@ def test_default_edition_metadata(default_edition):
     # one suggested citation (teipress.model.citation), as on the home page and in the PDF
     assert md.citation("2026-01-01").startswith(f"Tkachenko, V. P. {MAIN_TITLE}. Translated by Gary Goldberg.")
     assert "Version 0.1.0. teipress, 2026." in md.citation("2026-01-01")
+
+
+def test_agents_publishers_and_contacts(make_edition):
+    root = make_edition(replace=[
+        ("<title>A mini edition</title>",
+         "<title>A mini edition</title>"
+         '<author><persName ref="https://orcid.org/0000-0002-1825-0097"><forename>Ada</forename> '
+         "<surname>Lovelace</surname></persName></author>"
+         "<author><persName>Charles Babbage</persName><idno type=\"ORCID\">0000-0001-5109-3700</idno>"
+         "<email>cb@example.org</email></author>"
+         "<editor role=\"general\"><orgName>The Analytical Society</orgName></editor>"
+         "<sponsor>The Royal Society</sponsor>"),
+        ("<publisher>teipress tests</publisher>",
+         "<distributor>A Distributor</distributor><authority>An Authority</authority>"
+         "<publisher>teipress tests</publisher>")])
+    doc = info_of(edition_mod.load(root))
+    ada, babbage = doc.authors
+    assert (ada.given, ada.family, ada.orcid) == ("Ada", "Lovelace", "0000-0002-1825-0097")
+    assert (babbage.name, babbage.given, babbage.family, babbage.orcid) == (
+        "Charles Babbage", "Charles", "Babbage", "0000-0001-5109-3700")  # the e-mail is not part of the name
+    assert [(c.part, c.agent.name, c.agent.kind, c.agent.role, c.agent.resp) for c in doc.credits[2:]] == [
+        ("editor", "The Analytical Society", "org", "Editor", "general"),
+        ("sponsor", "The Royal Society", "org", "Sponsor", "sponsor"),
+        ("resp", "An Editor", "person", "DataCurator", "Encoding")]
+    assert doc.publishers == (("distributor", "A Distributor"), ("authority", "An Authority"),
+                              ("publisher", "teipress tests"))
+    assert doc.publisher == "teipress tests"  # the publisher before a distributor, whatever the order
+    assert doc.emails == ("cb@example.org",)
+    md = header.edition_metadata_from(edition_mod.load(root))
+    assert md.contacts == ["cb@example.org"]
+    dc = records.to_datacite(md)
+    assert records.validate_datacite(dc) == []
+    assert b"https://orcid.org/0000-0002-1825-0097" in dc and b"https://orcid.org/0000-0001-5109-3700" in dc
 
 
 # -- D7: a <choice> in the title reads the same everywhere -------------------------------------

@@ -184,6 +184,8 @@
         <xsl:if test="count($holder | .) = 2"><xsl:value-of select="concat(' ', $holder/@ref)"/></xsl:if>
       </xsl:variable>
       <xsl:if test="normalize-space($ref)"><xsl:attribute name="ref"><xsl:value-of select="normalize-space($ref)"/></xsl:attribute></xsl:if>
+      <!-- the xml:ids this agent answers to (a source's author may point to one); an author's
+           own xml:id goes with its first name -->
       <xsl:variable name="ids">
         <xsl:if test="count($holder | .) = 2 and not(preceding-sibling::*[self::tei:persName or self::tei:orgName or self::tei:name])">
           <xsl:value-of select="$holder/@xml:id"/><xsl:text> </xsl:text>

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable, Mapping
 
-from lxml import etree
-
 from .agent import Agent
 from .text import MODEL_NS, pieces, plain
 
