@@ -47,11 +47,6 @@ class TeiFile:
     def id(self) -> str:
         return self.root.get(XML_ID) or PurePosixPath(self.rel).stem
 
-    def title(self) -> str:
-        titles = self.root.findall("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title", NS)
-        main = [x for x in titles if x.get("type") in (None, "main")] or titles
-        return norm("".join(main[0].itertext())) if main else self.id
-
 
 @dataclass
 class Entry:
@@ -104,18 +99,6 @@ class Edition:
     @property
     def registers(self) -> list[TeiFile]:
         return [f for f in self.files if f.kind == "register"]
-
-    @property
-    def id(self) -> str:
-        """edition.toml 'id', else the edition idno of the first document, else the folder name
-        (last: a clone of a repository may have any name)."""
-        if self.config.get("id"):
-            return self.config.get("id")
-        for f in self.documents:
-            for idno in f.root.iterfind("tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:idno", NS):
-                if idno.get("type") == "edition" and norm(idno.text or ""):
-                    return norm(idno.text)
-        return self.root.resolve().name
 
     def file(self, rel: str) -> TeiFile | None:
         return self._by_rel.get(rel)

@@ -14,7 +14,7 @@ from teipress import edition as edition_mod
 from teipress.xmlparse import NS
 
 from conftest import MINI_DOC, REPO, edition_model, tei_plain as plain
-from sitebuild import EPOCH, build_edition  # SOURCE_DATE_EPOCH 2026-01-01T00:00:00Z
+from sitebuild import build_edition  # SOURCE_DATE_EPOCH 2026-01-01T00:00:00Z
 
 SCREENSHOTS = REPO / "build" / "screenshots"
 

@@ -12,16 +12,14 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from .. import __version__
 from .. import edition as edition_mod
 from ..edition import Edition
 from ..model import EditionModel, ModelError
 from ..validation.diagnostics import Report
-from ..xmlparse import NS
 from .validate import validate_edition
 
 
@@ -45,48 +43,26 @@ class BuildError(Exception):
 class BuildContext:
     edition: Edition
     out: Path  # the temporary folder the stages write into
-    build_time: datetime  # from SOURCE_DATE_EPOCH: never the wall clock
-    tool_version: str = __version__
+    model: EditionModel  # built once per build, before any output stage
     log: Callable[[str], None] = lambda msg: None
-    model: "EditionModel | None" = None  # built once per build, before any output stage
     previous: Path | None = None  # the build folder this build replaces (a partial build reads its PDFs)
 
     @property
-    def edition_version(self) -> str:
-        configured = self.edition.config.get("version")
-        if configured:
-            return configured
-        for f in self.edition.documents:
-            ed = f.root.find("tei:teiHeader/tei:fileDesc/tei:editionStmt/tei:edition", NS)
-            if ed is not None and ed.get("n"):
-                return ed.get("n")
-        return "0"
+    def build_time(self) -> datetime:
+        """SOURCE_DATE_EPOCH, else the sources' newest date (teipress.model.header.build_date)."""
+        return self.model.build_time
+
+    @property
+    def tool_version(self) -> str:
+        return self.model.tool_version
 
 
-def build_time(ed: Edition) -> datetime:
-    """SOURCE_DATE_EPOCH if set; else the newest revisionDesc change of the edition.
-
-    Both are properties of the sources, so two builds give the same bytes.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-        except (ValueError, OverflowError):
-            raise BuildError(f"SOURCE_DATE_EPOCH='{epoch}' is not a number of seconds") from None
-    latest = None
-    for f in ed.files:
-        for ch in f.root.iterfind(".//tei:revisionDesc//tei:change[@when]", NS):
-            when = ch.get("when")[:10]
-            if latest is None or when > latest:
-                latest = when
-    if latest:
-        try:
-            parts = [int(x) for x in latest.split("-")] + [1, 1]
-            return datetime(parts[0], parts[1], parts[2], tzinfo=timezone.utc)
-        except ValueError:
-            pass
-    return datetime(1970, 1, 1, tzinfo=timezone.utc)
+def make_model(ed: Edition) -> EditionModel:
+    """The EditionModel of a loaded edition; a problem with it is a BuildError for the editor."""
+    try:
+        return EditionModel.build(ed)
+    except ModelError as exc:
+        raise BuildError(str(exc)) from None
 
 
 def stage_sources(ctx: BuildContext) -> None:
@@ -114,6 +90,7 @@ class Result:
     report: Report  # what validation found (the edition was usable all the same)
     files: int  # how many files were checked
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage built
+    model: EditionModel | None = None  # what the build was made from
 
 
 def edition_folder(path: Path) -> Path:
@@ -137,15 +114,15 @@ def load_and_validate(edition_dir: Path, allow_invalid: bool = False) -> Result:
 
 
 def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, only: set[str] | None = None,
-          check: Callable[[Edition], None] | None = None,
+          check: Callable[[EditionModel], None] | None = None,
           log: Callable[[str], None] = lambda m: None,
           show: Callable[[Report, int], None] = lambda report, files: None) -> Result:
     """Load, validate and build EDITION into *out* (only the stages named in *only*, if given).
 
     show(report, files) receives the diagnostics of an edition that may be built (warnings,
     or errors with allow_invalid) before any stage runs; an edition that may not be built
-    raises NotValid, which carries them.  check(edition) is the calling command's own test
-    of the valid edition (deposit: its metadata records), also run before any stage.
+    raises NotValid, which carries them.  check(model) is the calling command's own test
+    of the valid edition's model (deposit: its metadata records), run before any stage.
     """
     known = {name for name, _ in stages()}
     unknown = set(only or ()) - known
@@ -154,10 +131,14 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, only: se
     result = load_and_validate(edition_dir, allow_invalid)
     if result.report.items:
         show(result.report, result.files)
+    t0 = time.perf_counter()
+    result.model = make_model(result.edition)
+    seconds = time.perf_counter() - t0
     if check is not None:
-        check(result.edition)
-    log(f"building {result.edition.id} into {out}")
-    result.timings = run(result.edition, out, log=log, only=only)
+        check(result.model)
+    log(f"building {result.model.metadata.id} into {out}")
+    log(f"  {'model':<10} {seconds:7.2f} s")
+    result.timings = {"model": seconds, **run(result.edition, out, log=log, only=only, model=result.model)}
     return result
 
 
@@ -166,27 +147,26 @@ NEEDS = {"html": {"search"}}
 
 
 def run(ed: Edition, out_dir: Path, log: Callable[[str], None] = lambda m: None,
-        only: set[str] | None = None) -> dict[str, float]:
+        only: set[str] | None = None, model: EditionModel | None = None) -> dict[str, float]:
     """Build every stage (or those in *only*) of a loaded edition into *out_dir*, creating
-    its parent folders; returns seconds per stage."""
+    its parent folders; returns seconds per stage.  *model*: the edition's model, when the
+    caller has made it already (it is made once per build)."""
+    timings: dict[str, float] = {}
+    if model is None:
+        t0 = time.perf_counter()
+        model = make_model(ed)
+        timings["model"] = time.perf_counter() - t0
+        log(f"  {'model':<10} {timings['model']:7.2f} s")
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    ctx = BuildContext(edition=ed, out=tmp, build_time=build_time(ed), log=log, previous=out_dir)
-    timings: dict[str, float] = {}
+    ctx = BuildContext(edition=ed, out=tmp, model=model, log=log, previous=out_dir)
     if only is not None:
         extra = set().union(*(NEEDS.get(n, set()) for n in only)) - set(only)
         if extra:
             log(f"  also building {', '.join(sorted(extra))} (part of html/)")
         only = set(only) | extra
     try:
-        t0 = time.perf_counter()
-        try:
-            ctx.model = EditionModel.build(ed, ctx.build_time)
-        except ModelError as exc:
-            raise BuildError(str(exc)) from None
-        timings["model"] = time.perf_counter() - t0
-        log(f"  {'model':<10} {timings['model']:7.2f} s")
         for name, stage in stages():
             if only is not None and name not in only:
                 continue

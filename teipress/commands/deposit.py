@@ -28,7 +28,6 @@ import bagit
 
 from .. import __version__
 from ..edition import Edition
-from ..model import header
 from ..outputs import records
 from ..validation.diagnostics import Report
 from . import build as build_mod
@@ -71,9 +70,9 @@ def make_deposit(edition_dir: Path, out_dir: Path, log: Callable[[str], None] = 
     staging = out_dir / f".deposit.tmp-{secrets.token_hex(8)}"
     md = warnings = None
 
-    def check_records(ed: Edition) -> None:  # before the build: a bad record stops it early
+    def check_records(model) -> None:  # before any stage: a bad record stops the build early
         nonlocal md, warnings
-        md = header.edition_metadata_from(ed)
+        md = model.metadata
         errors, warnings = records.check_records(md)
         if errors:
             raise DepositError("the metadata records derived from the TEI header are not valid:\n  "
@@ -84,7 +83,7 @@ def make_deposit(edition_dir: Path, out_dir: Path, log: Callable[[str], None] = 
             built = build_mod.build(edition_dir, staging / "build", check=check_records, show=show, log=log)
         except build_mod.BuildError as exc:
             raise DepositError(f"the build failed: {exc}") from None
-        when = build_mod.build_time(built.edition)
+        when = built.model.build_time
         name = md.bag_name
         bag_dir = staging / name
         _stage_payload(built.edition, md, staging / "build", bag_dir, when, log)

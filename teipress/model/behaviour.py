@@ -7,6 +7,7 @@ into a *registry* that the stylesheet reads through ``tpf:registry()``.
 """
 from __future__ import annotations
 
+import copy
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -68,7 +69,8 @@ class Names:
 
 def registry(ed: Edition, f: TeiFile, names: Names) -> etree._Element:
     """Every pointer written in *f*, resolved: register entries, labels, links."""
-    root = etree.Element(f"{{{MODEL_NS}}}registry", doc=names.doc_ids[f.rel], file=f.rel)
+    doc_id = names.doc_ids.get(f.rel) or paths.safe_name(f.id)  # a register has no document id
+    root = etree.Element(f"{{{MODEL_NS}}}registry", doc=doc_id, file=f.rel)
     tokens: set[str] = set()
     for el in f.root.iter():
         if not isinstance(el.tag, str):
@@ -163,6 +165,17 @@ def behaviour(ed: Edition, f: TeiFile, names: Names | None = None) -> etree._Ele
     finally:
         _local.registry = None
     return result
+
+
+def header_only(ed: Edition, f: TeiFile, names: Names) -> etree._ElementTree:
+    """The model of a file's teiHeader alone (a register's title and facts), so that the
+    header is read by the stylesheet even where the text is not modelled."""
+    root = f.root
+    bare = etree.Element(root.tag, dict(root.attrib), nsmap=root.nsmap)
+    head = root.find("tei:teiHeader", NS)
+    if head is not None:
+        bare.append(copy.deepcopy(head))
+    return behaviour(ed, TeiFile(f.path, f.rel, etree.ElementTree(bare), f.kind), names)
 
 
 def warnings(model: etree._ElementTree) -> list[str]:

@@ -17,7 +17,7 @@ from .. import __version__
 from ..edition import Edition, TeiFile
 from ..xmlparse import XML_ID
 from . import mentions, paths, registers, split as split_mod, text
-from .behaviour import M, MODEL_NS, Names, behaviour as model_of, warnings as model_warnings
+from .behaviour import M, MODEL_NS, Names, behaviour as model_of, header_only, warnings as model_warnings
 from . import header as header_mod
 
 MT = "{%s}" % MODEL_NS
@@ -117,6 +117,15 @@ class Document:
         return out
 
 
+@dataclass(frozen=True)
+class RegisterFile:
+    """A register file of the edition: where it is and what its header calls it."""
+
+    rel: str
+    title: str
+    tei: str  # its copy beside the pages (teipress.model.paths)
+
+
 @dataclass
 class EditionModel:
     edition: Edition
@@ -132,6 +141,7 @@ class EditionModel:
     tool_version: str = __version__
     base_url: str = ""
     where: dict = field(default_factory=dict)  # (document id, model id) → page, for split documents
+    register_files: list[RegisterFile] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -222,7 +232,9 @@ class EditionModel:
                    documents=docs, registers=registers.registers(reg_entries, paths.REGISTER_PAGES),
                    entries=reg_entries, chronology=mentions.chronology(docs), warnings=warnings,
                    images=sorted(images), base_url=base_url.rstrip("/") + "/" if base_url else "",
-                   where=where)
+                   where=where,
+                   register_files=[RegisterFile(f.rel, header_mod.read(header_only(ed, f, names)).title, paths.tei_copy(f))
+                                   for f in ed.registers])
 
     def page_of(self, doc_id: str, target: str) -> str:
         """The page holding model id *target* of document *doc_id* (split documents)."""

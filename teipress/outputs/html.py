@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from .. import cite, model as model_mod
 from ..commands.build import BuildContext
-from ..model import dates
+from ..model import dates, paths
 
 PKG = Path(__file__).resolve().parent.parent
 KIND_LABELS = {"person": "Persons", "place": "Places", "org": "Organisations"}
@@ -130,10 +130,6 @@ class Site:
                 out.append((d, f))
         return out
 
-    @property
-    def register_files(self):
-        return self.model.edition.registers
-
 
 _local = threading.local()
 
@@ -206,9 +202,8 @@ def build(ctx: BuildContext) -> None:
         ctx.log(f"  warning: {w}")
 
     # Beside every page its TEI source, the images it shows and its PDF.
-    tei_src = ctx.out / "tei" if (ctx.out / "tei").is_dir() else ctx.edition.tei_dir
-    for f in ctx.edition.files:
-        write(out / "tei" / f.rel, (tei_src / f.rel).read_bytes())
+    for f in ctx.edition.files:  # from the sources, not from the sources stage's output
+        write(out / paths.tei_copy(f), f.path.read_bytes())
     for rel in em.images:
         src = ctx.edition.tei_dir / rel
         if src.is_file():
