@@ -275,7 +275,8 @@ def test_edition_id_precedence():
     assert header.edition_id(Config(), docs, "folder") == "folder"
     docs = [info("a"), info("main", idno="main")]
     assert header.edition_id(Config(), docs, "folder") == "main"
-    assert header.edition_id(Config(), [info("x", idno="my edition/2")], "f") == "my_edition_2"
+    # made file-safe by the one naming rule of the outputs (teipress.model.paths.safe_name)
+    assert header.edition_id(Config(), [info("x", idno="my edition/2")], "f") == "my-edition-2"
 
 
 def test_main_document_is_the_one_named_by_the_edition_id():
@@ -413,10 +414,14 @@ def test_header_facts_render_as_nothing(default_edition):
     facts = tree.getroot().find(f"{{{model.MODEL_NS}}}metadata")
     assert len(facts.findall(f"{{{model.MODEL_NS}}}agent")) == 4
     assert len(facts.findall(f"{{{model.MODEL_NS}}}bibl")) == 2
-    def page(_context, doc, _target):
-        return f"documents/{doc}.html"
+    from teipress.outputs import html as html_out
+    from teipress.model import EditionModel
 
-    html = model.stylesheet(str(model.XSLT_DIR / "html.xsl"), (("page", page),))(tree)
+    html_out._local.model = EditionModel.build(default_edition)
+    try:
+        html = html_out.stylesheet()(tree)
+    finally:
+        html_out._local.model = None
     fields = {p.get("field") for p in html.getroot() if p.get("name") == "field"}
     assert fields.isdisjoint({"agent", "bibl", "email"}) and "title" in fields
 
@@ -428,3 +433,10 @@ def test_a_dropped_link_in_a_source_is_reported_once(make_edition):
     ed = edition_mod.load(root)
     assert model.warnings(model.behaviour(ed, ed.documents[0])) == [
         "link target 'javascript:alert(1)' is neither http(s), mailto nor in the edition; it is shown as text"]
+
+
+def test_bag_name_is_never_a_path():
+    """An edition.toml id or a version holding a path names no folder outside the deposit."""
+    md = header.EditionMetadata(id="../../outside", version="1.0/../../x", title="T")
+    assert md.bag_name == "outside-1.0-..-..-x"
+    assert "/" not in md.bag_name and not md.bag_name.startswith(".")

@@ -10,7 +10,8 @@
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:m="urn:teipress:model"
-    exclude-result-prefixes="m">
+    xmlns:tpf="urn:teipress:functions"
+    exclude-result-prefixes="m tpf">
 
   <xsl:output method="xml" encoding="UTF-8" indent="no" omit-xml-declaration="yes"/>
 
@@ -48,17 +49,12 @@
     </parts>
   </xsl:template>
 
-  <!-- Where a page of the site is, relative to this page. -->
+  <!-- Where a register entry is, relative to this page; the register pages are named once, in
+       teipress/model/paths.py (tpf:register-page, given by teipress/outputs/html.py). -->
   <xsl:template name="register-href">
     <xsl:param name="kind"/>
     <xsl:param name="anchor"/>
-    <xsl:value-of select="$root"/>
-    <xsl:choose>
-      <xsl:when test="$kind = 'person'">persons.html</xsl:when>
-      <xsl:when test="$kind = 'place'">places.html</xsl:when>
-      <xsl:otherwise>organisations.html</xsl:otherwise>
-    </xsl:choose>
-    <xsl:value-of select="concat('#', $anchor)"/>
+    <xsl:value-of select="concat($root, tpf:register-page(string($kind)), '#', $anchor)"/>
   </xsl:template>
 
   <!-- Is this element inside something that is already a link (no nested <a>)? -->

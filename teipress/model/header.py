@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable, Mapping
 
+from . import paths
 from .agent import Agent
 from .text import MODEL_NS, pieces, plain
 
@@ -132,18 +133,14 @@ class EditionMetadata:
 
     @property
     def bag_name(self) -> str:
-        return f"{self.id}-{safe_name(self.version)}"
+        """The deposit's folder and zip name: never a path, whatever the id or version say."""
+        return f"{paths.safe_name(self.id, 'edition')}-{paths.safe_name(self.version, '0')}"
 
     def citation(self, build_date: str) -> str:
         """The edition's suggested citation (teipress.model.citation: one form everywhere)."""
         from . import citation
 
         return citation.suggested(citation.edition_record_of(self, build_date))
-
-
-def safe_name(text: str) -> str:
-    """A file-name-safe form of a version or id."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "0"
 
 
 # -- one document's header --------------------------------------------------------------
@@ -417,14 +414,13 @@ def read(model_root) -> DocumentInfo:
 
 # Documents are named in the outputs by their xml:id with other characters made '-'
 # (teipress.model.document_id): compare an edition id in that form.
-_NOT_IN_ID = re.compile(r"[^A-Za-z0-9._-]")
 
 
 def main_document(config, infos: list[DocumentInfo], folder: str) -> DocumentInfo | None:
     """The document whose TEI/@xml:id is the edition's id (edition.toml 'id', else the first
     publicationStmt/idno[@type='edition'], else the folder name), else the first document."""
     wanted = config.get("id") or next((i.edition_idno for i in infos if i.edition_idno), "") or folder
-    wanted = _NOT_IN_ID.sub("-", wanted)
+    wanted = paths.safe_name(wanted)  # as document ids are made (teipress.model.paths)
     return next((i for i in infos if i.id == wanted), infos[0] if infos else None)
 
 
@@ -434,7 +430,7 @@ def edition_id(config, infos: list[DocumentInfo], folder: str) -> str:
     if config.get("id"):
         return config.get("id")
     main = main_document(config, infos, folder)
-    return safe_name(main.edition_idno) if main is not None and main.edition_idno else folder
+    return paths.safe_name(main.edition_idno) if main is not None and main.edition_idno else folder
 
 
 def edition_version(config, infos: list[DocumentInfo], folder: str) -> str:

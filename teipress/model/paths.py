@@ -60,27 +60,11 @@ def tei_copy(f: TeiFile) -> str:
     return f"tei/{f.rel}"
 
 
-def document_ids(ed: Edition) -> dict[str, str]:
-    """Each document file (by rel path) → its unique safe id; files in path order, so the
-    same sources always give the same names (a second 'x' becomes 'x-2')."""
-    out: dict[str, str] = {}
-    used: set[str] = set()
-    for f in sorted(ed.documents, key=lambda f: f.rel):
-        base = safe_name(f.id)
-        name, n = base, 1
-        while name.casefold() in used:
-            n += 1
-            name = f"{base}-{n}"
-        used.add(name.casefold())
-        out[f.rel] = name
-    return out
-
-
-def part_names(ids: list[str]) -> list[str]:
-    """A file name per split division from its xml:id, never two alike."""
+def unique(names: list[str]) -> list[str]:
+    """The names in order, a later repeat made distinct ('x', 'x' → 'x', 'x-2'); case-blind,
+    since some file systems are."""
     out, used = [], set()
-    for xid in ids:
-        base = safe_name(xid, "part")
+    for base in names:
         name, n = base, 1
         while name.casefold() in used:
             n += 1
@@ -88,6 +72,18 @@ def part_names(ids: list[str]) -> list[str]:
         used.add(name.casefold())
         out.append(name)
     return out
+
+
+def document_ids(ed: Edition) -> dict[str, str]:
+    """Each document file (by rel path) → its unique safe id; files in path order, so the
+    same sources always give the same names."""
+    files = sorted(ed.documents, key=lambda f: f.rel)
+    return dict(zip((f.rel for f in files), unique([safe_name(f.id) for f in files])))
+
+
+def part_names(ids: list[str]) -> list[str]:
+    """A file name per split division from its xml:id, never two alike."""
+    return unique([safe_name(x, "part") for x in ids])
 
 
 def image(f: TeiFile, src: str) -> str:

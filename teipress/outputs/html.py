@@ -139,6 +139,17 @@ def _page_fn(_context, doc: str, target: str) -> str:
     return _local.model.page_of(doc, target)
 
 
+def _register_page_fn(_context, kind: str) -> str:
+    """tpf:register-page(kind): the register page of a kind of entry (teipress.model.paths)."""
+    return paths.REGISTER_PAGES.get(kind, paths.REGISTER_PAGES["org"])
+
+
+def stylesheet():
+    """xslt/html.xsl with the functions it calls (compiled once per process)."""
+    return model_mod.stylesheet(str(model_mod.XSLT_DIR / "html.xsl"),
+                                (("page", _page_fn), ("register-page", _register_page_fn)))
+
+
 def fragments(html_xsl, page: Page, tree: etree._ElementTree, root: str) -> None:
     """The HTML fragments of a page (text, notes, contents, metadata fields) from its model."""
     parts = html_xsl(tree, root=etree.XSLT.strparam(root), page=etree.XSLT.strparam(page.path))
@@ -163,7 +174,7 @@ def serialise(part: etree._Element) -> str:
 def site(ctx: BuildContext, pdfs: set[str]) -> Site:
     """Pages for every document and split page, with fragments; *pdfs*: ids with a PDF."""
     em = ctx.model
-    html_xsl = model_mod.stylesheet(str(model_mod.XSLT_DIR / "html.xsl"), (("page", _page_fn),))
+    html_xsl = stylesheet()
     pages: list[Page] = []
     _local.model = em
     try:
