@@ -174,4 +174,7 @@ def test_valid_against_tei_all(tei_all, path):
 
 
 def test_edition_id_comes_from_the_tei_not_the_folder(edition):
-    assert edition.id == "nkidp-114978"  # publicationStmt/idno[@type='edition'], whatever the clone is called
+    from teipress.model import header
+
+    # publicationStmt/idno[@type='edition'], whatever the clone is called
+    assert header.edition_metadata_from(edition).id == "nkidp-114978"

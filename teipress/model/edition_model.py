@@ -38,6 +38,7 @@ class Document:
     paths: paths.DocumentPaths
     info: header_mod.DocumentInfo | None = None
     meta: header_mod.EditionMetadata | None = None  # the document's own record (its header alone)
+    edition_language: str = ""  # the edition's main language (teipress.model.header.main_language)
     occurrences: list[mentions.Occurrence] = field(default_factory=list)
     dates: list[mentions.DateRef] = field(default_factory=list)
     tei: str = ""
@@ -61,6 +62,18 @@ class Document:
         if self.parent is not None:
             return self.label or self.anchor
         return self.info.title if self.info and self.info.title else self.file.id
+
+    @property
+    def language(self) -> str:
+        """The document's language: its own TEI/@xml:lang, else the edition's (edition.toml
+        `language`, else the main document's), else English."""
+        own = self.info.lang if self.info else ""
+        return own or (self.edition_language or "en")
+
+    @property
+    def citation_files(self) -> dict[str, str]:
+        """Format (bibtex, ris, csl_json) → this page's citation file (in html/)."""
+        return paths.citation_files(self.id)
 
     @property
     def pdf(self) -> str:
@@ -186,6 +199,7 @@ class EditionModel:
         metadata = header_mod.edition_metadata(ed.config, infos, folder)
         for d in docs:
             d.meta = header_mod.edition_metadata(ed.config, [d.info], folder)
+            d.edition_language = metadata.language
         if build_time is None:
             try:
                 build_time = header_mod.build_date(os.environ, infos)
@@ -247,12 +261,14 @@ def _split(doc: Document, where: dict) -> list[str]:
     divs = split_mod.points(doc.model, ids)
     if not divs:
         return [f"{doc.file.rel}: split: no division carries an xml:id, so the document stays one page"]
-    pages = [doc.paths.part(name) for name in paths.part_names([d.get("id") for d in divs])]
+    names = paths.part_names([d.get("id") for d in divs])
+    pages = [doc.paths.part(name) for name in names]
     values = [mentions.division_date(d)[0] for d in divs]
-    for div, path, value in zip(divs, pages, values):
-        doc.parts.append(Document(file=doc.file, id=path[len("documents/"):-len(".html")], path=path,
+    for div, name, path, value in zip(divs, names, pages, values):
+        doc.parts.append(Document(file=doc.file, id=f"{doc.id}/{name}", path=path,
                                   model=split_mod.part_model(doc.model, div), paths=doc.paths,
-                                  info=doc.info, meta=doc.meta, tei=doc.tei, anchor=div.get("id"),
+                                  info=doc.info, meta=doc.meta, edition_language=doc.edition_language,
+                                  tei=doc.tei, anchor=div.get("id"),
                                   label=div.get("label") or div.get("id"), part_date=value, parent=doc))
     for a, b in zip(doc.parts, doc.parts[1:]):
         a.next, b.prev = b, a

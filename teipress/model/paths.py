@@ -42,17 +42,18 @@ class DocumentPaths:
     def download(self) -> str:  # in html/: the PDF beside the pages
         return f"downloads/{self.id}.pdf"
 
-    @property
-    def bibtex(self) -> str:
-        return f"cite/{self.id}.bib"
-
-    @property
-    def ris(self) -> str:
-        return f"cite/{self.id}.ris"
-
     def part(self, name: str) -> str:
         """The page of one division of a split document."""
         return f"documents/{self.id}/{name}.html"
+
+
+# The citation files of a page (in html/), by format: BibTeX, RIS and CSL-JSON.
+CITATION_FORMATS = {"bibtex": "bib", "ris": "ris", "csl_json": "json"}
+
+
+def citation_files(page_id: str) -> dict[str, str]:
+    """Format → the file holding the citation of the page *page_id* ('x', or 'x/part')."""
+    return {fmt: f"cite/{page_id}.{ext}" for fmt, ext in CITATION_FORMATS.items()}
 
 
 def tei_copy(f: TeiFile) -> str:

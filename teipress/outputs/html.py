@@ -8,6 +8,7 @@ hosted under any path.
 """
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from lxml import etree
 from markupsafe import Markup
 
-from .. import cite, model as model_mod
+from .. import model as model_mod
+from ..model import citation
 from ..commands.build import BuildContext
 from ..model import dates, paths
 
@@ -44,7 +46,7 @@ def environment(extra: Path | None = None) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["date_label"] = dates.label
-    env.globals["cite"] = cite
+    env.globals["cite"] = citation  # the formatters; each page carries its record (Page.citation)
     return env
 
 
@@ -82,7 +84,8 @@ class Field:
 class Page:
     """A page of the site: a model Document (read through) plus its HTML fragments."""
 
-    def __init__(self, doc, pdf: str):
+    def __init__(self, em, doc, pdf: str):
+        self.em = em
         self.doc = doc
         self.pdf = pdf
         self.text = self.notes = self.toc = Markup("")
@@ -90,6 +93,11 @@ class Page:
 
     def __getattr__(self, name):
         return getattr(self.doc, name)
+
+    @property
+    def citation(self) -> citation.Citation:
+        """The page's citation record (teipress.model.citation), with the PDF it really links."""
+        return citation.record(self.em, self)
 
     def field(self, name: str, **attrs) -> list[Field]:
         return [f for f in self.fields if f.name == name and all(f.attrs.get(k) == v for k, v in attrs.items())]
@@ -180,11 +188,11 @@ def site(ctx: BuildContext, pdfs: set[str]) -> Site:
     try:
         for doc in em.documents:
             pdf = doc.pdf if doc.id in pdfs else ""
-            page = Page(doc, pdf)
+            page = Page(em, doc, pdf)
             fragments(html_xsl, page, doc.contents or doc.model, "../")
             page.parts = []
             for part in doc.parts:
-                pp = Page(part, pdf)
+                pp = Page(em, part, pdf)
                 pp.fields = page.fields
                 fragments(html_xsl, pp, part.model, "../../")
                 if part.model.find(".//m:block[@division='true']//m:block[@division='true']", model_mod.M) is None:
@@ -244,8 +252,12 @@ def build(ctx: BuildContext) -> None:
         # A split document's own page is its contents; each division has a page (teipress.model.split).
         for page in [doc, *doc.parts]:
             render("document.html", page.path, doc=page)
-            write(out / "cite" / f"{page.id}.bib", cite.bibtex(s, page))
-            write(out / "cite" / f"{page.id}.ris", cite.ris(s, page))
+            record = page.citation
+            files = page.citation_files
+            write(out / files["bibtex"], citation.bibtex(record))
+            write(out / files["ris"], citation.ris(record))
+            write(out / files["csl_json"], json.dumps([citation.csl_json(record)], ensure_ascii=False,
+                                                      indent=1, sort_keys=True) + "\n")
     for reg in s.registers:
         render("register.html", reg.path, register=reg)
     render("chronology.html", "chronology.html")

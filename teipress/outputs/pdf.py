@@ -148,7 +148,7 @@ def document_data(ctx: BuildContext, doc, attached: list[dict]) -> dict:
     h = title_page(doc.info)
     return {
         "id": doc.id,
-        "lang": em.metadata.language or "en",
+        "lang": doc.language,
         "edition_title": em.title,
         "running_title": running_title(root, doc.title),
         "header": h,
