@@ -246,3 +246,16 @@ def test_a_document_keeps_its_own_language(make_edition, tmp_path):
     assert parse(out / "html" / "documents" / "mini.html").get("lang") == "en"
     assert parse(out / "html" / "index.html").get("lang") == "en"
     assert str(PdfReader(out / "pdf" / "brief.pdf").trailer["/Root"]["/Lang"]) == "de"
+
+
+def test_pdf_bookmarks_read_headings_by_the_models_plain_text_rule(make_edition, tmp_path):
+    """A line break in a head is a space in the bookmarks, as in every plain text of the model."""
+    root = make_edition(replace=[("<head>Letter of <date", "<head>Letter<lb/>of <date")])
+    build_edition(root, tmp_path / "out")
+    outline = PdfReader(tmp_path / "out" / "pdf" / "mini.pdf").outline
+
+    def titles(items):
+        for it in items:
+            yield from titles(it) if isinstance(it, list) else [it.title]
+
+    assert "Letter of 5 March 1961" in set(titles(outline))

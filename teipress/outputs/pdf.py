@@ -160,6 +160,8 @@ def document_data(ctx: BuildContext, doc, attached: list[dict]) -> dict:
         "principles": principles(root),
         "index": index_entries(em, doc),
         "divs": {d["id"]: {k: d[k] for k in ("n", "type", "date", "head")} for d in doc.divisions()},
+        # every heading's plain text, for the contents and the bookmarks
+        "heads": {h.get("id"): text.plain(h) for h in root.iter(MT + "heading") if h.get("id")},
         "attachments": attached,
         "tool_version": ctx.tool_version,
     }
