@@ -259,3 +259,13 @@ def test_pdf_bookmarks_read_headings_by_the_models_plain_text_rule(make_edition,
             yield from titles(it) if isinstance(it, list) else [it.title]
 
     assert "Letter of 5 March 1961" in set(titles(outline))
+
+
+def test_a_division_without_heading_or_date_has_the_models_label_in_both_outputs(make_edition, tmp_path):
+    """Neither 'No. 1' in the PDF nor another name in the HTML: the model's 'Letter 1'."""
+    root = make_edition(replace=[("<head>Letter of <date when=\"1961-03-05\">5 March 1961</date></head>", "")])
+    build_edition(root, tmp_path / "out")
+    outline = [it.title for it in PdfReader(tmp_path / "out" / "pdf" / "mini.pdf").outline if not isinstance(it, list)]
+    assert "Letter 1" in outline
+    toc = parse(tmp_path / "out" / "html" / "documents" / "mini.html").find_class("tp-toc")
+    assert toc and "Letter 1" in text_of(toc[0])

@@ -16,7 +16,7 @@ from lxml import etree
 from .. import __version__
 from ..edition import Edition, TeiFile
 from ..xmlparse import XML_ID
-from . import mentions, paths, registers, split as split_mod, text
+from . import mentions, paths, registers, split as split_mod
 from .behaviour import M, MODEL_NS, Names, behaviour as model_of, header_only, warnings as model_warnings
 from . import header as header_mod
 
@@ -111,23 +111,13 @@ class Document:
     def years(self) -> list[str]:
         return sorted({d.sort[:4] for d in self.dates if d.sort[:4].isdigit()})
 
-    def divisions(self) -> list[dict]:
-        """Every division with an id: ordinal among top-level divisions, type, head, date label."""
-        out, n = [], 0
+    def division_dates(self) -> dict[str, str]:
+        """Division id → the date label that heads it in contents, bookmarks and running heads
+        (teipress.model.mentions.division_date: one rule for every output)."""
         body = self.model.getroot().find(MT + "text")
-        for div in (body.iter(MT + "block") if body is not None else ()):
-            if div.get("division") != "true":
-                continue
-            top = not any(a.get("division") == "true" for a in div.iterancestors(MT + "block"))
-            if top:
-                n += 1
-            if div.get("id"):
-                head = div.find(MT + "heading")
-                out.append({"id": div.get("id"), "n": n if top else 0, "type": div.get("type") or "",
-                            "head": text.plain(head) if head is not None else "",
-                            "label": div.get("label") or "",
-                            "date": mentions.division_date_label(div)})
-        return out
+        return {div.get("id"): mentions.division_date_label(div)
+                for div in (body.iter(MT + "block") if body is not None else ())
+                if div.get("division") == "true" and div.get("id")}
 
 
 @dataclass(frozen=True)

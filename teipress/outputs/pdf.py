@@ -159,7 +159,7 @@ def document_data(ctx: BuildContext, doc, attached: list[dict]) -> dict:
         "citation": citation.suggested(citation.record(em, doc)),
         "principles": principles(root),
         "index": index_entries(em, doc),
-        "divs": {d["id"]: {k: d[k] for k in ("n", "type", "date", "head")} for d in doc.divisions()},
+        "divs": doc.division_dates(),
         # every heading's plain text, for the contents and the bookmarks
         "heads": {h.get("id"): text.plain(h) for h in root.iter(MT + "heading") if h.get("id")},
         "attachments": attached,
