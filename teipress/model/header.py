@@ -611,12 +611,13 @@ def edition_metadata(config, infos: list[DocumentInfo], folder: str) -> EditionM
 
 
 def edition_metadata_from(ed, infos: list[DocumentInfo] | None = None) -> EditionMetadata:
-    """The EditionMetadata of a loaded edition.  Without *infos*, each document's behaviour
-    model is made here (the one place in Python that asks for models only to read headers)."""
+    """The EditionMetadata of a loaded edition, without building its EditionModel: each
+    document's header alone is modelled (teipress.model.behaviour.header_only)."""
     if infos is None:
-        from .behaviour import behaviour
+        from .behaviour import Names, header_only
 
-        infos = [read(behaviour(ed, f)) for f in ed.documents]
+        names = Names.of(ed)
+        infos = [read(header_only(ed, f, names)) for f in ed.documents]
     return edition_metadata(ed.config, infos, folder_name(ed))
 
 
