@@ -269,3 +269,24 @@ def test_a_division_without_heading_or_date_has_the_models_label_in_both_outputs
     assert "Letter 1" in outline
     toc = parse(tmp_path / "out" / "html" / "documents" / "mini.html").find_class("tp-toc")
     assert toc and "Letter 1" in text_of(toc[0])
+
+
+def test_a_hostile_title_stays_data_in_every_output(make_edition, tmp_path):
+    """TEI text is data: a title that looks like markup or Typst code is printed, never run."""
+    title = "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; #read(\"/etc/passwd\") {x}"
+    root = make_edition(replace=[("<title>A mini edition</title>", f"<title>{title}</title>")])
+    build_edition(root, tmp_path / "out")
+    out = tmp_path / "out"
+    raw = (out / "html" / "documents" / "mini.html").read_text(encoding="utf-8")
+    script = raw[raw.index('<script type="application/ld+json">'):]
+    script = script[:script.index("</script>")]
+    assert "<" not in script[len('<script type="application/ld+json">'):]  # nothing closes it early
+    assert json.loads(script[len('<script type="application/ld+json">'):])["name"].startswith("</script>")
+    page = parse(out / "html" / "documents" / "mini.html")
+    assert text_of(page.find(".//h1")) == '</script><script>alert(1)</script> #read("/etc/passwd") {x}'
+    assert all("alert" not in (s.text or "") for s in page.iter("script") if s.get("type") != "application/ld+json")
+    assert PdfReader(out / "pdf" / "mini.pdf").metadata.title == text_of(page.find(".//h1"))
+    for fmt in ("bib", "ris", "json"):
+        assert (out / "html" / "cite" / f"mini.{fmt}").is_file()
+    [item] = json.loads((out / "html" / "cite" / "mini.json").read_text(encoding="utf-8"))
+    assert item["title"] == text_of(page.find(".//h1"))
