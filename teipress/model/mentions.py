@@ -166,10 +166,16 @@ def _clip_end(s: str) -> str:
     return (cut[:cut.rfind(" ")] if " " in cut.strip() else cut) + "…"
 
 
-def context(target) -> tuple[str, str, str]:
-    """(before, text, after) of an occurrence in its passage, in the corrected reading."""
+def context(target, cache: dict | None = None) -> tuple[str, str, str]:
+    """(before, text, after) of an occurrence in its passage, in the corrected reading;
+    *cache*: passage → its text (text.spans), shared by the occurrences of one document."""
     container = next((a for a in target.iterancestors() if a.tag in PASSAGES), target.getparent())
-    raw = text.pieces(container, target)
+    if cache is None:
+        cache = {}
+    key = container.getroottree().getpath(container)
+    if key not in cache:
+        cache[key] = text.spans(container)
+    raw = text.split(*cache[key], target)
     before, inside, after = (" ".join(x.split()) for x in raw)
     if raw[0][-1:].isspace() and before:
         before += " "
@@ -225,6 +231,7 @@ def collect(doc, reg_entries: dict, pages: dict[str, str] | None = None, in_docu
     position = 0
     source_page = ""  # the printed page of the last page break before here
     labels: dict[str, tuple[str, str]] = {}
+    passages: dict = {}
     for el in body.iter(MT + "name", MT + "date", MT + "page-break"):
         if el.tag == MT + "page-break":
             if el.get("n") and _outside_notes(el):
@@ -234,7 +241,7 @@ def collect(doc, reg_entries: dict, pages: dict[str, str] | None = None, in_docu
         el_id = el.get("id")
         if not el_id:
             continue
-        before, inside, after = context(el)
+        before, inside, after = context(el, passages)
         section = section_of(el) or doc.title
         short, full = location(el, doc.title, labels)
         where = " · ".join(x for x in (page_label(source_page), short) if x)

@@ -20,48 +20,76 @@ def _skipped(el, top) -> bool:
     return el.tag == MT + "note" and el is not top
 
 
-def pieces(container: etree._Element, target: etree._Element | None = None) -> tuple[str, str, str]:
-    """The raw text of *container* split around *target*: (before, target, after)."""
-    buckets: list[list[str]] = [[], [], []]
-    state = [0]
+TARGET = ""  # the key of spans()'s *target* in its result: no model id is empty
+
+
+def spans(container: etree._Element, target: etree._Element | None = None) -> tuple[str, dict[str, tuple[int, int]]]:
+    """The raw text of *container*, and where the text of each element with an id inside it
+    (and of *target*, under TARGET) starts and ends, its brackets and quotation marks
+    included: one walk serves every occurrence in a passage."""
+    out: list[str] = []
+    length = 0
+    where: dict[str, tuple[int, int]] = {}
+
+    def put(s: str) -> None:
+        nonlocal length
+        out.append(s)
+        length += len(s)
 
     def walk(el):
-        if el is target:
-            state[0] = 1
-        out = buckets[state[0]]
+        start = length
         tag = el.tag
+        marks = tag == MT + "quote" and el.get("marks") == "add"
         if tag == MT + "gap":
-            out.append("[…]")
+            put("[…]")
         elif tag == MT + "supplied":
-            out.append("[")
-        elif tag == MT + "quote" and el.get("marks") == "add":
-            out.append("“")
+            put("[")
+        elif marks:
+            put("“")
         elif tag == MT + "line-break" and el.get("break") != "no":
-            out.append(" ")
+            put(" ")
         if el.text:
-            out.append(el.text)
+            put(el.text)
         for c in el:
             if isinstance(c.tag, str) and not _skipped(c, container):
                 walk(c)
             if c.tail:
-                buckets[state[0]].append(c.tail)
-        out = buckets[state[0]]
+                put(c.tail)
         if tag == MT + "supplied":
-            out.append("]")
-        elif tag == MT + "quote" and el.get("marks") == "add":
-            out.append("”")
+            put("]")
+        elif marks:
+            put("”")
+        if el.get("id"):
+            where[el.get("id")] = (start, length)
         if el is target:
-            state[0] = 2
+            where[TARGET] = (start, length)
 
     walk(container)
-    return tuple("".join(b) for b in buckets)  # type: ignore[return-value]
+    return "".join(out), where
+
+
+def pieces(container: etree._Element, target: etree._Element | None = None) -> tuple[str, str, str]:
+    """The raw text of *container* split around *target*: (before, target, after); all of it
+    before when the target is not read (in a note, a published error)."""
+    text, where = spans(container, target)
+    hit = where.get(TARGET)
+    return (text, "", "") if hit is None else (text[:hit[0]], text[hit[0]:hit[1]], text[hit[1]:])
+
+
+def split(text: str, where: dict[str, tuple[int, int]], target) -> tuple[str, str, str]:
+    """(before, target, after) of a text made by spans(), for a *target* with an id."""
+    hit = where.get(target.get("id")) if target is not None and target.get("id") else None
+    if hit is None:
+        return text, "", ""
+    a, b = hit
+    return text[:a], text[a:b], text[b:]
 
 
 def plain(node: etree._Element | None) -> str:
     """The node's text in the corrected reading, whitespace normalised ('' for None)."""
     if node is None:
         return ""
-    return " ".join(pieces(node)[0].split())
+    return " ".join(spans(node)[0].split())
 
 
 def plains(nodes) -> list[str]:

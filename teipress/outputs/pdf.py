@@ -11,7 +11,6 @@ file names are the model's.
 """
 from __future__ import annotations
 
-import copy
 import json
 import os
 import shutil
@@ -54,32 +53,6 @@ def attachments(em, doc) -> list[tuple[Path, dict]]:
         files.append((reg.path, {"name": name, "relationship": "supplement",
                                  "description": f"TEI P5 register referred to by the source ({rel})"}))
     return files
-
-
-def principles(root) -> list[dict]:
-    """The editorial principles as sections of plain paragraphs, headed as on the HTML
-    principles page (the model's labels)."""
-    out = []
-    for sec in root.iterfind("m:metadata/m:principles/m:section", M):
-        paras = []
-        for block in sec:
-            if block.tag == MT + "list":
-                for item in block.iterfind("m:item", M):
-                    item = copy.deepcopy(item)
-                    for lab in item.findall("m:label", M):  # the category's id, not its text
-                        prev = lab.getprevious()
-                        if prev is not None:
-                            prev.tail = (prev.tail or "") + (lab.tail or "")
-                        else:
-                            item.text = (item.text or "") + (lab.tail or "")
-                        item.remove(lab)
-                    paras.append(text.plain(item))
-            else:
-                paras.append(text.plain(block))
-        paras = [p for p in paras if p]
-        if paras:
-            out.append({"title": sec.get("label") or sec.get("name"), "paras": paras})
-    return out
 
 
 def index_entries(em, doc) -> dict:
@@ -157,7 +130,9 @@ def document_data(ctx: BuildContext, doc, attached: list[dict]) -> dict:
         "build_date_label": dates.label(em.build_date),
         # the same suggested citation as the document's page (teipress.model.citation)
         "citation": citation.suggested(citation.record(em, doc)),
-        "principles": principles(root),
+        # the editorial principles as the header reading gives them (headed as on the HTML page)
+        "principles": [{"title": p.label or p.name, "paras": list(p.paragraphs)}
+                       for p in doc.info.principles if p.paragraphs],
         "index": index_entries(em, doc),
         "divs": doc.division_dates(),
         # every heading's plain text, for the contents and the bookmarks
