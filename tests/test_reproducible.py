@@ -28,3 +28,24 @@ def test_build_date_follows_source_date_epoch(tmp_path, monkeypatch):
     build_mod.run(load(REPO), tmp_path / "a", only={"sources", "html"})
     home = (tmp_path / "a" / "html" / "index.html").read_text(encoding="utf-8")
     assert "2026-01-01" in home
+
+
+def test_an_edition_in_several_languages_is_byte_identical_too(shared, tmp_path, monkeypatch):
+    """Letters in German and plays in Russian and German: Pagefind indexes each language apart,
+    and its entry file lists them in hash order unless teipress sorts it."""
+    import shutil
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    (tmp_path / "ed" / "tei").mkdir(parents=True)
+    for pattern in ("letters/schnitzler-briefe/*.xml", "dracor/*/*.xml", "frus/*/*.xml"):
+        for p in sorted((shared / "corpora").glob(pattern)):
+            shutil.copy(p, tmp_path / "ed" / "tei" / p.name)
+    runs = []
+    for name in ("a", "b", "c"):
+        build_mod.run(load(tmp_path / "ed"), tmp_path / name, only={"html"})
+        runs.append(digests(tmp_path / name / "html"))
+    import json
+
+    entry = json.loads((tmp_path / "a" / "html" / "pagefind" / "pagefind-entry.json").read_text())
+    assert len(entry["languages"]) >= 2
+    assert runs[0] == runs[1] == runs[2]

@@ -82,19 +82,11 @@ class Document:
 
     @property
     def date_value(self) -> str:
-        """When the document was made: profileDesc/creation date, else the source's date."""
+        """When the document was made (teipress.model.header.DocumentInfo.date); a page of a
+        split document: its division's date."""
         if self.parent is not None:
             return self.part_date
-        creation = self.model.find("m:metadata/m:creation//m:date", M)
-        if creation is not None and creation.get("value"):
-            return creation.get("value")
-        for src in self.model.iterfind("m:metadata/m:source", M):
-            if src.get("when") and src.get("type") != "book":
-                return src.get("when")
-        corr = self.model.find("m:metadata/m:correspondence[@type='sent']//m:date", M)
-        if corr is not None and corr.get("value"):
-            return corr.get("value")
-        return ""
+        return self.info.date if self.info else ""
 
     @property
     def date_sort(self) -> str:

@@ -211,6 +211,8 @@ class DocumentInfo:
     abstract: tuple[str, ...] = ()  # paragraphs
     creation: str = ""
     creation_date: str = ""  # ISO value of the first date of profileDesc/creation
+    source_date: str = ""  # @when of a source description's own date (not a printed book's)
+    sent_date: str = ""  # ISO value of the first date of correspDesc/correspAction[@type='sent']
     languages: tuple[tuple[str, str], ...] = ()  # langUsage: (ident, text)
     keywords: tuple[str, ...] = ()
     changes: tuple[tuple[str, str, str], ...] = ()  # revisionDesc: (when, who, text)
@@ -222,6 +224,13 @@ class DocumentInfo:
         """The main title (type main or none), else the first title, else the document id."""
         main = [t for t in self.titles if t.type == "main"] or list(self.titles)
         return main[0].text if main else self.id
+
+    @property
+    def date(self) -> str:
+        """When the document was made: its profileDesc/creation date, else the date of its
+        source description (an archival record's, not a printed book's; not a date nested in
+        an imprint), else when the letter was sent."""
+        return self.creation_date or self.source_date or self.sent_date
 
     @property
     def subtitle(self) -> str:
@@ -377,6 +386,8 @@ def read(model_root) -> DocumentInfo:
         return DocumentInfo(id=root.get("id", ""), lang=root.get("lang", ""))
     creation = next(iter(_fields(meta, "creation")), None)
     first_date = creation.find(".//" + MT + "date") if creation is not None else None
+    sent = next((d.get("value") for c in _fields(meta, "correspondence", type="sent")
+                 for d in c.iter(MT + "date") if d.get("value")), "")
     pub_date = next(iter(_fields(meta, "pub-date")), None)
     principles = meta.find(MT + "principles")
     return DocumentInfo(
@@ -402,6 +413,9 @@ def read(model_root) -> DocumentInfo:
         abstract=tuple(t for a in _fields(meta, "abstract") for t in (plain(b) for b in a) if t),
         creation=block_text(creation),
         creation_date=first_date.get("value", "") if first_date is not None else "",
+        source_date=next((src.get("when") for src in _fields(meta, "source")
+                          if src.get("when") and src.get("type") != "book"), ""),
+        sent_date=sent,
         languages=tuple((lang.get("ident", ""), plain(lang)) for lang in _fields(meta, "language")),
         keywords=tuple(plain(k) for k in _fields(meta, "keyword") if plain(k)),
         changes=tuple((c.get("when", ""), c.get("who", ""), plain(c)) for c in _fields(meta, "change")),

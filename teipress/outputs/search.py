@@ -155,4 +155,5 @@ def canonicalise(bundle) -> None:
         info["hash"] = f"{lang}_{hashlib.sha256(data).hexdigest()[:len(old)]}"
         meta_path.unlink()
         (bundle / f"pagefind.{info['hash']}.pf_meta").write_bytes(data)
+    entry["languages"] = dict(sorted(entry["languages"].items()))  # hash order too, in a many-language site
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
