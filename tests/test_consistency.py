@@ -290,3 +290,33 @@ def test_a_hostile_title_stays_data_in_every_output(make_edition, tmp_path):
         assert (out / "html" / "cite" / f"mini.{fmt}").is_file()
     [item] = json.loads((out / "html" / "cite" / "mini.json").read_text(encoding="utf-8"))
     assert item["title"] == text_of(page.find(".//h1"))
+
+
+def test_registers_are_named_by_their_headers_read_through_the_model():
+    out = default_build() / "html"
+    items = [text_of(li) for li in parse(out / "index.html").iter("li") if text_of(li).startswith("Register ")]
+    assert "Register teipress: register of persons: TEI source" in items
+    assert len(items) == 3
+
+
+def test_two_files_of_one_name_get_two_pdfs_and_two_pages(make_edition, tmp_path):
+    """No xml:id on <TEI> and the same file name in two folders: names made unique once
+    (teipress.model.paths), so neither PDF overwrites the other and each page links its own."""
+    bare = MINI_DOC.replace(' xml:id="mini"', "")
+    root = make_edition(extra={})
+    for folder, prefix in (("one", "a"), ("two", "b")):
+        (root / "tei" / folder).mkdir()
+        (root / "tei" / folder / "x.xml").write_text(
+            bare.replace('xml:id="d1"', f'xml:id="{prefix}-d1"').replace('xml:id="p1"', f'xml:id="{prefix}-p1"')
+            .replace('xml:id="n1"', f'xml:id="{prefix}-n1"').replace("persons.xml#", "../persons.xml#")
+            .replace("<title>A mini edition</title>", f"<title>Letter {prefix}</title>"), encoding="utf-8")
+    build_edition(root, tmp_path / "out")
+    out = tmp_path / "out"
+    assert sorted(p.name for p in (out / "pdf").iterdir()) == ["mini.pdf", "x-2.pdf", "x.pdf"]
+    titles = {}
+    for name in ("x", "x-2"):
+        page = parse(out / "html" / "documents" / f"{name}.html")
+        assert f"../downloads/{name}.pdf" in {a.get("href") for a in page.iter("a")}
+        titles[name] = text_of(page.find(".//h1"))
+        assert PdfReader(out / "pdf" / f"{name}.pdf").metadata.title == titles[name]
+    assert sorted(titles.values()) == ["Letter a", "Letter b"]
