@@ -111,14 +111,19 @@ def test_both_readings_and_register_links(default):
     assert d.get("precision") == "range" and d.get("sort") == "1961-02-28"
 
 
+def model_after_vienna(make_edition, markup: str, *more: tuple[str, str]):
+    """The model of the mini document with *markup* after its 'Vienna' (and *more* replacements)."""
+    root = make_edition(replace=[("Vienna</placeName>.", "Vienna</placeName>. " + markup), *more])
+    ed = edition.load(root)
+    return model.behaviour(ed, ed.file("mini.xml"))
+
+
 def test_unsafe_targets_are_dropped(make_edition):
-    root = make_edition(replace=[("Vienna</placeName>.", "Vienna</placeName>. "
+    tree = model_after_vienna(make_edition, (
         '<ref target="javascript:alert(1)">js</ref> <ref target="data:text/html,x">data</ref> '
         '<ref target="https://example.org/a?b=1&amp;c=&quot;x">ok</ref> '
         '<figure><graphic url="../../etc/passwd"/></figure>'
-        "&lt;script&gt;alert(1)&lt;/script&gt;")])
-    ed = edition.load(root)
-    tree = model.behaviour(ed, ed.file("mini.xml"))
+        "&lt;script&gt;alert(1)&lt;/script&gt;"))
     links = tree.findall(".//m:link", M)
     assert [link.get("scope") for link in links] == ["dropped", "dropped", "dropped"]
     assert all(link.get("href") is None for link in links)
@@ -152,15 +157,13 @@ def test_no_text_lost_in_other_projects(shared, tmp_path, rel):
 # == one URL rule (xslt/model/common.xsl, url-scheme), in the model and again in the HTML ==
 
 def test_url_rule_scheme_in_any_case_and_no_breaking_characters(make_edition):
-    root = make_edition(replace=[("Vienna</placeName>.", "Vienna</placeName>. "
+    tree = model_after_vienna(make_edition, (
         '<ref target="HTTPS://Example.org/A">upper</ref> <ref target="Mailto:a@example.org">mail</ref> '
         '<ref target="JavaScript:alert(1)">js</ref> <ref target="https://example.org/&gt;x">gt</ref> '
         '<ref target="https://example.org/\\x">backslash</ref> <ref target="https://example.org/&lt;x">lt</ref> '
         '<ref target="https:">bare</ref> <ref target="//example.org/x">no scheme</ref> '
         '<figure><graphic url="HTTPS://example.org/a.png"/><graphic url="https://example.org/&quot;.png"/>'
-        '<graphic url="mailto:a@example.org"/><graphic url="img/a.png"/></figure>')])
-    ed = edition.load(root)
-    tree = model.behaviour(ed, ed.file("mini.xml"))
+        '<graphic url="mailto:a@example.org"/><graphic url="img/a.png"/></figure>'))
     links = {link.text: link for link in tree.iterfind(".//m:link", M)}
     assert links["upper"].get("href") == "HTTPS://Example.org/A" and links["upper"].get("scope") == "external"
     assert links["mail"].get("href") == "Mailto:a@example.org"
@@ -194,14 +197,12 @@ def test_html_applies_the_url_rule_again():
 # == what an element means is in the model's attributes; renderers never test TEI names ==
 
 def test_style_of_phrases_and_blocks_and_kind_of_published_readings(make_edition):
-    root = make_edition(replace=[("Vienna</placeName>.", "Vienna</placeName>. "
+    tree = model_after_vienna(make_edition, (
         "<emph>e</emph> <title>t</title> <del>d</del> <add>a</add> <hi rend=\"italic\">h</hi> "
         "<stage>aside</stage> <choice><sic>teh</sic><corr>the</corr></choice> "
         "<choice><abbr>Dr</abbr><expan>Doctor</expan></choice> <choice><orig>olde</orig><reg>old</reg></choice> "
         "<choice><unclear>bat</unclear><unclear>cat</unclear></choice>"),
-        ("</div>", "<stage>Exit.</stage></div>")])
-    ed = edition.load(root)
-    tree = model.behaviour(ed, ed.file("mini.xml"))
+        ("</div>", "<stage>Exit.</stage></div>"))
     text = tree.find("m:text", M)
     styles = {i.get("tei"): i.get("style") for i in text.iterfind(".//m:inline", M)}
     assert styles == {"emph": "emphasis", "title": "title", "del": "deletion", "add": "addition",
