@@ -31,7 +31,7 @@ WHEN = datetime(2026, 1, 1, tzinfo=timezone.utc)
 def time_pdf(ed, doc, out: Path, runs: int) -> tuple[float, int]:
     from teipress.model import EditionModel
 
-    ctx = BuildContext(edition=ed, out=out, build_time=WHEN, model=EditionModel.build(ed, WHEN))
+    ctx = BuildContext(edition=ed, out=out, model=EditionModel.build(ed, WHEN))
     doc = next(d for d in ctx.model.documents if d.file.rel == doc.rel)
     target = out / f"{doc.id}.pdf"
     times = []
