@@ -1,4 +1,4 @@
-"""A large TEI document split into one page per division (edition.toml `split`, teipress.split).
+"""A large TEI document split into one page per division (edition.toml `split`, teipress.model.split).
 
 The FRUS excerpt (../shared/corpora, copied only into a temporary edition) gets a page per
 document division and a contents page; a small edition checks that a cross-division ref, a

@@ -3,7 +3,7 @@
   Behaviour model (xslt/MODEL.md) → HTML fragments of one document page.
 
   Output: <parts> holding <part name="text">, <part name="notes">, <part name="toc"> and one
-  <part name="field" field="…"> per metadata field; teipress/html.py serialises each part as HTML
+  <part name="field" field="…"> per metadata field; teipress/outputs/html.py serialises each part as HTML
   and the Jinja2 page shells place them.  Never disable-output-escaping: text stays text.
   One template per behaviour; behaviour families live in xslt/html/*.xsl.
 -->

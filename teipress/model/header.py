@@ -426,8 +426,8 @@ def read(model_root) -> DocumentInfo:
 
 # -- the edition: one precedence rule per fact -------------------------------------------
 
-# Documents are named in the outputs by their xml:id with other characters made '-'
-# (teipress.model.document_id): compare an edition id in that form.
+# Documents are named in the outputs by their xml:id made file-safe (teipress.model.paths):
+# an edition id is compared in that form.
 
 
 def main_document(config, infos: list[DocumentInfo], folder: str) -> DocumentInfo | None:

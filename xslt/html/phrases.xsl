@@ -59,7 +59,7 @@
   </xsl:template>
 
   <!-- The page (path from the site root) that holds element @target of document @doc: a split
-       document (edition.toml split) has one per division (tpf:page, teipress/html.py); without
+       document (edition.toml split) has one per division (tpf:page, teipress/outputs/html.py); without
        that function, the document's own page. -->
   <xsl:template name="page-of">
     <xsl:choose>

@@ -41,7 +41,7 @@
   <xsl:variable name="registry" select="exsl:node-set($registry-copy)/m:registry"/>
 
   <!-- doc-id: the document id used for file names and m:document/@id.
-       Values: the registry's @doc (Python's document_id), else TEI/@xml:id, else 'document'. -->
+       Values: the registry's @doc (teipress.model.paths.document_ids), else TEI/@xml:id, else 'document'. -->
   <xsl:variable name="doc-id">
     <xsl:choose>
       <xsl:when test="$registry/@doc"><xsl:value-of select="$registry/@doc"/></xsl:when>
