@@ -259,3 +259,19 @@ def test_model_runs_without_the_registry_function():
     assert tree.getroot().get("id") == doc.root.get("{http://www.w3.org/XML/1998/namespace}id")
     assert tree.find(".//m:name[@ref]", M) is None and tree.find(".//m:name", M) is not None
     assert words(model_text(tree)) == words(tei_text(doc.root))
+
+
+def test_the_header_follows_the_one_url_rule(make_edition):
+    """Licence and source addresses pass url-scheme like every link: any case, nothing unsafe."""
+    root = make_edition(replace=[
+        ("<date when=\"2026\">2026</date></publicationStmt>",
+         '<date when="2026">2026</date><availability><licence target="HTTPS://creativecommons.org/licenses/by/4.0/">'
+         "CC BY</licence></availability></publicationStmt>"),
+        ("<sourceDesc><p>Born digital.</p></sourceDesc>",
+         '<sourceDesc><bibl>A letter, <ref target="javascript:alert(1)">here</ref> and '
+         '<ref target="Https://archive.example.org/1">there</ref>.</bibl></sourceDesc>')])
+    ed = edition.load(root)
+    meta = model.behaviour(ed, ed.file("mini.xml")).find("m:metadata", M)
+    assert meta.find("m:licence", M).get("href") == "HTTPS://creativecommons.org/licenses/by/4.0/"
+    assert meta.find("m:source", M).get("url") == "Https://archive.example.org/1"
+    assert [u.get("href") for u in meta.iterfind("m:bibl//m:url", M)] == ["Https://archive.example.org/1"]

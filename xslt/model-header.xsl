@@ -52,9 +52,8 @@
         <xsl:for-each select="tei:availability/tei:licence">
           <m:licence>
             <xsl:if test="normalize-space(@target)"><xsl:attribute name="target"><xsl:value-of select="normalize-space(@target)"/></xsl:attribute></xsl:if>
-            <xsl:if test="starts-with(@target, 'https://') or starts-with(@target, 'http://')">
-              <xsl:attribute name="href"><xsl:value-of select="@target"/></xsl:attribute>
-            </xsl:if>
+            <xsl:variable name="web"><xsl:call-template name="web-url"><xsl:with-param name="url" select="@target"/></xsl:call-template></xsl:variable>
+            <xsl:if test="$web != ''"><xsl:attribute name="href"><xsl:value-of select="$web"/></xsl:attribute></xsl:if>
             <xsl:call-template name="field-blocks"/>
           </m:licence>
         </xsl:for-each>
@@ -229,9 +228,9 @@
         </m:pub-date>
       </xsl:for-each>
       <xsl:for-each select="$parts/tei:idno"><m:idno type="{@type}"><xsl:value-of select="normalize-space(.)"/></m:idno></xsl:for-each>
-      <xsl:for-each select="($parts/tei:ref | $parts/tei:ptr)[starts-with(normalize-space(@target), 'http://')
-                                                            or starts-with(normalize-space(@target), 'https://')]">
-        <m:url href="{normalize-space(@target)}"/>
+      <xsl:for-each select="$parts/tei:ref | $parts/tei:ptr">
+        <xsl:variable name="web"><xsl:call-template name="web-url"><xsl:with-param name="url" select="normalize-space(@target)"/></xsl:call-template></xsl:variable>
+        <xsl:if test="$web != ''"><m:url href="{$web}"/></xsl:if>
       </xsl:for-each>
       <xsl:for-each select="$parts/tei:citedRange">
         <m:range><xsl:copy-of select="@unit | @from | @to"/><xsl:value-of select="normalize-space(.)"/></m:range>
@@ -242,6 +241,14 @@
         <xsl:apply-templates select="node()[not(self::tei:bibl or self::tei:note or self::tei:ptr or self::tei:ref[not(node())])]"/>
       </m:citation>
     </m:bibl>
+  </xsl:template>
+
+  <!-- *url* itself when it is an http(s) address by the model's one URL rule (url-scheme in
+       model/common.xsl: any case, no white space or quotes), else nothing. -->
+  <xsl:template name="web-url">
+    <xsl:param name="url"/>
+    <xsl:variable name="scheme"><xsl:call-template name="url-scheme"><xsl:with-param name="url" select="$url"/></xsl:call-template></xsl:variable>
+    <xsl:if test="$scheme = 'http' or $scheme = 'https'"><xsl:value-of select="$url"/></xsl:if>
   </xsl:template>
 
   <!-- A field whose content is phrases. -->
@@ -269,7 +276,14 @@
   </xsl:template>
 
   <xsl:template match="tei:bibl | tei:biblStruct | tei:biblFull | tei:msDesc | tei:recordHist" mode="source">
-    <xsl:variable name="url" select="(.//tei:ref/@target | .//tei:ptr/@target)[starts-with(., 'http://') or starts-with(., 'https://')][1]"/>
+    <!-- the first http(s) address among its pointers (one URL rule: web-url, url-scheme) -->
+    <xsl:variable name="webs">
+      <xsl:for-each select=".//tei:ref/@target | .//tei:ptr/@target">
+        <xsl:variable name="web"><xsl:call-template name="web-url"><xsl:with-param name="url" select="."/></xsl:call-template></xsl:variable>
+        <xsl:if test="$web != ''"><xsl:value-of select="concat($web, ' ')"/></xsl:if>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:variable name="url" select="substring-before($webs, ' ')"/>
     <m:source type="{@type}">
       <xsl:if test="not(@type)"><xsl:attribute name="type">bibl</xsl:attribute></xsl:if>
       <xsl:if test="$url"><xsl:attribute name="url"><xsl:value-of select="$url"/></xsl:attribute></xsl:if>
