@@ -99,15 +99,20 @@ def _cbor_encode(obj) -> bytes:
     return _cbor_head(4, len(obj)) + b"".join(_cbor_encode(x) for x in obj)
 
 
-def _sorted(obj):
-    """Sort what Pagefind leaves in hash order: [text, …] pairs by text, lists of page numbers."""
-    if isinstance(obj, list):
-        obj = [_sorted(x) for x in obj]
-        if obj and all(isinstance(x, int) for x in obj):
-            return sorted(obj)
-        if obj and all(isinstance(x, list) and len(x) == 2 and isinstance(x[0], str) for x in obj):
-            return sorted(obj, key=lambda x: x[0])
-    return obj
+def _sorted_filter(obj):
+    """A filter file is [name, [[value, [page, …]], …]]: values and page sets in hash order."""
+    name, values = obj
+    return [name, sorted(([value, sorted(pages)] for value, pages in values), key=lambda v: v[0])]
+
+
+def _sorted_meta(obj, renames: dict[str, str]):
+    """The metadata file is [version, pages, index chunks, filters, sorts].  Only the filter
+    list is in hash order.  The page list must keep its order: the word index and the
+    filters refer to pages by their position in it (sorting it made search return the
+    wrong document as soon as an edition had two)."""
+    version, pages, chunks, filters, *rest = obj
+    filters = sorted(([name, renames.get(stem, stem)] for name, stem in filters), key=lambda f: f[0])
+    return [version, pages, chunks, filters, *rest]
 
 
 def _read(path) -> object:
@@ -126,14 +131,6 @@ def _write(obj) -> bytes:
     return gzip.compress(_MAGIC + _cbor_encode(obj), compresslevel=9, mtime=0)
 
 
-def _replace(obj, mapping: dict[str, str]):
-    if isinstance(obj, list):
-        return [_replace(x, mapping) for x in obj]
-    if isinstance(obj, str):
-        return mapping.get(obj, obj)
-    return obj
-
-
 def canonicalise(bundle) -> None:
     import hashlib
     import json
@@ -142,7 +139,7 @@ def canonicalise(bundle) -> None:
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
     renames: dict[str, str] = {}
     for f in sorted((bundle / "filter").glob("*.pf_filter")):
-        data = _write(_sorted(_read(f)))
+        data = _write(_sorted_filter(_read(f)))
         lang, _, old = f.stem.partition("_")
         new = f"{lang}_{hashlib.sha256(data).hexdigest()[:len(old)]}"
         renames[f.stem] = new
@@ -150,7 +147,7 @@ def canonicalise(bundle) -> None:
         (bundle / "filter" / f"{new}.pf_filter").write_bytes(data)
     for lang, info in sorted(entry["languages"].items()):
         meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
-        data = _write(_sorted(_replace(_read(meta_path), renames)))
+        data = _write(_sorted_meta(_read(meta_path), renames))
         old = info["hash"].partition("_")[2]
         info["hash"] = f"{lang}_{hashlib.sha256(data).hexdigest()[:len(old)]}"
         meta_path.unlink()

@@ -1,0 +1,67 @@
+"""Search on an edition of many documents, in the browser: a word found in one document finds
+that document and no other.
+
+Pagefind's word index refers to pages by their position in its page list, so anything that
+reorders that list (as the reproducibility step once did) sends every hit to the wrong page;
+a one-document edition cannot show it.
+"""
+from __future__ import annotations
+
+import pytest
+
+from browser import serve_dir
+from conftest import MINI_DOC, MINI_PERSONS
+from sitebuild import build_edition
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+# One unusual word per document; the documents differ in length so that Pagefind's page
+# order (it sorts by size) differs from the order of their names.
+WORDS = ["quokka", "axolotl", "pangolin", "narwhal", "okapi", "tardigrade"]
+
+
+@pytest.fixture(scope="module")
+def letters_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("letters")
+    (root / "tei").mkdir()
+    (root / "tei" / "persons.xml").write_text(MINI_PERSONS, encoding="utf-8")
+    for i, word in enumerate(WORDS):
+        filler = " ".join(f"common{j}" for j in range((i * 37) % 90))
+        doc = (MINI_DOC.replace('xml:id="mini"', f'xml:id="letter-{i}"')
+               .replace("A mini edition", f"Letter {i} about the {word}")
+               .replace("Vienna</placeName>.", f"Vienna</placeName>. A {word} was seen. {filler}"))
+        (root / "tei" / f"letter-{i}.xml").write_text(doc, encoding="utf-8")
+    build_edition(root, root / "build", only={"html", "search"})
+    with serve_dir(root / "build" / "html") as url:
+        yield url
+
+
+def test_a_word_from_one_document_finds_that_document(browser, letters_site):
+    page = browser.new_page()
+    page.goto(f"{letters_site}/search.html")
+    found = page.evaluate("""async (words) => {
+        const pf = await import(new URL("pagefind/pagefind.js", location.href).href);
+        const out = {};
+        for (const w of words) {
+            const r = await pf.search(w);
+            out[w] = await Promise.all(r.results.map(async x => (await x.data()).url));
+        }
+        return out;
+    }""", WORDS)
+    page.close()
+    for i, word in enumerate(WORDS):
+        assert len(found[word]) == 1, (word, found[word])
+        assert found[word][0].endswith(f"documents/letter-{i}.html"), (word, found[word])
+
+
+def test_the_search_page_lists_the_right_document(browser, letters_site):
+    page = browser.new_page()
+    page.goto(f"{letters_site}/search.html")
+    box = page.locator("#tp-search input")
+    box.wait_for()
+    box.fill("pangolin")
+    result = page.locator(".pagefind-ui__result").first
+    playwright.expect(result).to_contain_text("pangolin", timeout=15000)
+    assert page.locator(".pagefind-ui__result").count() == 1
+    assert "Letter 2 about the pangolin" in result.inner_text()
+    page.close()
