@@ -3,6 +3,7 @@ diagnostics printed, its exit status returned.  The work itself is in the comman
 from __future__ import annotations
 
 import contextlib
+import shlex
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -150,20 +151,46 @@ def deposit(edition: Path, out: Path | None, check: bool, quiet: bool) -> None:
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", required=True, help="The edition's title.")
 @click.option("--id", "edition_id", help="Edition id (an xml:id; default: made from the title).")
-@click.option("--editor", default="The editors", show_default=True, help="Who encodes the edition.")
-def init(folder: Path, title: str, edition_id: str | None, editor: str) -> None:
+@click.option("--editor", "editors", multiple=True,
+              help="An editor's name (repeatable; default: the edition's editors as a team).")
+@click.option("--language", default="en", show_default=True, help="Main language of the texts (BCP 47).")
+def init(folder: Path, title: str, edition_id: str | None, editors: tuple[str, ...], language: str) -> None:
     """Start a new edition in FOLDER: the project's schema, a first document and a
-    register that validate and build at once, and edition.toml."""
+    register that validate and build at once, and edition.toml.  Add documents with
+    `teipress new`."""
     from .commands import init as init_mod
 
     try:
-        written = init_mod.create(folder, title, edition_id, editor)
+        written = init_mod.create(folder, title, edition_id, editors, language=language)
     except init_mod.InitError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     for p in written:
         click.echo(f"wrote {p}", err=True)
-    click.echo(f"next: teipress validate {folder} && teipress build {folder}", err=True)
+    where = shlex.quote(str(folder))
+    click.echo(f"next: teipress new {where} <name> --title <title>  (add a document)\n"
+               f"      teipress validate {where} && teipress build {where}", err=True)
+
+
+@main.command()
+@click.argument("edition", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("name")
+@click.option("--title", required=True, help="The document's title.")
+@click.option("--type", "kind", type=click.Choice(["document", "letter"]), default="document",
+              show_default=True, help="A plain document, or a letter with correspDesc, opener and closer.")
+@click.option("--date", "when", help="The document's date, ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--language", help="Language of the text (default: the edition's).")
+def new(edition: Path, name: str, title: str, kind: str, when: str | None, language: str | None) -> None:
+    """Add a document NAME (tei/NAME.xml) to EDITION: a header with the edition's
+    responsibility, publication and schema lines, and a body to replace."""
+    from .commands import new as new_mod
+
+    try:
+        path = new_mod.create(edition, name, title, kind=kind, when=when, language=language)
+    except new_mod.NewError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"wrote {path}", err=True)
 
 
 @main.command()

@@ -90,6 +90,9 @@ def make_deposit(edition_dir: Path, out_dir: Path, log: Callable[[str], None] = 
         if not md.licence.url and not md.licence.text:
             warnings.append("the TEI header states no licence (publicationStmt/availability/licence): "
                             "archives usually require one")
+        elif not md.licence.url:  # e.g. init's placeholder: words, but no licence an archive can record
+            warnings.append("the TEI header's licence gives no licence address (licence/@target, e.g. "
+                            "https://creativecommons.org/licenses/by/4.0/): archives usually require one")
         for w in warnings:
             warn(w)
         payload_files, payload_bytes = _make_bag(bag_dir, md, when)

@@ -3,11 +3,16 @@
 It writes the project's schema, a document and a register that show the
 conventions (pointers into registers, typed notes with @resp, ISO dates), and
 edition.toml.  Text given on the command line is XML-escaped by lxml.
+
+Its defaults are fit to publish or visibly placeholders: version 0.1.0, the editors as
+an organisation unless persons are named, and a licence statement that says it is still
+to be chosen (deposit warns about it until it names a licence).
 """
 from __future__ import annotations
 
 import re
 import shutil
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -33,17 +38,37 @@ def _el(parent, tag, text=None, **attrs):
     return el
 
 
-def _header(root, title: str, editor: str, today: str, register: bool):
+LICENCE_PLACEHOLDER = ("Licence to be chosen: name the licence of the encoding and notes here, with its "
+                      "address in @target (e.g. https://creativecommons.org/licenses/by/4.0/).")
+
+
+def _responsible(parent, editors: list[str], title: str, with_ids: bool):
+    """The editors as named persons, or, when none is named, as the edition's team (an
+    organisation: citations and DataCite must not read "The editors" as a person)."""
+    rs = _el(parent, "respStmt")
+    _el(rs, "resp", "TEI encoding and editorial notes")
+    if not editors:
+        _el(rs, "orgName", f"Editors of {title}", **({"xml_id": "editor"} if with_ids else {}))
+    for i, name in enumerate(editors):
+        ident = "editor" if i == 0 else f"editor-{i + 1}"
+        _el(rs, "persName", name, **({"xml_id": ident} if with_ids else {}))
+    return rs
+
+
+def _header(root, title: str, doc_title: str, editors: list[str], today: str, register: bool):
     header = _el(root, "teiHeader")
     fd = _el(header, "fileDesc")
     ts = _el(fd, "titleStmt")
-    _el(ts, "title", title + (": register of persons" if register else ""), type="main")
-    rs = _el(ts, "respStmt")
-    _el(rs, "resp", "TEI encoding and editorial notes")
-    _el(rs, "persName", editor, **({} if register else {"xml_id": "editor"}))
+    _el(ts, "title", doc_title, type="main")
+    _responsible(ts, editors, title, with_ids=not register)
+    if not register:
+        es = _el(fd, "editionStmt")
+        _el(es, "edition", f"{title}, version 0.1.0", n="0.1.0")
     ps = _el(fd, "publicationStmt")
-    _el(ps, "publisher", editor)
+    _el(ps, "publisher", editors[0] if len(editors) == 1 else f"Editors of {title}")
     _el(ps, "date", today[:4], when=today[:4])
+    if not register:
+        _el(_el(ps, "availability", status="unknown"), "licence", LICENCE_PLACEHOLDER)
     sd = _el(fd, "sourceDesc")
     _el(sd, "p", "Describe the source of the text here (archive, shelfmark, printed edition).")
     if not register:
@@ -59,30 +84,88 @@ def _header(root, title: str, editor: str, today: str, register: bool):
     return header
 
 
+# Letters that NFKD does not take apart into a base letter and a mark.
+_LATIN = {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
+          "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "Þ": "Th", "ı": "i"}
+_CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p",
+                      "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "iu", "ia"]))
+_GREEK = dict(zip("αβγδεζηθικλμνξοπρσςτυφχψω",
+                  ["a", "b", "g", "d", "e", "z", "e", "th", "i", "k", "l", "m", "n", "x", "o", "p", "r", "s",
+                   "s", "t", "y", "ph", "ch", "ps", "o"]))
+
+
+def transliterate(text: str) -> str:
+    """ASCII letters for an id: "Österreichische Briefe" → "Osterreichische Briefe",
+    "Письма" → "Pisma".  Scripts without a table here are dropped (the caller falls back)."""
+    out = []
+    for ch in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(ch):
+            continue
+        low = ch.lower()
+        if ch in _LATIN:
+            out.append(_LATIN[ch])
+        elif low in _CYRILLIC or low in _GREEK:
+            t = _CYRILLIC.get(low, _GREEK.get(low, ""))
+            out.append(t.capitalize() if ch != low else t)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def make_id(title: str, fallback: str = "edition") -> str:
+    """An xml:id from a title: transliterated, lower case, words joined by '-', never
+    starting with a digit (an XML name cannot)."""
+    ident = re.sub(r"[^a-z0-9]+", "-", transliterate(title).lower()).strip("-")
+    if not ident:
+        return fallback
+    return ident if ident[0].isalpha() else f"{fallback}-{ident}"
+
+
 def _write(path: Path, root) -> None:
     body = etree.tostring(root, encoding="unicode", pretty_print=True)
     path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n{PROLOG}\n{body}', encoding="utf-8")
 
 
-def create(target: Path, title: str, edition_id: str | None = None, editor: str = "The editors",
-           today: str | None = None) -> list[Path]:
+def toml_string(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters escaped."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def create(target: Path, title: str, edition_id: str | None = None, editors: list[str] | tuple = (),
+           today: str | None = None, language: str = "en") -> list[Path]:
     """Write a new edition into *target*; refuses to touch an existing tei/ folder."""
     tei = target / "tei"
     if tei.exists() and any(tei.iterdir()):
         raise InitError(f"'{tei}' already exists and is not empty; nothing was written")
-    edition_id = edition_id or re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "edition"
+    edition_id = edition_id or make_id(title)
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9._-]*", edition_id):
-        raise InitError(f"'{edition_id}' cannot be an xml:id: use letters, digits, '-', '_' and '.'")
+        raise InitError(f"'{edition_id}' cannot be an xml:id (it must start with a letter or '_' and "
+                        "hold only letters, digits, '-', '_' and '.'): give another with --id")
+    if not re.fullmatch(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*", language):
+        raise InitError(f"'{language}' is not a language tag (BCP 47, e.g. en, de, ru, ko-Latn)")
+    editors = [e.strip() for e in editors if e.strip()]
     today = today or date.today().isoformat()
     (tei / "schema").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(resources.schema_file(), tei / "schema" / "teipress.xsd")
 
     doc = etree.Element(f"{{{TEI_NS}}}TEI", nsmap={None: TEI_NS})
     doc.set(XML_ID, edition_id)
-    doc.set(XML_LANG, "en")
-    _header(doc, title, editor, today, register=False)
+    doc.set(XML_LANG, language)
+    # The first document is a document of the edition, not the edition: its own title,
+    # so the home page does not list the edition inside itself.
+    _header(doc, title, "A first document", editors, today, register=False)
     ps = doc.find(f"{{{TEI_NS}}}teiHeader/{{{TEI_NS}}}fileDesc/{{{TEI_NS}}}publicationStmt")
-    _el(ps, "idno", edition_id, type="edition")
+    ps.find(f"{{{TEI_NS}}}availability").addprevious(etree.Element(f"{{{TEI_NS}}}idno", type="edition"))
+    ps.find(f"{{{TEI_NS}}}idno").text = edition_id
     body = _el(_el(doc, "text"), "body")
     div = _el(body, "div", type="document", xml_id="d1")
     head = _el(div, "head", "A first document, ")
@@ -96,8 +179,8 @@ def create(target: Path, title: str, edition_id: str | None = None, editor: str 
 
     reg = etree.Element(f"{{{TEI_NS}}}TEI", nsmap={None: TEI_NS})
     reg.set(XML_ID, "persons")
-    reg.set(XML_LANG, "en")
-    _header(reg, title, editor, today, register=True)
+    reg.set(XML_LANG, language)
+    _header(reg, title, f"{title}: persons", editors, today, register=True)
     lp = _el(_el(_el(reg, "text"), "body"), "listPerson")
     person = _el(lp, "person", xml_id="jane-doe")
     _el(person, "persName", "Jane Doe", type="main")
@@ -108,7 +191,7 @@ def create(target: Path, title: str, edition_id: str | None = None, editor: str 
     _write(written[2], reg)
     toml = target / "edition.toml"
     if not toml.exists():
-        esc = lambda s: s.replace("\\", "\\\\").replace('"', '\\"')
-        toml.write_text(f'id = "{esc(edition_id)}"\ntitle = "{esc(title)}"\n', encoding="utf-8")
+        toml.write_text(f"id = {toml_string(edition_id)}\ntitle = {toml_string(title)}\n"
+                        f"language = {toml_string(language)}\n", encoding="utf-8")
         written.append(toml)
     return written
