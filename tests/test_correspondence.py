@@ -423,3 +423,22 @@ def test_letters_page_passes_the_nu_html_checker(site):
     errors = [f"{m.get('url', '').rsplit('/html/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
               for m in report["messages"] if m["type"] == "error" or m.get("subType") == "fatal"]
     assert not errors, "\n".join(errors)
+
+
+def test_letters_pages_have_no_wcag_violation(site, browser):
+    """axe-core (WCAG 2.1 A/AA) on the letters page and a letter's page, as test_html_quality
+    checks the other page types."""
+    from browser import serve_dir
+    from test_html_quality import AXE, axe
+
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (npm ci)")
+    problems = []
+    with serve_dir(site) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        for rel in ("letters.html", "documents/l3.html"):
+            page.goto(f"{base}/{rel}")
+            page.wait_for_load_state("networkidle")
+            problems += axe(page, rel)
+        page.close()
+    assert not problems, "\n".join(problems)
