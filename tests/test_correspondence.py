@@ -230,6 +230,9 @@ def test_letters_page_by_correspondent_and_year(site):
     assert "5 January 1900: to Bert Brandt, Vienna" in text(lists[0])
     assert [a.get("href") for a in lists[1].iter("a") if a.get("href").startswith("documents/")] == ["documents/l2.html"]
     assert anna.find("h3/a").get("href") == "persons.html#anna"
+    # anchors from the register entry, else the name: stable when letters are added
+    assert [s.find("h3").get("id") for s in sections.values()] == \
+        ["from-to-acme", "from-to-anna", "from-to-bert", "from-to-Cora-Castell"]
     years = [text(h) for h in page.find(".//section[@aria-labelledby='by-year']").iter("h3")]
     assert years == ["1900", "1901", "Undated"]
     assert page.find(".//a[@href='cmif.xml']") is not None

@@ -28,7 +28,7 @@ from pathlib import PurePosixPath
 
 from ..isodate import DateError, parse as parse_iso
 from ..xmlparse import NS, XML_ID
-from . import dates
+from . import dates, paths
 from .text import MODEL_NS, plain
 
 MT = "{%s}" % MODEL_NS
@@ -347,7 +347,7 @@ def order_key(doc) -> tuple:
     letter = doc.correspondence
     d = letter.date
     n = d.n if d is not None else ""
-    return (letter.sort or "9999", int(n) if n.isdigit() else 0)
+    return (letter.sort or "9999", int(n) if n.isascii() and n.isdigit() else 0)
 
 
 def attach(docs: list, entries: dict, base_url: str = "") -> list:
@@ -380,7 +380,7 @@ class Correspondent:
     name: Name
     sent: list = field(default_factory=list)  # documents
     received: list = field(default_factory=list)
-    id: str = ""  # its anchor on the letters page
+    id: str = ""  # its anchor on the letters page: from its register anchor, else its name
 
     @property
     def letters(self) -> int:
@@ -427,8 +427,10 @@ def correspondents(letters: list) -> list[Correspondent]:
         if doc not in target:
             target.append(doc)
     out = sorted(groups.values(), key=lambda c: (c.name.sort or (c.name.name.casefold(),), c.name.name))
-    for i, c in enumerate(out, 1):
-        c.id = f"correspondent-{i}"
+    # Anchors that outlive new letters and new correspondents (never a running number).
+    for c, name in zip(out, paths.unique([paths.safe_name(c.name.anchor or c.name.name, "correspondent")
+                                          for c in out])):
+        c.id = f"from-to-{name}"
     return out
 
 
