@@ -445,3 +445,20 @@ def test_letters_pages_have_no_wcag_violation(site, browser):
             problems += axe(page, rel)
         page.close()
     assert not problems, "\n".join(problems)
+
+
+def test_a_split_letter_shows_its_letter_rows_on_every_page(tmp_path):
+    root = write_letters(tmp_path / "ed", 'id = "s"\ntitle = "S"\nsplit = ["l1"]\n')
+    l1 = root / "tei" / "l1.xml"
+    l1.write_text(l1.read_text(encoding="utf-8").replace(
+        "<body><p>Dear friend.</p></body>",
+        '<body><div xml:id="a"><head>One</head><p>x</p></div><div xml:id="b"><head>Two</head><p>y</p></div></body>'),
+        encoding="utf-8")
+    build_edition(root, root / "build", only={"sources", "html", "search", "cmif"})
+    html = root / "build" / "html" / "documents"
+    for page in (html / "l1.html", html / "l1" / "a.html", html / "l1" / "b.html"):
+        meta = parse(page).find(".//dl[@class='tp-meta']")
+        rows = {text(dt): text(dd) for dt, dd in zip(meta.iter("dt"), meta.iter("dd"))}
+        assert rows["Letter"] == "Anna Ahlers → to Bert Brandt" and rows["Sent"] == "Vienna, 5 January 1900", page
+    # the letters' sequence is the document's, shown on its own page
+    assert parse(html / "l1.html").find(".//nav[@aria-label='Letters']") is not None
