@@ -144,7 +144,8 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, only: se
     return result
 
 
-# The search index lives inside html/, which a build replaces whole: html brings search along.
+# The search index and the CMIF file live inside html/, which a build replaces whole: html brings
+# them along, and cmif brings html.
 NEEDS = {"html": {"search", "cmif"}, "cmif": {"html", "search"}}
 
 
