@@ -107,7 +107,54 @@
       <xsl:for-each select=".//tei:email[normalize-space()]">
         <m:email><xsl:value-of select="normalize-space(.)"/></m:email>
       </xsl:for-each>
+      <xsl:apply-templates select="tei:profileDesc/tei:correspDesc" mode="letter"/>
     </m:metadata>
+  </xsl:template>
+
+  <!-- == a letter's sending and receipt, as facts (teipress/model/correspondence.py) ==
+       Attributes are as written; what they mean (who is sender, which ref is "previous") is
+       decided once, in Python.  Names are linked like names in the text (m:name with @ref when
+       a register entry answers to @ref or @key). -->
+  <xsl:template match="tei:correspDesc" mode="letter">
+    <m:letter>
+      <xsl:for-each select="tei:correspAction">
+        <m:letter-action type="{@type}">
+          <xsl:for-each select=".//tei:persName[not(ancestor::tei:persName or ancestor::tei:orgName)]
+                                | .//tei:orgName[not(ancestor::tei:persName or ancestor::tei:orgName)]
+                                | .//tei:name[not(ancestor::tei:persName or ancestor::tei:orgName or ancestor::tei:placeName)]
+                                | tei:rs[@type = 'person' or @type = 'org']">
+            <m:letter-party>
+              <xsl:attribute name="kind">
+                <xsl:choose>
+                  <xsl:when test="self::tei:orgName or @type = 'org' or @type = 'organisation' or @type = 'organization'">org</xsl:when>
+                  <xsl:otherwise>person</xsl:otherwise>
+                </xsl:choose>
+              </xsl:attribute>
+              <xsl:copy-of select="@type | @ref | @key"/>
+              <xsl:apply-templates select="."/>
+            </m:letter-party>
+          </xsl:for-each>
+          <xsl:for-each select=".//tei:placeName[not(ancestor::tei:placeName)] | .//tei:settlement[not(ancestor::tei:placeName)]
+                                | tei:rs[@type = 'place']">
+            <m:letter-place><xsl:copy-of select="@ref | @key"/><xsl:apply-templates select="."/></m:letter-place>
+          </xsl:for-each>
+          <xsl:for-each select=".//tei:date">
+            <m:letter-date>
+              <xsl:copy-of select="@when | @from | @to | @cert | @n"/>
+              <xsl:if test="@notBefore"><xsl:attribute name="not-before"><xsl:value-of select="@notBefore"/></xsl:attribute></xsl:if>
+              <xsl:if test="@notAfter"><xsl:attribute name="not-after"><xsl:value-of select="@notAfter"/></xsl:attribute></xsl:if>
+              <xsl:call-template name="joined"><xsl:with-param name="parts" select="."/></xsl:call-template>
+            </m:letter-date>
+          </xsl:for-each>
+        </m:letter-action>
+      </xsl:for-each>
+      <xsl:for-each select="tei:correspContext/tei:ref | tei:correspContext/tei:ptr">
+        <m:letter-context>
+          <xsl:copy-of select="@type | @subtype | @target"/>
+          <xsl:call-template name="joined"><xsl:with-param name="parts" select="."/></xsl:call-template>
+        </m:letter-context>
+      </xsl:for-each>
+    </m:letter>
   </xsl:template>
 
   <!-- == agents: one m:agent per name of the titleStmt (and of a source's authors) == -->

@@ -78,10 +78,12 @@ def stage_sources(ctx: BuildContext) -> None:
 
 def stages() -> list[tuple[str, Callable[[BuildContext], None]]]:
     """The output stages, in order. Later stages may read earlier stages' files."""
-    from ..outputs import html, pdf, search  # here, not above: they import BuildContext from this module
+    from ..outputs import cmif, html, pdf, search  # here, not above: they import BuildContext from this module
 
-    # PDF before HTML (the site carries the PDFs), search after HTML (it indexes the pages).
-    return [("sources", stage_sources), ("pdf", pdf.build), ("html", html.build), ("search", search.build)]
+    # PDF before HTML (the site carries the PDFs), search after HTML (it indexes the pages);
+    # cmif writes html/cmif.xml (letters only).
+    return [("sources", stage_sources), ("pdf", pdf.build), ("html", html.build), ("search", search.build),
+            ("cmif", cmif.build)]
 
 
 @dataclass
@@ -142,8 +144,9 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, only: se
     return result
 
 
-# The search index lives inside html/, which a build replaces whole: html brings search along.
-NEEDS = {"html": {"search"}}
+# The search index and the CMIF file live inside html/, which a build replaces whole: html brings
+# them along, and cmif brings html.
+NEEDS = {"html": {"search", "cmif"}, "cmif": {"html", "search"}}
 
 
 def run(ed: Edition, out_dir: Path, log: Callable[[str], None] = lambda m: None,

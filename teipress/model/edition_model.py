@@ -16,7 +16,7 @@ from lxml import etree
 from .. import __version__
 from ..edition import Edition, TeiFile
 from ..xmlparse import XML_ID
-from . import mentions, paths, registers, split as split_mod
+from . import correspondence as correspondence_mod, mentions, paths, registers, split as split_mod
 from .behaviour import M, MODEL_NS, Names, behaviour as model_of, header_only, warnings as model_warnings
 from . import header as header_mod
 
@@ -55,6 +55,9 @@ class Document:
     # The register files (rel paths) it refers to by any pointer style (@ref, @who, @key …),
     # read off the resolved names of its model.
     register_files: list[str] = field(default_factory=list)
+    # A letter's sender, recipient, places, dates and neighbours (teipress.model.correspondence);
+    # None for a document without correspDesc and for the pages of a split document.
+    correspondence: "correspondence_mod.Letter | None" = None
 
     @property
     def title(self) -> str:
@@ -137,6 +140,8 @@ class EditionModel:
     base_url: str = ""
     where: dict = field(default_factory=dict)  # (document id, model id) → page, for split documents
     register_files: list[RegisterFile] = field(default_factory=list)
+    # The documents with correspDesc, in date order (teipress.model.correspondence.attach).
+    letters: list[Document] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -224,11 +229,12 @@ class EditionModel:
                         kinds.setdefault(e.kind, []).append(e)
             d._entries = {k: sorted(v, key=lambda e: e.sort_key) for k, v in sorted(kinds.items())}
         base_url = ed.config.get("base_url") or ""
+        letters = correspondence_mod.attach(docs, reg_entries, base_url)
         return cls(edition=ed, metadata=metadata, version=metadata.version, build_time=build_time,
                    documents=docs, registers=registers.registers(reg_entries, paths.REGISTER_PAGES),
                    entries=reg_entries, chronology=mentions.chronology(docs), warnings=warnings,
                    images=sorted(images), base_url=base_url.rstrip("/") + "/" if base_url else "",
-                   where=where,
+                   where=where, letters=letters,
                    register_files=[RegisterFile(f.rel, header_mod.read(header_only(ed, f, names)).title, paths.tei_copy(f))
                                    for f in ed.registers])
 

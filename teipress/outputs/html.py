@@ -22,7 +22,7 @@ from markupsafe import Markup
 from .. import model as model_mod
 from ..model import citation
 from ..commands.build import BuildContext
-from ..model import dates, paths
+from ..model import correspondence, dates, paths
 
 PKG = Path(__file__).resolve().parent.parent
 KIND_LABELS = {"person": "Persons", "place": "Places", "org": "Organisations"}
@@ -120,9 +120,23 @@ class Site:
 
     @property
     def nav(self) -> list[tuple[str, str]]:
-        return ([("index.html", "Home")] + [(r.path, r.label) for r in self.model.registers]
+        letters = [(correspondence.PAGE, "Letters")] if self.model.letters else []
+        return ([("index.html", "Home")] + letters + [(r.path, r.label) for r in self.model.registers]
                 + [("chronology.html", "Chronology"), ("principles.html", "Editorial principles"),
                    ("about.html", "About"), ("search.html", "Search")])
+
+    @property
+    def letters_page(self) -> str:
+        return correspondence.PAGE
+
+    @property
+    def correspondents(self) -> list:
+        """Everyone who wrote or received a letter, with their letters (letters.html)."""
+        return correspondence.correspondents(self.model.letters)
+
+    @property
+    def letter_years(self) -> list:
+        return correspondence.by_year(self.model.letters)
 
     @property
     def panel_kinds(self) -> list[tuple[str, str]]:
@@ -260,6 +274,8 @@ def build(ctx: BuildContext) -> None:
                                                       indent=1, sort_keys=True) + "\n")
     for reg in s.registers:
         render("register.html", reg.path, register=reg)
+    if em.letters:  # an index of letters only for an edition of letters
+        render("letters.html", correspondence.PAGE, cmif=correspondence.CMIF)
     render("chronology.html", "chronology.html")
     render("principles.html", "principles.html")
     render("about.html", "about.html")

@@ -115,6 +115,15 @@ def title_page(info) -> dict:
     }
 
 
+def letter_head(doc) -> dict | None:
+    """A letter's head line (who to whom, sent from where and when, received where and when),
+    as the model reads its correspDesc (teipress.model.correspondence); None for other documents."""
+    letter = doc.correspondence
+    if letter is None:
+        return None
+    return {"summary": letter.summary, "sent": letter.sent_line, "received": letter.received_line}
+
+
 def document_data(ctx: BuildContext, doc, attached: list[dict]) -> dict:
     em = ctx.model
     root = doc.model.getroot()
@@ -139,6 +148,7 @@ def document_data(ctx: BuildContext, doc, attached: list[dict]) -> dict:
         "heads": {h.get("id"): text.plain(h) for h in root.iter(MT + "heading") if h.get("id")},
         "attachments": attached,
         "tool_version": ctx.tool_version,
+        "letter": letter_head(doc),
     }
 
 

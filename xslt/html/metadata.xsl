@@ -13,7 +13,7 @@
   </xsl:template>
 
   <!-- Structured header facts for Python (teipress/model/header.py): not fields of the page. -->
-  <xsl:template match="m:agent | m:bibl | m:email" mode="field" priority="1"/>
+  <xsl:template match="m:agent | m:bibl | m:email | m:letter" mode="field" priority="1"/>
 
   <xsl:template match="m:principles" mode="field" priority="1">
     <part name="field" field="principles">
