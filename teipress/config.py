@@ -68,6 +68,8 @@ def load(edition_dir: Path) -> Config:
 
 
 # -- values that become addresses and paths ---------------------------------------------
+# Characters XML 1.0 forbids (C0 controls but tab, newline and return; U+FFFE, U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
 
 
@@ -103,6 +105,11 @@ def check_safety(path: Path, edition_dir: Path, values: dict) -> None:
     """`id` becomes file names (the deposit's folder and zip), `base_url` addresses in every
     output, `schema` a file that is read: each is refused with a message when it could name a
     place outside the edition or the output folder, or become markup."""
+    for key, value in values.items():
+        if isinstance(value, str) and _NOT_XML.search(value):
+            raise ConfigError(path, _line_of(path, key),
+                              f"'{key}' holds a control character (U+{ord(_NOT_XML.search(value).group()):04X}), "
+                              "which the XML records (DataCite, Dublin Core) and the TEI cannot carry; remove it")
     ident = values.get("id")
     if ident is not None and (not _ID.fullmatch(ident) or len(ident) > 100):
         raise ConfigError(path, _line_of(path, "id"),

@@ -75,7 +75,8 @@ def editions(draw):
     f = {k: draw(HOSTILE) for k in ("title", "person", "place", "para", "note", "date_text", "head", "target")}
     f["doc_id"] = draw(IDS)
     f["toml"] = draw(st.one_of(st.just(None), st.fixed_dictionaries(
-        {"title": HOSTILE, "id": st.one_of(st.just(None), IDS, HOSTILE), "base_url": BASE_URLS})))
+        {"title": st.one_of(HOSTILE, st.sampled_from(["a\x01b", "\x7f", "x\x1b[31mY"])),
+         "id": st.one_of(st.just(None), IDS, HOSTILE), "base_url": BASE_URLS})))
     return f
 
 
@@ -218,3 +219,32 @@ def test_every_payload_in_every_field_once(payload):
     f["doc_id"] = "doc"
     f["toml"] = {"title": payload, "id": None, "base_url": None}
     check(f, ["html"])
+
+
+@pytest.mark.parametrize("title", ['</script><x a="1">&amp; {{ x }} #emph[y] \u202eevil', "a\x01b"])
+def test_hostile_metadata_in_the_deposit_records(title):
+    """DataCite and Dublin Core are XML: a title is element text there, or a message when XML
+    cannot carry it (a control character from edition.toml)."""
+    from lxml import etree
+
+    with tempfile.TemporaryDirectory(prefix="teipress-hostile-") as tmp:
+        root = Path(tmp) / "sandbox" / "edition"
+        f = {k: "plain" for k in ("person", "place", "para", "note", "date_text", "head")}
+        f.update(title=title.replace("\x01", ""), target="https://example.org/", doc_id="doc",
+                 toml={"title": title, "id": "ed", "base_url": "https://example.org/ed/"})
+        write(root, f)
+        (root / "tei" / "schema").mkdir()
+        before = snapshot(Path(tmp))
+        r = CliRunner().invoke(main, ["deposit", str(root), "-q"])
+        assert r.exception is None or isinstance(r.exception, SystemExit), r.output[-2000:]
+        assert all(p.startswith("sandbox/edition/build") for p in snapshot(Path(tmp)) - before)
+        if "\x01" in title:
+            assert r.exit_code == 1 and "control character" in r.output
+            return
+        assert r.exit_code == 0, r.output[-2000:]
+        bag = next(p for p in (root / "build" / "deposit").iterdir() if p.is_dir())
+        datacite = etree.parse(str(bag / "data" / "metadata" / "datacite.xml"))
+        titles = [t.text for t in datacite.iter("{*}title")]
+        assert title in titles
+        dc = etree.parse(str(bag / "data" / "metadata" / "dublin-core.xml"))
+        assert title in [t.text for t in dc.iter("{*}title")]
