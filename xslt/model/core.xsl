@@ -10,9 +10,8 @@
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:tei="http://www.tei-c.org/ns/1.0"
-    xmlns:exsl="http://exslt.org/common"
     xmlns:m="urn:teipress:model"
-    exclude-result-prefixes="tei exsl">
+    exclude-result-prefixes="tei">
 
   <!-- == headings, paragraphs, verse == -->
   <xsl:template match="tei:head">
@@ -64,18 +63,9 @@
 
   <!-- == notes == -->
   <!-- A note's number: its place among the notes in the text of its TEI document, counted
-       once for the whole document (one pass, looked up by key).  xsl:number level="any"
+       once for the whole document ($note-numbers in param.xsl, looked up by key).  xsl:number level="any"
        scanned all preceding nodes for every note: quadratic, minutes for 20,000 notes. -->
   <xsl:key name="note-number" match="m:note-number" use="@note"/>
-  <xsl:variable name="note-numbers-rtf">
-    <xsl:for-each select="//tei:TEI">
-      <xsl:variable name="tei" select="generate-id()"/>
-      <xsl:for-each select=".//tei:text//tei:note[generate-id(ancestor::tei:TEI[1]) = $tei]">
-        <m:note-number note="{generate-id()}" n="{position()}"/>
-      </xsl:for-each>
-    </xsl:for-each>
-  </xsl:variable>
-  <xsl:variable name="note-numbers" select="exsl:node-set($note-numbers-rtf)"/>
   <xsl:template name="note-number">
     <xsl:variable name="note" select="generate-id()"/>
     <xsl:for-each select="$note-numbers"><xsl:value-of select="key('note-number', $note)/@n"/></xsl:for-each>
