@@ -189,12 +189,37 @@
     var counts = new Map(); // "name\u0000value" → the count's element
     var totals = {}, pagefind = null, serial = 0, timer = null;
 
+    /* The chosen filters: those Pagefind matches itself, and those it cannot (Pagefind 1.5
+       finds no page for a filter value holding '"' or a backslash, e.g. a title with a
+       quotation): these are applied here, to the results' own filter values. */
+    var PAGEFIND_CANNOT = /["\\]/;
     function selected() {
-      var out = {}, any = false;
+      var server = {}, local = [], any = false;
       chosen.forEach(function (values, name) {
-        if (values.size) { out[name] = { any: Array.from(values) }; any = true; }
+        if (!values.size) { return; }
+        var list = Array.from(values);
+        if (list.some(function (v) { return PAGEFIND_CANNOT.test(v); })) { local.push([name, values]); }
+        else { server[name] = { any: list }; any = true; }
       });
-      return any ? out : null;
+      return { server: any ? server : null, local: local, none: !any && !local.length };
+    }
+
+    function keep(data, local) {
+      return local.every(function (group) {
+        var mine = (data.filters && data.filters[group[0]]) || [];
+        return mine.some(function (v) { return group[1].has(v); });
+      });
+    }
+
+    function countsOf(all) {
+      var out = {};
+      all.forEach(function (d) {
+        Object.keys(d.filters || {}).forEach(function (name) {
+          out[name] = out[name] || {};
+          (d.filters[name] || []).forEach(function (v) { out[name][v] = (out[name][v] || 0) + 1; });
+        });
+      });
+      return out;
     }
 
     function showCounts(byName) {
@@ -274,12 +299,12 @@
     }
 
     function run() {
-      var q = input.value.trim(), filters = selected(), mine = ++serial;
+      var q = input.value.trim(), sel = selected(), mine = ++serial;
       var params = new URLSearchParams(location.search);
       if (q) { params.set("q", q); } else { params.delete("q"); }
       var qs = params.toString();
       history.replaceState(null, "", location.pathname + (qs ? "?" + qs : "") + location.hash);
-      if (!q && !filters) {
+      if (!q && sel.none) {
         list.replaceChildren();
         var old = list.parentNode.querySelector(".tp-more");
         if (old) { old.remove(); }
@@ -287,14 +312,24 @@
         showCounts(totals);
         return;
       }
+      // Without a word and filters, Pagefind returns every page: the candidates for local filters.
+      var filters = sel.server;
       pagefind.search(q || null, filters ? { filters: filters } : {}).then(function (r) {
         if (mine !== serial || !r) { return; }
+        if (!sel.local.length) { return { results: r.results, counts: r.filters }; }
+        return Promise.all(r.results.map(function (x) { return x.data(); })).then(function (all) {
+          var kept = all.filter(function (d) { return keep(d, sel.local); });
+          return { results: kept.map(function (d) { return { data: function () { return Promise.resolve(d); } }; }),
+                   counts: countsOf(kept) };
+        });
+      }).then(function (found) {
+        if (mine !== serial || !found) { return; }
         list.replaceChildren();
-        showCounts(r.filters);
-        var n = r.results.length;
+        showCounts(found.counts);
+        var n = found.results.length;
         status.textContent = (n === 0 ? "No results" : n + (n === 1 ? " result" : " results")) +
-          (q ? " for “" + q + "”" : "") + (filters ? " (filtered)" : "") + ".";
-        return more(r.results, 0, mine);
+          (q ? " for “" + q + "”" : "") + (sel.none ? "" : " (filtered)") + ".";
+        return more(found.results, 0, mine);
       }).catch(function (err) {
         if (mine === serial) { status.textContent = "The search failed: " + err; }
       });
