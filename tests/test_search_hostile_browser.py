@@ -48,6 +48,8 @@ def test_hostile_text_is_shown_as_text_and_never_runs(browser, hostile_site):
     page = browser.new_page()
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
     page.goto(f"{hostile_site}/search.html")
     box = page.get_by_label("Search the edition")
     box.wait_for()
@@ -70,4 +72,7 @@ def test_hostile_text_is_shown_as_text_and_never_runs(browser, hostile_site):
     assert page.locator("#tp-search img, #tp-search svg, #tp-search iframe, #tp-search script, #tp-search b").count() == 0
     assert page.evaluate("window.__pwned") is None
     assert dialogs == []
+    # the search loads from this site only, and nothing the TEI says was fetched (no <img src=x>)
+    assert requests and all(u.startswith(hostile_site + "/") for u in requests), requests
+    assert not any(u.rstrip("/").endswith("/x") for u in requests), requests
     page.close()
