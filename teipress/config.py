@@ -4,9 +4,13 @@ Every key is optional; unknown keys are reported, never silently ignored.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import safepath
 
 KNOWN = {
     "id": "short identifier of the edition, used in file names (default: the folder name)",
@@ -16,6 +20,7 @@ KNOWN = {
     "schema": "path, relative to the edition folder, of the XSD to validate against",
     "split": "TEI documents to split into one page per division: list of document ids, or true for all",
     "language": "main language of the edition (default: TEI/@xml:lang)",
+    "follow_symlinks": "true to read TEI files that are symbolic links to files outside the edition folder (default: false)",
 }
 
 
@@ -56,4 +61,70 @@ def load(edition_dir: Path) -> Config:
     if not isinstance(split, bool) and not (isinstance(split, list) and all(isinstance(x, str) and x for x in split)):
         raise ConfigError(path, 1, "'split' must be true (split every document), false, or a list of document "
                                    "ids, e.g. split = [\"frus1961-63v22\"]")
+    if "follow_symlinks" in values and not isinstance(values["follow_symlinks"], bool):
+        raise ConfigError(path, 1, "'follow_symlinks' must be true or false")
+    check_safety(path, edition_dir, values)
     return Config(path, values)
+
+
+# -- values that become addresses and paths ---------------------------------------------
+# Characters XML 1.0 forbids (C0 controls but tab, newline and return; U+FFFE, U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
+
+
+def _line_of(path: Path, key: str) -> int:
+    """The line that sets *key* (for the message), else 1."""
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return n
+    return 1
+
+
+def base_url_problem(url: str) -> str | None:
+    """Why *url* cannot be the address the site is published at, or None.  It is printed in
+    every page, citation and record, so it must be an absolute http(s) address and nothing
+    that could end an attribute or carry a password."""
+    if any(c.isspace() or c in '"\'<>\\`' or ord(c) < 32 or ord(c) == 127 for c in url):
+        return "holds a space, quotation mark, angle bracket, backslash or control character"
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return "is not an absolute http:// or https:// address"
+    if "@" in parts.netloc:
+        return "holds a user name or password (user@host); publish addresses never carry credentials"
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        return "has a query (?…) or fragment (#…); page addresses are appended to it"
+    try:
+        parts.port  # a port that is not a number raises here
+    except ValueError:
+        return "has an invalid port"
+    return None
+
+
+def check_safety(path: Path, edition_dir: Path, values: dict) -> None:
+    """`id` becomes file names (the deposit's folder and zip), `base_url` addresses in every
+    output, `schema` a file that is read: each is refused with a message when it could name a
+    place outside the edition or the output folder, or become markup."""
+    for key, value in values.items():
+        if isinstance(value, str) and _NOT_XML.search(value):
+            raise ConfigError(path, _line_of(path, key),
+                              f"'{key}' holds a control character (U+{ord(_NOT_XML.search(value).group()):04X}), "
+                              "which the XML records (DataCite, Dublin Core) and the TEI cannot carry; remove it")
+    ident = values.get("id")
+    if ident is not None and (not _ID.fullmatch(ident) or len(ident) > 100):
+        raise ConfigError(path, _line_of(path, "id"),
+                          f"'id' = {ident!r} is used in file names: use letters, digits, '.', '_' and '-' only "
+                          "(at most 100, not starting with '.' or '-'; no '/', '..' or spaces), "
+                          'e.g. id = "letters-1961"')
+    url = values.get("base_url")
+    if url:
+        problem = base_url_problem(url)
+        if problem:
+            raise ConfigError(path, _line_of(path, "base_url"),
+                              f"'base_url' = {url!r} {problem}; "
+                              'e.g. base_url = "https://example.org/edition/"')
+    schema = values.get("schema")
+    if schema and (Path(schema).is_absolute() or not safepath.inside(edition_dir, edition_dir / schema)):
+        raise ConfigError(path, _line_of(path, "schema"),
+                          f"'schema' = {schema!r} is outside the edition folder; give a path inside it, "
+                          'e.g. schema = "tei/schema/teipress.xsd"')

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from . import config as config_mod
+from . import safepath
 from .xmlparse import NS, TEI_NS, XML_ID, XmlError, parse
 
 REGISTER_LISTS = {"listPerson": "person", "listPlace": "place", "listOrg": "org", "listBibl": "bibl"}
@@ -231,11 +232,28 @@ def tei_files(tei_dir: Path) -> list[Path]:
     return out
 
 
+def outside_edition(root: Path, p: Path, follow_symlinks: bool) -> XmlError | None:
+    """Why *p* (found in tei/) is not read, or None.  A symlink (or a file in a symlinked
+    folder) that leads outside the edition folder is read only with follow_symlinks = true
+    in edition.toml: otherwise its target would be published in the site and the deposit."""
+    if follow_symlinks or safepath.inside(root, p):
+        return None
+    return XmlError(p, 1, 1, f"{p.relative_to(root).as_posix()} is a symbolic link (or lies in a linked "
+                             "folder) to a file outside the edition folder; teipress does not read it, so "
+                             "nothing from outside the edition is published. Copy the file into tei/, or "
+                             "set follow_symlinks = true in edition.toml", "symlink")
+
+
 def load(edition_dir: Path | str) -> Edition:
     """Parse every TEI file of an edition; parse failures are collected, not raised."""
     root = Path(edition_dir)
     ed = Edition(root=root, config=config_mod.load(root))
+    follow = ed.config.get("follow_symlinks") is True
     for p in tei_files(root / "tei"):
+        refused = outside_edition(root, p, follow)
+        if refused is not None:
+            ed.errors.append(refused)
+            continue
         try:
             tree = parse(p)
         except XmlError as exc:

@@ -65,6 +65,9 @@ def parse(path: Path, max_bytes: int = MAX_BYTES) -> etree._ElementTree:
         msg = _LIBXML_LINE.sub("", str(exc.msg or exc)).strip()
         if "Excessive depth" in msg:
             msg = "elements are nested too deeply (over 256 levels); this is not a plausible TEI document"
+        elif "Text node too long" in msg:  # libxml2's limit, kept (huge_tree=False) against memory exhaustion
+            msg = ("a text of over 10,000,000 characters without any markup (libxml2's limit for one text "
+                   "node, kept to bound memory); break it into paragraphs")
         elif "Huge input" in msg or "amplification" in msg.lower():
             msg = "entity expansion is too large (possible 'billion laughs' attack)"
         if "failed to load" in msg:  # an external DTD or entity: refused, never fetched

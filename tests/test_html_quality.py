@@ -100,8 +100,8 @@ def test_axe_on_open_popover_and_search_results(browser):
         page.locator("#tp-popover").wait_for(state="visible")
         problems += axe(page, "note popover open")
         page.goto(f"{base}/search.html")
-        page.locator("#tp-search input").fill("Kennedy")
-        result = page.locator(".pagefind-ui__result").first
+        page.locator("#tp-q").fill("Kennedy")
+        result = page.locator(".tp-result").first
         playwright.expect(result).to_contain_text("Kennedy", timeout=15000)
         page.wait_for_load_state("networkidle")
         problems += axe(page, "search results")

@@ -57,11 +57,26 @@ def test_a_word_from_one_document_finds_that_document(browser, letters_site):
 def test_the_search_page_lists_the_right_document(browser, letters_site):
     page = browser.new_page()
     page.goto(f"{letters_site}/search.html")
-    box = page.locator("#tp-search input")
+    box = page.get_by_label("Search the edition")
     box.wait_for()
     box.fill("pangolin")
-    result = page.locator(".pagefind-ui__result").first
+    result = page.locator(".tp-result").first
     playwright.expect(result).to_contain_text("pangolin", timeout=15000)
-    assert page.locator(".pagefind-ui__result").count() == 1
+    assert page.locator(".tp-result").count() == 1
     assert "Letter 2 about the pangolin" in result.inner_text()
+    assert result.locator("mark").first.inner_text().startswith("pangolin")
+    # the result opens the paragraph the word is in, not the top of the page
+    assert result.locator("a").get_attribute("href").endswith("documents/letter-2.html#p1")
+    playwright.expect(page.locator("#tp-search-status")).to_have_text("1 result for “pangolin”.")
+    page.close()
+
+
+def test_filters_narrow_the_results_and_the_query_is_in_the_address(browser, letters_site):
+    page = browser.new_page()
+    page.goto(f"{letters_site}/search.html?q=vienna")
+    playwright.expect(page.locator("#tp-search-status")).to_have_text("6 results for “vienna”.", timeout=15000)
+    assert page.locator("#tp-q").input_value() == "vienna"
+    page.get_by_role("checkbox", name="Letter 4 about the okapi").check()
+    playwright.expect(page.locator("#tp-search-status")).to_have_text("1 result for “vienna” (filtered).")
+    assert "okapi" in page.locator(".tp-result").first.inner_text()
     page.close()

@@ -177,7 +177,11 @@ class EditionModel:
                 raise ModelError(f"{f.rel}: the behaviour model failed: {exc}") from None
             warnings += [f"{f.rel}: {w}" for w in model_warnings(tree)]
             for g in tree.iterfind(".//m:graphic[@src]", M):
-                images.add(paths.image(f, g.get("src")))
+                img = paths.image(f, g.get("src"))
+                if img is None:  # outside the edition, or an encoded '..': never copied
+                    warnings.append(f"{f.rel}: image '{g.get('src')}' is not inside the edition folder; not published")
+                else:
+                    images.add(img)
             dp = paths.DocumentPaths(doc_id)
             docs.append(Document(file=f, id=doc_id, path=dp.page, model=tree, paths=dp,
                                  info=header_mod.read(tree.getroot()), tei=paths.tei_copy(f)))

@@ -11,16 +11,27 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from urllib.parse import unquote
+
+from .. import safepath
 
 from ..edition import Edition, TeiFile
 
 REGISTER_PAGES = {"person": "persons.html", "place": "places.html", "org": "organisations.html"}
 
 
+# Names Windows reserves in every folder (also with an extension): a deposit must unpack anywhere.
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)", re.IGNORECASE)
+MAX_NAME = 100  # characters of a name, so that name + '-2.html' stays far below 255 bytes
+
+
 def safe_name(text: str, fallback: str = "document") -> str:
-    """'brief-ä' → 'brief-a'; '../../x' → 'x'; '' → *fallback*."""
+    """'brief-ä' → 'brief-a'; '../../x' → 'x'; '' → *fallback*; 'NUL' → 'NUL_'; at most
+    MAX_NAME characters."""
     ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    name = re.sub(r"[^A-Za-z0-9._-]", "-", ascii_).lstrip(".-")
+    name = re.sub(r"[^A-Za-z0-9._-]", "-", ascii_).lstrip(".-")[:MAX_NAME].rstrip(".")
+    if _RESERVED.match(name):
+        name = "_" + name
     return name or fallback
 
 
@@ -87,6 +98,29 @@ def part_names(ids: list[str]) -> list[str]:
     return unique([safe_name(x, "part") for x in ids])
 
 
-def image(f: TeiFile, src: str) -> str:
-    """An image a document refers to, relative to tei/ (the model has checked it stays inside)."""
-    return str(PurePosixPath(f.rel).parent / src)
+def _decoded(src: str) -> str:
+    """*src* percent-decoded until it no longer changes ('%252e' → '%2e' → '.'): every
+    encoding of '..' is judged as '..'."""
+    for _ in range(5):
+        plain = unquote(src)
+        if plain == src:
+            return plain
+        src = plain
+    return src
+
+
+def image(f: TeiFile, src: str) -> str | None:
+    """An image a document refers to, relative to tei/; None when it may not be read: a
+    path that is absolute, holds a backslash, a control character, a scheme or any '..'
+    (also percent-encoded), or a file that is not inside the edition folder once symlinks
+    are resolved (the model's own check is textual; this one looks at the file system)."""
+    plain = _decoded(src)
+    parts = PurePosixPath(plain).parts
+    if (not plain or plain.startswith("/") or "\\" in plain or ":" in plain
+            or any(ord(c) < 32 or ord(c) == 127 for c in plain) or ".." in parts):
+        return None
+    rel = PurePosixPath(f.rel).parent / src  # the file the HTML stage copies
+    tei_dir = f.path.parents[len(PurePosixPath(f.rel).parts) - 1]
+    if not safepath.inside(tei_dir.parent, tei_dir / rel):
+        return None
+    return str(rel)

@@ -101,32 +101,253 @@
     });
   }
 
-  /* Search: Pagefind's UI, loaded from this site only when the search page is open. */
+  /* Search: our own small UI on Pagefind's JS API, loaded from this site only, and only when
+     the search page is open over http(s).  Everything the index holds (titles, register names,
+     years, page text) comes from TEI and is DATA: every node is made with createElement and
+     textContent, never innerHTML, so a title that reads "<img onerror=…>" is shown as those
+     characters.  (Pagefind's own UI shows filter labels as HTML.) */
+  var FILTER_GROUPS = [["document", "Document"], ["person", "Person"], ["year", "Year"]];
+  var EXCERPT_WORDS = 30, PAGE_SIZE = 20, LONGEST_WORD = 120;
+  // Elements a result may link to in preference to an inline one (a name, a date) before it.
+  var BLOCKS = /^(p|li|h[1-6]|section|article|div|blockquote|dd|dt|td|th|figure|table|pre|aside)$/i;
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+
+  function clip(word) {
+    return word.length > LONGEST_WORD ? word.slice(0, LONGEST_WORD) + "…" : word;
+  }
+
+  /* Where a result opens: the first match inside the text (a match in the page's title,
+     before any element with an id, is skipped if the word occurs in the text too), and the
+     nearest element with an id at or before it: the paragraph (or heading, list item …)
+     the word is in.  Returns {location, anchor}; anchor null = the top of the page. */
+  function focusOf(data) {
+    var locs = (data.locations || []).slice().sort(function (a, b) { return a - b; });
+    var anchors = (data.anchors || []).filter(function (a) {
+      return a && typeof a.id === "string" && a.id && typeof a.location === "number";
+    });
+    var firstAnchor = Math.min.apply(null, anchors.map(function (a) { return a.location; }));
+    var inText = locs.filter(function (l) { return l >= firstAnchor; });
+    var at = inText.length ? inText[0] : (locs.length ? locs[0] : null), any = null, block = null;
+    if (at !== null) {
+      anchors.forEach(function (a) {
+        if (a.location > at) { return; }
+        if (!any || a.location >= any.location) { any = a; }
+        if (BLOCKS.test(String(a.element)) && (!block || a.location >= block.location)) { block = a; }
+      });
+    }
+    return { location: at, anchor: block || any };
+  }
+
+  /* A page of this site only: Pagefind's URL is resolved against the site's root folder and
+     dropped unless it stays on this origin (no javascript:, no other host). */
+  function pageHref(url, siteRoot, anchor) {
+    var u;
+    try { u = new URL(String(url || "").replace(/^\/+/, ""), siteRoot); } catch (e) { return null; }
+    if (u.origin !== location.origin || !/^https?:$/.test(u.protocol)) { return null; }
+    if (anchor) { u.hash = anchor.id; } // the URL object percent-encodes it
+    return u.href;
+  }
+
+  /* The excerpt, rebuilt from the page's words and the match positions (Pagefind's own
+     excerpt is an HTML string): text nodes, and <mark> elements for the matched words. */
+  function excerpt(data, at) {
+    var words = String(data.content || "").split(/[\r\n\s]+/g);
+    var locs = data.locations || [];
+    if (!words.length || (words.length === 1 && !words[0])) { return null; }
+    var start = at !== null ? Math.max(0, Math.min(at - 8, words.length - EXCERPT_WORDS)) : 0;
+    var end = Math.min(words.length, start + EXCERPT_WORDS);
+    var hits = new Set(locs), p = el("p", "tp-excerpt"), text = start > 0 ? "… " : "";
+    for (var i = start; i < end; i++) {
+      if (i > start) { text += " "; }
+      if (hits.has(i)) {
+        if (text) { p.appendChild(document.createTextNode(text)); text = ""; }
+        p.appendChild(el("mark", null, clip(words[i])));
+      } else { text += clip(words[i]); }
+    }
+    if (end < words.length) { text += " …"; }
+    if (text) { p.appendChild(document.createTextNode(text)); }
+    return p;
+  }
+
   function search() {
-    var box = document.getElementById("tp-search");
-    if (!box) { return; }
-    var bundle = new URL(box.getAttribute("data-bundle"), location.href).href; // import() needs a full URL
+    var form = document.getElementById("tp-search");
+    if (!form || !/^https?:$/.test(location.protocol)) { return; } // file://: the note stays
+    var bundle = new URL(form.getAttribute("data-bundle"), location.href); // import() needs a full URL
+    var siteRoot = new URL("../", bundle); // pagefind/ sits in the site's root folder
+    var input = document.getElementById("tp-q");
+    var status = document.getElementById("tp-search-status");
+    var list = document.getElementById("tp-results");
+    var panel = document.getElementById("tp-filters");
     var note = document.getElementById("tp-search-note");
-    if (location.protocol === "file:") { return; }
-    var css = document.createElement("link");
-    css.rel = "stylesheet"; css.href = bundle + "pagefind-ui.css";
-    document.head.appendChild(css);
-    var script = document.createElement("script");
-    script.src = bundle + "pagefind-ui.js";
-    script.onload = function () {
-      /* global PagefindUI */
-      new PagefindUI({ element: "#tp-search", bundlePath: bundle, showSubResults: true, resetStyles: false,
-        translations: { placeholder: "Search the edition" } });
-      if (note) { note.hidden = true; }
+    var chosen = new Map(); // filter name → Set of chosen values
+    var counts = new Map(); // "name\u0000value" → the count's element
+    var totals = {}, pagefind = null, serial = 0, timer = null;
+
+    /* The chosen filters: those Pagefind matches itself, and those it cannot (Pagefind 1.5
+       finds no page for a filter value holding '"' or a backslash, e.g. a title with a
+       quotation): these are applied here, to the results' own filter values. */
+    var PAGEFIND_CANNOT = /["\\]/;
+    function selected() {
+      var server = {}, local = [], any = false;
+      chosen.forEach(function (values, name) {
+        if (!values.size) { return; }
+        var list = Array.from(values);
+        if (list.some(function (v) { return PAGEFIND_CANNOT.test(v); })) { local.push([name, values]); }
+        else { server[name] = { any: list }; any = true; }
+      });
+      return { server: any ? server : null, local: local, none: !any && !local.length };
+    }
+
+    function keep(data, local) {
+      return local.every(function (group) {
+        var mine = (data.filters && data.filters[group[0]]) || [];
+        return mine.some(function (v) { return group[1].has(v); });
+      });
+    }
+
+    function countsOf(all) {
+      var out = {};
+      all.forEach(function (d) {
+        Object.keys(d.filters || {}).forEach(function (name) {
+          out[name] = out[name] || {};
+          (d.filters[name] || []).forEach(function (v) { out[name][v] = (out[name][v] || 0) + 1; });
+        });
+      });
+      return out;
+    }
+
+    function showCounts(byName) {
+      counts.forEach(function (span, key) {
+        var parts = key.split("\u0000"), group = byName && byName[parts[0]];
+        var n = group && Object.prototype.hasOwnProperty.call(group, parts[1]) ? group[parts[1]] : 0;
+        span.textContent = " (" + n + ")";
+      });
+    }
+
+    function filterPanel(all) {
+      totals = all || {};
+      panel.replaceChildren();
+      FILTER_GROUPS.forEach(function (group) {
+        var name = group[0], values = totals[name];
+        var keys = values ? Object.keys(values).sort(function (a, b) { return a.localeCompare(b); }) : [];
+        if (!keys.length) { return; }
+        var box = el("fieldset", "tp-filter");
+        box.appendChild(el("legend", null, group[1]));
+        var ul = el("ul", "tp-filter-values");
+        keys.forEach(function (value) {
+          var li = el("li"), label = el("label"), check = el("input");
+          check.type = "checkbox";
+          check.value = value; // a property, not markup
+          check.addEventListener("change", function () {
+            if (!chosen.has(name)) { chosen.set(name, new Set()); }
+            if (check.checked) { chosen.get(name).add(value); } else { chosen.get(name).delete(value); }
+            run();
+          });
+          var count = el("span", "tp-filter-count");
+          counts.set(name + "\u0000" + value, count);
+          label.appendChild(check);
+          label.appendChild(el("span", "tp-filter-label", value));
+          label.appendChild(count);
+          li.appendChild(label);
+          ul.appendChild(li);
+        });
+        box.appendChild(ul);
+        panel.appendChild(box);
+      });
+      showCounts(totals);
+    }
+
+    function item(data) {
+      var li = el("li", "tp-result"), h = el("h2", "tp-result-title");
+      var title = (data.meta && data.meta.title) || String(data.url || "");
+      var focus = focusOf(data), href = pageHref(data.url, siteRoot, focus.anchor);
+      var a = el(href ? "a" : "span", null, title);
+      if (href) { a.href = href; }
+      h.appendChild(a);
+      li.appendChild(h);
+      var ex = excerpt(data, focus.location);
+      if (ex) { li.appendChild(ex); }
+      return li;
+    }
+
+    function more(results, from, mine) {
+      var old = list.parentNode.querySelector(".tp-more");
+      if (old) { old.remove(); }
+      return Promise.all(results.slice(from, from + PAGE_SIZE).map(function (r) { return r.data(); }))
+        .then(function (data) {
+          if (mine !== serial) { return; }
+          data.forEach(function (d) { list.appendChild(item(d)); });
+          if (results.length > from + PAGE_SIZE) {
+            var button = el("button", "tp-more", "Show more results");
+            button.type = "button";
+            button.addEventListener("click", function () {
+              var next = list.children.length;
+              more(results, from + PAGE_SIZE, mine).then(function () {
+                var first = list.children[next] && list.children[next].querySelector("a");
+                if (first) { first.focus(); } // keyboard users continue where the new results begin
+              });
+            });
+            list.parentNode.appendChild(button);
+          }
+        });
+    }
+
+    function run() {
+      var q = input.value.trim(), sel = selected(), mine = ++serial;
       var params = new URLSearchParams(location.search);
-      var q = params.get("q");
-      var input = box.querySelector("input");
-      if (input) {
-        input.setAttribute("aria-label", "Search the edition");
-        if (q) { input.value = q; input.dispatchEvent(new Event("input", { bubbles: true })); }
+      if (q) { params.set("q", q); } else { params.delete("q"); }
+      var qs = params.toString();
+      history.replaceState(null, "", location.pathname + (qs ? "?" + qs : "") + location.hash);
+      if (!q && sel.none) {
+        list.replaceChildren();
+        var old = list.parentNode.querySelector(".tp-more");
+        if (old) { old.remove(); }
+        status.textContent = "";
+        showCounts(totals);
+        return;
       }
-    };
-    document.head.appendChild(script);
+      // Without a word and filters, Pagefind returns every page: the candidates for local filters.
+      var filters = sel.server;
+      pagefind.search(q || null, filters ? { filters: filters } : {}).then(function (r) {
+        if (mine !== serial || !r) { return; }
+        if (!sel.local.length) { return { results: r.results, counts: r.filters }; }
+        return Promise.all(r.results.map(function (x) { return x.data(); })).then(function (all) {
+          var kept = all.filter(function (d) { return keep(d, sel.local); });
+          return { results: kept.map(function (d) { return { data: function () { return Promise.resolve(d); } }; }),
+                   counts: countsOf(kept) };
+        });
+      }).then(function (found) {
+        if (mine !== serial || !found) { return; }
+        list.replaceChildren();
+        showCounts(found.counts);
+        var n = found.results.length;
+        status.textContent = (n === 0 ? "No results" : n + (n === 1 ? " result" : " results")) +
+          (q ? " for “" + q + "”" : "") + (sel.none ? "" : " (filtered)") + ".";
+        return more(found.results, 0, mine);
+      }).catch(function (err) {
+        if (mine === serial) { status.textContent = "The search failed: " + err; }
+      });
+    }
+
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); clearTimeout(timer); run(); });
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 200); });
+
+    import(new URL("pagefind.js", bundle).href).then(function (pf) {
+      pagefind = pf;
+      return pf.filters();
+    }).then(function (all) {
+      filterPanel(all);
+      form.hidden = false;
+      if (note) { note.hidden = true; }
+      var q = new URLSearchParams(location.search).get("q");
+      if (q) { input.value = q; run(); }
+    }).catch(function () { /* no index (e.g. built without the search stage): the note stays */ });
   }
 
   function ready() { readings(); popovers(); permalinks(); search(); }

@@ -13,6 +13,7 @@ from pathlib import Path
 import xmlschema
 from lxml import etree
 
+from .. import safepath
 from ..xmlparse import TEI_NS, position
 from .diagnostics import Report
 
@@ -42,7 +43,7 @@ def declared_schema(tree: etree._ElementTree, file_path: Path, edition_root: Pat
                 if "://" in href:
                     continue
                 candidate = (file_path.parent / href).resolve()
-                if candidate.is_relative_to(edition_root.resolve()) and candidate.exists():
+                if safepath.inside(edition_root, candidate) and candidate.exists():
                     return candidate
         node = node.getprevious()
     return None

@@ -64,4 +64,18 @@
       <xsl:otherwise>add</xsl:otherwise>
     </xsl:choose>
   </xsl:variable>
+
+  <!-- note-numbers-rtf, note-numbers: every note in the text of each TEI document with its
+       number (m:note-number/@note = generate-id() of the note, @n), in one pass over the
+       document, so that numbering is linear in the number of notes (core.xsl, template
+       note-number, looks a note up by key).  Not a parameter: computed from the document. -->
+  <xsl:variable name="note-numbers-rtf">
+    <xsl:for-each select="//tei:TEI">
+      <xsl:variable name="tei" select="generate-id()"/>
+      <xsl:for-each select=".//tei:text//tei:note[generate-id(ancestor::tei:TEI[1]) = $tei]">
+        <m:note-number note="{generate-id()}" n="{position()}"/>
+      </xsl:for-each>
+    </xsl:for-each>
+  </xsl:variable>
+  <xsl:variable name="note-numbers" select="exsl:node-set($note-numbers-rtf)"/>
 </xsl:stylesheet>
