@@ -1,52 +1,241 @@
-"""Validation against the edition's XSD 1.1 customisation (xmlschema).
+"""Validation against the schemas an editor names: RELAX NG, Schematron, XSD.
 
-Which schema: ``schema`` in edition.toml, else the XSD named by a file's
-``<?xml-model?>`` processing instruction (if it lies inside the edition), else
-none (only well-formedness and integrity rules apply, with a warning).
+Which schemas a file is checked against:
+
+* ``schema`` in edition.toml, if set, for every file (a .rng, .sch or .xsd);
+* else every ``<?xml-model?>`` of the file whose href is a local file, relative
+  to the document as the W3C's xml-model note says (RELAX NG, also the
+  Schematron embedded in an ODD-generated RELAX NG; ISO Schematron; XSD 1.1);
+* when none of these gives a grammar (no xml-model, a remote one, a missing
+  one), the project's own XSD (tei/schema/teipress.xsd), so that no href can
+  silently turn validation off.
+
+A local schema that is named but absent is an error; a remote one is never
+fetched (a note says the project's schema was used instead).  Each schema is
+compiled once per process, keyed by path and mtime: tei_all.rng takes seconds.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import xmlschema
-from lxml import etree
+from lxml import etree, isoschematron
 
+from .. import resources
 from ..xmlparse import TEI_NS, position
 from .diagnostics import Report
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
+RNG_NS = "http://relaxng.org/ns/structure/1.0"
+SCH_NS = "http://purl.oclc.org/dsdl/schematron"
+OLD_SCH_NS = "http://www.ascc.net/xml/schematron"
+TEI_ROOTS = (f"{{{TEI_NS}}}TEI", f"{{{TEI_NS}}}teiCorpus")
 
 
-@lru_cache(maxsize=8)
-def compile_schema(path: Path, mtime: float) -> xmlschema.XMLSchema11:
-    # mtime is in the key so `teipress serve` picks up an edited schema.
-    # "local": the schema may include local files only; never the network.
-    return xmlschema.XMLSchema11(str(path), allow="local", defuse="always")
+@dataclass(frozen=True)
+class Model:
+    """One schema a file names (or the edition configures)."""
+
+    href: str
+    kind: str  # "rng" | "sch" | "xsd" | "rnc" | "?"
+    line: int  # where the <?xml-model?> is (1 for edition.toml)
+    path: Path | None  # resolved local file, None when remote
+
+    @property
+    def remote(self) -> bool:
+        return self.path is None
 
 
-def load(path: Path) -> xmlschema.XMLSchema11:
-    path = Path(path).resolve()
-    return compile_schema(path, path.stat().st_mtime)
+def _kind(href: str, schematypens: str, mime: str) -> str:
+    if schematypens == RNG_NS:
+        return "rng"
+    if schematypens in (SCH_NS, OLD_SCH_NS):
+        return "sch"
+    if schematypens == XSD_NS:
+        return "xsd"
+    if "compact" in mime:
+        return "rnc"
+    ext = href.rsplit(".", 1)[-1].lower().split("#")[0]
+    return {"rng": "rng", "rnc": "rnc", "sch": "sch", "xsd": "xsd"}.get(ext, "?")
 
 
-def declared_schema(tree: etree._ElementTree, file_path: Path, edition_root: Path) -> Path | None:
-    """The XSD a file names in an xml-model PI, if it resolves inside the edition."""
+def _is_remote(href: str) -> bool:
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", href)) and not href.lower().startswith("file:")
+
+
+_PSEUDO_ATTR = re.compile(r'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+
+
+def declared_models(tree: etree._ElementTree, file_path: Path) -> list[Model]:
+    """The schemas the file's ``<?xml-model?>`` instructions name, in document order."""
+    out = []
     node = tree.getroot().getprevious()
+    pis = []
     while node is not None:
         if isinstance(node, etree._ProcessingInstruction) and node.target == "xml-model":
-            attrs = dict(re.findall(r'(\w+)\s*=\s*"([^"]*)"', node.text or ""))
-            href, ns = attrs.get("href", ""), attrs.get("schematypens", "")
-            if ns == XSD_NS or href.endswith(".xsd"):
-                if "://" in href:
-                    continue
-                candidate = (file_path.parent / href).resolve()
-                if candidate.is_relative_to(edition_root.resolve()) and candidate.exists():
-                    return candidate
+            pis.append(node)
         node = node.getprevious()
-    return None
+    for pi in reversed(pis):
+        attrs = {m[0]: m[1] or m[2] for m in _PSEUDO_ATTR.findall(pi.text or "")}
+        href = attrs.get("href", "").strip()
+        if not href:
+            continue
+        kind = _kind(href, attrs.get("schematypens", ""), attrs.get("type", ""))
+        line = pi.sourceline or 1
+        if _is_remote(href):
+            out.append(Model(href, kind, line, None))
+        else:
+            local = href[5:] if href.lower().startswith("file:") else href
+            out.append(Model(href, kind, line, (file_path.parent / local.split("#")[0]).resolve()))
+    return out
 
+
+def configured_model(value: str, edition_root: Path) -> Model:
+    path = (edition_root / value).resolve()
+    return Model(value, _kind(value, "", ""), 1, path)
+
+
+def fallback_model() -> Model:
+    path = resources.schema_file()
+    return Model(path.name, "xsd", 1, path)
+
+
+# -- compiling, once per process ---------------------------------------------
+
+class SchemaUnsupported(Exception):
+    """A schema teipress cannot run (a warning, not the editor's error)."""
+
+
+def _safe_parse(path: Path) -> etree._ElementTree:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.parse(str(path), parser)
+
+
+@lru_cache(maxsize=16)
+def _compile(kind: str, path: Path, mtime: float):
+    # mtime is in the key so `teipress serve` picks up an edited schema.
+    if kind == "xsd":
+        # "local": the schema may include local files only; never the network.
+        return xmlschema.XMLSchema11(str(path), allow="local", defuse="always")
+    if kind == "rng":
+        doc = _safe_parse(path)
+        grammar = etree.RelaxNG(doc)
+        return grammar, (_schematron(doc) if _has_schematron(doc) else None)
+    if kind == "sch":
+        doc = _safe_parse(path)
+        if doc.getroot().tag == f"{{{OLD_SCH_NS}}}schema":
+            raise SchemaUnsupported("Schematron 1.5 (namespace http://www.ascc.net/xml/schematron) is not "
+                                    "supported; use ISO Schematron")
+        return None, _schematron(doc)
+    if kind == "rnc":
+        raise SchemaUnsupported("RELAX NG compact syntax (.rnc) cannot be read; name the XML syntax "
+                                "(.rng, e.g. converted with trang) instead")
+    raise SchemaUnsupported("not a RELAX NG, Schematron or XSD schema (say which with @schematypens)")
+
+
+def _has_schematron(doc: etree._ElementTree) -> bool:
+    return next(doc.iter(f"{{{SCH_NS}}}rule"), None) is not None
+
+
+def _schematron(doc: etree._ElementTree):
+    root = doc.getroot()
+    sch = root if root.tag == f"{{{SCH_NS}}}schema" else next(doc.iter(f"{{{SCH_NS}}}schema"), None)
+    binding = (sch.get("queryBinding") if sch is not None else None) or "xslt"
+    if binding.lower() not in ("xslt", "xslt1", "xpath", "exslt"):
+        raise SchemaUnsupported(f"Schematron with queryBinding='{binding}' cannot be run (lxml runs "
+                                "XSLT 1.0 Schematron); its rules were not checked")
+    return isoschematron.Schematron(doc, store_report=True,
+                                    error_finder=isoschematron.Schematron.ASSERTS_AND_REPORTS)
+
+
+def load(model: Model):
+    """The compiled schema of *model* (cached). Raises OSError, SchemaUnsupported or a parse error."""
+    path = model.path
+    return _compile(model.kind, path, path.stat().st_mtime)
+
+
+# -- validating ---------------------------------------------------------------
+
+def validate(report: Report, model: Model, file_path: Path, tree: etree._ElementTree) -> None:
+    if tree.getroot().tag not in TEI_ROOTS:
+        return  # reported once, by the rule [tei-root]
+    compiled = load(model)
+    if model.kind == "xsd":
+        _validate_xsd(report, compiled, file_path, tree)
+        return
+    grammar, rules = compiled
+    if grammar is not None:
+        _validate_rng(report, grammar, file_path, tree)
+    if rules is not None:
+        _validate_schematron(report, rules, file_path, tree)
+
+
+def _validate_rng(report: Report, grammar: etree.RelaxNG, file_path: Path, tree) -> None:
+    if grammar.validate(tree):
+        return
+    entries = list(grammar.error_log)
+    # libxml2 follows a specific message with "failed to validate content" for every
+    # ancestor; those say nothing new.
+    specific = [e for e in entries if "failed to validate" not in e.message] or entries
+    seen = set()
+    for e in specific:
+        line = e.line or 1
+        msg = _rng_message(e.message)
+        if (line, msg) in seen:
+            continue
+        seen.add((line, msg))
+        m = re.search(r"<(\w+)>", msg)
+        col = _column(file_path, line, m.group(1) if m else None)
+        report.error(file_path, line, col, msg, "schema")
+
+
+def _column(file_path: Path, line: int, name: str | None) -> int:
+    from ..xmlparse import column_of
+
+    return column_of(file_path, line, f"<{name}" if name else None)
+
+
+def _rng_message(raw: str) -> str:
+    msg = raw.strip().replace(f"{{{TEI_NS}}}", "")
+    m = re.match(r"Did not expect element (\S+) there", msg)
+    if m:
+        return f"<{m.group(1)}> is not allowed here (RELAX NG)"
+    m = re.match(r"Element (\S+): (.*)", msg, re.S)
+    if m:
+        return f"<{m.group(1)}>: {m.group(2)} (RELAX NG)"
+    return f"{msg} (RELAX NG)"
+
+
+_SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
+
+
+def _validate_schematron(report: Report, rules, file_path: Path, tree) -> None:
+    rules.validate(tree)
+    svrl = rules.validation_report
+    if svrl is None:
+        return
+    for node in svrl.xpath("//svrl:failed-assert | //svrl:successful-report", namespaces=_SVRL):
+        text = " ".join("".join(node.xpath("svrl:text//text()", namespaces=_SVRL)).split())
+        role = (node.get("role") or "").lower()
+        el = None
+        try:
+            hit = tree.xpath(node.get("location") or "/*")
+            el = hit[0] if hit and isinstance(hit[0], etree._Element) else None
+        except etree.XPathError:
+            pass
+        line, col = position(file_path, el) if el is not None else (1, 1)
+        if role in ("info", "information", "note"):
+            report.add(file_path, line, col, "note", text, "schematron")
+        elif role in ("warning", "warn"):
+            report.warning(file_path, line, col, text, "schematron")
+        else:
+            report.error(file_path, line, col, text, "schematron")
+
+
+# -- XSD (xmlschema) messages -------------------------------------------------
 
 def _local(tag: str) -> str:
     return tag.split("}")[-1] if isinstance(tag, str) else str(tag)
@@ -91,9 +280,7 @@ def _message(err) -> tuple[etree._Element | None, str]:
     return elem, f"<{name}>: {reason}"
 
 
-def validate(report: Report, schema: xmlschema.XMLSchema11, file_path: Path, tree: etree._ElementTree) -> None:
-    if tree.getroot().tag != f"{{{TEI_NS}}}TEI":
-        return  # reported once, by the rule [tei-root]
+def _validate_xsd(report: Report, schema: xmlschema.XMLSchema11, file_path: Path, tree) -> None:
     seen = set()
     for err in schema.iter_errors(tree):
         elem, msg = _message(err)
