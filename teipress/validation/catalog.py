@@ -37,10 +37,13 @@ RULES: dict[str, tuple[str, bool, str]] = {
     "pointer-resp": ("warning", True, "an attribution (@resp, a change's @who) names an xml:id that exists"),
     "pointer-bare": ("warning", True, "a pointer written as a bare id ('pmb50') where '#pmb50' is meant"),
     "pointer-kind": ("error", True, "persName/@ref points to a person, placeName/@ref to a place, …"),
+    "pointer-prefix": ("warning", True, "a pointer's prefix is a URI scheme the edition links or one it "
+                                        "declares (prefixDef)"),
     "pointer-outside": ("error", False, "a pointer stays inside the edition's tei/ folder"),
-    "pointer-scheme": ("error", False, "a link uses a safe URI scheme (http(s), mailto, doi, urn, …)"),
+    "pointer-scheme": ("error", False, "no link runs code or reads local files (javascript:, data:, file:, …)"),
     "date-iso": ("error", True, "dates are ISO 8601 (YYYY, YYYY-MM, YYYY-MM-DD) and exist"),
     "date-range": ("error", True, "@notBefore/@from is not after @notAfter/@to"),
+    "date-when-range": ("warning", True, "@when is not combined with a range (TEI: use either)"),
     "date-consistent": ("error", True, "@when lies inside the element's own range"),
     "note-type": ("error", True, "a note's @type is declared in a taxonomy 'note-types', when the edition "
                                  "declares one"),

@@ -6,6 +6,7 @@ it up in the README's table of rules.
 from __future__ import annotations
 
 import posixpath
+import re
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -18,6 +19,11 @@ from .diagnostics import Report
 
 POINTER_ATTRS = ("ref", "who", "resp", "corresp", "target", "wit")
 DATE_ATTRS = ("when", "notBefore", "notAfter", "from", "to")
+# Elements whose @from/@to are pages or pointers, not dates.
+NOT_DATES = {"biblScope", "citedRange", "app", "span", "locus", "locusGrp", "join", "alt", "link"}
+DATE_TIME = re.compile(r"(?<=^\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
+# Schemes that run code or read the reader's machine: never a link, whatever is declared.
+UNSAFE_SCHEMES = {"javascript", "vbscript", "data", "file", "blob"}
 SAFE_SCHEMES = {"http", "https", "mailto", "urn", "doi", "info", "hdl"}
 
 
@@ -95,7 +101,15 @@ def _check_pointer(ed, report, f, el, attr, ptr, used, unreadable, bare) -> None
     where = f"@{attr} of <{_local(el)}>"
     if is_external(ptr):
         scheme = ptr.split(":", 1)[0].lower()
-        if scheme not in SAFE_SCHEMES:
+        if scheme not in UNSAFE_SCHEMES and scheme not in SAFE_SCHEMES:
+            if scheme not in _prefixes(ed):
+                report.warning(
+                    f.path, line, col,
+                    f"{where} uses '{scheme}:' ('{ptr}'), neither a URI scheme the edition links nor a "
+                    f"prefix the edition declares (<prefixDef ident=\"{scheme}\">): it is shown as text",
+                    "pointer-prefix",
+                )
+        elif scheme in UNSAFE_SCHEMES:
             report.error(
                 f.path, line, col,
                 f"{where} uses the URI scheme '{scheme}:' ('{ptr}'), which the edition will not link; "
@@ -143,6 +157,14 @@ def _check_pointer(ed, report, f, el, attr, ptr, used, unreadable, bare) -> None
             )
 
 
+def _prefixes(ed: Edition) -> set[str]:
+    """Private URI schemes the edition declares (TEI prefixDef), edition-wide."""
+    if not hasattr(ed, "_teipress_prefixes"):
+        ed._teipress_prefixes = {p.get("ident", "").lower() for f in ed.files
+                                 for p in f.root.iter(t("prefixDef")) if p.get("ident")}
+    return ed._teipress_prefixes
+
+
 def _attribution(el, attr: str) -> bool:
     """@resp (and a change's @who) say who did something: a project-wide list the edition
     may not include is common, and nothing the reader follows breaks."""
@@ -172,7 +194,7 @@ def check_dates(ed: Edition, report: Report) -> None:
     """[date-iso] ISO 8601 values; [date-range] ranges in order; [date-consistent] when within range."""
     for f in ed.files:
         for el in _elements(f):
-            if _local(el) in ("biblScope", "citedRange"):  # @from/@to are page numbers there
+            if _local(el) in NOT_DATES:
                 continue
             parsed = {}
             for attr in DATE_ATTRS:
@@ -180,7 +202,8 @@ def check_dates(ed: Edition, report: Report) -> None:
                 if value is None:
                     continue
                 try:
-                    parsed[attr] = isodate.parse(value)
+                    # TEI's dates may carry a time (xs:dateTime): the day is what is checked
+                    parsed[attr] = isodate.parse(DATE_TIME.sub("", value))
                 except isodate.DateError as exc:
                     line, col = position(f.path, el, attr)
                     report.error(f.path, line, col, f"@{attr} of <{_local(el)}>: {exc}", "date-iso")
@@ -192,6 +215,13 @@ def check_dates(ed: Edition, report: Report) -> None:
                         f"<{_local(el)}> has @{lo}='{el.get(lo)}' after @{hi}='{el.get(hi)}'",
                         "date-range",
                     )
+            if "when" in parsed and any(a in parsed for a in ("notBefore", "notAfter", "from", "to")):
+                line, col = position(f.path, el, "when")
+                report.warning(
+                    f.path, line, col,
+                    f"<{_local(el)}> has @when and a range: TEI says to use either (att.datable.w3c)",
+                    "date-when-range",
+                )
             if "when" in parsed:
                 w0, w1, _ = parsed["when"]
                 lo = parsed.get("notBefore") or parsed.get("from")
@@ -261,18 +291,36 @@ def check_types(ed: Edition, report: Report) -> None:
 
 
 def check_unused(ed: Edition, report: Report, used: set[tuple[str, str]]) -> None:
-    """[register-unused] register entries no document refers to (a warning)."""
+    """[register-unused] register entries no document refers to (a warning); a big shared
+    register (thousands of persons, a few in this edition) gets one line, not thousands."""
     if ed.errors:
         return  # an unreadable file may hold the references: no verdict
+    by_file: dict[str, list] = {}
     for key, entry in sorted(ed.entries.items()):
-        if entry.file.kind != "register" or key in used:
+        if entry.file.kind == "register" and key not in used:
+            by_file.setdefault(entry.file.rel, []).append(entry)
+    for entries in by_file.values():
+        if len(entries) > UNUSED_ONE_BY_ONE:
+            first = entries[0]
+            total = sum(1 for k in ed.entries if k[0] == first.file.rel)
+            line, col = position(first.file.path, first.element)
+            report.warning(
+                first.file.path, line, col,
+                f"{len(entries)} of the {total} entries of {first.file.rel} are never referred to by the "
+                f"edition (the first: {first.kind} '{first.id}')",
+                "register-unused",
+            )
             continue
-        line, col = position(entry.file.path, entry.element)
-        report.warning(
-            entry.file.path, line, col,
-            f"{entry.kind} '{entry.id}' ({entry.name}) is never referred to by the edition",
-            "register-unused",
-        )
+        for entry in entries:
+            line, col = position(entry.file.path, entry.element)
+            report.warning(
+                entry.file.path, line, col,
+                f"{entry.kind} '{entry.id}' ({entry.name}) is never referred to by the edition",
+                "register-unused",
+            )
+
+
+UNUSED_ONE_BY_ONE = 20
 
 
 def check_root(ed: Edition, report: Report) -> None:

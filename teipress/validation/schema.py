@@ -100,7 +100,28 @@ def configured_model(value: str, edition_root: Path) -> Model:
 
 def fallback_model() -> Model:
     path = resources.schema_file()
-    return Model(path.name, "xsd", 1, path)
+    return Model(path.name, "xsd-open", 1, path)
+
+
+def _open_xsd(path: Path) -> xmlschema.XMLSchema11:
+    """The project's XSD read openly, for TEI whose own schema is out of reach: any TEI
+    element it declares is accepted anywhere (and checked by its own declaration), any
+    attribute beyond the typed ones, and other namespaces' elements (an ELTeC or MathML
+    extension) go unchecked.  Undeclared TEI elements are caught by :func:`_undeclared`."""
+    doc = _safe_parse(path)
+    root = doc.getroot()
+    xs = f"{{{XSD_NS}}}"
+    open_content = etree.Element(xs + "defaultOpenContent", mode="interleave")
+    etree.SubElement(open_content, xs + "any", namespace="##any", processContents="lax",
+                     notQName="##definedSibling")  # a declared child is matched as itself
+    first = next(el for el in root if isinstance(el.tag, str) and el.tag != xs + "annotation"
+                 and el.tag not in (xs + "import", xs + "include"))
+    first.addprevious(open_content)
+    for group in root.iterfind(f"{xs}attributeGroup[@name='att.global']"):
+        if group.find(xs + "anyAttribute") is None:
+            etree.SubElement(group, xs + "anyAttribute", processContents="lax")
+    return xmlschema.XMLSchema11(etree.tostring(root, encoding="unicode"), base_url=str(path.parent),
+                                 allow="local", defuse="always")
 
 
 # -- compiling, once per process ---------------------------------------------
@@ -117,6 +138,8 @@ def _safe_parse(path: Path) -> etree._ElementTree:
 @lru_cache(maxsize=16)
 def _compile(kind: str, path: Path, mtime: float):
     # mtime is in the key so `teipress serve` picks up an edited schema.
+    if kind == "xsd-open":
+        return _open_xsd(path)
     if kind == "xsd":
         # "local": the schema may include local files only; never the network.
         return xmlschema.XMLSchema11(str(path), allow="local", defuse="always")
@@ -163,8 +186,10 @@ def validate(report: Report, model: Model, file_path: Path, tree: etree._Element
     if tree.getroot().tag not in TEI_ROOTS:
         return  # reported once, by the rule [tei-root]
     compiled = load(model)
-    if model.kind == "xsd":
+    if model.kind in ("xsd", "xsd-open"):
         _validate_xsd(report, compiled, file_path, tree)
+        if model.kind == "xsd-open":
+            _undeclared(report, compiled, file_path, tree)
         return
     grammar, rules = compiled
     if grammar is not None:
@@ -233,6 +258,18 @@ def _validate_schematron(report: Report, rules, file_path: Path, tree) -> None:
             report.warning(file_path, line, col, text, "schematron")
         else:
             report.error(file_path, line, col, text, "schematron")
+
+
+def _undeclared(report: Report, xsd: xmlschema.XMLSchema11, file_path: Path, tree) -> None:
+    """[schema] a TEI-namespace element the schema does not know: a typo or an invented name."""
+    known = {_local(name) for name in xsd.elements}
+    for el in tree.getroot().iter(f"{{{TEI_NS}}}*"):
+        name = _local(el.tag)
+        if name not in known:
+            parent = el.getparent()
+            inside = f" inside <{_local(parent.tag)}>" if parent is not None else ""
+            line, col = position(file_path, el)
+            report.error(file_path, line, col, f"<{name}>{inside} is not a TEI element teipress knows", "schema")
 
 
 # -- XSD (xmlschema) messages -------------------------------------------------
