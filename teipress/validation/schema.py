@@ -205,13 +205,17 @@ def _validate_rng(report: Report, grammar: etree.RelaxNG, file_path: Path, tree)
     # libxml2 follows a specific message with "failed to validate content" for every
     # ancestor; those say nothing new.
     specific = [e for e in entries if "failed to validate" not in e.message] or entries
+    # "has extra content" repeats, on the parent, what a more precise message said on that line
+    precise = {e.line for e in specific if "extra content" not in e.message}
     seen = set()
     for e in specific:
         line = e.line or 1
-        msg = _rng_message(e.message)
-        if (line, msg) in seen:
+        if "extra content" in e.message and e.line in precise:
             continue
-        seen.add((line, msg))
+        msg = _rng_message(e.message)
+        if line in seen:
+            continue  # one message per line: the first is the cause
+        seen.add(line)
         m = re.search(r"<(\w+)>", msg)
         col = _column(file_path, line, m.group(1) if m else None)
         report.error(file_path, line, col, msg, "schema")
