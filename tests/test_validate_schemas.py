@@ -218,3 +218,14 @@ def test_schema_compiled_once(make_edition, monkeypatch):
     diagnostics(root)
     info = schema._compile.cache_info()
     assert info.misses == 1 and info.hits >= 3
+
+
+def test_every_rule_is_documented():
+    from conftest import REPO
+    from teipress.validation import catalog
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in catalog.RULES if f"`{name}`" not in readme and name not in ("xml-read", "usage")]
+    assert not missing
+    for name, (severity, _adjustable, _what) in catalog.RULES.items():
+        assert severity in catalog.SEVERITIES, name

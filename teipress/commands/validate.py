@@ -113,6 +113,14 @@ def _usable(report: Report, model, where, line: int, broken: dict) -> bool:
     return False
 
 
+def rules_help() -> str:
+    """The rules and their default severities, for `teipress validate --help`."""
+    lines = ["\b", "Rules (default severity; * cannot be changed):"]
+    for name, (severity, adjustable, what) in catalog.RULES.items():
+        lines.append(f"  {name}{'' if adjustable else '*'} ({severity}): {what}")
+    return "\n".join(lines)
+
+
 def _rel(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
