@@ -229,3 +229,82 @@ def test_every_rule_is_documented():
     assert not missing
     for name, (severity, _adjustable, _what) in catalog.RULES.items():
         assert severity in catalog.SEVERITIES, name
+
+
+MODULES_DOC = PROLOG + """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="modules" xml:lang="en">
+  <teiHeader>
+    <fileDesc>
+      <titleStmt><title level="a">Every module</title><title level="s">A series</title></titleStmt>
+      <extent>2 leaves</extent>
+      <publicationStmt><publisher>teipress tests</publisher></publicationStmt>
+      <seriesStmt><title>A series</title></seriesStmt>
+      <sourceDesc>
+        <msDesc><msIdentifier><settlement>Vienna</settlement><repository>Archive</repository>
+          <idno>Ms 1</idno></msIdentifier><physDesc><objectDesc><supportDesc><support>paper</support>
+          </supportDesc></objectDesc><handDesc><handNote xml:id="h1">ink</handNote></handDesc></physDesc></msDesc>
+        <listBibl><biblStruct><monogr><title>A book</title><imprint><date when="1900">1900</date></imprint>
+          </monogr></biblStruct></listBibl>
+        <listWit><witness xml:id="A">Codex A</witness><witness xml:id="B">Codex B</witness></listWit>
+      </sourceDesc>
+    </fileDesc>
+    <profileDesc>
+      <correspDesc>
+        <correspAction type="sent"><persName>Anna</persName><placeName>Vienna</placeName>
+          <date when="1900-01-02"/></correspAction>
+        <correspAction type="received"><persName>Karl</persName></correspAction>
+        <correspContext><ref type="next" target="mini.xml">next</ref></correspContext>
+      </correspDesc>
+      <particDesc><listPerson><person xml:id="hamlet"><persName>Hamlet</persName></person>
+        <personGrp xml:id="guards"><name>Guards</name></personGrp></listPerson></particDesc>
+    </profileDesc>
+  </teiHeader>
+  <standOff><listPlace><place xml:id="wien"><placeName>Wien</placeName></place></listPlace></standOff>
+  <text>
+    <front><castList><castGroup><castItem><role>Hamlet</role><roleDesc>a prince</roleDesc></castItem>
+      </castGroup></castList></front>
+    <body>
+      <div type="letter">
+        <opener><dateline><placeName>Vienna</placeName>, <date when="1900-01-02">2 Jan.</date></dateline>
+          <salute>Dear Karl,</salute></opener>
+        <p>Text with <add place="above">an addition</add>, <del rend="strike">a deletion</del>,
+          <subst><del>old</del><add>new</add></subst>, <unclear reason="faded">faint</unclear>,
+          <gap reason="illegible" quantity="2" unit="word"/>, <supplied reason="omitted">this</supplied>,
+          <handShift new="#h1"/><space quantity="3" unit="chars"/><damage><restore>torn</restore></damage>
+          <surplus>extra</surplus> and <app><lem wit="#A">reading</lem><rdg wit="#B">variant</rdg></app>
+          <figure><graphic url="page.png"/><figDesc>A drawing</figDesc></figure>
+          <formula notation="tex">x^2</formula>.</p>
+        <table><row><cell>a</cell><cell>b</cell></row></table>
+        <fw type="pageNum">2</fw>
+        <closer><salute>Yours,</salute><signed>Anna</signed></closer>
+        <postscript><p>P.S. Greetings.</p></postscript>
+        <address><addrLine>Herrn Karl</addrLine><addrLine>Graz</addrLine></address>
+      </div>
+      <div type="scene">
+        <stage>A room.</stage>
+        <sp who="#hamlet"><speaker>Hamlet</speaker>
+          <l met="-+-+-+-+-+" part="I">To be,</l><stage>aside</stage><l part="F">or not.</l></sp>
+        <lg type="stanza"><l>One line</l><l>Another</l></lg>
+      </div>
+    </body>
+  </text>
+</TEI>
+"""
+
+
+def test_project_schema_covers_the_modules_the_renderers_handle(make_edition):
+    # checked strictly: the file names schema/teipress.xsd, as `teipress init` writes it
+    report = diagnostics(make_edition(extra={"modules.xml": MODULES_DOC}))
+    assert [str(d) for d in report.items if d.path == "tei/modules.xml" and d.severity == "error"] == []
+
+
+def test_tei_corpus_root(make_edition):
+    inner = MINI_DOC[len(PROLOG):].replace('xml:id="mini"', 'xml:id="inner"')
+    corpus = PROLOG + ('<teiCorpus xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
+                       '<title>A corpus</title></titleStmt><publicationStmt><p>Test</p></publicationStmt>'
+                       '<sourceDesc><p>Born digital.</p></sourceDesc></fileDesc></teiHeader>'
+                       + inner.replace("persons.xml#", "persons.xml#") + "</teiCorpus>\n")
+    report = diagnostics(make_edition(extra={"corpus.xml": corpus}))
+    assert [str(d) for d in report.errors if d.path == "tei/corpus.xml"] == []
+    bad = corpus.replace("wrote from", "wrote <bogus/>from")
+    report = diagnostics(make_edition(extra={"corpus.xml": bad}))
+    assert [d.rule for d in report.errors if d.path == "tei/corpus.xml"] == ["schema"]
