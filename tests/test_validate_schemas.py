@@ -308,3 +308,12 @@ def test_tei_corpus_root(make_edition):
     bad = corpus.replace("wrote from", "wrote <bogus/>from")
     report = diagnostics(make_edition(extra={"corpus.xml": bad}))
     assert [d.rule for d in report.errors if d.path == "tei/corpus.xml"] == ["schema"]
+
+
+def test_modules_document_is_valid_tei_all(shared):
+    # what the project schema accepts for these modules, TEI accepts too
+    from lxml import etree
+
+    tei_all = etree.RelaxNG(etree.parse(str(shared / "tei" / "tei_all.rng")))
+    doc = etree.fromstring(MODULES_DOC.split("\n", 2)[2].encode())
+    assert tei_all.validate(doc), [e.message for e in tei_all.error_log][:5]
