@@ -13,7 +13,7 @@ KNOWN = {
     "title": "title of the edition on the site and in its metadata (default: the main document's title); each PDF keeps its document's title",
     "version": "edition version (default: editionStmt/edition/@n of the first document)",
     "base_url": "absolute URL the site will be published at (used only for permalinks in citations)",
-    "schema": "path, relative to the edition folder, of the XSD to validate against",
+    "schema": "path, relative to the edition folder, of the schema (.rng, .sch or .xsd) to validate every file against (default: each file's <?xml-model?>)",
     "split": "TEI documents to split into one page per division: list of document ids, or true for all",
     "language": "main language of the edition (default: TEI/@xml:lang)",
     "rules": "table of validation rule severities, e.g. [rules] register-unused = \"ignore\", "

@@ -317,3 +317,20 @@ def test_modules_document_is_valid_tei_all(shared):
     tei_all = etree.RelaxNG(etree.parse(str(shared / "tei" / "tei_all.rng")))
     doc = etree.fromstring(MODULES_DOC.split("\n", 2)[2].encode())
     assert tei_all.validate(doc), [e.message for e in tei_all.error_log][:5]
+
+
+def test_tei_all_named_locally(shared, make_edition):
+    # An editor's own copy of tei_all.rng: its grammar applies (compiled once), and of the
+    # Schematron TEI embeds the patterns lxml can run are run; the others are counted, once.
+    import shutil
+
+    pi = model_pi("schema/tei_all.rng", RNG_NS)
+    doc = with_prolog(MINI_DOC, pi).replace("wrote from", "wrote <bogus/>from")
+    root = make_edition(doc=doc, persons=with_prolog(MINI_PERSONS, pi))
+    shutil.copy(shared / "tei" / "tei_all.rng", root / "tei" / "schema" / "tei_all.rng")
+    report = diagnostics(root)
+    [d] = report.errors
+    assert d.rule == "schema" and "<bogus>" in d.message and "RELAX NG" in d.message
+    assert d.line == line_of(doc, "<bogus/>")
+    [w] = [w for w in report.warnings if w.rule == "schema-unsupported"]
+    assert "Schematron patterns" in w.message

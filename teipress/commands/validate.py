@@ -103,6 +103,13 @@ def _usable(report: Report, model, where, line: int, broken: dict) -> bool:
         return False
     try:
         schema.load(model)
+        if model.kind == "rng" and ("partial", model.path) not in broken:
+            skipped, total = schema.skipped_rules(model)
+            if skipped:
+                broken[("partial", model.path)] = True  # said once per schema
+                report.warning(where, line, 1, f"schema '{model.href}': {skipped} of the {total} Schematron "
+                               "patterns it embeds use XPath 2 or XSLT 2, which teipress cannot run (lxml "
+                               "runs XSLT 1.0): they were not checked", "schema-unsupported")
         return True
     except schema.SchemaUnsupported as exc:
         broken[model.path] = True

@@ -146,7 +146,7 @@ def _compile(kind: str, path: Path, mtime: float):
     if kind == "rng":
         doc = _safe_parse(path)
         grammar = etree.RelaxNG(doc)
-        return grammar, (_schematron(doc) if _has_schematron(doc) else None)
+        return grammar, (_embedded_schematron(doc) if _has_schematron(doc) else None)
     if kind == "sch":
         doc = _safe_parse(path)
         if doc.getroot().tag == f"{{{OLD_SCH_NS}}}schema":
@@ -161,6 +161,50 @@ def _compile(kind: str, path: Path, mtime: float):
 
 def _has_schematron(doc: etree._ElementTree) -> bool:
     return next(doc.iter(f"{{{SCH_NS}}}rule"), None) is not None
+
+
+class Partial:
+    """Schematron rules of which only some could be compiled: ``skipped`` patterns were not."""
+
+    def __init__(self, rules, skipped: int, total: int):
+        self.rules, self.skipped, self.total = rules, skipped, total
+
+
+def _embedded_schematron(doc: etree._ElementTree):
+    """The Schematron an ODD embeds in its RELAX NG (TEI's own constraints among them).
+
+    TEI writes some constraints in XPath 2, which lxml (XSLT 1.0) cannot compile; one such
+    pattern would sink them all, so the patterns that fail are left out and counted."""
+    try:
+        return _schematron(doc)
+    except (etree.XSLTParseError, etree.SchematronParseError, SchemaUnsupported):
+        pass
+    ns = [el for el in doc.iter(f"{{{SCH_NS}}}ns")]
+    patterns = [el for el in doc.iter(f"{{{SCH_NS}}}pattern")]
+    good = []
+    for pattern in patterns:
+        try:
+            _schematron(_schema_of(ns, [pattern]))
+            good.append(pattern)
+        except (etree.XSLTParseError, etree.SchematronParseError, SchemaUnsupported):
+            continue
+    rules = _schematron(_schema_of(ns, good)) if good else None
+    return Partial(rules, len(patterns) - len(good), len(patterns))
+
+
+def _schema_of(ns, patterns) -> etree._ElementTree:
+    from copy import deepcopy
+
+    root = etree.Element(f"{{{SCH_NS}}}schema", queryBinding="xslt", nsmap={"sch": SCH_NS})
+    seen = set()
+    for el in ns:
+        key = (el.get("prefix"), el.get("uri"))
+        if key not in seen:
+            seen.add(key)
+            root.append(deepcopy(el))
+    for el in patterns:
+        root.append(deepcopy(el))
+    return etree.ElementTree(root)
 
 
 def _schematron(doc: etree._ElementTree):
@@ -194,8 +238,17 @@ def validate(report: Report, model: Model, file_path: Path, tree: etree._Element
     grammar, rules = compiled
     if grammar is not None:
         _validate_rng(report, grammar, file_path, tree)
+    if isinstance(rules, Partial):
+        rules = rules.rules
     if rules is not None:
         _validate_schematron(report, rules, file_path, tree)
+
+
+def skipped_rules(model: Model) -> tuple[int, int]:
+    """(patterns left out, patterns in all) of the Schematron a RELAX NG schema embeds."""
+    compiled = load(model)
+    rules = compiled[1] if isinstance(compiled, tuple) else None
+    return (rules.skipped, rules.total) if isinstance(rules, Partial) else (0, 0)
 
 
 def _validate_rng(report: Report, grammar: etree.RelaxNG, file_path: Path, tree) -> None:
