@@ -324,7 +324,7 @@ def test_tei_all_named_locally(shared, make_edition):
     # Schematron TEI embeds the patterns lxml can run are run; the others are counted, once.
     import shutil
 
-    pi = model_pi("schema/tei_all.rng", RNG_NS)
+    pi = model_pi("schema/tei_all.rng", RNG_NS) + model_pi("schema/tei_all.rng", SCH_NS)
     doc = with_prolog(MINI_DOC, pi).replace("wrote from", "wrote <bogus/>from")
     root = make_edition(doc=doc, persons=with_prolog(MINI_PERSONS, pi))
     shutil.copy(shared / "tei" / "tei_all.rng", root / "tei" / "schema" / "tei_all.rng")

@@ -75,6 +75,9 @@ def plan_schemas(ed: Edition, report: Report) -> list[tuple]:
                                  f"exist ({_rel(m.path, root)})", "schema-missing")
                 elif _usable(report, m, f.path, m.line, broken):
                     models.append(m)
+        grammars = {m.path for m in models if m.kind == "rng"}
+        # TEI's templates name tei_all.rng twice, as RELAX NG and as Schematron: its rules run once
+        models = [m for m in models if not (m.kind == "sch" and m.path in grammars)]
         if not any(m.kind in ("xsd", "rng") for m in models):
             models.append(schema.fallback_model())  # never without a grammar
             for m in remote_here:  # said only when the remote schema's place is taken
@@ -87,7 +90,7 @@ def plan_schemas(ed: Edition, report: Report) -> list[tuple]:
         files = "this file" if count == 1 else f"{count} files"
         report.add(f.path, line, 1, "note",
                    f"{files} name the remote schema '{href}', which is not fetched: validated against "
-                   f"teipress's own schema ({fallback}) instead, with any local schema named",
+                   f"teipress's own schema ({fallback}) instead",
                    "schema-remote")
     if unnamed:
         files = "this file names" if len(unnamed) == 1 else f"{len(unnamed)} files name"
@@ -99,11 +102,11 @@ def plan_schemas(ed: Edition, report: Report) -> list[tuple]:
 
 def _usable(report: Report, model, where, line: int, broken: dict) -> bool:
     """Compile *model* (cached); report why it cannot be used, once per schema."""
-    if model.path in broken:
+    if (model.kind, model.path) in broken:
         return False
     try:
         schema.load(model)
-        if model.kind == "rng" and ("partial", model.path) not in broken:
+        if model.kind in ("rng", "sch") and ("partial", model.path) not in broken:
             skipped, total = schema.skipped_rules(model)
             if skipped:
                 broken[("partial", model.path)] = True  # said once per schema
@@ -112,10 +115,10 @@ def _usable(report: Report, model, where, line: int, broken: dict) -> bool:
                                "runs XSLT 1.0): they were not checked", "schema-unsupported")
         return True
     except schema.SchemaUnsupported as exc:
-        broken[model.path] = True
+        broken[(model.kind, model.path)] = True
         report.warning(where, line, 1, f"schema '{model.href}': {exc}", "schema-unsupported")
     except Exception as exc:  # a broken schema is the edition's error, not a crash
-        broken[model.path] = True
+        broken[(model.kind, model.path)] = True
         report.error(model.path, 1, 1, f"cannot compile schema: {exc}".splitlines()[0], "schema-compile")
     return False
 

@@ -152,6 +152,8 @@ def _compile(kind: str, path: Path, mtime: float):
         if doc.getroot().tag == f"{{{OLD_SCH_NS}}}schema":
             raise SchemaUnsupported("Schematron 1.5 (namespace http://www.ascc.net/xml/schematron) is not "
                                     "supported; use ISO Schematron")
+        if doc.getroot().tag == f"{{{RNG_NS}}}grammar":  # an ODD's RELAX NG named for its Schematron
+            return None, _embedded_schematron(doc)
         return None, _schematron(doc)
     if kind == "rnc":
         raise SchemaUnsupported("RELAX NG compact syntax (.rnc) cannot be read; name the XML syntax "
