@@ -321,13 +321,24 @@ def _validate_schematron(report: Report, rules, file_path: Path, tree) -> None:
 
 def _undeclared(report: Report, xsd: xmlschema.XMLSchema11, file_path: Path, tree) -> None:
     """[schema] a TEI-namespace element the schema does not know: a typo or an invented name."""
+    from ..xmlparse import _lines
+
     known = {_local(name) for name in xsd.elements}
+    nth: dict[tuple[int, str], int] = {}
     for el in tree.getroot().iter(f"{{{TEI_NS}}}*"):
         name = _local(el.tag)
         if name not in known:
             parent = el.getparent()
             inside = f" inside <{_local(parent.tag)}>" if parent is not None else ""
             line, col = position(file_path, el)
+            # two unknown elements of one name on a line: the second's own column
+            seen = nth[(line, name)] = nth.get((line, name), 0) + 1
+            if seen > 1:
+                text = _lines(file_path)[line - 1] if line <= len(_lines(file_path)) else ""
+                idx = -1
+                for _ in range(seen):
+                    idx = text.find(f"<{name}", idx + 1)
+                col = idx + 1 if idx >= 0 else col
             report.error(file_path, line, col, f"<{name}>{inside} is not a TEI element teipress knows", "schema")
 
 
