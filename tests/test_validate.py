@@ -223,7 +223,8 @@ def test_unknown_element_message_names_what_is_allowed(make_edition):
     doc = MINI_DOC.replace("<head>Letter", "<sp><bogus/><p>Hello.</p></sp><head>Letter")
     d = only_error(diagnostics(make_edition(doc=doc)), "schema")
     assert d.message.startswith("<bogus> is not allowed here inside <sp>; expected ")
-    assert "<ab>" in d.message and "<anchor>" in d.message
+    assert "<p>" in d.message and "<lg>" in d.message and "<anchor>" in d.message
+    assert d.message.index("<p>") < d.message.index("<anchor>")  # particular first, milestones last
     assert "Like>" not in d.message  # class heads are expanded to their members
 
 

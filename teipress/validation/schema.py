@@ -371,7 +371,13 @@ def _message(err) -> tuple[etree._Element | None, str]:
             kids = [c for c in elem if isinstance(c.tag, str)]
             child = kids[idx] if idx < len(kids) else None
         expected = getattr(err, "expected", None) or []
-        names = sorted({_local(n) for e in expected for n in _element_names(e)})
+        # what is particular to this place first; the milestones and notes allowed almost
+        # anywhere (model.globalLike) last
+        maps = next((e.maps for e in expected if getattr(e, "maps", None) is not None), None)
+        everywhere = {_local(m.name) for m in (maps.substitution_groups.get(f"{{{TEI_NS}}}model.globalLike", ())
+                                               if maps is not None else ())}
+        names = sorted({_local(n) for e in expected for n in _element_names(e)},
+                       key=lambda n: (n in everywhere, n))
         shown = ", ".join(f"<{n}>" for n in names[:12]) + (", …" if len(names) > 12 else "")
         hint = f"; expected {shown}" if names else ""
         if child is not None:
