@@ -12,7 +12,7 @@ import click
 
 from . import __version__
 from .commands import build as build_mod
-from .commands.validate import validate_paths
+from .commands.validate import rules_help, validate_paths
 from .config import ConfigError
 from .validation.diagnostics import Report
 
@@ -66,7 +66,7 @@ def main() -> None:
     """
 
 
-@main.command()
+@main.command(epilog=rules_help())
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format; json is for tools and editors' plug-ins.")
@@ -75,6 +75,9 @@ def validate(paths: tuple[Path, ...], fmt: str, werror: bool) -> None:
     """Check TEI files or edition folders: well-formedness, the schema, and the
     edition's integrity rules (unique ids, resolving pointers, ISO dates, typed
     notes).  Prints every problem as path:line:col: severity: message [rule].
+    Schemas: those each file names in <?xml-model?> (RELAX NG, Schematron, XSD),
+    else the project's own.  Change a rule's severity in edition.toml: [rules]
+    then e.g. register-unused = "ignore" (error, warning, note or ignore).
 
     PATHS default to the current edition (the current folder).  Exit status: 0
     clean, 1 errors found, 2 usage error.

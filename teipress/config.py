@@ -17,10 +17,12 @@ KNOWN = {
     "title": "title of the edition on the site and in its metadata (default: the main document's title); each PDF keeps its document's title",
     "version": "edition version (default: editionStmt/edition/@n of the first document)",
     "base_url": "absolute URL the site will be published at (used only for permalinks in citations)",
-    "schema": "path, relative to the edition folder, of the XSD to validate against",
+    "schema": "path, relative to the edition folder, of the schema (.rng, .sch or .xsd) to validate every file against (default: each file's <?xml-model?>)",
     "split": "TEI documents to split into one page per division: list of document ids, or true for all",
     "language": "main language of the edition (default: TEI/@xml:lang)",
     "follow_symlinks": "true to read TEI files that are symbolic links to files outside the edition folder (default: false)",
+    "rules": "table of validation rule severities, e.g. [rules] register-unused = \"ignore\", "
+             "date-iso = \"warning\" (error, warning, note or ignore; `teipress validate --help` lists the rules)",
 }
 
 
@@ -44,7 +46,8 @@ def load(edition_dir: Path) -> Config:
     if not path.exists():
         return Config()
     try:
-        values = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        values = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or 1
         raise ConfigError(path, line, f"invalid TOML: {exc}") from None
@@ -63,7 +66,8 @@ def load(edition_dir: Path) -> Config:
                                    "ids, e.g. split = [\"frus1961-63v22\"]")
     if "follow_symlinks" in values and not isinstance(values["follow_symlinks"], bool):
         raise ConfigError(path, 1, "'follow_symlinks' must be true or false")
-    check_safety(path, edition_dir, values)
+    check_safety(path, text, edition_dir, values)
+    _check_rules(path, text, values.get("rules"))
     return Config(path, values)
 
 
@@ -71,14 +75,6 @@ def load(edition_dir: Path) -> Config:
 # Characters XML 1.0 forbids (C0 controls but tab, newline and return; U+FFFE, U+FFFF).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
-
-
-def _line_of(path: Path, key: str) -> int:
-    """The line that sets *key* (for the message), else 1."""
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if re.match(rf"\s*{re.escape(key)}\s*=", line):
-            return n
-    return 1
 
 
 def base_url_problem(url: str) -> str | None:
@@ -101,18 +97,18 @@ def base_url_problem(url: str) -> str | None:
     return None
 
 
-def check_safety(path: Path, edition_dir: Path, values: dict) -> None:
+def check_safety(path: Path, text: str, edition_dir: Path, values: dict) -> None:
     """`id` becomes file names (the deposit's folder and zip), `base_url` addresses in every
     output, `schema` a file that is read: each is refused with a message when it could name a
     place outside the edition or the output folder, or become markup."""
     for key, value in values.items():
         if isinstance(value, str) and _NOT_XML.search(value):
-            raise ConfigError(path, _line_of(path, key),
+            raise ConfigError(path, _line_of(text, key),
                               f"'{key}' holds a control character (U+{ord(_NOT_XML.search(value).group()):04X}), "
                               "which the XML records (DataCite, Dublin Core) and the TEI cannot carry; remove it")
     ident = values.get("id")
     if ident is not None and (not _ID.fullmatch(ident) or len(ident) > 100):
-        raise ConfigError(path, _line_of(path, "id"),
+        raise ConfigError(path, _line_of(text, "id"),
                           f"'id' = {ident!r} is used in file names: use letters, digits, '.', '_' and '-' only "
                           "(at most 100, not starting with '.' or '-'; no '/', '..' or spaces), "
                           'e.g. id = "letters-1961"')
@@ -120,11 +116,43 @@ def check_safety(path: Path, edition_dir: Path, values: dict) -> None:
     if url:
         problem = base_url_problem(url)
         if problem:
-            raise ConfigError(path, _line_of(path, "base_url"),
+            raise ConfigError(path, _line_of(text, "base_url"),
                               f"'base_url' = {url!r} {problem}; "
                               'e.g. base_url = "https://example.org/edition/"')
     schema = values.get("schema")
     if schema and (Path(schema).is_absolute() or not safepath.inside(edition_dir, edition_dir / schema)):
-        raise ConfigError(path, _line_of(path, "schema"),
+        raise ConfigError(path, _line_of(text, "schema"),
                           f"'schema' = {schema!r} is outside the edition folder; give a path inside it, "
                           'e.g. schema = "tei/schema/teipress.xsd"')
+
+
+def _check_rules(path: Path, text: str, table) -> None:
+    """The [rules] table: known rule names, known severities, rules that may be changed."""
+    if table is None:
+        return
+    from .validation import catalog
+
+    if not isinstance(table, dict):
+        raise ConfigError(path, _line_of(text, "rules"), "'rules' must be a table, e.g. [rules] "
+                                                         "register-unused = \"ignore\"")
+    for name, severity in table.items():
+        line = _line_of(text, name)
+        rule = catalog.canonical(name)
+        if rule is None:
+            raise ConfigError(path, line, f"[rules]: unknown rule '{name}'; rules: {', '.join(sorted(catalog.RULES))}")
+        if not isinstance(severity, str) or severity not in catalog.SEVERITIES:
+            raise ConfigError(path, line, f"[rules]: '{name}' = {severity!r}: the severity must be one of "
+                                          f"{', '.join(catalog.SEVERITIES)}")
+        if not catalog.RULES[rule][1] and severity != catalog.RULES[rule][0]:
+            raise ConfigError(path, line, f"[rules]: '{name}' cannot be changed: nothing sound can be built "
+                                          "from an edition that breaks it")
+
+
+def _line_of(text: str, key: str) -> int:
+    """The line that sets *key* (bare or quoted), for a message an editor can jump to."""
+    for n, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        for form in (key, f'"{key}"', f"'{key}'", f"rules.{key}"):
+            if stripped.startswith(form) and stripped[len(form):].lstrip().startswith(("=", ".")):
+                return n
+    return 1

@@ -4,13 +4,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from dataclasses import replace
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .. import edition as edition_mod
 from ..config import ConfigError
 from ..edition import Edition
-from ..validation import rules, schema
+from ..validation import catalog, rules, schema
 from ..validation.diagnostics import Report
 
 
@@ -28,36 +29,128 @@ def validate_edition(ed: Edition, report: Report, jobs: int | None = None) -> in
     """
     for err in ed.errors:
         report.error(err.path, err.line, err.col, err.message, err.rule)
-    configured = ed.config.get("schema")
-    fixed = (ed.root / configured) if configured else None
-    if fixed is not None and not fixed.exists():
-        report.error(ed.config.path, 1, 1, f"schema '{configured}' does not exist", "config")
-        fixed = None
-    warned = False
-    todo: list[tuple[Path, Path]] = []
-    for f in ed.files:
-        xsd = fixed or schema.declared_schema(f.tree, f.path, ed.root)
-        if xsd is None:
-            if not warned:
-                report.warning(
-                    f.path, 1, 1,
-                    "no XSD schema declared (edition.toml 'schema' or an <?xml-model?> pointing to an "
-                    ".xsd in the edition): checking well-formedness and integrity rules only",
-                    "schema-missing",
-                )
-                warned = True
-            continue
-        try:
-            schema.load(xsd)  # compiled once here, before any worker is forked
-        except Exception as exc:  # a broken schema is the edition's error, not a crash
-            report.error(xsd, 1, 1, f"cannot compile schema: {exc}".splitlines()[0], "schema-compile")
-            fixed = None
-            continue
-        todo.append((f, xsd))
+    todo = plan_schemas(ed, report)
     _validate_schemas(report, todo, _jobs(jobs))
     rules.check(ed, report)
     _drop_shadowed(report)
+    apply_severities(ed.config, report)
     return len(ed.files) + len(ed.errors)
+
+
+def plan_schemas(ed: Edition, report: Report) -> list[tuple]:
+    """Which schemas each file is validated against (see validation/schema.py), each
+    compiled here, before any worker is forked.  Problems with the schemas themselves
+    are reported once each; a file never goes without a grammar."""
+    root = ed.root.resolve()
+    fixed = None
+    configured = ed.config.get("schema")
+    if configured:
+        model = schema.configured_model(configured, ed.root)
+        cfg = ed.config.path or ed.root / "edition.toml"
+        if not model.path.is_relative_to(root):
+            report.error(cfg, 1, 1, f"schema '{configured}' lies outside the edition folder", "schema-outside")
+        elif not model.path.is_file():
+            report.error(cfg, 1, 1, f"schema '{configured}' does not exist", "schema-missing")
+        elif _usable(report, model, cfg, 1, {}):
+            fixed = model
+    remote: dict[str, list] = {}  # href -> [file, line, count]
+    unnamed: list = []
+    broken: dict = {}
+    todo = []
+    for f in ed.files:
+        models = [fixed] if fixed else []
+        remote_here = []
+        if not fixed:
+            declared = schema.declared_models(f.tree, f.path)
+            if not declared and not configured:
+                unnamed.append(f)
+            for m in declared:
+                if m.remote:
+                    remote_here.append(m)
+                elif not m.path.is_relative_to(root):
+                    report.error(f.path, m.line, 1, f"the schema '{m.href}' named in <?xml-model?> lies "
+                                 "outside the edition folder: it is not read", "schema-outside")
+                elif not m.path.is_file():
+                    report.error(f.path, m.line, 1, f"the schema '{m.href}' named in <?xml-model?> does not "
+                                 f"exist ({_rel(m.path, root)})", "schema-missing")
+                elif _usable(report, m, f.path, m.line, broken):
+                    models.append(m)
+        grammars = {m.path for m in models if m.kind == "rng"}
+        # TEI's templates name tei_all.rng twice, as RELAX NG and as Schematron: its rules run once
+        models = [m for m in models if not (m.kind == "sch" and m.path in grammars)]
+        if not any(m.kind in ("xsd", "rng") for m in models):
+            models.append(schema.fallback_model())  # never without a grammar
+            for m in remote_here:  # said only when the remote schema's place is taken
+                remote.setdefault(m.href, [f, m.line, 0])[2] += 1
+        todo.append((f, models))
+    fallback = schema.fallback_model().path.name
+    if any(schema.fallback_model() in models for _f, models in todo):
+        schema.load(schema.fallback_model())  # compiled before any worker is forked
+    for href, (f, line, count) in sorted(remote.items()):
+        files = "this file" if count == 1 else f"{count} files"
+        report.add(f.path, line, 1, "note",
+                   f"{files} name the remote schema '{href}', which is not fetched: validated against "
+                   f"teipress's own schema ({fallback}) instead",
+                   "schema-remote")
+    if unnamed:
+        files = "this file names" if len(unnamed) == 1 else f"{len(unnamed)} files name"
+        report.add(unnamed[0].path, 1, 1, "note",
+                   f"{files} no schema (<?xml-model?>): validated against teipress's own schema ({fallback})",
+                   "schema-default")
+    return todo
+
+
+def _usable(report: Report, model, where, line: int, broken: dict) -> bool:
+    """Compile *model* (cached); report why it cannot be used, once per schema."""
+    if (model.kind, model.path) in broken:
+        return False
+    try:
+        schema.load(model)
+        if model.kind in ("rng", "sch") and ("partial", model.path) not in broken:
+            skipped, total = schema.skipped_rules(model)
+            if skipped:
+                broken[("partial", model.path)] = True  # said once per schema
+                report.warning(where, line, 1, f"schema '{model.href}': {skipped} of the {total} Schematron "
+                               "patterns it embeds use XPath 2 or XSLT 2, which teipress cannot run (lxml "
+                               "runs XSLT 1.0): they were not checked", "schema-unsupported")
+        return True
+    except schema.SchemaUnsupported as exc:
+        broken[(model.kind, model.path)] = True
+        report.warning(where, line, 1, f"schema '{model.href}': {exc}", "schema-unsupported")
+    except Exception as exc:  # a broken schema is the edition's error, not a crash
+        broken[(model.kind, model.path)] = True
+        report.error(model.path, 1, 1, f"cannot compile schema: {exc}".splitlines()[0], "schema-compile")
+    return False
+
+
+def rules_help() -> str:
+    """The rules and their default severities, for `teipress validate --help`."""
+    lines = ["\b", "Rules (default severity; * cannot be changed):"]
+    for name, (severity, adjustable, what) in catalog.RULES.items():
+        lines.append(f"  {name}{'' if adjustable else '*'} ({severity}): {what}")
+    return "\n".join(lines)
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def apply_severities(config, report: Report) -> None:
+    """The edition's [rules] table (checked when edition.toml is read) sets each rule's severity."""
+    table = config.get("rules") or {}
+    wanted = {catalog.canonical(k) or k: v for k, v in table.items()}
+    if not wanted:
+        return
+    items = []
+    for d in report.items:
+        sev = wanted.get(d.rule)
+        if sev == "ignore":
+            continue
+        items.append(replace(d, severity=sev) if sev else d)
+    report.items = items
 
 
 def _jobs(jobs: int | None) -> int:
@@ -70,24 +163,27 @@ def _validate_schemas(report: Report, todo, jobs: int) -> None:
     # Forking while other threads run can copy a lock some thread holds and hang the worker.
     if (jobs == 1 or len(todo) < PARALLEL_FROM or threading.active_count() > 1
             or "fork" not in multiprocessing.get_all_start_methods()):
-        for f, xsd in todo:
-            schema.validate(report, schema.load(xsd), f.path, f.tree)
+        for f, models in todo:
+            for m in models:
+                schema.validate(report, m, f.path, f.tree)
         return
     # Workers are forked after the schemas are compiled, so they inherit them;
     # each re-parses its file (lxml trees do not travel between processes).
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
-        for items in pool.map(_validate_file, [(f.path, xsd, report.base) for f, xsd in todo],
+        for items in pool.map(_validate_file, [(f.path, models, report.base) for f, models in todo],
                               chunksize=max(1, len(todo) // (jobs * 4))):
             report.items.extend(items)
 
 
 def _validate_file(job) -> list:
-    path, xsd, base = job
+    path, models, base = job
     from ..xmlparse import parse
 
     sub = Report(base=base)
-    schema.validate(sub, schema.load(xsd), path, parse(path))
+    tree = parse(path)
+    for m in models:
+        schema.validate(sub, m, path, tree)
     return sub.items
 
 

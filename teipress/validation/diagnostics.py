@@ -7,6 +7,7 @@ from pathlib import Path
 
 ERROR = "error"
 WARNING = "warning"
+NOTE = "note"  # information, e.g. which schema was used: never fails a run
 
 
 @dataclass(frozen=True, order=True)
@@ -67,7 +68,9 @@ class Report:
     def summary(self, files: int) -> str:
         e, w = len(self.errors), len(self.warnings)
         plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
-        return f"{plural(files, 'file')} checked: {plural(e, 'error')}, {plural(w, 'warning')}"
+        n = len([d for d in self.items if d.severity == NOTE])
+        notes = f", {plural(n, 'note')}" if n else ""
+        return f"{plural(files, 'file')} checked: {plural(e, 'error')}, {plural(w, 'warning')}{notes}"
 
     def to_json(self, files: int) -> str:
         return json.dumps(

@@ -5,6 +5,11 @@ it up in the README's table of rules.
 """
 from __future__ import annotations
 
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
 from lxml import etree
 
 from .. import isodate
@@ -12,8 +17,13 @@ from ..edition import NAME_KIND, Edition, TeiFile, is_external, name_key, t
 from ..xmlparse import NS, XML_ID, position
 from .diagnostics import Report
 
-POINTER_ATTRS = ("ref", "who", "resp", "corresp", "target")
+POINTER_ATTRS = ("ref", "who", "resp", "corresp", "target", "wit")
 DATE_ATTRS = ("when", "notBefore", "notAfter", "from", "to")
+# Elements whose @from/@to are pages or pointers, not dates.
+NOT_DATES = {"biblScope", "citedRange", "app", "span", "locus", "locusGrp", "join", "alt", "link"}
+DATE_TIME = re.compile(r"(?<=^\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
+# Schemes that run code or read the reader's machine: never a link, whatever is declared.
+UNSAFE_SCHEMES = {"javascript", "vbscript", "data", "file", "blob"}
 SAFE_SCHEMES = {"http", "https", "mailto", "urn", "doi", "info", "hdl"}
 
 
@@ -26,51 +36,80 @@ def _local(el) -> str:
 
 
 def check_ids(ed: Edition, report: Report) -> None:
-    """[id-unique] xml:id unique across every file of the edition."""
-    first: dict[str, tuple[TeiFile, etree._Element]] = {}
+    """[id-unique] xml:id unique within each file, as TEI requires; two files may share
+    an id (pointers between files name the file: persons.xml#anna)."""
     for f in ed.files:
+        first: dict[str, etree._Element] = {}
         for el in _elements(f):
             xid = el.get(XML_ID)
             if xid is None:
                 continue
             if xid in first:
-                of, oel = first[xid]
                 line, col = position(f.path, el, XML_ID)
                 report.error(
                     f.path, line, col,
-                    f"xml:id '{xid}' is already used at {of.rel}:{oel.sourceline}; ids must be unique "
-                    "across the edition",
+                    f"xml:id '{xid}' is already used at line {first[xid].sourceline} of this file; ids must "
+                    "be unique within a file",
                     "id-unique",
                 )
             else:
-                first[xid] = (f, el)
+                first[xid] = el
 
 
 def check_pointers(ed: Edition, report: Report) -> set[tuple[str, str]]:
-    """[pointer-resolves] every pointer resolves; returns the register entries used."""
+    """[pointer-*] every pointer resolves; returns the register entries used."""
     used: set[tuple[str, str]] = set()
+    unreadable = _unreadable(ed)
     for f in ed.files:
+        bare: dict[tuple[str, str], list] = {}
         for el in _elements(f):
             for attr in POINTER_ATTRS:
                 value = el.get(attr)
                 if value is None:
                     continue
                 for ptr in value.split():
-                    _check_pointer(ed, report, f, el, attr, ptr, used)
+                    _check_pointer(ed, report, f, el, attr, ptr, used, unreadable, bare)
             # @key is no pointer (it may name an outside authority): never an error, but an
             # entry it names is used.
             entry = ed.entry_for_key(name_key(el)) if name_key(el) else None
             if entry is not None:
                 used.add((entry.file.rel, entry.id))
+        for (attr, ptr), hits in bare.items():
+            _report_bare(ed, report, f, attr, ptr, hits)
     return used
 
 
-def _check_pointer(ed, report, f, el, attr, ptr, used) -> None:
+def _unreadable(ed: Edition) -> set[str]:
+    """tei/-relative names of the files that could not be parsed (each has its own error)."""
+    out = set()
+    for err in ed.errors:
+        try:
+            out.add(Path(err.path).resolve().relative_to(ed.tei_dir.resolve()).as_posix())
+        except ValueError:
+            pass
+    return out
+
+
+def _is_bare(ptr: str) -> bool:
+    """'pmb50', 'L00148': a relative URI with no fragment and no file suffix, which editors
+    write for '#pmb50' (or for another document) more often than they mean a file so named."""
+    return "#" not in ptr and "/" not in ptr and not ptr.lower().endswith(".xml")
+
+
+def _check_pointer(ed, report, f, el, attr, ptr, used, unreadable, bare) -> None:
     line, col = position(f.path, el, attr)
     where = f"@{attr} of <{_local(el)}>"
     if is_external(ptr):
         scheme = ptr.split(":", 1)[0].lower()
-        if scheme not in SAFE_SCHEMES:
+        if scheme not in UNSAFE_SCHEMES and scheme not in SAFE_SCHEMES:
+            if scheme not in _prefixes(ed):
+                report.warning(
+                    f.path, line, col,
+                    f"{where} uses '{scheme}:' ('{ptr}'), neither a URI scheme the edition links nor a "
+                    f"prefix the edition declares (<prefixDef ident=\"{scheme}\">): it is shown as text",
+                    "pointer-prefix",
+                )
+        elif scheme in UNSAFE_SCHEMES:
             report.error(
                 f.path, line, col,
                 f"{where} uses the URI scheme '{scheme}:' ('{ptr}'), which the edition will not link; "
@@ -84,13 +123,23 @@ def _check_pointer(ed, report, f, el, attr, ptr, used) -> None:
         report.error(f.path, line, col, f"{where}: {exc}", "pointer-outside")
         return
     if hit is None:
-        target = ptr.split("#")[0] or f.rel
-        if ed.file(target if ptr.split("#")[0] else f.rel) is None:
-            msg = f"{where} points to '{ptr}', but there is no file '{target}' in the edition"
+        path, _, frag = ptr.partition("#")
+        target_rel = _target_rel(f, path)
+        if target_rel in unreadable:
+            return  # the file has its own error; saying it is missing would mislead
+        if _is_bare(ptr) and ptr:
+            bare.setdefault((attr, ptr), []).append((el, line, col))
+            return
+        if path and ed.file(target_rel) is None:
+            report.error(f.path, line, col, f"{where} points to '{ptr}', but there is no file '{path}' in the "
+                         "edition", "pointer-file")
+            return
+        target = path or f.rel
+        msg = f"{where} points to '{ptr}', but {target} has no element with xml:id '{frag}'"
+        if _attribution(el, attr):
+            report.warning(f.path, line, col, msg + ": who is meant cannot be shown", "pointer-resp")
         else:
-            frag = ptr.split("#", 1)[1] if "#" in ptr else ""
-            msg = f"{where} points to '{ptr}', but {target} has no element with xml:id '{frag}'"
-        report.error(f.path, line, col, msg, "pointer-resolves")
+            report.error(f.path, line, col, msg, "pointer-resolves")
         return
     target_file, target_el = hit
     if target_el is None:
@@ -108,11 +157,44 @@ def _check_pointer(ed, report, f, el, attr, ptr, used) -> None:
             )
 
 
+def _prefixes(ed: Edition) -> set[str]:
+    """Private URI schemes the edition declares (TEI prefixDef), edition-wide."""
+    if not hasattr(ed, "_teipress_prefixes"):
+        ed._teipress_prefixes = {p.get("ident", "").lower() for f in ed.files
+                                 for p in f.root.iter(t("prefixDef")) if p.get("ident")}
+    return ed._teipress_prefixes
+
+
+def _attribution(el, attr: str) -> bool:
+    """@resp (and a change's @who) say who did something: a project-wide list the edition
+    may not include is common, and nothing the reader follows breaks."""
+    return attr == "resp" or (attr == "who" and _local(el) == "change")
+
+
+def _target_rel(f: TeiFile, path: str) -> str:
+    if not path:
+        return f.rel
+    return posixpath.normpath(posixpath.join(posixpath.dirname(f.rel), unquote(path)))
+
+
+def _report_bare(ed, report, f, attr, ptr, hits) -> None:
+    el, line, col = hits[0]
+    where = f"@{attr} of <{_local(el)}>"
+    more = f" (and {len(hits) - 1} more like it in this file)" if len(hits) > 1 else ""
+    if ed.element_by_id(f.rel, ptr) is not None:
+        hint = f"this file has xml:id '{ptr}': write '#{ptr}'"
+    elif ed.file(_target_rel(f, ptr + ".xml")) is not None:
+        hint = f"the edition has the file '{ptr}.xml': write '{ptr}.xml'"
+    else:
+        hint = "it is neither an xml:id of this file ('#id') nor a file of the edition"
+    report.warning(f.path, line, col, f"{where} points to '{ptr}', a bare name: {hint}{more}", "pointer-bare")
+
+
 def check_dates(ed: Edition, report: Report) -> None:
     """[date-iso] ISO 8601 values; [date-range] ranges in order; [date-consistent] when within range."""
     for f in ed.files:
         for el in _elements(f):
-            if _local(el) in ("biblScope", "citedRange"):  # @from/@to are page numbers there
+            if _local(el) in NOT_DATES:
                 continue
             parsed = {}
             for attr in DATE_ATTRS:
@@ -120,7 +202,8 @@ def check_dates(ed: Edition, report: Report) -> None:
                 if value is None:
                     continue
                 try:
-                    parsed[attr] = isodate.parse(value)
+                    # TEI's dates may carry a time (xs:dateTime): the day is what is checked
+                    parsed[attr] = isodate.parse(DATE_TIME.sub("", value))
                 except isodate.DateError as exc:
                     line, col = position(f.path, el, attr)
                     report.error(f.path, line, col, f"@{attr} of <{_local(el)}>: {exc}", "date-iso")
@@ -132,6 +215,13 @@ def check_dates(ed: Edition, report: Report) -> None:
                         f"<{_local(el)}> has @{lo}='{el.get(lo)}' after @{hi}='{el.get(hi)}'",
                         "date-range",
                     )
+            if "when" in parsed and any(a in parsed for a in ("notBefore", "notAfter", "from", "to")):
+                line, col = position(f.path, el, "when")
+                report.warning(
+                    f.path, line, col,
+                    f"<{_local(el)}> has @when and a range: TEI says to use either (att.datable.w3c)",
+                    "date-when-range",
+                )
             if "when" in parsed:
                 w0, w1, _ = parsed["when"]
                 lo = parsed.get("notBefore") or parsed.get("from")
@@ -145,61 +235,99 @@ def check_dates(ed: Edition, report: Report) -> None:
                     )
 
 
-def declared_note_types(f: TeiFile) -> set[str] | None:
-    """Categories of a taxonomy named 'note-types' in the header, if declared."""
-    tax = next((x for x in f.root.iterfind(".//tei:classDecl/tei:taxonomy", NS)
-                if x.get(XML_ID) == "note-types"), None)
-    if tax is None:
-        return None
-    return {c.get(XML_ID) for c in tax.iter(t("category")) if c.get(XML_ID)}
+def declared_types(ed: Edition) -> dict[str, set[str]]:
+    """Edition-wide: element name → the @type values its taxonomy declares.
+
+    A taxonomy whose xml:id is '<element>-types' (e.g. 'note-types', 'div-types'),
+    declared in any file's classDecl, closes that element's @type for the whole
+    edition; several files may declare (parts of) the same taxonomy.
+    """
+    out: dict[str, set[str]] = {}
+    for f in ed.files:
+        for tax in f.root.iterfind(".//tei:classDecl/tei:taxonomy", NS):
+            xid = tax.get(XML_ID) or ""
+            if not xid.endswith("-types") or len(xid) <= len("-types"):
+                continue
+            cats = out.setdefault(xid[: -len("-types")], set())
+            cats.update(c.get(XML_ID) for c in tax.iter(t("category")) if c.get(XML_ID))
+    return out
 
 
-def check_notes(ed: Edition, report: Report) -> None:
-    """[note-type] text notes have a declared type; [note-resp] and say who wrote them."""
+def check_types(ed: Edition, report: Report) -> None:
+    """[note-type], [type-declared] @type values the edition's taxonomies declare; [note-resp]
+    notes say who wrote them.  Conventions an edition opts into by declaring the taxonomy:
+    an edition without one is not held to them."""
+    declared = declared_types(ed)
+    if not declared:
+        return
+    names = {t(name): name for name in declared}
     for f in ed.documents:
-        declared = declared_note_types(f)
         text = f.root.find("tei:text", NS)
         if text is None:
             continue
-        for note in text.iter(t("note")):
-            ntype = note.get("type")
-            line, col = position(f.path, note)
-            if not ntype:
-                known = f" (declared: {', '.join(sorted(declared))})" if declared else ""
-                report.error(f.path, line, col, f"<note> has no @type{known}", "note-type")
-            elif declared is not None and ntype not in declared:
+        for el in text.iter(*names):
+            name = names[el.tag]
+            cats = declared[name]
+            etype = el.get("type")
+            rule = "note-type" if name == "note" else "type-declared"
+            line, col = position(f.path, el, "type" if etype else None)
+            if etype is None:
+                if name == "note":
+                    report.warning(f.path, line, col,
+                                   f"<note> has no @type (declared: {', '.join(sorted(cats))})", rule)
+            elif not set(etype.split()) <= cats:
                 report.error(
                     f.path, line, col,
-                    f"<note type='{ntype}'>: type not declared in the taxonomy 'note-types' "
-                    f"(declared: {', '.join(sorted(declared))})",
-                    "note-type",
+                    f"<{name} type='{etype}'>: type not declared in the taxonomy '{name}-types' "
+                    f"(declared: {', '.join(sorted(cats))})",
+                    rule,
                 )
-            if not note.get("resp"):
-                report.error(
-                    f.path, line, col,
-                    "<note> has no @resp: say who wrote it (e.g. resp=\"#translator-id\")",
+            if name == "note" and not el.get("resp"):
+                report.warning(
+                    f.path, *position(f.path, el),
+                    "<note> has no @resp: say who wrote it (e.g. resp=\"#editor-id\")",
                     "note-resp",
                 )
 
 
 def check_unused(ed: Edition, report: Report, used: set[tuple[str, str]]) -> None:
-    """[register-unused] register entries no document refers to (a warning)."""
+    """[register-unused] register entries no document refers to (a warning); a big shared
+    register (thousands of persons, a few in this edition) gets one line, not thousands."""
+    if ed.errors:
+        return  # an unreadable file may hold the references: no verdict
+    by_file: dict[str, list] = {}
     for key, entry in sorted(ed.entries.items()):
-        if entry.file.kind != "register" or key in used:
+        if entry.file.kind == "register" and key not in used:
+            by_file.setdefault(entry.file.rel, []).append(entry)
+    for entries in by_file.values():
+        if len(entries) > UNUSED_ONE_BY_ONE:
+            first = entries[0]
+            total = sum(1 for k in ed.entries if k[0] == first.file.rel)
+            line, col = position(first.file.path, first.element)
+            report.warning(
+                first.file.path, line, col,
+                f"{len(entries)} of the {total} entries of {first.file.rel} are never referred to by the "
+                f"edition (the first: {first.kind} '{first.id}')",
+                "register-unused",
+            )
             continue
-        line, col = position(entry.file.path, entry.element)
-        report.warning(
-            entry.file.path, line, col,
-            f"{entry.kind} '{entry.id}' ({entry.name}) is never referred to by the edition",
-            "register-unused",
-        )
+        for entry in entries:
+            line, col = position(entry.file.path, entry.element)
+            report.warning(
+                entry.file.path, line, col,
+                f"{entry.kind} '{entry.id}' ({entry.name}) is never referred to by the edition",
+                "register-unused",
+            )
+
+
+UNUSED_ONE_BY_ONE = 20
 
 
 def check_root(ed: Edition, report: Report) -> None:
     """[tei-root] the root is <TEI> in the TEI namespace (catches TEI P4 and typos)."""
     for f in ed.files:
         root = f.root
-        if root.tag == t("TEI"):
+        if root.tag in (t("TEI"), t("teiCorpus")):
             continue
         ns = etree.QName(root).namespace
         where = f"in namespace '{ns}'" if ns else "in no namespace"
@@ -217,5 +345,5 @@ def check(ed: Edition, report: Report) -> None:
     check_ids(ed, report)
     used = check_pointers(ed, report)
     check_dates(ed, report)
-    check_notes(ed, report)
+    check_types(ed, report)
     check_unused(ed, report, used)

@@ -1,53 +1,348 @@
-"""Validation against the edition's XSD 1.1 customisation (xmlschema).
+"""Validation against the schemas an editor names: RELAX NG, Schematron, XSD.
 
-Which schema: ``schema`` in edition.toml, else the XSD named by a file's
-``<?xml-model?>`` processing instruction (if it lies inside the edition), else
-none (only well-formedness and integrity rules apply, with a warning).
+Which schemas a file is checked against:
+
+* ``schema`` in edition.toml, if set, for every file (a .rng, .sch or .xsd);
+* else every ``<?xml-model?>`` of the file whose href is a local file, relative
+  to the document as the W3C's xml-model note says (RELAX NG, also the
+  Schematron embedded in an ODD-generated RELAX NG; ISO Schematron; XSD 1.1);
+* when none of these gives a grammar (no xml-model, a remote one, a missing
+  one), the project's own XSD (tei/schema/teipress.xsd), so that no href can
+  silently turn validation off.
+
+A local schema that is named but absent is an error; a remote one is never
+fetched (a note says the project's schema was used instead).  Each schema is
+compiled once per process, keyed by path and mtime: tei_all.rng takes seconds.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import xmlschema
-from lxml import etree
+from lxml import etree, isoschematron
 
-from .. import safepath
+from .. import resources
 from ..xmlparse import TEI_NS, position
 from .diagnostics import Report
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
+RNG_NS = "http://relaxng.org/ns/structure/1.0"
+SCH_NS = "http://purl.oclc.org/dsdl/schematron"
+OLD_SCH_NS = "http://www.ascc.net/xml/schematron"
+TEI_ROOTS = (f"{{{TEI_NS}}}TEI", f"{{{TEI_NS}}}teiCorpus")
 
 
-@lru_cache(maxsize=8)
-def compile_schema(path: Path, mtime: float) -> xmlschema.XMLSchema11:
-    # mtime is in the key so `teipress serve` picks up an edited schema.
-    # "local": the schema may include local files only; never the network.
-    return xmlschema.XMLSchema11(str(path), allow="local", defuse="always")
+@dataclass(frozen=True)
+class Model:
+    """One schema a file names (or the edition configures)."""
+
+    href: str
+    kind: str  # "rng" | "sch" | "xsd" | "rnc" | "?"
+    line: int  # where the <?xml-model?> is (1 for edition.toml)
+    path: Path | None  # resolved local file, None when remote
+
+    @property
+    def remote(self) -> bool:
+        return self.path is None
 
 
-def load(path: Path) -> xmlschema.XMLSchema11:
-    path = Path(path).resolve()
-    return compile_schema(path, path.stat().st_mtime)
+def _kind(href: str, schematypens: str, mime: str) -> str:
+    if schematypens == RNG_NS:
+        return "rng"
+    if schematypens in (SCH_NS, OLD_SCH_NS):
+        return "sch"
+    if schematypens == XSD_NS:
+        return "xsd"
+    if "compact" in mime:
+        return "rnc"
+    ext = href.rsplit(".", 1)[-1].lower().split("#")[0]
+    return {"rng": "rng", "rnc": "rnc", "sch": "sch", "xsd": "xsd"}.get(ext, "?")
 
 
-def declared_schema(tree: etree._ElementTree, file_path: Path, edition_root: Path) -> Path | None:
-    """The XSD a file names in an xml-model PI, if it resolves inside the edition."""
+def _is_remote(href: str) -> bool:
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", href)) and not href.lower().startswith("file:")
+
+
+_PSEUDO_ATTR = re.compile(r'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+
+
+def declared_models(tree: etree._ElementTree, file_path: Path) -> list[Model]:
+    """The schemas the file's ``<?xml-model?>`` instructions name, in document order."""
+    out = []
     node = tree.getroot().getprevious()
+    pis = []
     while node is not None:
         if isinstance(node, etree._ProcessingInstruction) and node.target == "xml-model":
-            attrs = dict(re.findall(r'(\w+)\s*=\s*"([^"]*)"', node.text or ""))
-            href, ns = attrs.get("href", ""), attrs.get("schematypens", "")
-            if ns == XSD_NS or href.endswith(".xsd"):
-                if "://" in href:
-                    continue
-                candidate = (file_path.parent / href).resolve()
-                if safepath.inside(edition_root, candidate) and candidate.exists():
-                    return candidate
+            pis.append(node)
         node = node.getprevious()
-    return None
+    for pi in reversed(pis):
+        attrs = {m[0]: m[1] or m[2] for m in _PSEUDO_ATTR.findall(pi.text or "")}
+        href = attrs.get("href", "").strip()
+        if not href:
+            continue
+        kind = _kind(href, attrs.get("schematypens", ""), attrs.get("type", ""))
+        line = pi.sourceline or 1
+        if _is_remote(href):
+            out.append(Model(href, kind, line, None))
+        else:
+            local = href[5:] if href.lower().startswith("file:") else href
+            out.append(Model(href, kind, line, (file_path.parent / local.split("#")[0]).resolve()))
+    return out
 
+
+def configured_model(value: str, edition_root: Path) -> Model:
+    path = (edition_root / value).resolve()
+    return Model(value, _kind(value, "", ""), 1, path)
+
+
+def fallback_model() -> Model:
+    path = resources.schema_file()
+    return Model(path.name, "xsd-open", 1, path)
+
+
+def _open_xsd(path: Path) -> xmlschema.XMLSchema11:
+    """The project's XSD read openly, for TEI whose own schema is out of reach: any TEI
+    element it declares is accepted anywhere (and checked by its own declaration), any
+    attribute beyond the typed ones, and other namespaces' elements (an ELTeC or MathML
+    extension) go unchecked.  Undeclared TEI elements are caught by :func:`_undeclared`."""
+    doc = _safe_parse(path)
+    root = doc.getroot()
+    xs = f"{{{XSD_NS}}}"
+    open_content = etree.Element(xs + "defaultOpenContent", mode="interleave")
+    etree.SubElement(open_content, xs + "any", namespace="##any", processContents="lax",
+                     notQName="##definedSibling")  # a declared child is matched as itself
+    first = next(el for el in root if isinstance(el.tag, str) and el.tag != xs + "annotation"
+                 and el.tag not in (xs + "import", xs + "include"))
+    first.addprevious(open_content)
+    for group in root.iterfind(f"{xs}attributeGroup[@name='att.global']"):
+        if group.find(xs + "anyAttribute") is None:
+            etree.SubElement(group, xs + "anyAttribute", processContents="lax")
+    return xmlschema.XMLSchema11(etree.tostring(root, encoding="unicode"), base_url=str(path.parent),
+                                 allow="local", defuse="always")
+
+
+# -- compiling, once per process ---------------------------------------------
+
+class SchemaUnsupported(Exception):
+    """A schema teipress cannot run (a warning, not the editor's error)."""
+
+
+def _safe_parse(path: Path) -> etree._ElementTree:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.parse(str(path), parser)
+
+
+@lru_cache(maxsize=16)
+def _compile(kind: str, path: Path, mtime: float):
+    # mtime is in the key so `teipress serve` picks up an edited schema.
+    if kind == "xsd-open":
+        return _open_xsd(path)
+    if kind == "xsd":
+        # "local": the schema may include local files only; never the network.
+        return xmlschema.XMLSchema11(str(path), allow="local", defuse="always")
+    if kind == "rng":
+        doc = _safe_parse(path)
+        grammar = etree.RelaxNG(doc)
+        return grammar, (_embedded_schematron(doc) if _has_schematron(doc) else None)
+    if kind == "sch":
+        doc = _safe_parse(path)
+        if doc.getroot().tag == f"{{{OLD_SCH_NS}}}schema":
+            raise SchemaUnsupported("Schematron 1.5 (namespace http://www.ascc.net/xml/schematron) is not "
+                                    "supported; use ISO Schematron")
+        if doc.getroot().tag == f"{{{RNG_NS}}}grammar":  # an ODD's RELAX NG named for its Schematron
+            return None, _embedded_schematron(doc)
+        return None, _schematron(doc)
+    if kind == "rnc":
+        raise SchemaUnsupported("RELAX NG compact syntax (.rnc) cannot be read; name the XML syntax "
+                                "(.rng, e.g. converted with trang) instead")
+    raise SchemaUnsupported("not a RELAX NG, Schematron or XSD schema (say which with @schematypens)")
+
+
+def _has_schematron(doc: etree._ElementTree) -> bool:
+    return next(doc.iter(f"{{{SCH_NS}}}rule"), None) is not None
+
+
+class Partial:
+    """Schematron rules of which only some could be compiled: ``skipped`` patterns were not."""
+
+    def __init__(self, rules, skipped: int, total: int):
+        self.rules, self.skipped, self.total = rules, skipped, total
+
+
+def _embedded_schematron(doc: etree._ElementTree):
+    """The Schematron an ODD embeds in its RELAX NG (TEI's own constraints among them).
+
+    TEI writes some constraints in XPath 2, which lxml (XSLT 1.0) cannot compile; one such
+    pattern would sink them all, so the patterns that fail are left out and counted."""
+    try:
+        return _schematron(doc)
+    except (etree.XSLTParseError, etree.SchematronParseError, SchemaUnsupported):
+        pass
+    ns = [el for el in doc.iter(f"{{{SCH_NS}}}ns")]
+    patterns = [el for el in doc.iter(f"{{{SCH_NS}}}pattern")]
+    good = []
+    for pattern in patterns:
+        try:
+            _schematron(_schema_of(ns, [pattern]))
+            good.append(pattern)
+        except (etree.XSLTParseError, etree.SchematronParseError, SchemaUnsupported):
+            continue
+    rules = _schematron(_schema_of(ns, good)) if good else None
+    return Partial(rules, len(patterns) - len(good), len(patterns))
+
+
+def _schema_of(ns, patterns) -> etree._ElementTree:
+    from copy import deepcopy
+
+    root = etree.Element(f"{{{SCH_NS}}}schema", queryBinding="xslt", nsmap={"sch": SCH_NS})
+    seen = set()
+    for el in ns:
+        key = (el.get("prefix"), el.get("uri"))
+        if key not in seen:
+            seen.add(key)
+            root.append(deepcopy(el))
+    for el in patterns:
+        root.append(deepcopy(el))
+    return etree.ElementTree(root)
+
+
+def _schematron(doc: etree._ElementTree):
+    root = doc.getroot()
+    sch = root if root.tag == f"{{{SCH_NS}}}schema" else next(doc.iter(f"{{{SCH_NS}}}schema"), None)
+    binding = (sch.get("queryBinding") if sch is not None else None) or "xslt"
+    if binding.lower() not in ("xslt", "xslt1", "xpath", "exslt"):
+        raise SchemaUnsupported(f"Schematron with queryBinding='{binding}' cannot be run (lxml runs "
+                                "XSLT 1.0 Schematron); its rules were not checked")
+    return isoschematron.Schematron(doc, store_report=True,
+                                    error_finder=isoschematron.Schematron.ASSERTS_AND_REPORTS)
+
+
+def load(model: Model):
+    """The compiled schema of *model* (cached). Raises OSError, SchemaUnsupported or a parse error."""
+    path = model.path
+    return _compile(model.kind, path, path.stat().st_mtime)
+
+
+# -- validating ---------------------------------------------------------------
+
+def validate(report: Report, model: Model, file_path: Path, tree: etree._ElementTree) -> None:
+    if tree.getroot().tag not in TEI_ROOTS:
+        return  # reported once, by the rule [tei-root]
+    compiled = load(model)
+    if model.kind in ("xsd", "xsd-open"):
+        _validate_xsd(report, compiled, file_path, tree)
+        if model.kind == "xsd-open":
+            _undeclared(report, compiled, file_path, tree)
+        return
+    grammar, rules = compiled
+    if grammar is not None:
+        _validate_rng(report, grammar, file_path, tree)
+    if isinstance(rules, Partial):
+        rules = rules.rules
+    if rules is not None:
+        _validate_schematron(report, rules, file_path, tree)
+
+
+def skipped_rules(model: Model) -> tuple[int, int]:
+    """(patterns left out, patterns in all) of the Schematron a RELAX NG schema embeds."""
+    compiled = load(model)
+    rules = compiled[1] if isinstance(compiled, tuple) else None
+    return (rules.skipped, rules.total) if isinstance(rules, Partial) else (0, 0)
+
+
+def _validate_rng(report: Report, grammar: etree.RelaxNG, file_path: Path, tree) -> None:
+    if grammar.validate(tree):
+        return
+    entries = list(grammar.error_log)
+    # libxml2 follows a specific message with "failed to validate content" for every
+    # ancestor; those say nothing new.
+    specific = [e for e in entries if "failed to validate" not in e.message] or entries
+    # "has extra content" repeats, on the parent, what a more precise message said on that line
+    precise = {e.line for e in specific if "extra content" not in e.message}
+    seen = set()
+    for e in specific:
+        line = e.line or 1
+        if "extra content" in e.message and e.line in precise:
+            continue
+        msg = _rng_message(e.message)
+        if line in seen:
+            continue  # one message per line: the first is the cause
+        seen.add(line)
+        m = re.search(r"<(\w+)>", msg)
+        col = _column(file_path, line, m.group(1) if m else None)
+        report.error(file_path, line, col, msg, "schema")
+
+
+def _column(file_path: Path, line: int, name: str | None) -> int:
+    from ..xmlparse import column_of
+
+    return column_of(file_path, line, f"<{name}" if name else None)
+
+
+def _rng_message(raw: str) -> str:
+    msg = raw.strip().replace(f"{{{TEI_NS}}}", "")
+    m = re.match(r"Did not expect element (\S+) there", msg)
+    if m:
+        return f"<{m.group(1)}> is not allowed here (RELAX NG)"
+    m = re.match(r"Element (\S+): (.*)", msg, re.S)
+    if m:
+        return f"<{m.group(1)}>: {m.group(2)} (RELAX NG)"
+    return f"{msg} (RELAX NG)"
+
+
+_SVRL = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
+
+
+def _validate_schematron(report: Report, rules, file_path: Path, tree) -> None:
+    rules.validate(tree)
+    svrl = rules.validation_report
+    if svrl is None:
+        return
+    for node in svrl.xpath("//svrl:failed-assert | //svrl:successful-report", namespaces=_SVRL):
+        text = " ".join("".join(node.xpath("svrl:text//text()", namespaces=_SVRL)).split())
+        role = (node.get("role") or "").lower()
+        el = None
+        try:
+            hit = tree.xpath(node.get("location") or "/*")
+            el = hit[0] if hit and isinstance(hit[0], etree._Element) else None
+        except etree.XPathError:
+            pass
+        line, col = position(file_path, el) if el is not None else (1, 1)
+        if role in ("info", "information", "note"):
+            report.add(file_path, line, col, "note", text, "schematron")
+        elif role in ("warning", "warn"):
+            report.warning(file_path, line, col, text, "schematron")
+        else:
+            report.error(file_path, line, col, text, "schematron")
+
+
+def _undeclared(report: Report, xsd: xmlschema.XMLSchema11, file_path: Path, tree) -> None:
+    """[schema] a TEI-namespace element the schema does not know: a typo or an invented name."""
+    from ..xmlparse import _lines
+
+    known = {_local(name) for name in xsd.elements}
+    nth: dict[tuple[int, str], int] = {}
+    for el in tree.getroot().iter(f"{{{TEI_NS}}}*"):
+        name = _local(el.tag)
+        if name not in known:
+            parent = el.getparent()
+            inside = f" inside <{_local(parent.tag)}>" if parent is not None else ""
+            line, col = position(file_path, el)
+            # two unknown elements of one name on a line: the second's own column
+            seen = nth[(line, name)] = nth.get((line, name), 0) + 1
+            if seen > 1:
+                text = _lines(file_path)[line - 1] if line <= len(_lines(file_path)) else ""
+                idx = -1
+                for _ in range(seen):
+                    idx = text.find(f"<{name}", idx + 1)
+                col = idx + 1 if idx >= 0 else col
+            report.error(file_path, line, col, f"<{name}>{inside} is not a TEI element teipress knows", "schema")
+
+
+# -- XSD (xmlschema) messages -------------------------------------------------
 
 def _local(tag: str) -> str:
     return tag.split("}")[-1] if isinstance(tag, str) else str(tag)
@@ -76,7 +371,13 @@ def _message(err) -> tuple[etree._Element | None, str]:
             kids = [c for c in elem if isinstance(c.tag, str)]
             child = kids[idx] if idx < len(kids) else None
         expected = getattr(err, "expected", None) or []
-        names = sorted({_local(n) for e in expected for n in _element_names(e)})
+        # what is particular to this place first; the milestones and notes allowed almost
+        # anywhere (model.globalLike) last
+        maps = next((e.maps for e in expected if getattr(e, "maps", None) is not None), None)
+        everywhere = {_local(m.name) for m in (maps.substitution_groups.get(f"{{{TEI_NS}}}model.globalLike", ())
+                                               if maps is not None else ())}
+        names = sorted({_local(n) for e in expected for n in _element_names(e)},
+                       key=lambda n: (n in everywhere, n))
         shown = ", ".join(f"<{n}>" for n in names[:12]) + (", …" if len(names) > 12 else "")
         hint = f"; expected {shown}" if names else ""
         if child is not None:
@@ -92,9 +393,7 @@ def _message(err) -> tuple[etree._Element | None, str]:
     return elem, f"<{name}>: {reason}"
 
 
-def validate(report: Report, schema: xmlschema.XMLSchema11, file_path: Path, tree: etree._ElementTree) -> None:
-    if tree.getroot().tag != f"{{{TEI_NS}}}TEI":
-        return  # reported once, by the rule [tei-root]
+def _validate_xsd(report: Report, schema: xmlschema.XMLSchema11, file_path: Path, tree) -> None:
     seen = set()
     for err in schema.iter_errors(tree):
         elem, msg = _message(err)
