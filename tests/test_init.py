@@ -99,8 +99,6 @@ def test_the_next_hint_quotes_the_folder(tmp_path):
 
 # -- teipress new --------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="the project schema does not yet allow correspDesc/opener/closer and "
-                   "ids are still edition-wide (issue 9, validation)")
 def test_new_documents_share_the_editions_header_and_build(new_edition, tmp_path, monkeypatch):
     r = run("new", new_edition, "second", "--title", "The second <document>", "--date", "1897-02-12")
     assert r.exit_code == 0, r.output
