@@ -16,6 +16,14 @@ KNOWN = {
     "schema": "path, relative to the edition folder, of the XSD to validate against",
     "split": "TEI documents to split into one page per division: list of document ids, or true for all",
     "language": "main language of the edition (default: TEI/@xml:lang)",
+    "title_order": "which titleStmt/title is a document's title: a list tried in order, each a TEI @level "
+                   "(\"a\", \"m\", \"j\", \"s\", \"u\"), a TEI @type (\"main\", \"sub\" …) or \"untyped\" "
+                   "(neither @type nor @level); the first title that matches wins, else the first title "
+                   "(default: [\"a\", \"main\", \"m\", \"j\", \"untyped\", \"u\", \"s\"]); "
+                   "machine titles (@type iso-date, sort …) are never shown",
+    "registers": "files under tei/ that are registers although nothing points into them, e.g. "
+                 "[\"people.xml\"] (default: a file holding only lists of persons, places, "
+                 "organisations, events or names that another file refers to)",
 }
 
 
@@ -56,4 +64,8 @@ def load(edition_dir: Path) -> Config:
     if not isinstance(split, bool) and not (isinstance(split, list) and all(isinstance(x, str) and x for x in split)):
         raise ConfigError(path, 1, "'split' must be true (split every document), false, or a list of document "
                                    "ids, e.g. split = [\"frus1961-63v22\"]")
+    for key, example in (("title_order", '["a", "main", "untyped"]'), ("registers", '["persons.xml"]')):
+        value = values.get(key, [])
+        if not (isinstance(value, list) and all(isinstance(x, str) and x.strip() for x in value)):
+            raise ConfigError(path, 1, f"'{key}' must be a list of strings, e.g. {key} = {example}")
     return Config(path, values)

@@ -16,6 +16,14 @@
       <xsl:for-each select="$fd/tei:titleStmt/tei:title">
         <m:title>
           <xsl:attribute name="type"><xsl:choose><xsl:when test="@type"><xsl:value-of select="@type"/></xsl:when><xsl:otherwise>main</xsl:otherwise></xsl:choose></xsl:attribute>
+          <!-- which title is the document's is decided in Python (edition.toml title_order,
+               teipress.model.header): it needs the level as written and whether a type was -->
+          <xsl:if test="@level"><xsl:attribute name="level"><xsl:value-of select="@level"/></xsl:attribute></xsl:if>
+          <xsl:if test="not(@type)"><xsl:attribute name="untyped">true</xsl:attribute></xsl:if>
+          <!-- a title for machines (an ISO date to sort by): never shown, never the title -->
+          <xsl:if test="contains($machine-title-types, concat(' ', @type, ' ')) or @when-iso">
+            <xsl:attribute name="machine">true</xsl:attribute>
+          </xsl:if>
           <xsl:call-template name="common"/>
           <xsl:apply-templates/>
         </m:title>

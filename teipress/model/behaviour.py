@@ -60,7 +60,7 @@ class Names:
     document ids (teipress.model.registers, teipress.model.paths), computed once per edition."""
 
     anchors: dict
-    doc_ids: dict  # document rel path → its safe, unique id
+    doc_ids: dict  # document key (TeiFile.key: its rel path) → its safe, unique id
 
     @classmethod
     def of(cls, ed: Edition) -> "Names":
@@ -69,7 +69,7 @@ class Names:
 
 def registry(ed: Edition, f: TeiFile, names: Names) -> etree._Element:
     """Every pointer written in *f*, resolved: register entries, labels, links."""
-    doc_id = names.doc_ids.get(f.rel) or paths.safe_name(f.id)  # a register has no document id
+    doc_id = names.doc_ids.get(f.key) or paths.safe_name(f.id)  # a register has no document id
     root = etree.Element(f"{{{MODEL_NS}}}registry", doc=doc_id, file=f.rel)
     tokens: set[str] = set()
     for el in f.root.iter():
@@ -94,7 +94,7 @@ def registry(ed: Edition, f: TeiFile, names: Names) -> etree._Element:
                 continue
             target_file, el = hit
             if target_file.kind == "document":
-                attrs["doc"] = names.doc_ids[target_file.rel]
+                attrs["doc"] = names.doc_ids[ed.document_of(target_file, el).key]
                 if el is not None:
                     attrs["target"] = el.get(XML_ID)
             if el is not None:
@@ -178,6 +178,17 @@ def header_only(ed: Edition, f: TeiFile, names: Names) -> etree._ElementTree:
     return behaviour(ed, TeiFile(f.path, f.rel, etree.ElementTree(bare), f.kind), names)
 
 
+def corpus_header_models(ed: Edition, f: TeiFile, names: Names) -> list[etree._ElementTree]:
+    """The models of the teiHeaders of the teiCorpus elements around a TEI of a corpus file,
+    nearest first (what its own header lacks is read from them: teipress.model.header.inherit)."""
+    out = []
+    for head in f.corpus_headers:
+        bare = etree.Element(f"{{{NS['tei']}}}TEI", nsmap=f.root.nsmap)
+        bare.append(copy.deepcopy(head))
+        out.append(behaviour(ed, TeiFile(f.path, f.rel, etree.ElementTree(bare), f.kind), names))
+    return out
+
+
 def warnings(model: etree._ElementTree) -> list[str]:
     """Editor-readable warnings about things the model dropped (unsafe link targets)."""
     out = []
@@ -197,7 +208,7 @@ def dump(edition_dir: str | Path, doc_id: str | None = None) -> str:
 
     ed = load(edition_dir)
     names = Names.of(ed)
-    docs = [d for d in ed.documents if doc_id in (None, d.id, names.doc_ids[d.rel])]
+    docs = [d for d in ed.documents if doc_id in (None, d.id, names.doc_ids[d.key])]
     if not docs:
         raise LookupError(f"no document '{doc_id}' in {edition_dir}")
     return etree.tostring(behaviour(ed, docs[0], names), encoding="unicode", pretty_print=True)

@@ -164,8 +164,8 @@ class EditionModel:
         warnings: list[str] = []
         images: set[str] = set()
         docs: list[Document] = []
-        for f in sorted(ed.documents, key=lambda f: f.rel):
-            doc_id = names.doc_ids[f.rel]
+        for f in sorted(ed.documents, key=lambda f: (f.rel, f.n)):
+            doc_id = names.doc_ids[f.key]
             try:
                 tree = model_of(ed, f, names)
             except etree.XSLTApplyError as exc:
@@ -175,7 +175,7 @@ class EditionModel:
                 images.add(paths.image(f, g.get("src")))
             dp = paths.DocumentPaths(doc_id)
             docs.append(Document(file=f, id=doc_id, path=dp.page, model=tree, paths=dp,
-                                 info=header_mod.read(tree.getroot()), tei=paths.tei_copy(f)))
+                                 info=header_mod.document_info(ed, f, names, tree), tei=paths.tei_copy(f)))
         folder = header_mod.folder_name(ed)
         infos = [d.info for d in docs]
         metadata = header_mod.edition_metadata(ed.config, infos, folder)
@@ -229,7 +229,7 @@ class EditionModel:
                    entries=reg_entries, chronology=mentions.chronology(docs), warnings=warnings,
                    images=sorted(images), base_url=base_url.rstrip("/") + "/" if base_url else "",
                    where=where,
-                   register_files=[RegisterFile(f.rel, header_mod.read(header_only(ed, f, names)).title, paths.tei_copy(f))
+                   register_files=[RegisterFile(f.rel, header_mod.document_info(ed, f, names, header_only(ed, f, names)).title, paths.tei_copy(f))
                                    for f in ed.registers])
 
     def page_of(self, doc_id: str, target: str) -> str:
