@@ -61,10 +61,13 @@ class Names:
 
     anchors: dict
     doc_ids: dict  # document key (TeiFile.key: its rel path) → its safe, unique id
+    # register entry (file, xml:id) → every entry of its identity, the fullest first (registers.identities)
+    identities: dict | None = None
 
     @classmethod
     def of(cls, ed: Edition) -> "Names":
-        return cls(registers.anchors(ed), paths.document_ids(ed))
+        groups = registers.identities(ed)
+        return cls(registers.anchors(ed, groups), paths.document_ids(ed), groups)
 
 
 def registry(ed: Edition, f: TeiFile, names: Names) -> etree._Element:
@@ -84,7 +87,7 @@ def registry(ed: Edition, f: TeiFile, names: Names) -> etree._Element:
         attrs = {"key": tok}
         entry = ed.entry_for(f, tok)
         if entry is not None:
-            attrs.update(_entry_attrs(entry, ids))
+            attrs.update(_entry_attrs(entry, names))
         else:
             try:
                 hit = ed.resolve(f, tok)
@@ -109,13 +112,19 @@ def registry(ed: Edition, f: TeiFile, names: Names) -> etree._Element:
     for k in sorted(keys):
         entry = ed.entry_for_key(k)
         if entry is not None:
-            etree.SubElement(root, f"{{{MODEL_NS}}}keyed", {"key": k, **_entry_attrs(entry, ids)})
+            etree.SubElement(root, f"{{{MODEL_NS}}}keyed", {"key": k, **_entry_attrs(entry, names)})
     return root
 
 
-def _entry_attrs(entry: Entry, ids: dict) -> dict[str, str]:
-    return dict(kind=entry.kind, anchor=ids[(entry.file.rel, entry.id)], register=entry.file.rel,
-                name=entry.name, desc=entry.description, dates=registers.life_dates(entry))
+def _entry_attrs(entry: Entry, names: Names) -> dict[str, str]:
+    """A register entry as the text's names show it: the anchor and facts of its identity (the
+    same person described in several files reads the same everywhere)."""
+    key = (entry.file.rel, entry.id)
+    members = (names.identities or {}).get(key) or [entry]
+    head = members[0]
+    desc = next((d for m in members for d in [m.description] if d), "")
+    return dict(kind=entry.kind, anchor=names.anchors[key], register=head.file.rel,
+                name=head.name, desc=desc, dates=registers.life_dates(head))
 
 
 def list_entry_kind(el) -> str:

@@ -201,9 +201,11 @@ class EditionModel:
         reg_entries = registers.entries(ed, paths.REGISTER_PAGES)
         list_entries: dict[str, mentions.ListEntry] = {}
         for doc in docs:
-            doc.register_files = sorted({reg_entries[a].entry.file.rel for el in doc.model.iter()
+            # register files only: a person described in another letter's back is not a register
+            doc.register_files = sorted({m.file.rel for el in doc.model.iter()
                                          if isinstance(el.tag, str) for a in (el.get("ref") or "").split()
-                                         if a in reg_entries})
+                                         if a in reg_entries for m in reg_entries[a].members
+                                         if m.file.kind == "register"})
         page_of = {d.id: d.path for d in docs}
         for doc in docs:
             mentions.collect(doc, reg_entries, {i: p for (d, i), p in where.items() if d == doc.id},
