@@ -123,8 +123,9 @@ def _entry_attrs(entry: Entry, names: Names) -> dict[str, str]:
     members = (names.identities or {}).get(key) or [entry]
     head = members[0]
     desc = next((d for m in members for d in [m.description] if d), "")
+    dates = next((d for m in members for d in [registers.life_dates(m)] if d), "")
     return dict(kind=entry.kind, anchor=names.anchors[key], register=head.file.rel,
-                name=head.name, desc=desc, dates=registers.life_dates(head))
+                name=head.name, desc=desc, dates=dates)
 
 
 def list_entry_kind(el) -> str:

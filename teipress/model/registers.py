@@ -211,7 +211,8 @@ class RegisterEntry:
 
     @property
     def dates(self) -> str:
-        return life_dates(self.entry)
+        """Life dates of its fullest description, else of the first description giving them."""
+        return next((d for m in (self.members or [self.entry]) for d in [life_dates(m)] if d), "")
 
     @property
     def index_label(self) -> str:

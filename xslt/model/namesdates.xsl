@@ -92,6 +92,10 @@
         <xsl:otherwise><xsl:attribute name="precision">none</xsl:attribute></xsl:otherwise>
       </xsl:choose>
       <xsl:if test="@cert"><xsl:attribute name="cert"><xsl:value-of select="@cert"/></xsl:attribute></xsl:if>
+      <!-- A birth, death or floruit date describes a life, not the text: never in the chronology. -->
+      <xsl:if test="ancestor::tei:birth or ancestor::tei:death or ancestor::tei:floruit">
+        <xsl:attribute name="life">true</xsl:attribute>
+      </xsl:if>
       <xsl:apply-templates/>
     </m:date>
   </xsl:template>
