@@ -368,6 +368,11 @@ def load(edition_dir: Path | str) -> Edition:
             continue
         rel = p.relative_to(root / "tei").as_posix()
         ed.files.append(TeiFile(p, rel, tree, classify(tree.getroot())))
-    settle_kinds(ed.files, list(ed.config.get("registers") or []))
+    named = list(ed.config.get("registers") or [])
+    for rel in named:
+        if not (root / "tei" / rel).is_file():
+            raise config_mod.ConfigError(ed.config.path, 1, f"'registers' names '{rel}', but tei/ has no such "
+                                         f"file (paths are relative to tei/, e.g. registers = [\"persons.xml\"])")
+    settle_kinds(ed.files, named)
     ed.index()
     return ed

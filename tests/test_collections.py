@@ -254,6 +254,9 @@ def test_a_bibliography_or_an_unreferred_list_is_a_document_a_referred_list_a_re
     works = next(d for d in em.documents if d.title == "Works cited")
     assert "Faust" in text_of(parse(out / "html" / works.path).find(".//main//article"))
     assert (out / works.paths.pdf).is_file()
+    (root / "edition.toml").write_text('registers = ["nowhere.xml"]\n', encoding="utf-8")
+    with pytest.raises(config_mod.ConfigError, match="'registers' names 'nowhere.xml', but tei/ has no such file"):
+        edition_mod.load(root)
 
 
 CORPUS = f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -298,10 +301,13 @@ def test_a_tei_corpus_gives_one_document_per_tei(tmp_path):
 
 def test_a_file_of_several_tei_under_another_root_gives_one_document_each(tmp_path):
     both = f'<?xml version="1.0"?><collection>{tei("One", "<p>One.</p>")}{tei("Two", "<p>Two.</p>")}</collection>'
-    root = write_edition(tmp_path / "e", {"both.xml": both})
+    empty = (f'<teiCorpus xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt><title>Nothing yet</title></titleStmt>'
+             '<publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader></teiCorpus>')
+    root = write_edition(tmp_path / "e", {"both.xml": both, "empty.xml": empty})
     em = model_of(root)
-    assert sorted(d.title for d in em.documents) == ["One", "Two"]
-    assert len({d.id for d in em.documents}) == 2
+    # a corpus with no TEI in it yet is one document, titled by its header
+    assert sorted(d.title for d in em.documents) == ["Nothing yet", "One", "Two"]
+    assert len({d.id for d in em.documents}) == 3
 
 
 # -- whole folders of other projects' TEI ------------------------------------------------------

@@ -13,12 +13,15 @@
 
   <!-- == document == -->
   <xsl:template match="/">
-    <xsl:apply-templates select="tei:TEI"/>
+    <!-- any root: a file that is no TEI (a teiCorpus without TEI in it) still gives a document -->
+    <xsl:apply-templates select="*"/>
   </xsl:template>
 
-  <xsl:template match="/*[not(self::tei:TEI)]" priority="-1">
-    <m:document id="{$doc-id}">
-      <m:text><xsl:apply-templates/></m:text>
+  <!-- Another root (a teiCorpus holding no TEI): a document with the root's own header. -->
+  <xsl:template match="/*[not(self::tei:TEI)]" priority="1">
+    <m:document id="{$doc-id}" lang="{@xml:lang}" file="{$registry/@file}">
+      <xsl:apply-templates select="tei:teiHeader" mode="metadata"/>
+      <m:text><xsl:apply-templates select="node()[not(self::tei:teiHeader)]"/></m:text>
     </m:document>
   </xsl:template>
 
