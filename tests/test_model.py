@@ -7,9 +7,9 @@ import pytest
 from lxml import etree
 
 from teipress import edition, model
-from teipress.xmlparse import NS, XML_ID
+from teipress.xmlparse import NS
 
-from conftest import REPO
+from conftest import REPO, back_register_list
 
 M = model.M
 DROPPED = {"figDesc", "interp", "interpGrp", "link", "linkGrp", "join", "alt", "altGrp", "span",
@@ -19,22 +19,6 @@ DROPPED = {"figDesc", "interp", "interpGrp", "link", "linkGrp", "join", "alt", "
 
 def words(text: str) -> list[str]:
     return text.split()
-
-
-def back_register_list(el) -> bool:
-    """A register list an editor keeps in a document's back (xslt/model/namesdates.xsl): it
-    feeds the registers and is omitted from the text on purpose."""
-    local = etree.QName(el).localname
-    in_back = any(etree.QName(a).localname == "back" for a in el.iterancestors())
-    if local in ("listPerson", "listPlace", "listOrg", "listEvent", "listNym"):
-        return in_back
-    parent = el.getparent()
-    if local != "listBibl" or parent is None or etree.QName(parent).localname != "back":
-        return False
-    kids = [c for c in el if isinstance(c.tag, str)]
-    siblings = {etree.QName(c).localname for c in parent if isinstance(c.tag, str)}
-    return not any(etree.QName(c).localname == "head" for c in kids) and (
-        bool(siblings & {"listPerson", "listPlace", "listOrg"}) or all(c.get(XML_ID) for c in kids))
 
 
 def tei_text(root) -> str:
