@@ -373,3 +373,15 @@ def test_escher_register_keeps_its_entries_and_is_found_by_key(shared, tmp_path)
     assert len(persons.entries) == len(em.edition.entries)  # one file: nothing merged away
     named = [e for e in persons.entries if e.occurrences]
     assert len(named) >= 10 and len({e.name for e in named}) == len(named)
+
+
+def test_schnitzler_header_rows_read_as_an_editor_wrote_them(schnitzler):
+    """Two editors in one <editor> are two names; a funder is its name, not its address."""
+    em, out = schnitzler
+    doc = next(d for d in em.documents if d.id == "L00147")
+    meta = [text_of(x) for x in parse(out / "html" / doc.path).find(".//dl[@class='tp-meta']")]
+    rows = dict(zip(meta[::2], meta[1::2]))
+    assert rows["Editor"] == "Müller, Martin Anton; Susen, Gerd-Hermann"
+    assert rows["Funder"] == "Österreichischer Wissenschaftsfonds FWF"
+    assert rows["Series"] == "Arthur Schnitzler: Briefwechsel mit Autorinnen und Autoren"
+    assert not any("iso-date" in k for k in rows)
