@@ -385,3 +385,23 @@ def test_schnitzler_header_rows_read_as_an_editor_wrote_them(schnitzler):
     assert rows["Funder"] == "Österreichischer Wissenschaftsfonds FWF"
     assert rows["Series"] == "Arthur Schnitzler: Briefwechsel mit Autorinnen und Autoren"
     assert not any("iso-date" in k for k in rows)
+
+
+def test_a_plays_cast_is_its_register_and_casts_stay_apart(shared, tmp_path):
+    """DraCor keeps the cast in particDesc; sp/@who points there.  Two plays' casts are never
+    merged by id (a 'wirt' of one play is not the other's): only an authority would merge them."""
+    (tmp_path / "tei").mkdir()
+    for rel in ("dracor/gerdracor/buechner-leonce-und-lena.xml", "dracor/gerdracor/hofmannsthal-der-tor-und-der-tod.xml",
+                "dracor/rusdracor/chekhov-medved.xml"):  # the first two both have a cast entry 'diener' 
+        shutil.copy(shared / "corpora" / rel, tmp_path / "tei" / Path(rel).name)
+    em = model_of(tmp_path)
+    persons = next(r for r in em.registers if r.kind == "person")
+    cast = [p for d in em.documents
+            for p in d.file.root.iterfind(f".//{{{TEI_NS}}}particDesc//{{{TEI_NS}}}person[@{{http://www.w3.org/XML/1998/namespace}}id]")]
+    assert len(persons.entries) == len(cast)
+    assert len([e for e in persons.entries if e.entry.id == "diener"]) == 2
+    anchors = {e.anchor: e for e in persons.entries}
+    for doc in em.documents:  # the speeches link to their own play's cast
+        speakers = {a for sp in doc.model.iter("{urn:teipress:model}speech") for a in (sp.get("ref") or "").split()}
+        assert speakers and speakers <= set(anchors), doc.id
+        assert {anchors[a].entry.file.rel for a in speakers} == {doc.file.rel}
