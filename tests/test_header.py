@@ -350,6 +350,8 @@ def test_schnitzler_letter(tmp_path):
     assert doc.publisher == "Austrian Centre for Digital Humanities"
     md = header.edition_metadata_from(ed)
     assert md.creators[0].inverted == "Mamroth, Fedor"
+    # the letter's title is the main one; the series is another title, not a subtitle
+    assert [(t.text[:14], t.type) for t in md.titles] == [("Fedor Mamroth ", ""), ("Arthur Schnitz", "AlternativeTitle")]
     assert records.validate_datacite(records.to_datacite(md)) == []
     assert records.validate_cff(records.to_cff(md)) == []
 

@@ -570,7 +570,10 @@ def _base_lang(tag: str) -> str:
 
 def _edition_titles(config, main: DocumentInfo, lang: str) -> list[Title]:
     """Every title for the records, the main one first, as DataCite title types."""
-    titles = [Title(t.text, _TITLE_TYPES.get(t.type, "AlternativeTitle"), t.lang) for t in main.titles]
+    # the title of the series, volume or journal the document belongs to is another title, never
+    # the main one nor its subtitle (the document's own title is first: title_first)
+    titles = [Title(t.text, "AlternativeTitle" if (i and t.level in ("s", "m", "j")) else
+                    _TITLE_TYPES.get(t.type, "AlternativeTitle"), t.lang) for i, t in enumerate(main.titles)]
     titles.sort(key=lambda t: t.type != "")
     if titles and any(t.type == "" for t in titles[1:]):  # two untyped titles: the second is a subtitle
         titles = [titles[0]] + [Title(t.text, t.type or "Subtitle", t.lang) for t in titles[1:]]
