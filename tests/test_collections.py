@@ -405,3 +405,15 @@ def test_a_plays_cast_is_its_register_and_casts_stay_apart(shared, tmp_path):
         speakers = {a for sp in doc.model.iter("{urn:teipress:model}speech") for a in (sp.get("ref") or "").split()}
         assert speakers and speakers <= set(anchors), doc.id
         assert {anchors[a].entry.file.rel for a in speakers} == {doc.file.rel}
+
+
+def test_collection_pages_pass_the_nu_html_checker(letters):
+    """The letters' pages (a series row, merged register entries) are valid HTML."""
+    vnu = Path(__file__).resolve().parent.parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    if not vnu.exists() or not shutil.which("java"):
+        pytest.skip("vnu-jar or java is not installed: run `make npm-deps` (make test does)")
+    em, out = letters
+    files = [str(out / "html" / d.path) for d in em.documents] + [str(out / "html" / "persons.html")]
+    proc = subprocess.run(["java", "-jar", str(vnu), "--errors-only", *files], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
