@@ -139,10 +139,6 @@ class Edition:
         """Every document: a document file, or each TEI of a corpus file (teiCorpus)."""
         return [p for f in self.files if f.kind == "document" for p in self._parts.get(f.rel, [f])]
 
-    def parts(self, f: TeiFile) -> list[TeiFile]:
-        """The documents of one file: the TEIs of a corpus file, else the file itself."""
-        return self._parts.get(f.rel, [f])
-
     def document_of(self, f: TeiFile, el: etree._Element | None = None) -> TeiFile:
         """The document holding *el* of file *f*: for a corpus file, the TEI around it (the
         first TEI when *el* is in the corpus header or is None)."""
