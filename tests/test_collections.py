@@ -417,3 +417,17 @@ def test_collection_pages_pass_the_nu_html_checker(letters):
     proc = subprocess.run(["java", "-jar", str(vnu), "--errors-only", *files], capture_output=True, text=True,
                           timeout=300)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_url_every_entry_carries_merges_nothing(tmp_path):
+    """A project URL in every entry (or a bare site address) is no authority record."""
+    def back(*people):
+        return "<listPerson>" + "".join(
+            f'<person xml:id="{i}"><persName>{n}</persName><idno type="URL">https://project.example/about</idno>'
+            f'<idno type="URL">https://project.example/</idno></person>' for i, n in people) + "</listPerson>"
+    root = write_edition(tmp_path / "e", {
+        "a.xml": letter("a", "A", '<persName ref="#p1">P</persName> <persName ref="#p2">Q</persName>',
+                        back(("p1", "Paul"), ("p2", "Quentin"))),
+        "b.xml": letter("b", "B", '<persName ref="#x1">R</persName>', back(("x1", "Rosa")))})
+    persons = next(r for r in model_of(root).registers if r.kind == "person")
+    assert sorted(e.name for e in persons.entries) == ["Paul", "Quentin", "Rosa"]

@@ -53,7 +53,9 @@ def authority_keys(entry: Entry) -> set[str]:
             if hit:
                 out.add(f"{hit[0]}:{hit[1].upper() if hit[0] == 'wikidata' else hit[1]}")
             else:
-                out.add("uri:" + re.sub(r"(?i)^https?://(www\.)?", "", value).rstrip("/").casefold())
+                uri = re.sub(r"(?i)^https?://(www\.)?", "", value).rstrip("/").casefold()
+                if "/" in uri:  # a site's home page names no record
+                    out.add("uri:" + uri)
         elif kind and kind not in ("uri", "url"):
             out.add(f"{_TYPE_ALIASES.get(kind, kind)}:{value}")
         elif el.get("key") == value:
@@ -89,13 +91,21 @@ def identities(ed: Edition) -> dict[tuple[str, str], list[Entry]]:
             parent[hi] = lo
             files[lo] |= files.pop(hi)
 
+    # A key two entries of one file share names no one record (a project's own URL in every
+    # entry, a GND number given twice by mistake): it merges nothing.
+    akeys = {k: authority_keys(ed.entries[k]) for k in keys}
+    per_file: dict[tuple, int] = {}
+    for k in keys:
+        for a in akeys[k]:
+            per_file[(ed.entries[k].kind, a, k[0])] = per_file.get((ed.entries[k].kind, a, k[0]), 0) + 1
+    shared = {(kind, a) for (kind, a, _rel), n in per_file.items() if n > 1}
     by_key: dict[tuple[str, str], tuple[str, str]] = {}
     by_id: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for k in keys:
         e = ed.entries[k]
-        for a in sorted(authority_keys(e)):
-            first = by_key.setdefault((e.kind, a), k)
-            union(first, k)
+        for a in sorted(akeys[k]):
+            if (e.kind, a) not in shared:
+                union(by_key.setdefault((e.kind, a), k), k)
         if e.where != "particDesc":
             by_id.setdefault((e.kind, e.id), []).append(k)
     for same in by_id.values():
