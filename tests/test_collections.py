@@ -343,6 +343,10 @@ def test_schnitzler_letters_print_no_back_list(schnitzler):
         pdf = pdftext(out / doc.paths.pdf)
         for leak in ("48,208333", "d-nb.info/gnd", "wikidata.org", "Schriftsteller/Schriftstellerin"):
             assert leak not in page and leak not in pdf, (doc.id, leak)
+    # a letter's unheaded div type="writingSession" n="1" is labelled as what it is, not "1"
+    labels = [div.get("label") for d in em.documents for div in d.model.iter("{urn:teipress:model}block")
+              if div.get("type") == "writingSession"]
+    assert len(labels) == 9 and set(labels) == {"Writing session 1"}
 
 
 def test_schnitzler_persons_register_has_each_person_once(schnitzler):

@@ -72,12 +72,17 @@
             <xsl:variable name="h"><xsl:apply-templates select="tei:head[1]" mode="plain"/></xsl:variable>
             <xsl:value-of select="normalize-space($h)"/>
           </xsl:when>
-          <xsl:when test="@n"><xsl:value-of select="@n"/></xsl:when>
-          <!-- "excerpt" → "Excerpt 4": a label in a list of contents starts with a capital -->
+          <!-- "excerpt" → "Excerpt 4", a letter's div type="writingSession" n="1" → "Writing
+               session 1" (not a bare "1"): a label in a list of contents starts with a capital -->
           <xsl:when test="@type">
-            <xsl:call-template name="capitalise"><xsl:with-param name="text" select="@type"/></xsl:call-template>
-            <xsl:value-of select="concat(' ', count(preceding-sibling::*[local-name() = local-name(current())]) + 1)"/>
+            <xsl:variable name="words"><xsl:call-template name="type-words"><xsl:with-param name="text" select="@type"/></xsl:call-template></xsl:variable>
+            <xsl:call-template name="capitalise"><xsl:with-param name="text" select="$words"/></xsl:call-template>
+            <xsl:choose>
+              <xsl:when test="@n"><xsl:value-of select="concat(' ', @n)"/></xsl:when>
+              <xsl:otherwise><xsl:value-of select="concat(' ', count(preceding-sibling::*[local-name() = local-name(current())]) + 1)"/></xsl:otherwise>
+            </xsl:choose>
           </xsl:when>
+          <xsl:when test="@n"><xsl:value-of select="@n"/></xsl:when>
           <xsl:otherwise><xsl:value-of select="concat('Section ', count(preceding-sibling::*[local-name() = local-name(current())]) + 1)"/></xsl:otherwise>
         </xsl:choose>
       </xsl:attribute>
