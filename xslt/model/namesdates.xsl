@@ -115,4 +115,9 @@
                        | tei:back//tei:listEvent | tei:back//tei:listNym
                        | tei:back/tei:listBibl[not(tei:head)][../tei:listPerson or ../tei:listPlace or ../tei:listOrg
                                                               or not(*[not(@xml:id)])]"/>
+
+  <!-- A back made only of such lists leaves no empty block behind. -->
+  <xsl:template priority="2" match="tei:back[not(text()[normalize-space()])][not(*[not(
+      self::tei:listPerson or self::tei:listPlace or self::tei:listOrg or self::tei:listEvent or self::tei:listNym
+      or self::tei:listBibl[not(tei:head)][../tei:listPerson or ../tei:listPlace or ../tei:listOrg or not(*[not(@xml:id)])])])]"/>
 </xsl:stylesheet>
