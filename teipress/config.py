@@ -23,6 +23,14 @@ KNOWN = {
     "follow_symlinks": "true to read TEI files that are symbolic links to files outside the edition folder (default: false)",
     "rules": "table of validation rule severities, e.g. [rules] register-unused = \"ignore\", "
              "date-iso = \"warning\" (error, warning, note or ignore; `teipress validate --help` lists the rules)",
+    "title_order": "which titleStmt/title is a document's title: a list tried in order, each a TEI @level "
+                   "(\"a\", \"m\", \"j\", \"s\", \"u\"), a TEI @type (\"main\", \"sub\" …) or \"untyped\" "
+                   "(neither @type nor @level); the first title that matches wins, else the first title "
+                   "(default: [\"a\", \"main\", \"m\", \"j\", \"untyped\", \"u\", \"s\"]); "
+                   "machine titles (@type iso-date, sort …) are never shown",
+    "registers": "files under tei/ that are registers although nothing points into them, e.g. "
+                 "[\"people.xml\"] (default: a file holding only lists of persons, places, "
+                 "organisations, events or names that another file refers to)",
 }
 
 
@@ -64,6 +72,10 @@ def load(edition_dir: Path) -> Config:
     if not isinstance(split, bool) and not (isinstance(split, list) and all(isinstance(x, str) and x for x in split)):
         raise ConfigError(path, 1, "'split' must be true (split every document), false, or a list of document "
                                    "ids, e.g. split = [\"frus1961-63v22\"]")
+    for key, example in (("title_order", '["a", "main", "untyped"]'), ("registers", '["persons.xml"]')):
+        value = values.get(key, [])
+        if not (isinstance(value, list) and all(isinstance(x, str) and x.strip() for x in value)):
+            raise ConfigError(path, _line_of(text, key), f"'{key}' must be a list of strings, e.g. {key} = {example}")
     if "follow_symlinks" in values and not isinstance(values["follow_symlinks"], bool):
         raise ConfigError(path, 1, "'follow_symlinks' must be true or false")
     check_safety(path, text, edition_dir, values)

@@ -1,10 +1,14 @@
 """The Edition model: an edition folder's TEI files, parsed once.
 
 An edition folder holds ``tei/`` (documents and registers; ``tei/schema/`` is
-skipped) and optionally ``edition.toml``.  A file whose ``text/body`` holds only
-lists of persons, places, organisations or bibliography is a *register*;
-every other TEI file is a *document*.  Later stages (validation, HTML, PDF,
-deposit) read this model and never re-parse the sources.
+skipped) and optionally ``edition.toml``.  A *register* is a file whose purpose is
+the register: its ``text/body`` (or, with no text, its ``standOff``) holds only
+lists of persons, places, organisations, events or names, and another file refers
+to it (by a pointer or a ``@key``) or ``edition.toml`` names it in ``registers``.
+Every other TEI file is a *document* -- a bibliography (``listBibl``) too.  A file
+whose root is ``teiCorpus`` (or that holds several ``TEI`` elements) gives one
+document per ``TEI`` in it (:attr:`Edition.documents`).  Later stages (validation,
+HTML, PDF, deposit) read this model and never re-parse the sources.
 """
 from __future__ import annotations
 
@@ -18,7 +22,11 @@ from . import config as config_mod
 from . import safepath
 from .xmlparse import NS, TEI_NS, XML_ID, XmlError, parse
 
-REGISTER_LISTS = {"listPerson": "person", "listPlace": "place", "listOrg": "org", "listBibl": "bibl"}
+# The lists a register file is made of (a bibliography is a document: it is read, not looked up).
+REGISTER_LISTS = {"listPerson": "person", "listPlace": "place", "listOrg": "org", "listEvent": "event",
+                  "listNym": "nym"}
+# Attributes whose values point at other files: what makes a register "referred to".
+POINTER_ATTRS = ("ref", "who", "resp", "target", "corresp", "key", "sameAs", "source")
 # Which register kind each naming element should point to.
 NAME_KIND = {"persName": "person", "placeName": "place", "orgName": "org"}
 # Names that may point into a register by @key instead of @ref (xslt/MODEL.md, "Names by @key").
@@ -39,6 +47,9 @@ class TeiFile:
     rel: str  # POSIX path relative to tei/, e.g. "persons.xml"
     tree: etree._ElementTree
     kind: str  # "document" | "register"
+    # One TEI of a teiCorpus (or of a file holding several TEI): its file and its ordinal (1 …).
+    container: "TeiFile | None" = None
+    n: int = 0
 
     @property
     def root(self) -> etree._Element:
@@ -46,7 +57,24 @@ class TeiFile:
 
     @property
     def id(self) -> str:
-        return self.root.get(XML_ID) or PurePosixPath(self.rel).stem
+        own = self.root.get(XML_ID)
+        if own:
+            return own
+        stem = PurePosixPath(self.rel).stem
+        return f"{stem}-{self.n}" if self.container is not None else stem
+
+    @property
+    def key(self) -> str:
+        """What tells one document from another: its path, and for a TEI of a corpus file
+        the path and the TEI's ordinal ('corpus.xml#2')."""
+        return f"{self.rel}#{self.n}" if self.container is not None else self.rel
+
+    @property
+    def corpus_headers(self) -> list[etree._Element]:
+        """The teiHeaders of the teiCorpus elements around a TEI of a corpus, nearest first:
+        where its header facts fall back to."""
+        return [h for a in self.root.iterancestors(t("teiCorpus"))
+                for h in a.findall("tei:teiHeader", NS)]
 
 
 @dataclass
@@ -57,6 +85,20 @@ class Entry:
     kind: str
     file: TeiFile
     element: etree._Element
+
+    @property
+    def where(self) -> str:
+        """Where the editors keep it: 'register' (a register file), else the part of the
+        document around it: 'particDesc' (a play's cast), 'back', 'standOff', 'header', 'text'."""
+        if self.file.kind == "register":
+            return "register"
+        for a in self.element.iterancestors():
+            local = etree.QName(a).localname
+            if local in ("particDesc", "back", "standOff"):
+                return local
+            if local == "teiHeader":
+                return "header"
+        return "text"
 
     def names(self) -> list[str]:
         tag = {"person": "persName", "place": "placeName", "org": "orgName"}[self.kind]
@@ -95,7 +137,20 @@ class Edition:
 
     @property
     def documents(self) -> list[TeiFile]:
-        return [f for f in self.files if f.kind == "document"]
+        """Every document: a document file, or each TEI of a corpus file (teiCorpus)."""
+        return [p for f in self.files if f.kind == "document" for p in self._parts.get(f.rel, [f])]
+
+    def document_of(self, f: TeiFile, el: etree._Element | None = None) -> TeiFile:
+        """The document holding *el* of file *f*: for a corpus file, the TEI around it (the
+        first TEI when *el* is in the corpus header or is None)."""
+        parts = self._parts.get(f.rel)
+        if not parts:
+            return f
+        if el is not None:
+            for p in parts:
+                if el is p.root or any(a is p.root for a in el.iterancestors(t("TEI"))):
+                    return p
+        return parts[0]
 
     @property
     def registers(self) -> list[TeiFile]:
@@ -109,9 +164,18 @@ class Edition:
         self._by_rel: dict[str, TeiFile] = {}
         self._ids: dict[tuple[str, str], etree._Element] = {}
         self._keys: tuple[dict[str, list[Entry]], ...] = ({}, {}, {})
+        self._parts: dict[str, list[TeiFile]] = {}
 
     def index(self) -> None:
         self._by_rel = {f.rel: f for f in self.files}
+        # A corpus file's TEIs, each a document (its tree wraps the TEI in place: no copy, so
+        # ids, pointers and line numbers stay those of the file).
+        self._parts = {}
+        for f in self.files:
+            texts = tei_texts(f.root)
+            if f.kind == "document" and texts and texts != [f.root]:
+                self._parts[f.rel] = [TeiFile(f.path, f.rel, etree.ElementTree(el), "document", container=f, n=i)
+                                      for i, el in enumerate(texts, 1)]
         self._ids = {}
         for f in self.files:
             for el in f.root.iter():
@@ -205,8 +269,20 @@ def is_external(pointer: str) -> bool:
     return bool(parts.scheme or parts.netloc)
 
 
+def tei_texts(root: etree._Element) -> list[etree._Element]:
+    """The TEI elements of a file: the root itself, or those of a teiCorpus (nested corpora
+    too) or of any other root holding TEIs, in document order."""
+    if root.tag == t("TEI"):
+        return [root]
+    return [el for el in root.iter(t("TEI")) if next(el.iterancestors(t("TEI")), None) is None]
+
+
 def classify(root: etree._Element) -> str:
-    """A register holds only lists: in text/body or, with no text at all, in standOff."""
+    """The shape of a register: a TEI whose text/body (or, with no text at all, standOff)
+    holds only register lists (persons, places, organisations, events, names).  A register
+    must also be referred to (:func:`settle_kinds`); a teiCorpus is a document."""
+    if root.tag != t("TEI"):
+        return "document"
     body = root.find("tei:text/tei:body", NS)
     if body is None:
         if root.find("tei:text", NS) is not None:
@@ -219,6 +295,51 @@ def classify(root: etree._Element) -> str:
     if lists and all(k in REGISTER_LISTS or k == "head" for k in kids):
         return "register"
     return "document"
+
+
+def referred_files(files: list[TeiFile]) -> set[str]:
+    """The files (rel paths) other files point into (``persons.xml#x``, by any pointer
+    attribute), or whose entries another file names by ``@key`` (teipress.edition.KEYED_NAMES)."""
+    by_rel = {f.rel for f in files}
+    out: set[str] = set()
+    keys: dict[str, set[str]] = {}  # @key value -> files using it
+    for f in files:
+        base = PurePosixPath(f.rel).parent
+        for el in f.root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            for attr in POINTER_ATTRS:
+                for tok in (el.get(attr) or "").split():
+                    parts = urlsplit(tok)
+                    if parts.scheme or parts.netloc or not parts.path:
+                        continue
+                    rel = (base / unquote(parts.path)).as_posix()
+                    if rel != f.rel and rel in by_rel:
+                        out.add(rel)
+            if el.tag in _KEYED_TAGS and el.get("key"):
+                keys.setdefault(norm(el.get("key")), set()).add(f.rel)
+    if keys:
+        for f in files:
+            if f.rel in out or classify(f.root) != "register":
+                continue
+            for el in f.root.iter(t("person"), t("place"), t("org")):
+                values = [el.get(XML_ID) or "", el.get("n") or ""] + ["".join(i.itertext()) for i in el.findall("tei:idno", NS)]
+                if any(keys.get(norm(v), set()) - {f.rel} for v in values if v.strip()):
+                    out.add(f.rel)
+                    break
+    return out
+
+
+def settle_kinds(files: list[TeiFile], named: list[str]) -> None:
+    """A file shaped like a register is one only when another file refers to it or
+    edition.toml's ``registers`` names it (*named*); else it is a document, shown as such
+    (a list of persons nobody points to is read, not looked up)."""
+    referred = referred_files(files)
+    for f in files:
+        if f.rel in named:
+            f.kind = "register"
+        elif f.kind == "register" and f.rel not in referred:
+            f.kind = "document"
 
 
 def tei_files(tei_dir: Path) -> list[Path]:
@@ -261,5 +382,11 @@ def load(edition_dir: Path | str) -> Edition:
             continue
         rel = p.relative_to(root / "tei").as_posix()
         ed.files.append(TeiFile(p, rel, tree, classify(tree.getroot())))
+    named = list(ed.config.get("registers") or [])
+    for rel in named:
+        if not (root / "tei" / rel).is_file():
+            raise config_mod.ConfigError(ed.config.path, 1, f"'registers' names '{rel}', but tei/ has no such "
+                                         f"file (paths are relative to tei/, e.g. registers = [\"persons.xml\"])")
+    settle_kinds(ed.files, named)
     ed.index()
     return ed

@@ -126,6 +126,24 @@ def browser():
         b.close()
 
 
+def back_register_list(el) -> bool:
+    """A register list an editor keeps in a document's back (xslt/model/namesdates.xsl): it
+    feeds the registers and is omitted from the text on purpose."""
+    from lxml import etree as _et
+
+    local = _et.QName(el).localname
+    in_back = any(_et.QName(a).localname == "back" for a in el.iterancestors())
+    if local in ("listPerson", "listPlace", "listOrg", "listEvent", "listNym"):
+        return in_back
+    parent = el.getparent()
+    if local != "listBibl" or parent is None or _et.QName(parent).localname != "back":
+        return False
+    kids = [c for c in el if isinstance(c.tag, str)]
+    siblings = {_et.QName(c).localname for c in parent if isinstance(c.tag, str)}
+    return not any(_et.QName(c).localname == "head" for c in kids) and (
+        bool(siblings & {"listPerson", "listPlace", "listOrg"}) or all(c.get("{http://www.w3.org/XML/1998/namespace}id") for c in kids))
+
+
 def tei_plain(el) -> str:
     """Readable text of a TEI fragment, for expectations: corrections over sics, quotes
     supplied, notes left out (the outputs' own text comes from teipress.model.text)."""

@@ -339,9 +339,10 @@ def test_build_date():
 def test_schnitzler_letter(tmp_path):
     ed = one_file_edition(tmp_path, CORPORA / "letters" / "schnitzler-briefe" / "L00135.xml")
     doc = info_of(ed)
-    assert doc.title == "Arthur Schnitzler: Briefwechsel mit Autorinnen und Autoren"
-    assert [(t.text, t.type) for t in doc.titles[1:]] == [
-        ("1892-11-17", "iso-date"), ("Fedor Mamroth an Arthur Schnitzler, 17. 11. 1892", "main")]
+    # the letter's own (analytic) title, not the series'; the ISO date for machines is no title
+    assert doc.title == "Fedor Mamroth an Arthur Schnitzler, 17. 11. 1892"
+    assert [(t.text, t.type, t.level) for t in doc.titles[1:]] == [
+        ("Arthur Schnitzler: Briefwechsel mit Autorinnen und Autoren", "main", "s")]
     # "Family, Given" as written; two names in one editor are two editors; a funder's address is no name
     assert [(a.name, a.given, a.family) for a in doc.authors] == [("Mamroth, Fedor", "Fedor", "Mamroth")]
     assert [c.agent.name for c in doc.credited("editor")] == ["Müller, Martin Anton", "Susen, Gerd-Hermann"]
@@ -349,6 +350,8 @@ def test_schnitzler_letter(tmp_path):
     assert doc.publisher == "Austrian Centre for Digital Humanities"
     md = header.edition_metadata_from(ed)
     assert md.creators[0].inverted == "Mamroth, Fedor"
+    # the letter's title is the main one; the series is another title, not a subtitle
+    assert [(t.text[:14], t.type) for t in md.titles] == [("Fedor Mamroth ", ""), ("Arthur Schnitz", "AlternativeTitle")]
     assert records.validate_datacite(records.to_datacite(md)) == []
     assert records.validate_cff(records.to_cff(md)) == []
 

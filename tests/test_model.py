@@ -9,7 +9,7 @@ from lxml import etree
 from teipress import edition, model
 from teipress.xmlparse import NS
 
-from conftest import REPO
+from conftest import REPO, back_register_list
 
 M = model.M
 DROPPED = {"figDesc", "interp", "interpGrp", "link", "linkGrp", "join", "alt", "altGrp", "span",
@@ -30,7 +30,7 @@ def tei_text(root) -> str:
             if el.tail:
                 out.append(el.tail)
             return
-        if etree.QName(el).localname in DROPPED:
+        if etree.QName(el).localname in DROPPED or back_register_list(el):
             if el.tail:
                 out.append(el.tail)
             return

@@ -16,6 +16,14 @@
       <xsl:for-each select="$fd/tei:titleStmt/tei:title">
         <m:title>
           <xsl:attribute name="type"><xsl:choose><xsl:when test="@type"><xsl:value-of select="@type"/></xsl:when><xsl:otherwise>main</xsl:otherwise></xsl:choose></xsl:attribute>
+          <!-- which title is the document's is decided in Python (edition.toml title_order,
+               teipress.model.header): it needs the level as written and whether a type was -->
+          <xsl:if test="@level"><xsl:attribute name="level"><xsl:value-of select="@level"/></xsl:attribute></xsl:if>
+          <xsl:if test="not(@type)"><xsl:attribute name="untyped">true</xsl:attribute></xsl:if>
+          <!-- a title for machines (an ISO date to sort by): never shown, never the title -->
+          <xsl:if test="contains($machine-title-types, concat(' ', @type, ' ')) or @when-iso">
+            <xsl:attribute name="machine">true</xsl:attribute>
+          </xsl:if>
           <xsl:call-template name="common"/>
           <xsl:apply-templates/>
         </m:title>
@@ -25,19 +33,29 @@
       </xsl:for-each>
       <xsl:for-each select="$fd/tei:titleStmt/tei:editor">
         <m:resp role="Editor">
-          <xsl:call-template name="field-text"/>
+          <xsl:choose>
+            <xsl:when test="count(tei:persName | tei:orgName | tei:name) &gt; 1">
+              <xsl:call-template name="names-joined"><xsl:with-param name="names" select="tei:persName | tei:orgName | tei:name"/></xsl:call-template>
+            </xsl:when>
+            <xsl:otherwise><xsl:call-template name="field-text"/></xsl:otherwise>
+          </xsl:choose>
         </m:resp>
       </xsl:for-each>
       <xsl:for-each select="$fd/tei:titleStmt/tei:respStmt">
         <m:resp role="{normalize-space(tei:resp)}">
-          <xsl:for-each select="tei:persName | tei:orgName | tei:name">
-            <xsl:if test="position() &gt; 1"><xsl:text>, </xsl:text></xsl:if>
-            <xsl:value-of select="normalize-space(.)"/>
-          </xsl:for-each>
+          <xsl:call-template name="names-joined"><xsl:with-param name="names" select="tei:persName | tei:orgName | tei:name"/></xsl:call-template>
         </m:resp>
       </xsl:for-each>
       <xsl:for-each select="$fd/tei:titleStmt/tei:funder | $fd/tei:titleStmt/tei:sponsor">
-        <m:funder><xsl:call-template name="field-text"/></m:funder>
+        <m:funder>
+          <xsl:choose>
+            <!-- a funder's names, not its postal address -->
+            <xsl:when test="tei:persName | tei:orgName | tei:name">
+              <xsl:call-template name="names-joined"><xsl:with-param name="names" select="tei:persName | tei:orgName | tei:name"/></xsl:call-template>
+            </xsl:when>
+            <xsl:otherwise><xsl:call-template name="field-text"/></xsl:otherwise>
+          </xsl:choose>
+        </m:funder>
       </xsl:for-each>
       <xsl:for-each select="$fd/tei:editionStmt/tei:edition">
         <m:edition n="{@n}"><xsl:apply-templates/></m:edition>
@@ -155,6 +173,19 @@
         </m:letter-context>
       </xsl:for-each>
     </m:letter>
+  </xsl:template>
+
+  <!-- Several names in one field: comma-separated, or semicolon-separated when a name is
+       written inverted ("Müller, Martin Anton; Susen, Gerd-Hermann"), so two never read as one. -->
+  <xsl:template name="names-joined">
+    <xsl:param name="names"/>
+    <xsl:variable name="sep">
+      <xsl:choose><xsl:when test="$names[contains(., ',')]">; </xsl:when><xsl:otherwise>, </xsl:otherwise></xsl:choose>
+    </xsl:variable>
+    <xsl:for-each select="$names">
+      <xsl:if test="position() &gt; 1"><xsl:value-of select="$sep"/></xsl:if>
+      <xsl:value-of select="normalize-space(.)"/>
+    </xsl:for-each>
   </xsl:template>
 
   <!-- == agents: one m:agent per name of the titleStmt (and of a source's authors) == -->

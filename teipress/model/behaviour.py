@@ -60,16 +60,19 @@ class Names:
     document ids (teipress.model.registers, teipress.model.paths), computed once per edition."""
 
     anchors: dict
-    doc_ids: dict  # document rel path → its safe, unique id
+    doc_ids: dict  # document key (TeiFile.key: its rel path) → its safe, unique id
+    # register entry (file, xml:id) → every entry of its identity, the fullest first (registers.identities)
+    identities: dict | None = None
 
     @classmethod
     def of(cls, ed: Edition) -> "Names":
-        return cls(registers.anchors(ed), paths.document_ids(ed))
+        groups = registers.identities(ed)
+        return cls(registers.anchors(ed, groups), paths.document_ids(ed), groups)
 
 
 def registry(ed: Edition, f: TeiFile, names: Names) -> etree._Element:
     """Every pointer written in *f*, resolved: register entries, labels, links."""
-    doc_id = names.doc_ids.get(f.rel) or paths.safe_name(f.id)  # a register has no document id
+    doc_id = names.doc_ids.get(f.key) or paths.safe_name(f.id)  # a register has no document id
     root = etree.Element(f"{{{MODEL_NS}}}registry", doc=doc_id, file=f.rel)
     tokens: set[str] = set()
     for el in f.root.iter():
@@ -84,7 +87,7 @@ def registry(ed: Edition, f: TeiFile, names: Names) -> etree._Element:
         attrs = {"key": tok}
         entry = ed.entry_for(f, tok)
         if entry is not None:
-            attrs.update(_entry_attrs(entry, ids))
+            attrs.update(_entry_attrs(entry, names))
         else:
             try:
                 hit = ed.resolve(f, tok)
@@ -94,7 +97,7 @@ def registry(ed: Edition, f: TeiFile, names: Names) -> etree._Element:
                 continue
             target_file, el = hit
             if target_file.kind == "document":
-                attrs["doc"] = names.doc_ids[target_file.rel]
+                attrs["doc"] = names.doc_ids[ed.document_of(target_file, el).key]
                 if el is not None:
                     attrs["target"] = el.get(XML_ID)
             if el is not None:
@@ -109,13 +112,20 @@ def registry(ed: Edition, f: TeiFile, names: Names) -> etree._Element:
     for k in sorted(keys):
         entry = ed.entry_for_key(k)
         if entry is not None:
-            etree.SubElement(root, f"{{{MODEL_NS}}}keyed", {"key": k, **_entry_attrs(entry, ids)})
+            etree.SubElement(root, f"{{{MODEL_NS}}}keyed", {"key": k, **_entry_attrs(entry, names)})
     return root
 
 
-def _entry_attrs(entry: Entry, ids: dict) -> dict[str, str]:
-    return dict(kind=entry.kind, anchor=ids[(entry.file.rel, entry.id)], register=entry.file.rel,
-                name=entry.name, desc=entry.description, dates=registers.life_dates(entry))
+def _entry_attrs(entry: Entry, names: Names) -> dict[str, str]:
+    """A register entry as the text's names show it: the anchor and facts of its identity (the
+    same person described in several files reads the same everywhere)."""
+    key = (entry.file.rel, entry.id)
+    members = (names.identities or {}).get(key) or [entry]
+    head = members[0]
+    desc = next((d for m in members for d in [m.description] if d), "")
+    dates = next((d for m in members for d in [registers.life_dates(m)] if d), "")
+    return dict(kind=entry.kind, anchor=names.anchors[key], register=head.file.rel,
+                name=head.name, desc=desc, dates=dates)
 
 
 def list_entry_kind(el) -> str:
@@ -178,6 +188,17 @@ def header_only(ed: Edition, f: TeiFile, names: Names) -> etree._ElementTree:
     return behaviour(ed, TeiFile(f.path, f.rel, etree.ElementTree(bare), f.kind), names)
 
 
+def corpus_header_models(ed: Edition, f: TeiFile, names: Names) -> list[etree._ElementTree]:
+    """The models of the teiHeaders of the teiCorpus elements around a TEI of a corpus file,
+    nearest first (what its own header lacks is read from them: teipress.model.header.inherit)."""
+    out = []
+    for head in f.corpus_headers:
+        bare = etree.Element(f"{{{NS['tei']}}}TEI", nsmap=f.root.nsmap)
+        bare.append(copy.deepcopy(head))
+        out.append(behaviour(ed, TeiFile(f.path, f.rel, etree.ElementTree(bare), f.kind), names))
+    return out
+
+
 def warnings(model: etree._ElementTree) -> list[str]:
     """Editor-readable warnings about things the model dropped (unsafe link targets)."""
     out = []
@@ -197,7 +218,7 @@ def dump(edition_dir: str | Path, doc_id: str | None = None) -> str:
 
     ed = load(edition_dir)
     names = Names.of(ed)
-    docs = [d for d in ed.documents if doc_id in (None, d.id, names.doc_ids[d.rel])]
+    docs = [d for d in ed.documents if doc_id in (None, d.id, names.doc_ids[d.key])]
     if not docs:
         raise LookupError(f"no document '{doc_id}' in {edition_dir}")
     return etree.tostring(behaviour(ed, docs[0], names), encoding="unicode", pretty_print=True)

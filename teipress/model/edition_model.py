@@ -169,8 +169,8 @@ class EditionModel:
         warnings: list[str] = []
         images: set[str] = set()
         docs: list[Document] = []
-        for f in sorted(ed.documents, key=lambda f: f.rel):
-            doc_id = names.doc_ids[f.rel]
+        for f in sorted(ed.documents, key=lambda f: (f.rel, f.n)):
+            doc_id = names.doc_ids[f.key]
             try:
                 tree = model_of(ed, f, names)
             except etree.XSLTApplyError as exc:
@@ -184,7 +184,7 @@ class EditionModel:
                     images.add(img)
             dp = paths.DocumentPaths(doc_id)
             docs.append(Document(file=f, id=doc_id, path=dp.page, model=tree, paths=dp,
-                                 info=header_mod.read(tree.getroot()), tei=paths.tei_copy(f)))
+                                 info=header_mod.document_info(ed, f, names, tree), tei=paths.tei_copy(f)))
         folder = header_mod.folder_name(ed)
         infos = [d.info for d in docs]
         metadata = header_mod.edition_metadata(ed.config, infos, folder)
@@ -210,9 +210,11 @@ class EditionModel:
         reg_entries = registers.entries(ed, paths.REGISTER_PAGES)
         list_entries: dict[str, mentions.ListEntry] = {}
         for doc in docs:
-            doc.register_files = sorted({reg_entries[a].entry.file.rel for el in doc.model.iter()
+            # register files only: a person described in another letter's back is not a register
+            doc.register_files = sorted({m.file.rel for el in doc.model.iter()
                                          if isinstance(el.tag, str) for a in (el.get("ref") or "").split()
-                                         if a in reg_entries})
+                                         if a in reg_entries for m in reg_entries[a].members
+                                         if m.file.kind == "register"})
         page_of = {d.id: d.path for d in docs}
         for doc in docs:
             mentions.collect(doc, reg_entries, {i: p for (d, i), p in where.items() if d == doc.id},
@@ -239,7 +241,7 @@ class EditionModel:
                    entries=reg_entries, chronology=mentions.chronology(docs), warnings=warnings,
                    images=sorted(images), base_url=base_url.rstrip("/") + "/" if base_url else "",
                    where=where, letters=letters,
-                   register_files=[RegisterFile(f.rel, header_mod.read(header_only(ed, f, names)).title, paths.tei_copy(f))
+                   register_files=[RegisterFile(f.rel, header_mod.document_info(ed, f, names, header_only(ed, f, names)).title, paths.tei_copy(f))
                                    for f in ed.registers])
 
     def page_of(self, doc_id: str, target: str) -> str:

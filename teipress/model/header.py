@@ -34,6 +34,13 @@ _CC_VERSIONS = {"4.0": "International", "3.0": "Unported", "2.5": "Generic", "2.
 _ROLE_WORDS = [("transl", "Translator"), ("edit", "Editor"), ("encod", "DataCurator"),
                ("transcri", "DataCurator"), ("markup", "DataCurator"), ("mark-up", "DataCurator")]
 
+# Which titleStmt/title is a document's title (edition.toml `title_order`, teipress/config.py):
+# each selector a TEI @level, a TEI @type, or "untyped" (neither); the first title matching the
+# earliest selector wins.  An analytic title (a letter's, an article's) or one typed main comes
+# before the title of the work it is part of (a monograph, journal or series) and untyped ones.
+DEFAULT_TITLE_ORDER = ("a", "main", "m", "j", "untyped", "u", "s")
+TITLE_LEVELS = frozenset("amjsu")
+
 # titleStmt/title/@type -> DataCite titleType (anything else is an AlternativeTitle).
 _TITLE_TYPES = {"main": "", "sub": "Subtitle", "subtitle": "Subtitle", "translated": "TranslatedTitle"}
 
@@ -66,6 +73,27 @@ class Title:
     # "TranslatedTitle"); in DocumentInfo and Source the TEI @type as written.
     type: str = ""
     lang: str = ""
+    level: str = ""  # TEI @level as written (a document's titles)
+    untyped: bool = False  # written without @type (a document's titles: `type` then reads "main")
+
+    def matches(self, selector: str) -> bool:
+        """Whether a title_order selector (a @level, a @type or 'untyped') names this title."""
+        if selector == "untyped":
+            return self.untyped and not self.level
+        if selector in TITLE_LEVELS:
+            return self.level == selector
+        return not self.untyped and self.type == selector
+
+
+def title_first(titles, order=None) -> tuple:
+    """The titles with the document's title first (the first matching the earliest selector of
+    *order*, default DEFAULT_TITLE_ORDER), the others in document order."""
+    titles = tuple(titles)
+    for selector in (order or DEFAULT_TITLE_ORDER):
+        hit = next((i for i, t in enumerate(titles) if t.matches(selector)), None)
+        if hit is not None:
+            return (titles[hit],) + titles[:hit] + titles[hit + 1:]
+    return titles
 
 
 @dataclass
@@ -193,7 +221,9 @@ class DocumentInfo:
 
     id: str  # the document's id in the outputs (m:document/@id)
     lang: str = ""  # TEI/@xml:lang
-    titles: tuple[Title, ...] = ()  # titleStmt/title; Title.type = TEI @type ("main" when none)
+    # titleStmt/title, the document's title first (title_first); Title.type = TEI @type ("main"
+    # when none); machine titles (m:title/@machine: an ISO date to sort by) left out
+    titles: tuple[Title, ...] = ()
     credits: tuple[Credit, ...] = ()  # titleStmt, in document order
     edition: str = ""  # editionStmt/edition as text
     version: str = ""  # editionStmt/edition/@n (the first that has one)
@@ -221,9 +251,8 @@ class DocumentInfo:
 
     @property
     def title(self) -> str:
-        """The main title (type main or none), else the first title, else the document id."""
-        main = [t for t in self.titles if t.type == "main"] or list(self.titles)
-        return main[0].text if main else self.id
+        """The document's title (the first of `titles`: see title_first), else its id."""
+        return self.titles[0].text if self.titles else self.id
 
     @property
     def date(self) -> str:
@@ -378,8 +407,9 @@ def _principle(section) -> Principle:
     return Principle(section.get("name", ""), section.get("key", ""), section.get("label", ""), tuple(paragraphs))
 
 
-def read(model_root) -> DocumentInfo:
-    """The header facts of one document from its behaviour model (tree or root element)."""
+def read(model_root, title_order=None) -> DocumentInfo:
+    """The header facts of one document from its behaviour model (tree or root element);
+    *title_order*: edition.toml's `title_order` (default DEFAULT_TITLE_ORDER)."""
     root = model_root.getroot() if hasattr(model_root, "getroot") else model_root
     meta = root.find(MT + "metadata")
     if meta is None:
@@ -393,8 +423,10 @@ def read(model_root) -> DocumentInfo:
     return DocumentInfo(
         id=root.get("id", ""),
         lang=root.get("lang", ""),
-        titles=tuple(Title(plain(t), t.get("type", "main"), t.get("lang", "")) for t in _fields(meta, "title")
-                     if plain(t)),
+        titles=title_first((Title(plain(t), t.get("type", "main"), t.get("lang", ""), t.get("level", ""),
+                                  t.get("untyped") == "true")
+                            for t in _fields(meta, "title") if plain(t) and t.get("machine") != "true"),
+                           title_order),
         credits=tuple(c for c in (_credit(a) for a in _fields(meta, "agent")) if c),
         edition=plain(next(iter(_fields(meta, "edition")), None)),
         version=next((e.get("n") for e in _fields(meta, "edition") if e.get("n")), ""),
@@ -538,7 +570,10 @@ def _base_lang(tag: str) -> str:
 
 def _edition_titles(config, main: DocumentInfo, lang: str) -> list[Title]:
     """Every title for the records, the main one first, as DataCite title types."""
-    titles = [Title(t.text, _TITLE_TYPES.get(t.type, "AlternativeTitle"), t.lang) for t in main.titles]
+    # the title of the series, volume or journal the document belongs to is another title, never
+    # the main one nor its subtitle (the document's own title is first: title_first)
+    titles = [Title(t.text, "AlternativeTitle" if (i and t.level in ("s", "m", "j")) else
+                    _TITLE_TYPES.get(t.type, "AlternativeTitle"), t.lang) for i, t in enumerate(main.titles)]
     titles.sort(key=lambda t: t.type != "")
     if titles and any(t.type == "" for t in titles[1:]):  # two untyped titles: the second is a subtitle
         titles = [titles[0]] + [Title(t.text, t.type or "Subtitle", t.lang) for t in titles[1:]]
@@ -631,8 +666,36 @@ def edition_metadata_from(ed, infos: list[DocumentInfo] | None = None) -> Editio
         from .behaviour import Names, header_only
 
         names = Names.of(ed)
-        infos = [read(header_only(ed, f, names)) for f in ed.documents]
+        infos = [document_info(ed, f, names, header_only(ed, f, names)) for f in ed.documents]
     return edition_metadata(ed.config, infos, folder_name(ed))
+
+
+def document_info(ed, f, names, model) -> DocumentInfo:
+    """The header facts of document *f* (a TeiFile) from its *model*, the title chosen by
+    edition.toml's `title_order`; a TEI of a teiCorpus falls back, fact by fact, to the
+    headers of the corpora around it (teipress.model.behaviour.corpus_header_models)."""
+    order = ed.config.get("title_order")
+    info = read(model, order)
+    if getattr(f, "container", None) is not None:
+        from .behaviour import corpus_header_models
+
+        for corpus in corpus_header_models(ed, f, names):
+            info = inherit(info, read(corpus, order), f.n)
+    return info
+
+
+def inherit(info: DocumentInfo, corpus: DocumentInfo, n: int) -> DocumentInfo:
+    """*info* with each fact it lacks taken from its corpus's header; a TEI without a title of
+    its own is called after the corpus, with its ordinal ('Letters, text 2'), so that no two
+    documents of the corpus share a title."""
+    import dataclasses
+
+    missing = {f.name: getattr(corpus, f.name) for f in dataclasses.fields(DocumentInfo)
+               if f.name not in ("id", "titles") and not getattr(info, f.name) and getattr(corpus, f.name)}
+    if not info.titles and corpus.titles:
+        first = corpus.titles[0]
+        missing["titles"] = (dataclasses.replace(first, text=f"{first.text}, text {n}"),)
+    return dataclasses.replace(info, **missing)
 
 
 def folder_name(ed) -> str:

@@ -258,8 +258,8 @@ def collect(doc, reg_entries: dict, pages: dict[str, str] | None = None, in_docu
             for e in entries:
                 e.occurrences.append(occ)
         else:
-            if el.get("precision") in (None, "none"):
-                continue
+            if el.get("precision") in (None, "none") or el.get("life") == "true":
+                continue  # undated, or a life date of a list of persons: no date of the text
             doc.dates.append(DateRef(doc, el_id, section, before, inside, after, **common,
                                      value=el.get("value", ""), sort=el.get("sort", ""),
                                      precision=el.get("precision", ""), cert=el.get("cert", "")))

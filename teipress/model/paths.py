@@ -87,10 +87,10 @@ def unique(names: list[str]) -> list[str]:
 
 
 def document_ids(ed: Edition) -> dict[str, str]:
-    """Each document file (by rel path) → its unique safe id; files in path order, so the
-    same sources always give the same names."""
-    files = sorted(ed.documents, key=lambda f: f.rel)
-    return dict(zip((f.rel for f in files), unique([safe_name(f.id) for f in files])))
+    """Each document (by its key: the rel path, 'corpus.xml#2' for a TEI of a corpus file) → its
+    unique safe id; in path order, so the same sources always give the same names."""
+    files = sorted(ed.documents, key=lambda f: (f.rel, f.n))
+    return dict(zip((f.key for f in files), unique([safe_name(f.id) for f in files])))
 
 
 def part_names(ids: list[str]) -> list[str]:

@@ -1,8 +1,14 @@
 """Register entries (persons, places, organisations) and their facts, decided once.
 
-Display name, variants, inverted index label, sort key, life dates, description and
-details of an entry are computed here from the register's TEI; the HTML register
-pages, the name tooltips, the side panels and the PDF indexes all read them.
+Editors keep registers in many places: register files, a document's ``standOff`` or
+``back`` (each Schnitzler letter lists the persons it names), a play's ``particDesc``.
+The entries that describe one person (place, organisation) are merged into ONE register
+entry (:func:`identities`): by the same xml:id in several files (with the same name), the
+same ``@key``, the same ``idno`` or authority URI (GND, Wikidata, VIAF, GeoNames …); a
+play's cast list merges only by authority, its ids being the play's own.  Display name,
+variants, inverted index label, sort key, life dates, description and details of an entry
+are computed here from the TEI of its fullest description; the HTML register pages, the
+name tooltips, the side panels and the PDF indexes all read them.
 """
 from __future__ import annotations
 
@@ -19,25 +25,131 @@ KINDS = {"person": "Persons", "place": "Places", "org": "Organisations"}
 NAME_TAGS = {"person": "persName", "place": "placeName", "org": "orgName"}
 
 
-def anchors(ed: Edition) -> dict[tuple[str, str], str]:
-    """Register entry (file, xml:id) → its anchor on the register page: the xml:id, or
-    file-stem-prefixed when two register files reuse an id."""
-    counts: dict[str, int] = {}
-    for (_rel, xid) in ed.entries:
-        counts[xid] = counts.get(xid, 0) + 1
+# Authority URIs → one key per record, whichever way it is written (http or https, www or not,
+# a trailing slash, the record's page or its entity URI).
+_AUTHORITIES = [
+    (re.compile(r"d-nb\.info/gnd/([0-9X-]+)", re.I), "gnd"),
+    (re.compile(r"wikidata\.org/(?:entity|wiki)/(Q[0-9]+)", re.I), "wikidata"),
+    (re.compile(r"viaf\.org/viaf/([0-9]+)", re.I), "viaf"),
+    (re.compile(r"geonames\.org/([0-9]+)", re.I), "geonames"),
+    (re.compile(r"orcid\.org/([0-9X-]{19})", re.I), "orcid"),
+]
+_TYPE_ALIASES = {"pnd": "gnd", "gnd-id": "gnd", "wikidata-id": "wikidata", "qid": "wikidata"}
+
+
+def authority_keys(entry: Entry) -> set[str]:
+    """The identity keys of an entry's own idnos (and @sameAs, @key): 'gnd:118609807' for
+    <idno type="gnd">118609807</idno> and for https://d-nb.info/gnd/118609807/ alike."""
+    el = entry.element
+    values = [("", el.get("key") or "")] + [("", u) for u in (el.get("sameAs") or "").split()]
+    values += [((i.get("type") or "").casefold(), _text(i)) for i in el.findall("tei:idno", NS)]
+    out = set()
+    for kind, value in values:
+        value = value.strip()
+        if not value:
+            continue
+        if re.match(r"(?i)https?://", value):
+            hit = next(((name, m.group(1)) for rx, name in _AUTHORITIES for m in [rx.search(value)] if m), None)
+            if hit:
+                out.add(f"{hit[0]}:{hit[1].upper() if hit[0] == 'wikidata' else hit[1]}")
+            else:
+                uri = re.sub(r"(?i)^https?://(www\.)?", "", value).rstrip("/").casefold()
+                if "/" in uri:  # a site's home page names no record
+                    out.add("uri:" + uri)
+        elif kind and kind not in ("uri", "url"):
+            out.add(f"{_TYPE_ALIASES.get(kind, kind)}:{value}")
+        elif el.get("key") == value:
+            out.add(f"key:{norm(value)}")
+    return out
+
+
+def _richness(entry: Entry) -> int:
+    return sum(1 for _ in entry.element.iter())
+
+
+def identities(ed: Edition) -> dict[tuple[str, str], list[Entry]]:
+    """Register entry (file, xml:id) → every entry describing the same person, place or
+    organisation, the fullest description first (a register file's before a copy in a
+    document).  Same kind, and: the same xml:id in two files (not a play's cast) whose
+    names agree (or one has none); or a shared authority key (:func:`authority_keys`).
+    Two entries of one file are never merged: there the editors chose to keep them apart
+    (two persons given one GND number by mistake stay two)."""
+    keys = sorted(ed.entries)
+    parent = {k: k for k in keys}
+    files = {k: {k[0]} for k in keys}  # root → the files its identity is described in
+
+    def find(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def union(a, b):
+        ra, rb = find(a), find(b)
+        if ra != rb and not files[ra] & files[rb]:
+            lo, hi = min(ra, rb), max(ra, rb)
+            parent[hi] = lo
+            files[lo] |= files.pop(hi)
+
+    # A key two entries of one file share names no one record (a project's own URL in every
+    # entry, a GND number given twice by mistake): it merges nothing.
+    akeys = {k: authority_keys(ed.entries[k]) for k in keys}
+    per_file: dict[tuple, int] = {}
+    for k in keys:
+        for a in akeys[k]:
+            per_file[(ed.entries[k].kind, a, k[0])] = per_file.get((ed.entries[k].kind, a, k[0]), 0) + 1
+    shared = {(kind, a) for (kind, a, _rel), n in per_file.items() if n > 1}
+    by_key: dict[tuple[str, str], tuple[str, str]] = {}
+    by_id: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for k in keys:
+        e = ed.entries[k]
+        for a in sorted(akeys[k]):
+            if (e.kind, a) not in shared:
+                union(by_key.setdefault((e.kind, a), k), k)
+        if e.where != "particDesc":
+            by_id.setdefault((e.kind, e.id), []).append(k)
+    for same in by_id.values():
+        for k in same[1:]:
+            a, b = ed.entries[same[0]], ed.entries[k]
+            if not a.names() or not b.names() or a.name == b.name:
+                union(same[0], k)
+    groups: dict[tuple[str, str], list[Entry]] = {}
+    for k in keys:
+        groups.setdefault(find(k), []).append(ed.entries[k])
     out = {}
-    for (rel, xid) in sorted(ed.entries):
-        stem = re.sub(r"[^A-Za-z0-9_-]", "-", Path(rel).stem)
-        out[(rel, xid)] = xid if counts[xid] == 1 else f"{stem}-{xid}"
+    for members in groups.values():
+        members.sort(key=lambda e: (e.file.kind != "register", -_richness(e), e.file.rel, e.id))
+        for e in members:
+            out[(e.file.rel, e.id)] = members
+    return out
+
+
+def anchors(ed: Edition, groups: dict | None = None) -> dict[tuple[str, str], str]:
+    """Register entry (file, xml:id) → its anchor on the register page, the same for every
+    entry of one identity (:func:`identities`): the xml:id of its fullest description, or
+    file-stem-prefixed when two identities would share an id."""
+    groups = groups if groups is not None else identities(ed)
+    heads = {id(m[0]): m[0] for m in groups.values()}
+    counts: dict[str, int] = {}
+    for e in heads.values():
+        counts[e.id] = counts.get(e.id, 0) + 1
+    out = {}
+    for key in sorted(ed.entries):
+        head = groups[key][0]
+        stem = re.sub(r"[^A-Za-z0-9_-]", "-", Path(head.file.rel).stem)
+        out[key] = head.id if counts[head.id] == 1 else f"{stem}-{head.id}"
     return out
 
 
 def _when(el) -> str:
+    """The date of a birth or death: its own attributes, else those of its date (the
+    Schnitzler registers: <birth><date when="1866-07-11"/> <settlement …/></birth>)."""
     if el is None:
         return ""
-    for attr in ("when", "notBefore", "from", "notAfter", "to"):
-        if el.get(attr):
-            return el.get(attr)
+    for node in (el, el.find("tei:date", NS)):
+        for attr in ("when", "when-iso", "notBefore", "from", "notAfter", "to"):
+            if node is not None and node.get(attr):
+                return node.get(attr)
     return ""
 
 
@@ -71,10 +183,16 @@ def index_label(entry: Entry) -> tuple[str, str]:
 class RegisterEntry:
     """One entry with its facts; `occurrences` are filled by teipress.model.mentions."""
 
-    entry: Entry
+    entry: Entry  # its fullest description (identities)
     anchor: str
     page: str  # the register page, e.g. "persons.html" (teipress.model.paths)
     occurrences: list = field(default_factory=list)
+    members: list = field(default_factory=list)  # every Entry describing it, in every file
+
+    @property
+    def files(self) -> list[str]:
+        """The files describing it (rel paths), in path order."""
+        return sorted({m.file.rel for m in self.members or [self.entry]})
 
     @property
     def kind(self) -> str:
@@ -94,15 +212,17 @@ class RegisterEntry:
 
     @property
     def variants(self) -> list[str]:
-        return list(dict.fromkeys(self.entry.variants))
+        names = [v for m in (self.members or [self.entry]) for v in m.names()]
+        return [v for v in dict.fromkeys(names) if v != self.name]
 
     @property
     def description(self) -> str:
-        return self.entry.description
+        return next((d for m in (self.members or [self.entry]) for d in [m.description] if d), "")
 
     @property
     def dates(self) -> str:
-        return life_dates(self.entry)
+        """Life dates of its fullest description, else of the first description giving them."""
+        return next((d for m in (self.members or [self.entry]) for d in [life_dates(m)] if d), "")
 
     @property
     def index_label(self) -> str:
@@ -149,10 +269,16 @@ class Register:
 
 
 def entries(ed: Edition, pages: dict[str, str]) -> dict[str, RegisterEntry]:
-    """Every register entry of the edition by anchor; *pages*: kind → register page."""
-    ids = anchors(ed)
-    return {ids[key]: RegisterEntry(entry, ids[key], pages[entry.kind])
-            for key, entry in sorted(ed.entries.items())}
+    """Every register entry of the edition by anchor, one per identity (:func:`identities`);
+    *pages*: kind → register page."""
+    groups = identities(ed)
+    ids = anchors(ed, groups)
+    out: dict[str, RegisterEntry] = {}
+    for key in sorted(ed.entries):
+        members = groups[key]
+        if ids[key] not in out:
+            out[ids[key]] = RegisterEntry(members[0], ids[key], pages[members[0].kind], members=members)
+    return out
 
 
 def registers(all_entries: dict[str, RegisterEntry], pages: dict[str, str]) -> list[Register]:
@@ -160,5 +286,5 @@ def registers(all_entries: dict[str, RegisterEntry], pages: dict[str, str]) -> l
     for kind, label in KINDS.items():
         es = sorted((e for e in all_entries.values() if e.kind == kind), key=lambda e: e.sort_key)
         if es:
-            out.append(Register(kind, pages[kind], label, es, sorted({e.entry.file.rel for e in es})))
+            out.append(Register(kind, pages[kind], label, es, sorted({f for e in es for f in e.files})))
     return out

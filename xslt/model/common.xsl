@@ -117,6 +117,28 @@
     <xsl:value-of select="concat(translate(substring($text, 1, 1), 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'), substring($text, 2))"/>
   </xsl:template>
 
+  <!-- A type as words: "writingSession" → "writing session", "letter_part" → "letter part"
+       (a machine's camelCase or underscores read as the words they are; the first letter kept). -->
+  <xsl:template name="type-words">
+    <xsl:param name="text"/>
+    <xsl:param name="start" select="true()"/>
+    <xsl:if test="$text != ''">
+      <xsl:variable name="c" select="substring($text, 1, 1)"/>
+      <xsl:variable name="upper" select="'ABCDEFGHIJKLMNOPQRSTUVWXYZ'"/>
+      <xsl:choose>
+        <xsl:when test="$c = '_'"><xsl:text> </xsl:text></xsl:when>
+        <xsl:when test="not($start) and contains($upper, $c)">
+          <xsl:value-of select="concat(' ', translate($c, $upper, 'abcdefghijklmnopqrstuvwxyz'))"/>
+        </xsl:when>
+        <xsl:otherwise><xsl:value-of select="$c"/></xsl:otherwise>
+      </xsl:choose>
+      <xsl:call-template name="type-words">
+        <xsl:with-param name="text" select="substring($text, 2)"/>
+        <xsl:with-param name="start" select="false()"/>
+      </xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
   <!-- == pointer targets == -->
   <!-- The register entries a pointer list resolves to: @kind, @ref (register anchors),
        @label (normalised names) and @desc (short descriptions).  Without a register entry, an

@@ -92,12 +92,32 @@
         <xsl:otherwise><xsl:attribute name="precision">none</xsl:attribute></xsl:otherwise>
       </xsl:choose>
       <xsl:if test="@cert"><xsl:attribute name="cert"><xsl:value-of select="@cert"/></xsl:attribute></xsl:if>
+      <!-- A birth, death or floruit date describes a life, not the text: never in the chronology. -->
+      <xsl:if test="ancestor::tei:birth or ancestor::tei:death or ancestor::tei:floruit">
+        <xsl:attribute name="life">true</xsl:attribute>
+      </xsl:if>
       <xsl:apply-templates/>
     </m:date>
   </xsl:template>
 
   <!-- == lists of persons, places, organisations, events: lists (core.xsl) == -->
-  <xsl:template match="tei:listPerson | tei:listPlace | tei:listOrg | tei:listEvent">
+  <xsl:template match="tei:listPerson | tei:listPlace | tei:listOrg | tei:listEvent | tei:listNym">
     <xsl:call-template name="list"/>
   </xsl:template>
+
+  <!-- Register lists an editor keeps beside the text, in the document's back (the Schnitzler
+       letters carry listPerson, listPlace, listOrg and listBibl there): they feed the registers
+       (teipress.model.registers), never the text, so their coordinates, authority URLs and life
+       dates are neither printed, nor searched, nor taken for dates of the text.  A listBibl in
+       back is one when it has no heading and stands beside other register lists or holds only
+       entries with an xml:id (works pointed to); a bibliography with a heading is text. -->
+  <xsl:template priority="2" match="tei:back//tei:listPerson | tei:back//tei:listPlace | tei:back//tei:listOrg
+                       | tei:back//tei:listEvent | tei:back//tei:listNym
+                       | tei:back/tei:listBibl[not(tei:head)][../tei:listPerson or ../tei:listPlace or ../tei:listOrg
+                                                              or not(*[not(@xml:id)])]"/>
+
+  <!-- A back made only of such lists leaves no empty block behind. -->
+  <xsl:template priority="2" match="tei:back[not(text()[normalize-space()])][not(*[not(
+      self::tei:listPerson or self::tei:listPlace or self::tei:listOrg or self::tei:listEvent or self::tei:listNym
+      or self::tei:listBibl[not(tei:head)][../tei:listPerson or ../tei:listPlace or ../tei:listOrg or not(*[not(@xml:id)])])])]"/>
 </xsl:stylesheet>

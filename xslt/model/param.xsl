@@ -28,6 +28,13 @@
        Read by core.xsl (m:note/@published). -->
   <xsl:param name="published-note-types" select="' translator author authorial original '"/>
 
+  <!-- machine-title-types: titleStmt/title/@type values of titles written for machines (a
+       sorting key, an ISO date), never shown nor taken for the document's title; a title with
+       @when-iso is one too.  Values: title types, space-separated.
+       Default: ' iso-date iso sort sortkey sort-key date-iso machine '.
+       Read by model-header.xsl (m:title/@machine). -->
+  <xsl:param name="machine-title-types" select="' iso-date iso sort sortkey sort-key date-iso machine '"/>
+
   <!-- registry: every pointer of this document resolved across the edition's files, handed in by
        Python through the extension function tpf:registry() (teipress.model.registry): m:pointer
        (key, label, name; anchor/kind for a register entry; doc/target for a place in the

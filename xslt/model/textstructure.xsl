@@ -13,12 +13,15 @@
 
   <!-- == document == -->
   <xsl:template match="/">
-    <xsl:apply-templates select="tei:TEI"/>
+    <!-- any root: a file that is no TEI (a teiCorpus without TEI in it) still gives a document -->
+    <xsl:apply-templates select="*"/>
   </xsl:template>
 
-  <xsl:template match="/*[not(self::tei:TEI)]" priority="-1">
-    <m:document id="{$doc-id}">
-      <m:text><xsl:apply-templates/></m:text>
+  <!-- Another root (a teiCorpus holding no TEI): a document with the root's own header. -->
+  <xsl:template match="/*[not(self::tei:TEI)]" priority="1">
+    <m:document id="{$doc-id}" lang="{@xml:lang}" file="{$registry/@file}">
+      <xsl:apply-templates select="tei:teiHeader" mode="metadata"/>
+      <m:text><xsl:apply-templates select="node()[not(self::tei:teiHeader)]"/></m:text>
     </m:document>
   </xsl:template>
 
@@ -69,12 +72,17 @@
             <xsl:variable name="h"><xsl:apply-templates select="tei:head[1]" mode="plain"/></xsl:variable>
             <xsl:value-of select="normalize-space($h)"/>
           </xsl:when>
-          <xsl:when test="@n"><xsl:value-of select="@n"/></xsl:when>
-          <!-- "excerpt" → "Excerpt 4": a label in a list of contents starts with a capital -->
+          <!-- "excerpt" → "Excerpt 4", a letter's div type="writingSession" n="1" → "Writing
+               session 1" (not a bare "1"): a label in a list of contents starts with a capital -->
           <xsl:when test="@type">
-            <xsl:call-template name="capitalise"><xsl:with-param name="text" select="@type"/></xsl:call-template>
-            <xsl:value-of select="concat(' ', count(preceding-sibling::*[local-name() = local-name(current())]) + 1)"/>
+            <xsl:variable name="words"><xsl:call-template name="type-words"><xsl:with-param name="text" select="@type"/></xsl:call-template></xsl:variable>
+            <xsl:call-template name="capitalise"><xsl:with-param name="text" select="$words"/></xsl:call-template>
+            <xsl:choose>
+              <xsl:when test="@n"><xsl:value-of select="concat(' ', @n)"/></xsl:when>
+              <xsl:otherwise><xsl:value-of select="concat(' ', count(preceding-sibling::*[local-name() = local-name(current())]) + 1)"/></xsl:otherwise>
+            </xsl:choose>
           </xsl:when>
+          <xsl:when test="@n"><xsl:value-of select="@n"/></xsl:when>
           <xsl:otherwise><xsl:value-of select="concat('Section ', count(preceding-sibling::*[local-name() = local-name(current())]) + 1)"/></xsl:otherwise>
         </xsl:choose>
       </xsl:attribute>
