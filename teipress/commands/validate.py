@@ -54,6 +54,9 @@ def plan_schemas(ed: Edition, report: Report) -> list[tuple]:
         elif _usable(report, model, cfg, 1, {}):
             fixed = model
     remote: dict[str, list] = {}  # href -> [file, line, count]
+    outside: dict[str, list] = {}  # href -> [file, line, count]
+    absent: dict[str, list] = {}  # href -> [file, line, count]
+    tei_dir = (ed.root / "tei").resolve()
     unnamed: list = []
     broken: dict = {}
     todo = []
@@ -65,11 +68,16 @@ def plan_schemas(ed: Edition, report: Report) -> list[tuple]:
             if not declared and not configured:
                 unnamed.append(f)
             for m in declared:
-                if m.remote:
-                    remote_here.append(m)
+                if m.remote or (not m.path.is_file() and schema.is_tei_schema(m.href)):
+                    remote_here.append(m)  # TEI's own schema, out of reach: the shipped one stands in
                 elif not m.path.is_relative_to(root):
-                    report.error(f.path, m.line, 1, f"the schema '{m.href}' named in <?xml-model?> lies "
-                                 "outside the edition folder: it is not read", "schema-outside")
+                    # Projects keep schemas beside their sources (../schema/x.rng); an edition
+                    # folder made of their sources is still read, but nothing outside it is.
+                    outside.setdefault(m.href, [f, m.line, 0])[2] += 1
+                elif not m.path.is_file() and not m.path.is_relative_to(tei_dir):
+                    # ../meta/x.sch: a schema kept beside the sources in the editors' repository,
+                    # not part of the edition folder we were given
+                    absent.setdefault(m.href, [f, m.line, 0])[2] += 1
                 elif not m.path.is_file():
                     report.error(f.path, m.line, 1, f"the schema '{m.href}' named in <?xml-model?> does not "
                                  f"exist ({_rel(m.path, root)})", "schema-missing")
@@ -87,11 +95,25 @@ def plan_schemas(ed: Edition, report: Report) -> list[tuple]:
     if any(schema.fallback_model() in models for _f, models in todo):
         schema.load(schema.fallback_model())  # compiled before any worker is forked
     for href, (f, line, count) in sorted(remote.items()):
-        files = "this file" if count == 1 else f"{count} files"
+        files = "this file names" if count == 1 else f"{count} files name"
+        what = (f"the remote schema '{href}', which is not fetched" if schema._is_remote(href)
+                else f"TEI's schema '{href}', which is not in the edition")
         report.add(f.path, line, 1, "note",
-                   f"{files} name the remote schema '{href}', which is not fetched: validated against "
+                   f"{files} {what}: validated against "
                    f"teipress's own schema ({fallback}) instead",
                    "schema-remote")
+    for href, (f, line, count) in sorted(outside.items()):
+        files = "this file names" if count == 1 else f"{count} files name"
+        report.warning(f.path, line, 1,
+                       f"{files} the schema '{href}', which lies outside the edition folder: it is not read, "
+                       f"and teipress's own schema ({fallback}) is used instead (copy it into the edition, "
+                       "or name it with `schema` in edition.toml)", "schema-outside")
+    for href, (f, line, count) in sorted(absent.items()):
+        files = "this file names" if count == 1 else f"{count} files name"
+        report.warning(f.path, line, 1,
+                       f"{files} the schema '{href}', which is not in the edition folder (it lies outside "
+                       f"tei/): teipress's own schema ({fallback}) is used instead (copy it into the "
+                       "edition to have it checked)", "schema-absent")
     if unnamed:
         files = "this file names" if len(unnamed) == 1 else f"{len(unnamed)} files name"
         report.add(unnamed[0].path, 1, 1, "note",

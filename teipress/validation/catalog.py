@@ -30,7 +30,9 @@ RULES: dict[str, tuple[str, bool, str]] = {
     "schema-compile": ("error", True, "a named schema can be compiled"),
     "schema-unsupported": ("warning", True, "a named schema is in a form teipress cannot run "
                                             "(RELAX NG compact syntax, XSLT 2 Schematron)"),
-    "schema-outside": ("error", True, "a named schema lies inside the edition folder"),
+    "schema-absent": ("warning", True, "a schema named beside tei/ (the editors' repository layout, e.g. "
+                                       "../meta/x.sch) is at hand; when it is not, the project's schema stands in"),
+    "schema-outside": ("warning", True, "a named schema lies inside the edition folder"),
     "id-unique": ("error", True, "xml:id values are unique within each file"),
     "pointer-resolves": ("error", True, "a pointer (file.xml#id, #id) names an element that exists"),
     "pointer-file": ("error", True, "a pointer names a file of the edition"),

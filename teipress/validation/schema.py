@@ -93,6 +93,16 @@ def declared_models(tree: etree._ElementTree, file_path: Path) -> list[Model]:
     return out
 
 
+# The TEI Consortium's own schemas, which editors name by URL or keep beside their files.
+_TEI_SCHEMA = re.compile(r"(^|/)(tei_[A-Za-z]+|teilite)\.(rng|rnc|xsd|odd)$", re.I)
+
+
+def is_tei_schema(href: str) -> bool:
+    """True for a schema the TEI publishes (tei_all.rng, tei_lite.rnc …), which the
+    project's own schema can stand in for when it is not at hand."""
+    return bool(_TEI_SCHEMA.search(href.split("#")[0].split("?")[0]))
+
+
 def configured_model(value: str, edition_root: Path) -> Model:
     path = (edition_root / value).resolve()
     return Model(value, _kind(value, "", ""), 1, path)
