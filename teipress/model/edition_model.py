@@ -104,7 +104,10 @@ class Document:
 
     @property
     def years(self) -> list[str]:
-        return sorted({d.sort[:4] for d in self.dates if d.sort[:4].isdigit()})
+        """The years the document is about: of the dates in its text and of its own date (a
+        letter's date of sending is in its header, often its only date)."""
+        own = {part[:4] for part in self.date_value.split("/") if part[:4].isdigit()}
+        return sorted(own | {d.sort[:4] for d in self.dates if d.sort[:4].isdigit()})
 
     def division_dates(self) -> dict[str, str]:
         """Division id → the date label that heads it in contents, bookmarks and running heads
