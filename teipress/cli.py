@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .commands import build as build_mod
+from .commands import interrupt, output
 from .commands.validate import validate_paths
 from .config import ConfigError
 from .validation.diagnostics import Report
@@ -43,6 +44,14 @@ def _refusals(refusal: str):
     except build_mod.NotValid as exc:
         _print_report(exc.report, exc.files, "text")
         _fail(f"error: the edition is not valid; {refusal}")
+    except output.OutputError as exc:  # a read-only or busy output folder, a file in its place
+        _fail(f"error: {exc}")
+    except interrupt.Interrupted as exc:
+        click.echo(f"interrupted ({exc.name}): {refusal.split(' (')[0]}; temporary files removed", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:  # SIGINT before the handlers were installed
+        click.echo(f"interrupted: {refusal.split(' (')[0]}", err=True)
+        sys.exit(130)
 
 
 def _log(quiet: bool):
@@ -63,6 +72,7 @@ def main() -> None:
     An edition folder holds tei/ (TEI documents and registers; tei/schema/ the
     project's XSD) and optionally edition.toml.
     """
+    interrupt.install()  # SIGINT/SIGTERM: clean up, exit 130/143
 
 
 @main.command()
@@ -89,20 +99,34 @@ def validate(paths: tuple[Path, ...], fmt: str, werror: bool) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder [default: EDITION/build].")
 @click.option("--no-validate", is_flag=True, help="Build even if the edition does not validate.")
+@click.option("-k", "--keep-going", is_flag=True,
+              help="Build every good document; list the documents left out (exit 1 if any).")
 @click.option("--only", multiple=True, help="Build only these stages (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
-def build(edition: Path, out: Path | None, no_validate: bool, only: tuple[str, ...], quiet: bool) -> None:
+def build(edition: Path, out: Path | None, no_validate: bool, keep_going: bool, only: tuple[str, ...],
+          quiet: bool) -> None:
     """Validate EDITION and build its outputs into EDITION/build (or --out).
 
-    The previous build is replaced only when every stage succeeds.  Outputs are
-    byte-identical for the same sources and SOURCE_DATE_EPOCH.
+    Everything is validated before anything is typeset; the first error stops the
+    build.  With --keep-going, documents with errors (and documents a stage cannot
+    make, such as a PDF Typst cannot typeset) are left out and listed, the others are
+    built, and the exit status is 1.  The previous build is replaced whole, in one
+    step, only when the build is complete; a second build into the same folder is
+    refused while one runs.  Outputs are byte-identical for the same sources and
+    SOURCE_DATE_EPOCH.
     """
     with _refusals("nothing was built (use --no-validate to force)"):
         try:
-            build_mod.build(edition, out or edition / "build", allow_invalid=no_validate,
-                            only=set(only) or None, log=_log(quiet), show=_show(quiet))
+            result = build_mod.build(edition, out or edition / "build", allow_invalid=no_validate,
+                                     keep_going=keep_going, only=set(only) or None, log=_log(quiet),
+                                     show=_show(quiet))
         except build_mod.BuildError as exc:
             _fail(f"error: {exc}", "nothing was written; the previous build is unchanged")
+    if result.left_out:
+        for item in result.left_out:
+            click.echo(str(item))
+        _fail(f"error: {len(result.left_out)} document(s) left out or incomplete; "
+              "the other documents were built")
     _log(quiet)("done")
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 import shutil
 import textwrap
 import time
@@ -31,6 +30,7 @@ from ..edition import Edition
 from ..outputs import records
 from ..validation.diagnostics import Report
 from . import build as build_mod
+from . import output
 
 ALGORITHMS = ("sha256", "sha512")
 PAYLOAD_STAGES = ("tei", "pdf", "html")  # build folders that go into data/
@@ -65,9 +65,8 @@ def make_deposit(edition_dir: Path, out_dir: Path, log: Callable[[str], None] = 
     edition and its metadata records are found valid.
     """
     t0 = time.perf_counter()
-    out_dir = Path(out_dir)
-    # Made by the build, i.e. only once the edition is valid; removed whatever happens.
-    staging = out_dir / f".deposit.tmp-{secrets.token_hex(8)}"
+    edition_dir = build_mod.edition_folder(edition_dir)
+    out_dir = output.prepare(out_dir)
     md = warnings = None
 
     def check_records(model) -> None:  # before any stage: a bad record stops the build early
@@ -78,30 +77,40 @@ def make_deposit(edition_dir: Path, out_dir: Path, log: Callable[[str], None] = 
             raise DepositError("the metadata records derived from the TEI header are not valid:\n  "
                                + "\n  ".join(errors))
 
-    try:
+    # The deposit folder is replaced whole, like a build folder, and locked with the build
+    # folder that holds it (build/deposit by default): a build would replace it under us.
+    with output.locked(*build_mod.lock_targets(out_dir, edition_dir)):
+        output.sweep(out_dir)
+        staging = output.temp_folder(out_dir)  # removed whatever happens
         try:
-            built = build_mod.build(edition_dir, staging / "build", check=check_records, show=show, log=log)
-        except build_mod.BuildError as exc:
-            raise DepositError(f"the build failed: {exc}") from None
-        when = built.model.build_time
-        name = md.bag_name
-        bag_dir = staging / name
-        _stage_payload(built.edition, md, staging / "build", bag_dir, when, log)
-        if not md.licence.url and not md.licence.text:
-            warnings.append("the TEI header states no licence (publicationStmt/availability/licence): "
-                            "archives usually require one")
-        for w in warnings:
-            warn(w)
-        payload_files, payload_bytes = _make_bag(bag_dir, md, when)
-        problems = check_bag(bag_dir).problems
-        if problems:  # our own bag must pass our own check
-            raise DepositError("the new bag does not validate: " + "; ".join(map(str, problems)))
-        zip_path = staging / f"{name}.zip"
-        write_zip(bag_dir, zip_path, when)
-        final_bag, final_zip = out_dir / name, out_dir / f"{name}.zip"
-        build_mod.move_into_place([(bag_dir, final_bag), (zip_path, final_zip)], aside=staging)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            try:
+                built = build_mod.build(edition_dir, staging / "build", check=check_records, show=show, log=log,
+                                        lock=False)
+            except build_mod.BuildError as exc:
+                raise DepositError(f"the build failed: {exc}") from None
+            when = built.model.build_time
+            name = md.bag_name
+            new_out = staging / "out"
+            new_out.mkdir()
+            bag_dir = new_out / name
+            _stage_payload(built.edition, md, staging / "build", bag_dir, when, log)
+            if not md.licence.url and not md.licence.text:
+                warnings.append("the TEI header states no licence (publicationStmt/availability/licence): "
+                                "archives usually require one")
+            for w in warnings:
+                warn(w)
+            payload_files, payload_bytes = _make_bag(bag_dir, md, when)
+            problems = check_bag(bag_dir).problems
+            if problems:  # our own bag must pass our own check
+                raise DepositError("the new bag does not validate: " + "; ".join(map(str, problems)))
+            write_zip(bag_dir, new_out / f"{name}.zip", when)
+            # Earlier deposits (other versions) in the folder stay; this version's bag and zip
+            # replace their predecessors, both at once.
+            output.carry_over(out_dir, new_out)
+            output.replace(new_out, out_dir)
+        finally:
+            output.remove(staging)
+    final_bag, final_zip = out_dir / name, out_dir / f"{name}.zip"
     return DepositResult(final_bag, final_zip, payload_files, payload_bytes, final_zip.stat().st_size,
                          time.perf_counter() - t0, warnings)
 
