@@ -193,30 +193,53 @@ def init(folder: Path, title: str, edition_id: str | None, editor: str) -> None:
 @main.command()
 @click.argument("edition", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
-              help="Port on 127.0.0.1 (0: any free port).")
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but a loopback address shows the edition to the network.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder [default: EDITION/build].")
 @click.option("--no-validate", is_flag=True, help="Rebuild even if the edition does not validate.")
-def serve(edition: Path, port: int, out: Path | None, no_validate: bool) -> None:
+def serve(edition: Path, port: int, host: str, out: Path | None, no_validate: bool) -> None:
     """Build EDITION, serve its HTML edition on localhost, rebuild when a source changes
-    and reload the open pages.  Stop with Ctrl-C."""
+    and reload the open pages.  Stop with Ctrl-C.
+
+    The previous build is served until the next one is complete.  Only requests
+    addressed to localhost, an IP address or --host are answered."""
+    import ipaddress
+
     from .commands.serve import Server
 
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        click.echo(f"warning: listening on {host}: anyone who can reach this machine can read the "
+                   "edition (and its drafts); use the default 127.0.0.1 for a private preview", err=True)
     try:  # an edition that does not build is reported, and served once it does
         server = Server(edition, out or edition / "build", port=port, allow_invalid=no_validate,
-                        log=lambda m: click.echo(m, err=True))
+                        log=lambda m: click.echo(m, err=True), host=host)
     except build_mod.UsageError as exc:
         raise click.UsageError(str(exc)) from None
+    except interrupt.Interrupted as exc:
+        click.echo(f"interrupted ({exc.name}) while building; temporary files removed", err=True)
+        sys.exit(exc.exit_code)
     except OSError as exc:
-        raise click.UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+        raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     server.start()
     click.echo(f"serving {server.site} at {server.url} (Ctrl-C to stop)", err=True)
+    code = 0
     try:
         server.stop_event.wait()
+    except interrupt.Interrupted as exc:
+        code = 0 if exc.signum == 2 else exc.exit_code  # Ctrl-C is how serve is meant to stop
     except KeyboardInterrupt:
         pass
     finally:
-        server.stop()
+        with interrupt.deferred():
+            server.stop()
+    click.echo("stopped", err=True)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

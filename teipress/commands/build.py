@@ -55,7 +55,7 @@ class BuildContext:
     def document_failed(self, doc, message: str) -> None:
         """A stage could not make *doc*'s output: fatal, or with keep_going noted and passed over."""
         if not self.keep_going:
-            raise BuildError(f"{doc.file.rel}: {message}")
+            raise BuildError(f"{where_of(doc.file.path)}: {message}")
         self.left_out.append(LeftOut(where_of(doc.file.path), message))
 
     @property

@@ -126,7 +126,9 @@ def _child() -> int:
         resource.setrlimit(resource.RLIMIT_AS, (job["memory"], job["memory"]))
     try:
         import typst
-
+    except MemoryError:
+        return 4
+    try:
         pdf, warnings = typst.compile_with_warnings(
             job["main"], root=job["root"], format="pdf", font_paths=job["font_paths"],
             ignore_system_fonts=True, pdf_standards=job["standards"], timestamp=job["timestamp"])
