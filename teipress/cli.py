@@ -2,7 +2,12 @@
 diagnostics printed, its exit status returned.  The work itself is in the commands."""
 from __future__ import annotations
 
-import contextlib
+from .commands import interrupt
+
+# First, before the slow imports below: a signal during start-up ends it quietly.
+interrupt.install(starting=True)
+
+import contextlib  # noqa: E402
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -11,7 +16,7 @@ import click
 
 from . import __version__
 from .commands import build as build_mod
-from .commands import interrupt, output
+from .commands import output
 from .commands.validate import validate_paths
 from .config import ConfigError
 from .validation.diagnostics import Report
@@ -152,7 +157,8 @@ def deposit(edition: Path, out: Path | None, check: bool, quiet: bool) -> None:
         for w in report.warnings:
             click.echo(f"warning: {w}", err=True)
         for p in report.problems:
-            click.echo(f"{edition / p.path}: error: {p.what}" + (f": {p.detail}" if p.detail else ""))
+            where = f"{edition / p.path}" + (f":{p.line}" if p.line else "")
+            click.echo(f"{where}: error: {p.what}" + (f": {p.detail}" if p.detail else ""))
         if report.problems:
             click.echo(f"{edition}: the bag is NOT valid: {len(report.problems)} problem(s)", err=True)
             sys.exit(1)

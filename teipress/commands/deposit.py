@@ -336,6 +336,7 @@ class Problem:
     path: str  # relative to the bag, POSIX
     what: str  # "missing", "extra", "altered", "invalid"
     detail: str = ""
+    line: int = 0  # in a tag file, where one is known
 
     def __str__(self) -> str:
         return f"{self.path}: {self.what}" + (f" ({self.detail})" if self.detail else "")
@@ -349,6 +350,25 @@ class CheckReport:
     files: int = 0
 
 
+def _undecodable(tag: Path) -> Problem | None:
+    """A tag file that is not UTF-8 text (RFC 8493 §2.1.1: bagit.txt is UTF-8, the others
+    as it declares; teipress and bagit read them all as UTF-8)."""
+    try:
+        data = tag.read_bytes()
+    except OSError as exc:
+        return Problem(tag.name, "invalid", f"cannot be read: {exc.strerror}")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return Problem(tag.name, "invalid", f"not UTF-8 text (byte {exc.start + 1}): a binary or damaged tag file",
+                       line)
+    if b"\x00" in data:
+        return Problem(tag.name, "invalid", "contains NUL bytes: a binary or damaged tag file",
+                       data.count(b"\n", 0, data.index(b"\x00")) + 1)
+    return None
+
+
 def check_bag(path: Path) -> CheckReport:
     """Completeness and fixity of a bag: every missing, extra or altered file, not just the first."""
     path = Path(path)
@@ -359,9 +379,16 @@ def check_bag(path: Path) -> CheckReport:
     if not (path / "bagit.txt").is_file():
         report.problems.append(Problem("bagit.txt", "missing", "this folder is not a BagIt bag"))
         return report
+    # bagit reads the tag files as UTF-8 and fails with a traceback on anything else
+    for tag in sorted(p for p in path.iterdir() if p.is_file() and p.suffix == ".txt"):
+        problem = _undecodable(tag)
+        if problem is not None:
+            report.problems.append(problem)
+    if report.problems:
+        return report
     try:
         bag = bagit.Bag(str(path))
-    except bagit.BagError as exc:
+    except (bagit.BagError, ValueError, OSError) as exc:
         report.problems.append(Problem("bagit.txt", "invalid", str(exc)))
         return report
     if not (path / "data").is_dir():
@@ -398,6 +425,8 @@ def check_bag(path: Path) -> CheckReport:
     if not report.problems:  # bagit has the last word on what we did not think of
         try:
             bag.validate(processes=1)
+        except (ValueError, OSError) as exc:
+            report.problems.append(Problem(".", "invalid", f"{type(exc).__name__}: {exc}"))
         except bagit.BagError as exc:
             details = getattr(exc, "details", None) or []
             report.problems += [Problem(".", "invalid", str(d)) for d in details] or [

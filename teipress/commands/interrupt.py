@@ -9,6 +9,7 @@ block ends, so removing a temporary folder or renaming an output is never cut sh
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 
@@ -32,12 +33,18 @@ def _handler(signum, frame) -> None:
     raise Interrupted(signum)
 
 
-def install() -> None:
-    """Turn SIGINT and SIGTERM into Interrupted (main thread only; elsewhere a no-op)."""
+def _exit_now(signum, frame) -> None:
+    os.write(2, f"interrupted ({signal.Signals(signum).name}) while starting: nothing was done\n".encode())
+    os._exit(128 + signum)
+
+
+def install(starting: bool = False) -> None:
+    """Turn SIGINT and SIGTERM into Interrupted (main thread only; elsewhere a no-op).
+    starting: the program is still importing, nothing to clean up: exit at once, quietly."""
     if threading.current_thread() is not threading.main_thread():
         return
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, _handler)
+        signal.signal(sig, _exit_now if starting else _handler)
 
 
 @contextlib.contextmanager

@@ -67,7 +67,42 @@ def locked(*outs: Path):
     with contextlib.ExitStack() as stack:
         for out in outs:
             stack.enter_context(_lock(out))
+        if outs:
+            _nobody_around(outs)
         yield
+
+
+def _nobody_around(outs) -> None:
+    """No writer of a folder that holds one of *outs* (a build replacing the folder a deposit
+    writes into) and none of a folder inside them (the deposit in the build folder).  Each
+    side checks after taking its own lock, so of two that overlap one always sees the other."""
+    mine = {lock_file(o) for o in outs}
+    around = [lock_file(a) for o in outs for a in o.parents if a.parent != a]
+    for o in outs:
+        with contextlib.suppress(OSError):
+            around += [p for p in o.iterdir() if p.name.startswith(".") and p.name.endswith(".lock")]
+    for path in around:
+        if path in mine:
+            continue
+        pid = _holder(path)
+        if pid is not None:
+            raise Busy(f"{path.parent / path.name[1:-5]}: another build of this edition is running "
+                       f"(pid {pid}); nothing was changed")
+
+
+def _holder(path: Path) -> str | None:
+    """The pid written in a lock file that someone holds; None if nobody does (or no file)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return None
+    except BlockingIOError:
+        return os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager
