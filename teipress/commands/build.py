@@ -186,9 +186,9 @@ def leave_out_bad_files(ed: Edition, report: Report, allow_invalid: bool) -> tup
         return None
     left = []
     for diags in bad.values():
-        d = min(diags)
-        more = f" (and {len(diags) - 1} more error(s) in this file)" if len(diags) > 1 else ""
-        left.append(LeftOut(f"{d.path}:{d.line}:{d.col}", f"left out: {d.message} [{d.rule}]{more}"))
+        d = min(diags)  # the diagnostics themselves are printed with the report
+        left.append(LeftOut(f"{d.path}:{d.line}:{d.col}",
+                            f"left out of the build: {len(diags)} error(s), the first [{d.rule}] here"))
     return current, sorted(left, key=lambda x: x.where)
 
 

@@ -200,6 +200,10 @@ def build(ctx: BuildContext) -> None:
     out.mkdir(parents=True, exist_ok=True)
     docs = ctx.model.documents
     typeset.reset()
+    try:
+        typeset.memory_limit()  # a wrong setting is said once, before any work
+    except typeset.TypesetError as exc:
+        raise BuildError(exc.message) from None
 
     def one(doc) -> None:
         ctx.log(f"    pdf {doc.id}")
