@@ -44,10 +44,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     outside it.  A folder answers with its index.html, never with a listing."""
 
     server_version = "teipress-serve"
-    timeout = 15  # seconds a connection may sit idle before it is closed
 
     def __init__(self, *args, state, **kw):
         self.state = state
+        self.timeout = state.idle_timeout  # seconds a connection may sit idle before it is closed
         super().__init__(*args, **kw)
 
     def log_message(self, *args):
@@ -215,10 +215,11 @@ class Server:
     """
 
     def __init__(self, edition_dir: Path, out: Path, port: int = 8000, allow_invalid: bool = False,
-                 log: Callable[[str], None] = print, host: str = "127.0.0.1"):
+                 log: Callable[[str], None] = print, host: str = "127.0.0.1", idle_timeout: float = 15):
         self.edition_dir = build_mod.edition_folder(edition_dir)
         self.out = Path(os.path.abspath(out))
         self.host = host
+        self.idle_timeout = idle_timeout
         self.site = self.out / "html"
         self.allow_invalid = allow_invalid
         self.log = log
