@@ -8,6 +8,7 @@ from .commands import interrupt
 interrupt.install(starting=True)
 
 import contextlib  # noqa: E402
+import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -68,7 +69,28 @@ def _show(quiet: bool):
     return (lambda report, files: None) if quiet else (lambda report, files: _print_report(report, files, "text"))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Whatever a command did not foresee is still a message, never a traceback
+    (TEIPRESS_DEBUG=1 shows the traceback for a bug report)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except interrupt.Interrupted as exc:
+            click.echo(f"interrupted ({exc.name})", err=True)
+            sys.exit(exc.exit_code)
+        except Exception as exc:
+            if os.environ.get("TEIPRESS_DEBUG"):
+                raise
+            if isinstance(exc, OSError) and exc.strerror:
+                where = f"{exc.filename}: " if exc.filename else ""
+                _fail(f"error: {where}{exc.strerror}")
+            _fail(f"error: internal error: {type(exc).__name__}: {exc} (set TEIPRESS_DEBUG=1 for the traceback)")
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="teipress")
 def main() -> None:
     """Turn hand-encoded TEI P5 into a validated source, a static HTML edition,
