@@ -2,14 +2,17 @@
 diagnostics printed, its exit status returned.  The work itself is in the commands."""
 from __future__ import annotations
 
-from .commands import interrupt
-
-# First, before the slow imports below: a signal during start-up ends it quietly.
-interrupt.install(starting=True)
-
-import contextlib  # noqa: E402
 import os
 import sys
+
+from .commands import interrupt
+
+# First, before the slow imports below: a signal while `teipress` starts ends it quietly
+# (only when this is the program, not a module imported by another).
+if os.path.basename(sys.argv[0]) == "teipress" or sys.argv[0].endswith(os.path.join("teipress", "__main__.py")):
+    interrupt.install(starting=True)
+
+import contextlib  # noqa: E402
 from pathlib import Path
 from typing import NoReturn
 
