@@ -173,3 +173,28 @@ def test_the_previous_build_is_served_until_the_next_is_complete(served):
         for t in threads:
             t.join()
     assert count[0] > 0 and failures == []
+
+
+@pytest.mark.parametrize("sig, code", [("SIGTERM", 143), ("SIGINT", 0)])
+def test_the_serve_command_stops_cleanly_on_a_signal(make_edition, tmp_path, sig, code):
+    import signal
+    import subprocess
+    import sys
+
+    root = make_edition()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    proc = subprocess.Popen([sys.executable, "-m", "teipress", "serve", str(root), "--port", "0"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = []
+    for line in proc.stderr:  # wait until it serves
+        lines.append(line)
+        if line.startswith("serving "):
+            break
+    url = line.split(" at ")[1].split()[0]
+    assert url.startswith("http://127.0.0.1:")
+    assert "A mini edition" in get(url)
+    proc.send_signal(getattr(signal, sig))
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=60) == code
+    assert "Traceback" not in rest and rest.strip().splitlines()[-1] == "stopped"
+    assert sorted(p.name for p in root.iterdir()) == ["build", "tei"]  # no lock, no temporary folder
