@@ -187,6 +187,7 @@ def test_deposit_killed_leaves_the_previous_deposit(make_edition, tmp_path):
         time.sleep(delay)
         proc.send_signal(signal.SIGTERM)
         _o, stderr = proc.communicate(timeout=120)
-        assert proc.returncode in (0, 143) and "Traceback" not in stderr
+        # -15: before Python had read teipress.cli, or while it was shutting down after the deposit
+        assert proc.returncode in (0, 143, -15) and "Traceback" not in stderr
         assert digest(out) == before  # same sources, same SOURCE_DATE_EPOCH: the same bytes
         assert leftovers(tmp_path) == []
