@@ -155,7 +155,7 @@ def build(edition: Path, out: Path | None, no_validate: bool, keep_going: bool, 
     if result.left_out:
         for item in result.left_out:
             click.echo(str(item))
-        _fail(f"error: {len(result.left_out)} document(s) left out or incomplete; "
+        _fail(f"error: {len(result.left_out)} file(s) left out or incomplete; "
               "the other documents were built")
     _log(quiet)("done")
 

@@ -50,7 +50,7 @@ def test_keep_going_leaves_out_an_invalid_document(make_edition, tmp_path):
     assert where.endswith(f"b.xml:{line_of(bad, B_BROKEN_REF)}:{where.rsplit(':', 1)[1]}")
     assert why == "left out of the build: 1 error(s), the first [pointer-resolves] here"
     assert any("nobody" in line and line.endswith("[pointer-resolves]") for line in r.stdout.splitlines())
-    assert r.stderr.splitlines()[-1].startswith("error: 1 document(s) left out")
+    assert r.stderr.splitlines()[-1].startswith("error: 1 file(s) left out")
     # the good document is built whole; the bad one is nowhere
     assert (out / "html" / "documents" / "mini.html").is_file() and (out / "pdf" / "mini.pdf").is_file()
     assert (out / "tei" / "mini.xml").is_file() and not (out / "tei" / "b.xml").exists()

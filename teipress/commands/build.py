@@ -9,6 +9,7 @@ output behind.
 """
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import time
@@ -175,7 +176,9 @@ def leave_out_bad_files(ed: Edition, report: Report, allow_invalid: bool) -> tup
             bad.setdefault(p, []).append(d)
         if not added:
             break
-        current = Edition(root=ed.root, config=ed.config, files=[f for f in ed.files if f.path.resolve() not in bad])
+        current = copy.copy(ed)  # whatever else loading found stays as it was
+        current.files = [f for f in ed.files if f.path.resolve() not in bad]
+        current.errors = []
         current.index()
         if allow_invalid or not current.documents:
             break
