@@ -8,7 +8,7 @@ becomes OutOfMemory for the one document, long before the kernel's OOM killer wo
 pick a process.  A child costs some 60 ms to start, little beside the typesetting.
 The children of an interrupted build are killed (cancel_all), so SIGINT/SIGTERM end
 the build at once.  TEIPRESS_PDF_MEMORY (e.g. "4G", "800M") sets the limit; the
-default is three quarters of the machine's memory.
+default is three quarters of the machine's (or the container's) memory.
 """
 from __future__ import annotations
 
@@ -43,9 +43,16 @@ def memory_limit() -> int:
             raise TypesetError(f"TEIPRESS_PDF_MEMORY='{setting}' is not a size such as 4G or 800M")
         return int(float(m.group(1)) * UNITS[m.group(2)])
     try:
-        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * 3 // 4)
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
         return 0
+    # In a container the machine's memory is not ours: its cgroup's limit is (v2, then v1).
+    for limit_file in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            memory = min(memory, int(Path(limit_file).read_text().strip()))
+        except (OSError, ValueError):  # absent, or "max"
+            continue
+    return int(memory * 3 // 4)
 
 
 def human(n: int) -> str:
