@@ -226,10 +226,14 @@ class Server:
         self.version = 0
         self.stop_event = threading.Event()
         self.building = threading.Event()
-        self.rebuild()
         handler = functools.partial(_Handler, state=self)
         server = _HTTPServer6 if ":" in host else _HTTPServer
-        self.httpd = server((host, port), handler)
+        self.httpd = server((host, port), handler)  # first: a port in use is said before any build
+        try:
+            self.rebuild()
+        except BaseException:  # interrupted while building: let the port go
+            self.httpd.server_close()
+            raise
         shown = f"[{host}]" if ":" in host else host
         self.url = f"http://{shown}:{self.httpd.server_address[1]}/"
         self.allowed_hosts = LOOPBACK | {host.lower()}
