@@ -214,3 +214,20 @@ def test_deposit_check_of_a_binary_or_garbled_bag(tmp_path):
     assert r.exit_code == 1
     assert f"{bag / 'bag-info.txt'}:2: error: invalid: not UTF-8 text" in r.stdout
     assert f"{bag / 'manifest-sha256.txt'}:1: error: invalid: contains NUL bytes" in r.stdout
+
+
+def test_an_output_folder_that_would_replace_what_is_not_ours_is_refused(make_edition, tmp_path):
+    """Builds replace their output folder whole, so it must be theirs."""
+    root = make_edition()
+    mine = tmp_path / "papers"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    for cmd, out, message in (("build", root, "would hold the edition itself"),
+                              ("build", tmp_path, "would hold the edition itself"),
+                              ("build", root / "tei" / "out", "cannot be inside tei/"),
+                              ("build", mine, "holds no earlier output of teipress"),
+                              ("deposit", mine, "holds no earlier output of teipress")):
+        r = run(cmd, root, "--out", out)
+        assert r.exit_code == 1 and message in r.stderr, (cmd, out, r.output)
+    assert (mine / "notes.txt").read_text() == "mine" and sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
+    assert sorted(p.name for p in root.iterdir()) == ["tei"]

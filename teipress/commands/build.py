@@ -217,6 +217,7 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
         raise UsageError(f"unknown stage(s) {', '.join(sorted(unknown))}; stages: {', '.join(sorted(known))}")
     edition_folder(edition_dir)
     out = output.prepare(out)
+    output.check_target(out, Path(edition_dir), looks_built)
     with output.locked(*(lock_targets(out, Path(edition_dir)) if lock else [])):
         result = load_and_validate(edition_dir, allow_invalid, keep_going)
         if result.report.items:
@@ -231,6 +232,11 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
         result.timings = {"model": seconds, **run(result.edition, out, log=log, only=only, model=result.model,
                                                  keep_going=keep_going, left_out=result.left_out, lock=False)}
     return result
+
+
+def looks_built(folder: Path) -> bool:
+    """An earlier build folder: it holds at least one of the folders a build makes."""
+    return any((folder / name).is_dir() for name in ("html", "pdf", "tei"))
 
 
 def lock_targets(out: Path, edition_dir: Path) -> list[Path]:

@@ -67,6 +67,7 @@ def make_deposit(edition_dir: Path, out_dir: Path, log: Callable[[str], None] = 
     t0 = time.perf_counter()
     edition_dir = build_mod.edition_folder(edition_dir)
     out_dir = output.prepare(out_dir)
+    output.check_target(out_dir, edition_dir, _holds_deposits)
     md = warnings = None
 
     def check_records(model) -> None:  # before any stage: a bad record stops the build early
@@ -113,6 +114,11 @@ def make_deposit(edition_dir: Path, out_dir: Path, log: Callable[[str], None] = 
     final_bag, final_zip = out_dir / name, out_dir / f"{name}.zip"
     return DepositResult(final_bag, final_zip, payload_files, payload_bytes, final_zip.stat().st_size,
                          time.perf_counter() - t0, warnings)
+
+
+def _holds_deposits(folder: Path) -> bool:
+    """An earlier deposit folder: bags (folders with bagit.txt) and zips."""
+    return any(p.suffix == ".zip" or (p / "bagit.txt").is_file() for p in folder.iterdir())
 
 
 def _stage_payload(ed: Edition, md, build_dir: Path, bag_dir: Path, when: datetime, log) -> None:

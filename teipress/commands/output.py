@@ -61,6 +61,26 @@ def prepare(out: Path) -> Path:
     return out
 
 
+def check_target(out: Path, edition_dir: Path, earlier_output) -> None:
+    """Refuse an output folder whose whole replacement would take what is not ours: the
+    edition folder or a folder that holds it, a folder inside tei/, or an existing folder
+    that holds something but is no earlier output (earlier_output(folder) says)."""
+    out = Path(os.path.abspath(out)).resolve()
+    edition = Path(os.path.abspath(edition_dir)).resolve()
+    if edition.is_relative_to(out):
+        raise OutputError(f"{out}: the output folder would hold the edition itself: give it a folder "
+                          "of its own (the default is EDITION/build)")
+    if out.is_relative_to(edition / "tei"):
+        raise OutputError(f"{out}: the output folder cannot be inside tei/, the sources")
+    try:
+        entries = [p for p in out.iterdir() if not _ours(p.name)] if out.is_dir() else []
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot read the output folder: {exc.strerror}") from None
+    if entries and not earlier_output(out):
+        raise OutputError(f"{out}: this folder is not empty and holds no earlier output of teipress; "
+                          "it would be replaced whole: give the output a folder of its own")
+
+
 @contextlib.contextmanager
 def locked(*outs: Path):
     """Hold the lock of every output folder in *outs* (outermost first), or raise Busy."""
