@@ -2,9 +2,18 @@
 diagnostics printed, its exit status returned.  The work itself is in the commands."""
 from __future__ import annotations
 
-import contextlib
+import os
 import shlex
 import sys
+
+from .commands import interrupt
+
+# First, before the slow imports below: a signal while `teipress` starts ends it quietly
+# (only when this is the program, not a module imported by another).
+if os.path.basename(sys.argv[0]) == "teipress" or sys.argv[0].endswith(os.path.join("teipress", "__main__.py")):
+    interrupt.install(starting=True)
+
+import contextlib  # noqa: E402
 from pathlib import Path
 from typing import NoReturn
 
@@ -12,6 +21,7 @@ import click
 
 from . import __version__
 from .commands import build as build_mod
+from .commands import output
 from .commands.validate import rules_help, validate_paths
 from .config import ConfigError
 from .validation.diagnostics import Report
@@ -44,6 +54,14 @@ def _refusals(refusal: str):
     except build_mod.NotValid as exc:
         _print_report(exc.report, exc.files, "text")
         _fail(f"error: the edition is not valid; {refusal}")
+    except output.OutputError as exc:  # a read-only or busy output folder, a file in its place
+        _fail(f"error: {exc}")
+    except interrupt.Interrupted as exc:
+        click.echo(f"interrupted ({exc.name}): {refusal.split(' (')[0]}; temporary files removed", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:  # SIGINT before the handlers were installed
+        click.echo(f"interrupted: {refusal.split(' (')[0]}", err=True)
+        sys.exit(130)
 
 
 def _log(quiet: bool):
@@ -55,7 +73,28 @@ def _show(quiet: bool):
     return (lambda report, files: None) if quiet else (lambda report, files: _print_report(report, files, "text"))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Whatever a command did not foresee is still a message, never a traceback
+    (TEIPRESS_DEBUG=1 shows the traceback for a bug report)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except interrupt.Interrupted as exc:
+            click.echo(f"interrupted ({exc.name})", err=True)
+            sys.exit(exc.exit_code)
+        except Exception as exc:
+            if os.environ.get("TEIPRESS_DEBUG"):
+                raise
+            if isinstance(exc, OSError) and exc.strerror:
+                where = f"{exc.filename}: " if exc.filename else ""
+                _fail(f"error: {where}{exc.strerror}")
+            _fail(f"error: internal error: {type(exc).__name__}: {exc} (set TEIPRESS_DEBUG=1 for the traceback)")
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="teipress")
 def main() -> None:
     """Turn hand-encoded TEI P5 into a validated source, a static HTML edition,
@@ -64,6 +103,7 @@ def main() -> None:
     An edition folder holds tei/ (TEI documents and registers; tei/schema/ the
     project's XSD) and optionally edition.toml.
     """
+    interrupt.install()  # SIGINT/SIGTERM: clean up, exit 130/143
 
 
 @main.command(epilog=rules_help())
@@ -93,20 +133,34 @@ def validate(paths: tuple[Path, ...], fmt: str, werror: bool) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder [default: EDITION/build].")
 @click.option("--no-validate", is_flag=True, help="Build even if the edition does not validate.")
+@click.option("-k", "--keep-going", is_flag=True,
+              help="Build every good document; list the documents left out (exit 1 if any).")
 @click.option("--only", multiple=True, help="Build only these stages (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
-def build(edition: Path, out: Path | None, no_validate: bool, only: tuple[str, ...], quiet: bool) -> None:
+def build(edition: Path, out: Path | None, no_validate: bool, keep_going: bool, only: tuple[str, ...],
+          quiet: bool) -> None:
     """Validate EDITION and build its outputs into EDITION/build (or --out).
 
-    The previous build is replaced only when every stage succeeds.  Outputs are
-    byte-identical for the same sources and SOURCE_DATE_EPOCH.
+    Everything is validated before anything is typeset; the first error stops the
+    build.  With --keep-going, documents with errors (and documents a stage cannot
+    make, such as a PDF Typst cannot typeset) are left out and listed, the others are
+    built, and the exit status is 1.  The previous build is replaced whole, in one
+    step, only when the build is complete; a second build into the same folder is
+    refused while one runs.  Outputs are byte-identical for the same sources and
+    SOURCE_DATE_EPOCH.
     """
     with _refusals("nothing was built (use --no-validate to force)"):
         try:
-            build_mod.build(edition, out or edition / "build", allow_invalid=no_validate,
-                            only=set(only) or None, log=_log(quiet), show=_show(quiet))
+            result = build_mod.build(edition, out or edition / "build", allow_invalid=no_validate,
+                                     keep_going=keep_going, only=set(only) or None, log=_log(quiet),
+                                     show=_show(quiet))
         except build_mod.BuildError as exc:
             _fail(f"error: {exc}", "nothing was written; the previous build is unchanged")
+    if result.left_out:
+        for item in result.left_out:
+            click.echo(str(item))
+        _fail(f"error: {len(result.left_out)} file(s) left out or incomplete; "
+              "the other documents were built")
     _log(quiet)("done")
 
 
@@ -132,7 +186,8 @@ def deposit(edition: Path, out: Path | None, check: bool, quiet: bool) -> None:
         for w in report.warnings:
             click.echo(f"warning: {w}", err=True)
         for p in report.problems:
-            click.echo(f"{edition / p.path}: error: {p.what}" + (f": {p.detail}" if p.detail else ""))
+            where = f"{edition / p.path}" + (f":{p.line}" if p.line else "")
+            click.echo(f"{where}: error: {p.what}" + (f": {p.detail}" if p.detail else ""))
         if report.problems:
             click.echo(f"{edition}: the bag is NOT valid: {len(report.problems)} problem(s)", err=True)
             sys.exit(1)
@@ -199,30 +254,53 @@ def new(edition: Path, name: str, title: str, kind: str, when: str | None, langu
 @main.command()
 @click.argument("edition", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
-              help="Port on 127.0.0.1 (0: any free port).")
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but a loopback address shows the edition to the network.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder [default: EDITION/build].")
 @click.option("--no-validate", is_flag=True, help="Rebuild even if the edition does not validate.")
-def serve(edition: Path, port: int, out: Path | None, no_validate: bool) -> None:
+def serve(edition: Path, port: int, host: str, out: Path | None, no_validate: bool) -> None:
     """Build EDITION, serve its HTML edition on localhost, rebuild when a source changes
-    and reload the open pages.  Stop with Ctrl-C."""
+    and reload the open pages.  Stop with Ctrl-C.
+
+    The previous build is served until the next one is complete.  Only requests
+    addressed to localhost, an IP address or --host are answered."""
+    import ipaddress
+
     from .commands.serve import Server
 
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        click.echo(f"warning: listening on {host}: anyone who can reach this machine can read the "
+                   "edition (and its drafts); use the default 127.0.0.1 for a private preview", err=True)
     try:  # an edition that does not build is reported, and served once it does
         server = Server(edition, out or edition / "build", port=port, allow_invalid=no_validate,
-                        log=lambda m: click.echo(m, err=True))
+                        log=lambda m: click.echo(m, err=True), host=host)
     except build_mod.UsageError as exc:
         raise click.UsageError(str(exc)) from None
+    except interrupt.Interrupted as exc:
+        click.echo(f"interrupted ({exc.name}) while building; temporary files removed", err=True)
+        sys.exit(exc.exit_code)
     except OSError as exc:
-        raise click.UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+        raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     server.start()
     click.echo(f"serving {server.site} at {server.url} (Ctrl-C to stop)", err=True)
+    code = 0
     try:
         server.stop_event.wait()
+    except interrupt.Interrupted as exc:
+        code = 0 if exc.signum == 2 else exc.exit_code  # Ctrl-C is how serve is meant to stop
     except KeyboardInterrupt:
         pass
     finally:
-        server.stop()
+        with interrupt.deferred():
+            server.stop()
+    click.echo("stopped", err=True)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -174,3 +174,60 @@ def test_build_and_deposit_refuse_an_invalid_edition_alike(make_edition, tmp_pat
     assert built.stderr.splitlines()[-1] == "error: the edition is not valid; nothing was built (use --no-validate to force)"
     assert deposited.stderr.splitlines()[-1] == "error: the edition is not valid; no deposit was made"
     assert not (tmp_path / "b").exists() and not (tmp_path / "d").exists()
+
+
+def test_output_paths_that_cannot_be_written_are_messages(make_edition, tmp_path):
+    root = make_edition()
+    (tmp_path / "afile").write_text("x")
+    for cmd in ("build", "deposit"):
+        r = run(cmd, root, "--out", tmp_path / "afile")
+        assert r.exit_code == 2 and "is a file" in r.output
+        r = run(cmd, root, "--out", tmp_path / "afile" / "sub")
+        assert r.exit_code == 1 and "a part of the output path is a file, not a folder" in r.stderr
+    r = run("build", root, "--out", tmp_path / "not" / "yet" / "there", "--only", "sources")
+    assert r.exit_code == 0 and (tmp_path / "not" / "yet" / "there" / "tei" / "mini.xml").is_file()
+
+
+def test_the_unforeseen_is_a_message_not_a_traceback(make_edition, tmp_path, monkeypatch):
+    monkeypatch.delenv("TEIPRESS_DEBUG", raising=False)
+    root = make_edition()
+    (root / "tei" / "folder.xml").mkdir()  # a folder where a TEI file is expected
+    r = run("build", root, "--out", tmp_path / "o")
+    assert r.exit_code == 1 and r.stderr.splitlines()[-1].endswith("folder.xml: Is a directory")
+    assert "Traceback" not in r.output
+    (tmp_path / "afile").write_text("x")
+    r = run("init", tmp_path / "afile" / "new", "--title", "T")
+    assert r.exit_code == 1 and "Not a directory" in r.stderr
+
+
+def test_deposit_check_of_a_binary_or_garbled_bag(tmp_path):
+    bag = tmp_path / "bag"
+    (bag / "data").mkdir(parents=True)
+    (bag / "bagit.txt").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(range(256)))  # a JPEG
+    r = run("deposit", "--check", bag)
+    assert r.exit_code == 1
+    assert f"{bag / 'bagit.txt'}:1: error: invalid: not UTF-8 text" in r.stdout
+    (bag / "bagit.txt").write_bytes(b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
+    (bag / "bag-info.txt").write_bytes(b"Source-Organization: x\nContact-Name: \xff\xfe\n")
+    (bag / "manifest-sha256.txt").write_bytes(b"\x00\x01 data/x\n")
+    r = run("deposit", "--check", bag)
+    assert r.exit_code == 1
+    assert f"{bag / 'bag-info.txt'}:2: error: invalid: not UTF-8 text" in r.stdout
+    assert f"{bag / 'manifest-sha256.txt'}:1: error: invalid: contains NUL bytes" in r.stdout
+
+
+def test_an_output_folder_that_would_replace_what_is_not_ours_is_refused(make_edition, tmp_path):
+    """Builds replace their output folder whole, so it must be theirs."""
+    root = make_edition()
+    mine = tmp_path / "papers"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    for cmd, out, message in (("build", root, "would hold the edition itself"),
+                              ("build", tmp_path, "would hold the edition itself"),
+                              ("build", root / "tei" / "out", "cannot be inside tei/"),
+                              ("build", mine, "holds no earlier output of teipress"),
+                              ("deposit", mine, "holds no earlier output of teipress")):
+        r = run(cmd, root, "--out", out)
+        assert r.exit_code == 1 and message in r.stderr, (cmd, out, r.output)
+    assert (mine / "notes.txt").read_text() == "mine" and sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
+    assert sorted(p.name for p in root.iterdir()) == ["tei"]

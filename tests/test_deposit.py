@@ -249,7 +249,8 @@ def test_failing_stage_leaves_no_staging_folder(mini, tmp_path, monkeypatch):
     monkeypatch.setattr(build_mod, "stages", lambda: [("sources", build_mod.stage_sources), ("html", boom)])
     r = CliRunner().invoke(main, ["deposit", str(mini), "--out", str(tmp_path / "out")])
     assert r.exit_code == 1 and "the HTML stage failed" in r.output
-    assert list((tmp_path / "out").iterdir()) == []  # the staging folder the build made is gone
+    assert not (tmp_path / "out").exists()  # the staging folder beside it is gone, and its lock
+    assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name or p.name.endswith(".lock")]
 
 
 def test_invalid_edition_is_refused(tmp_path):

@@ -1,15 +1,17 @@
 """`teipress build`: load, validate, then run every output stage into one folder, atomically.
 
 `build()` is the one way an edition gets built: `teipress build`, `serve` and `deposit`
-all call it, so they load, validate and refuse alike.  Stages write into a fresh
-temporary folder beside the target; only when all of them succeed does it replace the
-previous build, so a failed build never leaves half-written output behind.
+all call it, so they load, validate and refuse alike.  Everything is validated before
+anything is typeset.  Stages write into a fresh temporary folder beside the target; only
+when all of them succeed does it take the place of the previous build, whole, in one step
+(commands/output.py), so a failed, interrupted or killed build never leaves half-written
+output behind.
 """
 from __future__ import annotations
 
+import copy
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +22,7 @@ from .. import edition as edition_mod
 from ..edition import Edition
 from ..model import EditionModel, ModelError
 from ..validation.diagnostics import Report
+from . import output
 from .validate import validate_edition
 
 
@@ -45,7 +48,16 @@ class BuildContext:
     out: Path  # the temporary folder the stages write into
     model: EditionModel  # built once per build, before any output stage
     log: Callable[[str], None] = lambda msg: None
-    previous: Path | None = None  # the build folder this build replaces (a partial build reads its PDFs)
+    previous: Path | None = None  # the build folder a partial build completes (it reads its PDFs)
+    keep_going: bool = False  # a document a stage cannot make is noted in left_out, not fatal
+    left_out: list["LeftOut"] = field(default_factory=list)
+    scratch: Path | None = None  # a private temporary folder, removed after the build
+
+    def document_failed(self, doc, message: str) -> None:
+        """A stage could not make *doc*'s output: fatal, or with keep_going noted and passed over."""
+        if not self.keep_going:
+            raise BuildError(f"{where_of(doc.file.path)}: {message}")
+        self.left_out.append(LeftOut(where_of(doc.file.path), message))
 
     @property
     def build_time(self) -> datetime:
@@ -55,6 +67,11 @@ class BuildContext:
     @property
     def tool_version(self) -> str:
         return self.model.tool_version
+
+
+def where_of(path: Path) -> str:
+    """A file as diagnostics name it: relative to the current folder when inside it."""
+    return Report(base=Path.cwd())._name(path)
 
 
 def make_model(ed: Edition) -> EditionModel:
@@ -69,7 +86,11 @@ def stage_sources(ctx: BuildContext) -> None:
     """Copy the TEI sources (and schema) into the output: every page links its source."""
     src = ctx.edition.tei_dir
     dst = ctx.out / "tei"
+    # The TEI files the build is made of (--keep-going leaves bad ones out), and the schemas.
+    built = {f.path for f in ctx.edition.files}
     for p in sorted(src.rglob("*")):
+        if p.suffix == ".xml" and p not in built and p.relative_to(src).parts[0] != "schema":
+            continue
         if p.is_file() and (p.suffix in (".xml", ".xsd", ".rng", ".sch")):
             target = dst / p.relative_to(src)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -87,12 +108,23 @@ def stages() -> list[tuple[str, Callable[[BuildContext], None]]]:
 
 
 @dataclass
+class LeftOut:
+    """A document a --keep-going build could not make (or not make whole), and why."""
+    where: str  # file:line:col of the first error, or the file
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: error: {self.why}"
+
+
+@dataclass
 class Result:
     edition: Edition
     report: Report  # what validation found (the edition was usable all the same)
     files: int  # how many files were checked
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage built
     model: EditionModel | None = None  # what the build was made from
+    left_out: list[LeftOut] = field(default_factory=list)  # --keep-going: the bad documents
 
 
 def edition_folder(path: Path) -> Path:
@@ -101,47 +133,125 @@ def edition_folder(path: Path) -> Path:
     return Path(path)
 
 
-def load_and_validate(edition_dir: Path, allow_invalid: bool = False) -> Result:
+def load_and_validate(edition_dir: Path, allow_invalid: bool = False, keep_going: bool = False) -> Result:
     """Load EDITION and validate it; raises NotValid unless it may be built.
 
     Malformed files refuse even with allow_invalid: there is nothing to build from.
+    With keep_going the files with errors (malformed ones; invalid ones unless
+    allow_invalid) are left out instead, and listed in Result.left_out, as long as
+    every error is in a TEI file and a document remains.
     A broken edition.toml raises ConfigError; a folder without tei/ raises UsageError.
     """
     ed = edition_mod.load(edition_folder(edition_dir))
     report = Report(base=Path.cwd())
     files = validate_edition(ed, report)
-    if ed.errors or (report.errors and not allow_invalid):
+    if not (ed.errors or (report.errors and not allow_invalid)):
+        return Result(ed, report, files)
+    kept = leave_out_bad_files(ed, report, allow_invalid) if keep_going else None
+    if kept is None:
         raise NotValid(report, files)
-    return Result(ed, report, files)
+    return Result(kept[0], report, files, left_out=kept[1])
 
 
-def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, only: set[str] | None = None,
+def leave_out_bad_files(ed: Edition, report: Report, allow_invalid: bool) -> tuple[Edition, list[LeftOut]] | None:
+    """The edition without its files that have errors, and why each was left out; None when
+    an error belongs to no TEI file (edition.toml, a schema) or no document would be left.
+
+    Leaving a file out can break the pointers into it, so the integrity rules are run
+    again on what is left until no further file fails (registers with errors take the
+    documents that point into them along).
+    """
+    from ..validation import rules
+
+    malformed = {Path(e.path).resolve() for e in ed.errors}
+    by_path = {f.path.resolve(): f for f in ed.files}
+    errors = [d for d in report.errors if not allow_invalid or Path(d.path).resolve() in malformed]
+    bad: dict[Path, list] = {}
+    current = ed
+    while True:
+        added = False
+        for d in sorted(errors):
+            p = Path(d.path).resolve()
+            if p not in by_path and p not in malformed:
+                return None
+            added |= p not in bad
+            bad.setdefault(p, []).append(d)
+        if not added:
+            break
+        current = copy.copy(ed)  # whatever else loading found stays as it was
+        current.files = [f for f in ed.files if f.path.resolve() not in bad]
+        current.errors = []
+        current.index()
+        if allow_invalid or not current.documents:
+            break
+        again = Report(base=report.base)
+        rules.check(current, again)
+        errors = [d for d in again.errors if Path(d.path).resolve() not in bad]
+    if not current.documents:
+        return None
+    left = []
+    for diags in bad.values():
+        d = min(diags)  # the diagnostics themselves are printed with the report
+        left.append(LeftOut(f"{d.path}:{d.line}:{d.col}",
+                            f"left out of the build: {len(diags)} error(s), the first [{d.rule}] here"))
+    return current, sorted(left, key=lambda x: x.where)
+
+
+def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_going: bool = False,
+          only: set[str] | None = None, lock: bool = True,
           check: Callable[[EditionModel], None] | None = None,
           log: Callable[[str], None] = lambda m: None,
           show: Callable[[Report, int], None] = lambda report, files: None) -> Result:
     """Load, validate and build EDITION into *out* (only the stages named in *only*, if given).
 
     show(report, files) receives the diagnostics of an edition that may be built (warnings,
-    or errors with allow_invalid) before any stage runs; an edition that may not be built
-    raises NotValid, which carries them.  check(model) is the calling command's own test
-    of the valid edition's model (deposit: its metadata records), run before any stage.
+    or errors with allow_invalid or keep_going) before any stage runs; an edition that may
+    not be built raises NotValid, which carries them.  check(model) is the calling command's
+    own test of the valid edition's model (deposit: its metadata records), run before any
+    stage.  keep_going: documents with errors are left out, a document a stage cannot make
+    is passed over; Result.left_out lists both (the caller decides the exit status).
+    Everything is validated before anything is typeset, and *out* is locked throughout:
+    a second build into it raises output.Busy at once (lock=False: the caller holds the lock).
     """
     known = {name for name, _ in stages()}
     unknown = set(only or ()) - known
     if unknown:
         raise UsageError(f"unknown stage(s) {', '.join(sorted(unknown))}; stages: {', '.join(sorted(known))}")
-    result = load_and_validate(edition_dir, allow_invalid)
-    if result.report.items:
-        show(result.report, result.files)
-    t0 = time.perf_counter()
-    result.model = make_model(result.edition)
-    seconds = time.perf_counter() - t0
-    if check is not None:
-        check(result.model)
-    log(f"building {result.model.metadata.id} into {out}")
-    log(f"  {'model':<10} {seconds:7.2f} s")
-    result.timings = {"model": seconds, **run(result.edition, out, log=log, only=only, model=result.model)}
+    edition_folder(edition_dir)
+    out = output.prepare(out)
+    output.check_target(out, Path(edition_dir), looks_built)
+    with output.locked(*(lock_targets(out, Path(edition_dir)) if lock else [])):
+        result = load_and_validate(edition_dir, allow_invalid, keep_going)
+        if result.report.items:
+            show(result.report, result.files)
+        t0 = time.perf_counter()
+        result.model = make_model(result.edition)
+        seconds = time.perf_counter() - t0
+        if check is not None:
+            check(result.model)
+        log(f"building {result.model.metadata.id} into {out}")
+        log(f"  {'model':<10} {seconds:7.2f} s")
+        result.timings = {"model": seconds, **run(result.edition, out, log=log, only=only, model=result.model,
+                                                 keep_going=keep_going, left_out=result.left_out, lock=False)}
     return result
+
+
+def looks_built(folder: Path) -> bool:
+    """An earlier build folder: it holds at least one of the folders a build makes."""
+    return any((folder / name).is_dir() for name in ("html", "pdf", "tei"))
+
+
+def lock_targets(out: Path, edition_dir: Path) -> list[Path]:
+    """The output folders a build into *out* must hold: *out*, and when *out* lies deeper
+    inside the edition folder (a deposit in build/deposit), the edition's folder that holds
+    it, which a build replaces whole."""
+    out = Path(os.path.abspath(out))
+    root = Path(os.path.abspath(edition_dir))
+    if out.is_relative_to(root) and len(out.relative_to(root).parts) > 1:
+        return [root / out.relative_to(root).parts[0], out]
+    return [out]
+
+
 
 
 # The search index and the CMIF file live inside html/, which a build replaces whole: html brings
@@ -150,33 +260,47 @@ NEEDS = {"html": {"search", "cmif"}, "cmif": {"html", "search"}}
 
 
 def run(ed: Edition, out_dir: Path, log: Callable[[str], None] = lambda m: None,
-        only: set[str] | None = None, model: EditionModel | None = None) -> dict[str, float]:
+        only: set[str] | None = None, model: EditionModel | None = None, keep_going: bool = False,
+        left_out: list[LeftOut] | None = None, lock: bool = True) -> dict[str, float]:
     """Build every stage (or those in *only*) of a loaded edition into *out_dir*, creating
     its parent folders; returns seconds per stage.  *model*: the edition's model, when the
-    caller has made it already (it is made once per build)."""
+    caller has made it already (it is made once per build).  *left_out* collects what
+    keep_going passes over.  lock=False: the caller holds the lock of *out_dir*."""
+    out_dir = output.prepare(out_dir)
+    with output.locked(*([out_dir] if lock else [])):
+        return _run(ed, out_dir, log, only, model, keep_going, left_out)
+
+
+def _run(ed: Edition, out_dir: Path, log: Callable[[str], None], only: set[str] | None,
+         model: EditionModel | None, keep_going: bool, left_out: list[LeftOut] | None) -> dict[str, float]:
     timings: dict[str, float] = {}
     if model is None:
         t0 = time.perf_counter()
         model = make_model(ed)
         timings["model"] = time.perf_counter() - t0
         log(f"  {'model':<10} {timings['model']:7.2f} s")
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    ctx = BuildContext(edition=ed, out=tmp, model=model, log=log, previous=out_dir)
+    output.sweep(out_dir)
     if only is not None:
         extra = set().union(*(NEEDS.get(n, set()) for n in only)) - set(only)
         if extra:
             log(f"  also building {', '.join(sorted(extra))} (part of html/)")
         only = set(only) | extra
+    tmp = output.temp_folder(out_dir)
+    scratch = None
     try:
+        scratch = output.temp_folder(out_dir)
+        # A partial build without the PDF stage links the previous build's PDFs; a build that
+        # makes PDFs must never fall back on them (a PDF that failed would come back stale).
+        ctx = BuildContext(edition=ed, out=tmp, model=model, log=log, keep_going=keep_going,
+                           previous=out_dir if only is not None and "pdf" not in only else None,
+                           left_out=left_out if left_out is not None else [], scratch=scratch)
         for name, stage in stages():
             if only is not None and name not in only:
                 continue
             t0 = time.perf_counter()
             try:
                 stage(ctx)
-            except BuildError:
+            except (BuildError, output.OutputError):
                 raise
             except Exception as exc:
                 # A bug or an unforeseen input: still a message, not a traceback
@@ -189,41 +313,15 @@ def run(ed: Edition, out_dir: Path, log: Callable[[str], None] = lambda m: None,
                 ) from exc
             timings[name] = time.perf_counter() - t0
             log(f"  {name:<10} {timings[name]:7.2f} s")
-        _swap(tmp, out_dir)
+        output.remove(scratch)
+        # Outputs this build did not make (screenshots, a deposit, the stages --only skipped)
+        # come along into the new folder, which then takes the place of the previous one whole.
+        output.carry_over(out_dir, tmp)
+        output.replace(tmp, out_dir)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        output.remove(tmp)
         raise
+    finally:
+        if scratch is not None:
+            output.remove(scratch)
     return timings
-
-
-def _swap(tmp: Path, out_dir: Path) -> None:
-    """Move each finished output (tei/, pdf/, html/ …) into place with a rename.
-
-    Entries of out_dir that this build does not make (screenshots, a deposit)
-    are left alone; each output is replaced whole, never merged.
-    """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    os.chmod(tmp, 0o755)
-    move_into_place([(entry, out_dir / entry.name) for entry in sorted(tmp.iterdir())], aside=out_dir)
-    tmp.rmdir()
-
-
-def move_into_place(moves: list[tuple[Path, Path]], aside: Path) -> None:
-    """Rename each new path to its target.  A previous target is first renamed into the folder
-    *aside* and removed only when every move is done: old and new are mixed for no longer
-    than a few renames, and no target is ever half-written.
-
-    Every path must be on one file system (only there is a rename atomic).
-    """
-    olds = []
-    for new, target in moves:
-        if target.exists() or target.is_symlink():
-            old = aside / f".{target.name}.old-{os.getpid()}"
-            target.rename(old)
-            olds.append(old)
-        new.rename(target)
-    for old in olds:
-        if old.is_dir() and not old.is_symlink():
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            old.unlink(missing_ok=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 import shutil
 import textwrap
 import time
@@ -31,6 +30,7 @@ from ..edition import Edition
 from ..outputs import records
 from ..validation.diagnostics import Report
 from . import build as build_mod
+from . import output
 
 ALGORITHMS = ("sha256", "sha512")
 PAYLOAD_STAGES = ("tei", "pdf", "html")  # build folders that go into data/
@@ -65,9 +65,9 @@ def make_deposit(edition_dir: Path, out_dir: Path, log: Callable[[str], None] = 
     edition and its metadata records are found valid.
     """
     t0 = time.perf_counter()
-    out_dir = Path(out_dir)
-    # Made by the build, i.e. only once the edition is valid; removed whatever happens.
-    staging = out_dir / f".deposit.tmp-{secrets.token_hex(8)}"
+    edition_dir = build_mod.edition_folder(edition_dir)
+    out_dir = output.prepare(out_dir)
+    output.check_target(out_dir, edition_dir, _holds_deposits)
     md = warnings = None
 
     def check_records(model) -> None:  # before any stage: a bad record stops the build early
@@ -78,35 +78,50 @@ def make_deposit(edition_dir: Path, out_dir: Path, log: Callable[[str], None] = 
             raise DepositError("the metadata records derived from the TEI header are not valid:\n  "
                                + "\n  ".join(errors))
 
-    try:
+    # The deposit folder is replaced whole, like a build folder, and locked with the build
+    # folder that holds it (build/deposit by default): a build would replace it under us.
+    with output.locked(*build_mod.lock_targets(out_dir, edition_dir)):
+        output.sweep(out_dir)
+        staging = output.temp_folder(out_dir)  # removed whatever happens
         try:
-            built = build_mod.build(edition_dir, staging / "build", check=check_records, show=show, log=log)
-        except build_mod.BuildError as exc:
-            raise DepositError(f"the build failed: {exc}") from None
-        when = built.model.build_time
-        name = md.bag_name
-        bag_dir = staging / name
-        _stage_payload(built.edition, md, staging / "build", bag_dir, when, log)
-        if not md.licence.url and not md.licence.text:
-            warnings.append("the TEI header states no licence (publicationStmt/availability/licence): "
-                            "archives usually require one")
-        elif not md.licence.url:  # e.g. init's placeholder: words, but no licence an archive can record
-            warnings.append("the TEI header's licence gives no licence address (licence/@target, e.g. "
-                            "https://creativecommons.org/licenses/by/4.0/): archives usually require one")
-        for w in warnings:
-            warn(w)
-        payload_files, payload_bytes = _make_bag(bag_dir, md, when)
-        problems = check_bag(bag_dir).problems
-        if problems:  # our own bag must pass our own check
-            raise DepositError("the new bag does not validate: " + "; ".join(map(str, problems)))
-        zip_path = staging / f"{name}.zip"
-        write_zip(bag_dir, zip_path, when)
-        final_bag, final_zip = out_dir / name, out_dir / f"{name}.zip"
-        build_mod.move_into_place([(bag_dir, final_bag), (zip_path, final_zip)], aside=staging)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            try:
+                built = build_mod.build(edition_dir, staging / "build", check=check_records, show=show, log=log,
+                                        lock=False)
+            except build_mod.BuildError as exc:
+                raise DepositError(f"the build failed: {exc}") from None
+            when = built.model.build_time
+            name = md.bag_name
+            new_out = staging / "out"
+            new_out.mkdir()
+            bag_dir = new_out / name
+            _stage_payload(built.edition, md, staging / "build", bag_dir, when, log)
+            if not md.licence.url and not md.licence.text:
+                warnings.append("the TEI header states no licence (publicationStmt/availability/licence): "
+                                "archives usually require one")
+            elif not md.licence.url:  # e.g. init's placeholder: words, but no licence an archive can record
+                warnings.append("the TEI header's licence gives no licence address (licence/@target, e.g. "
+                                "https://creativecommons.org/licenses/by/4.0/): archives usually require one")
+            for w in warnings:
+                warn(w)
+            payload_files, payload_bytes = _make_bag(bag_dir, md, when)
+            problems = check_bag(bag_dir).problems
+            if problems:  # our own bag must pass our own check
+                raise DepositError("the new bag does not validate: " + "; ".join(map(str, problems)))
+            write_zip(bag_dir, new_out / f"{name}.zip", when)
+            # Earlier deposits (other versions) in the folder stay; this version's bag and zip
+            # replace their predecessors, both at once.
+            output.carry_over(out_dir, new_out)
+            output.replace(new_out, out_dir)
+        finally:
+            output.remove(staging)
+    final_bag, final_zip = out_dir / name, out_dir / f"{name}.zip"
     return DepositResult(final_bag, final_zip, payload_files, payload_bytes, final_zip.stat().st_size,
                          time.perf_counter() - t0, warnings)
+
+
+def _holds_deposits(folder: Path) -> bool:
+    """An earlier deposit folder: bags (folders with bagit.txt) and zips."""
+    return any(p.suffix == ".zip" or (p / "bagit.txt").is_file() for p in folder.iterdir())
 
 
 def _stage_payload(ed: Edition, md, build_dir: Path, bag_dir: Path, when: datetime, log) -> None:
@@ -334,6 +349,7 @@ class Problem:
     path: str  # relative to the bag, POSIX
     what: str  # "missing", "extra", "altered", "invalid"
     detail: str = ""
+    line: int = 0  # in a tag file, where one is known
 
     def __str__(self) -> str:
         return f"{self.path}: {self.what}" + (f" ({self.detail})" if self.detail else "")
@@ -347,6 +363,25 @@ class CheckReport:
     files: int = 0
 
 
+def _undecodable(tag: Path) -> Problem | None:
+    """A tag file that is not UTF-8 text (RFC 8493 §2.1.1: bagit.txt is UTF-8, the others
+    as it declares; teipress and bagit read them all as UTF-8)."""
+    try:
+        data = tag.read_bytes()
+    except OSError as exc:
+        return Problem(tag.name, "invalid", f"cannot be read: {exc.strerror}")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return Problem(tag.name, "invalid", f"not UTF-8 text (byte {exc.start + 1}): a binary or damaged tag file",
+                       line)
+    if b"\x00" in data:
+        return Problem(tag.name, "invalid", "contains NUL bytes: a binary or damaged tag file",
+                       data.count(b"\n", 0, data.index(b"\x00")) + 1)
+    return None
+
+
 def check_bag(path: Path) -> CheckReport:
     """Completeness and fixity of a bag: every missing, extra or altered file, not just the first."""
     path = Path(path)
@@ -357,9 +392,16 @@ def check_bag(path: Path) -> CheckReport:
     if not (path / "bagit.txt").is_file():
         report.problems.append(Problem("bagit.txt", "missing", "this folder is not a BagIt bag"))
         return report
+    # bagit reads the tag files as UTF-8 and fails with a traceback on anything else
+    for tag in sorted(p for p in path.iterdir() if p.is_file() and p.suffix == ".txt"):
+        problem = _undecodable(tag)
+        if problem is not None:
+            report.problems.append(problem)
+    if report.problems:
+        return report
     try:
         bag = bagit.Bag(str(path))
-    except bagit.BagError as exc:
+    except (bagit.BagError, ValueError, OSError) as exc:
         report.problems.append(Problem("bagit.txt", "invalid", str(exc)))
         return report
     if not (path / "data").is_dir():
@@ -396,6 +438,8 @@ def check_bag(path: Path) -> CheckReport:
     if not report.problems:  # bagit has the last word on what we did not think of
         try:
             bag.validate(processes=1)
+        except (ValueError, OSError) as exc:
+            report.problems.append(Problem(".", "invalid", f"{type(exc).__name__}: {exc}"))
         except bagit.BagError as exc:
             details = getattr(exc, "details", None) or []
             report.problems += [Problem(".", "invalid", str(d)) for d in details] or [

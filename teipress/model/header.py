@@ -518,7 +518,8 @@ def _iso_day(value: str) -> datetime | None:
 def build_date(env: Mapping[str, str], infos: Iterable[DocumentInfo]) -> datetime:
     """When the edition was made, from its sources only, so two builds give the same bytes:
     SOURCE_DATE_EPOCH if set, else the newest revisionDesc change, else the newest publication
-    date, else 1 January 1970.  *infos*: every TEI file's (a register's revision counts too)."""
+    date, else today (in UTC, at midnight: builds of the same day still agree) -- never a made-up
+    date such as 1 January 1970.  *infos*: every TEI file's (a register's revision counts too)."""
     epoch = (env.get("SOURCE_DATE_EPOCH") or "").strip()
     if epoch:
         try:
@@ -532,7 +533,8 @@ def build_date(env: Mapping[str, str], infos: Iterable[DocumentInfo]) -> datetim
             day = _iso_day(value)
             if day is not None:
                 return day
-    return datetime(1970, 1, 1, tzinfo=timezone.utc)
+    today = datetime.now(timezone.utc)
+    return datetime(today.year, today.month, today.day, tzinfo=timezone.utc)
 
 
 def _year(text: str) -> str:

@@ -15,13 +15,14 @@ import json
 import os
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from lxml import etree
 
 from ..commands.build import BuildContext, BuildError
 from ..model import M, MODEL_NS, citation, dates, registers, text
+from . import typeset
 
 MT = "{%s}" % MODEL_NS
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "typst"
@@ -167,35 +168,38 @@ def prepare(ctx: BuildContext, doc, workdir: Path) -> None:
 
 
 def compile_pdf(workdir: Path, build_time, log=lambda m: None) -> bytes:
-    import typst
-
+    """Typeset the prepared *workdir*, in a child process with a memory limit (outputs/typeset.py)."""
+    result = workdir.parent / f"{workdir.name}.pdf"
     try:
-        pdf, warnings = typst.compile_with_warnings(
-            str(workdir / MAIN), root=str(workdir), format="pdf",
-            font_paths=font_paths(), ignore_system_fonts=True,
-            pdf_standards=STANDARDS, timestamp=int(build_time.timestamp()),
-        )
-    except typst.TypstError as exc:  # the message is Typst's, the hints say where
-        hints = "; ".join(getattr(exc, "hints", []) or [])
-        message = str(getattr(exc, "message", exc))
-        if "could not be displayed" in message and not font_paths():
+        warnings = typeset.compile_pdf(workdir / MAIN, workdir, result, font_paths=font_paths(),
+                                       standards=STANDARDS, timestamp=int(build_time.timestamp()))
+    except typeset.OutOfMemory as exc:
+        raise BuildError(exc.message) from None
+    except typeset.TypesetError as exc:  # the message is Typst's, the hints say where
+        hints = "; ".join(exc.hints)
+        if "could not be displayed" in exc.message and not font_paths():
             hints = (hints + "; " if hints else "") + ("no font covers these characters: install "
                      "fonts-droid-fallback (make system-deps) for CJK")
-        raise BuildError(f"Typst could not typeset the PDF: {message}"
+        raise BuildError(f"Typst could not typeset the PDF: {exc.message}"
                          + (f" ({hints})" if hints else "")) from None
     for w in warnings:  # e.g. a character no embedded font covers
-        log(f"    pdf warning: {getattr(w, 'message', w)}")
-    return pdf
+        log(f"    pdf warning: {w}")
+    try:
+        return result.read_bytes()
+    finally:
+        result.unlink()
 
 
 def build_document(ctx: BuildContext, doc, target: Path) -> None:
-    with tempfile.TemporaryDirectory(prefix="teipress-pdf-") as tmp:
-        work = Path(tmp)
+    """Typeset one document into *target*; a failure goes to ctx.document_failed."""
+    with tempfile.TemporaryDirectory(prefix="teipress-pdf-", dir=ctx.scratch) as tmp:
+        work = Path(tmp) / "root"
+        work.mkdir()
         prepare(ctx, doc, work)
         try:
             pdf = compile_pdf(work, ctx.build_time, ctx.log)
         except BuildError as exc:
-            raise BuildError(f"{doc.file.rel}: {exc}") from None
+            return ctx.document_failed(doc, str(exc))
     partial = target.with_name(f".{target.name}.part")
     partial.write_bytes(pdf)
     os.replace(partial, target)  # never a half-written PDF under the final name
@@ -205,18 +209,36 @@ def build(ctx: BuildContext) -> None:
     out = ctx.out / "pdf"
     out.mkdir(parents=True, exist_ok=True)
     docs = ctx.model.documents
+    typeset.reset()
+    try:
+        typeset.memory_limit()  # a wrong setting is said once, before any work
+    except typeset.TypesetError as exc:
+        raise BuildError(exc.message) from None
 
     def one(doc) -> None:
         ctx.log(f"    pdf {doc.id}")
         build_document(ctx, doc, ctx.out / doc.paths.pdf)
 
-    # Typst runs outside the GIL, so documents typeset side by side on threads
+    # Typst runs in child processes, so documents typeset side by side on threads
     # (each in its own sandbox folder; the PDFs do not depend on the order).
     workers = min(len(docs), int(os.environ.get("TEIPRESS_JOBS") or 0) or os.cpu_count() or 1)
     if workers <= 1:
-        for doc in docs:
-            one(doc)
+        try:
+            for doc in docs:
+                one(doc)
+        except BaseException:
+            typeset.cancel_all()
+            raise
         return
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for _ in pool.map(one, docs):
-            pass
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        futures = [pool.submit(one, doc) for doc in docs]
+        # The first failure ends the stage at once (without --keep-going a failed document
+        # is an exception): the documents not yet typeset are not started.
+        for fut in as_completed(futures):
+            fut.result()
+    except BaseException:
+        typeset.cancel_all()  # also stops the running children of an interrupted build
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
