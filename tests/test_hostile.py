@@ -10,6 +10,7 @@ Reproducible in CI: derandomized, a bounded number of examples, no example datab
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -18,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import html as lxml_html
 
-from conftest import MINI_DOC, MINI_PERSONS
+from conftest import MINI_DOC, MINI_PERSONS, SCHEMA
 from teipress.cli import main
 
 hypothesis = pytest.importorskip("hypothesis")
@@ -234,6 +235,7 @@ def test_hostile_metadata_in_the_deposit_records(title):
                  toml={"title": title, "id": "ed", "base_url": "https://example.org/ed/"})
         write(root, f)
         (root / "tei" / "schema").mkdir()
+        shutil.copy(SCHEMA, root / "tei" / "schema" / "teipress.xsd")  # the schema the files name
         before = snapshot(Path(tmp))
         r = CliRunner().invoke(main, ["deposit", str(root), "-q"])
         assert r.exception is None or isinstance(r.exception, SystemExit), r.output[-2000:]

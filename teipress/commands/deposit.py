@@ -26,6 +26,7 @@ from typing import Callable
 import bagit
 
 from .. import __version__
+from .. import config as config_mod
 from ..edition import Edition
 from ..outputs import records
 from ..validation.diagnostics import Report
@@ -66,6 +67,7 @@ def make_deposit(edition_dir: Path, out_dir: Path, log: Callable[[str], None] = 
     """
     t0 = time.perf_counter()
     edition_dir = build_mod.edition_folder(edition_dir)
+    config_mod.load(edition_dir)  # a bad edition.toml is said before any folder is made
     out_dir = output.prepare(out_dir)
     output.check_target(out_dir, edition_dir, _holds_deposits)
     md = warnings = None
