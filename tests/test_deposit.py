@@ -407,3 +407,12 @@ def test_default_edition_deposit_is_valid(default_deposit):
     assert records.validate_datacite((meta / "datacite.xml").read_bytes()) == []
     assert records.validate_cff((meta / "CITATION.cff").read_text(encoding="utf-8")) == []
     assert (default_deposit / "data" / "tei" / DEFAULT_DOC.name).read_bytes() == DEFAULT_DOC.read_bytes()
+
+
+def test_datacite_year_without_any_date_in_the_header_is_the_build_year(monkeypatch):
+    """DataCite requires publicationYear: with neither a publication date nor a revision in the
+    header, the year of the build (SOURCE_DATE_EPOCH), never 1970."""
+    md = header.EditionMetadata(id="ed", version="1.0", title="An edition")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    year = etree.fromstring(records.to_datacite(md)).find("{*}publicationYear").text
+    assert year == "2026"

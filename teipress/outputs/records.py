@@ -8,13 +8,14 @@ schema look-ups used to check the records.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
 from lxml import etree
 
 from ..model.agent import Agent
-from ..model.header import EditionMetadata, Title
+from ..model.header import EditionMetadata, Title, build_date
 from ..xmlparse import NS
 
 DATACITE_NS = "http://datacite.org/schema/kernel-4"
@@ -73,7 +74,10 @@ def to_datacite(md: EditionMetadata) -> bytes:
         if t.lang:
             el.set(f"{{{NS['xml']}}}lang", t.lang)
     sub(root, "publisher", md.publisher or md.id)
-    sub(root, "publicationYear", md.publication_year or md.updated[:4] or "1970")
+    # DataCite requires a year: the header's, else the year of the build (header.build_date:
+    # SOURCE_DATE_EPOCH or today), never a made-up 1970.
+    year = md.publication_year or md.updated[:4] or str(build_date(os.environ, ()).year)
+    sub(root, "publicationYear", year)
     sub(root, "resourceType", "Digital scholarly edition", resourceTypeGeneral="Text")
     if md.keywords:
         subjects = sub(root, "subjects")
