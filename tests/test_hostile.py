@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from lxml import html as lxml_html
 
 from conftest import MINI_DOC, MINI_PERSONS, SCHEMA
+from teipress.commands.init import toml_string  # the one TOML string writer
 from teipress.cli import main
 
 hypothesis = pytest.importorskip("hypothesis")
@@ -48,19 +49,6 @@ IDS = st.one_of(st.from_regex(r"[A-Za-z_][A-Za-z0-9._-]{0,40}", fullmatch=True),
 BASE_URLS = st.one_of(st.just(None), st.sampled_from(
     ["https://example.org/ed/", "javascript:alert(1)", 'https://x.org/"><script>', "https://u:p@x.org/",
      "http://localhost:8000", "data:,x"]), HOSTILE)
-
-
-def toml_string(s: str) -> str:
-    """A TOML basic string: every control character (and DEL) escaped."""
-    out = []
-    for c in s:
-        if c in '"\\':
-            out.append("\\" + c)
-        elif ord(c) < 32 or ord(c) == 127:
-            out.append(f"\\u{ord(c):04x}")
-        else:
-            out.append(c)
-    return '"' + "".join(out) + '"'
 
 
 def attr(s: str) -> str:

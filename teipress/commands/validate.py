@@ -53,9 +53,9 @@ def plan_schemas(ed: Edition, report: Report) -> list[tuple]:
             report.error(cfg, 1, 1, f"schema '{configured}' does not exist", "schema-missing")
         elif _usable(report, model, cfg, 1, {}):
             fixed = model
-    remote: dict[str, list] = {}  # href -> [file, line, count]
-    outside: dict[str, list] = {}  # href -> [file, line, count]
-    absent: dict[str, list] = {}  # href -> [file, line, count]
+    remote: dict[str, list] = {}  # href -> [first file, its line, files naming it]
+    outside: dict[str, list] = {}  # href -> [first file, its line, files naming it]
+    absent: dict[str, list] = {}  # href -> [first file, its line, files naming it]
     tei_dir = (ed.root / "tei").resolve()
     unnamed: list = []
     broken: dict = {}
@@ -73,11 +73,11 @@ def plan_schemas(ed: Edition, report: Report) -> list[tuple]:
                 elif not m.path.is_relative_to(root):
                     # Projects keep schemas beside their sources (../schema/x.rng); an edition
                     # folder made of their sources is still read, but nothing outside it is.
-                    outside.setdefault(m.href, [f, m.line, 0])[2] += 1
+                    outside.setdefault(m.href, [f, m.line, set()])[2].add(f.path)
                 elif not m.path.is_file() and not m.path.is_relative_to(tei_dir):
                     # ../meta/x.sch: a schema kept beside the sources in the editors' repository,
                     # not part of the edition folder we were given
-                    absent.setdefault(m.href, [f, m.line, 0])[2] += 1
+                    absent.setdefault(m.href, [f, m.line, set()])[2].add(f.path)
                 elif not m.path.is_file():
                     report.error(f.path, m.line, 1, f"the schema '{m.href}' named in <?xml-model?> does not "
                                  f"exist ({_rel(m.path, root)})", "schema-missing")
@@ -89,31 +89,27 @@ def plan_schemas(ed: Edition, report: Report) -> list[tuple]:
         if not any(m.kind in ("xsd", "rng") for m in models):
             models.append(schema.fallback_model())  # never without a grammar
             for m in remote_here:  # said only when the remote schema's place is taken
-                remote.setdefault(m.href, [f, m.line, 0])[2] += 1
+                remote.setdefault(m.href, [f, m.line, set()])[2].add(f.path)
         todo.append((f, models))
     fallback = schema.fallback_model().path.name
     if any(schema.fallback_model() in models for _f, models in todo):
         schema.load(schema.fallback_model())  # compiled before any worker is forked
-    for href, (f, line, count) in sorted(remote.items()):
-        files = "this file names" if count == 1 else f"{count} files name"
-        what = (f"the remote schema '{href}', which is not fetched" if schema._is_remote(href)
-                else f"TEI's schema '{href}', which is not in the edition")
-        report.add(f.path, line, 1, "note",
-                   f"{files} {what}: validated against "
-                   f"teipress's own schema ({fallback}) instead",
-                   "schema-remote")
-    for href, (f, line, count) in sorted(outside.items()):
-        files = "this file names" if count == 1 else f"{count} files name"
-        report.warning(f.path, line, 1,
-                       f"{files} the schema '{href}', which lies outside the edition folder: it is not read, "
-                       f"and teipress's own schema ({fallback}) is used instead (copy it into the edition, "
-                       "or name it with `schema` in edition.toml)", "schema-outside")
-    for href, (f, line, count) in sorted(absent.items()):
-        files = "this file names" if count == 1 else f"{count} files name"
-        report.warning(f.path, line, 1,
-                       f"{files} the schema '{href}', which is not in the edition folder (it lies outside "
-                       f"tei/): teipress's own schema ({fallback}) is used instead (copy it into the "
-                       "edition to have it checked)", "schema-absent")
+    # Each schema out of reach is said once, with the number of files that name it.
+    said = {"schema-remote": ("note", remote, lambda href: (
+                f"the remote schema '{href}', which is not fetched" if schema._is_remote(href)
+                else f"TEI's schema '{href}', which is not in the edition") + ": validated against "),
+            "schema-outside": ("warning", outside, lambda href: (
+                f"the schema '{href}', which lies outside the edition folder: it is not read, and ")),
+            "schema-absent": ("warning", absent, lambda href: (
+                f"the schema '{href}', which is not in the edition folder (it lies outside tei/): "))}
+    advice = {"schema-remote": "instead", "schema-outside": "is used instead (copy it into the edition, or "
+              "name it with `schema` in edition.toml)", "schema-absent": "is used instead (copy it into the "
+              "edition to have it checked)"}
+    for rule, (severity, hrefs, what) in said.items():
+        for href, (f, line, names) in sorted(hrefs.items()):
+            files = "this file names" if len(names) == 1 else f"{len(names)} files name"
+            report.add(f.path, line, 1, severity,
+                       f"{files} {what(href)}teipress's own schema ({fallback}) {advice[rule]}", rule)
     if unnamed:
         files = "this file names" if len(unnamed) == 1 else f"{len(unnamed)} files name"
         report.add(unnamed[0].path, 1, 1, "note",
