@@ -6,7 +6,8 @@ Each configuration runs in a fresh Python process (so peak memory is its own): l
 edition, validate it, then every stage of teipress.commands.build.stages() (a new stage appears in
 the table by itself).  Copies of the document get new xml:ids (suffix -cK) so the edition
 stays valid.  Peak memory is the maximum resident set size (getrusage) of the Python
-process, which includes Typst (it runs in-process); Pagefind runs as a separate program.
+process, and beside it that of the largest child process: Typst runs in child processes
+(teipress.outputs.typeset, under a memory limit), Pagefind is a separate program.
 """
 from __future__ import annotations
 
@@ -62,6 +63,8 @@ def one(edition_dir: Path) -> dict:
         "build_cpu": cpu,
         "floor": floor,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * kib / 1024,
+        # Typst runs in child processes (teipress.outputs.typeset), Pagefind too: the largest of them
+        "peak_child_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * kib / 1024,
     }
 
 
@@ -116,13 +119,15 @@ def table(rows: list[tuple[str, dict]]) -> str:
             if s not in stages:
                 stages.append(s)
     head = ["edition", "documents", "HTML pages", "load (s)", "validate (s)"] + [f"{s} (s)" for s in stages] + \
-           ["build total (s)", "build CPU (s)", "lxml parse + serialise (s)", "peak RSS (MiB)"]
+           ["build total (s)", "build CPU (s)", "lxml parse + serialise (s)", "peak RSS (MiB)",
+            "largest child (MiB)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, r in rows:
         total = sum(r["stages"].values())
         cells = [name, str(r["documents"]), str(r["html_pages"]), f"{r['load']:.2f}", f"{r['validate']:.2f}"]
         cells += [f"{r['stages'][s]:.2f}" if s in r["stages"] else "–" for s in stages]
-        cells += [f"{total:.2f}", f"{r['build_cpu']:.2f}", f"{r['floor']:.2f}", f"{r['peak_rss_mib']:.0f}"]
+        cells += [f"{total:.2f}", f"{r['build_cpu']:.2f}", f"{r['floor']:.2f}", f"{r['peak_rss_mib']:.0f}",
+                  f"{r['peak_child_mib']:.0f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

@@ -229,6 +229,8 @@ def build(ctx: BuildContext) -> None:
         except BaseException:
             typeset.cancel_all()
             raise
+        finally:
+            typeset.shutdown()
         return
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
@@ -242,3 +244,4 @@ def build(ctx: BuildContext) -> None:
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        typeset.shutdown()

@@ -2,10 +2,10 @@
 is a message and not the end of teipress.
 
 Typst is a Rust library: when an allocation fails it aborts the whole process, and no
-Python code can catch that.  So each PDF is typeset by `python -m teipress.outputs.typeset`
-under an address-space limit (RLIMIT_AS) below what the machine has; an abort there
-becomes OutOfMemory for the one document, long before the kernel's OOM killer would
-pick a process.  A child costs some 60 ms to start, little beside the typesetting.
+Python code can catch that.  So PDFs are typeset by workers, `python -m
+teipress.outputs.typeset`, under an address-space limit (RLIMIT_AS) below what the machine
+has; an abort there becomes OutOfMemory for the one document, long before the kernel's OOM
+killer would pick a process.  A worker typesets one document after another (see _Worker).
 The children of an interrupted build are killed (cancel_all), so SIGINT/SIGTERM end
 the build at once.  TEIPRESS_PDF_MEMORY (e.g. "4G", "800M") sets the limit; the
 default is three quarters of the machine's (or the container's) memory.
@@ -31,7 +31,7 @@ class TypesetError(Exception):
 
 
 class OutOfMemory(TypesetError):
-    pass
+    warm = False  # raised in a worker that had typeset other documents before
 
 
 def memory_limit() -> int:
@@ -63,7 +63,63 @@ def human(n: int) -> str:
     return f"{n} B"
 
 
-_running: set[subprocess.Popen] = set()
+# -- the workers ---------------------------------------------------------------------
+# A worker is a child process that typesets one document after another (a JSON line in, a
+# JSON line out): Typst keeps its fonts and what it learnt about the template between
+# documents, which a fresh process per document would pay again each time.  A worker is
+# retired after RECYCLE documents, so Typst's caches stay bounded in long builds, and
+# whenever a job failed (its state is not trusted after an error).
+RECYCLE = 40
+
+
+class _Worker:
+    def __init__(self, limit: int):
+        import tempfile
+
+        self.stderr = tempfile.TemporaryFile()  # a file, not a pipe: a chatty child cannot block
+        self.proc = subprocess.Popen([sys.executable, "-m", "teipress.outputs.typeset", str(limit)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
+                                     # out of the terminal's process group: Ctrl-C is for us to handle
+                                     start_new_session=True)
+        self.limit, self.done = limit, 0
+
+    def run(self, job: dict) -> dict | None:
+        """The child's answer, or None when it died (its exit status says why)."""
+        try:
+            self.proc.stdin.write(json.dumps(job).encode() + b"\n")
+            self.proc.stdin.flush()
+            line = self.proc.stdout.readline()
+        except (BrokenPipeError, OSError):
+            line = b""
+        self.done += 1
+        if not line:
+            self.proc.wait()
+            return None
+        try:
+            return json.loads(line.decode("utf-8"))
+        except ValueError:
+            return {"status": 5, "error": "an unreadable answer from Typst's process"}
+
+    def last_words(self) -> str:
+        """What the child printed before it died (the end of it)."""
+        self.stderr.seek(0)
+        return self.stderr.read().decode("utf-8", "replace")[-4000:]
+
+    def stop(self) -> None:
+        for close in (self.proc.stdin.close, self.proc.kill):
+            try:
+                close()
+            except OSError:
+                pass
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        self.stderr.close()
+
+
+_idle: list[_Worker] = []
+_busy: set[_Worker] = set()
 _guard = threading.Lock()
 _cancelled = threading.Event()
 
@@ -72,15 +128,51 @@ def cancel_all() -> None:
     """Kill every Typst child (the build is being interrupted or has failed)."""
     _cancelled.set()
     with _guard:
-        for proc in _running:
-            try:
-                proc.kill()
-            except OSError:
-                pass
+        workers = list(_busy) + _idle
+        _idle.clear()
+    for w in workers:
+        try:
+            w.proc.kill()
+        except OSError:
+            pass
 
 
 def reset() -> None:
     _cancelled.clear()
+
+
+def shutdown() -> None:
+    """End the idle workers (at the end of the PDF stage)."""
+    with _guard:
+        workers = list(_idle)
+        _idle.clear()
+    for w in workers:
+        w.stop()
+
+
+def _take(limit: int, fresh: bool = False) -> _Worker:
+    with _guard:
+        if _cancelled.is_set():
+            raise KeyboardInterrupt
+        while _idle and not fresh:
+            w = _idle.pop()
+            if w.limit == limit and w.proc.poll() is None:
+                _busy.add(w)
+                return w
+            w.stop()
+        w = _Worker(limit)
+        _busy.add(w)
+        return w
+
+
+def _give_back(w: _Worker, healthy: bool) -> None:
+    with _guard:
+        _busy.discard(w)
+        keep = healthy and w.done < RECYCLE and not _cancelled.is_set() and w.proc.poll() is None
+        if keep:
+            _idle.append(w)
+    if not keep:
+        w.stop()
 
 
 def compile_pdf(main: Path, root: Path, output: Path, *, font_paths: list[str], standards: list[str],
@@ -89,66 +181,88 @@ def compile_pdf(main: Path, root: Path, output: Path, *, font_paths: list[str], 
     Raises TypesetError (Typst's message), OutOfMemory, or KeyboardInterrupt after cancel_all()."""
     limit = memory_limit()
     job = {"main": str(main), "root": str(root), "output": str(output), "font_paths": font_paths,
-           "standards": standards, "timestamp": timestamp, "memory": limit}
-    with _guard:
-        if _cancelled.is_set():
-            raise KeyboardInterrupt
-        proc = subprocess.Popen([sys.executable, "-m", "teipress.outputs.typeset"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                # out of the terminal's process group: Ctrl-C is for us to handle
-                                start_new_session=True)
-        _running.add(proc)
+           "standards": standards, "timestamp": timestamp}
     try:
-        out, err = proc.communicate(json.dumps(job).encode())
+        return _compile_once(job, limit, fresh=False)
+    except OutOfMemory as exc:
+        if not exc.warm:
+            raise
+        # A warm worker carries the caches of the documents before: the document gets a
+        # fresh worker before it is said not to fit.
+        return _compile_once(job, limit, fresh=True)
+
+
+def _too_big(limit: int, warm: bool) -> OutOfMemory:
+    exc = OutOfMemory(f"the PDF needs more memory than {human(limit)} (TEIPRESS_PDF_MEMORY sets the "
+                      "limit; a very long paragraph or document is the usual cause)")
+    exc.warm = warm
+    return exc
+
+
+def _compile_once(job: dict, limit: int, fresh: bool) -> list[str]:
+    worker = _take(limit, fresh)
+    warm = worker.done > 0
+    result, rc, stderr = None, None, ""
+    try:
+        result = worker.run(job)
+        if result is None:  # the worker died under this document: read why before it goes
+            rc, stderr = worker.proc.returncode, worker.last_words()
     finally:
-        with _guard:
-            _running.discard(proc)
+        _give_back(worker, result is not None and result.get("status") == 0)
     if _cancelled.is_set():
         raise KeyboardInterrupt
-    rc = proc.returncode
-    try:
-        result = json.loads(out.decode("utf-8") or "{}")
-    except ValueError:
-        result = {}
-    if rc == 0:
+    if result is None:
+        if rc == 4 or rc == -signal.SIGABRT and "memory allocation" in stderr:
+            raise _too_big(limit, warm)
+        if rc == -signal.SIGKILL:
+            exc = OutOfMemory("Typst was killed, most likely because the machine ran out of memory")
+            exc.warm = warm
+            raise exc
+        lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+        # Rust says what went wrong on the "panicked" line; its notes on backtraces follow
+        cause = next((line for line in lines if "panicked" in line or "error" in line.lower()),
+                     lines[-1] if lines else f"exit status {rc}")
+        raise TypesetError(f"Typst failed: {cause}")
+    status = result.get("status")
+    if status == 0:
         return result.get("warnings", [])
-    if rc == 3:
-        raise TypesetError(result.get("error", "unknown error"), result.get("hints"))
-    stderr = err.decode("utf-8", "replace")
-    if rc == 4 or rc == -signal.SIGABRT and "memory allocation" in stderr:
-        raise OutOfMemory(f"the PDF needs more memory than {human(limit)}"
-                          " (TEIPRESS_PDF_MEMORY sets the limit; a very long paragraph or document "
-                          "is the usual cause)")
-    if rc == -signal.SIGKILL:
-        raise OutOfMemory("Typst was killed, most likely because the machine ran out of memory")
-    last = next((line for line in reversed(stderr.splitlines()) if line.strip()), f"exit status {rc}")
-    raise TypesetError(f"Typst failed: {last.strip()}")
+    if status == 4:
+        raise _too_big(limit, warm)
+    raise TypesetError(result.get("error", "unknown error"), result.get("hints"))
 
 
-def _child() -> int:
-    job = json.loads(sys.stdin.buffer.read())
-    if job.get("memory"):
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (job["memory"], job["memory"]))
-    try:
-        import typst
-    except MemoryError:
-        return 4
+def _typeset(job: dict, typst) -> dict:
     try:
         pdf, warnings = typst.compile_with_warnings(
             job["main"], root=job["root"], format="pdf", font_paths=job["font_paths"],
             ignore_system_fonts=True, pdf_standards=job["standards"], timestamp=job["timestamp"])
     except MemoryError:
-        return 4
+        return {"status": 4}
     except typst.TypstError as exc:  # the message is Typst's, the hints say where
-        json.dump({"error": str(getattr(exc, "message", exc)), "hints": list(getattr(exc, "hints", []) or [])},
-                  sys.stdout)
-        return 3
+        return {"status": 3, "error": str(getattr(exc, "message", exc)),
+                "hints": list(getattr(exc, "hints", []) or [])}
     Path(job["output"]).write_bytes(pdf)
-    json.dump({"warnings": [str(getattr(w, "message", w)) for w in warnings]}, sys.stdout)
+    return {"status": 0, "warnings": [str(getattr(w, "message", w)) for w in warnings]}
+
+
+def _child(limit: int) -> int:
+    if limit:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        import typst
+    except MemoryError:
+        return 4
+    out = sys.stdout.buffer
+    for line in sys.stdin.buffer:
+        answer = _typeset(json.loads(line), typst)
+        out.write(json.dumps(answer).encode() + b"\n")
+        out.flush()
+        if answer["status"] == 4:
+            return 4  # after a MemoryError nothing here is trusted
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(_child())
+    sys.exit(_child(int(sys.argv[1]) if len(sys.argv) > 1 else 0))
