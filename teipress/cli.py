@@ -287,11 +287,14 @@ def serve(edition: Path, port: int, host: str, out: Path | None, no_validate: bo
         sys.exit(exc.exit_code)
     except OSError as exc:
         raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    server.start()
-    click.echo(f"serving {server.site} at {server.url} (Ctrl-C to stop)", err=True)
     code = 0
-    try:
-        server.stop_event.wait()
+    try:  # from here on a signal always ends in server.stop()
+        server.start()
+        click.echo(f"serving {server.site} at {server.url} (Ctrl-C to stop)", err=True)
+        # Waking twice a second lets a signal's handler run even if the wait itself was not
+        # interrupted (seen once under load: a SIGTERM that never ended the wait).
+        while not server.stop_event.wait(0.5):
+            pass
     except interrupt.Interrupted as exc:
         code = 0 if exc.signum == 2 else exc.exit_code  # Ctrl-C is how serve is meant to stop
     except KeyboardInterrupt:

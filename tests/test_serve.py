@@ -194,7 +194,11 @@ def test_the_serve_command_stops_cleanly_on_a_signal(make_edition, tmp_path, sig
     assert url.startswith("http://127.0.0.1:")
     assert "A mini edition" in get(url)
     proc.send_signal(getattr(signal, sig))
-    rest = proc.stderr.read()
-    assert proc.wait(timeout=60) == code
+    try:
+        _out, rest = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError(f"serve did not stop within 60 s of {sig}")
+    assert proc.returncode == code
     assert "Traceback" not in rest and rest.strip().splitlines()[-1] == "stopped"
     assert sorted(p.name for p in root.iterdir()) == ["build", "tei"]  # no lock, no temporary folder

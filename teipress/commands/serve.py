@@ -310,7 +310,8 @@ class Server:
         building = self.building.is_set()
         if building:
             typeset.cancel_all()  # Typst children; the other stages end within seconds
-        self.httpd.shutdown()
+        if self.threads[0].is_alive():  # shutdown() waits for serve_forever, which may not have begun
+            self.httpd.shutdown()
         self.httpd.server_close()
         if building and self.threads[1].is_alive():
             self.threads[1].join()  # the rebuild removes its temporary folders on its way out
