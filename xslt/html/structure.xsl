@@ -190,6 +190,38 @@
     </blockquote>
   </xsl:template>
 
+  <!-- == blocks with a layout of their own ==
+       A letter's parts, a cast list, a manuscript description's fields (the model's @style):
+       the style is the class (teipress.css lays them out); the labels are the model's. -->
+  <xsl:template match="m:block[contains(' opener closer dateline salute signed postscript address address-line cast-list cast-group cast-item cast-group-desc ms-desc field ', concat(' ', @style, ' '))]" priority="1">
+    <div class="tp-block tp-{@tei}{substring(concat(' tp-', @style), 1, (@style != @tei) * string-length(concat(' tp-', @style)))}">
+      <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+      <xsl:if test="@rend"><xsl:attribute name="data-rend"><xsl:value-of select="@rend"/></xsl:attribute></xsl:if>
+      <xsl:call-template name="lang"/>
+      <xsl:choose>
+        <xsl:when test="@style = 'field'">
+          <span class="tp-field-label"><xsl:value-of select="@label"/></span>
+          <div class="tp-field-value"><xsl:apply-templates/></div>
+        </xsl:when>
+        <!-- the members on the left of a brace, their shared description on its right -->
+        <xsl:when test="@style = 'cast-group' and m:block[@style = 'cast-group-desc']">
+          <div class="tp-cast-members"><xsl:apply-templates select="node()[not(self::m:block[@style = 'cast-group-desc'])]"/></div>
+          <div class="tp-cast-shared"><xsl:apply-templates select="m:block[@style = 'cast-group-desc']"/></div>
+        </xsl:when>
+        <xsl:when test="@label != ''">
+          <span class="tp-supplied-label" data-pagefind-ignore=""><xsl:value-of select="@label"/></span>
+          <div class="tp-labelled"><xsl:apply-templates/></div>
+        </xsl:when>
+        <xsl:otherwise><xsl:apply-templates/></xsl:otherwise>
+      </xsl:choose>
+    </div>
+  </xsl:template>
+
+  <!-- In a letter's parts the source's line breaks are kept: a closer's lines stay lines. -->
+  <xsl:template match="m:line-break[not(@break = 'no')][ancestor::m:block[contains(' opener closer dateline salute signed postscript address ', concat(' ', @style, ' '))]]">
+    <br/>
+  </xsl:template>
+
   <!-- == table of contents == -->
   <xsl:template match="m:block" mode="toc">
     <li>
