@@ -22,7 +22,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..commands.build import BuildContext, BuildError, where_of
-from ..model import M, MODEL_NS, citation, dates, registers, text
+from ..model import M, MODEL_NS, citation, dates, images, registers, text
 from . import fonts, typeset
 
 MT = "{%s}" % MODEL_NS
@@ -160,12 +160,35 @@ def prepare(ctx: BuildContext, doc, workdir: Path) -> None:
     (workdir / "files").mkdir()
     for src, meta in att:
         shutil.copyfile(src, workdir / "files" / meta["name"])
-    data = json.dumps(document_data(ctx, doc, [m for _, m in att]), ensure_ascii=False, indent=1)
+    data = document_data(ctx, doc, [m for _, m in att])
+    data["images"] = copy_images(ctx, doc, workdir)
+    data = json.dumps(data, ensure_ascii=False, indent=1)
     model = etree.tostring(doc.model.getroot(), encoding="unicode")
     swap = replace_uncovered(ctx, doc, data + model)
     (workdir / "data.json").write_text(data.translate(swap), encoding="utf-8")
     (workdir / "model.xml").write_text('<?xml version="1.0" encoding="utf-8"?>\n' + model.translate(swap),
                                        encoding="utf-8")
+
+
+def copy_images(ctx: BuildContext, doc, workdir: Path) -> dict[str, str]:
+    """Copy the images the document shows into the sandbox (images/1.png …, named by order, so
+    that no file name from the TEI reaches Typst); returns the model's src → the copy.  An image
+    the model marked missing (teipress.model.edition_model said so once) is not copied: its
+    description stands in."""
+    copies: dict[str, str] = {}
+    for g in doc.model.getroot().iter(MT + "graphic"):
+        src = g.get("src")
+        if not src or g.get("missing") or src in copies:
+            continue
+        path = ctx.edition.tei_dir / src
+        fmt = images.image_format(path)
+        if fmt is None:
+            continue
+        (workdir / "images").mkdir(exist_ok=True)
+        name = f"images/{len(copies) + 1}.{fmt}"
+        shutil.copyfile(path, workdir / name)
+        copies[src] = name
+    return copies
 
 
 def replace_uncovered(ctx: BuildContext, doc, text_: str) -> dict[int, str]:

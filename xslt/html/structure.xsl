@@ -167,7 +167,30 @@
 
   <!-- Images are embedded only from the site's own copy of the sources (tei/). -->
   <xsl:template match="m:graphic[@src]">
-    <img src="{$root}tei/{@src}" alt="{@alt}" loading="lazy"/>
+    <img src="{$root}tei/{@src}" alt="{@alt}" loading="lazy">
+      <!-- a size as the TEI gives it: a number of pixels as an attribute, a length as a style -->
+      <xsl:for-each select="@width | @height">
+        <xsl:choose>
+          <xsl:when test="translate(., '0123456789.', '') = '' or translate(., '0123456789.', '') = 'px'">
+            <xsl:attribute name="{local-name()}"><xsl:value-of select="round(number(translate(., 'px', '')))"/></xsl:attribute>
+          </xsl:when>
+        </xsl:choose>
+      </xsl:for-each>
+      <xsl:if test="(@width and translate(@width, '0123456789.', '') != '' and translate(@width, '0123456789.', '') != 'px')
+                    or (@height and translate(@height, '0123456789.', '') != '' and translate(@height, '0123456789.', '') != 'px')">
+        <xsl:attribute name="style">
+          <xsl:for-each select="@width | @height">
+            <xsl:if test="translate(., '0123456789.', '') != '' and translate(., '0123456789.', '') != 'px'">
+              <xsl:value-of select="concat(local-name(), ': ', ., '; ')"/>
+            </xsl:if>
+          </xsl:for-each>
+        </xsl:attribute>
+      </xsl:if>
+    </img>
+  </xsl:template>
+  <!-- An image the edition lacks (or cannot show): its description in its place. -->
+  <xsl:template match="m:graphic[@src][@missing]" priority="1">
+    <span class="tp-dropped tp-image-missing">[image <xsl:value-of select="@src"/> not shown<xsl:if test="@alt != ''">: <xsl:value-of select="@alt"/></xsl:if>]</span>
   </xsl:template>
   <xsl:template match="m:graphic[@href]">
     <xsl:variable name="scheme"><xsl:call-template name="url-scheme"><xsl:with-param name="url" select="@href"/></xsl:call-template></xsl:variable>
