@@ -260,3 +260,16 @@ def test_images_pdf(structures):
     for alt in ("A lost drawing", "Not an image", "A remote picture"):
         assert f"[Figure: {alt}]" in text
     assert "example.org" not in text or "remote.png" not in text.replace("https://example.org/remote.png", "")
+
+
+def test_ms_desc_in_the_source_description_is_labelled_fields(make_edition, tmp_path):
+    root = make_edition(replace=[("<sourceDesc><p>Born digital.</p></sourceDesc>", """<sourceDesc><msDesc>
+      <msIdentifier><settlement>Cambridge</settlement><repository>University Library</repository><idno>Schnitzler, B 55</idno></msIdentifier>
+      <physDesc><p>One card, black ink.</p></physDesc></msDesc></sourceDesc>""")])
+    build_edition(root, tmp_path / "out", only={"html"})
+    h = lxml_html.parse(str(tmp_path / "out" / "html" / "documents" / "mini.html")).getroot()
+    dd = h.xpath("//dt[.='Source']/following-sibling::dd[1]")[0]
+    got = [(f.xpath("string(span[@class='tp-field-label'])"), flat(f.xpath("string(div[@class='tp-field-value'])")))
+           for f in dd.xpath(".//div[contains(concat(' ', @class, ' '), ' tp-field ')]")]
+    assert got == [("Place", "Cambridge"), ("Repository", "University Library"), ("Shelfmark", "Schnitzler, B 55"),
+                   ("Physical description", "One card, black ink.")]

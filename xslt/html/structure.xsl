@@ -217,7 +217,7 @@
        A letter's parts, a cast list, a manuscript description's fields (the model's @style):
        the style is the class (teipress.css lays them out); the labels are the model's. -->
   <xsl:template match="m:block[contains(' opener closer dateline salute signed postscript address address-line cast-list cast-group cast-item cast-group-desc ms-desc field ', concat(' ', @style, ' '))]" priority="1">
-    <div class="tp-block tp-{@tei}{substring(concat(' tp-', @style), 1, (@style != @tei) * string-length(concat(' tp-', @style)))}">
+    <div class="tp-block tp-{@tei} tp-{@style}">
       <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
       <xsl:if test="@rend"><xsl:attribute name="data-rend"><xsl:value-of select="@rend"/></xsl:attribute></xsl:if>
       <xsl:call-template name="lang"/>

@@ -23,7 +23,7 @@
 
   <!-- The identifier is no field of its own: its parts are. -->
   <xsl:template match="tei:msDesc/tei:msIdentifier | tei:msPart/tei:msIdentifier | tei:msFrag/tei:msIdentifier" priority="1">
-    <xsl:apply-templates select="*"/>
+    <xsl:apply-templates/>
   </xsl:template>
 
   <xsl:template match="tei:msIdentifier/* | tei:msDesc/*[not(self::tei:head)] | tei:msPart/*[not(self::tei:head)] | tei:msFrag/*[not(self::tei:head)]">
@@ -32,6 +32,8 @@
       <xsl:attribute name="label"><xsl:call-template name="ms-field-label"/></xsl:attribute>
       <xsl:apply-templates/>
     </m:block>
+    <!-- a space between fields, so that their plain text (a source's citation) does not run together -->
+    <xsl:text> </xsl:text>
   </xsl:template>
   <xsl:template match="tei:msDesc/tei:msPart | tei:msDesc/tei:msFrag" priority="1">
     <m:block tei="{local-name()}" style="ms-desc">
