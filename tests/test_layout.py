@@ -244,6 +244,8 @@ def test_images_html(structures):
     assert [flat(m.text_content()) for m in missing] == [
         "[image img/gone.png not shown: A lost drawing]", "[image img/notes.txt not shown: Not an image]"]
     assert h.xpath("//a[@href='https://example.org/remote.png']")
+    # the description of a shown image is visible words as well as its alt text
+    assert h.xpath("//p[@class='tp-figdesc'][.='A grey square']")
     assert not (out / "html" / "tei" / "img" / "gone.png").exists()
     # one warning each, naming file:line
     doc = structures["doc"]
@@ -259,6 +261,7 @@ def test_images_pdf(structures):
     text = flat(pdf_text(structures))
     for alt in ("A lost drawing", "Not an image", "A remote picture"):
         assert f"[Figure: {alt}]" in text
+    assert "A grey square" in text and "A grey shape" in text  # printed under the image
     assert "example.org" not in text or "remote.png" not in text.replace("https://example.org/remote.png", "")
 
 

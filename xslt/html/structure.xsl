@@ -159,6 +159,11 @@
     <figure class="tp-figure">
       <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
       <xsl:apply-templates select="m:graphic"/>
+      <!-- the description of a shown image is words of the text too: printed small under it (the
+           screen reader has it as the alt text already) -->
+      <xsl:for-each select="m:graphic[@src and not(@missing) and @alt != '']">
+        <p class="tp-figdesc" aria-hidden="true"><xsl:value-of select="@alt"/></p>
+      </xsl:for-each>
       <xsl:if test="*[not(self::m:graphic)]">
         <figcaption><xsl:apply-templates select="*[not(self::m:graphic)]"/></figcaption>
       </xsl:if>
