@@ -268,7 +268,7 @@ def test_images_pdf(structures):
 def test_ms_desc_in_the_source_description_is_labelled_fields(make_edition, tmp_path):
     root = make_edition(replace=[("<sourceDesc><p>Born digital.</p></sourceDesc>", """<sourceDesc><msDesc>
       <msIdentifier><settlement>Cambridge</settlement><repository>University Library</repository><idno>Schnitzler, B 55</idno></msIdentifier>
-      <physDesc><p>One card, black ink.</p></physDesc></msDesc></sourceDesc>""")])
+      <physDesc><p>One card, black ink.</p></physDesc><history/></msDesc></sourceDesc>""")])
     build_edition(root, tmp_path / "out", only={"html"})
     h = lxml_html.parse(str(tmp_path / "out" / "html" / "documents" / "mini.html")).getroot()
     dd = h.xpath("//dt[.='Source']/following-sibling::dd[1]")[0]

@@ -43,6 +43,12 @@
     </m:block>
   </xsl:template>
 
+  <!-- An empty field (a DTA header's <physDesc/>) is not printed: a label without a value. -->
+  <xsl:template match="tei:msIdentifier/*[not(normalize-space()) and not(.//tei:graphic)]
+                       | tei:msDesc/*[not(normalize-space()) and not(.//tei:graphic)]
+                       | tei:msPart/*[not(normalize-space()) and not(.//tei:graphic)]
+                       | tei:msFrag/*[not(normalize-space()) and not(.//tei:graphic)]" priority="0.75"/>
+
   <!-- The field's label: the name a catalogue gives it. -->
   <xsl:template name="ms-field-label">
     <xsl:variable name="n" select="local-name()"/>
