@@ -29,6 +29,7 @@
   <xsl:include href="model/namesdates.xsl"/>    <!-- names, list entries, dates -->
   <xsl:include href="model/transcr.xsl"/>       <!-- supplied, space, transcription phrases -->
   <xsl:include href="model/drama.xsl"/>         <!-- speeches, speakers, stage directions -->
+  <xsl:include href="model/msdescription.xsl"/> <!-- manuscript descriptions as labelled fields -->
   <xsl:include href="model/figures.xsl"/>       <!-- tables, figures, images -->
   <xsl:include href="model/linking.xsl"/>       <!-- ab, anchors, segments -->
   <xsl:include href="model/analysis.xsl"/>      <!-- w, c, pc -->

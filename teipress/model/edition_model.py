@@ -19,6 +19,7 @@ from ..xmlparse import XML_ID
 from . import correspondence as correspondence_mod, mentions, paths, registers, split as split_mod
 from .behaviour import M, MODEL_NS, Names, behaviour as model_of, header_only, warnings as model_warnings
 from . import header as header_mod
+from . import images as images_mod
 
 MT = "{%s}" % MODEL_NS
 
@@ -180,11 +181,22 @@ class EditionModel:
                 raise ModelError(f"{f.rel}: the behaviour model failed: {exc}") from None
             warnings += [f"{f.rel}: {w}" for w in model_warnings(tree)]
             for g in tree.iterfind(".//m:graphic[@src]", M):
-                img = paths.image(f, g.get("src"))
+                src = g.get("src")
+                img = paths.image(f, src)
                 if img is None:  # outside the edition, or an encoded '..': never copied
                     warnings.append(f"{f.rel}: image '{g.get('src')}' is not inside the edition folder; not published")
                 else:
-                    images.add(img)
+                    # the model names it from tei/ (the document may be in a sub-folder), so
+                    # that the HTML and the PDF find the same file
+                    g.set("src", img)
+                    why = images_mod.problem(ed.tei_dir / img)
+                    if why:  # both outputs show its description in its place
+                        g.set("missing", why)
+                        line = images_mod.line_of(f, src)
+                        warnings.append(f"{f.rel}{f':{line}' if line else ''}: image '{src}' {why}; "
+                                        "its description is shown instead")
+                    else:
+                        images.add(img)
             dp = paths.DocumentPaths(doc_id)
             docs.append(Document(file=f, id=doc_id, path=dp.page, model=tree, paths=dp,
                                  info=header_mod.document_info(ed, f, names, tree), tei=paths.tei_copy(f)))

@@ -15,28 +15,27 @@ import json
 import os
 import shutil
 import tempfile
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from lxml import etree
 
-from ..commands.build import BuildContext, BuildError
-from ..model import M, MODEL_NS, citation, dates, registers, text
-from . import typeset
+from ..commands.build import BuildContext, BuildError, where_of
+from ..model import M, MODEL_NS, citation, dates, images, registers, text
+from . import fonts, typeset
 
 MT = "{%s}" % MODEL_NS
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "typst"
 MAIN = "edition.typ"
 # PDF/A-3a (tagged, accessible archival PDF; A-3 allows attachments) and PDF/UA-1.
 STANDARDS = ["a-3a", "ua-1"]
-# Typst's own fonts cover Latin, Greek and Cyrillic.  For anything else (CJK in
-# other projects' TEI) the fallback font of Debian's fonts-droid-fallback, which
-# scripts/install-system-deps.sh installs; PDF/A forbids missing glyphs.
-FALLBACK_FONT_DIRS = [Path("/usr/share/fonts/truetype/droid")]
 
 
 def font_paths() -> list[str]:
-    return [str(d) for d in FALLBACK_FONT_DIRS if d.is_dir()]
+    """Typst's own fonts cover Latin, Greek, Cyrillic and Hebrew; every other script is set in
+    the Noto fonts of two pinned PyPI packages that `make` installs (teipress.outputs.fonts)."""
+    return [str(d) for d in fonts.font_dirs()]
 
 
 def attachments(em, doc) -> list[tuple[Path, dict]]:
@@ -162,9 +161,47 @@ def prepare(ctx: BuildContext, doc, workdir: Path) -> None:
     for src, meta in att:
         shutil.copyfile(src, workdir / "files" / meta["name"])
     data = document_data(ctx, doc, [m for _, m in att])
-    (workdir / "data.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    (workdir / "model.xml").write_bytes(etree.tostring(doc.model.getroot(), encoding="utf-8",
-                                                       xml_declaration=True))
+    data["images"] = copy_images(ctx, doc, workdir)
+    data = json.dumps(data, ensure_ascii=False, indent=1)
+    model = etree.tostring(doc.model.getroot(), encoding="unicode")
+    swap = replace_uncovered(ctx, doc, data + model)
+    (workdir / "data.json").write_text(data.translate(swap), encoding="utf-8")
+    (workdir / "model.xml").write_text('<?xml version="1.0" encoding="utf-8"?>\n' + model.translate(swap),
+                                       encoding="utf-8")
+
+
+def copy_images(ctx: BuildContext, doc, workdir: Path) -> dict[str, str]:
+    """Copy the images the document shows into the sandbox (images/1.png …, named by order, so
+    that no file name from the TEI reaches Typst); returns the model's src → the copy.  An image
+    the model marked missing (teipress.model.edition_model said so once) is not copied: its
+    description stands in."""
+    copies: dict[str, str] = {}
+    for g in doc.model.getroot().iter(MT + "graphic"):
+        src = g.get("src")
+        if not src or g.get("missing") or src in copies:
+            continue
+        path = ctx.edition.tei_dir / src
+        fmt = images.image_format(path)
+        if fmt is None:
+            continue
+        (workdir / "images").mkdir(exist_ok=True)
+        name = f"images/{len(copies) + 1}.{fmt}"
+        shutil.copyfile(path, workdir / name)
+        copies[src] = name
+    return copies
+
+
+def replace_uncovered(ctx: BuildContext, doc, text_: str) -> dict[int, str]:
+    """A character no font of the PDF covers would stop Typst (PDF/A has no .notdef glyph):
+    it is printed as a white square instead, and said once per document with where it stands."""
+    swap = {}
+    for ch in fonts.uncovered(text_):
+        swap[ord(ch)] = fonts.REPLACEMENT
+        line = fonts.first_line(doc.file.root, ch)
+        where = where_of(doc.file.path) + (f":{line}" if line else "")
+        ctx.log(f"  {where}: warning: no font of the PDF has U+{ord(ch):04X} "
+                 f"{unicodedata.name(ch, '')}; printed as {fonts.REPLACEMENT}")
+    return swap
 
 
 def compile_pdf(workdir: Path, build_time, log=lambda m: None) -> bytes:
@@ -178,8 +215,8 @@ def compile_pdf(workdir: Path, build_time, log=lambda m: None) -> bytes:
     except typeset.TypesetError as exc:  # the message is Typst's, the hints say where
         hints = "; ".join(exc.hints)
         if "could not be displayed" in exc.message and not font_paths():
-            hints = (hints + "; " if hints else "") + ("no font covers these characters: install "
-                     "fonts-droid-fallback (make system-deps) for CJK")
+            hints = (hints + "; " if hints else "") + ("no font covers these characters: the font packages "
+                     "manimgx-fonts and manimgx-fonts-cjk are missing (make installs them)")
         raise BuildError(f"Typst could not typeset the PDF: {exc.message}"
                          + (f" ({hints})" if hints else "")) from None
     for w in warnings:  # e.g. a character no embedded font covers

@@ -153,6 +153,16 @@
 
   <!-- Generic phrases: the HTML element that says what the model's @style says, else what @rend
        asks for, else a span; the TEI name is only a class (a hook for the style sheet). -->
+  <!-- Forme work (a running head, catchword, the source's page number): a small grey label
+       beside the text, not words of the sentence. -->
+  <xsl:template match="m:inline[@style = 'forme-work']">
+    <span class="tp-fw">
+      <xsl:if test="@type"><xsl:attribute name="data-type"><xsl:value-of select="@type"/></xsl:attribute></xsl:if>
+      <xsl:call-template name="lang"/>
+      <xsl:apply-templates/>
+    </span>
+  </xsl:template>
+
   <xsl:template match="m:inline">
     <xsl:variable name="rend" select="concat(' ', @rend, ' ')"/>
     <xsl:variable name="el">

@@ -159,6 +159,11 @@
     <figure class="tp-figure">
       <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
       <xsl:apply-templates select="m:graphic"/>
+      <!-- the description of a shown image is words of the text too: printed small under it (the
+           screen reader has it as the alt text already) -->
+      <xsl:for-each select="m:graphic[@src and not(@missing) and @alt != '']">
+        <p class="tp-figdesc" aria-hidden="true"><xsl:value-of select="@alt"/></p>
+      </xsl:for-each>
       <xsl:if test="*[not(self::m:graphic)]">
         <figcaption><xsl:apply-templates select="*[not(self::m:graphic)]"/></figcaption>
       </xsl:if>
@@ -167,7 +172,30 @@
 
   <!-- Images are embedded only from the site's own copy of the sources (tei/). -->
   <xsl:template match="m:graphic[@src]">
-    <img src="{$root}tei/{@src}" alt="{@alt}" loading="lazy"/>
+    <img src="{$root}tei/{@src}" alt="{@alt}" loading="lazy">
+      <!-- a size as the TEI gives it: a number of pixels as an attribute, a length as a style -->
+      <xsl:for-each select="@width | @height">
+        <xsl:choose>
+          <xsl:when test="translate(., '0123456789.', '') = '' or translate(., '0123456789.', '') = 'px'">
+            <xsl:attribute name="{local-name()}"><xsl:value-of select="round(number(translate(., 'px', '')))"/></xsl:attribute>
+          </xsl:when>
+        </xsl:choose>
+      </xsl:for-each>
+      <xsl:if test="(@width and translate(@width, '0123456789.', '') != '' and translate(@width, '0123456789.', '') != 'px')
+                    or (@height and translate(@height, '0123456789.', '') != '' and translate(@height, '0123456789.', '') != 'px')">
+        <xsl:attribute name="style">
+          <xsl:for-each select="@width | @height">
+            <xsl:if test="translate(., '0123456789.', '') != '' and translate(., '0123456789.', '') != 'px'">
+              <xsl:value-of select="concat(local-name(), ': ', ., '; ')"/>
+            </xsl:if>
+          </xsl:for-each>
+        </xsl:attribute>
+      </xsl:if>
+    </img>
+  </xsl:template>
+  <!-- An image the edition lacks (or cannot show): its description in its place. -->
+  <xsl:template match="m:graphic[@src][@missing]" priority="1">
+    <span class="tp-dropped tp-image-missing">[image <xsl:value-of select="@src"/> not shown<xsl:if test="@alt != ''">: <xsl:value-of select="@alt"/></xsl:if>]</span>
   </xsl:template>
   <xsl:template match="m:graphic[@href]">
     <xsl:variable name="scheme"><xsl:call-template name="url-scheme"><xsl:with-param name="url" select="@href"/></xsl:call-template></xsl:variable>
@@ -188,6 +216,38 @@
       <xsl:call-template name="lang"/>
       <xsl:apply-templates/>
     </blockquote>
+  </xsl:template>
+
+  <!-- == blocks with a layout of their own ==
+       A letter's parts, a cast list, a manuscript description's fields (the model's @style):
+       the style is the class (teipress.css lays them out); the labels are the model's. -->
+  <xsl:template match="m:block[contains(' opener closer dateline salute signed postscript address address-line cast-list cast-group cast-item cast-group-desc ms-desc field ', concat(' ', @style, ' '))]" priority="1">
+    <div class="tp-block tp-{@tei} tp-{@style}">
+      <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+      <xsl:if test="@rend"><xsl:attribute name="data-rend"><xsl:value-of select="@rend"/></xsl:attribute></xsl:if>
+      <xsl:call-template name="lang"/>
+      <xsl:choose>
+        <xsl:when test="@style = 'field'">
+          <span class="tp-field-label"><xsl:value-of select="@label"/></span>
+          <div class="tp-field-value"><xsl:apply-templates/></div>
+        </xsl:when>
+        <!-- the members on the left of a brace, their shared description on its right -->
+        <xsl:when test="@style = 'cast-group' and m:block[@style = 'cast-group-desc']">
+          <div class="tp-cast-members"><xsl:apply-templates select="node()[not(self::m:block[@style = 'cast-group-desc'])]"/></div>
+          <div class="tp-cast-shared"><xsl:apply-templates select="m:block[@style = 'cast-group-desc']"/></div>
+        </xsl:when>
+        <xsl:when test="@label != ''">
+          <span class="tp-supplied-label" data-pagefind-ignore=""><xsl:value-of select="@label"/></span>
+          <div class="tp-labelled"><xsl:apply-templates/></div>
+        </xsl:when>
+        <xsl:otherwise><xsl:apply-templates/></xsl:otherwise>
+      </xsl:choose>
+    </div>
+  </xsl:template>
+
+  <!-- In a letter's parts the source's line breaks are kept: a closer's lines stay lines. -->
+  <xsl:template match="m:line-break[not(@break = 'no')][ancestor::m:block[contains(' opener closer dateline salute signed postscript address ', concat(' ', @style, ' '))]]">
+    <br/>
   </xsl:template>
 
   <!-- == table of contents == -->

@@ -205,4 +205,29 @@
   <xsl:template match="tei:choice[not(tei:corr | tei:reg | tei:expan)]/*[position() &gt; 1]" mode="plain"/>
   <xsl:template match="tei:gap" mode="plain">[…]</xsl:template>
   <xsl:template match="text()" mode="plain"><xsl:value-of select="translate(., '&#10;&#9;&#13;', '   ')"/></xsl:template>
+
+  <!-- == laid-out blocks == -->
+  <!-- An element with a layout of its own (a letter's closer, a cast list, a manuscript
+       description's field): m:block with @style = $style (and @label, if given) where blocks
+       stand; inside a phrase (a salute in a paragraph) it is the generic phrase. -->
+  <xsl:template name="laid-out">
+    <xsl:param name="style"/>
+    <xsl:param name="label" select="''"/>
+    <xsl:choose>
+      <xsl:when test="ancestor::tei:p or ancestor::tei:ab or ancestor::tei:head or ancestor::tei:l or ancestor::tei:speaker
+                      or ancestor::tei:label or ancestor::tei:cell or ancestor::tei:item or ancestor::tei:note
+                      or ancestor::tei:teiHeader or parent::tei:quote or parent::tei:q">
+        <xsl:call-template name="generic"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <m:block tei="{local-name()}" style="{$style}">
+          <xsl:call-template name="id-attr"/>
+          <xsl:if test="@type"><xsl:attribute name="type"><xsl:value-of select="@type"/></xsl:attribute></xsl:if>
+          <xsl:if test="$label != ''"><xsl:attribute name="label"><xsl:value-of select="$label"/></xsl:attribute></xsl:if>
+          <xsl:call-template name="common"/>
+          <xsl:apply-templates/>
+        </m:block>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
 </xsl:stylesheet>

@@ -34,35 +34,44 @@
     <m:figure>
       <xsl:call-template name="id-attr"/>
       <xsl:call-template name="common"/>
-      <xsl:for-each select="tei:graphic | tei:media">
-        <xsl:variable name="url" select="normalize-space(@url)"/>
-        <xsl:variable name="scheme"><xsl:call-template name="url-scheme"><xsl:with-param name="url" select="$url"/></xsl:call-template></xsl:variable>
-        <m:graphic>
-          <xsl:choose>
-            <!-- only a file inside the edition is embedded; a remote image becomes a link -->
-            <xsl:when test="$url != '' and not(contains($url, ':')) and not(contains($url, '..')) and not(starts-with($url, '/'))
-                            and not(contains($url, '\')) and not(contains($url, '&quot;'))">
-              <xsl:attribute name="src"><xsl:value-of select="$url"/></xsl:attribute>
-            </xsl:when>
-            <xsl:when test="$scheme = 'http' or $scheme = 'https'">
-              <xsl:attribute name="href"><xsl:value-of select="$url"/></xsl:attribute>
-            </xsl:when>
-            <xsl:otherwise><xsl:attribute name="dropped"><xsl:value-of select="$url"/></xsl:attribute></xsl:otherwise>
-          </xsl:choose>
-          <xsl:attribute name="alt"><xsl:value-of select="normalize-space(../tei:figDesc | tei:desc)"/></xsl:attribute>
-        </m:graphic>
-      </xsl:for-each>
+      <xsl:apply-templates select="tei:graphic | tei:media" mode="graphic"/>
       <xsl:apply-templates select="tei:head"/>
       <xsl:apply-templates select="*[not(self::tei:graphic or self::tei:media or self::tei:head or self::tei:figDesc)]"/>
     </m:figure>
   </xsl:template>
 
-  <!-- A graphic outside a figure: a figure of its own, the image not shown. -->
+  <!-- A graphic outside a figure: a figure of its own, showing it. -->
   <xsl:template match="tei:graphic">
     <m:figure><xsl:call-template name="id-attr"/><xsl:apply-templates select="." mode="graphic"/></m:figure>
   </xsl:template>
-  <xsl:template match="tei:graphic" mode="graphic">
-    <m:graphic dropped="{@url}" alt=""/>
+
+  <!-- An image: @src (a file inside the edition, embedded), @href (a remote one: a link, never
+       fetched) or @dropped; @alt its description (figDesc, desc); @width/@height as written. -->
+  <xsl:template match="tei:graphic | tei:media" mode="graphic">
+    <xsl:variable name="url" select="normalize-space(@url)"/>
+    <xsl:variable name="scheme"><xsl:call-template name="url-scheme"><xsl:with-param name="url" select="$url"/></xsl:call-template></xsl:variable>
+    <m:graphic>
+      <xsl:choose>
+        <!-- only a file inside the edition is embedded; a remote image becomes a link -->
+        <xsl:when test="$url != '' and not(contains($url, ':')) and not(contains($url, '..')) and not(starts-with($url, '/'))
+                        and not(contains($url, '\')) and not(contains($url, '&quot;'))">
+          <xsl:attribute name="src"><xsl:value-of select="$url"/></xsl:attribute>
+        </xsl:when>
+        <xsl:when test="$scheme = 'http' or $scheme = 'https'">
+          <xsl:attribute name="href"><xsl:value-of select="$url"/></xsl:attribute>
+        </xsl:when>
+        <xsl:otherwise><xsl:attribute name="dropped"><xsl:value-of select="$url"/></xsl:attribute></xsl:otherwise>
+      </xsl:choose>
+      <xsl:attribute name="alt"><xsl:value-of select="normalize-space(../tei:figDesc | tei:desc)"/></xsl:attribute>
+      <xsl:for-each select="@width | @height">
+        <xsl:if test="translate(normalize-space(.), '0123456789.', '') = '' or translate(normalize-space(.), '0123456789.', '') = 'px'
+                      or translate(normalize-space(.), '0123456789.', '') = 'cm' or translate(normalize-space(.), '0123456789.', '') = 'mm'
+                      or translate(normalize-space(.), '0123456789.', '') = 'in' or translate(normalize-space(.), '0123456789.', '') = 'pt'
+                      or translate(normalize-space(.), '0123456789.', '') = '%'">
+          <xsl:attribute name="{local-name()}"><xsl:value-of select="normalize-space(.)"/></xsl:attribute>
+        </xsl:if>
+      </xsl:for-each>
+    </m:graphic>
   </xsl:template>
 
   <!-- The description of a figure is its image's @alt, not text. -->

@@ -1,8 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   TEI module "textstructure" (the document and its divisions): TEI, text, front, body, back,
-  group, div and div1–div7; signed and salute as phrases.  opener, closer, trailer, byline,
-  docTitle … keep their text through the fallback (core.xsl).  The teiHeader is read in mode
+  group, div and div1–div7; the parts of a letter (opener, closer, dateline, salute, signed,
+  postscript, address).  trailer, byline, docTitle … keep their text through the fallback (core.xsl).  The teiHeader is read in mode
   metadata (model-header.xsl).
 -->
 <xsl:stylesheet version="1.0"
@@ -90,8 +90,25 @@
     </m:block>
   </xsl:template>
 
-  <!-- Closing formulae of letters and speeches: phrases (or blocks where blocks stand). -->
-  <xsl:template match="tei:signed | tei:salute">
-    <xsl:call-template name="generic"/>
+  <!-- == letters == -->
+  <!-- The parts of a letter, each laid out as a letter prints it (style = the part: opener,
+       closer, dateline, salute, signed, postscript, address, address-line); inside a phrase
+       (a salute in a paragraph) a phrase as before. -->
+  <xsl:template match="tei:opener | tei:closer | tei:dateline | tei:salute | tei:signed | tei:address">
+    <xsl:call-template name="laid-out"><xsl:with-param name="style" select="local-name()"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:addrLine">
+    <xsl:call-template name="laid-out"><xsl:with-param name="style">address-line</xsl:with-param></xsl:call-template>
+  </xsl:template>
+  <!-- A postscript is labelled "P.S." by the edition unless its text already says so. -->
+  <xsl:template match="tei:postscript">
+    <xsl:variable name="start" select="translate(substring(normalize-space(.), 1, 4), 'ps. ', 'PS')"/>
+    <xsl:call-template name="laid-out">
+      <xsl:with-param name="style">postscript</xsl:with-param>
+      <xsl:with-param name="label">
+        <xsl:if test="not(starts-with($start, 'PS') or starts-with($start, 'PPS') or starts-with($start, 'NS')
+                      or starts-with(normalize-space(.), 'Nachschrift') or starts-with(normalize-space(.), 'Postscript'))">P.S.</xsl:if>
+      </xsl:with-param>
+    </xsl:call-template>
   </xsl:template>
 </xsl:stylesheet>

@@ -39,7 +39,17 @@
     <m:inline tei="space" style=""><xsl:text> </xsl:text></m:inline>
   </xsl:template>
 
-  <xsl:template match="tei:fw | tei:damage | tei:restore | tei:surplus | tei:secl | tei:mod | tei:subst | tei:handShift">
+  <!-- Forme work (running heads, catchwords, signatures, the source's page numbers): not part
+       of the running text, a label beside it (style="forme-work"), wherever it stands. -->
+  <xsl:template match="tei:fw">
+    <m:inline tei="fw" style="forme-work">
+      <xsl:if test="@type"><xsl:attribute name="type"><xsl:value-of select="@type"/></xsl:attribute></xsl:if>
+      <xsl:call-template name="common"/>
+      <xsl:apply-templates/>
+    </m:inline>
+  </xsl:template>
+
+  <xsl:template match="tei:damage | tei:restore | tei:surplus | tei:secl | tei:mod | tei:subst | tei:handShift">
     <xsl:call-template name="generic"/>
   </xsl:template>
 </xsl:stylesheet>

@@ -1,0 +1,134 @@
+"""The PDF's fonts: which folders Typst reads, which characters they cover, and what stands in
+for a character none of them covers.
+
+Besides Typst's own fonts (Libertinus Serif, DejaVu Sans Mono: Latin, Greek, Cyrillic, Hebrew)
+the PDF sets every other script in Noto, from two pinned PyPI packages that `make` installs
+(SIL Open Font License 1.1): ``manimgx-fonts`` (Noto Sans, Arabic, Devanagari, Hebrew, the
+Indic and South-East Asian scripts, Symbols, Emoji) and ``manimgx-fonts-cjk`` (Noto Sans CJK:
+Korean, Chinese, Japanese).  PDF/A forbids a missing glyph, and Typst stops on one, so a
+character no font covers is replaced before Typst sees it (:func:`uncovered`), with a warning.
+"""
+from __future__ import annotations
+
+import importlib.util
+import struct
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+FONT_PACKAGES = ("manimgx_fonts", "manimgx_fonts_cjk")
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
+# What the PDF prints for a character no font covers (Noto Sans Symbols has it).
+REPLACEMENT = "\N{WHITE SQUARE}"
+
+
+@lru_cache(maxsize=1)
+def font_dirs() -> tuple[Path, ...]:
+    """The folders of the font packages that are installed (each holds its font files)."""
+    dirs = []
+    for name in FONT_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            dirs.append(Path(spec.origin).parent)
+    return tuple(dirs)
+
+
+def _cmap_chars(data: bytes, offset: int) -> set[int]:
+    """The code points one sfnt font (at *offset* in *data*) maps, from its cmap's Unicode
+    subtables (formats 4 and 12: the ones Noto and every current font use)."""
+    num_tables = struct.unpack_from(">H", data, offset + 4)[0]
+    cmap = None
+    for i in range(num_tables):
+        tag, _sum, off, _len = struct.unpack_from(">4sIII", data, offset + 12 + 16 * i)
+        if tag == b"cmap":
+            cmap = off
+    chars: set[int] = set()
+    if cmap is None:
+        return chars
+    for i in range(struct.unpack_from(">H", data, cmap + 2)[0]):
+        platform, encoding, sub = struct.unpack_from(">HHI", data, cmap + 4 + 8 * i)
+        if not (platform == 0 or (platform == 3 and encoding in (1, 10))):
+            continue
+        at = cmap + sub
+        fmt = struct.unpack_from(">H", data, at)[0]
+        if fmt == 4:
+            segs = struct.unpack_from(">H", data, at + 6)[0] // 2
+            ends = struct.unpack_from(f">{segs}H", data, at + 14)
+            starts = struct.unpack_from(f">{segs}H", data, at + 16 + 2 * segs)
+            deltas = struct.unpack_from(f">{segs}h", data, at + 16 + 4 * segs)
+            ro_at = at + 16 + 6 * segs
+            range_offsets = struct.unpack_from(f">{segs}H", data, ro_at)
+            for s in range(segs):
+                for c in range(starts[s], min(ends[s], 0xFFFE) + 1):
+                    if range_offsets[s] == 0:
+                        glyph = (c + deltas[s]) & 0xFFFF
+                    else:
+                        g_at = ro_at + 2 * s + range_offsets[s] + 2 * (c - starts[s])
+                        glyph = struct.unpack_from(">H", data, g_at)[0]
+                        glyph = (glyph + deltas[s]) & 0xFFFF if glyph else 0
+                    if glyph:
+                        chars.add(c)
+        elif fmt == 12:
+            n = struct.unpack_from(">I", data, at + 12)[0]
+            for g in range(n):
+                start, end, glyph = struct.unpack_from(">III", data, at + 16 + 12 * g)
+                chars.update(range(start if glyph else start + 1, end + 1))
+    return chars
+
+
+def font_chars(path: Path) -> set[int]:
+    """Every code point a font file (TrueType, OpenType or a collection) maps."""
+    data = path.read_bytes()
+    if data[:4] == b"ttcf":
+        n = struct.unpack_from(">I", data, 8)[0]
+        offsets = struct.unpack_from(f">{n}I", data, 12)
+    else:
+        offsets = (0,)
+    chars: set[int] = set()
+    for off in offsets:
+        chars |= _cmap_chars(data, off)
+    return chars
+
+
+@lru_cache(maxsize=1)
+def covered() -> frozenset[int]:
+    """The characters the PDF's font files cover (Typst's own fonts cover a subset of Noto
+    Sans's Latin, Greek, Cyrillic and Hebrew, so they add nothing to count)."""
+    chars: set[int] = set()
+    for d in font_dirs():
+        for f in sorted(d.iterdir()):
+            if f.suffix.lower() in FONT_SUFFIXES:
+                chars |= font_chars(f)
+    return frozenset(chars)
+
+
+def _needs_glyph(ch: str) -> bool:
+    # controls, format characters (joiners, bidi marks, variation selectors) and white space
+    # are never drawn, so no font needs them
+    return not (ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Mn", "Zs")
+                or 0xFE00 <= ord(ch) <= 0xFE0F or 0xE0100 <= ord(ch) <= 0xE01EF)
+
+
+def uncovered(text: str) -> list[str]:
+    """The distinct characters of *text* that no font of the PDF covers, in order of first
+    appearance; empty when no font package is installed (nothing to judge by)."""
+    have = covered()
+    if not have:
+        return []
+    seen: dict[str, None] = {}
+    for ch in text:
+        if ord(ch) > 0x7E and ch not in seen and ord(ch) not in have and _needs_glyph(ch):
+            seen[ch] = None
+    return list(seen)
+
+
+def first_line(root, ch: str) -> int | None:
+    """The source line of the first text of a TEI tree that holds *ch*."""
+    for el in root.iter():
+        if not el.sourceline:
+            continue
+        if el.text and ch in el.text:  # its element's line, plus the newlines before it
+            return el.sourceline + el.text[:el.text.index(ch)].count("\n")
+        if el.tail and ch in el.tail:  # after the element: its line is near enough
+            return el.sourceline
+    return None
