@@ -4,7 +4,6 @@
 #   poppler-utils       pdftotext / pdftoppm for PDF text extraction and page images
 #   default-jre-headless  the Nu HTML Checker (vnu.jar, from npm) runs on Java
 #   nodejs, npm         axe-core and vnu-jar come from the npm registry
-#   fonts-droid-fallback  the PDF's fallback font for scripts Typst's fonts lack (CJK)
 # Usage: scripts/install-system-deps.sh   (needs root, or sudo)
 set -euo pipefail
 
@@ -14,7 +13,6 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v java      >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v node      >/dev/null 2>&1 || need+=(nodejs)
 command -v npm       >/dev/null 2>&1 || need+=(npm)
-[ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || need+=(fonts-droid-fallback)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
