@@ -116,6 +116,42 @@
     </m:line-break>
   </xsl:template>
 
+  <!-- A word broken across lines (lb break="no") is one word: the white space the encoder put
+       beside the break (an indented new line) is dropped on both sides. -->
+  <xsl:template match="text()[following-sibling::node()[1][self::tei:lb[@break = 'no']]
+                       or preceding-sibling::node()[1][self::tei:lb[@break = 'no']]]">
+    <xsl:variable name="t" select="."/>
+    <xsl:variable name="lead" select="boolean(preceding-sibling::node()[1][self::tei:lb[@break = 'no']])"/>
+    <xsl:variable name="trail" select="boolean(following-sibling::node()[1][self::tei:lb[@break = 'no']])"/>
+    <xsl:choose>
+      <xsl:when test="normalize-space($t) = ''"/>
+      <xsl:otherwise>
+        <xsl:variable name="from" select="substring-before($t, substring(normalize-space($t), 1, 1))"/>
+        <xsl:variable name="rest">
+          <xsl:choose>
+            <xsl:when test="$lead"><xsl:value-of select="substring($t, string-length($from) + 1)"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="$t"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:variable>
+        <xsl:choose>
+          <xsl:when test="$trail"><xsl:call-template name="trim-end"><xsl:with-param name="s" select="$rest"/></xsl:call-template></xsl:when>
+          <xsl:otherwise><xsl:value-of select="$rest"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="trim-end">
+    <xsl:param name="s"/>
+    <xsl:variable name="last" select="substring($s, string-length($s))"/>
+    <xsl:choose>
+      <xsl:when test="$s != '' and normalize-space($last) = ''">
+        <xsl:call-template name="trim-end"><xsl:with-param name="s" select="substring($s, 1, string-length($s) - 1)"/></xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$s"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <xsl:template match="tei:cb | tei:milestone"/>
 
   <!-- == the editors' interventions == -->
