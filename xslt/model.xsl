@@ -32,6 +32,7 @@
   <xsl:include href="model/figures.xsl"/>       <!-- tables, figures, images -->
   <xsl:include href="model/linking.xsl"/>       <!-- ab, anchors, segments -->
   <xsl:include href="model/analysis.xsl"/>      <!-- w, c, pc -->
+  <xsl:include href="model/tagdocs.xsl"/>       <!-- egXML: markup examples as code -->
   <xsl:include href="model/textcrit.xsl"/>      <!-- the apparatus (fallback) -->
   <xsl:include href="model-header.xsl"/>        <!-- teiHeader → m:metadata -->
 </xsl:stylesheet>

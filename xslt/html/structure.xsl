@@ -39,6 +39,14 @@
     </p>
   </xsl:template>
 
+  <!-- Code (a TEI markup example): its text as written, white space kept. -->
+  <xsl:template match="m:block[@style = 'code']">
+    <pre class="tp-block tp-{@tei}">
+      <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+      <code><xsl:value-of select="."/></code>
+    </pre>
+  </xsl:template>
+
   <xsl:template match="m:block">
     <div class="tp-block tp-{@tei}">
       <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>

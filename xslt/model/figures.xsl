@@ -7,7 +7,23 @@
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     xmlns:m="urn:teipress:model"
-    exclude-result-prefixes="tei">
+    xmlns:mml="http://www.w3.org/1998/Math/MathML"
+    exclude-result-prefixes="tei mml">
+
+  <!-- MathML (in a formula or anywhere): its tokens (identifiers, numbers, operators, text) in
+       reading order, one space apart, as an inline formula.  Not typeset math, but every
+       symbol once and in order, never run together into word salad. -->
+  <xsl:template match="mml:math">
+    <m:inline tei="math" style="formula">
+      <xsl:for-each select=".//mml:mi | .//mml:mn | .//mml:mo | .//mml:mtext | .//mml:ms">
+        <xsl:if test="position() &gt; 1"><xsl:text> </xsl:text></xsl:if>
+        <xsl:value-of select="normalize-space(.)"/>
+      </xsl:for-each>
+    </m:inline>
+  </xsl:template>
+
+  <!-- The bytes of an embedded image or file are data, never text to print. -->
+  <xsl:template match="tei:binaryObject"/>
 
   <xsl:template match="tei:table">
     <m:table>
