@@ -212,6 +212,16 @@ def warnings(model: etree._ElementTree) -> list[str]:
     return out
 
 
+def unknown_rends(model: etree._ElementTree) -> list[str]:
+    """The @rend values of a document outside the rend vocabulary (xslt/model/rend.xsl), in
+    document order, each once: the outputs show them in a neutral style."""
+    seen: dict[str, None] = {}
+    for v in model.xpath("//m:text//@unknown-rend", namespaces=M):
+        for value in v.split():
+            seen.setdefault(value, None)
+    return list(seen)
+
+
 def dump(edition_dir: str | Path, doc_id: str | None = None) -> str:
     """The model of one document as a string (for editors and the PDF template's authors)."""
     from ..edition import load
