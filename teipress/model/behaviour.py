@@ -205,8 +205,8 @@ def warnings(model: etree._ElementTree) -> list[str]:
     # m:agent and m:bibl repeat header text as structured facts: its links are reported once, in the fields
     copies = "[not(ancestor::m:agent or ancestor::m:bibl)]"
     for link in model.xpath(f"//m:link[@scope='dropped']{copies}", namespaces=M):
-        out.append(f"link target '{link.get('target')}' is neither http(s), mailto nor in the edition; "
-                   "it is shown as text")
+        shown = "it is not shown" if link.get("shows") == "nothing" else "it is shown as text"
+        out.append(f"link target '{link.get('target')}' is neither http(s), mailto nor in the edition; {shown}")
     for g in model.xpath(f"//m:graphic[@dropped]{copies}", namespaces=M):
         out.append(f"image '{g.get('dropped')}' is outside the edition; it is not shown")
     return out

@@ -152,7 +152,17 @@
     </xsl:choose>
   </xsl:template>
 
-  <xsl:template match="tei:cb | tei:milestone"/>
+  <xsl:template match="tei:cb | tei:milestone[not(normalize-space(@n))]"/>
+
+  <!-- A numbered milestone (a section, a verse, a folio of another edition …) is a reference
+       point a reader cites: shown where it stands as a small marker "unit n" (the outputs
+       bracket it). -->
+  <xsl:template match="tei:milestone[normalize-space(@n)]">
+    <m:inline tei="milestone" style="milestone">
+      <xsl:if test="@unit"><xsl:attribute name="unit"><xsl:value-of select="@unit"/></xsl:attribute></xsl:if>
+      <xsl:value-of select="normalize-space(concat(translate(@unit, '_', ' '), ' ', @n))"/>
+    </m:inline>
+  </xsl:template>
 
   <!-- == the editors' interventions == -->
   <xsl:template match="tei:gap">
@@ -262,9 +272,22 @@
         </xsl:when>
       </xsl:choose>
       <xsl:choose>
-        <xsl:when test="self::tei:ptr or not(node())">
+        <!-- A pointer without words of its own: a web address is shown as itself; a place in the
+             edition by its label, else an arrow; a target that leads nowhere shows nothing (the
+             editor is warned) rather than a raw id glued to the word before. -->
+        <xsl:when test="(self::tei:ptr or not(node())) and $scheme != ''">
           <xsl:attribute name="shows">target</xsl:attribute>
           <xsl:value-of select="$target"/>
+        </xsl:when>
+        <xsl:when test="(self::tei:ptr or not(node())) and ($hit/@anchor or $hit/@doc)">
+          <xsl:attribute name="shows">label</xsl:attribute>
+          <xsl:choose>
+            <xsl:when test="$hit/@label"><xsl:value-of select="$hit/@label"/></xsl:when>
+            <xsl:otherwise>→</xsl:otherwise>
+          </xsl:choose>
+        </xsl:when>
+        <xsl:when test="self::tei:ptr or not(node())">
+          <xsl:attribute name="shows">nothing</xsl:attribute>
         </xsl:when>
         <xsl:otherwise><xsl:apply-templates/></xsl:otherwise>
       </xsl:choose>
