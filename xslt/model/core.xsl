@@ -56,6 +56,10 @@
     <m:line>
       <xsl:call-template name="id-attr"/>
       <xsl:if test="@n"><xsl:attribute name="n"><xsl:value-of select="@n"/></xsl:attribute></xsl:if>
+      <!-- a part of a verse line shared between speakers (initial, medial, final): indented -->
+      <xsl:if test="@part = 'I' or @part = 'M' or @part = 'F'">
+        <xsl:attribute name="part"><xsl:value-of select="@part"/></xsl:attribute>
+      </xsl:if>
       <xsl:call-template name="common"/>
       <xsl:apply-templates/>
     </m:line>
@@ -234,6 +238,13 @@
         <xsl:call-template name="id-attr"/>
       </xsl:if>
       <xsl:if test="self::tei:mentioned"><xsl:attribute name="marks">none</xsl:attribute></xsl:if>
+      <!-- the text already has its quotation marks (first and last character): none added -->
+      <xsl:variable name="said" select="normalize-space(.)"/>
+      <xsl:variable name="marks-chars">"'“”„‟‚‘’‛«»‹›「」『』</xsl:variable>
+      <xsl:if test="$said != '' and contains($marks-chars, substring($said, 1, 1))
+                    and contains($marks-chars, substring($said, string-length($said)))">
+        <xsl:attribute name="marks">none</xsl:attribute>
+      </xsl:if>
       <xsl:call-template name="common"/>
       <xsl:apply-templates/>
     </m:quote>
