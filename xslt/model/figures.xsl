@@ -65,10 +65,20 @@
             </xsl:when>
             <xsl:otherwise><xsl:attribute name="dropped"><xsl:value-of select="$url"/></xsl:attribute></xsl:otherwise>
           </xsl:choose>
-          <xsl:attribute name="alt"><xsl:value-of select="normalize-space(../tei:figDesc | tei:desc)"/></xsl:attribute>
+          <!-- the image's own desc, else the figure's figDesc (on its first image only: said once) -->
+          <xsl:attribute name="alt">
+            <xsl:choose>
+              <xsl:when test="normalize-space(tei:desc) != ''"><xsl:value-of select="normalize-space(tei:desc)"/></xsl:when>
+              <xsl:when test="position() = 1"><xsl:value-of select="normalize-space(../tei:figDesc)"/></xsl:when>
+            </xsl:choose>
+          </xsl:attribute>
         </m:graphic>
       </xsl:for-each>
       <xsl:apply-templates select="tei:head"/>
+      <!-- a figure without an image (a described illustration): its description is its text -->
+      <xsl:if test="not(tei:graphic | tei:media)">
+        <xsl:for-each select="tei:figDesc"><m:paragraph tei="figDesc"><xsl:apply-templates/></m:paragraph></xsl:for-each>
+      </xsl:if>
       <xsl:apply-templates select="*[not(self::tei:graphic or self::tei:media or self::tei:head or self::tei:figDesc)]"/>
     </m:figure>
   </xsl:template>
@@ -78,7 +88,7 @@
     <m:figure><xsl:call-template name="id-attr"/><xsl:apply-templates select="." mode="graphic"/></m:figure>
   </xsl:template>
   <xsl:template match="tei:graphic" mode="graphic">
-    <m:graphic dropped="{@url}" alt=""/>
+    <m:graphic dropped="{@url}" alt="{normalize-space(tei:desc)}"/>
   </xsl:template>
 
   <!-- The description of a figure is its image's @alt, not text. -->
