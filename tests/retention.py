@@ -11,7 +11,8 @@ lower-cased — of what the edition means to print, against the tokens of an out
   (`listPerson`, `listPlace`, `listOrg`, `listBibl`, `listEvent`, `listNym`, `listRelation`),
   `binaryObject` (data, not words), `interpGrp`/`interp`, `linkGrp`/`link`, `join`, `alt`,
   `altGrp`, `span`, `spanGrp`, `timeline`, `index`, `fs` and comments/processing instructions.
-  Both readings of every `choice` count (the running text shows one, a note or the list of
+  A markup example (`egXML`) counts with a word boundary at each of its tags (it is printed
+  as code, tags and all).  Both readings of every `choice` count (the running text shows one, a note or the list of
   interventions the other), as do all readings of an `app`, every `note` (a multiset: where
   a note is placed does not matter) and attribute-borne text never (`@n`, `@target` …).
 * Normalisation is NFKC (a superset of NFC) so that ligatures the PDF may keep (ﬁ), the long s
@@ -39,6 +40,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 TEI = "http://www.tei-c.org/ns/1.0"
+EXAMPLES = "http://www.tei-c.org/ns/Examples"
 WORD = re.compile(r"\w+")
 
 # Left out of the words the edition means to print (see the module docstring).
@@ -80,15 +82,35 @@ def tei_text(path: Path) -> str:
     root = etree.parse(str(path), parser).getroot()
     texts = root.xpath("//*[local-name()='text' and not(ancestor::*[local-name()='text'])]")
     parts: list[str] = []
+    notes: list[str] = []  # a note's words follow the text (as footnotes and endnotes do)
 
     def walk(el, in_back: bool, parent: str) -> None:
+        nonlocal parts
         name = _local(el)
+        if name in ("note", "app") and isinstance(el.tag, str):
+            # out of the running text: its words go after the text, its tail stays in place
+            # (an app's lemma is in the text and its readings in a note: all after, as a multiset
+            # this is the same, and no passage is split by a reading)
+            outer = parts
+            parts = notes
+            parts.append(" ")
+            if el.text:
+                parts.append(el.text)
+            for child in el:
+                walk(child, in_back, name)
+            parts.append(" ")
+            parts = outer
+            if el.tail:
+                parts.append(el.tail)
+            return
         if not isinstance(el.tag, str) or name in OMITTED or (in_back and name in REGISTER_LISTS):
             parts.append(" ")  # a comment or PI between words still separates nothing: keep tail below
         elif name == "lb" and el.get("break") == "no":
             parts.append("\x00")  # joins: white space around it is dropped below
         else:
-            boundary = name not in WORD_INTERNAL or parent in READINGS or name == "lb"
+            # a markup example (egXML) is printed as code: its tags stand between its words
+            in_example = etree.QName(el).namespace == EXAMPLES
+            boundary = name not in WORD_INTERNAL or parent in READINGS or name == "lb" or in_example
             if boundary:
                 parts.append(" ")
             if el.text:
@@ -107,8 +129,7 @@ def tei_text(path: Path) -> str:
         for child in t:
             walk(child, False, "text")
         parts.append(" ")
-    # the boundary placeholders for omitted things must not join words: they are spaces
-    text = "".join(parts)
+    text = "".join(parts) + " " + "".join(notes)
     return re.sub(r"\s*\x00\s*", "", text)
 
 

@@ -284,7 +284,7 @@
       </xsl:choose>
       <xsl:choose>
         <!-- A pointer without words of its own: a web address is shown as itself; a place in the
-             edition by its label, else an arrow; a target that leads nowhere shows nothing (the
+             edition by its name (a register entry), else an arrow; a target that leads nowhere shows nothing (the
              editor is warned) rather than a raw id glued to the word before. -->
         <xsl:when test="(self::tei:ptr or not(node())) and $scheme != ''">
           <xsl:attribute name="shows">target</xsl:attribute>
@@ -293,7 +293,7 @@
         <xsl:when test="(self::tei:ptr or not(node())) and ($hit/@anchor or $hit/@doc)">
           <xsl:attribute name="shows">label</xsl:attribute>
           <xsl:choose>
-            <xsl:when test="$hit/@label"><xsl:value-of select="$hit/@label"/></xsl:when>
+            <xsl:when test="$hit/@name"><xsl:value-of select="$hit/@name"/></xsl:when>  <!-- a register entry's name -->
             <xsl:otherwise>→</xsl:otherwise>
           </xsl:choose>
         </xsl:when>
@@ -374,6 +374,17 @@
             </xsl:choose>
           </xsl:attribute>
           <xsl:if test="@type"><xsl:attribute name="type"><xsl:value-of select="@type"/></xsl:attribute></xsl:if>
+          <!-- an addition or deletion of letters inside a word ("schwier<add>i</add>ge"): the
+               outputs mark it without breaking the word -->
+          <xsl:if test="local-name() = 'add' or local-name() = 'del'">
+            <xsl:variable name="prev" select="preceding-sibling::node()[1][self::text()]"/>
+            <xsl:variable name="next" select="following-sibling::node()[1][self::text()]"/>
+            <xsl:variable name="stops" select="' &#9;&#10;&#13;.,;:!?()[]{}-–—/&quot;“”„‘’«»'"/>
+            <xsl:if test="($prev and not(contains($stops, substring($prev, string-length($prev)))))
+                          or ($next and not(contains($stops, substring($next, 1, 1))))">
+              <xsl:attribute name="in-word">true</xsl:attribute>
+            </xsl:if>
+          </xsl:if>
           <xsl:call-template name="common"/>
           <xsl:apply-templates/>
         </m:inline>
