@@ -15,13 +15,10 @@
     xmlns:m="urn:teipress:model"
     exclude-result-prefixes="tei">
 
-  <xsl:variable name="rend-lower" select="'abcdefghijklmnopqrstuvwxyz'"/>
-  <xsl:variable name="rend-upper" select="'ABCDEFGHIJKLMNOPQRSTUVWXYZ'"/>
-
   <!-- One value → its look, '' (a layout value, no look) or 'other'. -->
   <xsl:template name="rend-look">
     <xsl:param name="v"/>
-    <xsl:variable name="t" select="concat(' ', translate($v, $rend-upper, $rend-lower), ' ')"/>
+    <xsl:variable name="t" select="concat(' ', translate($v, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), ' ')"/>
     <xsl:choose>
       <xsl:when test="contains(' italic italics i it em emph slanted cursive oblique ', $t)">italic</xsl:when>
       <xsl:when test="contains(' bold b strong bf heavy fett ', $t)">bold</xsl:when>
@@ -43,7 +40,7 @@
   <!-- CSS (a rendition's text or @style) → looks, space-separated. -->
   <xsl:template name="css-looks">
     <xsl:param name="css"/>
-    <xsl:variable name="c" select="translate($css, concat($rend-upper, ' &#9;&#10;&#13;'), $rend-lower)"/>
+    <xsl:variable name="c" select="translate($css, concat('ABCDEFGHIJKLMNOPQRSTUVWXYZ', ' &#9;&#10;&#13;'), 'abcdefghijklmnopqrstuvwxyz')"/>
     <xsl:if test="contains($c, 'font-style:italic') or contains($c, 'font-style:oblique')"> italic</xsl:if>
     <xsl:if test="contains($c, 'font-weight:bold') or contains($c, 'font-weight:700') or contains($c, 'font-weight:800') or contains($c, 'font-weight:900')"> bold</xsl:if>
     <xsl:if test="contains($c, 'vertical-align:super')"> sup</xsl:if>
