@@ -22,8 +22,9 @@ lower-cased — of what the edition means to print, against the tokens of an out
 * PDF: `pdftotext` of the pages of the text only — from the page numbered 1 up to the back
   matter (the first bookmark "Editorial principles" / "Index of …"), cropped to the type area
   (running heads and page numbers left out) — with words hyphenated at a line end joined again
-  when the joined word is a word of the TEI, and a footnote mark glued to a word
-  ("word12") read as the word.
+  when the joined word is a word of the TEI, a word pdftotext joined at a hyphen ("wooden-legged"
+  → "woodenlegged") read as its two words, and a footnote mark glued to a word ("word12") read as
+  the word.
 
 `retention(tei, out)` = Σ min(out[w], tei[w]) / Σ tei[w]; `doubled(tei_seq, out_seq)` lists the
 8-word shingles an output prints more often than the TEI has them (a passage printed twice).
@@ -53,17 +54,18 @@ REGISTER_LISTS = {"listPerson", "listPlace", "listOrg", "listBibl", "listEvent",
 # else (paragraphs, lines, cells, the readings of a choice …) separates words.
 WORD_INTERNAL = {"hi", "emph", "persName", "placeName", "orgName", "name", "rs", "date", "time",
                  "foreign", "term", "title", "q", "quote", "said", "seg", "w", "c", "pc", "g",
-                 "add", "del", "subst", "unclear", "supplied", "damage", "ex", "am", "surplus",
+                 "add", "del", "subst", "unclear", "damage", "ex", "am", "surplus",
                  "restore", "mod", "num", "measure", "ref", "ptr", "surname", "forename",
                  "roleName", "addName", "genName", "nameLink", "geogName", "settlement",
                  "country", "region", "bloc", "district", "mentioned", "soCalled", "gloss",
                  "distinct", "choice", "orig", "reg", "sic", "corr", "abbr", "expan", "idno",
-                 "anchor", "handShift", "pb", "milestone", "cb", "gap", "metamark",
+                 "anchor", "handShift", "pb", "milestone", "cb", "metamark",
                  "secl", "subst", "retrace", "damageSpan", "addSpan", "delSpan", "lem", "rdg",
                  "app", "rdgGrp", "bibl", "author", "affiliation", "email", "address",
                  "street", "postCode", "unit", "stamp", "sound", "kinesic", "vocal", "incident",
                  "writing", "formula", "code", "ident", "att", "gi", "val", "tag"}
-# (not `space`: it stands for white space)
+# (not `space`: it stands for white space; not `supplied` and `gap`: the outputs bracket them,
+# "H[ofmann]", "axt[…]š" — an output that runs them into the word is read by output_tokens)
 # Inside these, a child element is a separate reading: a boundary between them.
 READINGS = {"choice", "app", "rdgGrp", "subst"}
 
@@ -242,6 +244,12 @@ def output_tokens(text: str, vocabulary: set[str]) -> list[str]:
                 if b in vocabulary and a.isdigit():
                     out.append(b)
                     continue
+            # pdftotext itself joins a word hyphenated at a line end ("wooden-⏎legged" →
+            # "woodenlegged"): read it as the two words of the TEI it is made of
+            halves = next(((t[:i], t[i:]) for i in range(1, len(t)) if t[:i] in vocabulary and t[i:] in vocabulary), None)
+            if halves:
+                out.extend(halves)
+                continue
         out.append(t)
     return out
 

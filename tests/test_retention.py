@@ -34,7 +34,7 @@ DOCS = {
     "choices": ("", """<p>Der <choice><abbr>Lb.</abbr><expan>Landbote</expan></choice> und die
       <choice><orig>Sprache</orig><reg>Spraache</reg></choice> sowie <choice><sic>teh</sic><corr>the</corr></choice>.</p>"""),
     "transcr": ("", """<p>der <del>so</del> <add>mir</add> so viele <unclear>vielleicht</unclear> und die
-      schwier<add>i</add>ge Sache; na<lb break="no"/>
+      schwier<add>i</add>ge Sache lie<unclear>b</unclear>ens<unclear>würd</unclear>; na<lb break="no"/>
          mentlich <hi rend="underline">unter <del>weg</del> strichen</hi> <del rend="overstrike">doppelt</del>.</p>"""),
     "pointers": ("", """<p>Ich muß meinen gestrigen Brief<ref type="letter" target="K_1568"/> ergänzen,
       siehe <ptr target="https://example.org/x"/> und <milestone unit="section" n="7"/>hier.</p>"""),
@@ -132,6 +132,8 @@ def test_transcription_marks_in_the_pdf(constructs):
     assert "der so ⟨mir⟩ so viele vielleicht (?)" in text
     # letters added inside a word, and a word broken over a line (break="no"), stay one word
     assert "schwierige" in text and "namentlich" in text and "na mentlich" not in text
+    # unclear letters inside a word: dotted underneath, no "(?)" splitting the word
+    assert "liebenswürd;" in text
     # a deletion inside an underlined passage: ⟦ ⟧ (PDF/UA-1 forbids nested lines), still built
     assert "⟦weg⟧" in text and "doppelt" in text
 

@@ -374,9 +374,9 @@
             </xsl:choose>
           </xsl:attribute>
           <xsl:if test="@type"><xsl:attribute name="type"><xsl:value-of select="@type"/></xsl:attribute></xsl:if>
-          <!-- an addition or deletion of letters inside a word ("schwier<add>i</add>ge"): the
-               outputs mark it without breaking the word -->
-          <xsl:if test="local-name() = 'add' or local-name() = 'del'">
+          <!-- an addition, deletion or unclear reading of letters inside a word
+               ("schwier<add>i</add>ge"): the outputs mark it without breaking the word -->
+          <xsl:if test="local-name() = 'add' or local-name() = 'del' or local-name() = 'unclear'">
             <xsl:variable name="prev" select="preceding-sibling::node()[1][self::text()]"/>
             <xsl:variable name="next" select="following-sibling::node()[1][self::text()]"/>
             <xsl:variable name="stops" select="' &#9;&#10;&#13;.,;:!?()[]{}-–—/&quot;“”„‘’«»'"/>
