@@ -231,25 +231,27 @@ def dehyphenate(text: str, vocabulary: set[str]) -> str:
 
 
 def output_tokens(text: str, vocabulary: set[str]) -> list[str]:
-    """Tokens of an output, a footnote mark glued to a word ("word12", "12word") read as the word."""
+    """Tokens of an output, read as the TEI's words where the output ran two together: a word
+    pdftotext joined at a hyphen at a line end ("wooden-⏎legged" → "woodenlegged"), a bracketed
+    or marked piece run into its word ("2te" for "2" + "te"), a footnote mark glued to a word
+    ("word12", "12word")."""
     out = []
     for t in tokens(text):
         if t not in vocabulary:
+            halves = next(((t[:i], t[i:]) for i in range(1, len(t))
+                           if t[:i] in vocabulary and t[i:] in vocabulary), None)
+            if halves:
+                out.extend(halves)
+                continue
             m = re.fullmatch(r"(\D\w*?)(\d+)", t) or re.fullmatch(r"(\d+)(\D\w*)", t)
             if m:
                 a, b = m.groups()
-                if a in vocabulary and (b.isdigit()):
+                if a in vocabulary and b.isdigit():
                     out.append(a)
                     continue
                 if b in vocabulary and a.isdigit():
                     out.append(b)
                     continue
-            # pdftotext itself joins a word hyphenated at a line end ("wooden-⏎legged" →
-            # "woodenlegged"): read it as the two words of the TEI it is made of
-            halves = next(((t[:i], t[i:]) for i in range(1, len(t)) if t[:i] in vocabulary and t[i:] in vocabulary), None)
-            if halves:
-                out.extend(halves)
-                continue
         out.append(t)
     return out
 
