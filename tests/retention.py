@@ -14,7 +14,8 @@ lower-cased — of what the edition means to print, against the tokens of an out
   A markup example (`egXML`) counts with a word boundary at each of its tags (it is printed
   as code, tags and all).  Both readings of every `choice` count (the running text shows one, a note or the list of
   interventions the other), as do all readings of an `app`, every `note` (a multiset: where
-  a note is placed does not matter) and attribute-borne text never (`@n`, `@target` …).
+  a note is placed does not matter) and attribute-borne text never (`@n`, `@target` …) — except
+  the web address of a `ref`/`ptr` without words, which the outputs print.
 * Normalisation is NFKC (a superset of NFC) so that ligatures the PDF may keep (ﬁ), the long s
   and superscript digits read the same on both sides.
 * `lb break="no"` joins the word around it (the white space next to it is dropped).
@@ -107,6 +108,12 @@ def tei_text(path: Path) -> str:
             return
         if not isinstance(el.tag, str) or name in OMITTED or (in_back and name in REGISTER_LISTS):
             parts.append(" ")  # a comment or PI between words still separates nothing: keep tail below
+        elif name in ("ref", "ptr") and not "".join(el.itertext()).strip() and re.fullmatch(
+                r"(?i)(https?://|mailto:)\S+", (el.get("target") or "").strip()):
+            # a pointer without words shows its web address: the edition prints it
+            parts.append(" " + el.get("target").strip() + " ")
+            if el.tail:
+                parts.append(el.tail)
         elif name == "lb" and el.get("break") == "no":
             parts.append("\x00")  # joins: white space around it is dropped below
         else:
@@ -115,6 +122,8 @@ def tei_text(path: Path) -> str:
             boundary = name not in WORD_INTERNAL or parent in READINGS or name == "lb" or in_example
             if boundary:
                 parts.append(" ")
+            if in_example:  # code shows its attributes' values too
+                parts.append(" " + " ".join(el.attrib.values()) + " ")
             if el.text:
                 parts.append(el.text)
             for child in el:
@@ -215,7 +224,7 @@ def pdf_text(pdf: Path, page_height_mm: float = 234, margin_mm: float = 24) -> s
         return ""
     y = (margin_mm - 1) * MM
     height = (page_height_mm - 2 * margin_mm + 2) * MM
-    out = subprocess.run(["pdftotext", "-q", "-r", "72", "-x", "0", "-y", f"{y:.0f}", "-W", "2000",
+    out = subprocess.run(["pdftotext", "-q", "-raw", "-r", "72", "-x", "0", "-y", f"{y:.0f}", "-W", "2000",
                           "-H", f"{height:.0f}", "-f", str(first + 1), "-l", str(last), str(pdf), "-"],
                          capture_output=True, text=True, check=True).stdout
     return out
