@@ -107,13 +107,11 @@ def tei_text(path: Path) -> str:
                 parts.append(el.tail)
             return
         if not isinstance(el.tag, str) or name in OMITTED or (in_back and name in REGISTER_LISTS):
-            parts.append(" ")  # a comment or PI between words still separates nothing: keep tail below
+            parts.append(" ")  # left out, but it still separates the words around it (its tail: below)
         elif name in ("ref", "ptr") and not "".join(el.itertext()).strip() and re.fullmatch(
                 r"(?i)(https?://|mailto:)\S+", (el.get("target") or "").strip()):
             # a pointer without words shows its web address: the edition prints it
             parts.append(" " + el.get("target").strip() + " ")
-            if el.tail:
-                parts.append(el.tail)
         elif name == "lb" and el.get("break") == "no":
             parts.append("\x00")  # joins: white space around it is dropped below
         else:
