@@ -143,6 +143,7 @@ def test_transcription_marks_in_the_html(constructs):
     assert page.xpath("//del[normalize-space()='so']") and page.xpath("//ins[normalize-space()='mir']")
     assert page.xpath("//*[contains(@class, 'tp-unclear') and normalize-space()='vielleicht']")
     assert "namentlich" in text_of(constructs, "transcr")
+    assert page.xpath("//*[contains(@class, 'tp-unclear') and @data-in-word and .='würd']")
     css = (Path(__file__).parent.parent / "teipress" / "static" / "teipress.css").read_text()
     assert ".tp-unclear::after" in css
 
