@@ -234,7 +234,7 @@ def dehyphenate(text: str, vocabulary: set[str]) -> str:
         a, b = m.group(1), m.group(2)
         joined = unicodedata.normalize("NFKC", a + b).lower()
         return a + b if joined in vocabulary else m.group(0)
-    return re.sub(r"(\w+)[-‐­]\n(\w+)", join, text)
+    return re.sub(r"(\w+)[-‐­]\n\f?(\w+)", join, text)  # \f: the word goes on over a page
 
 
 def output_tokens(text: str, vocabulary: set[str]) -> list[str]:
