@@ -23,7 +23,8 @@
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
 
   <xsl:include href="model/param.xsl"/>         <!-- parameters and global variables -->
-  <xsl:include href="model/common.xsl"/>        <!-- ids, labels, pointer targets, URL rule, plain text -->
+  <xsl:include href="model/common.xsl"/>
+  <xsl:include href="model/rend.xsl"/>          <!-- the rend vocabulary: @rend, @rendition, @style → @looks -->        <!-- ids, labels, pointer targets, URL rule, plain text -->
   <xsl:include href="model/textstructure.xsl"/> <!-- the document, text, front/body/back, divisions -->
   <xsl:include href="model/core.xsl"/>          <!-- paragraphs, verse, notes, choice, quotations, links, lists, fallback -->
   <xsl:include href="model/namesdates.xsl"/>    <!-- names, list entries, dates -->
@@ -33,6 +34,7 @@
   <xsl:include href="model/figures.xsl"/>       <!-- tables, figures, images -->
   <xsl:include href="model/linking.xsl"/>       <!-- ab, anchors, segments -->
   <xsl:include href="model/analysis.xsl"/>      <!-- w, c, pc -->
+  <xsl:include href="model/tagdocs.xsl"/>       <!-- egXML: markup examples as code -->
   <xsl:include href="model/textcrit.xsl"/>      <!-- the apparatus (fallback) -->
   <xsl:include href="model-header.xsl"/>        <!-- teiHeader → m:metadata -->
 </xsl:stylesheet>

@@ -205,11 +205,21 @@ def warnings(model: etree._ElementTree) -> list[str]:
     # m:agent and m:bibl repeat header text as structured facts: its links are reported once, in the fields
     copies = "[not(ancestor::m:agent or ancestor::m:bibl)]"
     for link in model.xpath(f"//m:link[@scope='dropped']{copies}", namespaces=M):
-        out.append(f"link target '{link.get('target')}' is neither http(s), mailto nor in the edition; "
-                   "it is shown as text")
+        shown = "it is not shown" if link.get("shows") == "nothing" else "it is shown as text"
+        out.append(f"link target '{link.get('target')}' is neither http(s), mailto nor in the edition; {shown}")
     for g in model.xpath(f"//m:graphic[@dropped]{copies}", namespaces=M):
         out.append(f"image '{g.get('dropped')}' is outside the edition; it is not shown")
     return out
+
+
+def unknown_rends(model: etree._ElementTree) -> list[str]:
+    """The @rend values of a document outside the rend vocabulary (xslt/model/rend.xsl), in
+    document order, each once: the outputs show them in a neutral style."""
+    seen: dict[str, None] = {}
+    for v in model.xpath("//m:text//@unknown-rend", namespaces=M):
+        for value in v.split():
+            seen.setdefault(value, None)
+    return list(seen)
 
 
 def dump(edition_dir: str | Path, doc_id: str | None = None) -> str:

@@ -17,7 +17,7 @@ from .. import __version__
 from ..edition import Edition, TeiFile
 from ..xmlparse import XML_ID
 from . import correspondence as correspondence_mod, mentions, paths, registers, split as split_mod
-from .behaviour import M, MODEL_NS, Names, behaviour as model_of, header_only, warnings as model_warnings
+from .behaviour import M, MODEL_NS, Names, behaviour as model_of, header_only, warnings as model_warnings, unknown_rends
 from . import header as header_mod
 from . import images as images_mod
 
@@ -172,6 +172,7 @@ class EditionModel:
         names = Names.of(ed)
         warnings: list[str] = []
         images: set[str] = set()
+        rends_seen: set[str] = set()
         docs: list[Document] = []
         for f in sorted(ed.documents, key=lambda f: (f.rel, f.n)):
             doc_id = names.doc_ids[f.key]
@@ -180,6 +181,11 @@ class EditionModel:
             except etree.XSLTApplyError as exc:
                 raise ModelError(f"{f.rel}: the behaviour model failed: {exc}") from None
             warnings += [f"{f.rel}: {w}" for w in model_warnings(tree)]
+            for value in unknown_rends(tree):  # one warning per value for the whole edition
+                if value not in rends_seen:
+                    rends_seen.add(value)
+                    warnings.append(f"{f.rel}: rend value '{value}' is not in the rend vocabulary "
+                                    "(docs/elements.md); shown in a neutral style")
             for g in tree.iterfind(".//m:graphic[@src]", M):
                 src = g.get("src")
                 img = paths.image(f, src)

@@ -34,6 +34,11 @@
   <xsl:template match="m:note" mode="footnote">
     <li class="tp-note" id="{@id}" value="{@n}" data-note-type="{@type}">
       <xsl:call-template name="lang"/>
+      <!-- the source's own mark (TEI @n) replaces the list's number, so list and text agree -->
+      <xsl:if test="@label">
+        <xsl:attribute name="data-label"><xsl:value-of select="@label"/></xsl:attribute>
+        <span class="tp-note-mark"><xsl:value-of select="@label"/></span>
+      </xsl:if>
       <p class="tp-note-meta">
         <xsl:value-of select="@type-label"/>
         <xsl:if test="@resp-label"><xsl:value-of select="concat(' (', @resp-label, ')')"/></xsl:if>

@@ -181,6 +181,8 @@
     <xsl:element name="{$el}">
       <xsl:attribute name="class">tp-<xsl:value-of select="translate(@tei, ' ', '')"/></xsl:attribute>
       <xsl:if test="@rend"><xsl:attribute name="data-rend"><xsl:value-of select="@rend"/></xsl:attribute></xsl:if>
+      <xsl:if test="@looks"><xsl:attribute name="data-looks"><xsl:value-of select="@looks"/></xsl:attribute></xsl:if>
+      <xsl:if test="@in-word"><xsl:attribute name="data-in-word">true</xsl:attribute></xsl:if>
       <xsl:call-template name="lang"/>
       <xsl:apply-templates/>
     </xsl:element>

@@ -39,6 +39,14 @@
     </p>
   </xsl:template>
 
+  <!-- Code (a TEI markup example): its text as written, white space kept. -->
+  <xsl:template match="m:block[@style = 'code']">
+    <pre class="tp-block tp-{@tei}">
+      <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+      <code><xsl:value-of select="."/></code>
+    </pre>
+  </xsl:template>
+
   <xsl:template match="m:block">
     <div class="tp-block tp-{@tei}">
       <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
@@ -86,6 +94,7 @@
   <xsl:template match="m:line">
     <div class="tp-l">
       <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+      <xsl:if test="@part"><xsl:attribute name="data-part"><xsl:value-of select="@part"/></xsl:attribute></xsl:if>
       <xsl:call-template name="lang"/>
       <xsl:if test="@n and (@n mod 5 = 0)">
         <span class="tp-lnum" data-pagefind-ignore=""><xsl:value-of select="@n"/></span>

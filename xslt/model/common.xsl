@@ -56,6 +56,7 @@
     <xsl:if test="@rend | @rendition">
       <xsl:attribute name="rend"><xsl:value-of select="normalize-space(concat(@rend, ' ', @rendition))"/></xsl:attribute>
     </xsl:if>
+    <xsl:if test="@rend | @rendition | @style | self::tei:hi"><xsl:call-template name="looks"/></xsl:if>  <!-- rend.xsl -->
   </xsl:template>
 
   <!-- == labels == -->

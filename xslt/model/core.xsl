@@ -56,6 +56,10 @@
     <m:line>
       <xsl:call-template name="id-attr"/>
       <xsl:if test="@n"><xsl:attribute name="n"><xsl:value-of select="@n"/></xsl:attribute></xsl:if>
+      <!-- a part of a verse line shared between speakers (initial, medial, final): indented -->
+      <xsl:if test="@part = 'I' or @part = 'M' or @part = 'F'">
+        <xsl:attribute name="part"><xsl:value-of select="@part"/></xsl:attribute>
+      </xsl:if>
       <xsl:call-template name="common"/>
       <xsl:apply-templates/>
     </m:line>
@@ -116,7 +120,53 @@
     </m:line-break>
   </xsl:template>
 
-  <xsl:template match="tei:cb | tei:milestone"/>
+  <!-- A word broken across lines (lb break="no") is one word: the white space the encoder put
+       beside the break (an indented new line) is dropped on both sides. -->
+  <xsl:template match="text()[following-sibling::node()[1][self::tei:lb[@break = 'no']]
+                       or preceding-sibling::node()[1][self::tei:lb[@break = 'no']]]">
+    <xsl:variable name="t" select="."/>
+    <xsl:variable name="lead" select="boolean(preceding-sibling::node()[1][self::tei:lb[@break = 'no']])"/>
+    <xsl:variable name="trail" select="boolean(following-sibling::node()[1][self::tei:lb[@break = 'no']])"/>
+    <xsl:choose>
+      <xsl:when test="normalize-space($t) = ''"/>
+      <xsl:otherwise>
+        <xsl:variable name="from" select="substring-before($t, substring(normalize-space($t), 1, 1))"/>
+        <xsl:variable name="rest">
+          <xsl:choose>
+            <xsl:when test="$lead"><xsl:value-of select="substring($t, string-length($from) + 1)"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="$t"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:variable>
+        <xsl:choose>
+          <xsl:when test="$trail"><xsl:call-template name="trim-end"><xsl:with-param name="s" select="$rest"/></xsl:call-template></xsl:when>
+          <xsl:otherwise><xsl:value-of select="$rest"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="trim-end">
+    <xsl:param name="s"/>
+    <xsl:variable name="last" select="substring($s, string-length($s))"/>
+    <xsl:choose>
+      <xsl:when test="$s != '' and normalize-space($last) = ''">
+        <xsl:call-template name="trim-end"><xsl:with-param name="s" select="substring($s, 1, string-length($s) - 1)"/></xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$s"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tei:cb | tei:milestone[not(normalize-space(@n))]"/>
+
+  <!-- A numbered milestone (a section, a verse, a folio of another edition …) is a reference
+       point a reader cites: shown where it stands as a small marker "unit n" (the outputs
+       bracket it). -->
+  <xsl:template match="tei:milestone[normalize-space(@n)]">
+    <m:inline tei="milestone" style="milestone">
+      <xsl:if test="@unit"><xsl:attribute name="unit"><xsl:value-of select="@unit"/></xsl:attribute></xsl:if>
+      <xsl:value-of select="normalize-space(concat(translate(@unit, '_', ' '), ' ', @n))"/>
+    </m:inline>
+  </xsl:template>
 
   <!-- == the editors' interventions == -->
   <xsl:template match="tei:gap">
@@ -188,6 +238,13 @@
         <xsl:call-template name="id-attr"/>
       </xsl:if>
       <xsl:if test="self::tei:mentioned"><xsl:attribute name="marks">none</xsl:attribute></xsl:if>
+      <!-- the text already has its quotation marks (first and last character): none added -->
+      <xsl:variable name="said" select="normalize-space(.)"/>
+      <xsl:variable name="marks-chars">"'“”„‟‚‘’‛«»‹›「」『』</xsl:variable>
+      <xsl:if test="$said != '' and contains($marks-chars, substring($said, 1, 1))
+                    and contains($marks-chars, substring($said, string-length($said)))">
+        <xsl:attribute name="marks">none</xsl:attribute>
+      </xsl:if>
       <xsl:call-template name="common"/>
       <xsl:apply-templates/>
     </m:quote>
@@ -226,9 +283,22 @@
         </xsl:when>
       </xsl:choose>
       <xsl:choose>
-        <xsl:when test="self::tei:ptr or not(node())">
+        <!-- A pointer without words of its own: a web address is shown as itself; a place in the
+             edition by its name (a register entry), else an arrow; a target that leads nowhere shows nothing (the
+             editor is warned) rather than a raw id glued to the word before. -->
+        <xsl:when test="(self::tei:ptr or not(node())) and $scheme != ''">
           <xsl:attribute name="shows">target</xsl:attribute>
           <xsl:value-of select="$target"/>
+        </xsl:when>
+        <xsl:when test="(self::tei:ptr or not(node())) and ($hit/@anchor or $hit/@doc)">
+          <xsl:attribute name="shows">label</xsl:attribute>
+          <xsl:choose>
+            <xsl:when test="$hit/@name"><xsl:value-of select="$hit/@name"/></xsl:when>  <!-- a register entry's name -->
+            <xsl:otherwise>→</xsl:otherwise>
+          </xsl:choose>
+        </xsl:when>
+        <xsl:when test="self::tei:ptr or not(node())">
+          <xsl:attribute name="shows">nothing</xsl:attribute>
         </xsl:when>
         <xsl:otherwise><xsl:apply-templates/></xsl:otherwise>
       </xsl:choose>
@@ -304,6 +374,17 @@
             </xsl:choose>
           </xsl:attribute>
           <xsl:if test="@type"><xsl:attribute name="type"><xsl:value-of select="@type"/></xsl:attribute></xsl:if>
+          <!-- an addition, deletion or unclear reading of letters inside a word
+               ("schwier<add>i</add>ge"): the outputs mark it without breaking the word -->
+          <xsl:if test="local-name() = 'add' or local-name() = 'del' or local-name() = 'unclear'">
+            <xsl:variable name="prev" select="preceding-sibling::node()[1][self::text()]"/>
+            <xsl:variable name="next" select="following-sibling::node()[1][self::text()]"/>
+            <xsl:variable name="stops" select="' &#9;&#10;&#13;.,;:!?()[]{}-–—/&quot;“”„‘’«»'"/>
+            <xsl:if test="($prev and not(contains($stops, substring($prev, string-length($prev)))))
+                          or ($next and not(contains($stops, substring($next, 1, 1))))">
+              <xsl:attribute name="in-word">true</xsl:attribute>
+            </xsl:if>
+          </xsl:if>
           <xsl:call-template name="common"/>
           <xsl:apply-templates/>
         </m:inline>

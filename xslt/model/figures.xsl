@@ -7,7 +7,23 @@
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     xmlns:m="urn:teipress:model"
-    exclude-result-prefixes="tei">
+    xmlns:mml="http://www.w3.org/1998/Math/MathML"
+    exclude-result-prefixes="tei mml">
+
+  <!-- MathML (in a formula or anywhere): its tokens (identifiers, numbers, operators, text) in
+       reading order, one space apart, as an inline formula.  Not typeset math, but every
+       symbol once and in order, never run together into word salad. -->
+  <xsl:template match="mml:math">
+    <m:inline tei="math" style="formula">
+      <xsl:for-each select=".//mml:mi | .//mml:mn | .//mml:mo | .//mml:mtext | .//mml:ms">
+        <xsl:if test="position() &gt; 1"><xsl:text> </xsl:text></xsl:if>
+        <xsl:value-of select="normalize-space(.)"/>
+      </xsl:for-each>
+    </m:inline>
+  </xsl:template>
+
+  <!-- The bytes of an embedded image or file are data, never text to print. -->
+  <xsl:template match="tei:binaryObject"/>
 
   <xsl:template match="tei:table">
     <m:table>
@@ -36,6 +52,10 @@
       <xsl:call-template name="common"/>
       <xsl:apply-templates select="tei:graphic | tei:media" mode="graphic"/>
       <xsl:apply-templates select="tei:head"/>
+      <!-- a figure without an image (a described illustration): its description is its text -->
+      <xsl:if test="not(tei:graphic | tei:media)">
+        <xsl:for-each select="tei:figDesc"><m:paragraph tei="figDesc"><xsl:apply-templates/></m:paragraph></xsl:for-each>
+      </xsl:if>
       <xsl:apply-templates select="*[not(self::tei:graphic or self::tei:media or self::tei:head or self::tei:figDesc)]"/>
     </m:figure>
   </xsl:template>
@@ -62,7 +82,13 @@
         </xsl:when>
         <xsl:otherwise><xsl:attribute name="dropped"><xsl:value-of select="$url"/></xsl:attribute></xsl:otherwise>
       </xsl:choose>
-      <xsl:attribute name="alt"><xsl:value-of select="normalize-space(../tei:figDesc | tei:desc)"/></xsl:attribute>
+      <!-- the image's own desc, else the figure's figDesc (on its first image only: said once) -->
+      <xsl:attribute name="alt">
+        <xsl:choose>
+          <xsl:when test="normalize-space(tei:desc) != ''"><xsl:value-of select="normalize-space(tei:desc)"/></xsl:when>
+          <xsl:when test="position() = 1 and parent::tei:figure"><xsl:value-of select="normalize-space(../tei:figDesc)"/></xsl:when>
+        </xsl:choose>
+      </xsl:attribute>
       <xsl:for-each select="@width | @height">
         <xsl:if test="translate(normalize-space(.), '0123456789.', '') = '' or translate(normalize-space(.), '0123456789.', '') = 'px'
                       or translate(normalize-space(.), '0123456789.', '') = 'cm' or translate(normalize-space(.), '0123456789.', '') = 'mm'
