@@ -6,7 +6,6 @@ document of ../shared/corpora: ≥ 0.999 of the words in HTML and in PDF, no pas
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -19,6 +18,17 @@ from lxml import html as lxml_html
 
 import retention
 from teipress.cli import main
+
+
+def build_html_pdf(root, *options) -> str:
+    """Build the HTML and PDF of *root* (SOURCE_DATE_EPOCH fixed, unvalidated: other projects'
+    TEI); returns what the build printed."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        r = CliRunner().invoke(main, ["build", str(root), "--no-validate", *options, "--only", "html",
+                                      "--only", "pdf"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output[-3000:]
+    return r.output
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
 
@@ -69,18 +79,7 @@ def constructs(tmp_path_factory):
     for name, (encoding, body) in DOCS.items():
         (root / "tei" / f"{name}.xml").write_text(
             HEAD.format(title=name.capitalize(), encoding=encoding, body=body), encoding="utf-8")
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
-    try:
-        r = CliRunner().invoke(main, ["build", str(root), "--no-validate", "--only", "html", "--only", "pdf"],
-                               catch_exceptions=False)
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH")
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
-    assert r.exit_code == 0, r.output[-3000:]
-    return root, r.output
+    return root, build_html_pdf(root)
 
 
 def pdf_of(built, name: str, *args: str) -> str:
@@ -284,17 +283,7 @@ def corpora(shared, tmp_path_factory):
     (root / "tei").mkdir()
     for p in files:
         shutil.copy(p, root / "tei" / p.name)
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
-    try:
-        r = CliRunner().invoke(main, ["build", str(root), "--no-validate", "-q", "--only", "html", "--only", "pdf"],
-                               catch_exceptions=False)
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH")
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
-    assert r.exit_code == 0, r.output[-3000:]
+    build_html_pdf(root, "-q")
     return root
 
 
