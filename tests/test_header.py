@@ -338,7 +338,7 @@ def test_build_date():
 
 # -- real headers of other projects ------------------------------------------------------------
 
-def test_schnitzler_letter(tmp_path):
+def test_schnitzler_letter(tmp_path, shared):
     ed = one_file_edition(tmp_path, CORPORA / "letters" / "schnitzler-briefe" / "L00135.xml")
     doc = info_of(ed)
     # the letter's own (analytic) title, not the series'; the ISO date for machines is no title
@@ -358,7 +358,7 @@ def test_schnitzler_letter(tmp_path):
     assert records.validate_cff(records.to_cff(md)) == []
 
 
-def test_escher_letter(tmp_path):
+def test_escher_letter(tmp_path, shared):
     ed = one_file_edition(tmp_path, CORPORA / "letters" / "escher-briefe" / "K_1569_Kern_Johann_Konrad_an_Escher_"
                                                                           "1857-02-14.xml")
     doc = info_of(ed)
@@ -370,7 +370,7 @@ def test_escher_letter(tmp_path):
     assert records.validate_datacite(records.to_datacite(md)) == []
 
 
-def test_frus_excerpt(tmp_path):
+def test_frus_excerpt(tmp_path, shared):
     ed = one_file_edition(tmp_path, CORPORA / "frus" / "frus1961-63v22-excerpt" / "frus1961-63v22-excerpt.xml")
     doc = info_of(ed)
     assert doc.title == "Foreign Relations of the United States, 1961–1963, Volume XXII, Northeast Asia"
@@ -384,7 +384,7 @@ def test_frus_excerpt(tmp_path):
     assert records.validate_datacite(records.to_datacite(md)) == []
 
 
-def test_a_play(tmp_path):
+def test_a_play(tmp_path, shared):
     ed = one_file_edition(tmp_path, CORPORA / "dracor" / "rusdracor" / "chekhov-medved.xml")
     doc = info_of(ed)
     assert doc.title == "Медведь" and doc.lang == "ru"
