@@ -67,6 +67,7 @@ DOCS = {
       <hi rend="sup">high</hi> <hi rend="sub">low</hi> <hi rend="wobbly">wobbly</hi> <hi rend="wobbly">again</hi>
       <hi rend="color(red)">red</hi>.</p>"""),
     "looks2": ("", """<p>Another <hi rend="wobbly">wobbly</hi> word.</p>"""),
+    "emphasis": ("", """<p>Plain words and <emph>stressedword</emph> then plain again.</p>"""),
     "apparatus": ("", """<lg><l n="29"><app><lem source="#Heyworth">nam prius e</lem><rdg wit="#O">multa prius</rdg>
       <rdg wit="#S">nulla prius</rdg><rdg wit="#P"/></app> labentur flumina ponto,</l></lg>"""),
 }
@@ -306,3 +307,23 @@ def test_every_corpus_document_keeps_its_words_once(corpora):
             if twice:
                 problems.append(f"{doc.rel} {kind}: printed twice: {twice[:3]}")
     assert not problems, "\n".join(problems)
+
+
+def test_emph_is_italic_in_both_outputs(constructs):
+    from pypdf import PdfReader
+
+    page = page_of(constructs, "emphasis")
+    assert [e.text for e in page.iter("em")] == ["stressedword"]
+    root, _ = constructs
+    fonts = {}
+
+    def seen(text, cm, tm, font, size):
+        if text.strip():
+            fonts[text.strip()] = (font or {}).get("/BaseFont", "")
+
+    for pdf_page in PdfReader(str(root / "build" / "pdf" / "emphasis.pdf")).pages:
+        pdf_page.extract_text(visitor_text=seen)
+    italic = [t for t, f in fonts.items() if "stressedword" in t]
+    assert italic and all("Italic" in fonts[t] for t in italic), {t: fonts[t] for t in italic}
+    plain = [t for t in fonts if "Plain words" in t]
+    assert plain and "Italic" not in fonts[plain[0]]
