@@ -67,6 +67,7 @@ DOCS = {
       <hi rend="sup">high</hi> <hi rend="sub">low</hi> <hi rend="wobbly">wobbly</hi> <hi rend="wobbly">again</hi>
       <hi rend="color(red)">red</hi>.</p>"""),
     "looks2": ("", """<p>Another <hi rend="wobbly">wobbly</hi> word.</p>"""),
+    "alternatives": ("", """<p>Er kam <choice><seg>gestern</seg><seg>heute</seg></choice> zurück.</p>"""),
     "emphasis": ("", """<p>Plain words and <emph>stressedword</emph> then plain again.</p>"""),
     "apparatus": ("", """<lg><l n="29"><app><lem source="#Heyworth">nam prius e</lem><rdg wit="#O">multa prius</rdg>
       <rdg wit="#S">nulla prius</rdg><rdg wit="#P"/></app> labentur flumina ponto,</l></lg>"""),
@@ -327,3 +328,14 @@ def test_emph_is_italic_in_both_outputs(constructs):
     assert italic and all("Italic" in fonts[t] for t in italic), {t: fonts[t] for t in italic}
     plain = [t for t in fonts if "Plain words" in t]
     assert plain and "Italic" not in fonts[plain[0]]
+
+
+def test_both_of_two_equal_readings_are_in_the_pdf(constructs):
+    """A choice of two plain readings (no sic, orig, abbr): the text shows one, the list of
+    readings after the text the other, so neither is lost."""
+    text = flat(pdf_of(constructs, "alternatives"))
+    assert "heute" in text and "gestern" in text
+    root, _ = constructs
+    whole = subprocess.run(["pdftotext", str(root / "build" / "pdf" / "alternatives.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "Alternative readings" in whole or "ALTERNATIVE READINGS" in whole.upper()
