@@ -20,6 +20,14 @@ def test_mini_edition_is_clean(make_edition):
     assert report.items == []
 
 
+def test_every_kind_of_choice_tei_allows_is_valid(make_edition):
+    """TEI's model.choicePart: equal readings (seg), am/ex, supplied, nested choices."""
+    doc = MINI_DOC.replace("wrote from", "wrote <choice><seg>yesterday</seg><seg>today</seg></choice> "
+                           "<choice><abbr>D<am>r</am></abbr><expan>D<ex>octo</ex>r</expan></choice> "
+                           "<choice><sic>teh</sic><corr>the</corr><choice><orig>olde</orig><reg>old</reg></choice></choice> from")
+    assert [str(d) for d in diagnostics(make_edition(doc=doc)).errors] == []
+
+
 def only_error(report, rule):
     errors = [d for d in report.errors if d.rule == rule]
     assert errors, f"no [{rule}] error in {[str(d) for d in report.items]}"
