@@ -298,9 +298,9 @@ def readme(md, bag_dir: Path, epoch: int) -> str:
     item("pdf/", f"The print edition: {len(pdfs)} PDF file(s), {_pdf_kind(pdfs)}.")
     item("html/", f"The static HTML5 edition ({count('html', '*.html')} pages, {count('html')} files). "
          "Open html/index.html in a web browser: it needs no server and no network.")
-    from ..model.correspondence import CMIF
-    if (bag_dir / "html" / CMIF).is_file():  # an edition of letters
-        item(f"html/{CMIF}", "The letters' senders, recipients, places and dates in the Correspondence "
+    from ..model.paths import CMIF_FILE
+    if (bag_dir / "html" / CMIF_FILE).is_file():  # an edition of letters
+        item(f"html/{CMIF_FILE}", "The letters' senders, recipients, places and dates in the Correspondence "
              "Metadata Interchange Format (CMIF: TEI XML, as correspSearch harvests it).")
     item("metadata/", "Descriptions of this edition, all derived from the TEI header: "
          f"datacite.xml (DataCite Metadata Schema {records.DATACITE_VERSION}, XML); "

@@ -82,7 +82,6 @@ def registry(ed: Edition, f: TeiFile, names: Names) -> etree._Element:
             v = el.get(attr)
             if v:
                 tokens.update(v.split())
-    ids = names.anchors
     for tok in sorted(tokens):
         attrs = {"key": tok}
         entry = ed.entry_for(f, tok)

@@ -28,12 +28,10 @@ from pathlib import PurePosixPath
 
 from ..isodate import DateError, parse as parse_iso
 from ..xmlparse import NS, XML_ID
-from . import dates, paths
+from . import authority, dates, paths
 from .text import MODEL_NS, plain
 
 MT = "{%s}" % MODEL_NS
-PAGE = "letters.html"  # the index of letters (in html/), built only for editions with letters
-CMIF = "cmif.xml"  # the CMIF file beside the pages (in html/), for correspSearch to harvest
 
 # A name's own @type → its part in the letter (projects mark names inside one correspAction).
 _SENDER_TYPES = {"sender", "author", "from", "sent"}
@@ -76,34 +74,15 @@ def scope(type_: str, subtype: str = "") -> str:
 
 # -- authority files ------------------------------------------------------------------------
 
-# An authority URI as correspSearch knows it (the forms of the CMIF documentation).
-_AUTHORITY_URLS = [
-    (re.compile(r"^https?://(?:www\.)?d-nb\.info/gnd/([0-9]+[0-9X-]*)/?(?:about/.*)?$", re.I), "http://d-nb.info/gnd/{}"),
-    (re.compile(r"^https?://(?:www\.)?viaf\.org/viaf/([0-9]+)/?$", re.I), "http://viaf.org/viaf/{}"),
-    (re.compile(r"^https?://(?:www\.|sws\.)?geonames\.org/([0-9]+)(?:/.*)?$", re.I), "http://www.geonames.org/{}"),
-    (re.compile(r"^https?://id\.loc\.gov/authorities/names/([a-z]+[0-9]+)(?:\.html)?/?$", re.I),
-     "http://id.loc.gov/authorities/names/{}"),
-    (re.compile(r"^https?://data\.bnf\.fr/(?:ark:/12148/)?(cb[0-9]+[0-9a-z]?)/?$", re.I), "http://data.bnf.fr/ark:/12148/{}"),
-    (re.compile(r"^https?://id\.ndl\.go\.jp/auth/ndlna/([0-9]+)/?$", re.I), "http://id.ndl.go.jp/auth/ndlna/{}"),
-]
-# A bare identifier in an idno of one of these types.
-_AUTHORITY_TYPES = {"gnd": "http://d-nb.info/gnd/{}", "viaf": "http://viaf.org/viaf/{}",
-                    "geonames": "http://www.geonames.org/{}", "lc": "http://id.loc.gov/authorities/names/{}",
-                    "lcnaf": "http://id.loc.gov/authorities/names/{}", "ndl": "http://id.ndl.go.jp/auth/ndlna/{}"}
-_BARE_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]*$")
+# The authorities correspSearch takes in a CMIF @ref (its documentation's list).
+CMIF_AUTHORITIES = ("gnd", "viaf", "geonames", "lc", "bnf", "ndl")
 
 
 def authority_uri(value: str, kind: str = "") -> str:
-    """*value* (a URL, or a bare id in an idno of type *kind*) as an authority URI, else ''."""
-    value = (value or "").strip()
-    for pattern, form in _AUTHORITY_URLS:
-        m = pattern.match(value)
-        if m:
-            return form.format(m.group(1))
-    form = _AUTHORITY_TYPES.get((kind or "").strip().lower())
-    if form and _BARE_ID.match(value):
-        return form.format(value)
-    return ""
+    """*value* (a URL, or a bare id in an idno of type *kind*) as an authority URI correspSearch
+    knows, else '' (teipress.model.authority reads it)."""
+    found = authority.record(value, kind)
+    return authority.uri(value, kind) if found and found[0] in CMIF_AUTHORITIES else ""
 
 
 def authority_uris(element) -> tuple[str, ...]:

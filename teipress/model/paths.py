@@ -18,6 +18,8 @@ from .. import safepath
 from ..edition import Edition, TeiFile
 
 REGISTER_PAGES = {"person": "persons.html", "place": "places.html", "org": "organisations.html"}
+LETTERS_PAGE = "letters.html"  # the index of letters, built only for editions with letters
+CMIF_FILE = "cmif.xml"  # the letters in CMIF, beside the pages, for correspSearch to harvest
 
 
 # Names Windows reserves in every folder (also with an extension): a deposit must unpack anywhere.

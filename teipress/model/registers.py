@@ -18,23 +18,11 @@ from pathlib import Path
 
 from ..edition import Edition, Entry, norm
 from ..xmlparse import NS
-from . import dates
+from . import authority, dates
 
 # Register kind → (page name, heading).  The page's file name is decided in teipress.model.paths.
 KINDS = {"person": "Persons", "place": "Places", "org": "Organisations"}
 NAME_TAGS = {"person": "persName", "place": "placeName", "org": "orgName"}
-
-
-# Authority URIs → one key per record, whichever way it is written (http or https, www or not,
-# a trailing slash, the record's page or its entity URI).
-_AUTHORITIES = [
-    (re.compile(r"d-nb\.info/gnd/([0-9X-]+)", re.I), "gnd"),
-    (re.compile(r"wikidata\.org/(?:entity|wiki)/(Q[0-9]+)", re.I), "wikidata"),
-    (re.compile(r"viaf\.org/viaf/([0-9]+)", re.I), "viaf"),
-    (re.compile(r"geonames\.org/([0-9]+)", re.I), "geonames"),
-    (re.compile(r"orcid\.org/([0-9X-]{19})", re.I), "orcid"),
-]
-_TYPE_ALIASES = {"pnd": "gnd", "gnd-id": "gnd", "wikidata-id": "wikidata", "qid": "wikidata"}
 
 
 def authority_keys(entry: Entry) -> set[str]:
@@ -48,16 +36,15 @@ def authority_keys(entry: Entry) -> set[str]:
         value = value.strip()
         if not value:
             continue
-        if re.match(r"(?i)https?://", value):
-            hit = next(((name, m.group(1)) for rx, name in _AUTHORITIES for m in [rx.search(value)] if m), None)
-            if hit:
-                out.add(f"{hit[0]}:{hit[1].upper() if hit[0] == 'wikidata' else hit[1]}")
-            else:
-                uri = re.sub(r"(?i)^https?://(www\.)?", "", value).rstrip("/").casefold()
-                if "/" in uri:  # a site's home page names no record
-                    out.add("uri:" + uri)
+        hit = authority.record(value, kind)
+        if hit:
+            out.add(f"{hit[0]}:{hit[1]}")
+        elif re.match(r"(?i)https?://", value):
+            uri = re.sub(r"(?i)^https?://(www\.)?", "", value).rstrip("/").casefold()
+            if "/" in uri:  # a site's home page names no record
+                out.add("uri:" + uri)
         elif kind and kind not in ("uri", "url"):
-            out.add(f"{_TYPE_ALIASES.get(kind, kind)}:{value}")
+            out.add(f"{authority.ALIASES.get(kind, kind)}:{value}")
         elif el.get("key") == value:
             out.add(f"key:{norm(value)}")
     return out

@@ -15,7 +15,7 @@ import uuid
 from lxml import etree
 
 from ..commands.build import BuildContext
-from ..model import correspondence
+from ..model import paths
 from ..xmlparse import TEI_NS, XML_ID
 
 T = "{%s}" % TEI_NS
@@ -90,7 +90,7 @@ def document(em) -> etree._ElementTree:
     else:
         publisher.text = md.publisher or md.title
     if em.base_url:
-        _el(pub, "idno", address(em, correspondence.CMIF), type="url")
+        _el(pub, "idno", address(em, paths.CMIF_FILE), type="url")
     _el(pub, "date", when=em.build_time.strftime("%Y-%m-%dT%H:%M:%SZ"))
     target, statement = licence(em)
     _el(_el(pub, "availability"), "licence", statement, target=target)
@@ -122,6 +122,6 @@ def build(ctx: BuildContext) -> None:
     if not em.base_url:
         ctx.log("  note: cmif.xml names the letters by relative links; set base_url in edition.toml "
                 "so that correspSearch can harvest it")
-    out = ctx.out / "html" / correspondence.CMIF
+    out = ctx.out / "html" / paths.CMIF_FILE
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(serialise(em))

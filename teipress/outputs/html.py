@@ -120,14 +120,14 @@ class Site:
 
     @property
     def nav(self) -> list[tuple[str, str]]:
-        letters = [(correspondence.PAGE, "Letters")] if self.model.letters else []
+        letters = [(paths.LETTERS_PAGE, "Letters")] if self.model.letters else []
         return ([("index.html", "Home")] + letters + [(r.path, r.label) for r in self.model.registers]
                 + [("chronology.html", "Chronology"), ("principles.html", "Editorial principles"),
                    ("about.html", "About"), ("search.html", "Search")])
 
     @property
     def letters_page(self) -> str:
-        return correspondence.PAGE
+        return paths.LETTERS_PAGE
 
     @property
     def correspondents(self) -> list:
@@ -275,7 +275,7 @@ def build(ctx: BuildContext) -> None:
     for reg in s.registers:
         render("register.html", reg.path, register=reg)
     if em.letters:  # an index of letters only for an edition of letters
-        render("letters.html", correspondence.PAGE, cmif=correspondence.CMIF)
+        render("letters.html", paths.LETTERS_PAGE, cmif=paths.CMIF_FILE)
     render("chronology.html", "chronology.html")
     render("principles.html", "principles.html")
     render("about.html", "about.html")
