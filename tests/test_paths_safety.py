@@ -164,3 +164,13 @@ def test_an_image_symlinked_out_of_the_edition_is_not_published(tmp_path):
     assert r.exit_code == 0, r.output
     assert "not inside the edition folder" in r.output
     assert not any(b"SECRETBYTES" in p.read_bytes() for p in (root / "build").rglob("*") if p.is_file())
+
+
+def test_output_names_and_init_ids_transliterate_alike():
+    """One transliteration for every name: an edition id init makes from a title and an output
+    name made from an xml:id agree ('Straße' is 'Strasse' in both, Cyrillic is read, not dropped)."""
+    from teipress.commands.init import make_id
+    from teipress.model.paths import safe_name
+
+    assert safe_name("Straße") == "Strasse" and make_id("Straße") == "strasse"
+    assert safe_name("Письмо-1") == "Pismo-1" and make_id("Письмо 1") == "pismo-1"

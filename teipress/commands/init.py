@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import unicodedata
 from datetime import date
 from pathlib import Path
 
 from lxml import etree
 
 from .. import resources
+from ..model import paths
 from ..xmlparse import TEI_NS, XML_ID, XML_LANG
 
 PROLOG = ('<?xml-model href="schema/teipress.xsd" type="application/xml" '
@@ -84,39 +84,10 @@ def _header(root, title: str, doc_title: str, editors: list[str], today: str, re
     return header
 
 
-# Letters that NFKD does not take apart into a base letter and a mark.
-_LATIN = {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
-          "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "Þ": "Th", "ı": "i"}
-_CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p",
-                      "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "iu", "ia"]))
-_GREEK = dict(zip("αβγδεζηθικλμνξοπρσςτυφχψω",
-                  ["a", "b", "g", "d", "e", "z", "e", "th", "i", "k", "l", "m", "n", "x", "o", "p", "r", "s",
-                   "s", "t", "y", "ph", "ch", "ps", "o"]))
-
-
-def transliterate(text: str) -> str:
-    """ASCII letters for an id: "Österreichische Briefe" → "Osterreichische Briefe",
-    "Письма" → "Pisma".  Scripts without a table here are dropped (the caller falls back)."""
-    out = []
-    for ch in unicodedata.normalize("NFKD", text):
-        if unicodedata.combining(ch):
-            continue
-        low = ch.lower()
-        if ch in _LATIN:
-            out.append(_LATIN[ch])
-        elif low in _CYRILLIC or low in _GREEK:
-            t = _CYRILLIC.get(low, _GREEK.get(low, ""))
-            out.append(t.capitalize() if ch != low else t)
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 def make_id(title: str, fallback: str = "edition") -> str:
     """An xml:id from a title: transliterated, lower case, words joined by '-', never
     starting with a digit (an XML name cannot)."""
-    ident = re.sub(r"[^a-z0-9]+", "-", transliterate(title).lower()).strip("-")
+    ident = re.sub(r"[^a-z0-9]+", "-", paths.transliterate(title).lower()).strip("-")
     if not ident:
         return fallback
     return ident if ident[0].isalpha() else f"{fallback}-{ident}"

@@ -27,10 +27,39 @@ _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)", re.IGNOREC
 MAX_NAME = 100  # characters of a name, so that name + '-2.html' stays far below 255 bytes
 
 
+# Letters that NFKD does not take apart into a base letter and a mark.
+_LATIN = {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
+          "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "Þ": "Th", "ı": "i"}
+_CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p",
+                      "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "iu", "ia"]))
+_GREEK = dict(zip("αβγδεζηθικλμνξοπρσςτυφχψω",
+                  ["a", "b", "g", "d", "e", "z", "e", "th", "i", "k", "l", "m", "n", "x", "o", "p", "r", "s",
+                   "s", "t", "y", "ph", "ch", "ps", "o"]))
+
+
+def transliterate(text: str) -> str:
+    """ASCII letters for an id: "Österreichische Briefe" → "Osterreichische Briefe",
+    "Письма" → "Pisma".  Scripts without a table here are dropped (the caller falls back)."""
+    out = []
+    for ch in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(ch):
+            continue
+        low = ch.lower()
+        if ch in _LATIN:
+            out.append(_LATIN[ch])
+        elif low in _CYRILLIC or low in _GREEK:
+            t = _CYRILLIC.get(low, _GREEK.get(low, ""))
+            out.append(t.capitalize() if ch != low else t)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def safe_name(text: str, fallback: str = "document") -> str:
     """'brief-ä' → 'brief-a'; '../../x' → 'x'; '' → *fallback*; 'NUL' → 'NUL_'; at most
     MAX_NAME characters."""
-    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_ = transliterate(text).encode("ascii", "ignore").decode("ascii")
     name = re.sub(r"[^A-Za-z0-9._-]", "-", ascii_).lstrip(".-")[:MAX_NAME].rstrip(".")
     if _RESERVED.match(name):
         name = "_" + name
