@@ -87,3 +87,16 @@ def broken_links(root: Path) -> tuple[list[str], int]:
                 problems.append(f"{page.relative_to(root)}: {href} (no such anchor)")
             checked += 1
     return problems, checked
+
+
+def searchable_site(root: Path, documents: dict[str, str], persons: str):
+    """Write an edition of *documents* (file stem → TEI) and a register, build its HTML and
+    search index, and serve it: a context manager yielding the site's base URL."""
+    from browser import serve_dir
+
+    (root / "tei").mkdir(parents=True, exist_ok=True)
+    (root / "tei" / "persons.xml").write_text(persons, encoding="utf-8")
+    for stem, text in documents.items():
+        (root / "tei" / f"{stem}.xml").write_text(text, encoding="utf-8")
+    build_edition(root, root / "build", only={"html", "search"})
+    return serve_dir(root / "build" / "html")

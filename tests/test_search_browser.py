@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from browser import serve_dir
 from conftest import MINI_DOC, MINI_PERSONS
-from sitebuild import build_edition
+from sitebuild import searchable_site
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -22,17 +21,13 @@ WORDS = ["quokka", "axolotl", "pangolin", "narwhal", "okapi", "tardigrade"]
 
 @pytest.fixture(scope="module")
 def letters_site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("letters")
-    (root / "tei").mkdir()
-    (root / "tei" / "persons.xml").write_text(MINI_PERSONS, encoding="utf-8")
+    docs = {}
     for i, word in enumerate(WORDS):
         filler = " ".join(f"common{j}" for j in range((i * 37) % 90))
-        doc = (MINI_DOC.replace('xml:id="mini"', f'xml:id="letter-{i}"')
-               .replace("A mini edition", f"Letter {i} about the {word}")
-               .replace("Vienna</placeName>.", f"Vienna</placeName>. A {word} was seen. {filler}"))
-        (root / "tei" / f"letter-{i}.xml").write_text(doc, encoding="utf-8")
-    build_edition(root, root / "build", only={"html", "search"})
-    with serve_dir(root / "build" / "html") as url:
+        docs[f"letter-{i}"] = (MINI_DOC.replace('xml:id="mini"', f'xml:id="letter-{i}"')
+                               .replace("A mini edition", f"Letter {i} about the {word}")
+                               .replace("Vienna</placeName>.", f"Vienna</placeName>. A {word} was seen. {filler}"))
+    with searchable_site(tmp_path_factory.mktemp("letters"), docs, MINI_PERSONS) as url:
         yield url
 
 

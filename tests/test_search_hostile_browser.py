@@ -11,9 +11,8 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from browser import serve_dir
 from conftest import MINI_DOC, MINI_PERSONS
-from sitebuild import build_edition
+from sitebuild import searchable_site
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -26,21 +25,16 @@ NAME_NOTE = '<iframe srcdoc="<script>parent.__pwned=4</script>"></iframe> {{ 7*7
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hostile")
-    (root / "tei").mkdir()
     persons = MINI_PERSONS.replace('<persName type="main">Anna Example</persName>',
                                    f'<persName type="main">{escape(PERSON)}</persName>')
-    (root / "tei" / "persons.xml").write_text(persons, encoding="utf-8")
-    for i in range(2):
-        doc = (MINI_DOC.replace('xml:id="mini"', f'xml:id="doc-{i}"')
-               .replace("A mini edition", escape(f"{TITLE} {i}"))
-               # a date whose text is markup: the year filter comes from @when, the text is shown
-               .replace('<date when="1961-03-05">5 March 1961</date>',
-                        f'<date when="196{i}-03-05">{escape(NAME_NOTE)}</date>')
-               .replace("Vienna</placeName>.", f"Vienna</placeName>. The wombat {escape(NAME_NOTE)} slept."))
-        (root / "tei" / f"doc-{i}.xml").write_text(doc, encoding="utf-8")
-    build_edition(root, root / "build", only={"html", "search"})
-    with serve_dir(root / "build" / "html") as url:
+    docs = {f"doc-{i}": (MINI_DOC.replace('xml:id="mini"', f'xml:id="doc-{i}"')
+                         .replace("A mini edition", escape(f"{TITLE} {i}"))
+                         # a date whose text is markup: the year filter comes from @when, the text is shown
+                         .replace('<date when="1961-03-05">5 March 1961</date>',
+                                  f'<date when="196{i}-03-05">{escape(NAME_NOTE)}</date>')
+                         .replace("Vienna</placeName>.", f"Vienna</placeName>. The wombat {escape(NAME_NOTE)} slept."))
+            for i in range(2)}
+    with searchable_site(tmp_path_factory.mktemp("hostile"), docs, persons) as url:
         yield url
 
 
