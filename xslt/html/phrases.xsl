@@ -150,6 +150,10 @@
 
   <xsl:template match="m:line-break[@break = 'no']"/>
   <xsl:template match="m:line-break"><xsl:text> </xsl:text></xsl:template>
+  <!-- ... except in a letter's parts the source's line breaks are kept: a closer's lines stay lines. -->
+  <xsl:template match="m:line-break[not(@break = 'no')][ancestor::m:block[contains(' opener closer dateline salute signed postscript address ', concat(' ', @style, ' '))]]">
+    <br/>
+  </xsl:template>
 
   <!-- Generic phrases: the HTML element that says what the model's @style says, else what @rend
        asks for, else a span; the TEI name is only a class (a hook for the style sheet). -->

@@ -254,11 +254,6 @@
     </div>
   </xsl:template>
 
-  <!-- In a letter's parts the source's line breaks are kept: a closer's lines stay lines. -->
-  <xsl:template match="m:line-break[not(@break = 'no')][ancestor::m:block[contains(' opener closer dateline salute signed postscript address ', concat(' ', @style, ' '))]]">
-    <br/>
-  </xsl:template>
-
   <!-- == table of contents == -->
   <xsl:template match="m:block" mode="toc">
     <li>
