@@ -111,10 +111,11 @@ def test_footnotes_equal_notes_plus_corrections(reader, default_doc):
     as the editorial principles say) outside notes; footnotes are tagged /Note in the PDF."""
     _, doc = default_doc
     body = doc.root.find("tei:text", NS)
-    notes = body.findall(".//tei:note", NS)
+    # a note printed in the line or the margin (note/@place) is not a footnote
+    notes = [n for n in body.findall(".//tei:note", NS) if n.get("place", "foot").split()[0] not in ("inline", "margin")]
     sics = [s for s in body.findall(".//tei:choice/tei:sic", NS)
             if not any(etree.QName(a).localname == "note" for a in s.iterancestors())]
-    assert len(notes) >= 2 and len(sics) >= 16
+    assert len(notes) >= 1 and len(sics) >= 16
     assert _struct_count(reader, "/Note") == len(notes) + len(sics)
 
 

@@ -231,7 +231,7 @@ def test_rend_and_rendition_are_visible_in_pdf(constructs):
     pdf = root / "build" / "pdf" / "looks.pdf"
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "LibertinusSerif-Bold" in fonts and "LibertinusSerif-Italic" in fonts
-    assert "NewCM" in fonts  # latintype: another face
+    assert "NotoSans-Regular" in fonts  # latintype: a sans face, as in the HTML
     text = flat(pdf_of(constructs, "looks"))
     # every word kept; spaced-out letters still read as one word; capitals as capitals
     for word in ("bare", "strong", "italics", "css", "antiqua", "spaced", "gesperrt", "CAPS", "wobbly", "red"):

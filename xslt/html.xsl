@@ -32,9 +32,9 @@
     <parts>
       <part name="text"><xsl:apply-templates select="m:text/node()"/></part>
       <part name="notes">
-        <xsl:if test="m:text//m:note">
+        <xsl:if test="m:text//m:note[not(@placement = 'margin' or @placement = 'inline')]">
           <ol class="tp-notes">
-            <xsl:apply-templates select="m:text//m:note" mode="footnote"/>
+            <xsl:apply-templates select="m:text//m:note[not(@placement = 'margin' or @placement = 'inline')]" mode="footnote"/>
           </ol>
         </xsl:if>
       </part>

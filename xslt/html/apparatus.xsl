@@ -19,6 +19,27 @@
       <xsl:when test="not(ancestor::m:text)">
         <span class="tp-inline-note"> (<xsl:apply-templates/>)</span>
       </xsl:when>
+      <!-- a note the source prints beside the text or in the line: in its place, not a footnote -->
+      <xsl:when test="@placement = 'margin'">
+        <span class="tp-note-margin" id="{@id}" role="note" data-note-type="{@type}">
+          <xsl:call-template name="lang"/>
+          <span class="tp-vh"><xsl:value-of select="@type-label"/>, in the margin: </span>
+          <xsl:apply-templates/>
+        </span>
+      </xsl:when>
+      <!-- in brackets, as a printed translation gives its translator's notes -->
+      <xsl:when test="@placement = 'inline'">
+        <span class="tp-note-inline" id="{@id}" role="note" data-note-type="{@type}">
+          <xsl:call-template name="lang"/>
+          <xsl:text>[</xsl:text>
+          <xsl:choose>
+            <xsl:when test="@type != 'note'"><i class="tp-note-label"><xsl:value-of select="@type-label"/>:</i><xsl:text> </xsl:text></xsl:when>
+            <xsl:otherwise><span class="tp-vh">Note: </span></xsl:otherwise>
+          </xsl:choose>
+          <xsl:apply-templates/>
+          <xsl:text>]</xsl:text>
+        </span>
+      </xsl:when>
       <xsl:when test="$nested = 'true'">
         <sup class="tp-noteref-plain" data-pagefind-ignore=""><xsl:call-template name="mark"/></sup>
       </xsl:when>

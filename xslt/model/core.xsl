@@ -75,6 +75,24 @@
     <xsl:for-each select="$note-numbers"><xsl:value-of select="key('note-number', $note)/@n"/></xsl:for-each>
   </xsl:template>
 
+  <!-- Where the source prints a note (TEI @place, first word): "margin" beside the text,
+       "inline" in the line itself, "end" after the text, "foot" (the default: foot, bottom,
+       top, overleaf …) as a footnote.  A note holding paragraphs, lists or verse is a footnote
+       wherever the source put it: blocks cannot stand in a margin or a line. -->
+  <xsl:template name="note-placement">
+    <xsl:variable name="place" select="translate(substring-before(concat(normalize-space(@place), ' '), ' '),
+                                       'ABCDEFGHIJKLMNOPQRSTUVWXYZ_', 'abcdefghijklmnopqrstuvwxyz-')"/>
+    <xsl:choose>
+      <xsl:when test="not(self::tei:note) or tei:p or tei:ab or tei:list or tei:table or tei:lg or tei:l
+                      or tei:quote[tei:p | tei:lg] or tei:div or tei:figure or ancestor::tei:note">foot</xsl:when>
+      <xsl:when test="$place = ''">foot</xsl:when>
+      <xsl:when test="contains(' margin margin-left margin-right marginleft marginright margin-outer margin-inner margin-top margin-bottom marginouter margininner left right opposite ', concat(' ', $place, ' '))">margin</xsl:when>
+      <xsl:when test="contains(' inline inspace interlinear above below supralinear sublinear ', concat(' ', $place, ' '))">inline</xsl:when>
+      <xsl:when test="$place = 'end' or $place = 'endnote'">end</xsl:when>
+      <xsl:otherwise>foot</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <xsl:template match="tei:note">
     <m:note>
       <xsl:call-template name="id-attr"/>
@@ -99,6 +117,7 @@
         <xsl:value-of select="contains($published-note-types, concat(' ', @type, ' ')) and @type != ''"/>
       </xsl:attribute>
       <xsl:if test="@place"><xsl:attribute name="place"><xsl:value-of select="@place"/></xsl:attribute></xsl:if>
+      <xsl:attribute name="placement"><xsl:call-template name="note-placement"/></xsl:attribute>
       <xsl:if test="@target"><xsl:attribute name="target"><xsl:value-of select="@target"/></xsl:attribute></xsl:if>
       <xsl:call-template name="resp"/>
       <xsl:apply-templates/>

@@ -80,8 +80,16 @@
     <xsl:for-each select="//tei:TEI">
       <xsl:variable name="tei" select="generate-id()"/>
       <!-- an apparatus entry (textcrit.xsl) is a note too; a note inside it is part of it -->
-      <xsl:for-each select=".//tei:text//*[self::tei:note[not(parent::tei:app)] or self::tei:app[tei:rdg | tei:rdgGrp][not(.//tei:l | .//tei:p | .//tei:lg | .//tei:div)]][generate-id(ancestor::tei:TEI[1]) = $tei]">
-        <m:note-number note="{generate-id()}" n="{position()}"/>
+      <xsl:variable name="placed-rtf">
+        <xsl:for-each select=".//tei:text//*[self::tei:note[not(parent::tei:app)] or self::tei:app[tei:rdg | tei:rdgGrp][not(.//tei:l | .//tei:p | .//tei:lg | .//tei:div)]][generate-id(ancestor::tei:TEI[1]) = $tei]">
+          <m:note-number note="{generate-id()}">
+            <xsl:attribute name="placement"><xsl:call-template name="note-placement"/></xsl:attribute>
+          </m:note-number>
+        </xsl:for-each>
+      </xsl:variable>
+      <!-- a note printed in the margin or in the line is not a footnote and takes no number -->
+      <xsl:for-each select="exsl:node-set($placed-rtf)/m:note-number[@placement = 'foot' or @placement = 'end']">
+        <m:note-number note="{@note}" n="{position()}"/>
       </xsl:for-each>
     </xsl:for-each>
   </xsl:variable>
