@@ -32,8 +32,16 @@ DOC = PROLOG + """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="mini" xml:lan
  and an end<note place="end" xml:id="ne">endnoteword</note> here: words to fill the line out further.</p>
 <lg><l xml:id="l1" part="I">First half</l><l xml:id="l2" part="F">second half</l><l xml:id="l3">A whole line</l></lg>
 <closer xml:id="cl">Greetings<lb/>Yours<lb/><signed>Karl</signed></closer>
+</div>
+<div xml:id="d2"><castList><castItem><role>Claudio</role>, <roleDesc>ein Edelmann</roleDesc>.</castItem>
+  <castGroup><castItem>Die Mutter,</castItem><castItem>Eine Geliebte,</castItem><roleDesc>Tote.</roleDesc></castGroup></castList>
+<msDesc><msIdentifier><settlement>Cambridge</settlement><idno>B 55</idno></msIdentifier>
+  <physDesc><p>Schwarze Tinte.</p></physDesc></msDesc>
+<figure xml:id="fig"><graphic url="img/shape.svg"/><figDesc>A grey shape</figDesc></figure>
 </div></body></text></TEI>
 """
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="#888"/></svg>'
+
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +51,8 @@ def built(tmp_path_factory):
     shutil.copy(SCHEMA, root / "tei" / "schema" / "teipress.xsd")
     (root / "tei" / "mini.xml").write_text(DOC, encoding="utf-8")
     (root / "tei" / "persons.xml").write_text(MINI_PERSONS, encoding="utf-8")
+    (root / "tei" / "img").mkdir()
+    (root / "tei" / "img" / "shape.svg").write_text(SVG, encoding="utf-8")
     out = root.parent / "out"
     build_edition(root, out, only={"html", "pdf"})
     return out
@@ -125,6 +135,25 @@ def test_half_lines_continue_where_the_first_half_ended(doc):
 def test_closer_keeps_its_lines(doc):
     lines = doc.eval_on_selector("#cl", "e => e.innerText")
     assert [s.strip() for s in lines.splitlines() if s.strip()][:3] == ["Greetings", "Yours", "Karl"]
+
+
+def test_cast_group_members_left_of_their_shared_description(doc):
+    members, shared = box(doc, ".tp-cast-members"), box(doc, ".tp-cast-shared")
+    assert members["x"] + members["w"] <= shared["x"] and shared["y"] >= members["y"] - 1
+    assert doc.inner_text(".tp-cast-shared").strip() == "Tote."
+    assert style(doc, ".tp-cast-members", "borderRightStyle") == "solid"  # the brace
+
+
+def test_manuscript_description_labels_beside_their_values(doc):
+    field = doc.locator(".tp-ms-desc .tp-field").first
+    label, value = field.locator(".tp-field-label").bounding_box(), field.locator(".tp-field-value").bounding_box()
+    assert label["x"] + label["width"] <= value["x"] and abs(label["y"] - value["y"]) < 8
+
+
+def test_image_is_shown_with_its_description(doc):
+    img = doc.locator("figure img").first
+    assert img.evaluate("i => i.complete && i.naturalWidth") == 40
+    assert img.get_attribute("alt") == "A grey shape"
 
 
 def test_narrow_screen_margin_note_is_a_block_in_the_text(built, browser):
