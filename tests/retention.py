@@ -10,7 +10,9 @@ lower-cased — of what the edition means to print, against the tokens of an out
   purpose: `teiHeader` (outside `<text>`), the register lists an editor keeps in `back`
   (`listPerson`, `listPlace`, `listOrg`, `listBibl`, `listEvent`, `listNym`, `listRelation`),
   `binaryObject` (data, not words), `interpGrp`/`interp`, `linkGrp`/`link`, `join`, `alt`,
-  `altGrp`, `span`, `spanGrp`, `timeline`, `index`, `fs` and comments/processing instructions.
+  `altGrp`, `span`, `spanGrp`, `timeline`, `index`, `fs` and comments/processing instructions,
+  and MathML (a formula is not words: the outputs typeset it, "E_max" as E with max below, and
+  tests/test_constructs_browser.py checks that each of its tokens is there).
   A markup example (`egXML`) counts with a word boundary at each of its tags (it is printed
   as code, tags and all).  Both readings of every `choice` count (the running text shows one, a note or the list of
   interventions the other), as do all readings of an `app`, every `note` (a multiset: where
@@ -43,6 +45,7 @@ from lxml import html as lxml_html
 
 TEI = "http://www.tei-c.org/ns/1.0"
 EXAMPLES = "http://www.tei-c.org/ns/Examples"
+MATHML = "http://www.w3.org/1998/Math/MathML"
 WORD = re.compile(r"\w+")
 
 # Left out of the words the edition means to print (see the module docstring).
@@ -106,7 +109,8 @@ def tei_text(path: Path) -> str:
             if el.tail:
                 parts.append(el.tail)
             return
-        if not isinstance(el.tag, str) or name in OMITTED or (in_back and name in REGISTER_LISTS):
+        if not isinstance(el.tag, str) or name in OMITTED or (in_back and name in REGISTER_LISTS) \
+                or etree.QName(el).namespace == MATHML:
             parts.append(" ")  # left out, but it still separates the words around it (its tail: below)
         elif name in ("ref", "ptr") and not "".join(el.itertext()).strip() and re.fullmatch(
                 r"(?i)(https?://|mailto:)\S+", (el.get("target") or "").strip()):
@@ -164,7 +168,7 @@ def html_text(page: Path) -> str:
                 parts.append(el.tail)
             return
         classes = set((el.get("class") or "").split())
-        if el.tag in ("script", "style", "template") or classes & UI_CLASSES:
+        if el.tag in ("script", "style", "template", "math") or classes & UI_CLASSES:
             parts.append(el.tail or "")
             return
         block = el.tag in BLOCK_TAGS or bool(classes & READING_CLASSES)

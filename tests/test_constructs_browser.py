@@ -30,6 +30,8 @@ DOC = PROLOG + """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="mini" xml:lan
 <p xml:id="p3">Margin here<note place="margin" xml:id="nm">glossmargin</note> and a line
  note<note place="inline" xml:id="ni">saidinline</note> and a footnote<note xml:id="nf">atthefoot</note>
  and an end<note place="end" xml:id="ne">endnoteword</note> here: words to fill the line out further.</p>
+<p xml:id="p4">Energy <formula notation="MathML" rend="display"><math xmlns="http://www.w3.org/1998/Math/MathML"><mi>κ</mi><mo>=</mo><mfrac><mi>ξ</mi><msub><mi>E</mi><mtext>max</mtext></msub></mfrac></math></formula> and
+ <formula notation="MathML"><math xmlns="http://www.w3.org/1998/Math/MathML"><msup><mi>β</mi><mn>2</mn></msup><mo>-</mo><mn>1</mn></math></formula> inline.</p>
 <lg><l xml:id="l1" part="I">First half</l><l xml:id="l2" part="F">second half</l><l xml:id="l3">A whole line</l></lg>
 <closer xml:id="cl">Greetings<lb/>Yours<lb/><signed>Karl</signed></closer>
 </div>
@@ -128,13 +130,23 @@ def test_margin_note_beside_the_text_inline_note_in_brackets_in_the_line(doc):
 
 
 def test_half_lines_continue_where_the_first_half_ended(doc):
-    first, second, whole = box(doc, "#l1"), box(doc, "#l2"), box(doc, "#l3")
+    second, whole = box(doc, "#l2"), box(doc, "#l3")
     assert second["x"] > whole["x"] + 20, (second, whole)
 
 
 def test_closer_keeps_its_lines(doc):
     lines = doc.eval_on_selector("#cl", "e => e.innerText")
     assert [s.strip() for s in lines.splitlines() if s.strip()][:3] == ["Greetings", "Yours", "Karl"]
+
+
+def test_mathml_is_typeset_as_mathematics(doc):
+    display, inline = doc.locator("#p4 math").nth(0), doc.locator("#p4 math").nth(1)
+    assert display.get_attribute("display") == "block" and inline.get_attribute("display") == "inline"
+    over, under = (doc.locator("#p4 mfrac > *").nth(i).bounding_box() for i in (0, 1))
+    assert over["y"] + over["height"] <= under["y"] + 1  # a fraction: ξ above E_max
+    base, sub = (doc.locator("#p4 msub > *").nth(i).bounding_box() for i in (0, 1))
+    assert sub["x"] >= base["x"] + base["width"] - 1 and sub["y"] > base["y"]  # "max" lowered after E
+    assert style(doc, "#p4 mi", "textTransform") == "math-auto"  # one letter: italic
 
 
 def test_cast_group_members_left_of_their_shared_description(doc):
@@ -255,3 +267,26 @@ def test_pdf_deletion_is_struck_through(built, pdf_words, tmp_path):
 
     assert widest_ink_row(word(pdf_words, "struckword")) > 0.9
     assert widest_ink_row(word(pdf_words, "writer")) < 0.5
+
+
+def test_pdf_mathml_is_typeset(built, pdf_words):
+    """The formula's tokens are on the page, the fraction's numerator above its denominator."""
+    import unicodedata
+    text = unicodedata.normalize("NFKC", subprocess.run(["pdftotext", str(built / "pdf" / "mini.pdf"), "-"],
+                                                        check=True, capture_output=True, text=True).stdout)
+    for token in ("κ", "ξ", "max", "β", "2", "−"):
+        assert token in text, token
+    norm = [{**w, "text": unicodedata.normalize("NFKC", w["text"])} for w in pdf_words]
+    xi = next(w for w in norm if w["text"] == "ξ")
+    e_max = next(w for w in norm if w["text"].endswith("max"))
+    assert xi["yMax"] <= e_max["yMin"] + 1
+
+
+def test_constructs_page_passes_nu_and_axe(built, doc):
+    """The page with every construct above (MathML, margin notes …) is valid HTML and accessible."""
+    from checkers import axe, nu_errors
+
+    errors = nu_errors([built / "html" / "documents" / "mini.html"])
+    assert not errors, "\n".join(errors)
+    problems = axe(doc, "constructs")
+    assert not problems, "\n".join(problems)

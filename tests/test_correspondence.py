@@ -4,7 +4,6 @@ letter head.  Small generated editions of several letters, then the Schnitzler a
 letters from ../shared."""
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -415,16 +414,9 @@ def test_letters_without_correspdesc_get_no_letters_page(shared, tmp_path):
 
 
 def test_letters_page_passes_the_nu_html_checker(site):
-    from test_html_quality import VNU
+    from checkers import nu_errors
 
-    if not VNU.exists() or not shutil.which("java"):
-        pytest.skip("vnu-jar or java is not installed (npm ci; scripts/install-system-deps.sh)")
-    files = [str(site / "letters.html"), str(site / "documents" / "l1.html"), str(site / "documents" / "l3.html")]
-    proc = subprocess.run(["java", "-jar", str(VNU), "--format", "json", *files], capture_output=True, text=True,
-                          timeout=300)
-    report = json.loads(proc.stderr or proc.stdout)
-    errors = [f"{m.get('url', '').rsplit('/html/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
-              for m in report["messages"] if m["type"] == "error" or m.get("subType") == "fatal"]
+    errors = nu_errors([site / "letters.html", site / "documents" / "l1.html", site / "documents" / "l3.html"])
     assert not errors, "\n".join(errors)
 
 
@@ -432,7 +424,7 @@ def test_letters_pages_have_no_wcag_violation(site, browser):
     """axe-core (WCAG 2.1 A/AA) on the letters page and a letter's page, as test_html_quality
     checks the other page types."""
     from browser import serve_dir
-    from test_html_quality import AXE, axe
+    from checkers import AXE, axe
 
     if not AXE.exists():
         pytest.skip("axe-core is not installed (npm ci)")

@@ -238,3 +238,25 @@ def test_hostile_metadata_in_the_deposit_records(title):
         assert title in titles
         dc = etree.parse(str(bag / "data" / "metadata" / "dublin-core.xml"))
         assert title in [t.text for t in dc.iter("{*}title")]
+
+
+def test_mathml_carries_no_active_content(make_edition, tmp_path):
+    """A formula keeps MathML's presentation vocabulary only: no link, handler, script or HTML
+    from an annotation reaches the page, and the PDF builds."""
+    from sitebuild import build_edition
+
+    math = ('<formula><math xmlns="http://www.w3.org/1998/Math/MathML" onload="alert(1)">'
+            '<maction actiontype="toggle" href="javascript:alert(2)"><mi onclick="alert(3)" style="x">x</mi></maction>'
+            '<semantics><mi>y</mi><annotation-xml encoding="application/xhtml+xml">'
+            '<script xmlns="http://www.w3.org/1999/xhtml">alert(4)</script></annotation-xml></semantics>'
+            '<mtext><![CDATA[<img src=x onerror=alert(5)>]]></mtext></math></formula>')
+    root = make_edition(replace=[("wrote from", "wrote " + math + " from")])
+    build_edition(root, tmp_path / "out", only={"html", "pdf"})
+    page = (tmp_path / "out" / "html" / "documents" / "mini.html").read_text(encoding="utf-8")
+    formula = page[page.index("<math"):page.index("</math>")]
+    text = "&lt;img src=x onerror=alert(5)&gt;"  # the mtext's words, as text
+    assert text in formula
+    for bad in ("alert", "onload", "onclick", "href", "style=", "<script", "maction", "<img"):
+        assert bad not in formula.replace(text, ""), bad
+    assert "<mi>x</mi>" in formula and "<mi>y</mi>" in formula
+    assert (tmp_path / "out" / "pdf" / "mini.pdf").stat().st_size > 0

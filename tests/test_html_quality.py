@@ -3,37 +3,19 @@ WCAG 2.1 A/AA violation on any page type.  Both come from npm (package.json; `ma
 npm ci) and run on the default edition built once per session."""
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-
 import pytest
 
 from browser import serve_dir
-from sitebuild import FRUS, REPO, frus_split_build, pages, site
+from checkers import AXE, axe, need, nu_errors
+from sitebuild import FRUS, frus_split_build, pages, site
 
-VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 PAGE_TYPES = ["index.html", "documents/nkidp-114978.html", "persons.html", "places.html", "organisations.html",
               "chronology.html", "principles.html", "about.html", "search.html", "404.html"]
 
 
-def need(path, what):
-    if not path.exists():
-        pytest.skip(f"{what} is not installed: run `npm ci` (make test does)")
-
-
 def test_nu_html_checker_finds_no_error():
-    need(VNU, "vnu-jar")
-    if not shutil.which("java"):
-        pytest.skip("java is not installed (scripts/install-system-deps.sh)")
-    root = site()
-    files = [str(p) for p in pages(root)]
-    proc = subprocess.run(["java", "-jar", str(VNU), "--format", "json", "--skip-non-html", *files],
-                          capture_output=True, text=True, timeout=300)
-    report = json.loads(proc.stderr or proc.stdout)
-    errors = [f"{m.get('url', '').rsplit('/html/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
-              for m in report["messages"] if m["type"] == "error" or m.get("subType") == "fatal"]
+    files = pages(site())
+    errors = nu_errors(files, skip_non_html=True)
     assert not errors, "\n".join(errors)
     assert len(files) >= len(PAGE_TYPES) - 1
 
@@ -49,28 +31,9 @@ def split_site():
 
 def test_nu_html_checker_on_split_pages():
     """A division page and the contents page of a split document (FRUS excerpt, split = true)."""
-    need(VNU, "vnu-jar")
-    if not shutil.which("java"):
-        pytest.skip("java is not installed (scripts/install-system-deps.sh)")
     root = split_site()
-    proc = subprocess.run(["java", "-jar", str(VNU), "--format", "json", *[str(root / p) for p in SPLIT_PAGES]],
-                          capture_output=True, text=True, timeout=300)
-    report = json.loads(proc.stderr or proc.stdout)
-    errors = [f"{m.get('url', '').rsplit('/html/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
-              for m in report["messages"] if m["type"] == "error" or m.get("subType") == "fatal"]
+    errors = nu_errors([root / p for p in SPLIT_PAGES])
     assert not errors, "\n".join(errors)
-
-
-def axe(page, label: str) -> list[str]:
-    """WCAG 2.1 A/AA violations of the page as it is now (after any interaction)."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, {runOnly: {type: 'tag',
-            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
-        return r.violations.map(v => ({id: v.id, impact: v.impact,
-            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-    }""")
-    return [f"{label}: {v['id']} ({v['impact']}) {v['nodes']}" for v in result]
 
 
 @pytest.mark.parametrize("width", [1280, 375])

@@ -48,6 +48,9 @@ def spans(container: etree._Element, target: etree._Element | None = None) -> tu
             put("“")
         elif tag == MT + "line-break" and el.get("break") != "no":
             put(" ")
+        elif tag == MT + "math":  # a formula's tokens, spaced (its tree is for typesetting)
+            put(" " + (el.get("alt") or "") + " ")
+            return  # (its tail: the parent's loop)
         if el.text:
             put(el.text)
         for c in el:

@@ -155,6 +155,42 @@
     <br/>
   </xsl:template>
 
+  <!-- A formula: MathML, which browsers typeset, rebuilt from the model's checked tree (only
+       MathML's presentation elements and attributes; the model chose them). -->
+  <xsl:template match="m:math">
+    <math xmlns="http://www.w3.org/1998/Math/MathML" display="{@display}">
+      <xsl:apply-templates select="m:mml"/>
+    </math>
+  </xsl:template>
+  <xsl:template match="m:mml">
+    <xsl:variable name="el">
+      <xsl:choose>
+        <xsl:when test="contains(' mrow mi mn mo mtext ms mspace msub msup msubsup munder mover munderover mfrac msqrt mroot mtable mtr mtd mlabeledtr mstyle mpadded mphantom menclose merror mmultiscripts mprescripts none ', concat(' ', @el, ' '))"><xsl:value-of select="@el"/></xsl:when>
+        <!-- <mfenced> is not in MathML Core: its fences and separators as operators in a row -->
+        <xsl:otherwise>mrow</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:element name="{$el}" namespace="http://www.w3.org/1998/Math/MathML">
+      <xsl:for-each select="@mathvariant | @stretchy | @fence | @separator | @lspace | @rspace | @linethickness | @accent | @accentunder | @notation | @columnspan | @rowspan | @width | @displaystyle | @scriptlevel | @largeop | @movablelimits">
+        <xsl:attribute name="{local-name()}"><xsl:value-of select="."/></xsl:attribute>
+      </xsl:for-each>
+      <xsl:choose>
+        <xsl:when test="@el = 'mfenced'">
+          <xsl:variable name="separators" select="translate(concat(@separators, substring(',', 1, number(not(@separators)))), ' ', '')"/>
+          <mo xmlns="http://www.w3.org/1998/Math/MathML" fence="true"><xsl:value-of select="concat(@open, substring('(', 1, number(not(@open))))"/></mo>
+          <xsl:for-each select="m:mml">
+            <xsl:if test="position() &gt; 1 and $separators != ''">
+              <mo xmlns="http://www.w3.org/1998/Math/MathML" separator="true"><xsl:value-of select="substring($separators, (position() - 2) mod string-length($separators) + 1, 1)"/></mo>
+            </xsl:if>
+            <xsl:apply-templates select="."/>
+          </xsl:for-each>
+          <mo xmlns="http://www.w3.org/1998/Math/MathML" fence="true"><xsl:value-of select="concat(@close, substring(')', 1, number(not(@close))))"/></mo>
+        </xsl:when>
+        <xsl:otherwise><xsl:apply-templates/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:element>
+  </xsl:template>
+
   <!-- Generic phrases: the HTML element that says what the model's @style says, else what @rend
        asks for, else a span; the TEI name is only a class (a hook for the style sheet). -->
   <!-- Forme work (a running head, catchword, the source's page number): a small grey label

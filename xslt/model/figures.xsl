@@ -10,16 +10,59 @@
     xmlns:mml="http://www.w3.org/1998/Math/MathML"
     exclude-result-prefixes="tei mml">
 
-  <!-- MathML (in a formula or anywhere): its tokens (identifiers, numbers, operators, text) in
-       reading order, one space apart, as an inline formula.  Not typeset math, but every
-       symbol once and in order, never run together into word salad. -->
+  <!-- MathML (in a formula or anywhere): presentation MathML kept as a tree of m:mml nodes
+       (@el = the MathML element), elements and attributes from a fixed list only, so that each
+       output typesets it as mathematics (HTML: MathML; PDF: Typst math built node by node from
+       text, never from markup).  @alt: its tokens in reading order, one space apart, for plain
+       text (search, labels) and for the PDF's accessible text.  Content MathML and annotations
+       are not presentation: a <semantics> shows its first child only.  The lists: $mml-elements,
+       $mml-attributes (param.xsl). -->
   <xsl:template match="mml:math">
-    <m:inline tei="math" style="formula">
-      <xsl:for-each select=".//mml:mi | .//mml:mn | .//mml:mo | .//mml:mtext | .//mml:ms">
-        <xsl:if test="position() &gt; 1"><xsl:text> </xsl:text></xsl:if>
-        <xsl:value-of select="normalize-space(.)"/>
-      </xsl:for-each>
-    </m:inline>
+    <m:math>
+      <xsl:attribute name="display">
+        <xsl:choose>
+          <xsl:when test="@display = 'block' or parent::tei:formula[contains(concat(' ', @rend, ' '), ' display ')]">block</xsl:when>
+          <xsl:otherwise>inline</xsl:otherwise>
+        </xsl:choose>
+      </xsl:attribute>
+      <xsl:attribute name="alt">
+        <xsl:for-each select="(.//mml:mi | .//mml:mn | .//mml:mo | .//mml:mtext | .//mml:ms)[not(ancestor::mml:annotation-xml)]">
+          <xsl:if test="position() &gt; 1"><xsl:text> </xsl:text></xsl:if>
+          <xsl:value-of select="normalize-space(.)"/>
+        </xsl:for-each>
+      </xsl:attribute>
+      <xsl:apply-templates select="*" mode="mathml"/>
+    </m:math>
+  </xsl:template>
+
+  <xsl:template match="mml:*" mode="mathml">
+    <xsl:choose>
+      <xsl:when test="self::mml:annotation or self::mml:annotation-xml"/>
+      <xsl:when test="self::mml:semantics"><xsl:apply-templates select="*[1]" mode="mathml"/></xsl:when>
+      <xsl:otherwise>
+        <m:mml>
+          <xsl:attribute name="el">
+            <xsl:choose>
+              <xsl:when test="contains($mml-elements, concat(' ', local-name(), ' '))"><xsl:value-of select="local-name()"/></xsl:when>
+              <xsl:otherwise>mrow</xsl:otherwise>
+            </xsl:choose>
+          </xsl:attribute>
+          <xsl:for-each select="@*[namespace-uri() = ''][contains($mml-attributes, concat(' ', local-name(), ' '))]">
+            <xsl:attribute name="{local-name()}"><xsl:value-of select="."/></xsl:attribute>
+          </xsl:for-each>
+          <xsl:choose>
+            <xsl:when test="self::mml:mi or self::mml:mn or self::mml:mo or self::mml:mtext or self::mml:ms">
+              <xsl:value-of select="normalize-space(.)"/>
+            </xsl:when>
+            <xsl:otherwise><xsl:apply-templates select="*" mode="mathml"/></xsl:otherwise>
+          </xsl:choose>
+        </m:mml>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+  <!-- anything not MathML inside it (a TEI element by mistake): its text, as a token -->
+  <xsl:template match="*" mode="mathml">
+    <m:mml el="mtext"><xsl:value-of select="normalize-space(.)"/></m:mml>
   </xsl:template>
 
   <!-- The bytes of an embedded image or file are data, never text to print. -->

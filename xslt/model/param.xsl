@@ -94,4 +94,10 @@
     </xsl:for-each>
   </xsl:variable>
   <xsl:variable name="note-numbers" select="exsl:node-set($note-numbers-rtf)"/>
+  <!-- mml-elements, mml-attributes: the MathML presentation elements and attributes a formula
+       keeps in the model (figures.xsl); any other element becomes a row of its content, any
+       other attribute is dropped.  Not parameters: MathML's own vocabulary. -->
+  <xsl:variable name="mml-elements" select="' mrow mi mn mo mtext ms mspace msub msup msubsup munder mover munderover mfrac msqrt mroot mfenced mtable mtr mtd mlabeledtr mstyle mpadded mphantom menclose merror mmultiscripts mprescripts none '"/>
+  <xsl:variable name="mml-attributes" select="' mathvariant stretchy fence separator separators lspace rspace linethickness accent accentunder open close notation columnalign rowalign columnspan rowspan width displaystyle scriptlevel largeop movablelimits '"/>
+
 </xsl:stylesheet>
