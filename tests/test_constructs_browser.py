@@ -25,7 +25,7 @@ DOC = PROLOG + """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="mini" xml:lan
  <hi rend="latintype">Antiqua</hi>, <hi rend="capitals">upper</hi>, <hi rend="sup">raised</hi>,
  <hi rend="wobbly">unknown</hi>.</p>
 <p xml:id="p2">The writer <del>struckword</del> <add>addedword</add> and <unclear>doubtful</unclear> and
- <supplied>supplied</supplied> and <gap reason="illegible"/> then<pb n="7" xml:id="pb7"/> a new page
+ <supplied>supplied</supplied> and <gap reason="illegible"/> then <gap reason="damage"><desc>tornaway corner</desc></gap> and<pb n="7" xml:id="pb7"/> a new page
  with <fw type="catch">Catchword</fw> in it and more words to fill the line of text here.</p>
 <p xml:id="p3">Margin here<note place="margin" xml:id="nm">glossmargin</note> and a line
  note<note place="inline" xml:id="ni">saidinline</note> and a footnote<note xml:id="nf">atthefoot</note>
@@ -102,7 +102,11 @@ def test_transcription_marks_are_visible(doc):
     assert "underline" in style(doc, "#p2 .tp-add", "textDecorationLine")
     assert "(?)" in style(doc, "#p2 .tp-unclear", "content", "::after")
     assert doc.inner_text("#p2 .tp-supplied") == "[supplied]"
-    assert doc.inner_text("#p2 .tp-gap [aria-hidden]") == "[…]"
+    assert doc.inner_text("#p2 .tp-gap [aria-hidden] >> nth=0") == "[…]"
+    # the editors' description of what is missing, after the mark, in italics
+    described = doc.locator("#p2 .tp-gap [aria-hidden]").nth(1)
+    assert described.inner_text() == "[… tornaway corner]"
+    assert described.locator("i").evaluate("e => getComputedStyle(e).fontStyle") == "italic"
 
 
 def test_page_break_stands_in_the_left_margin(doc):
@@ -229,6 +233,11 @@ def test_pdf_page_break_in_the_margin(pdf_words):
     mark = word(pdf_words, "7]")
     left, right = text_block(pdf_words, mark["page"])
     assert mark["xMin"] > right or mark["xMax"] < left
+
+
+def test_pdf_gap_with_its_description(built):
+    text = subprocess.run(["pdftotext", str(built / "pdf" / "mini.pdf"), "-"], check=True, capture_output=True, text=True).stdout
+    assert "[… tornaway corner]" in " ".join(text.split())
 
 
 def test_pdf_latintype_in_a_sans_face(built):

@@ -97,8 +97,10 @@
       <span class="tp-gap" data-tip="{@reason-label}">
         <xsl:if test="$nested = 'false'"><xsl:attribute name="tabindex">0</xsl:attribute></xsl:if>
         <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
-        <span aria-hidden="true">[…]</span>
-        <span class="tp-vh" data-pagefind-ignore="">[omission: <xsl:value-of select="@reason-label"/>]</span>
+        <!-- the editors' description of what is missing (TEI gap/desc), in italics after the mark -->
+        <span aria-hidden="true">[…<xsl:if test="normalize-space(.) != ''"><xsl:text> </xsl:text><i><xsl:apply-templates/></i></xsl:if>]</span>
+        <span class="tp-vh" data-pagefind-ignore="">[omission: <xsl:value-of select="@reason-label"/>
+          <xsl:if test="normalize-space(.) != ''">: <xsl:value-of select="normalize-space(.)"/></xsl:if>]</span>
       </span>
     </xsl:variable>
     <xsl:choose>
