@@ -102,7 +102,8 @@ def title_page(info) -> dict:
         "idno": next((v for _t, v in info.idnos if v), ""),
         "licence": licence,
         "licence_url": licence_url,
-        "availability": list(info.availability),
+        # rights per part: the sources' own terms after the edition's licence
+        "availability": [text for _src, text in info.source_licences] + list(info.availability),
         "source": {"title": archival.titles[0].text if archival.titles else "", "date": archival.date_text,
                    "publisher": archival.publisher, "idno": archival.idnos[0][1] if archival.idnos else "",
                    "url": archival.urls[0] if archival.urls else ""} if archival else {},
@@ -134,6 +135,9 @@ def document_data(ctx: BuildContext, doc, attached: list[dict]) -> dict:
         "edition_title": em.title,
         "running_title": running_title(root, doc.title),
         "header": h,
+        # who the PDF's metadata (XMP dc:creator) names: the authors, else the editors (never the
+        # author of a printed source, who did not write the editors' title)
+        "creators": [a.name for a in doc.meta.responsible],
         "version": em.version,
         "build_date": em.build_date,
         "build_date_label": dates.label(em.build_date),

@@ -101,6 +101,41 @@
     });
   }
 
+  /* Cite this passage: when the address names a passage (a ¶ permalink followed), the page's
+     citation with that passage's permalink and its locator -- the printed page of the source
+     (the last page marker before it) and the anchor.  The template is text made by the model
+     (teipress.model.citation.passage); only textContent is set. */
+  function passages() {
+    var out = document.querySelector("[data-tp-passage]");
+    if (!out) { return; }
+    function show() {
+      var id = decodeURIComponent(location.hash.slice(1));
+      var target = id ? document.getElementById(id) : null;
+      var text = document.querySelector(".tp-text");
+      if (!target || !text || !text.contains(target) ||
+          !target.querySelector('a.tp-permalink[href="#' + id.replace(/["\\]/g, "") + '"]')) {
+        out.hidden = true;
+        return;
+      }
+      var page = "";
+      document.querySelectorAll(".tp-text .tp-pb").forEach(function (pb) {
+        if (pb.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING) {
+          page = pb.textContent.replace(/^\[|\]$/g, "");
+        }
+      });
+      var locator = (page ? "Printed source " + page + ", " : "") + "passage " + id;
+      var rel = out.getAttribute("data-tp-permalink");
+      var cited = out.getAttribute("data-tp-passage").replace("{locator}", locator).replace("{anchor}", id);
+      if (/^https?:$/.test(location.protocol) && !/^https?:/.test(rel)) {
+        cited = cited.replace(rel, new URL(document.body.getAttribute("data-root") + rel, location.href).href);
+      }
+      out.textContent = "This passage: " + cited;
+      out.hidden = false;
+    }
+    show();
+    window.addEventListener("hashchange", show);
+  }
+
   /* Search: our own small UI on Pagefind's JS API, loaded from this site only, and only when
      the search page is open over http(s).  Everything the index holds (titles, register names,
      years, page text) comes from TEI and is DATA: every node is made with createElement and
@@ -350,6 +385,6 @@
     }).catch(function () { /* no index (e.g. built without the search stage): the note stays */ });
   }
 
-  function ready() { readings(); popovers(); permalinks(); search(); }
+  function ready() { readings(); popovers(); permalinks(); passages(); search(); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
 }());
