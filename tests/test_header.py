@@ -48,6 +48,11 @@ CORPORA = REPO.parent / "shared" / "corpora"
 D7_TITLE = "<title>Letters from <choice><sic>Viena</sic><corr>Vienna</corr></choice></title>"
 
 
+def default_info_abstract_of_archive() -> str:
+    return ("A compilation of conversations between various officials from the USSR and DPRK in terms of the "
+            "USSR-DPRK treaty and its implications on the US-ROK relationship.")
+
+
 def info_of(ed, f=None) -> DocumentInfo:
     return header.read(model.behaviour(ed, f or ed.documents[0]))
 
@@ -132,9 +137,13 @@ def test_default_document_sources(default_info):
 
 
 def test_default_document_profile_and_revisions(default_info):
-    assert default_info.abstract == (
-        "A compilation of conversations between various officials from the USSR and DPRK in terms of the "
-        "USSR-DPRK treaty and its implications on the US-ROK relationship.",)
+    archive_summary = ("A compilation of conversations between various officials from the USSR and DPRK in terms "
+                       "of the USSR-DPRK treaty and its implications on the US-ROK relationship.")
+    # the editors' summary, then the archive's, kept verbatim and marked as the source's
+    (own, own_text), (source, source_text) = default_info.abstracts
+    assert (own, source, source_text) == ("", "source", archive_summary)
+    assert own_text.startswith("Six excerpts from V. P. Tkachenko's book") and "17 November 1971" in own_text
+    assert default_info.abstract == (own_text, archive_summary)
     assert default_info.creation.startswith("The excerpts date from 17 June 1960 to 17 November 1971. Original")
     assert default_info.creation_date == "1960-06-17/1971-11-17"
     assert default_info.languages == (("en", "English (translation)"), ("ru", "Russian (original)"),
@@ -185,7 +194,8 @@ def test_default_edition_metadata(default_edition):
     assert [a.name for a in md.responsible] == [BOARD] and [a.name for a in md.editors] == [BOARD]
     assert (md.publisher, md.publication_date, md.publication_year) == ("The teipress project", "2026", "2026")
     assert md.languages == ["en", "ru", "ru-Latn"] and md.language == "en"
-    assert md.abstract.startswith("A compilation of conversations") and md.keywords == KEYWORDS
+    assert md.abstract.startswith("Six excerpts from V. P. Tkachenko's book") and md.keywords == KEYWORDS
+    assert md.other_abstracts == [default_info_abstract_of_archive()]
     assert (md.licence.url, md.licence.spdx, md.licence.name, md.licence.text) == (
         "https://creativecommons.org/licenses/by/4.0/", "CC-BY-4.0",
         "Creative Commons Attribution 4.0 International", LICENCE_TEXT)

@@ -87,7 +87,8 @@ def test_document_page(root):
     meta = text(doc.find(".//dl"))
     for needle in ("Gary Goldberg", "Leon Levy Foundation", "Russian (original)",
                    "https://digitalarchive.wilsoncenter.org/document/114978",
-                   "17 June 1960 – 17 November 1971", "A compilation of conversations"):
+                   "17 June 1960 – 17 November 1971", "A compilation of conversations", "Six excerpts from",
+                   "The source's summary"):
         assert needle in meta
     # the text comes first: the header's facts are folded, one line of credits stays open
     assert doc.find(".//details[@class='tp-about-doc']/dl") is not None

@@ -92,7 +92,14 @@
       </xsl:for-each>
       <xsl:apply-templates select="$fd/tei:sourceDesc" mode="metadata"/>
       <xsl:for-each select="tei:profileDesc">
-        <xsl:for-each select="tei:abstract"><m:abstract><xsl:call-template name="field-blocks"/></m:abstract></xsl:for-each>
+        <xsl:for-each select="tei:abstract">
+          <m:abstract>
+            <!-- whose summary: the editors' (@resp) or a source's, as that source gives it (@source) -->
+            <xsl:if test="@source"><xsl:attribute name="source">true</xsl:attribute></xsl:if>
+            <xsl:call-template name="resp"/>
+            <xsl:call-template name="field-blocks"/>
+          </m:abstract>
+        </xsl:for-each>
         <xsl:for-each select="tei:creation"><m:creation><xsl:call-template name="field-blocks"/></m:creation></xsl:for-each>
         <xsl:for-each select="tei:langUsage/tei:language">
           <m:language ident="{@ident}"><xsl:value-of select="normalize-space(.)"/></m:language>

@@ -153,7 +153,8 @@ class EditionMetadata:
     publisher: str = ""
     publication_date: str = ""  # as in publicationStmt/date/@when: YYYY, YYYY-MM or YYYY-MM-DD
     languages: list[str] = field(default_factory=list)  # BCP 47, the main language first
-    abstract: str = ""
+    abstract: str = ""  # the edition's own summary; a source's only when there is no other
+    other_abstracts: list[str] = field(default_factory=list)  # the sources' summaries beside it
     keywords: list[str] = field(default_factory=list)
     licence: Licence = field(default_factory=Licence)
     rights_notes: list[str] = field(default_factory=list)  # availability/p beside the licence
@@ -298,7 +299,10 @@ class DocumentInfo:
     sources: tuple[Source, ...] = ()
     citations: tuple[str, ...] = ()  # bibl[@type='citation']: the archive's suggested citation
     source_notes: tuple[tuple[str, str], ...] = ()  # notes of a source bibl: (type, text)
-    abstract: tuple[str, ...] = ()  # paragraphs
+    abstract: tuple[str, ...] = ()  # paragraphs, of every abstract
+    # each abstract as one text: (whose: "source" for a source's own summary (@source), else "",
+    # text), in document order
+    abstracts: tuple[tuple[str, str], ...] = ()
     creation: str = ""
     creation_date: str = ""  # ISO value of the first date of profileDesc/creation
     source_date: str = ""  # @when of a source description's own date (not a printed book's)
@@ -508,6 +512,8 @@ def read(model_root, title_order=None) -> DocumentInfo:
         citations=tuple(plain(c) for c in _fields(meta, "citation") if plain(c)),
         source_notes=tuple((n.get("type", ""), plain(n)) for n in _fields(meta, "source-note") if plain(n)),
         abstract=tuple(t for a in _fields(meta, "abstract") for t in (plain(b) for b in a) if t),
+        abstracts=tuple(("source" if a.get("source") else "", block_text(a)) for a in _fields(meta, "abstract")
+                        if block_text(a)),
         creation=block_text(creation),
         creation_date=first_date.get("value", "") if first_date is not None else "",
         source_date=next((src.get("when") for src in _fields(meta, "source")
@@ -749,6 +755,11 @@ def edition_metadata(config, infos: list[DocumentInfo], folder: str) -> EditionM
         if src_lang and lang and _base_lang(src_lang) != _base_lang(lang):
             source.relation = "IsTranslationOf"
 
+    # The edition's summary: its editors' (an abstract not marked as a source's), else the first.
+    own = [text for whose, text in main.abstracts if whose != "source"]
+    abstract = own[0] if own else (main.abstracts[0][1] if main.abstracts else " ".join(main.abstract))
+    others = [text for _whose, text in main.abstracts if text != abstract]
+
     languages = [lang] if lang else []
     for tag, _name in main.languages:
         if tag and tag not in languages:
@@ -757,7 +768,7 @@ def edition_metadata(config, infos: list[DocumentInfo], folder: str) -> EditionM
         id=ident, version=version, title=edition_title(config, infos, folder), titles=titles,
         creators=creators, contributors=contributors, publisher=main.publisher,
         publication_date=main.pub_date or _year(main.pub_date_text),
-        languages=languages, abstract=" ".join(main.abstract), keywords=list(main.keywords),
+        languages=languages, abstract=abstract, other_abstracts=others, keywords=list(main.keywords),
         licence=licence, rights_notes=list(main.availability),
         identifiers=[_identifier(t, v) for t, v in main.idnos],
         related=related, coverage=main.creation_date, updated=main.last_change,

@@ -110,7 +110,8 @@ def title_page(info) -> dict:
         "source_citation": info.citations[0] if info.citations else "",
         "book": book.citation if book else "",
         "source_plain": [] if (archival or book) else [s.citation for s in info.sources if s.citation],
-        "abstract": list(info.abstract),
+        # the editors' summary (a source's own summary only when there is no other)
+        "abstract": ([t for whose, t in info.abstracts if whose != "source"] or list(info.abstract))[:1],
         "creation": info.creation,
         "keywords": list(info.keywords),
     }

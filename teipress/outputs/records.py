@@ -129,6 +129,8 @@ def to_datacite(md: EditionMetadata) -> bytes:
         el = sub(descs, "description", md.abstract, descriptionType="Abstract")
         if md.language:
             el.set(f"{{{NS['xml']}}}lang", md.language)
+        for other in md.other_abstracts:  # a source's own summary, beside the editors'
+            sub(descs, "description", other, descriptionType="Other")
     if md.funders:
         fl = sub(root, "fundingReferences")
         for f in md.funders:
@@ -219,6 +221,8 @@ def to_dublin_core(md: EditionMetadata) -> bytes:
     for k in md.keywords:
         dc("subject", k)
     dc("description", md.abstract, md.language)
+    for other in md.other_abstracts:
+        dc("description", other, md.language)
     dc("publisher", md.publisher)
     for a in md.contributors:
         dc("contributor", a.inverted)
@@ -421,7 +425,7 @@ def zenodo_data(md: EditionMetadata) -> dict:
         "publication_type": "other",
         "title": md.title,
         "creators": [person(a) for a in md.responsible],
-        "description": "".join(f"<p>{_html_escape(p)}</p>" for p in [md.abstract or md.title]),
+        "description": "".join(f"<p>{_html_escape(p)}</p>" for p in [md.abstract or md.title] + md.other_abstracts),
         "access_right": "open",
         "version": md.version,
     }
