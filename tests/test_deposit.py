@@ -452,6 +452,12 @@ def test_default_deposit_records_credit_the_edition_and_its_source_rightly(defau
     dcns = {"dc": records.DC_NS}
     assert [e.text for e in oai.iterfind("dc:creator", dcns)] == ["Editorial Board of the teipress project"]
     assert any("not covered" in (e.text or "") for e in oai.iterfind("dc:rights", dcns))
+    readme = " ".join((default_deposit / "data" / "README.txt").read_text(encoding="utf-8").split())
+    assert ("Source: Excerpts from V.P. Tkachenko 'The Korean Peninsula and Russia's Interests' (Wilson Center "
+            "Digital Archive, document 114978, https://digitalarchive.wilsoncenter.org/document/114978); its record "
+            "credits the support of Leon Levy Foundation") in readme
+    assert "Printed original: V. P. Tkachenko, Koreiskii poluostrov i interesy Rossii" in readme
+    assert "Funded by" not in readme and "The English translation is reproduced" in readme
 
 
 def test_one_licence_for_an_edition_without_a_source_of_other_terms(mini):
