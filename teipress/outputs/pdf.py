@@ -106,7 +106,9 @@ def title_page(info) -> dict:
         "availability": [text for _src, text in info.source_licences] + list(info.availability),
         "source": {"title": archival.titles[0].text if archival.titles else "", "date": archival.date_text,
                    "publisher": archival.publisher, "idno": archival.idnos[0][1] if archival.idnos else "",
-                   "url": archival.urls[0] if archival.urls else ""} if archival else {},
+                   "url": archival.urls[0] if archival.urls else "",
+                   # the source's own funders: credited to the source, never as the edition's
+                   "funders": archival.funders} if archival else {},
         "source_citation": info.citations[0] if info.citations else "",
         "book": book.citation if book else "",
         "source_plain": [] if (archival or book) else [s.citation for s in info.sources if s.citation],
