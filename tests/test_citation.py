@@ -65,8 +65,11 @@ def test_chicago_of_the_default_document():
     assert c.chicago(default(BASE)) == (
         f"Editorial Board of the teipress project, ed. {TITLE}. Translated by Gary Goldberg. Version 0.1.0. "
         f"The teipress project, 2026. {BASE}documents/nkidp-114978.html. {PROVENANCE}")
-    # Without base_url the permalink is site-relative (the page's script makes it absolute).
-    assert c.chicago(default()).endswith(f" The teipress project, 2026. documents/nkidp-114978.html. {PROVENANCE}")
+    # Without base_url no address: a site-relative path means nothing in a citation; the page's
+    # script sets the absolute permalink into the template (PERMALINK_SLOT) once it knows it.
+    assert c.chicago(default()).endswith(f" The teipress project, 2026. {PROVENANCE}")
+    assert "documents/" not in c.chicago(default()) and "documents/" not in c.mla(default())
+    assert c.chicago(c.template(default())).endswith(f" The teipress project, 2026. {{permalink}}. {PROVENANCE}")
     assert not c.chicago(default(BASE)).startswith("Tkachenko")
 
 
@@ -109,10 +112,12 @@ def test_bibtex_of_the_default_document():
         "  publisher = {The teipress project},\n"
         "  year = {2026},\n"
         "  version = {0.1.0},\n"
-        "  url = {documents/nkidp-114978.html},\n"
-        f"  note = {{{PROVENANCE} TEI source: tei/nkidp-114978.xml.}}\n"
+        f"  note = {{{PROVENANCE}}}\n"
         "}\n")
     assert f"url = {{{BASE}documents/nkidp-114978.html}}" in c.bibtex(default(BASE))
+    assert f"TEI source: {BASE}tei/nkidp-114978.xml." in c.bibtex(default(BASE))
+    # relative addresses stay out of the download files (they are read away from the site)
+    assert "UR  -" not in c.ris(default()) and "URL" not in c.csl_json(default())
 
 
 def test_ris_of_the_default_document():
@@ -450,8 +455,7 @@ def test_doi_is_preferred_to_the_url_in_references():
 def test_sentences_end_once():
     record = default(title="Who Started the Korean War?", version="", publisher="", authors=(TKACHENKO,),
                      editors=(), source=None, original=None)
-    assert c.chicago(record) == ("Tkachenko, V. P. Who Started the Korean War? Translated by Gary Goldberg. 2026. "
-                                 "documents/nkidp-114978.html.")
+    assert c.chicago(record) == "Tkachenko, V. P. Who Started the Korean War? Translated by Gary Goldberg. 2026."
     assert c.provenance(default()).endswith("19–31.") and not c.provenance(default()).endswith("..")
     quoted = part(title="Who Started the Korean War?")
     assert "“Who Started the Korean War?” Translated" in c.chicago(quoted)

@@ -203,7 +203,7 @@ def test_citation(root):
     assert chicago == ("Editorial Board of the teipress project, ed. Excerpts from V. P. Tkachenko, The Korean "
                        "Peninsula and Russia's Interests: Soviet–North Korean Conversations on the Treaty of 1961, "
                        "1960–1971. Translated by Gary Goldberg. Version 0.1.0. The teipress project, 2026. "
-                       "documents/nkidp-114978.html. Text from “Excerpts from V.P. Tkachenko ‘The Korean Peninsula "
+                       "Text from “Excerpts from V.P. Tkachenko ‘The Korean Peninsula "
                        "and Russia's Interests,’” Wilson Center Digital Archive, document 114978, "
                        "https://digitalarchive.wilsoncenter.org/document/114978; originally published in V. P. "
                        "Tkachenko, Koreiskii poluostrov i interesy Rossii [The Korean Peninsula and Russia's "
@@ -211,7 +211,11 @@ def test_citation(root):
     # a passage: the same citation, its permalink's anchor and a locator filled in by the script
     passage = doc.find(".//p[@data-tp-passage]")
     assert passage.get("hidden") is not None
-    assert "{locator}. documents/nkidp-114978.html#{anchor}." in passage.get("data-tp-passage")
+    assert "{locator}. {permalink}#{anchor}." in passage.get("data-tp-passage")
+    # no base_url: no site-relative address in the citation; the script sets the absolute one
+    first = doc.find(".//section[@id='tp-cite']/p[@class='tp-citation']")
+    assert "documents/" not in text(first) and first.get("data-tp-permalink") == "documents/nkidp-114978.html"
+    assert "2026. {permalink}. Text from" in first.get("data-tp-template")
     bib = (root / "cite" / "nkidp-114978.bib").read_text()
     assert bib.startswith("@misc{nkidp-114978,") and "translator = {Goldberg, Gary}" in bib
     assert "editor = {{Editorial Board of the teipress project}}" in bib  # braced: an organisation

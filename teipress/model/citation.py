@@ -32,6 +32,11 @@ from dataclasses import dataclass
 
 from .agent import Agent
 
+# Where a page's script puts the absolute permalink (see ``template``): a site-relative address
+# means nothing in a citation, so without base_url the printed citation has none, and the page
+# shows its address once it knows it (served over http(s)).
+PERMALINK_SLOT = "{permalink}"
+
 _ISO_DATE = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
 
 
@@ -122,10 +127,12 @@ class Citation:
     @property
     def link(self) -> str:
         """The address a reference prints: a passage's permalink; else the DOI when there is
-        one, else the URL."""
-        if self.fragment and self.url:
-            return f"{self.url}#{self.fragment}"
-        return f"https://doi.org/{self.doi}" if self.doi else self.url
+        one, else the URL -- only an address that works from anywhere (absolute), never a
+        site-relative path."""
+        url = self.url if (_is_absolute(self.url) or self.url.startswith(PERMALINK_SLOT)) else ""
+        if self.fragment and url:
+            return f"{url}#{self.fragment}"
+        return f"https://doi.org/{self.doi}" if self.doi else url
 
     @property
     def absolute(self) -> bool:
@@ -338,8 +345,9 @@ def bibtex(c: Citation) -> str:
     if not c.standalone:
         fields_.append(("booktitle", _bib(c.container_title)))
     fields_ += [("publisher", _bib(c.publisher)), ("year", c.year),
-                ("version", _bib(c.version)), ("url", _bib(c.url)), ("doi", _bib(c.doi))]
-    note = " ".join(x for x in (provenance(c), f"TEI source: {c.tei_url}." if c.tei_url else "") if x)
+                ("version", _bib(c.version)), ("url", _bib(c.url) if c.absolute else ""), ("doi", _bib(c.doi))]
+    note = " ".join(x for x in (provenance(c), f"TEI source: {c.tei_url}." if _is_absolute(c.tei_url) else "")
+                    if x)
     if note:
         fields_.append(("note", _bib(note)))
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields_ if v)
@@ -363,7 +371,7 @@ def ris(c: Citation) -> str:
     lines += [("PB", c.publisher), ("PY", c.year)]
     if len(c.date) > 4:
         lines.append(("DA", _ris_date(c.date)))
-    lines += [("ET", c.version), ("UR", c.url), ("DO", c.doi), ("LA", c.language)]
+    lines += [("ET", c.version), ("UR", c.url if c.absolute else ""), ("DO", c.doi), ("LA", c.language)]
     if _is_absolute(c.pdf_url):
         lines.append(("L1", c.pdf_url))
     lines += [("KW", k) for k in c.keywords]
@@ -408,7 +416,7 @@ def csl_json(c: Citation) -> dict:
     if c.date:
         item["issued"] = {"date-parts": [[int(p) for p in c.date.split("-")]]}
     optional = {"container-title": c.container_title, "version": c.version, "publisher": c.publisher,
-                "URL": c.url, "DOI": c.doi, "language": c.language, "abstract": c.abstract,
+                "URL": c.url if c.absolute else "", "DOI": c.doi, "language": c.language, "abstract": c.abstract,
                 "keyword": ", ".join(_clean(k) for k in c.keywords)}
     item.update({k: _clean(v) for k, v in optional.items() if _clean(v)})
     if c.source is not None:
@@ -606,6 +614,14 @@ def rights_notice(md) -> str:
     """Every part's rights in one text: the edition's licence statement, then the sources'."""
     texts = [md.licence.text] + list(md.source_rights) + list(md.rights_notes)
     return " ".join(_clean(t) for t in texts if _clean(t))
+
+
+def template(c: Citation) -> Citation:
+    """*c* with PERMALINK_SLOT for its address: the formatted text is a template in which the
+    page's script sets the absolute permalink (an edition without base_url)."""
+    import dataclasses
+
+    return dataclasses.replace(c, url=PERMALINK_SLOT)
 
 
 def passage(c: Citation, anchor: str, locator: str = "") -> Citation:

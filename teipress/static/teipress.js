@@ -90,14 +90,23 @@
     });
   }
 
-  /* Citations: when served over http(s), show the permalink as an absolute address. */
+  /* Citations: an edition without base_url prints them without an address (a site-relative path
+     means nothing elsewhere); served over http(s), the page knows its absolute permalink and sets
+     it into the citation's template (data-tp-template, made by teipress.model.citation.template). */
+  function absolute(rel) {
+    if (/^https?:/.test(rel)) { return rel; }
+    if (!/^https?:$/.test(location.protocol)) { return ""; }  // never a file:// address
+    return new URL(document.body.getAttribute("data-root") + rel, location.href).href;
+  }
+  function filled(template, address) {
+    // without an address the link and its full stop go, as in the printed citation
+    return address ? template.split("{permalink}").join(address)
+                   : template.replace(/ ?\{permalink\}\S*\.(?= |$)/, "");
+  }
   function permalinks() {
-    if (!/^https?:$/.test(location.protocol)) { return; }
-    document.querySelectorAll("[data-tp-permalink]").forEach(function (el) {
-      var rel = el.getAttribute("data-tp-permalink");
-      if (/^https?:/.test(rel)) { return; }
-      var abs = new URL(document.body.getAttribute("data-root") + rel, location.href).href;
-      el.textContent = el.textContent.replace(rel, abs);
+    document.querySelectorAll("[data-tp-template]").forEach(function (el) {
+      var abs = absolute(el.getAttribute("data-tp-permalink"));
+      if (abs) { el.textContent = filled(el.getAttribute("data-tp-template"), abs); }
     });
   }
 
@@ -124,12 +133,8 @@
         }
       });
       var locator = (page ? "Printed source " + page + ", " : "") + "passage " + id;
-      var rel = out.getAttribute("data-tp-permalink");
       var cited = out.getAttribute("data-tp-passage").replace("{locator}", locator).replace("{anchor}", id);
-      if (/^https?:$/.test(location.protocol) && !/^https?:/.test(rel)) {
-        cited = cited.replace(rel, new URL(document.body.getAttribute("data-root") + rel, location.href).href);
-      }
-      out.textContent = "This passage: " + cited;
+      out.textContent = "This passage: " + filled(cited, absolute(out.getAttribute("data-tp-permalink")));
       out.hidden = false;
     }
     show();
