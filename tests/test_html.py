@@ -84,6 +84,8 @@ def test_ids_are_unique_on_every_page(root):
 def test_document_page(root):
     doc = parse(root / DOC)
     assert text(doc.find(".//h1")).startswith("Excerpts from V. P. Tkachenko")
+    # the book's title inside the editors' title is a title (TEI title level="m"), set as one
+    assert [text(c) for c in doc.find(".//h1").iter("cite")] == ["The Korean Peninsula and Russia's Interests"]
     meta = text(doc.find(".//dl"))
     for needle in ("Gary Goldberg", "Leon Levy Foundation", "Russian (original)",
                    "https://digitalarchive.wilsoncenter.org/document/114978",
