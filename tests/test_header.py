@@ -479,3 +479,73 @@ def test_bag_name_is_never_a_path():
     md = header.EditionMetadata(id="../../outside", version="1.0/../../x", title="T")
     assert md.bag_name == "outside-1.0-..-..-x"
     assert "/" not in md.bag_name and not md.bag_name.startswith(".")
+
+
+# -- attribution, sources and rights per part, in any edition (issue 13) --------------------
+
+ATTRIBUTED_HEADER = [
+    ('<respStmt><resp>Encoding</resp><persName xml:id="ed">An Editor</persName></respStmt>',
+     '<editor role="editor"><persName xml:id="ed"><forename>Ada</forename> <surname>Editor</surname></persName></editor>'
+     '<respStmt><resp>Establishment of the text and editorial notes</resp><persName ref="#ed">Ada Editor</persName></respStmt>'
+     '<respStmt><resp>Translation from the German</resp><persName xml:id="tr">Tom Translator</persName></respStmt>'),
+    ("<publicationStmt><publisher>teipress tests</publisher><date when=\"2026\">2026</date></publicationStmt>",
+     '<publicationStmt><publisher>A Press</publisher><date when="2026">2026</date>'
+     '<availability><licence target="https://creativecommons.org/licenses/by-sa/4.0/">Notes and encoding: CC BY-SA 4.0.</licence>'
+     '<licence corresp="#rec">The translation: the archive\'s terms.</licence></availability></publicationStmt>'),
+    ("<sourceDesc><p>Born digital.</p></sourceDesc>",
+     '<sourceDesc><bibl type="archival" xml:id="rec"><title>Letter of Anna</title>, <publisher>An Archive</publisher>, '
+     '<idno type="archive">77</idno>, <ref target="https://archive.example/77">record</ref>. '
+     '<funder>A Foundation</funder><textLang mainLang="en">English translation.</textLang></bibl>'
+     '<bibl type="book"><author><persName>Bruno Author</persName></author>, '
+     '<title type="transliterated" xml:lang="de-Latn">Briefe</title> <title xml:lang="de">Briefe</title> '
+     '[<title type="translated">Letters</title>] (<pubPlace>Wien</pubPlace>: <publisher>Verlag</publisher>, '
+     '<date when="1990">1990</date>), <citedRange unit="page" from="3" to="9">3–9</citedRange>.'
+     '<textLang mainLang="de">German.</textLang></bibl></sourceDesc>'),
+    ("<revisionDesc>",
+     '<profileDesc><abstract resp="#ed"><p>Our summary.</p></abstract>'
+     '<abstract source="#rec"><p>The archive\'s summary.</p></abstract></profileDesc><revisionDesc>'),
+]
+
+
+def test_attributions_sources_and_rights_per_part_in_another_edition(make_edition, tmp_path):
+    from teipress.model import citation
+
+    root = make_edition(replace=ATTRIBUTED_HEADER)
+    ed = edition_mod.load(root)
+    md = header.edition_metadata_from(ed)
+    assert md.creators == [] and [a.name for a in md.responsible] == ["Ada Editor"]
+    # the editor and the respStmt naming the same person with what they did: one contributor
+    assert [(a.name, a.role, a.resp) for a in md.contributors] == [
+        ("Ada Editor", "Editor", "Establishment of the text and editorial notes"), ("Tom Translator", "Translator",
+                                                                   "Translation from the German")]
+    assert md.funders == [] and md.archival.funders == ["A Foundation"]
+    assert (md.archival.title, md.archival.archive, md.archival.idno, md.archival.url) == (
+        "Letter of Anna", "An Archive", "77", "https://archive.example/77")
+    assert md.licence.spdx == "CC-BY-SA-4.0" and md.source_rights == ["The translation: the archive's terms."]
+    assert md.rights_split and (md.abstract, md.other_abstracts) == ("Our summary.", ["The archive's summary."])
+    assert (md.source.latin_title, md.source.lang, md.source.relation) == ("Briefe", "de", "IsTranslationOf")
+    cited = citation.chicago(citation.edition_record_of(md, "2026-01-01"))
+    assert cited == ("Editor, Ada, ed. A mini edition. Translated by Tom Translator. Version 0. A Press, 2026. Text from "
+                     "“Letter of Anna,” An Archive, document 77, https://archive.example/77; originally published "
+                     "in Bruno Author, Briefe [Letters] (Wien: Verlag, 1990), 3–9.")
+    datacite = etree.fromstring(records.to_datacite(md))
+    ns = {"d": records.DATACITE_NS}
+    assert [e.text for e in datacite.iterfind("d:creators/d:creator/d:creatorName", ns)] == ["Editor, Ada"]
+    assert datacite.find("d:fundingReferences", ns) is None
+    assert [e.text for e in datacite.iterfind("d:rightsList/d:rights", ns)] == [
+        "Creative Commons Attribution-ShareAlike 4.0 International", "The translation: the archive's terms."]
+    assert [(e.get("descriptionType"), e.text) for e in datacite.iterfind("d:descriptions/d:description", ns)] == [
+        ("Abstract", "Our summary."), ("Other", "The archive's summary.")]
+    assert records.validate_datacite(records.to_datacite(md)) in (None, [])
+    assert records.validate_cff(records.to_cff(md)) in (None, [])
+    assert "license" not in records.cff_data(md)
+    zenodo = records.zenodo_data(md)["metadata"]
+    assert zenodo["license"] == "other-closed" and "A Foundation for the translation" in zenodo["notes"]
+    # the edition builds: its page names the editor, not the printed book's author, as responsible
+    out = tmp_path / "out"
+    build_mod.run(ed, out, only={"html"})
+    page = lxml_html.parse(str(out / "html" / "documents" / "mini.html")).getroot()
+    ld = json.loads(page.find(".//script[@type='application/ld+json']").text)
+    assert "author" not in ld and ld["editor"][0]["name"] == "Ada Editor" and "license" not in ld
+    assert ld["isBasedOn"]["funder"] == [{"@type": "Organization", "name": "A Foundation"}]
+    assert ld["isBasedOn"]["isBasedOn"]["author"][0]["name"] == "Bruno Author"
