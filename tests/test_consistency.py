@@ -171,6 +171,30 @@ def test_responsibility_sources_and_rights_agree_in_every_output(built):
         assert [a.name for a in md.responsible] == ["Editorial Board of the teipress project"]
         assert md.archival.funders == ["Leon Levy Foundation"] and md.funders == []
         assert md.rights_split
+        # one suggested citation: the home page, the about page, the document page (and its PDF)
+        cited = {text_of(parse(out / "html" / name).find(".//p[@class='tp-citation']"))
+                 for name in ("index.html", "about.html", em.documents[0].path)}
+        assert len(cited) == 1 and "Text from" in cited.pop()
+
+
+def test_with_base_url_every_citation_has_the_absolute_permalink(make_edition, tmp_path):
+    """Issue 13: base_url set, the page's citation (without script), the PDF's imprint, the
+    download files and JSON-LD carry the absolute permalink; nothing site-relative."""
+    root = make_edition()
+    (root / "edition.toml").write_text('base_url = "https://example.org/ed/"\n', encoding="utf-8")
+    build_edition(root, tmp_path / "out")
+    out = tmp_path / "out"
+    address = "https://example.org/ed/documents/mini.html"
+    page = parse(out / "html" / "documents" / "mini.html")
+    cite = page.find(".//p[@class='tp-citation']")
+    assert address in text_of(cite) and cite.get("data-tp-template") is None  # nothing for the script to do
+    assert f"{address}#{{anchor}}" in page.find(".//p[@data-tp-passage]").get("data-tp-passage")
+    assert squash(address) in squash(pdftext(out / "pdf" / "mini.pdf"))
+    assert f"url = {{{address}}}" in (out / "html" / "cite" / "mini.bib").read_text(encoding="utf-8")
+    ld = json.loads(page.find(".//script[@type='application/ld+json']").text)
+    assert ld["url"] == address
+    assert {e["contentUrl"] for e in ([ld["encoding"]] if isinstance(ld["encoding"], dict) else ld["encoding"])} == {
+        "https://example.org/ed/tei/mini.xml", "https://example.org/ed/downloads/mini.pdf"}
 
 
 def test_every_register_a_document_refers_to_is_attached(built):
