@@ -67,3 +67,13 @@ def test_from_disk_no_file_address_and_no_placeholder(page):
     text = passage(page)
     assert "Printed source pp. 19–20, passage p-010. Text from" in text
     assert "file:" not in text and "{" not in text
+
+
+def test_a_page_break_without_number_locates_nothing(page, make_edition, tmp_path):
+    from sitebuild import build_edition
+
+    root = make_edition(replace=[('<p xml:id="p1">', '<pb/><p xml:id="p1">')])
+    build_edition(root, tmp_path / "out")
+    page.goto((tmp_path / "out" / "html" / "documents" / "mini.html").as_uri() + "#p1")
+    text = passage(page)
+    assert "passage p1." in text and "page break" not in text and "Printed source" not in text

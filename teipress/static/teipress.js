@@ -129,7 +129,9 @@
       var page = "";
       document.querySelectorAll(".tp-text .tp-pb").forEach(function (pb) {
         if (pb.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING) {
-          page = pb.textContent.replace(/^\[|\]$/g, "");
+          // "[p. 20]", "[pp. 19–20]"; a break without a number ("[page break]") locates nothing
+          var label = pb.textContent.replace(/^\[|\]$/g, "");
+          page = /^pp?\. /.test(label) ? label : "";
         }
       });
       var locator = (page ? "Printed source " + page + ", " : "") + "passage " + id;
