@@ -20,26 +20,37 @@ BASE = "https://example.org/edition/"
 TKACHENKO = Agent("V. P. Tkachenko", given="V. P.", family="Tkachenko")
 GOLDBERG = Agent("Gary Goldberg", given="Gary", family="Goldberg", role="Translator")
 EDITORS = Agent("teipress editorial team", kind="org", role="Editor")
+BOARD = Agent("Editorial Board of the teipress project", kind="org", role="Editor")
+ARCHIVE = c.ArchivalSource("Excerpts from V.P. Tkachenko 'The Korean Peninsula and Russia's Interests'",
+                           "https://archive.example/document/114978", "Wilson Center Digital Archive", "114978",
+                           ("Leon Levy Foundation",), ("The English translation is not covered by the licence.",))
+BOOK = c.OriginalSource("Koreiskii poluostrov i interesy Rossii", "The Korean Peninsula and Russia's Interests",
+                        (TKACHENKO,), "Moscow", "Vostochnaia literatura RAN", "2000", "19–31", "ru")
+PROVENANCE = ("Text from “Excerpts from V.P. Tkachenko ‘The Korean Peninsula and Russia's Interests,’” Wilson "
+              "Center Digital Archive, document 114978, https://archive.example/document/114978; originally "
+              "published in V. P. Tkachenko, Koreiskii poluostrov i interesy Rossii [The Korean Peninsula and "
+              "Russia's Interests] (Moscow: Vostochnaia literatura RAN, 2000), 19–31.")
 
 
 def default(base: str = "", **changes) -> c.Citation:
-    """The default edition's document: its own work (same title as the edition)."""
+    """The default edition's document: its own work (same title as the edition), edited by the
+    editors (the author of the printed book is credited in the provenance, not as its author)."""
     record = c.Citation(
-        id="nkidp-114978", title=TITLE, authors=(TKACHENKO,), translators=(GOLDBERG,),
-        version="0.1.0", publisher="teipress", date="2026",
+        id="nkidp-114978", title=TITLE, editors=(BOARD,), translators=(GOLDBERG,),
+        version="0.1.0", publisher="The teipress project", date="2026",
         url=f"{base}documents/nkidp-114978.html", pdf_url=f"{base}downloads/nkidp-114978.pdf",
         tei_url=f"{base}tei/nkidp-114978.xml", language="en",
         abstract="A compilation of conversations.", keywords=("Korean reunification", "Diplomatic notes"),
         licence="https://creativecommons.org/licenses/by/4.0/", coverage="1960-06-17/1971-11-17",
-        modified="2026-01-01",
-        source=c.ArchivalSource("Excerpts from V.P. Tkachenko", "https://archive.example/document/114978"))
+        modified="2026-01-01", source=ARCHIVE, original=BOOK)
     return dataclasses.replace(record, **changes)
 
 
 def part(**changes) -> c.Citation:
     """A document in a larger edition, with the edition's editors."""
-    record = default(BASE, id="d1", title="Record of a Conversation with Kim Il Sung",
-                     container_title="The teipress Sample Edition", editors=(EDITORS,), date="2026-03-05")
+    record = default(BASE, id="d1", title="Record of a Conversation with Kim Il Sung", authors=(TKACHENKO,),
+                     container_title="The teipress Sample Edition", editors=(EDITORS,), date="2026-03-05",
+                     publisher="teipress", source=None, original=None)
     return dataclasses.replace(record, **changes)
 
 
@@ -49,11 +60,36 @@ FORMATTERS = (c.chicago, c.mla, c.suggested, c.bibtex, c.ris, c.csl_json, c.meta
 # -- the default edition's document, with and without base_url -------------------------
 
 def test_chicago_of_the_default_document():
+    """Under its editors; the book's author, the archive and its canonical address in the
+    provenance; the book's title transliterated, with its translation."""
     assert c.chicago(default(BASE)) == (
-        f"Tkachenko, V. P. {TITLE}. Translated by Gary Goldberg. Version 0.1.0. teipress, 2026. "
-        f"{BASE}documents/nkidp-114978.html.")
-    # Without base_url the permalink is site-relative (the page's script makes it absolute).
-    assert c.chicago(default()).endswith(" teipress, 2026. documents/nkidp-114978.html.")
+        f"Editorial Board of the teipress project, ed. {TITLE}. Translated by Gary Goldberg. Version 0.1.0. "
+        f"The teipress project, 2026. {BASE}documents/nkidp-114978.html. {PROVENANCE}")
+    # Without base_url no address: a site-relative path means nothing in a citation; the page's
+    # script sets the absolute permalink into the template (PERMALINK_SLOT) once it knows it.
+    assert c.chicago(default()).endswith(f" The teipress project, 2026. {PROVENANCE}")
+    assert "documents/" not in c.chicago(default()) and "documents/" not in c.mla(default())
+    assert c.chicago(c.template(default())).endswith(f" The teipress project, 2026. {{permalink}}. {PROVENANCE}")
+    assert not c.chicago(default(BASE)).startswith("Tkachenko")
+
+
+def test_a_passage_is_cited_by_its_permalink_and_locator():
+    cited = c.passage(default(BASE), "p-010", "Printed source pp. 19–20, passage p-010")
+    assert c.chicago(cited) == (
+        f"Editorial Board of the teipress project, ed. {TITLE}. Translated by Gary Goldberg. Version 0.1.0. "
+        f"The teipress project, 2026. Printed source pp. 19–20, passage p-010. "
+        f"{BASE}documents/nkidp-114978.html#p-010. {PROVENANCE}")
+    # the permalink, not the DOI, names a passage
+    assert f"{BASE}documents/nkidp-114978.html#p-010" in c.chicago(dataclasses.replace(cited, doi="10.1/x"))
+    assert "#" not in c.chicago(default(BASE)).split(PROVENANCE)[0]
+
+
+def test_provenance_without_the_archive_or_the_book():
+    assert c.provenance(default(source=None)).startswith("Originally published in V. P. Tkachenko, Koreiskii")
+    assert c.provenance(default(original=None)) == (
+        "Text from “Excerpts from V.P. Tkachenko ‘The Korean Peninsula and Russia's Interests,’” Wilson Center "
+        "Digital Archive, document 114978, https://archive.example/document/114978.")
+    assert c.provenance(default(source=None, original=None)) == ""
 
 
 def test_suggested_is_the_chicago_form():
@@ -63,23 +99,25 @@ def test_suggested_is_the_chicago_form():
 
 def test_mla_of_the_default_document():
     assert c.mla(default(BASE)) == (
-        f"Tkachenko, V. P. {TITLE}. Translated by Gary Goldberg, version 0.1.0, teipress, 2026, "
-        f"{BASE}documents/nkidp-114978.html.")
+        f"Editorial Board of the teipress project, editor. {TITLE}. Translated by Gary Goldberg, version 0.1.0, "
+        f"The teipress project, 2026, {BASE}documents/nkidp-114978.html. {PROVENANCE}")
 
 
 def test_bibtex_of_the_default_document():
     assert c.bibtex(default()) == (
         "@misc{nkidp-114978,\n"
         f"  title = {{{TITLE}}},\n"
-        "  author = {Tkachenko, V. P.},\n"
+        "  editor = {{Editorial Board of the teipress project}},\n"
         "  translator = {Goldberg, Gary},\n"
-        "  publisher = {teipress},\n"
+        "  publisher = {The teipress project},\n"
         "  year = {2026},\n"
         "  version = {0.1.0},\n"
-        "  url = {documents/nkidp-114978.html},\n"
-        "  note = {TEI source: tei/nkidp-114978.xml}\n"
+        f"  note = {{{PROVENANCE}}}\n"
         "}\n")
     assert f"url = {{{BASE}documents/nkidp-114978.html}}" in c.bibtex(default(BASE))
+    assert f"TEI source: {BASE}tei/nkidp-114978.xml." in c.bibtex(default(BASE))
+    # relative addresses stay out of the download files (they are read away from the site)
+    assert "UR  -" not in c.ris(default()) and "URL" not in c.csl_json(default())
 
 
 def test_ris_of_the_default_document():
@@ -89,7 +127,10 @@ def test_ris_of_the_default_document():
     assert all(re.fullmatch(r"[A-Z][A-Z0-9]  - .*", line) for line in lines), lines
     assert "\n" not in text.replace("\r\n", "")
     tags = [tuple(line.split("  - ", 1)) for line in lines]
-    assert ("AU", "Tkachenko, V. P.") in tags and ("A4", "Goldberg, Gary") in tags
+    assert ("ED", "Editorial Board of the teipress project") in tags and ("A4", "Goldberg, Gary") in tags
+    assert not any(k == "AU" for k, _ in tags)  # the book's author is the original's, not this work's
+    assert ("N1", PROVENANCE) in tags
+    assert ("OP", PROVENANCE.split("originally published in ")[1][:-1]) in tags
     assert ("UR", f"{BASE}documents/nkidp-114978.html") in tags and ("ET", "0.1.0") in tags
     assert ("L1", f"{BASE}downloads/nkidp-114978.pdf") in tags
     assert [v for k, v in tags if k == "KW"] == ["Korean reunification", "Diplomatic notes"]
@@ -98,7 +139,7 @@ def test_ris_of_the_default_document():
 
 def test_meta_tags_give_addresses_only_when_absolute():
     with_url = dict(c.meta_tags(default(BASE)))
-    assert with_url["citation_title"] == TITLE and with_url["citation_author"] == "Tkachenko, V. P."
+    assert with_url["citation_title"] == TITLE and "citation_author" not in with_url
     assert with_url["citation_public_url"] == f"{BASE}documents/nkidp-114978.html"
     assert with_url["citation_pdf_url"] == f"{BASE}downloads/nkidp-114978.pdf"
     assert with_url["citation_publication_date"] == "2026" and with_url["dc.identifier"] == "nkidp-114978"
@@ -112,17 +153,28 @@ def test_json_ld_of_the_default_document():
     data = json.loads(c.json_ld(default(BASE)))
     assert data["@context"] == "https://schema.org" and data["@type"] == "CreativeWork"
     assert data["name"] == TITLE and data["version"] == "0.1.0" and data["datePublished"] == "2026"
-    assert data["author"] == [{"@type": "Person", "name": "V. P. Tkachenko", "givenName": "V. P.",
-                               "familyName": "Tkachenko"}]
+    assert "author" not in data
+    assert data["editor"] == [{"@type": "Organization", "name": "Editorial Board of the teipress project"}]
     assert data["translator"][0]["name"] == "Gary Goldberg"
     assert data["url"] == f"{BASE}documents/nkidp-114978.html"
     assert {e["encodingFormat"]: e["contentUrl"] for e in data["encoding"]} == {
         "application/tei+xml": f"{BASE}tei/nkidp-114978.xml", "application/pdf": f"{BASE}downloads/nkidp-114978.pdf"}
-    assert data["isBasedOn"] == {"@type": "CreativeWork", "name": "Excerpts from V.P. Tkachenko",
-                                 "url": "https://archive.example/document/114978"}
-    assert data["license"].startswith("https://creativecommons.org/") and data["temporalCoverage"]
-    assert "isPartOf" not in data and "editor" not in data
-    assert "url" not in json.loads(c.json_ld(default()))  # a relative address means nothing elsewhere
+    based = data["isBasedOn"]
+    assert (based["name"], based["url"], based["identifier"]) == (ARCHIVE.title, ARCHIVE.url, "114978")
+    assert based["funder"] == [{"@type": "Organization", "name": "Leon Levy Foundation"}]
+    assert based["copyrightNotice"] == "The English translation is not covered by the licence."
+    book = based["isBasedOn"]
+    assert (book["@type"], book["name"], book["datePublished"], book["inLanguage"]) == (
+        "Book", "Koreiskii poluostrov i interesy Rossii", "2000", "ru")
+    assert book["author"][0]["name"] == "V. P. Tkachenko"
+    # a part is reproduced under its own terms: the edition's licence is not claimed for the whole
+    assert "license" not in data and data["temporalCoverage"]
+    whole = json.loads(c.json_ld(default(BASE, source=dataclasses.replace(ARCHIVE, rights=()))))
+    assert whole["license"].startswith("https://creativecommons.org/")
+    assert "isPartOf" not in data
+    relative = json.loads(c.json_ld(default()))
+    assert "url" not in relative  # a relative address means nothing elsewhere
+    assert "encoding" not in relative  # nor does a relative contentUrl (it resolved against documents/)
 
 
 # -- a document in a larger edition ----------------------------------------------------
@@ -155,7 +207,8 @@ def test_a_part_without_author_is_listed_under_its_title():
 def test_an_edited_work_without_author_is_listed_under_its_editors():
     eds = (Agent("Edward C. Keefer", given="Edward C.", family="Keefer"),
            Agent("David W. Mabon", given="David W.", family="Mabon"))
-    record = default(authors=(), translators=(), editors=eds, title="Foreign Relations, Volume XXII")
+    record = default(authors=(), translators=(), editors=eds, title="Foreign Relations, Volume XXII",
+                     publisher="teipress")
     assert c.chicago(record).startswith("Keefer, Edward C., and David W. Mabon, eds. Foreign Relations, Volume XXII. "
                                         "Version 0.1.0.")
     assert c.mla(record).startswith("Keefer, Edward C., and David W. Mabon, editors. Foreign Relations, Volume XXII. "
@@ -294,7 +347,8 @@ CSL_TYPES = {"article", "article-journal", "article-magazine", "article-newspape
 CSL_NAMES = {"author", "editor", "translator", "container-author", "collection-editor", "original-author"}
 CSL_DATES = {"issued", "accessed", "original-date"}
 CSL_STRINGS = {"title", "container-title", "version", "publisher", "URL", "DOI", "language", "abstract",
-               "keyword", "note", "archive", "archive_location", "source", "genre", "medium"}
+               "keyword", "note", "archive", "archive_location", "source", "genre", "medium",
+               "original-title", "original-publisher", "original-publisher-place"}
 NAME_KEYS = {"family", "given", "literal", "dropping-particle", "non-dropping-particle", "suffix"}
 
 
@@ -336,16 +390,22 @@ def test_csl_json_carries_the_record():
     assert item["issued"] == {"date-parts": [[2026, 3, 5]]} and item["DOI"] == "10.1234/abc"
     assert item["URL"] == f"{BASE}documents/nkidp-114978.html" and item["language"] == "en"
     assert item["keyword"] == "Korean reunification, Diplomatic notes"
-    assert item["note"] == "Source: Excerpts from V.P. Tkachenko, https://archive.example/document/114978"
+    assert "note" not in item  # the part has no source of its own
+    full = c.csl_json(default())
+    assert full["note"] == PROVENANCE and full["archive"] == "Wilson Center Digital Archive"
+    assert full["archive_location"] == "document 114978"
+    assert full["original-author"] == [{"family": "Tkachenko", "given": "V. P."}] and "author" not in full
+    assert full["original-title"] == "Koreiskii poluostrov i interesy Rossii"
+    assert full["original-date"] == {"date-parts": [[2000]]}
 
 
 # -- the record ------------------------------------------------------------------------
 
 def test_formatters_are_deterministic_and_the_record_immutable():
     a = default(BASE)
-    source = c.ArchivalSource("Excerpts from V.P. Tkachenko", "https://archive.example/document/114978")
-    b = c.Citation(**{**dataclasses.asdict(a), "authors": [TKACHENKO], "translators": [GOLDBERG],
-                      "keywords": ["Korean reunification", "Diplomatic notes"], "source": source})
+    b = c.Citation(**{**dataclasses.asdict(a), "editors": [BOARD], "translators": [GOLDBERG],
+                      "keywords": ["Korean reunification", "Diplomatic notes"], "source": ARCHIVE,
+                      "original": BOOK})
     assert a == b and hash(a) == hash(b)  # lists are stored as tuples
     for fmt in FORMATTERS:
         assert fmt(a) == fmt(b) == fmt(default(BASE))
@@ -385,17 +445,18 @@ def test_dates():
 
 def test_doi_is_preferred_to_the_url_in_references():
     record = default(BASE, doi="10.5281/zenodo.123")
-    assert c.chicago(record).endswith(" teipress, 2026. https://doi.org/10.5281/zenodo.123.")
-    assert c.mla(record).endswith(", 2026, https://doi.org/10.5281/zenodo.123.")
+    assert c.chicago(record).endswith(f" teipress project, 2026. https://doi.org/10.5281/zenodo.123. {PROVENANCE}")
+    assert c.mla(record).endswith(f", 2026, https://doi.org/10.5281/zenodo.123. {PROVENANCE}")
     assert "doi = {10.5281/zenodo.123}" in c.bibtex(record) and "DO  - 10.5281/zenodo.123\r\n" in c.ris(record)
     assert ("citation_doi", "10.5281/zenodo.123") in c.meta_tags(record)
     assert json.loads(c.json_ld(record))["sameAs"] == "https://doi.org/10.5281/zenodo.123"
 
 
 def test_sentences_end_once():
-    record = default(title="Who Started the Korean War?", version="", publisher="")
-    assert c.chicago(record) == ("Tkachenko, V. P. Who Started the Korean War? Translated by Gary Goldberg. 2026. "
-                                 "documents/nkidp-114978.html.")
+    record = default(title="Who Started the Korean War?", version="", publisher="", authors=(TKACHENKO,),
+                     editors=(), source=None, original=None)
+    assert c.chicago(record) == "Tkachenko, V. P. Who Started the Korean War? Translated by Gary Goldberg. 2026."
+    assert c.provenance(default()).endswith("19–31.") and not c.provenance(default()).endswith("..")
     quoted = part(title="Who Started the Korean War?")
     assert "“Who Started the Korean War?” Translated" in c.chicago(quoted)
 

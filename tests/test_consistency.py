@@ -128,6 +128,75 @@ def test_the_page_and_the_pdf_imprint_print_one_citation(built):
     assert text_of(home.find(".//p[@class='tp-citation']")) == em.metadata.citation(em.build_date)
 
 
+def test_responsibility_sources_and_rights_agree_in_every_output(built):
+    """Issue 13: one reading of who is responsible, where the text comes from and under which
+    terms, in the page (JSON-LD, citation), the PDF (XMP, imprint) and every deposit record."""
+    em, out = built
+    md = em.metadata
+    ns = {"d": records.DATACITE_NS}
+    datacite = etree.fromstring(records.to_datacite(md))
+    assert [e.text for e in datacite.iterfind("d:creators/d:creator/d:creatorName", ns)] == [
+        a.inverted for a in md.responsible]
+    assert [c["name"] for c in records.zenodo_data(md)["metadata"]["creators"]] == [a.inverted for a in md.responsible]
+    oai = etree.fromstring(records.to_dublin_core(md))
+    assert [e.text for e in oai.iterfind(f"{{{records.DC_NS}}}creator")] == [a.inverted for a in md.responsible]
+    # funders are the edition's only: a source's funder is never the edition's
+    assert [e.text for e in datacite.iterfind("d:fundingReferences/d:fundingReference/d:funderName", ns)] == md.funders
+    if md.archival is not None and md.archival.url:
+        related = [e.text for e in datacite.iterfind("d:relatedIdentifiers/d:relatedIdentifier", ns)]
+        assert md.archival.url in related
+    rights = [e.text for e in datacite.iterfind("d:rightsList/d:rights", ns)]
+    assert all(r in rights for r in md.source_rights)
+    if md.rights_split:
+        assert records.zenodo_data(md)["metadata"]["license"] == "other-closed"
+        assert "license" not in records.cff_data(md)
+    for doc in em.documents:
+        dm = doc.meta
+        page = parse(out / "html" / doc.path)
+        ld = json.loads(page.find(".//script[@type='application/ld+json']").text)
+        assert [a["name"] for a in ld.get("author", [])] == [a.name for a in dm.creators], doc.file.rel
+        assert [a["name"] for a in ld.get("editor", [])] == [a.name for a in dm.editors], doc.file.rel
+        assert ("license" in ld) == bool(dm.licence.url and not dm.rights_split), doc.file.rel
+        metas = [m.get("content") for m in page.iter("meta") if m.get("name") == "citation_author"]
+        assert metas == [a.inverted for a in dm.creators], doc.file.rel
+        xmp = PdfReader(out / doc.paths.pdf).xmp_metadata
+        # Typst writes the names as one dc:creator entry, comma-separated
+        assert ", ".join(xmp.dc_creator) == ", ".join(a.name for a in dm.responsible), doc.file.rel
+        if dm.archival is not None and dm.archival.url:
+            assert ld["isBasedOn"]["url"] == dm.archival.url
+            chicago = text_of(page.find(".//p[@class='tp-citation']"))
+            assert dm.archival.url in chicago
+            assert squash(dm.archival.url) in squash(pdftext(out / doc.paths.pdf))
+    if em.edition.root == REPO:
+        assert [a.name for a in md.responsible] == ["Editorial Board of the teipress project"]
+        assert md.archival.funders == ["Leon Levy Foundation"] and md.funders == []
+        assert md.rights_split
+        # one suggested citation: the home page, the about page, the document page (and its PDF)
+        cited = {text_of(parse(out / "html" / name).find(".//p[@class='tp-citation']"))
+                 for name in ("index.html", "about.html", em.documents[0].path)}
+        assert len(cited) == 1 and "Text from" in cited.pop()
+
+
+def test_with_base_url_every_citation_has_the_absolute_permalink(make_edition, tmp_path):
+    """Issue 13: base_url set, the page's citation (without script), the PDF's imprint, the
+    download files and JSON-LD carry the absolute permalink; nothing site-relative."""
+    root = make_edition()
+    (root / "edition.toml").write_text('base_url = "https://example.org/ed/"\n', encoding="utf-8")
+    build_edition(root, tmp_path / "out")
+    out = tmp_path / "out"
+    address = "https://example.org/ed/documents/mini.html"
+    page = parse(out / "html" / "documents" / "mini.html")
+    cite = page.find(".//p[@class='tp-citation']")
+    assert address in text_of(cite) and cite.get("data-tp-template") is None  # nothing for the script to do
+    assert f"{address}#{{anchor}}" in page.find(".//p[@data-tp-passage]").get("data-tp-passage")
+    assert squash(address) in squash(pdftext(out / "pdf" / "mini.pdf"))
+    assert f"url = {{{address}}}" in (out / "html" / "cite" / "mini.bib").read_text(encoding="utf-8")
+    ld = json.loads(page.find(".//script[@type='application/ld+json']").text)
+    assert ld["url"] == address
+    assert {e["contentUrl"] for e in ([ld["encoding"]] if isinstance(ld["encoding"], dict) else ld["encoding"])} == {
+        "https://example.org/ed/tei/mini.xml", "https://example.org/ed/downloads/mini.pdf"}
+
+
 def test_every_register_a_document_refers_to_is_attached(built):
     """D5: by any pointer style (@ref, @who, @key …), as the model resolved them."""
     em, out = built

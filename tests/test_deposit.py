@@ -416,3 +416,52 @@ def test_datacite_year_without_any_date_in_the_header_is_the_build_year(monkeypa
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
     year = etree.fromstring(records.to_datacite(md)).find("{*}publicationYear").text
     assert year == "2026"
+
+
+def test_default_deposit_records_credit_the_edition_and_its_source_rightly(default_deposit):
+    """Issue 13: the deposit names the editors (not the printed book's author) as the edition's
+    creators, the archive's canonical address, the foundation only as the archive's translation
+    funder, and rights per part: no record claims the edition's licence for the translation."""
+    meta = default_deposit / "data" / "metadata"
+    ns = {"d": records.DATACITE_NS}
+    dc = etree.parse(str(meta / "datacite.xml"))
+    assert [e.text for e in dc.iterfind("d:creators/d:creator/d:creatorName", ns)] == [
+        "Editorial Board of the teipress project"]
+    assert dc.find("d:publisher", ns).text == "The teipress project"
+    assert dc.find("d:fundingReferences", ns) is None  # the foundation funded the archive's translation
+    assert [e.text for e in dc.iterfind("d:relatedIdentifiers/d:relatedIdentifier", ns)] == [
+        "https://digitalarchive.wilsoncenter.org/document/114978"]
+    book = dc.find("d:relatedItems/d:relatedItem", ns)
+    assert book.findtext("d:creators/d:creator/d:creatorName", namespaces=ns) == "Tkachenko, V. P."
+    titles = {t.get("{http://www.w3.org/XML/1998/namespace}lang"): t.text for t in book.iterfind("d:titles/d:title", ns)}
+    assert titles == {"ru": "Корейский полуостров и интересы России", "ru-Latn": "Koreiskii poluostrov i interesy Rossii",
+                      "en": "The Korean Peninsula and Russia's Interests"}
+    rights = [r.text for r in dc.iterfind("d:rightsList/d:rights", ns)]
+    assert rights[0] == "Creative Commons Attribution 4.0 International"
+    assert rights[1].startswith("The English translation is reproduced") and "not covered" in rights[1]
+    everything = "".join(p.read_text(encoding="utf-8") for p in meta.iterdir() if p.is_file())
+    assert "drivingcreative" not in everything and "interesi" not in everything
+    zenodo = json.loads((meta / "zenodo.json").read_text(encoding="utf-8"))["metadata"]
+    assert zenodo["creators"] == [{"name": "Editorial Board of the teipress project"}]
+    assert zenodo["license"] == "other-closed"  # not CC BY for the whole: the translation is not
+    assert "Funded by" not in zenodo["notes"] and "Leon Levy Foundation for the translation" in zenodo["notes"]
+    cff = (meta / "CITATION.cff").read_text(encoding="utf-8")
+    assert "license:" not in cff and 'family-names: "Tkachenko"' in cff.split("references:")[1]
+    assert 'family-names: "Tkachenko"' not in cff.split("references:")[0]  # only the book's author
+    oai = etree.parse(str(meta / "dublin-core.xml"))
+    dcns = {"dc": records.DC_NS}
+    assert [e.text for e in oai.iterfind("dc:creator", dcns)] == ["Editorial Board of the teipress project"]
+    assert any("not covered" in (e.text or "") for e in oai.iterfind("dc:rights", dcns))
+    readme = " ".join((default_deposit / "data" / "README.txt").read_text(encoding="utf-8").split())
+    assert ("Source: Excerpts from V.P. Tkachenko 'The Korean Peninsula and Russia's Interests' (Wilson Center "
+            "Digital Archive, document 114978, https://digitalarchive.wilsoncenter.org/document/114978); its record "
+            "credits the support of Leon Levy Foundation") in readme
+    assert "Printed original: V. P. Tkachenko, Koreiskii poluostrov i interesy Rossii" in readme
+    assert "Funded by" not in readme and "The English translation is reproduced" in readme
+
+
+def test_one_licence_for_an_edition_without_a_source_of_other_terms(mini):
+    md = header.edition_metadata_from(edition_mod.load(mini))
+    assert not md.rights_split
+    data = records.zenodo_data(md)["metadata"]
+    assert data.get("license", "") != "other-closed"

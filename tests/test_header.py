@@ -28,20 +28,29 @@ MAIN_TITLE = ("Excerpts from V. P. Tkachenko, The Korean Peninsula and Russia's 
 ARCHIVAL_TITLE = "Excerpts from V.P. Tkachenko 'The Korean Peninsula and Russia's Interests'"
 LICENCE_TEXT = ("The TEI encoding, the editorial notes and corrections, and the registers of this edition are "
                 "licensed under the Creative Commons Attribution 4.0 International licence (CC BY 4.0).")
-RIGHTS_NOTE = ("The English translation is reproduced from the Wilson Center Digital Archive for research and "
-               "education. It is not covered by the licence above: its own terms of use are those of the Wilson "
-               "Center.")
+TRANSLATION_RIGHTS = ("The English translation is reproduced from the Wilson Center Digital Archive for "
+                      "research and education. It is not covered by the licence above: its own terms of use are "
+                      "those of the Wilson Center Digital Archive, whose record of the document states no licence.")
+CANONICAL = "https://digitalarchive.wilsoncenter.org/document/114978"
 ARCHIVAL_SOURCE = ("Excerpts from V.P. Tkachenko 'The Korean Peninsula and Russia's Interests', June 17, 1960, "
-                   "Wilson Center Digital Archive, 114978, https://wilson-center.drivingcreative.com/document/114978. "
-                   "Translated for NKIDP by Gary Goldberg")
-BOOK_SOURCE = ("V. P. Tkachenko, Koreiskii Poluostrov i interesi Rossii [The Korean Peninsula and Russia's "
-               "Interests] (Moscow: Vostochnaya Literatura, 2000), pp. 19–31, excerpts from pp. 19–20, 21–22, 25, "
-               "26, 27–28 and 31.")
+                   f"Wilson Center Digital Archive, 114978, {CANONICAL}. Translated for the North Korea "
+                   "International Documentation Project (NKIDP) of the Wilson Center by Gary Goldberg")
+BOOK_SOURCE = ("V. P. Tkachenko, Koreiskii poluostrov i interesy Rossii (Корейский полуостров и интересы России) "
+               "[The Korean Peninsula and Russia's Interests] (Moscow: Vostochnaia literatura RAN, 2000), "
+               "pp. 19–31, excerpts from pp. 19–20, 21–22, 25, 26, 27–28 and 31.")
+BOARD = "Editorial Board of the teipress project"
+BOARD_RESP = ("Selection and establishment of the text, corrections, editorial notes, TEI encoding and "
+              "registers")
 KEYWORDS = ["Soviet–North Korean relations",
             "Treaty of Friendship, Cooperation and Mutual Assistance between the USSR and the DPRK (1961)",
             "Korean reunification", "Records of conversations", "Diplomatic notes"]
 CORPORA = REPO.parent / "shared" / "corpora"
 D7_TITLE = "<title>Letters from <choice><sic>Viena</sic><corr>Vienna</corr></choice></title>"
+
+
+def default_info_abstract_of_archive() -> str:
+    return ("A compilation of conversations between various officials from the USSR and DPRK in terms of the "
+            "USSR-DPRK treaty and its implications on the US-ROK relationship.")
 
 
 def info_of(ed, f=None) -> DocumentInfo:
@@ -79,25 +88,26 @@ def test_default_document_titles_and_language(default_info):
 def test_default_document_credits(default_info):
     got = [(c.part, c.agent.name, c.agent.kind, c.agent.given, c.agent.family, c.agent.role, c.agent.resp, c.ids)
            for c in default_info.credits]
+    # the editors wrote the title: no author; the foundation funded the archive's translation,
+    # so it is the source's funder (below), not the edition's
     assert got == [
-        ("author", "V. P. Tkachenko", "person", "V. P.", "Tkachenko", "", "", ("tkachenko",)),
+        ("editor", BOARD, "org", "", "", "Editor", "editor", ("teipress-editors",)),
+        ("resp", BOARD, "org", "", "", "Editor", BOARD_RESP, ()),
         ("resp", "Gary Goldberg", "person", "Gary", "Goldberg", "Translator", "Translation from the Russian",
          ("goldberg",)),
-        ("resp", "teipress editorial team", "org", "", "", "Editor", "TEI encoding, editorial notes and corrections",
-         ("teipress-editors",)),
-        ("funder", "Leon Levy Foundation", "org", "", "", "", "funder", ()),
     ]
-    assert [a.name for a in default_info.authors] == ["V. P. Tkachenko"]
-    assert default_info.funders == ["Leon Levy Foundation"]
+    assert default_info.authors == [] and default_info.funders == []
 
 
 def test_default_document_publication(default_info):
     assert (default_info.edition, default_info.version) == ("First digital edition", "0.1.0")
-    assert default_info.publishers == (("publisher", "teipress"),) and default_info.publisher == "teipress"
+    assert default_info.publishers == (("publisher", "The teipress project"),)
+    assert default_info.publisher == "The teipress project"  # the project, not the software
     assert (default_info.pub_date, default_info.pub_date_text) == ("2026", "2026")
     assert default_info.idnos == (("edition", "nkidp-114978"),) and default_info.edition_idno == "nkidp-114978"
     assert default_info.licences == (("https://creativecommons.org/licenses/by/4.0/", LICENCE_TEXT),)
-    assert default_info.availability == (RIGHTS_NOTE,)
+    assert default_info.source_licences == (("wcda-114978", TRANSLATION_RIGHTS),)  # rights per part
+    assert default_info.availability == ()
     assert default_info.publication_notes == () and default_info.emails == ()
 
 
@@ -107,33 +117,42 @@ def test_default_document_sources(default_info):
     assert archival.titles == (Title(ARCHIVAL_TITLE, "", ""),)
     assert (archival.date, archival.date_text) == ("1960-06-17", "June 17, 1960")
     assert archival.idnos == (("wilson-center", "114978"),)
-    assert archival.urls == ("https://wilson-center.drivingcreative.com/document/114978",)
+    assert archival.urls == (CANONICAL,)  # the archive's address, not a staging host
+    assert archival.funders == ["Leon Levy Foundation"] and archival.lang == "en" and archival.id == "wcda-114978"
     assert archival.citation == ARCHIVAL_SOURCE  # the nested citation bibl and the credit note left out
     assert book.type == "book" and book.citation == BOOK_SOURCE
-    assert book.titles == (Title("Koreiskii Poluostrov i interesi Rossii", "", "ru-Latn"),
-                           Title("The Korean Peninsula and Russia's Interests", "translated", ""))
-    assert [(c.agent.name, c.ref) for c in book.authors] == [("V. P. Tkachenko", "#tkachenko")]
-    assert (book.publisher, book.place, book.date, book.date_text) == ("Vostochnaya Literatura", "Moscow", "2000", "2000")
+    assert book.titles == (Title("Koreiskii poluostrov i interesy Rossii", "transliterated", "ru-Latn"),
+                           Title("Корейский полуостров и интересы России", "", "ru"),
+                           Title("The Korean Peninsula and Russia's Interests", "translated", "en"))
+    assert [(c.agent.name, c.ids) for c in book.authors] == [("V. P. Tkachenko", ("tkachenko",))]
+    assert (book.publisher, book.place, book.date, book.date_text, book.lang) == (
+        "Vostochnaia literatura RAN", "Moscow", "2000", "2000", "ru")
     assert book.ranges[0] == ("19", "31") and len(book.ranges) == 7
     # the archive's citation, in the corrected reading: <choice><sic>Mosow</sic><corr>Moscow</corr>
     (citation,) = default_info.citations
     assert "(Moscow, Vostochnaya Literatura, 2000)" in citation and "Mosow" not in citation
+    assert citation.endswith(CANONICAL) and "drivingcreative" not in citation  # the staging host is its sic
     assert default_info.source_notes == (("credit", "This document was made possible with support from "
                                                     "Leon Levy Foundation"),)
 
 
 def test_default_document_profile_and_revisions(default_info):
-    assert default_info.abstract == (
-        "A compilation of conversations between various officials from the USSR and DPRK in terms of the "
-        "USSR-DPRK treaty and its implications on the US-ROK relationship.",)
+    archive_summary = ("A compilation of conversations between various officials from the USSR and DPRK in terms "
+                       "of the USSR-DPRK treaty and its implications on the US-ROK relationship.")
+    # the editors' summary, then the archive's, kept verbatim and marked as the source's
+    (own, own_text), (source, source_text) = default_info.abstracts
+    assert (own, source, source_text) == ("", "source", archive_summary)
+    assert own_text.startswith("Six excerpts from V. P. Tkachenko's book") and "17 November 1971" in own_text
+    assert default_info.abstract == (own_text, archive_summary)
     assert default_info.creation.startswith("The excerpts date from 17 June 1960 to 17 November 1971. Original")
     assert default_info.creation_date == "1960-06-17/1971-11-17"
     assert default_info.languages == (("en", "English (translation)"), ("ru", "Russian (original)"),
                                       ("ru-Latn", "Russian in Latin transliteration"))
     assert list(default_info.keywords) == KEYWORDS
-    (change,) = default_info.changes
-    assert change[:2] == ("2026-11-27", "teipress editorial team") and change[2].startswith("First encoding")
-    assert default_info.last_change == "2026-11-27"
+    latest, first = default_info.changes
+    assert first[:2] == ("2026-11-27", BOARD) and first[2].startswith("First encoding")
+    assert latest[:2] == ("2026-11-30", BOARD) and latest[2].startswith("Attributions corrected")
+    assert default_info.last_change == "2026-11-30"
 
 
 def test_default_document_principles_use_the_model_labels(default_info, default_edition, tmp_path):
@@ -167,35 +186,50 @@ def test_default_edition_metadata(default_edition):
     assert (md.id, md.version, md.title, md.bag_name) == ("nkidp-114978", "0.1.0", MAIN_TITLE, "nkidp-114978-0.1.0")
     assert [(t.text, t.type, t.lang) for t in md.titles] == [(MAIN_TITLE, "", ""),
                                                               (ARCHIVAL_TITLE, "AlternativeTitle", "")]
-    assert [(a.name, a.given, a.family, a.role) for a in md.creators] == [("V. P. Tkachenko", "V. P.", "Tkachenko", "")]
+    assert md.creators == []  # Tkachenko wrote the printed book, not this edition's title
+    # the editor and the respStmt saying what the editors did: one contributor
     assert [(a.name, a.kind, a.role, a.resp) for a in md.contributors] == [
-        ("Gary Goldberg", "person", "Translator", "Translation from the Russian"),
-        ("teipress editorial team", "org", "Editor", "TEI encoding, editorial notes and corrections")]
-    assert (md.publisher, md.publication_date, md.publication_year) == ("teipress", "2026", "2026")
+        (BOARD, "org", "Editor", BOARD_RESP),
+        ("Gary Goldberg", "person", "Translator", "Translation from the Russian")]
+    assert [a.name for a in md.responsible] == [BOARD] and [a.name for a in md.editors] == [BOARD]
+    assert (md.publisher, md.publication_date, md.publication_year) == ("The teipress project", "2026", "2026")
     assert md.languages == ["en", "ru", "ru-Latn"] and md.language == "en"
-    assert md.abstract.startswith("A compilation of conversations") and md.keywords == KEYWORDS
+    assert md.abstract.startswith("Six excerpts from V. P. Tkachenko's book") and md.keywords == KEYWORDS
+    assert md.other_abstracts == [default_info_abstract_of_archive()]
     assert (md.licence.url, md.licence.spdx, md.licence.name, md.licence.text) == (
         "https://creativecommons.org/licenses/by/4.0/", "CC-BY-4.0",
         "Creative Commons Attribution 4.0 International", LICENCE_TEXT)
-    assert md.rights_notes == [RIGHTS_NOTE]
+    assert md.rights_notes == [] and md.source_rights == [TRANSLATION_RIGHTS] and md.rights_split
     assert [(i.value, i.type) for i in md.identifiers] == [("nkidp-114978", "edition")]
     assert [(r.value, r.type, r.relation) for r in md.related] == [
         ("114978", "wilson-center", "IsDerivedFrom"),
-        ("https://wilson-center.drivingcreative.com/document/114978", "URL", "IsDerivedFrom")]
-    assert (md.coverage, md.updated) == ("1960-06-17/1971-11-17", "2026-11-27")
-    assert md.funders == ["Leon Levy Foundation"]
+        (CANONICAL, "URL", "IsDerivedFrom")]
+    assert (md.coverage, md.updated) == ("1960-06-17/1971-11-17", "2026-11-30")
+    assert md.funders == []
+    a = md.archival
+    assert (a.title, a.archive, a.idno, a.url, a.funders, a.rights) == (
+        ARCHIVAL_TITLE, "Wilson Center Digital Archive", "114978", CANONICAL, ["Leon Levy Foundation"],
+        [TRANSLATION_RIGHTS])
+    assert [t.name for t in a.translators] == ["Gary Goldberg"]
     s = md.source
     assert [(t.text, t.type, t.lang) for t in s.titles] == [
-        ("Koreiskii Poluostrov i interesi Rossii", "", "ru-Latn"),
-        ("The Korean Peninsula and Russia's Interests", "TranslatedTitle", "")]
+        ("Корейский полуостров и интересы России", "", "ru"),
+        ("Koreiskii poluostrov i interesy Rossii", "AlternativeTitle", "ru-Latn"),
+        ("The Korean Peninsula and Russia's Interests", "TranslatedTitle", "en")]
+    assert (s.latin_title, s.translated_title) == ("Koreiskii poluostrov i interesy Rossii",
+                                                   "The Korean Peninsula and Russia's Interests")
     assert [a.name for a in s.authors] == ["V. P. Tkachenko"]
-    assert (s.publisher, s.place, s.year, s.first_page, s.last_page, s.relation) == (
-        "Vostochnaya Literatura", "Moscow", "2000", "19", "31", "IsTranslationOf")
+    assert (s.publisher, s.place, s.year, s.first_page, s.last_page, s.relation, s.lang) == (
+        "Vostochnaia literatura RAN", "Moscow", "2000", "19", "31", "IsTranslationOf", "ru")
     assert md.sources == [ARCHIVAL_SOURCE, BOOK_SOURCE]
     assert (md.base_url, md.contacts, md.doi, md.url) == ("", [], "", "")
     # one suggested citation (teipress.model.citation), as on the home page and in the PDF
-    assert md.citation("2026-01-01").startswith(f"Tkachenko, V. P. {MAIN_TITLE}. Translated by Gary Goldberg.")
-    assert "Version 0.1.0. teipress, 2026." in md.citation("2026-01-01")
+    assert md.citation("2026-01-01").startswith(f"{BOARD}, ed. {MAIN_TITLE}. Translated by Gary Goldberg.")
+    assert "Version 0.1.0. The teipress project, 2026." in md.citation("2026-01-01")
+    assert md.citation("2026-01-01").endswith(
+        f"Wilson Center Digital Archive, document 114978, {CANONICAL}; originally published in V. P. Tkachenko, "
+        "Koreiskii poluostrov i interesy Rossii [The Korean Peninsula and Russia's Interests] (Moscow: "
+        "Vostochnaia literatura RAN, 2000), 19–31.")
 
 
 def test_agents_publishers_and_contacts(make_edition):
@@ -417,7 +451,7 @@ def test_every_corpus_header_reads(tmp_path):
 def test_header_facts_render_as_nothing(default_edition):
     tree = model.behaviour(default_edition, default_edition.documents[0])
     facts = tree.getroot().find(f"{{{model.MODEL_NS}}}metadata")
-    assert len(facts.findall(f"{{{model.MODEL_NS}}}agent")) == 4
+    assert len(facts.findall(f"{{{model.MODEL_NS}}}agent")) == 3  # the editor, the editors' respStmt, the translator
     assert len(facts.findall(f"{{{model.MODEL_NS}}}bibl")) == 2
     from teipress.outputs import html as html_out
     from teipress.model import EditionModel
@@ -445,3 +479,73 @@ def test_bag_name_is_never_a_path():
     md = header.EditionMetadata(id="../../outside", version="1.0/../../x", title="T")
     assert md.bag_name == "outside-1.0-..-..-x"
     assert "/" not in md.bag_name and not md.bag_name.startswith(".")
+
+
+# -- attribution, sources and rights per part, in any edition (issue 13) --------------------
+
+ATTRIBUTED_HEADER = [
+    ('<respStmt><resp>Encoding</resp><persName xml:id="ed">An Editor</persName></respStmt>',
+     '<editor role="editor"><persName xml:id="ed"><forename>Ada</forename> <surname>Editor</surname></persName></editor>'
+     '<respStmt><resp>Establishment of the text and editorial notes</resp><persName ref="#ed">Ada Editor</persName></respStmt>'
+     '<respStmt><resp>Translation from the German</resp><persName xml:id="tr">Tom Translator</persName></respStmt>'),
+    ("<publicationStmt><publisher>teipress tests</publisher><date when=\"2026\">2026</date></publicationStmt>",
+     '<publicationStmt><publisher>A Press</publisher><date when="2026">2026</date>'
+     '<availability><licence target="https://creativecommons.org/licenses/by-sa/4.0/">Notes and encoding: CC BY-SA 4.0.</licence>'
+     '<licence corresp="#rec">The translation: the archive\'s terms.</licence></availability></publicationStmt>'),
+    ("<sourceDesc><p>Born digital.</p></sourceDesc>",
+     '<sourceDesc><bibl type="archival" xml:id="rec"><title>Letter of Anna</title>, <publisher>An Archive</publisher>, '
+     '<idno type="archive">77</idno>, <ref target="https://archive.example/77">record</ref>. '
+     '<funder>A Foundation</funder><textLang mainLang="en">English translation.</textLang></bibl>'
+     '<bibl type="book"><author><persName>Bruno Author</persName></author>, '
+     '<title type="transliterated" xml:lang="de-Latn">Briefe</title> <title xml:lang="de">Briefe</title> '
+     '[<title type="translated">Letters</title>] (<pubPlace>Wien</pubPlace>: <publisher>Verlag</publisher>, '
+     '<date when="1990">1990</date>), <citedRange unit="page" from="3" to="9">3–9</citedRange>.'
+     '<textLang mainLang="de">German.</textLang></bibl></sourceDesc>'),
+    ("<revisionDesc>",
+     '<profileDesc><abstract resp="#ed"><p>Our summary.</p></abstract>'
+     '<abstract source="#rec"><p>The archive\'s summary.</p></abstract></profileDesc><revisionDesc>'),
+]
+
+
+def test_attributions_sources_and_rights_per_part_in_another_edition(make_edition, tmp_path):
+    from teipress.model import citation
+
+    root = make_edition(replace=ATTRIBUTED_HEADER)
+    ed = edition_mod.load(root)
+    md = header.edition_metadata_from(ed)
+    assert md.creators == [] and [a.name for a in md.responsible] == ["Ada Editor"]
+    # the editor and the respStmt naming the same person with what they did: one contributor
+    assert [(a.name, a.role, a.resp) for a in md.contributors] == [
+        ("Ada Editor", "Editor", "Establishment of the text and editorial notes"), ("Tom Translator", "Translator",
+                                                                   "Translation from the German")]
+    assert md.funders == [] and md.archival.funders == ["A Foundation"]
+    assert (md.archival.title, md.archival.archive, md.archival.idno, md.archival.url) == (
+        "Letter of Anna", "An Archive", "77", "https://archive.example/77")
+    assert md.licence.spdx == "CC-BY-SA-4.0" and md.source_rights == ["The translation: the archive's terms."]
+    assert md.rights_split and (md.abstract, md.other_abstracts) == ("Our summary.", ["The archive's summary."])
+    assert (md.source.latin_title, md.source.lang, md.source.relation) == ("Briefe", "de", "IsTranslationOf")
+    cited = citation.chicago(citation.edition_record_of(md, "2026-01-01"))
+    assert cited == ("Editor, Ada, ed. A mini edition. Translated by Tom Translator. Version 0. A Press, 2026. Text from "
+                     "“Letter of Anna,” An Archive, document 77, https://archive.example/77; originally published "
+                     "in Bruno Author, Briefe [Letters] (Wien: Verlag, 1990), 3–9.")
+    datacite = etree.fromstring(records.to_datacite(md))
+    ns = {"d": records.DATACITE_NS}
+    assert [e.text for e in datacite.iterfind("d:creators/d:creator/d:creatorName", ns)] == ["Editor, Ada"]
+    assert datacite.find("d:fundingReferences", ns) is None
+    assert [e.text for e in datacite.iterfind("d:rightsList/d:rights", ns)] == [
+        "Creative Commons Attribution-ShareAlike 4.0 International", "The translation: the archive's terms."]
+    assert [(e.get("descriptionType"), e.text) for e in datacite.iterfind("d:descriptions/d:description", ns)] == [
+        ("Abstract", "Our summary."), ("Other", "The archive's summary.")]
+    assert records.validate_datacite(records.to_datacite(md)) in (None, [])
+    assert records.validate_cff(records.to_cff(md)) in (None, [])
+    assert "license" not in records.cff_data(md)
+    zenodo = records.zenodo_data(md)["metadata"]
+    assert zenodo["license"] == "other-closed" and "A Foundation for the translation" in zenodo["notes"]
+    # the edition builds: its page names the editor, not the printed book's author, as responsible
+    out = tmp_path / "out"
+    build_mod.run(ed, out, only={"html"})
+    page = lxml_html.parse(str(out / "html" / "documents" / "mini.html")).getroot()
+    ld = json.loads(page.find(".//script[@type='application/ld+json']").text)
+    assert "author" not in ld and ld["editor"][0]["name"] == "Ada Editor" and "license" not in ld
+    assert ld["isBasedOn"]["funder"] == [{"@type": "Organization", "name": "A Foundation"}]
+    assert ld["isBasedOn"]["isBasedOn"]["author"][0]["name"] == "Bruno Author"

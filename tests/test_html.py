@@ -84,10 +84,22 @@ def test_ids_are_unique_on_every_page(root):
 def test_document_page(root):
     doc = parse(root / DOC)
     assert text(doc.find(".//h1")).startswith("Excerpts from V. P. Tkachenko")
+    # the book's title inside the editors' title is a title (TEI title level="m"), set as one
+    assert [text(c) for c in doc.find(".//h1").iter("cite")] == ["The Korean Peninsula and Russia's Interests"]
     meta = text(doc.find(".//dl"))
-    for needle in ("Gary Goldberg", "Leon Levy Foundation", "Russian (original)", "Archival record",
-                   "17 June 1960 – 17 November 1971", "A compilation of conversations"):
+    for needle in ("Gary Goldberg", "Leon Levy Foundation", "Russian (original)",
+                   "https://digitalarchive.wilsoncenter.org/document/114978",
+                   "17 June 1960 – 17 November 1971", "A compilation of conversations", "Six excerpts from",
+                   "The source's summary"):
         assert needle in meta
+    # the text comes first: the header's facts are folded, one line of credits stays open
+    assert doc.find(".//details[@class='tp-about-doc']/dl") is not None
+    assert text(doc.find(".//p[@class='tp-byline']")) == (
+        "Edited by Editorial Board of the teipress project; translated by Gary Goldberg · "
+        "17 June 1960 – 17 November 1971")
+    # the archive's address once, not again as a separate "Archival record" link
+    assert "Archival record" not in meta
+    assert text(doc.find(".//title")) == text(doc.find(".//h1"))  # not "Title · Title"
     # contents of its divisions
     toc = doc.find(".//nav[@class='tp-toc']")
     assert [a.get("href") for a in toc.iter("a")] == ["#ex-1", "#ex-2", "#ex-3", "#ex-4", "#ex-5", "#ex-6"]
@@ -176,26 +188,44 @@ def test_citation(root):
     doc = parse(root / DOC)
     metas = {m.get("name"): m.get("content") for m in doc.iter("meta") if m.get("name")}
     assert metas["citation_title"].startswith("Excerpts from V. P. Tkachenko")
-    assert metas["citation_author"] == "Tkachenko, V. P."
+    assert "citation_author" not in metas  # Tkachenko wrote the book, not the editors' title
     ld = json.loads(doc.find(".//script[@type='application/ld+json']").text)
     assert ld["@type"] == "CreativeWork" and ld["translator"][0]["name"] == "Gary Goldberg"
-    assert ld["editor"] == [{"@type": "Organization", "name": "teipress editorial team"}]
-    assert ld["isBasedOn"]["url"] == "https://wilson-center.drivingcreative.com/document/114978"
+    assert ld["editor"] == [{"@type": "Organization", "name": "Editorial Board of the teipress project"}]
+    assert "author" not in ld and "license" not in ld and "encoding" not in ld  # no relative contentUrl
+    assert ld["isBasedOn"]["url"] == "https://digitalarchive.wilsoncenter.org/document/114978"
+    assert ld["isBasedOn"]["funder"][0]["name"] == "Leon Levy Foundation"
+    assert ld["isBasedOn"]["isBasedOn"]["author"][0]["name"] == "V. P. Tkachenko"
     cite = text(doc.get_element_by_id("tp-cite"))
-    assert "Chicago" in cite and "MLA" in cite and "Translated by Gary Goldberg" in cite
-    # The document is the whole edition: its title stands unquoted (a part's title is quoted), and
-    # the digital editors (respStmt "editorial notes and corrections") are credited.
-    chicago = text(doc.find(".//section[@id='tp-cite']/p[@class='tp-citation']"))
-    assert chicago == ("Tkachenko, V. P. Excerpts from V. P. Tkachenko, The Korean Peninsula and Russia's Interests: "
-                       "Soviet–North Korean Conversations on the Treaty of 1961, 1960–1971. Translated by Gary "
-                       "Goldberg. Edited by teipress editorial team. Version 0.1.0. teipress, 2026. "
-                       "documents/nkidp-114978.html.")
+    assert "MLA" in cite and "Translated by Gary Goldberg" in cite
+    # One suggested citation: the document is the whole edition, listed under its editors, its
+    # title unquoted; the archive and the printed book (and its author) in the provenance.
+    [chicago] = [text(p) for p in doc.find(".//section[@id='tp-cite']").iter("p") if p.get("class") == "tp-citation"
+                 and not p.get("hidden")]
+    assert chicago == ("Editorial Board of the teipress project, ed. Excerpts from V. P. Tkachenko, The Korean "
+                       "Peninsula and Russia's Interests: Soviet–North Korean Conversations on the Treaty of 1961, "
+                       "1960–1971. Translated by Gary Goldberg. Version 0.1.0. The teipress project, 2026. "
+                       "Text from “Excerpts from V.P. Tkachenko ‘The Korean Peninsula "
+                       "and Russia's Interests,’” Wilson Center Digital Archive, document 114978, "
+                       "https://digitalarchive.wilsoncenter.org/document/114978; originally published in V. P. "
+                       "Tkachenko, Koreiskii poluostrov i interesy Rossii [The Korean Peninsula and Russia's "
+                       "Interests] (Moscow: Vostochnaia literatura RAN, 2000), 19–31.")
+    # a passage: the same citation, its permalink's anchor and a locator filled in by the script
+    passage = doc.find(".//p[@data-tp-passage]")
+    assert passage.get("hidden") is not None
+    assert "{locator}. {permalink}#{anchor}." in passage.get("data-tp-passage")
+    # no base_url: no site-relative address in the citation; the script sets the absolute one
+    first = doc.find(".//section[@id='tp-cite']/p[@class='tp-citation']")
+    assert "documents/" not in text(first) and first.get("data-tp-permalink") == "documents/nkidp-114978.html"
+    assert "2026. {permalink}. Text from" in first.get("data-tp-template")
     bib = (root / "cite" / "nkidp-114978.bib").read_text()
     assert bib.startswith("@misc{nkidp-114978,") and "translator = {Goldberg, Gary}" in bib
-    assert "editor = {{teipress editorial team}}" in bib  # braced: an organisation, not "team, teipress editorial"
+    assert "editor = {{Editorial Board of the teipress project}}" in bib  # braced: an organisation
+    assert "author =" not in bib
     ris = (root / "cite" / "nkidp-114978.ris").read_bytes().decode()
     assert ris.startswith("TY  - ELEC\r\n") and ris.endswith("ER  - \r\n")
-    assert "A4  - Goldberg, Gary\r\n" in ris and "ED  - teipress editorial team\r\n" in ris
+    assert "A4  - Goldberg, Gary\r\n" in ris and "ED  - Editorial Board of the teipress project\r\n" in ris
+    assert "\r\nAU  -" not in ris
 
 
 def test_principles_and_about(root):
@@ -204,6 +234,7 @@ def test_principles_and_about(root):
         assert needle in pr
     about = text(parse(root / "about.html"))
     assert "Creative Commons" in about and "Leon Levy Foundation" in about
+    assert "Funder" not in about  # the foundation funded the archive's translation, not this edition
 
 
 def test_home_page(root):

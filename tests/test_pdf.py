@@ -172,12 +172,12 @@ def test_attachment_is_the_tei_source(reader):
 def test_metadata_and_pdfa_identification(reader, default_pdf):
     info = reader.metadata
     assert info.title.startswith("Excerpts from V. P. Tkachenko")
-    assert info.author == "V. P. Tkachenko"
+    assert info.author == "Editorial Board of the teipress project"  # the editors, not the book's author
     assert "Korean reunification" in reader.metadata.get("/Keywords", "")
     assert info.creation_date.isoformat().startswith("2026-01-01")
     xmp = reader.xmp_metadata
     assert xmp.dc_language == ["en"]
-    assert xmp.dc_creator == ["V. P. Tkachenko"]
+    assert xmp.dc_creator == ["Editorial Board of the teipress project"]
     assert "Excerpts from" in xmp.dc_title["x-default"]
     raw = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     assert re.search(r"pdfaid:part[>=\"]+3", raw) and re.search(r"pdfaid:conformance[>=\"]+A", raw)

@@ -70,6 +70,13 @@
         <xsl:for-each select="tei:availability/tei:licence">
           <m:licence>
             <xsl:if test="normalize-space(@target)"><xsl:attribute name="target"><xsl:value-of select="normalize-space(@target)"/></xsl:attribute></xsl:if>
+            <!-- rights per part: a licence pointing (@corresp) to a description of sourceDesc
+                 states the rights of that source as reproduced here, not the edition's -->
+            <xsl:variable name="part" select="ancestor::tei:fileDesc/tei:sourceDesc//*[@xml:id and concat('#', @xml:id) = normalize-space(current()/@corresp)]"/>
+            <xsl:if test="$part">
+              <xsl:attribute name="source"><xsl:value-of select="$part/@xml:id"/></xsl:attribute>
+              <xsl:attribute name="source-type"><xsl:value-of select="$part/@type"/></xsl:attribute>
+            </xsl:if>
             <xsl:variable name="web"><xsl:call-template name="web-url"><xsl:with-param name="url" select="@target"/></xsl:call-template></xsl:variable>
             <xsl:if test="$web != ''"><xsl:attribute name="href"><xsl:value-of select="$web"/></xsl:attribute></xsl:if>
             <xsl:call-template name="field-blocks"/>
@@ -85,7 +92,14 @@
       </xsl:for-each>
       <xsl:apply-templates select="$fd/tei:sourceDesc" mode="metadata"/>
       <xsl:for-each select="tei:profileDesc">
-        <xsl:for-each select="tei:abstract"><m:abstract><xsl:call-template name="field-blocks"/></m:abstract></xsl:for-each>
+        <xsl:for-each select="tei:abstract">
+          <m:abstract>
+            <!-- whose summary: the editors' (@resp) or a source's, as that source gives it (@source) -->
+            <xsl:if test="@source"><xsl:attribute name="source">true</xsl:attribute></xsl:if>
+            <xsl:call-template name="resp"/>
+            <xsl:call-template name="field-blocks"/>
+          </m:abstract>
+        </xsl:for-each>
         <xsl:for-each select="tei:creation"><m:creation><xsl:call-template name="field-blocks"/></m:creation></xsl:for-each>
         <xsl:for-each select="tei:langUsage/tei:language">
           <m:language ident="{@ident}"><xsl:value-of select="normalize-space(.)"/></m:language>
@@ -286,7 +300,7 @@
   <!-- == bibliographic descriptions of the sources, as fields == -->
   <xsl:template match="tei:bibl | tei:biblStruct" mode="bibl">
     <xsl:variable name="parts" select=". | tei:analytic | tei:monogr | tei:series | tei:monogr/tei:imprint"/>
-    <m:bibl tei="{local-name()}"><xsl:copy-of select="@type"/>
+    <m:bibl tei="{local-name()}"><xsl:copy-of select="@type"/><xsl:if test="@xml:id"><xsl:attribute name="id"><xsl:value-of select="@xml:id"/></xsl:attribute></xsl:if>
       <xsl:for-each select="$parts/tei:title">
         <m:title>
           <xsl:copy-of select="@type | @level"/>
@@ -294,7 +308,8 @@
           <xsl:apply-templates/>
         </m:title>
       </xsl:for-each>
-      <xsl:apply-templates select="$parts/tei:author | $parts/tei:editor" mode="agent"/>
+      <xsl:apply-templates select="$parts/tei:author | $parts/tei:editor | $parts/tei:funder | $parts/tei:sponsor" mode="agent"/>
+      <xsl:for-each select="$parts/tei:textLang[@mainLang]"><m:text-lang main="{@mainLang}"/></xsl:for-each>
       <xsl:for-each select="$parts/tei:publisher"><m:publisher><xsl:apply-templates/></m:publisher></xsl:for-each>
       <xsl:for-each select="$parts/tei:pubPlace"><m:pub-place><xsl:apply-templates/></m:pub-place></xsl:for-each>
       <xsl:for-each select="$parts/tei:date">
@@ -316,7 +331,8 @@
       <!-- the whole description as written; nested descriptions and notes are fields of their own,
            and a pointer without words (ptr, empty ref) is only its m:url -->
       <m:citation>
-        <xsl:apply-templates select="node()[not(self::tei:bibl or self::tei:note or self::tei:ptr or self::tei:ref[not(node())])]"/>
+        <xsl:apply-templates select="node()[not(self::tei:bibl or self::tei:note or self::tei:ptr or self::tei:ref[not(node())]
+                                     or self::tei:funder or self::tei:sponsor or self::tei:textLang)]"/>
       </m:citation>
     </m:bibl>
   </xsl:template>
@@ -373,7 +389,8 @@
         <xsl:attribute name="when"><xsl:value-of select="@when"/></xsl:attribute>
       </xsl:for-each>
       <!-- the citation proper; nested bibls, notes and responsibility become fields of their own -->
-      <xsl:apply-templates select="node()[not(self::tei:bibl or self::tei:note or self::tei:respStmt)]"/>
+      <xsl:apply-templates select="node()[not(self::tei:bibl or self::tei:note or self::tei:respStmt
+                                   or self::tei:funder or self::tei:sponsor or self::tei:textLang)]"/>
     </m:source>
     <xsl:apply-templates select="tei:bibl | tei:note | tei:respStmt" mode="source"/>
   </xsl:template>

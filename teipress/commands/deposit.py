@@ -281,6 +281,14 @@ def readme(md, bag_dir: Path, epoch: int) -> str:
         out.append(para("Contributors: " + "; ".join(people)))
     if md.funders:
         out.append(para("Funded by: " + "; ".join(md.funders)))
+    a = md.archival
+    if a is not None and a.title:
+        # where the text comes from, with the source's own credits (never the edition's)
+        record = ", ".join(x for x in (a.archive, f"document {a.idno}" if a.idno else "", a.url) if x)
+        out.append(para(f"Source: {a.title}" + (f" ({record})" if record else "")
+                        + (f"; its record credits the support of {', '.join(a.funders)}" if a.funders else "")))
+    if md.source is not None and md.source.title:
+        out.append(para("Printed original: " + md.source.citation))
     if md.identifiers:
         out.append(para("Identifiers: " + "; ".join(f"{i.value} ({i.type})" for i in md.identifiers)))
     out += ["", "Contents", "--------", ""]
@@ -324,7 +332,7 @@ def readme(md, bag_dir: Path, epoch: int) -> str:
             out.append(para(f"Licence: {md.licence.name or md.licence.url} <{md.licence.url}>"))
     else:
         out.append(para("The TEI header states no licence."))
-    for note in md.rights_notes:
+    for note in md.source_rights + md.rights_notes:  # a reproduced source's own terms
         out += ["", para(note)]
     return "\n".join(out).rstrip() + "\n"
 

@@ -32,6 +32,11 @@ from dataclasses import dataclass
 
 from .agent import Agent
 
+# Where a page's script puts the absolute permalink (see ``template``): a site-relative address
+# means nothing in a citation, so without base_url the printed citation has none, and the page
+# shows its address once it knows it (served over http(s)).
+PERMALINK_SLOT = "{permalink}"
+
 _ISO_DATE = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
 
 
@@ -46,10 +51,30 @@ def iso_date(value: str) -> str:
 
 @dataclass(frozen=True)
 class ArchivalSource:
-    """Where the edited document comes from: the archive's title for it and its address."""
+    """Where the edited text comes from: the archive's title for it, the archive, the record's
+    number and canonical address, and the rights under which the edition reproduces it."""
 
     title: str
     url: str = ""
+    archive: str = ""
+    idno: str = ""
+    funders: tuple[str, ...] = ()
+    rights: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OriginalSource:
+    """The printed original the text was first published in (its author is credited here, as
+    the author of that book, never as the author of the editors' title)."""
+
+    title: str  # in Latin script: the transliterated title where the original is in another
+    translated_title: str = ""
+    authors: tuple[Agent, ...] = ()
+    place: str = ""
+    publisher: str = ""
+    year: str = ""
+    pages: str = ""  # "19–31"
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,10 +97,15 @@ class Citation:
     language: str = ""  # BCP 47
     abstract: str = ""
     keywords: tuple[str, ...] = ()
-    licence: str = ""  # the licence's URL
+    licence: str = ""  # the licence's URL (of the edition's own layer)
+    rights_notice: str = ""  # the rights statements, every part's, as one text
     coverage: str = ""  # when the documents were made, ISO date or interval
     modified: str = ""  # ISO date of this version (the build date)
     source: ArchivalSource | None = None
+    original: OriginalSource | None = None
+    # a passage: the anchor of its permalink and how a reader finds it in print
+    fragment: str = ""
+    locator: str = ""
 
     def __post_init__(self):
         # Lists are accepted for convenience and stored as tuples: the record stays immutable.
@@ -96,8 +126,13 @@ class Citation:
 
     @property
     def link(self) -> str:
-        """The address a reference prints: the DOI when there is one, else the URL."""
-        return f"https://doi.org/{self.doi}" if self.doi else self.url
+        """The address a reference prints: a passage's permalink; else the DOI when there is
+        one, else the URL -- only an address that works from anywhere (absolute), never a
+        site-relative path."""
+        url = self.url if (_is_absolute(self.url) or self.url.startswith(PERMALINK_SLOT)) else ""
+        if self.fragment and url:
+            return f"{url}#{self.fragment}"
+        return f"https://doi.org/{self.doi}" if self.doi else url
 
     @property
     def absolute(self) -> bool:
@@ -116,6 +151,41 @@ def _clean(text: str) -> str:
 def _end(s: str) -> str:
     """End a sentence once: no period after '.', '?' or '!' (also before a closing quote)."""
     return s if s.rstrip("”’\")").endswith((".", "?", "!")) else s + "."
+
+
+def _quoted(title: str, punct: str = "") -> str:
+    """“Title,” with its own quotation marks made single and curly, and the comma (or period)
+    inside them, as American usage wants: “Excerpts from … ‘The Korean Peninsula …,’”."""
+    t = re.sub(r"(?<!\w)['‘](.+?)['’](?!\w)", r"‘\1’", _clean(title))
+    if punct and t.endswith("’"):
+        return f"“{t[:-1]}{punct}’”"
+    return f"“{t}{punct}”"
+
+
+def _original(o: OriginalSource) -> str:
+    """V. P. Tkachenko, Koreiskii poluostrov i interesy Rossii [The Korean …] (Moscow: …, 2000), 19–31"""
+    out = ", ".join(x for x in (_series([_natural(a) for a in o.authors]), _clean(o.title)) if x)
+    if o.translated_title:
+        out += f" [{_clean(o.translated_title)}]"
+    imprint = ", ".join(x for x in (": ".join(x for x in (_clean(o.place), _clean(o.publisher)) if x), o.year) if x)
+    if imprint:
+        out += f" ({imprint})"
+    if o.pages:
+        out += f", {o.pages}"
+    return out
+
+
+def provenance(c: Citation) -> str:
+    """Where the text comes from, as a closing sentence: the archive's record (with its
+    canonical address) and the printed original.  '' when neither is known."""
+    parts = []
+    s = c.source
+    if s is not None and s.title:
+        record = ", ".join(x for x in (_clean(s.archive), f"document {s.idno}" if s.idno else "", s.url) if x)
+        parts.append("Text from " + (_quoted(s.title, ",") + " " + record if record else _quoted(s.title)))
+    if c.original is not None and c.original.title:
+        parts.append(("originally published in " if parts else "Originally published in ") + _original(c.original))
+    return _end("; ".join(parts)) if parts else ""
 
 
 # -- names ---------------------------------------------------------------------------
@@ -196,8 +266,12 @@ def chicago(c: Citation) -> str:
     imprint = ", ".join(x for x in (_clean(c.publisher), c.year) if x)
     if imprint:
         parts.append(_end(imprint))
+    if c.locator:
+        parts.append(_end(_clean(c.locator)))
     if c.link:
         parts.append(c.link + ".")
+    if provenance(c):
+        parts.append(provenance(c))
     return " ".join(parts)
 
 
@@ -230,10 +304,13 @@ def mla(c: Citation) -> str:
         if translated:
             parts.append(_end(translated[:1].upper() + translated[1:]))
         tail += [_clean(c.container_title), edited]
-    tail += [f"version {_clean(c.version)}" if c.version else "", _clean(c.publisher), c.year, c.link]
+    tail += [f"version {_clean(c.version)}" if c.version else "", _clean(c.publisher), c.year,
+             _clean(c.locator), c.link]
     rest = ", ".join(x for x in tail if x)
     if rest:
         parts.append(_end(rest[:1].upper() + rest[1:]))
+    if provenance(c):
+        parts.append(provenance(c))
     return " ".join(parts)
 
 
@@ -268,9 +345,11 @@ def bibtex(c: Citation) -> str:
     if not c.standalone:
         fields_.append(("booktitle", _bib(c.container_title)))
     fields_ += [("publisher", _bib(c.publisher)), ("year", c.year),
-                ("version", _bib(c.version)), ("url", _bib(c.url)), ("doi", _bib(c.doi))]
-    if c.tei_url:
-        fields_.append(("note", _bib(f"TEI source: {c.tei_url}")))
+                ("version", _bib(c.version)), ("url", _bib(c.url) if c.absolute else ""), ("doi", _bib(c.doi))]
+    note = " ".join(x for x in (provenance(c), f"TEI source: {c.tei_url}." if _is_absolute(c.tei_url) else "")
+                    if x)
+    if note:
+        fields_.append(("note", _bib(note)))
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields_ if v)
     return f"@misc{{{bibkey(c)},\n{body}\n}}\n"
 
@@ -292,11 +371,14 @@ def ris(c: Citation) -> str:
     lines += [("PB", c.publisher), ("PY", c.year)]
     if len(c.date) > 4:
         lines.append(("DA", _ris_date(c.date)))
-    lines += [("ET", c.version), ("UR", c.url), ("DO", c.doi), ("LA", c.language)]
+    lines += [("ET", c.version), ("UR", c.url if c.absolute else ""), ("DO", c.doi), ("LA", c.language)]
     if _is_absolute(c.pdf_url):
         lines.append(("L1", c.pdf_url))
     lines += [("KW", k) for k in c.keywords]
     lines.append(("AB", c.abstract))
+    lines.append(("N1", provenance(c)))
+    if c.original is not None:
+        lines.append(("OP", _original(c.original)))
     out = []
     for tag, value in lines:
         value = _clean(value)
@@ -334,13 +416,24 @@ def csl_json(c: Citation) -> dict:
     if c.date:
         item["issued"] = {"date-parts": [[int(p) for p in c.date.split("-")]]}
     optional = {"container-title": c.container_title, "version": c.version, "publisher": c.publisher,
-                "URL": c.url, "DOI": c.doi, "language": c.language, "abstract": c.abstract,
+                "URL": c.url if c.absolute else "", "DOI": c.doi, "language": c.language, "abstract": c.abstract,
                 "keyword": ", ".join(_clean(k) for k in c.keywords)}
     item.update({k: _clean(v) for k, v in optional.items() if _clean(v)})
     if c.source is not None:
-        # CSL has no field for "the archive's record of this document"; processors and Zotero
-        # keep a note.
-        item["note"] = _clean(f"Source: {c.source.title}" + (f", {c.source.url}" if c.source.url else ""))
+        item.update({k: _clean(v) for k, v in (("archive", c.source.archive),
+                                                ("archive_location", f"document {c.source.idno}" if c.source.idno else ""))
+                     if _clean(v)})
+    if c.original is not None:
+        o = c.original
+        if o.authors:
+            item["original-author"] = [_csl_name(a) for a in o.authors]
+        item.update({k: _clean(v) for k, v in (("original-title", o.title), ("original-publisher", o.publisher),
+                                                ("original-publisher-place", o.place)) if _clean(v)})
+        if o.year.isdigit():
+            item["original-date"] = {"date-parts": [[int(o.year)]]}
+    if provenance(c):
+        # the whole provenance, with the archive's address, for processors without those fields
+        item["note"] = provenance(c)
     return item
 
 
@@ -375,10 +468,41 @@ def _ld_agent(a: Agent) -> dict:
     return out
 
 
+def _ld_based_on(c: Citation):
+    """The archive's record, itself based on the printed original: schema.org's isBasedOn."""
+    book = None
+    if c.original is not None:
+        o = c.original
+        book = _drop_none({
+            "@type": "Book", "name": _clean(o.title) or None,
+            "alternateName": [_clean(o.translated_title)] if o.translated_title else None,
+            "author": [_ld_agent(a) for a in o.authors] or None,
+            "publisher": {"@type": "Organization", "name": _clean(o.publisher)} if o.publisher else None,
+            "locationCreated": {"@type": "Place", "name": _clean(o.place)} if o.place else None,
+            "datePublished": o.year or None, "inLanguage": o.lang or None,
+            "pagination": o.pages or None})
+    s = c.source
+    if s is None:
+        return book
+    return _drop_none({
+        "@type": "CreativeWork", "name": _clean(s.title), "url": s.url or None,
+        "identifier": s.idno or None,
+        "publisher": {"@type": "Organization", "name": _clean(s.archive)} if s.archive else None,
+        "translator": [_ld_agent(a) for a in c.translators] or None,
+        "funder": [{"@type": "Organization", "name": _clean(f)} for f in s.funders] or None,
+        "copyrightNotice": " ".join(_clean(r) for r in s.rights) or None,
+        "isBasedOn": book})
+
+
 def json_ld_data(c: Citation) -> dict:
     """The schema.org description as a dict (see ``json_ld`` for the text to embed)."""
+    # addresses that work from anywhere only: a site-relative path would resolve against the page
     encodings = [{"@type": "MediaObject", "encodingFormat": fmt, "contentUrl": url}
-                 for fmt, url in (("application/tei+xml", c.tei_url), ("application/pdf", c.pdf_url)) if url]
+                 for fmt, url in (("application/tei+xml", c.tei_url), ("application/pdf", c.pdf_url))
+                 if _is_absolute(url)]
+    # a part reproduced under its own terms (the source's rights): the edition's licence is not
+    # the whole work's, so it is not claimed for it
+    split = c.source is not None and bool(c.source.rights)
     data = {
         "@context": "https://schema.org",
         "@type": "CreativeWork",
@@ -395,11 +519,11 @@ def json_ld_data(c: Citation) -> dict:
         "inLanguage": c.language or None,
         "abstract": _clean(c.abstract) or None,
         "keywords": [_clean(k) for k in c.keywords] or None,
-        "license": c.licence or None,
+        "license": (c.licence or None) if not split else None,
+        "copyrightNotice": c.rights_notice or None,
         "temporalCoverage": c.coverage or None,
         "isPartOf": {"@type": "CreativeWork", "name": _clean(c.container_title)} if not c.standalone else None,
-        "isBasedOn": ({"@type": "CreativeWork", "name": _clean(c.source.title), "url": c.source.url or None}
-                      if c.source is not None else None),
+        "isBasedOn": _ld_based_on(c),
         "url": c.url if c.absolute else None,  # schema.org wants an address that works anywhere
         "encoding": (encodings[0] if len(encodings) == 1 else encodings) or None,
     }
@@ -460,22 +584,53 @@ def record(site, doc) -> Citation:
         abstract=md.abstract,
         keywords=md.keywords,
         licence=md.licence.url,
+        rights_notice=rights_notice(md),
         coverage=md.coverage,
         modified=site.build_date,
-        source=archival_source(doc),
+        source=archival_source(md),
+        original=original_source(md),
     )
 
 
-def archival_source(doc) -> ArchivalSource | None:
-    """The archive's record of the document (sourceDesc bibl type="archival"): the archive's title
-    for it (titleStmt title type="archival", else the bibl's title) and its address."""
-    info = doc.info
-    src = next((s for s in (info.sources if info else ()) if s.type == "archival"), None)
-    if src is None:
+def archival_source(md) -> ArchivalSource | None:
+    """The archive's record of the text, as the metadata read it (teipress.model.header)."""
+    a = md.archival
+    if a is None or not a.title:
         return None
-    text = next((t.text for t in info.titles if t.type == "archival"), "") or (
-        src.titles[0].text if src.titles else "")
-    return ArchivalSource(text, src.urls[0] if src.urls else "") if text else None
+    return ArchivalSource(a.title, a.url, a.archive, a.idno, tuple(a.funders), tuple(a.rights))
+
+
+def original_source(md) -> OriginalSource | None:
+    """The printed original (sourceDesc bibl type="book"), its title in Latin script."""
+    b = md.source
+    if b is None or not b.title:
+        return None
+    pages = "–".join(dict.fromkeys(x for x in (b.first_page, b.last_page) if x))
+    return OriginalSource(b.latin_title, b.translated_title, tuple(b.authors), b.place, b.publisher,
+                          b.year, pages, b.lang)
+
+
+def rights_notice(md) -> str:
+    """Every part's rights in one text: the edition's licence statement, then the sources'."""
+    texts = [md.licence.text] + list(md.source_rights) + list(md.rights_notes)
+    return " ".join(_clean(t) for t in texts if _clean(t))
+
+
+def template(c: Citation) -> Citation:
+    """*c* with PERMALINK_SLOT for its address: the formatted text is a template in which the
+    page's script sets the absolute permalink (an edition without base_url)."""
+    import dataclasses
+
+    return dataclasses.replace(c, url=PERMALINK_SLOT)
+
+
+def passage(c: Citation, anchor: str, locator: str = "") -> Citation:
+    """The citation of one passage: its permalink (the page's address with the anchor) and
+    its *locator* ("p. 20 of the printed source"); the DOI names the whole, so the link is
+    the permalink."""
+    import dataclasses
+
+    return dataclasses.replace(c, fragment=anchor, locator=locator)
 
 
 def edition_record(site) -> Citation:
@@ -491,5 +646,6 @@ def edition_record_of(md, build_date: str) -> Citation:
         version=md.version, publisher=md.publisher,
         date=iso_date(md.publication_date) or build_date[:4],
         url=md.url, doi=md.doi, language=md.language, abstract=md.abstract, keywords=md.keywords,
-        licence=md.licence.url, coverage=md.coverage, modified=build_date,
+        licence=md.licence.url, rights_notice=rights_notice(md), coverage=md.coverage, modified=build_date,
+        source=archival_source(md), original=original_source(md),
     )

@@ -109,10 +109,37 @@ class SourceItem:
     last_page: str = ""
     relation: str = "IsDerivedFrom"
     citation: str = ""  # the bibl as plain text
+    lang: str = ""  # textLang/@mainLang, else the language of its original title
 
     @property
     def title(self) -> str:
         return self.titles[0].text if self.titles else ""
+
+    @property
+    def latin_title(self) -> str:
+        """The title a Latin-script citation prints: the transliterated one where the original
+        is in another script (title type="transliterated"), else the original."""
+        return next((t.text for t in self.titles if t.type == "AlternativeTitle" and t.lang.endswith("-Latn")),
+                    self.title)
+
+    @property
+    def translated_title(self) -> str:
+        return next((t.text for t in self.titles if t.type == "TranslatedTitle"), "")
+
+
+@dataclass
+class ArchivalRecord:
+    """The record the edited text is taken from (sourceDesc bibl type="archival"): the archive's
+    title for it, the archive, its number and canonical address, who funded and who translated it,
+    and the rights under which it is reproduced (a licence of the edition pointing to it)."""
+
+    title: str = ""
+    archive: str = ""  # the bibl's publisher: "Wilson Center Digital Archive"
+    idno: str = ""
+    url: str = ""
+    funders: list[str] = field(default_factory=list)
+    translators: list[Agent] = field(default_factory=list)
+    rights: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -126,7 +153,8 @@ class EditionMetadata:
     publisher: str = ""
     publication_date: str = ""  # as in publicationStmt/date/@when: YYYY, YYYY-MM or YYYY-MM-DD
     languages: list[str] = field(default_factory=list)  # BCP 47, the main language first
-    abstract: str = ""
+    abstract: str = ""  # the edition's own summary; a source's only when there is no other
+    other_abstracts: list[str] = field(default_factory=list)  # the sources' summaries beside it
     keywords: list[str] = field(default_factory=list)
     licence: Licence = field(default_factory=Licence)
     rights_notes: list[str] = field(default_factory=list)  # availability/p beside the licence
@@ -136,8 +164,9 @@ class EditionMetadata:
     # takes it both as Created (which may be "a timeframe in ancient history") and as Coverage.
     coverage: str = ""
     updated: str = ""  # the last revisionDesc change
-    funders: list[str] = field(default_factory=list)
+    funders: list[str] = field(default_factory=list)  # of the edition (titleStmt), not of its sources
     source: SourceItem | None = None
+    archival: ArchivalRecord | None = None
     sources: list[str] = field(default_factory=list)  # every sourceDesc bibl as a citation
     base_url: str = ""
     contacts: list[str] = field(default_factory=list)  # e-mail addresses in the header
@@ -145,6 +174,30 @@ class EditionMetadata:
     @property
     def publication_year(self) -> str:
         return self.publication_date[:4]
+
+    @property
+    def editors(self) -> list[Agent]:
+        return [a for a in self.contributors if a.role == "Editor"]
+
+    @property
+    def responsible(self) -> list[Agent]:
+        """Who a record names as the edition's creators: its authors; an edition without
+        authors (the editors wrote its title) under its editors; else its publisher."""
+        if self.creators:
+            return list(self.creators)
+        if self.editors:
+            return self.editors
+        return [Agent(self.publisher or self.id, "org")]
+
+    @property
+    def source_rights(self) -> list[str]:
+        """Rights statements of reproduced sources (not covered by the edition's licence)."""
+        return list(self.archival.rights) if self.archival is not None else []
+
+    @property
+    def rights_split(self) -> bool:
+        """Whether part of the edition is not under its licence (a source's own rights)."""
+        return bool(self.source_rights)
 
     @property
     def language(self) -> str:
@@ -199,10 +252,16 @@ class Source:
     urls: tuple[str, ...] = ()  # http(s) targets of its ref and ptr
     ranges: tuple[tuple[str, str], ...] = ()  # citedRange (from, to)
     citation: str = ""  # the whole description as plain text, nested bibls and notes left out
+    id: str = ""  # its xml:id
+    lang: str = ""  # textLang/@mainLang
 
     @property
     def authors(self) -> list[Credit]:
         return [c for c in self.credits if c.part == "author"]
+
+    @property
+    def funders(self) -> list[str]:
+        return [c.agent.name for c in self.credits if c.part == "funder"]
 
 
 @dataclass(frozen=True)
@@ -232,13 +291,18 @@ class DocumentInfo:
     pub_date: str = ""  # publicationStmt/date/@when
     pub_date_text: str = ""
     idnos: tuple[tuple[str, str], ...] = ()  # publicationStmt/idno: (type, value)
-    licences: tuple[tuple[str, str], ...] = ()  # availability/licence: (@target, text)
+    licences: tuple[tuple[str, str], ...] = ()  # availability/licence: (@target, text), the edition's own
+    # licences that point (@corresp) to a source: (the source's xml:id, text) -- its rights
+    source_licences: tuple[tuple[str, str], ...] = ()
     availability: tuple[str, ...] = ()  # the other paragraphs of availability
     publication_notes: tuple[str, ...] = ()  # publicationStmt/p
     sources: tuple[Source, ...] = ()
     citations: tuple[str, ...] = ()  # bibl[@type='citation']: the archive's suggested citation
     source_notes: tuple[tuple[str, str], ...] = ()  # notes of a source bibl: (type, text)
-    abstract: tuple[str, ...] = ()  # paragraphs
+    abstract: tuple[str, ...] = ()  # paragraphs, of every abstract
+    # each abstract as one text: (whose: "source" for a source's own summary (@source), else "",
+    # text), in document order
+    abstracts: tuple[tuple[str, str], ...] = ()
     creation: str = ""
     creation_date: str = ""  # ISO value of the first date of profileDesc/creation
     source_date: str = ""  # @when of a source description's own date (not a printed book's)
@@ -390,6 +454,8 @@ def _source(el) -> Source:
         ranges=tuple((r.get("from", ""), r.get("to", "")) for r in _fields(el, "range")),
         # a space before punctuation is an artefact of the markup's line breaks
         citation=re.sub(r"\s+([,.;:\]\)])", r"\1", citation),
+        id=el.get("id", ""),
+        lang=next((t.get("main") for t in _fields(el, "text-lang") if t.get("main")), ""),
     )
 
 
@@ -435,7 +501,10 @@ def read(model_root, title_order=None) -> DocumentInfo:
         pub_date=pub_date.get("when", "") if pub_date is not None else "",
         pub_date_text=plain(pub_date),
         idnos=tuple((i.get("type", ""), plain(i)) for i in _fields(meta, "idno") if plain(i)),
-        licences=tuple((lic.get("target", ""), block_text(lic)) for lic in _fields(meta, "licence")),
+        licences=tuple((lic.get("target", ""), block_text(lic)) for lic in _fields(meta, "licence")
+                       if not lic.get("source")),
+        source_licences=tuple((lic.get("source"), block_text(lic)) for lic in _fields(meta, "licence")
+                              if lic.get("source")),
         availability=tuple(t for a in _fields(meta, "availability") if a.get("tei") != "p"
                            for t in (plain(b) for b in a) if t),
         publication_notes=tuple(block_text(a) for a in _fields(meta, "availability", tei="p") if block_text(a)),
@@ -443,6 +512,8 @@ def read(model_root, title_order=None) -> DocumentInfo:
         citations=tuple(plain(c) for c in _fields(meta, "citation") if plain(c)),
         source_notes=tuple((n.get("type", ""), plain(n)) for n in _fields(meta, "source-note") if plain(n)),
         abstract=tuple(t for a in _fields(meta, "abstract") for t in (plain(b) for b in a) if t),
+        abstracts=tuple(("source" if a.get("source") else "", block_text(a)) for a in _fields(meta, "abstract")
+                        if block_text(a)),
         creation=block_text(creation),
         creation_date=first_date.get("value", "") if first_date is not None else "",
         source_date=next((src.get("when") for src in _fields(meta, "source")
@@ -586,9 +657,13 @@ def _edition_titles(config, main: DocumentInfo, lang: str) -> list[Title]:
     return titles
 
 
+# a source's title/@type -> DataCite titleType; a transliteration is another form of the title
+_SOURCE_TITLE_TYPES = {"translated": "TranslatedTitle", "sub": "Subtitle", "subtitle": "Subtitle",
+                       "transliterated": "AlternativeTitle", "alt": "AlternativeTitle"}
+
+
 def _source_item(src: Source, header_agents: dict[str, Agent]) -> SourceItem:
-    titles = [Title(t.text, {"translated": "TranslatedTitle", "sub": "Subtitle", "subtitle": "Subtitle"}
-                    .get(t.type, ""), t.lang) for t in src.titles]
+    titles = [Title(t.text, _SOURCE_TITLE_TYPES.get(t.type, ""), t.lang) for t in src.titles]
     titles.sort(key=lambda t: t.type != "")  # the original title first
     authors = []
     for c in src.authors:  # a pointer to a name of the titleStmt: that agent, with its ORCID
@@ -601,7 +676,40 @@ def _source_item(src: Source, header_agents: dict[str, Agent]) -> SourceItem:
     return SourceItem(titles=titles, authors=authors, publisher=src.publisher, place=src.place,
                       year=(src.date or src.date_text)[:4],
                       first_page=str(min(froms)) if froms else "", last_page=str(max(tos)) if tos else "",
-                      citation=src.citation)
+                      citation=src.citation,
+                      lang=src.lang or next((t.lang for t in titles if t.type == "" and t.lang), ""))
+
+
+def _archival_record(src: Source, info: DocumentInfo, header_agents: dict[str, Agent]) -> ArchivalRecord:
+    """The archive's record of the text: its title (titleStmt title type="archival", else the
+    bibl's), the archive, number, address, funders, translators (its respStmt names pointing to
+    the header's) and the rights a licence of the edition states for it."""
+    title = next((t.text for t in info.titles if t.type == "archival"), "") or (
+        src.titles[0].text if src.titles else "")
+    translators = [a for a in header_agents.values() if a.role == "Translator"]
+    return ArchivalRecord(
+        title=title, archive=src.publisher, idno=src.idnos[0][1] if src.idnos else "",
+        url=src.urls[0] if src.urls else "", funders=src.funders, translators=translators,
+        rights=[text for ident, text in info.source_licences if ident and ident == src.id and text])
+
+
+def _merged(agents: list[Agent]) -> list[Agent]:
+    """One agent per name and role: an editor named in <editor> and again in a respStmt that
+    says what the editors did is one contributor, with that statement as its resp."""
+    import dataclasses
+
+    out: list[Agent] = []
+    for a in agents:
+        same = next((i for i, b in enumerate(out) if (b.name, b.kind, b.role) == (a.name, a.kind, a.role)), None)
+        if same is None:
+            out.append(a)
+            continue
+        b = out[same]
+        resps = [r for r in (b.resp, a.resp) if r and r.lower() != (a.role or "").lower()]
+        out[same] = dataclasses.replace(b, resp="; ".join(dict.fromkeys(resps)) or b.resp,
+                                        orcid=b.orcid or a.orcid, given=b.given or a.given,
+                                        family=b.family or a.family)
+    return out
 
 
 def edition_metadata(config, infos: list[DocumentInfo], folder: str) -> EditionMetadata:
@@ -622,7 +730,7 @@ def edition_metadata(config, infos: list[DocumentInfo], folder: str) -> EditionM
 
     # People: authors are creators; editors, respStmts, sponsors are contributors.
     creators = [c.agent for c in main.credited("author")]
-    contributors = [c.agent for part in ("editor", "resp", "sponsor") for c in main.credited(part)]
+    contributors = _merged([c.agent for part in ("editor", "resp", "sponsor") for c in main.credited(part)])
     by_id = {i: c.agent for c in main.credits for i in c.ids}
 
     # Publication.
@@ -633,16 +741,24 @@ def edition_metadata(config, infos: list[DocumentInfo], folder: str) -> EditionM
     # Sources: archival identifiers and URLs become related identifiers; the book a related item.
     related: list[Identifier] = []
     source = None
+    archival = None
     for src in main.sources:
         if src.type == "book" and source is None:
             source = _source_item(src, by_id)
             continue
+        if src.type == "archival" and archival is None:
+            archival = _archival_record(src, main, by_id)
         related += [_identifier(t, v, "IsDerivedFrom") for t, v in src.idnos]
         related += [Identifier(u, "URL", "IsDerivedFrom") for u in src.urls]
     if source is not None and any(a.role == "Translator" for a in contributors):
-        src_lang = next((t.lang for t in source.titles if t.type == "" and t.lang), "")
+        src_lang = source.lang
         if src_lang and lang and _base_lang(src_lang) != _base_lang(lang):
             source.relation = "IsTranslationOf"
+
+    # The edition's summary: its editors' (an abstract not marked as a source's), else the first.
+    own = [text for whose, text in main.abstracts if whose != "source"]
+    abstract = own[0] if own else (main.abstracts[0][1] if main.abstracts else " ".join(main.abstract))
+    others = [text for _whose, text in main.abstracts if text != abstract]
 
     languages = [lang] if lang else []
     for tag, _name in main.languages:
@@ -652,11 +768,11 @@ def edition_metadata(config, infos: list[DocumentInfo], folder: str) -> EditionM
         id=ident, version=version, title=edition_title(config, infos, folder), titles=titles,
         creators=creators, contributors=contributors, publisher=main.publisher,
         publication_date=main.pub_date or _year(main.pub_date_text),
-        languages=languages, abstract=" ".join(main.abstract), keywords=list(main.keywords),
+        languages=languages, abstract=abstract, other_abstracts=others, keywords=list(main.keywords),
         licence=licence, rights_notes=list(main.availability),
         identifiers=[_identifier(t, v) for t, v in main.idnos],
         related=related, coverage=main.creation_date, updated=main.last_change,
-        funders=main.funders, source=source, sources=[s.citation for s in main.sources],
+        funders=main.funders, source=source, archival=archival, sources=[s.citation for s in main.sources],
         base_url=base_url, contacts=sorted(set(main.emails)),
     )
 

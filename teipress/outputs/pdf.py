@@ -102,14 +102,18 @@ def title_page(info) -> dict:
         "idno": next((v for _t, v in info.idnos if v), ""),
         "licence": licence,
         "licence_url": licence_url,
-        "availability": list(info.availability),
+        # rights per part: the sources' own terms after the edition's licence
+        "availability": [text for _src, text in info.source_licences] + list(info.availability),
         "source": {"title": archival.titles[0].text if archival.titles else "", "date": archival.date_text,
                    "publisher": archival.publisher, "idno": archival.idnos[0][1] if archival.idnos else "",
-                   "url": archival.urls[0] if archival.urls else ""} if archival else {},
+                   "url": archival.urls[0] if archival.urls else "",
+                   # the source's own funders: credited to the source, never as the edition's
+                   "funders": archival.funders} if archival else {},
         "source_citation": info.citations[0] if info.citations else "",
         "book": book.citation if book else "",
         "source_plain": [] if (archival or book) else [s.citation for s in info.sources if s.citation],
-        "abstract": list(info.abstract),
+        # the editors' summary (a source's own summary only when there is no other)
+        "abstract": ([t for whose, t in info.abstracts if whose != "source"] or list(info.abstract))[:1],
         "creation": info.creation,
         "keywords": list(info.keywords),
     }
@@ -134,6 +138,9 @@ def document_data(ctx: BuildContext, doc, attached: list[dict]) -> dict:
         "edition_title": em.title,
         "running_title": running_title(root, doc.title),
         "header": h,
+        # who the PDF's metadata (XMP dc:creator) names: the authors, else the editors (never the
+        # author of a printed source, who did not write the editors' title)
+        "creators": [a.name for a in doc.meta.responsible],
         "version": em.version,
         "build_date": em.build_date,
         "build_date_label": dates.label(em.build_date),

@@ -66,7 +66,7 @@ def to_datacite(md: EditionMetadata) -> bytes:
     else:
         sub(root, "identifier", md.bag_name, identifierType="Local")
     creators = sub(root, "creators")
-    for a in md.creators or [Agent(md.publisher or md.id, "org")]:
+    for a in md.responsible:  # the authors; an edition without authors: its editors
         _datacite_name(sub, sub(creators, "creator"), "creatorName", a)
     titles = sub(root, "titles")
     for t in md.titles or [Title(md.title)]:
@@ -119,7 +119,8 @@ def to_datacite(md: EditionMetadata) -> bytes:
                  rightsIdentifierScheme="SPDX" if md.licence.spdx else "",
                  schemeURI="https://spdx.org/licenses/" if md.licence.spdx else "")
         el.set(f"{{{NS['xml']}}}lang", "en")
-    for note in md.rights_notes:
+    # rights per part: a reproduced source's own terms, each a rights statement of its own
+    for note in md.source_rights + md.rights_notes:
         sub(rights, "rights", note)
     if not len(rights):
         sub(rights, "rights", "No licence is stated in the TEI header.")
@@ -128,6 +129,8 @@ def to_datacite(md: EditionMetadata) -> bytes:
         el = sub(descs, "description", md.abstract, descriptionType="Abstract")
         if md.language:
             el.set(f"{{{NS['xml']}}}lang", md.language)
+        for other in md.other_abstracts:  # a source's own summary, beside the editors'
+            sub(descs, "description", other, descriptionType="Other")
     if md.funders:
         fl = sub(root, "fundingReferences")
         for f in md.funders:
@@ -213,11 +216,13 @@ def to_dublin_core(md: EditionMetadata) -> bytes:
 
     for t in md.titles or [Title(md.title)]:
         dc("title", t.text, t.lang)
-    for a in md.creators:
+    for a in md.responsible:
         dc("creator", a.inverted)
     for k in md.keywords:
         dc("subject", k)
     dc("description", md.abstract, md.language)
+    for other in md.other_abstracts:
+        dc("description", other, md.language)
     dc("publisher", md.publisher)
     for a in md.contributors:
         dc("contributor", a.inverted)
@@ -243,7 +248,7 @@ def to_dublin_core(md: EditionMetadata) -> bytes:
     if md.licence.url:
         dc("rights", md.licence.url)
     dc("rights", md.licence.text)
-    for note in md.rights_notes:
+    for note in md.source_rights + md.rights_notes:
         dc("rights", note)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
@@ -264,7 +269,7 @@ def _cff_person(a: Agent) -> dict:
 
 def cff_data(md: EditionMetadata) -> dict:
     """The CITATION.cff content as plain data (written by :func:`to_cff`)."""
-    authors = [_cff_person(a) for a in md.creators] or [{"name": md.publisher or md.id}]
+    authors = [_cff_person(a) for a in md.responsible]
     data: dict = {
         "cff-version": CFF_VERSION,
         "message": "If you use this edition, please cite it using the metadata from this file.",
@@ -289,16 +294,20 @@ def cff_data(md: EditionMetadata) -> dict:
         data["identifiers"] = idents
     if md.keywords:
         data["keywords"] = list(md.keywords)
-    if md.licence.spdx:
+    # CFF has one licence for the whole work: claimed only when no part is under other terms
+    if md.licence.spdx and not md.rights_split:
         data["license"] = md.licence.spdx
-    if md.licence.url:
+    if md.licence.url and not md.rights_split:
         data["license-url"] = md.licence.url
+    if md.rights_split:
+        data["message"] += " Rights: " + " ".join([md.licence.text] + md.source_rights)
     if md.url:
         data["url"] = md.url
     # The edition as a work with its translators and editors (CFF has no top-level roles).
     pref: dict = {"type": "edited-work", "title": md.title, "authors": authors}
     translators = [_cff_person(a) for a in md.contributors if a.role == "Translator"]
-    editors = [_cff_person(a) for a in md.contributors if a.role in ("Editor", "DataCurator")]
+    editors = [_cff_person(a) for a in md.contributors if a.role in ("Editor", "DataCurator")
+               and a not in md.responsible]
     if editors:
         pref["editors"] = editors
     if translators:
@@ -329,10 +338,23 @@ def cff_data(md: EditionMetadata) -> dict:
             ref["start"] = s.first_page
         if s.last_page:
             ref["end"] = s.last_page
-        src_lang = next((t.lang for t in s.titles if t.type == "" and t.lang), "")
-        if _ISO639_3.get(_base_lang(src_lang)):
-            ref["languages"] = [_ISO639_3[_base_lang(src_lang)]]
+        if _ISO639_3.get(_base_lang(s.lang)):
+            ref["languages"] = [_ISO639_3[_base_lang(s.lang)]]
         data["references"] = [ref]
+    a = md.archival
+    if a is not None and a.title:
+        # the archive's record the text (and its translation) is taken from
+        rec: dict = {"type": "generic", "title": a.title,
+                     "authors": [{"name": a.archive or "Unknown"}]}
+        if a.url:
+            rec["url"] = a.url
+        if a.translators:
+            rec["translators"] = [_cff_person(t) for t in a.translators]
+        if a.idno:
+            rec["identifiers"] = [{"type": "other", "value": a.idno, "description": f"{a.archive} document"}]
+        if a.funders:
+            rec["notes"] = "Supported by " + ", ".join(a.funders) + "."
+        data.setdefault("references", []).append(rec)
     return data
 
 
@@ -402,12 +424,16 @@ def zenodo_data(md: EditionMetadata) -> dict:
         "upload_type": "publication",
         "publication_type": "other",
         "title": md.title,
-        "creators": [person(a) for a in md.creators] or [{"name": md.publisher or md.id}],
-        "description": "".join(f"<p>{_html_escape(p)}</p>" for p in [md.abstract or md.title]),
+        "creators": [person(a) for a in md.responsible],
+        "description": "".join(f"<p>{_html_escape(p)}</p>" for p in [md.abstract or md.title] + md.other_abstracts),
         "access_right": "open",
         "version": md.version,
     }
-    if md.licence.spdx:
+    # Zenodo has one licence for all files: the edition's, unless a part is reproduced under
+    # other terms; then "Other (Not Open)", and the notes say which part is under which terms
+    if md.rights_split:
+        meta["license"] = "other-closed"
+    elif md.licence.spdx:
         meta["license"] = md.licence.spdx.lower()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", md.publication_date):
         meta["publication_date"] = md.publication_date
@@ -435,7 +461,13 @@ def zenodo_data(md: EditionMetadata) -> dict:
     if md.coverage:
         notes.append(f"The documents date from {md.coverage.replace('/', ' to ')}.")
     notes += [f"Funded by {f}." for f in md.funders]
-    notes += [n for n in md.rights_notes]
+    if md.archival is not None and md.archival.funders:
+        what = f"The record of the text in the {md.archival.archive}" if md.archival.archive else "The source"
+        notes.append(f"{what} credits the support of the {' and the '.join(md.archival.funders)} "
+                     "for the translation (not a funder of this edition).")
+    if md.rights_split and md.licence.text:
+        notes.append(md.licence.text)
+    notes += md.source_rights + list(md.rights_notes)
     if notes:
         meta["notes"] = " ".join(notes)
     return {"metadata": meta}

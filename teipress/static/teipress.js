@@ -90,15 +90,57 @@
     });
   }
 
-  /* Citations: when served over http(s), show the permalink as an absolute address. */
+  /* Citations: an edition without base_url prints them without an address (a site-relative path
+     means nothing elsewhere); served over http(s), the page knows its absolute permalink and sets
+     it into the citation's template (data-tp-template, made by teipress.model.citation.template). */
+  function absolute(rel) {
+    if (/^https?:/.test(rel)) { return rel; }
+    if (!/^https?:$/.test(location.protocol)) { return ""; }  // never a file:// address
+    return new URL(document.body.getAttribute("data-root") + rel, location.href).href;
+  }
+  function filled(template, address) {
+    // without an address the link and its full stop go, as in the printed citation
+    return address ? template.split("{permalink}").join(address)
+                   : template.replace(/ ?\{permalink\}\S*\.(?= |$)/, "");
+  }
   function permalinks() {
-    if (!/^https?:$/.test(location.protocol)) { return; }
-    document.querySelectorAll("[data-tp-permalink]").forEach(function (el) {
-      var rel = el.getAttribute("data-tp-permalink");
-      if (/^https?:/.test(rel)) { return; }
-      var abs = new URL(document.body.getAttribute("data-root") + rel, location.href).href;
-      el.textContent = el.textContent.replace(rel, abs);
+    document.querySelectorAll("[data-tp-template]").forEach(function (el) {
+      var abs = absolute(el.getAttribute("data-tp-permalink"));
+      if (abs) { el.textContent = filled(el.getAttribute("data-tp-template"), abs); }
     });
+  }
+
+  /* Cite this passage: when the address names a passage (a ¶ permalink followed), the page's
+     citation with that passage's permalink and its locator -- the printed page of the source
+     (the last page marker before it) and the anchor.  The template is text made by the model
+     (teipress.model.citation.passage); only textContent is set. */
+  function passages() {
+    var out = document.querySelector("[data-tp-passage]");
+    if (!out) { return; }
+    function show() {
+      var id = decodeURIComponent(location.hash.slice(1));
+      var target = id ? document.getElementById(id) : null;
+      var text = document.querySelector(".tp-text");
+      if (!target || !text || !text.contains(target) ||
+          !target.querySelector('a.tp-permalink[href="#' + id.replace(/["\\]/g, "") + '"]')) {
+        out.hidden = true;
+        return;
+      }
+      var page = "";
+      document.querySelectorAll(".tp-text .tp-pb").forEach(function (pb) {
+        if (pb.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING) {
+          // "[p. 20]", "[pp. 19–20]"; a break without a number ("[page break]") locates nothing
+          var label = pb.textContent.replace(/^\[|\]$/g, "");
+          page = /^pp?\. /.test(label) ? label : "";
+        }
+      });
+      var locator = (page ? "Printed source " + page + ", " : "") + "passage " + id;
+      var cited = out.getAttribute("data-tp-passage").replace("{locator}", locator).replace("{anchor}", id);
+      out.textContent = "This passage: " + filled(cited, absolute(out.getAttribute("data-tp-permalink")));
+      out.hidden = false;
+    }
+    show();
+    window.addEventListener("hashchange", show);
   }
 
   /* Search: our own small UI on Pagefind's JS API, loaded from this site only, and only when
@@ -350,6 +392,6 @@
     }).catch(function () { /* no index (e.g. built without the search stage): the note stays */ });
   }
 
-  function ready() { readings(); popovers(); permalinks(); search(); }
+  function ready() { readings(); popovers(); permalinks(); passages(); search(); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
 }());
