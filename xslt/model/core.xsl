@@ -106,7 +106,12 @@
   </xsl:template>
 
   <!-- == breaks == -->
-  <xsl:template match="tei:pb">
+  <!-- A page break inside a word (pb break="no": "εὐαγγε<pb break="no"/>λίου"): the word is
+       printed whole and the page's mark follows it, after the punctuation ending the word (the
+       text after the break emits it, below), so that neither output splits the word. -->
+  <xsl:template match="tei:pb[@break = 'no'][following-sibling::node()[1][self::text()][normalize-space()]]"/>
+
+  <xsl:template match="tei:pb" name="page-break">
     <m:page-break>
       <xsl:call-template name="id-attr"/>
       <xsl:if test="@n"><xsl:attribute name="n"><xsl:value-of select="@n"/></xsl:attribute></xsl:if>
@@ -120,13 +125,13 @@
     </m:line-break>
   </xsl:template>
 
-  <!-- A word broken across lines (lb break="no") is one word: the white space the encoder put
-       beside the break (an indented new line) is dropped on both sides. -->
-  <xsl:template match="text()[following-sibling::node()[1][self::tei:lb[@break = 'no']]
-                       or preceding-sibling::node()[1][self::tei:lb[@break = 'no']]]">
+  <!-- A word broken across lines or pages (lb or pb break="no") is one word: the white space the
+       encoder put beside the break (an indented new line) is dropped on both sides. -->
+  <xsl:template match="text()[following-sibling::node()[1][self::tei:lb[@break = 'no'] or self::tei:pb[@break = 'no']]
+                       or preceding-sibling::node()[1][self::tei:lb[@break = 'no'] or self::tei:pb[@break = 'no']]]">
     <xsl:variable name="t" select="."/>
-    <xsl:variable name="lead" select="boolean(preceding-sibling::node()[1][self::tei:lb[@break = 'no']])"/>
-    <xsl:variable name="trail" select="boolean(following-sibling::node()[1][self::tei:lb[@break = 'no']])"/>
+    <xsl:variable name="lead" select="boolean(preceding-sibling::node()[1][self::tei:lb[@break = 'no'] or self::tei:pb[@break = 'no']])"/>
+    <xsl:variable name="trail" select="boolean(following-sibling::node()[1][self::tei:lb[@break = 'no'] or self::tei:pb[@break = 'no']])"/>
     <xsl:choose>
       <xsl:when test="normalize-space($t) = ''"/>
       <xsl:otherwise>
@@ -137,9 +142,21 @@
             <xsl:otherwise><xsl:value-of select="$t"/></xsl:otherwise>
           </xsl:choose>
         </xsl:variable>
+        <xsl:variable name="text">
+          <xsl:choose>
+            <xsl:when test="$trail"><xsl:call-template name="trim-end"><xsl:with-param name="s" select="$rest"/></xsl:call-template></xsl:when>
+            <xsl:otherwise><xsl:value-of select="$rest"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:variable>
         <xsl:choose>
-          <xsl:when test="$trail"><xsl:call-template name="trim-end"><xsl:with-param name="s" select="$rest"/></xsl:call-template></xsl:when>
-          <xsl:otherwise><xsl:value-of select="$rest"/></xsl:otherwise>
+          <!-- after a page break inside a word: the rest of the word, then the page's mark -->
+          <xsl:when test="preceding-sibling::node()[1][self::tei:pb[@break = 'no']]">
+            <xsl:variable name="word" select="substring-before(concat(translate($text, '&#9;&#10;&#13;', '   '), ' '), ' ')"/>
+            <xsl:value-of select="$word"/>
+            <xsl:for-each select="preceding-sibling::node()[1]"><xsl:call-template name="page-break"/></xsl:for-each>
+            <xsl:value-of select="substring($text, string-length($word) + 1)"/>
+          </xsl:when>
+          <xsl:otherwise><xsl:value-of select="$text"/></xsl:otherwise>
         </xsl:choose>
       </xsl:otherwise>
     </xsl:choose>

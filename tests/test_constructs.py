@@ -1,0 +1,108 @@
+"""Constructs found in TEI of other projects (not in ../shared/corpora) that lost words or ran
+them together: each a small synthetic document in one edition of several, built once, its words
+measured with tests/retention.py and its visible rendering checked in HTML and PDF."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from click.testing import CliRunner
+from lxml import html as lxml_html
+
+import retention
+from teipress.cli import main
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
+
+HEAD = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>{title}</title>
+</titleStmt><publicationStmt><p>Test.</p></publicationStmt><sourceDesc>{source}</sourceDesc>
+</fileDesc></teiHeader><text><body>{body}</body></text></TEI>"""
+
+DOCS = {
+    # Perseus: a milestone's label right before the line's first word, no space between
+    "milestone": ("<p>Born digital.</p>", """<lg><l n="10">et tristis animi levare curas!</l>
+      <l n="11"><milestone unit="alt_poem_line" n="2a_1"/>Tam gratum est mihi quam ferunt puellae</l></lg>"""),
+    # PTA: a page break inside a word, the encoder's new lines around it
+    "pagebreak": ("<p>Born digital.</p>", """<p>Τούτου τοῦ εὐαγγε
+         <pb n="399" break="no"/>
+         λίου εἰκὼν τὰ δίκτυα Πέτρου, and a Latin word cut by a page, concor<pb n="12" break="no"/>dia, ends.</p>"""),
+    # Bodleian: a manuscript description with its administrative part
+    "msdesc": ("""<msDesc><msIdentifier><settlement>Oxford</settlement><repository>Bodleian Library</repository>
+      <idno>MS. Add. A. 10</idno></msIdentifier><physDesc><p>On <material>parchment</material>.</p></physDesc>
+      <additional><adminInfo><recordHist><source>Summary description.</source></recordHist></adminInfo>
+      <surrogates><p>Microfilm.</p></surrogates></additional></msDesc>""", "<p>Medical treatises.</p>"),
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("constructs-unseen")
+    (root / "tei").mkdir()
+    (root / "edition.toml").write_text('id = "unseen"\ntitle = "Unseen constructs"\n', encoding="utf-8")
+    for name, (source, body) in DOCS.items():
+        (root / "tei" / f"{name}.xml").write_text(HEAD.format(title=name.capitalize(), source=source, body=body),
+                                                 encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        r = CliRunner().invoke(main, ["build", str(root), "--no-validate", "--only", "html", "--only", "pdf"],
+                               catch_exceptions=False)
+    assert r.exit_code == 0, r.output[-3000:]
+    return root
+
+
+def page(root, name: str):
+    return root / "build" / "html" / "documents" / f"{name}.html"
+
+
+def pdf(root, name: str):
+    return root / "build" / "pdf" / f"{name}.pdf"
+
+
+def html_text(root, name: str) -> str:
+    tree = lxml_html.parse(str(page(root, name))).getroot()
+    return re.sub(r"\s+", " ", "".join(tree.xpath("//*[contains(@class, 'tp-text')]")[0].itertext()))
+
+
+def pdf_text(root, name: str) -> str:
+    first, last = retention.text_pages(pdf(root, name))
+    out = subprocess.run(["pdftotext", "-f", str(first + 1), "-l", str(last), str(pdf(root, name)), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", " ", out)
+
+
+@pytest.mark.parametrize("name", ["milestone", "pagebreak"])
+def test_every_word_once_in_both_outputs(built, name):
+    m = retention.Measure(built / "tei" / f"{name}.xml")
+    for read, path in ((m.html, page(built, name)), (m.pdf, pdf(built, name))):
+        ratio, missing, doubled = m.score(read(path))
+        assert ratio == 1.0, (path.name, missing)
+        assert doubled == []
+
+
+def test_a_milestone_label_is_bracketed_text_apart_from_the_word(built):
+    text = html_text(built, "milestone")
+    assert re.search(r"\[alt poem line 2a_1\]\s*Tam gratum", text)   # the brackets are text, not CSS
+    assert re.search(r"\[alt poem line 2a_1\]\s*Tam gratum", pdf_text(built, "milestone"))
+
+
+def test_a_page_break_inside_a_word_leaves_the_word_whole(built):
+    text = html_text(built, "pagebreak")
+    assert "εὐαγγελίου[p. 399] εἰκὼν" in text           # the word, then its page's mark
+    assert "concordia,[p. 12] ends" in text              # after the punctuation that ends the word
+    printed = pdf_text(built, "pagebreak")
+    assert "εὐαγγελίου" in printed and "concordia" in printed
+    assert "[p. 399]" in printed and "[p. 12]" in printed  # the marks are still in the margin
+
+
+def test_a_manuscript_description_validates_with_its_administrative_part(tmp_path):
+    (tmp_path / "tei").mkdir()
+    (tmp_path / "edition.toml").write_text('id = "ms"\ntitle = "Manuscripts"\n', encoding="utf-8")
+    for name in ("msdesc", "milestone"):
+        source, body = DOCS[name]
+        (tmp_path / "tei" / f"{name}.xml").write_text(HEAD.format(title=name, source=source, body=body),
+                                                     encoding="utf-8")
+    r = CliRunner().invoke(main, ["validate", str(tmp_path)], catch_exceptions=False)
+    assert "[schema]" not in r.output, r.output
+    assert r.exit_code == 0, r.output
