@@ -28,6 +28,13 @@ DOCS = {
     "pagebreak": ("<p>Born digital.</p>", """<p>Τούτου τοῦ εὐαγγε
          <pb n="399" break="no"/>
          λίου εἰκὼν τὰ δίκτυα Πέτρου, and a Latin word cut by a page, concor<pb n="12" break="no"/>dia, ends.</p>"""),
+    # Bullinger: every sentence an <s>
+    "sentences": ("<p>Born digital.</p>", """<p><s n="1" xml:lang="la">Vale.</s> <s n="2" xml:lang="de">In eyl
+      zuͦ S. Gallen.</s></p>"""),
+    # Racine (ekdosis): readings whose witnesses the file does not list
+    "witnesses": ("<p>Born digital.</p>", """<lg><l n="1"><app><lem wit="#A #B">OUY, </lem><rdg wit="#C">OVY, </rdg></app>
+      <app><lem wit="#A #B">je </lem><rdg wit="#C">ie </rdg></app> retrouve</l>
+      <l n="2"><app><lem wit="#A">une </lem><rdg wit="#B #C">vne </rdg><rdg wit="#D">Vne </rdg></app> face</l></lg>"""),
     # Bodleian: a manuscript description with its administrative part
     "msdesc": ("""<msDesc><msIdentifier><settlement>Oxford</settlement><repository>Bodleian Library</repository>
       <idno>MS. Add. A. 10</idno></msIdentifier><physDesc><p>On <material>parchment</material>.</p></physDesc>
@@ -99,10 +106,24 @@ def test_a_page_break_inside_a_word_leaves_the_word_whole(built):
 def test_a_manuscript_description_validates_with_its_administrative_part(tmp_path):
     (tmp_path / "tei").mkdir()
     (tmp_path / "edition.toml").write_text('id = "ms"\ntitle = "Manuscripts"\n', encoding="utf-8")
-    for name in ("msdesc", "milestone"):
+    for name in ("msdesc", "milestone", "sentences"):
         source, body = DOCS[name]
         (tmp_path / "tei" / f"{name}.xml").write_text(HEAD.format(title=name, source=source, body=body),
                                                      encoding="utf-8")
     r = CliRunner().invoke(main, ["validate", str(tmp_path)], catch_exceptions=False)
     assert "[schema]" not in r.output, r.output
     assert r.exit_code == 0, r.output
+
+
+def test_a_missing_witness_is_one_error_however_often_it_is_cited(tmp_path):
+    (tmp_path / "tei").mkdir()
+    (tmp_path / "edition.toml").write_text('id = "app"\ntitle = "Readings"\n', encoding="utf-8")
+    source, body = DOCS["witnesses"]
+    (tmp_path / "tei" / "witnesses.xml").write_text(HEAD.format(title="W", source=source, body=body), encoding="utf-8")
+    r = CliRunner().invoke(main, ["validate", str(tmp_path)], catch_exceptions=False)
+    errors = [line for line in r.output.splitlines() if line.endswith("[pointer-resolves]")]
+    assert len(errors) == 4, r.output                    # #A, #B, #C, #D: one line each
+    by_id = {re.search(r"xml:id '(\w)'", e).group(1): e for e in errors}
+    assert "(and 2 more pointers to it in this file)" in by_id["A"]   # cited three times
+    assert "more pointers" not in by_id["D"]                          # cited once
+    assert re.match(r".*witnesses\.xml:\d+:\d+: error: @wit of <lem> points to '#A'", by_id["A"])

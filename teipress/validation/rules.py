@@ -62,13 +62,14 @@ def check_pointers(ed: Edition, report: Report) -> set[tuple[str, str]]:
     unreadable = _unreadable(ed)
     for f in ed.files:
         bare: dict[tuple[str, str], list] = {}
+        dangling: dict[tuple[str, str], list] = {}
         for el in _elements(f):
             for attr in POINTER_ATTRS:
                 value = el.get(attr)
                 if value is None:
                     continue
                 for ptr in value.split():
-                    _check_pointer(ed, report, f, el, attr, ptr, used, unreadable, bare)
+                    _check_pointer(ed, report, f, el, attr, ptr, used, unreadable, bare, dangling)
             # @key is no pointer (it may name an outside authority): never an error, but an
             # entry it names is used.
             entry = ed.entry_for_key(name_key(el)) if name_key(el) else None
@@ -76,6 +77,12 @@ def check_pointers(ed: Edition, report: Report) -> set[tuple[str, str]]:
                 used.add((entry.file.rel, entry.id))
         for (attr, ptr), hits in bare.items():
             _report_bare(ed, report, f, attr, ptr, hits)
+        # one error for each missing id a file points to, however often (a critical edition's
+        # hundreds of @wit="#A" without a listWit are one problem, not hundreds)
+        for hits in dangling.values():
+            line, col, msg = hits[0]
+            more = f" (and {len(hits) - 1} more pointers to it in this file)" if len(hits) > 1 else ""
+            report.error(f.path, line, col, msg + more, "pointer-resolves")
     return used
 
 
@@ -96,7 +103,7 @@ def _is_bare(ptr: str) -> bool:
     return "#" not in ptr and "/" not in ptr and not ptr.lower().endswith(".xml")
 
 
-def _check_pointer(ed, report, f, el, attr, ptr, used, unreadable, bare) -> None:
+def _check_pointer(ed, report, f, el, attr, ptr, used, unreadable, bare, dangling) -> None:
     line, col = position(f.path, el, attr)
     where = f"@{attr} of <{_local(el)}>"
     if is_external(ptr):
@@ -139,7 +146,7 @@ def _check_pointer(ed, report, f, el, attr, ptr, used, unreadable, bare) -> None
         if _attribution(el, attr):
             report.warning(f.path, line, col, msg + ": who is meant cannot be shown", "pointer-resp")
         else:
-            report.error(f.path, line, col, msg, "pointer-resolves")
+            dangling.setdefault((attr, ptr), []).append((line, col, msg))
         return
     target_file, target_el = hit
     if target_el is None:
