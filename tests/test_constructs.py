@@ -127,3 +127,16 @@ def test_a_missing_witness_is_one_error_however_often_it_is_cited(tmp_path):
     assert "(and 2 more pointers to it in this file)" in by_id["A"]   # cited three times
     assert "more pointers" not in by_id["D"]                          # cited once
     assert re.match(r".*witnesses\.xml:\d+:\d+: error: @wit of <lem> points to '#A'", by_id["A"])
+
+
+def test_a_year_before_the_common_era_is_a_valid_date(tmp_path):
+    # DraCor dates an ancient play's premiere <event notBefore="-0497" notAfter="-0405">
+    (tmp_path / "tei").mkdir()
+    (tmp_path / "edition.toml").write_text('id = "bce"\ntitle = "Ancient"\n', encoding="utf-8")
+    body = """<p>Premiered between <date notBefore="-0497" notAfter="-0405">497 and 405 BC</date>,
+      revised <date when="20211026">in 2021</date>.</p>"""
+    (tmp_path / "tei" / "play.xml").write_text(HEAD.format(title="Play", source="<p>Born digital.</p>", body=body),
+                                               encoding="utf-8")
+    r = CliRunner().invoke(main, ["validate", str(tmp_path)], catch_exceptions=False)
+    dates = [line for line in r.output.splitlines() if line.endswith("[date-iso]")]
+    assert len(dates) == 1 and "'20211026'" in dates[0], r.output   # the basic format is not TEI's

@@ -21,6 +21,9 @@ POINTER_ATTRS = ("ref", "who", "resp", "corresp", "target", "wit")
 DATE_ATTRS = ("when", "notBefore", "notAfter", "from", "to")
 # Elements whose @from/@to are pages or pointers, not dates.
 NOT_DATES = {"biblScope", "citedRange", "app", "span", "locus", "locusGrp", "join", "alt", "link"}
+# xs:gYear, xs:gYearMonth, xs:date before year 1 (DraCor's ancient plays date their premieres so);
+# not compared with other dates (Python's calendar starts at year 1)
+BCE = re.compile(r"^-\d{4,}(-\d{2}(-\d{2})?)?$")
 DATE_TIME = re.compile(r"(?<=^\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
 # Schemes that run code or read the reader's machine: never a link, whatever is declared.
 UNSAFE_SCHEMES = {"javascript", "vbscript", "data", "file", "blob"}
@@ -206,8 +209,8 @@ def check_dates(ed: Edition, report: Report) -> None:
             parsed = {}
             for attr in DATE_ATTRS:
                 value = el.get(attr)
-                if value is None:
-                    continue
+                if value is None or BCE.match(value):
+                    continue  # a year before the common era ("-0497", as XML Schema writes it) is valid
                 try:
                     # TEI's dates may carry a time (xs:dateTime): the day is what is checked
                     parsed[attr] = isodate.parse(DATE_TIME.sub("", value))
