@@ -35,6 +35,11 @@ DOCS = {
     "witnesses": ("<p>Born digital.</p>", """<lg><l n="1"><app><lem wit="#A #B">OUY, </lem><rdg wit="#C">OVY, </rdg></app>
       <app><lem wit="#A #B">je </lem><rdg wit="#C">ie </rdg></app> retrouve</l>
       <l n="2"><app><lem wit="#A">une </lem><rdg wit="#B #C">vne </rdg><rdg wit="#D">Vne </rdg></app> face</l></lg>"""),
+    # ekdosis, Bullinger: a line or paragraph that opens with the encoder's indentation and an element
+    "edges": ("<p>Born digital.</p>", """<lg><l>
+            <hi>Indentedword</hi> opens this line</l><l>Plainword opens this one</l></lg>
+      <p>
+         <s>Sentenceword opens this paragraph.</s></p>"""),
     # Bodleian: a manuscript description with its administrative part
     "msdesc": ("""<msDesc><msIdentifier><settlement>Oxford</settlement><repository>Bodleian Library</repository>
       <idno>MS. Add. A. 10</idno></msIdentifier><physDesc><p>On <material>parchment</material>.</p></physDesc>
@@ -140,3 +145,11 @@ def test_a_year_before_the_common_era_is_a_valid_date(tmp_path):
     r = CliRunner().invoke(main, ["validate", str(tmp_path)], catch_exceptions=False)
     dates = [line for line in r.output.splitlines() if line.endswith("[date-iso]")]
     assert len(dates) == 1 and "'20211026'" in dates[0], r.output   # the basic format is not TEI's
+
+
+def test_the_encoders_indentation_is_no_space_before_the_first_word(built):
+    """The first word of a verse line stands where every line's first word stands."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf(built, "edges")), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    x = {m.group(2): float(m.group(1)) for m in re.finditer(r'<word xMin="([\d.]+)"[^>]*>(\w+)</word>', out)}
+    assert abs(x["Indentedword"] - x["Plainword"]) < 0.5, x
