@@ -67,8 +67,9 @@ WORD_INTERNAL = {"hi", "emph", "persName", "placeName", "orgName", "name", "rs",
                  "writing", "formula", "code", "ident", "att", "gi", "val", "tag"}
 # (not `space`: it stands for white space; not `supplied` and `gap`: the outputs bracket them,
 # "H[ofmann]", "axt[…]š" — an output that runs them into the word is read by output_tokens)
-# Inside these, a child element is a separate reading: a boundary between them.
-READINGS = {"choice", "app", "rdgGrp", "subst"}
+# Inside these, a child element is a separate reading (or part: a quotation and its source in
+# a cit or an epigraph): a boundary between them.
+READINGS = {"choice", "app", "rdgGrp", "subst", "cit", "epigraph"}
 
 
 def tokens(text: str) -> list[str]:

@@ -40,6 +40,9 @@ DOCS = {
             <hi>Indentedword</hi> opens this line</l><l>Plainword opens this one</l></lg>
       <p>
          <s>Sentenceword opens this paragraph.</s></p>"""),
+    # PTA, FRUS: a quotation and its source with no space between them
+    "cit": ("<p>Born digital.</p>", """<p>As the poet says <cit><quote>sing, goddess, the wrath</quote><bibl>Homer,
+      Iliad 1.1</bibl></cit> and so on.</p>"""),
     # Bodleian: a manuscript description with its administrative part
     "msdesc": ("""<msDesc><msIdentifier><settlement>Oxford</settlement><repository>Bodleian Library</repository>
       <idno>MS. Add. A. 10</idno></msIdentifier><physDesc><p>On <material>parchment</material>.</p></physDesc>
@@ -84,7 +87,7 @@ def pdf_text(root, name: str) -> str:
     return re.sub(r"\s+", " ", out)
 
 
-@pytest.mark.parametrize("name", ["milestone", "pagebreak"])
+@pytest.mark.parametrize("name", ["milestone", "pagebreak", "cit"])
 def test_every_word_once_in_both_outputs(built, name):
     m = retention.Measure(built / "tei" / f"{name}.xml")
     for read, path in ((m.html, page(built, name)), (m.pdf, pdf(built, name))):
@@ -153,3 +156,11 @@ def test_the_encoders_indentation_is_no_space_before_the_first_word(built):
                          check=True).stdout
     x = {m.group(2): float(m.group(1)) for m in re.finditer(r'<word xMin="([\d.]+)"[^>]*>(\w+)</word>', out)}
     assert abs(x["Indentedword"] - x["Plainword"]) < 0.5, x
+
+
+def test_a_quotation_and_its_source_are_apart(built):
+    assert "sing, goddess, the wrath Homer, Iliad" in html_text(built, "cit")
+    assert re.search(r"wrath”\s+Homer, Iliad", pdf_text(built, "cit"))
+    # the measure reads them as two parts too
+    words = retention.tokens(retention.tei_text(built / "tei" / "cit.xml"))
+    assert "wrath" in words and "homer" in words

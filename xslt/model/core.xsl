@@ -267,8 +267,15 @@
     </m:quote>
   </xsl:template>
 
+  <!-- A quotation and its source are two things: a space between them where the encoder wrote
+       none ("<quote>…</quote><bibl>…</bibl>" would print "…”Hom. Il.") -->
   <xsl:template match="tei:cit">
-    <m:block tei="cit"><xsl:call-template name="id-attr"/><xsl:call-template name="common"/><xsl:apply-templates/></m:block>
+    <m:block tei="cit"><xsl:call-template name="id-attr"/><xsl:call-template name="common"/>
+      <xsl:for-each select="node()">
+        <xsl:if test="self::* and preceding-sibling::node()[1][self::*]"><xsl:text> </xsl:text></xsl:if>
+        <xsl:apply-templates select="."/>
+      </xsl:for-each>
+    </m:block>
   </xsl:template>
 
   <!-- == links == -->
