@@ -43,6 +43,9 @@ DOCS = {
     # PTA, FRUS: a quotation and its source with no space between them
     "cit": ("<p>Born digital.</p>", """<p>As the poet says <cit><quote>sing, goddess, the wrath</quote><bibl>Homer,
       Iliad 1.1</bibl></cit> and so on.</p>"""),
+    # an omission the encoder describes
+    "gapdesc": ("<p>Born digital.</p>", """<p>Before <gap reason="damage"><desc>a damaged passage</desc></gap>
+      after.</p><listBibl><bibl>Entry one</bibl><bibl>Entry two</bibl></listBibl>"""),
     # Bodleian: a manuscript description with its administrative part
     "msdesc": ("""<msDesc><msIdentifier><settlement>Oxford</settlement><repository>Bodleian Library</repository>
       <idno>MS. Add. A. 10</idno></msIdentifier><physDesc><p>On <material>parchment</material>.</p></physDesc>
@@ -59,6 +62,11 @@ def built(tmp_path_factory):
     for name, (source, body) in DOCS.items():
         (root / "tei" / f"{name}.xml").write_text(HEAD.format(title=name.capitalize(), source=source, body=body),
                                                  encoding="utf-8")
+    # a collection in one file: texts in a <group> (the HTML gives each inner text the class tp-text)
+    (root / "tei" / "group.xml").write_text(HEAD.format(title="Group", source="<p>Born digital.</p>", body="").replace(
+        "<text><body></body></text>", """<text><group><text><body><p>First grouped text words.</p></body></text>
+        <text><body><div><head>Second head</head><p>Second grouped words.</p></div></body></text></group></text>"""),
+        encoding="utf-8")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", "1700000000")
         r = CliRunner().invoke(main, ["build", str(root), "--no-validate", "--only", "html", "--only", "pdf"],
@@ -87,7 +95,7 @@ def pdf_text(root, name: str) -> str:
     return re.sub(r"\s+", " ", out)
 
 
-@pytest.mark.parametrize("name", ["milestone", "pagebreak", "cit"])
+@pytest.mark.parametrize("name", ["milestone", "pagebreak", "cit", "gapdesc", "group"])
 def test_every_word_once_in_both_outputs(built, name):
     m = retention.Measure(built / "tei" / f"{name}.xml")
     for read, path in ((m.html, page(built, name)), (m.pdf, pdf(built, name))):
@@ -164,3 +172,8 @@ def test_a_quotation_and_its_source_are_apart(built):
     # the measure reads them as two parts too
     words = retention.tokens(retention.tei_text(built / "tei" / "cit.xml"))
     assert "wrath" in words and "homer" in words
+
+
+def test_the_description_of_an_omission_is_printed(built):
+    assert "Before [… a damaged passage][omission: Omitted (damage)] after" in html_text(built, "gapdesc")
+    assert "Before [… a damaged passage] after" in pdf_text(built, "gapdesc")

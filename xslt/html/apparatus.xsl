@@ -76,7 +76,13 @@
       <span class="tp-gap" data-tip="{@reason-label}">
         <xsl:if test="$nested = 'false'"><xsl:attribute name="tabindex">0</xsl:attribute></xsl:if>
         <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
-        <span aria-hidden="true">[…]</span>
+        <xsl:choose>
+          <!-- the encoder's description of what is missing (gap/desc) is read, in the brackets -->
+          <xsl:when test="normalize-space(.)">
+            <span aria-hidden="true">[… </span><span class="tp-gap-desc"><xsl:value-of select="normalize-space(.)"/></span><span aria-hidden="true">]</span>
+          </xsl:when>
+          <xsl:otherwise><span aria-hidden="true">[…]</span></xsl:otherwise>
+        </xsl:choose>
         <span class="tp-vh" data-pagefind-ignore="">[omission: <xsl:value-of select="@reason-label"/>]</span>
       </span>
     </xsl:variable>
