@@ -46,6 +46,11 @@ DOCS = {
     # an omission the encoder describes
     "gapdesc": ("<p>Born digital.</p>", """<p>Before <gap reason="damage"><desc>a damaged passage</desc></gap>
       after.</p><listBibl><bibl>Entry one</bibl><bibl>Entry two</bibl></listBibl>"""),
+    # ekdosis: each reading carries its own trailing space, and the source has new lines between
+    "spaces": ("<p>Born digital.</p>", """<lg><l>
+      <app><lem wit="#A">Alpha, </lem><rdg wit="#B">Alfa, </rdg></app>
+      <app><lem wit="#A">beta </lem><rdg wit="#B">betta </rdg></app>
+      gamma delta</l></lg>"""),
     # Bodleian: a manuscript description with its administrative part
     "msdesc": ("""<msDesc><msIdentifier><settlement>Oxford</settlement><repository>Bodleian Library</repository>
       <idno>MS. Add. A. 10</idno></msIdentifier><physDesc><p>On <material>parchment</material>.</p></physDesc>
@@ -177,3 +182,18 @@ def test_a_quotation_and_its_source_are_apart(built):
 def test_the_description_of_an_omission_is_printed(built):
     assert "Before [… a damaged passage][omission: Omitted (damage)] after" in html_text(built, "gapdesc")
     assert "Before [… a damaged passage] after" in pdf_text(built, "gapdesc")
+
+
+def test_one_space_between_readings_that_carry_their_own(built):
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf(built, "spaces")), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    words = [(m.group(3), float(m.group(1)), float(m.group(2))) for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', out)]
+    at = {re.sub(r"\d+$", "", w): i for i, (w, _, _) in enumerate(words)}   # "beta2": its note mark
+
+    def gap_before(word):
+        i = at[word]
+        return words[i][1] - words[i - 1][2]
+    normal = gap_before("delta")          # "gamma delta": one space
+    assert gap_before("beta") < 1.5 * normal, words
+    assert gap_before("gamma") < 1.5 * normal, words
