@@ -30,7 +30,7 @@ DOCS = {
          λίου εἰκὼν τὰ δίκτυα Πέτρου, and a Latin word cut by a page, concor<pb n="12" break="no"/>dia, ends.</p>"""),
     # Bullinger: every sentence an <s>
     "sentences": ("<p>Born digital.</p>", """<p><s n="1" xml:lang="la">Vale.</s> <s n="2" xml:lang="de">In eyl
-      zuͦ S. Gallen.</s></p>"""),
+      zuͦ S. Gallen.</s></p><lg><l>half a line <caesura/> and the other half</l></lg>"""),
     # Racine (ekdosis): readings whose witnesses the file does not list
     "witnesses": ("<p>Born digital.</p>", """<lg><l n="1"><app><lem wit="#A #B">OUY, </lem><rdg wit="#C">OVY, </rdg></app>
       <app><lem wit="#A #B">je </lem><rdg wit="#C">ie </rdg></app> retrouve</l>
@@ -51,6 +51,10 @@ DOCS = {
       <app><lem wit="#A">Alpha, </lem><rdg wit="#B">Alfa, </rdg></app>
       <app><lem wit="#A">beta </lem><rdg wit="#B">betta </rdg></app>
       gamma delta</l></lg>"""),
+    # a choice of three: an abbreviation with two expansions, an original with a regularisation
+    # and a correction
+    "choice3": ("<p>Born digital.</p>", """<p>Die <choice><abbr>Hl.</abbr><expan>Heilige</expan><expan>Heiliger</expan></choice>
+      und <choice><orig>vnd</orig><reg>und</reg><corr>unt</corr></choice>.</p>"""),
     # Bodleian: a manuscript description with its administrative part
     "msdesc": ("""<msDesc><msIdentifier><settlement>Oxford</settlement><repository>Bodleian Library</repository>
       <idno>MS. Add. A. 10</idno></msIdentifier><physDesc><p>On <material>parchment</material>.</p></physDesc>
@@ -100,7 +104,7 @@ def pdf_text(root, name: str) -> str:
     return re.sub(r"\s+", " ", out)
 
 
-@pytest.mark.parametrize("name", ["milestone", "pagebreak", "cit", "gapdesc", "group"])
+@pytest.mark.parametrize("name", ["milestone", "pagebreak", "cit", "gapdesc", "group", "choice3"])
 def test_every_word_once_in_both_outputs(built, name):
     m = retention.Measure(built / "tei" / f"{name}.xml")
     for read, path in ((m.html, page(built, name)), (m.pdf, pdf(built, name))):
@@ -197,3 +201,10 @@ def test_one_space_between_readings_that_carry_their_own(built):
     normal = gap_before("delta")          # "gamma delta": one space
     assert gap_before("beta") < 1.5 * normal, words
     assert gap_before("gamma") < 1.5 * normal, words
+
+
+def test_every_reading_of_a_choice_of_three(built):
+    assert "Die Heilige / Heiliger und und / unt." in pdf_text(built, "choice3")
+    page_ = lxml_html.parse(str(page(built, "choice3"))).getroot()
+    shown = ["".join(s.itertext()) for s in page_.xpath("//span[@class='tp-alt'][1]/span[@class='tp-corrected']")]
+    assert shown == ["Heilige", " / ", "Heiliger"]

@@ -48,6 +48,8 @@ def spans(container: etree._Element, target: etree._Element | None = None) -> tu
             put("“")
         elif tag == MT + "line-break" and el.get("break") != "no":
             put(" ")
+        elif tag == MT + "reading" and el.get("more"):
+            put(" / ")  # a further reading of a choice of three, as the outputs print it
         if el.text:
             put(el.text)
         for c in el:

@@ -235,6 +235,11 @@
       <xsl:if test="not($c)">
         <m:reading role="corrected" tei="{local-name($p)}"><xsl:apply-templates select="$p/node()"/></m:reading>
       </xsl:if>
+      <!-- a third reading and more (a second expansion, a correction beside a regularisation,
+           more equal alternatives): further readings of the text, after the first -->
+      <xsl:for-each select="*[count(. | $p) != count($p)][count(. | $c) != count($c)]">
+        <m:reading role="corrected" tei="{local-name()}" more="true"><xsl:call-template name="resp"/><xsl:apply-templates/></m:reading>
+      </xsl:for-each>
     </m:alternate>
   </xsl:template>
 
