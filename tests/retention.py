@@ -70,8 +70,9 @@ WORD_INTERNAL = {"hi", "emph", "persName", "placeName", "orgName", "name", "rs",
                  "writing", "formula", "code", "ident", "att", "gi", "val", "tag"}
 # (not `space`: it stands for white space; not `supplied` and `gap`: the outputs bracket them,
 # "H[ofmann]", "axt[…]š" — an output that runs them into the word is read by output_tokens)
-# Inside these, a child element is a separate reading: a boundary between them.
-READINGS = {"choice", "app", "rdgGrp", "subst"}
+# Inside these, a child element is a separate reading (or part: a quotation and its source in
+# a cit or an epigraph, the entries of a listBibl): a boundary between them.
+READINGS = {"choice", "app", "rdgGrp", "subst", "cit", "epigraph", "listBibl"}
 
 
 def tokens(text: str) -> list[str]:
@@ -186,7 +187,9 @@ def html_text(page: Path) -> str:
             parts.append(el.tail)
 
     for sel in ("tp-text", "tp-notes-section"):
-        for el in root.xpath(f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {sel} ')]"):
+        # the outermost only: a TEI <text> inside a <group> is a block of class tp-text too
+        has = f"contains(concat(' ', normalize-space(@class), ' '), ' {sel} ')"
+        for el in root.xpath(f"//*[{has}][not(ancestor::*[{has}])]"):
             walk(el)
             parts.append(" ")
     return "".join(parts)

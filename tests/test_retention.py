@@ -166,7 +166,7 @@ def test_a_dead_pointer_is_reported(constructs):
 def test_a_numbered_milestone_is_a_marker(constructs):
     assert "[section 7]" in flat(pdf_of(constructs, "pointers"))
     page = page_of(constructs, "pointers")
-    assert page.xpath("//*[contains(@class, 'tp-milestone') and normalize-space()='section 7']")
+    assert page.xpath("//*[contains(@class, 'tp-milestone') and normalize-space()='[section 7]']")
 
 
 def test_note_marks_follow_the_notes_own_numbers(constructs):

@@ -40,8 +40,9 @@ def spans(container: etree._Element, target: etree._Element | None = None) -> tu
         start = length
         tag = el.tag
         marks = tag == MT + "quote" and el.get("marks") == "add"
+        gap_desc = tag == MT + "gap" and "".join(el.itertext()).strip() != ""
         if tag == MT + "gap":
-            put("[…]")
+            put("[… " if gap_desc else "[…]")  # with its description: "[… a torn corner]"
         elif tag == MT + "supplied":
             put("[")
         elif marks:
@@ -51,6 +52,8 @@ def spans(container: etree._Element, target: etree._Element | None = None) -> tu
         elif tag == MT + "math":  # a formula's tokens, spaced (its tree is for typesetting)
             put(" " + (el.get("alt") or "") + " ")
             return  # (its tail: the parent's loop)
+        elif tag == MT + "reading" and el.get("more"):
+            put(" / ")  # a further reading of a choice of three, as the outputs print it
         if el.text:
             put(el.text)
         for c in el:
@@ -58,7 +61,7 @@ def spans(container: etree._Element, target: etree._Element | None = None) -> tu
                 walk(c)
             if c.tail:
                 put(c.tail)
-        if tag == MT + "supplied":
+        if tag == MT + "supplied" or gap_desc:
             put("]")
         elif marks:
             put("”")

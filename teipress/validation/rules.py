@@ -21,6 +21,9 @@ POINTER_ATTRS = ("ref", "who", "resp", "corresp", "target", "wit")
 DATE_ATTRS = ("when", "notBefore", "notAfter", "from", "to")
 # Elements whose @from/@to are pages or pointers, not dates.
 NOT_DATES = {"biblScope", "citedRange", "app", "span", "locus", "locusGrp", "join", "alt", "link"}
+# xs:gYear, xs:gYearMonth, xs:date before year 1 (DraCor's ancient plays date their premieres so);
+# not compared with other dates (Python's calendar starts at year 1)
+BCE = re.compile(r"^-\d{4,}(-\d{2}(-\d{2})?)?$")
 DATE_TIME = re.compile(r"(?<=^\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
 # Schemes that run code or read the reader's machine: never a link, whatever is declared.
 UNSAFE_SCHEMES = {"javascript", "vbscript", "data", "file", "blob"}
@@ -62,13 +65,14 @@ def check_pointers(ed: Edition, report: Report) -> set[tuple[str, str]]:
     unreadable = _unreadable(ed)
     for f in ed.files:
         bare: dict[tuple[str, str], list] = {}
+        dangling: dict[tuple[str, str], list] = {}
         for el in _elements(f):
             for attr in POINTER_ATTRS:
                 value = el.get(attr)
                 if value is None:
                     continue
                 for ptr in value.split():
-                    _check_pointer(ed, report, f, el, attr, ptr, used, unreadable, bare)
+                    _check_pointer(ed, report, f, el, attr, ptr, used, unreadable, bare, dangling)
             # @key is no pointer (it may name an outside authority): never an error, but an
             # entry it names is used.
             entry = ed.entry_for_key(name_key(el)) if name_key(el) else None
@@ -76,6 +80,12 @@ def check_pointers(ed: Edition, report: Report) -> set[tuple[str, str]]:
                 used.add((entry.file.rel, entry.id))
         for (attr, ptr), hits in bare.items():
             _report_bare(ed, report, f, attr, ptr, hits)
+        # one error for each missing id a file points to, however often (a critical edition's
+        # hundreds of @wit="#A" without a listWit are one problem, not hundreds)
+        for hits in dangling.values():
+            line, col, msg = hits[0]
+            more = f" (and {len(hits) - 1} more pointers to it in this file)" if len(hits) > 1 else ""
+            report.error(f.path, line, col, msg + more, "pointer-resolves")
     return used
 
 
@@ -96,7 +106,7 @@ def _is_bare(ptr: str) -> bool:
     return "#" not in ptr and "/" not in ptr and not ptr.lower().endswith(".xml")
 
 
-def _check_pointer(ed, report, f, el, attr, ptr, used, unreadable, bare) -> None:
+def _check_pointer(ed, report, f, el, attr, ptr, used, unreadable, bare, dangling) -> None:
     line, col = position(f.path, el, attr)
     where = f"@{attr} of <{_local(el)}>"
     if is_external(ptr):
@@ -139,7 +149,7 @@ def _check_pointer(ed, report, f, el, attr, ptr, used, unreadable, bare) -> None
         if _attribution(el, attr):
             report.warning(f.path, line, col, msg + ": who is meant cannot be shown", "pointer-resp")
         else:
-            report.error(f.path, line, col, msg, "pointer-resolves")
+            dangling.setdefault((attr, ptr), []).append((line, col, msg))
         return
     target_file, target_el = hit
     if target_el is None:
@@ -199,8 +209,8 @@ def check_dates(ed: Edition, report: Report) -> None:
             parsed = {}
             for attr in DATE_ATTRS:
                 value = el.get(attr)
-                if value is None:
-                    continue
+                if value is None or BCE.match(value):
+                    continue  # a year before the common era ("-0497", as XML Schema writes it) is valid
                 try:
                     # TEI's dates may carry a time (xs:dateTime): the day is what is checked
                     parsed[attr] = isodate.parse(DATE_TIME.sub("", value))

@@ -140,6 +140,8 @@
 
   <xsl:template match="m:reading[@role = 'corrected']">
     <xsl:variable name="source" select="normalize-space(../m:reading[@role = 'published'])"/>
+    <!-- a further reading of the text (a choice of three): after the first, a slash between -->
+    <xsl:if test="@more"><span class="tp-corrected"> / </span></xsl:if>
     <span class="tp-corrected">
       <xsl:if test="$source != normalize-space(.)">
         <xsl:attribute name="data-tip">

@@ -203,6 +203,15 @@
     </span>
   </xsl:template>
 
+  <!-- A numbered milestone: its brackets are text, as in the PDF, so that the label never runs
+       into the word beside it when the text is copied, searched or read aloud ("[line 2a_1]Tam"). -->
+  <xsl:template match="m:inline[@style = 'milestone']">
+    <span class="tp-milestone">
+      <xsl:call-template name="lang"/>
+      <xsl:text>[</xsl:text><xsl:apply-templates/><xsl:text>]</xsl:text>
+    </span>
+  </xsl:template>
+
   <xsl:template match="m:inline">
     <xsl:variable name="rend" select="concat(' ', @rend, ' ')"/>
     <xsl:variable name="el">

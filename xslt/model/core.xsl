@@ -125,7 +125,12 @@
   </xsl:template>
 
   <!-- == breaks == -->
-  <xsl:template match="tei:pb">
+  <!-- A page break inside a word (pb break="no": "εὐαγγε<pb break="no"/>λίου"): the word is
+       printed whole and the page's mark follows it, after the punctuation ending the word (the
+       text after the break emits it, below), so that neither output splits the word. -->
+  <xsl:template match="tei:pb[@break = 'no'][following-sibling::node()[1][self::text()][normalize-space()]]"/>
+
+  <xsl:template match="tei:pb" name="page-break">
     <m:page-break>
       <xsl:call-template name="id-attr"/>
       <xsl:if test="@n"><xsl:attribute name="n"><xsl:value-of select="@n"/></xsl:attribute></xsl:if>
@@ -139,13 +144,13 @@
     </m:line-break>
   </xsl:template>
 
-  <!-- A word broken across lines (lb break="no") is one word: the white space the encoder put
-       beside the break (an indented new line) is dropped on both sides. -->
-  <xsl:template match="text()[following-sibling::node()[1][self::tei:lb[@break = 'no']]
-                       or preceding-sibling::node()[1][self::tei:lb[@break = 'no']]]">
+  <!-- A word broken across lines or pages (lb or pb break="no") is one word: the white space the
+       encoder put beside the break (an indented new line) is dropped on both sides. -->
+  <xsl:template match="text()[following-sibling::node()[1][self::tei:lb[@break = 'no'] or self::tei:pb[@break = 'no']]
+                       or preceding-sibling::node()[1][self::tei:lb[@break = 'no'] or self::tei:pb[@break = 'no']]]">
     <xsl:variable name="t" select="."/>
-    <xsl:variable name="lead" select="boolean(preceding-sibling::node()[1][self::tei:lb[@break = 'no']])"/>
-    <xsl:variable name="trail" select="boolean(following-sibling::node()[1][self::tei:lb[@break = 'no']])"/>
+    <xsl:variable name="lead" select="boolean(preceding-sibling::node()[1][self::tei:lb[@break = 'no'] or self::tei:pb[@break = 'no']])"/>
+    <xsl:variable name="trail" select="boolean(following-sibling::node()[1][self::tei:lb[@break = 'no'] or self::tei:pb[@break = 'no']])"/>
     <xsl:choose>
       <xsl:when test="normalize-space($t) = ''"/>
       <xsl:otherwise>
@@ -156,9 +161,21 @@
             <xsl:otherwise><xsl:value-of select="$t"/></xsl:otherwise>
           </xsl:choose>
         </xsl:variable>
+        <xsl:variable name="text">
+          <xsl:choose>
+            <xsl:when test="$trail"><xsl:call-template name="trim-end"><xsl:with-param name="s" select="$rest"/></xsl:call-template></xsl:when>
+            <xsl:otherwise><xsl:value-of select="$rest"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:variable>
         <xsl:choose>
-          <xsl:when test="$trail"><xsl:call-template name="trim-end"><xsl:with-param name="s" select="$rest"/></xsl:call-template></xsl:when>
-          <xsl:otherwise><xsl:value-of select="$rest"/></xsl:otherwise>
+          <!-- after a page break inside a word: the rest of the word, then the page's mark -->
+          <xsl:when test="preceding-sibling::node()[1][self::tei:pb[@break = 'no']]">
+            <xsl:variable name="word" select="substring-before(concat(translate($text, '&#9;&#10;&#13;', '   '), ' '), ' ')"/>
+            <xsl:value-of select="$word"/>
+            <xsl:for-each select="preceding-sibling::node()[1]"><xsl:call-template name="page-break"/></xsl:for-each>
+            <xsl:value-of select="substring($text, string-length($word) + 1)"/>
+          </xsl:when>
+          <xsl:otherwise><xsl:value-of select="$text"/></xsl:otherwise>
         </xsl:choose>
       </xsl:otherwise>
     </xsl:choose>
@@ -237,6 +254,11 @@
       <xsl:if test="not($c)">
         <m:reading role="corrected" tei="{local-name($p)}"><xsl:apply-templates select="$p/node()"/></m:reading>
       </xsl:if>
+      <!-- a third reading and more (a second expansion, a correction beside a regularisation,
+           more equal alternatives): further readings of the text, after the first -->
+      <xsl:for-each select="*[count(. | $p) != count($p)][count(. | $c) != count($c)]">
+        <m:reading role="corrected" tei="{local-name()}" more="true"><xsl:call-template name="resp"/><xsl:apply-templates/></m:reading>
+      </xsl:for-each>
     </m:alternate>
   </xsl:template>
 
@@ -269,8 +291,15 @@
     </m:quote>
   </xsl:template>
 
+  <!-- A quotation and its source are two things: a space between them where the encoder wrote
+       none ("<quote>…</quote><bibl>…</bibl>" would print "…”Hom. Il.") -->
   <xsl:template match="tei:cit">
-    <m:block tei="cit"><xsl:call-template name="id-attr"/><xsl:call-template name="common"/><xsl:apply-templates/></m:block>
+    <m:block tei="cit"><xsl:call-template name="id-attr"/><xsl:call-template name="common"/>
+      <xsl:for-each select="node()">
+        <xsl:if test="self::* and preceding-sibling::node()[1][self::*]"><xsl:text> </xsl:text></xsl:if>
+        <xsl:apply-templates select="."/>
+      </xsl:for-each>
+    </m:block>
   </xsl:template>
 
   <!-- == links == -->
