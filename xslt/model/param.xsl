@@ -79,8 +79,8 @@
   <xsl:variable name="note-numbers-rtf">
     <xsl:for-each select="//tei:TEI">
       <xsl:variable name="tei" select="generate-id()"/>
-      <!-- an apparatus entry (textcrit.xsl) is a note too; a note inside it is part of it -->
-      <xsl:for-each select=".//tei:text//*[self::tei:note[not(parent::tei:app)] or self::tei:app[tei:rdg | tei:rdgGrp][not(.//tei:l | .//tei:p | .//tei:lg | .//tei:div)]][generate-id(ancestor::tei:TEI[1]) = $tei]">
+      <!-- a note inside an app is part of its apparatus entry (textcrit.xsl), not a footnote -->
+      <xsl:for-each select=".//tei:text//tei:note[not(parent::tei:app)][generate-id(ancestor::tei:TEI[1]) = $tei]">
         <m:note-number note="{generate-id()}" n="{position()}"/>
       </xsl:for-each>
     </xsl:for-each>
