@@ -198,7 +198,7 @@
         </span>
       </xsl:if>
       <xsl:apply-templates select="m:entry/m:siglum" mode="apparatus"/>
-      <xsl:if test="m:lemma"><span class="tp-app-bracket">]</span></xsl:if>
+      <xsl:if test="m:lemma[node()] or m:entry/m:siglum or (m:lemma and @kind != 'inline')"><span class="tp-app-bracket">]</span></xsl:if>
       <xsl:for-each select="m:entry/m:variant | m:entry/m:app-note">
         <xsl:text> </xsl:text>
         <xsl:apply-templates select="." mode="apparatus"/>
@@ -247,24 +247,20 @@
   <xsl:template match="m:app" mode="plain-html"><xsl:apply-templates select="m:lemma" mode="plain-html"/></xsl:template>
 
   <!-- The conspectus siglorum: every witness and source, with its siglum, a link target. -->
-  <xsl:template match="m:witnesses" mode="conspectus">
-    <xsl:choose>
-      <xsl:when test="m:witness-group">
-        <xsl:apply-templates select="m:witness-group" mode="conspectus"/>
-        <xsl:if test="m:witness">
-          <dl class="tp-witnesses"><xsl:apply-templates select="m:witness" mode="conspectus"/></dl>
-        </xsl:if>
-      </xsl:when>
-      <xsl:otherwise><dl class="tp-witnesses"><xsl:apply-templates select="m:witness" mode="conspectus"/></dl></xsl:otherwise>
-    </xsl:choose>
-  </xsl:template>
-
-  <xsl:template match="m:witness-group" mode="conspectus">
-    <xsl:if test="normalize-space(@label)"><h3><xsl:value-of select="@label"/></h3></xsl:if>
-    <xsl:apply-templates select="m:witness-group" mode="conspectus"/>
-    <xsl:if test="m:witness">
-      <dl class="tp-witnesses"><xsl:apply-templates select="m:witness" mode="conspectus"/></dl>
-    </xsl:if>
+  <xsl:template match="m:witnesses | m:witness-group" mode="conspectus">
+    <xsl:if test="self::m:witness-group and normalize-space(@label)"><h3><xsl:value-of select="@label"/></h3></xsl:if>
+    <!-- in document order: a run of witnesses is one list, a group has its heading -->
+    <xsl:for-each select="*">
+      <xsl:choose>
+        <xsl:when test="self::m:witness-group"><xsl:apply-templates select="." mode="conspectus"/></xsl:when>
+        <xsl:when test="self::m:witness and not(preceding-sibling::*[1][self::m:witness])">
+          <dl class="tp-witnesses">
+            <xsl:apply-templates select=". | following-sibling::m:witness[generate-id(preceding-sibling::*[not(self::m:witness)][1])
+                                          = generate-id(current()/preceding-sibling::*[not(self::m:witness)][1])]" mode="conspectus"/>
+          </dl>
+        </xsl:when>
+      </xsl:choose>
+    </xsl:for-each>
   </xsl:template>
 
   <xsl:template match="m:witness" mode="conspectus">

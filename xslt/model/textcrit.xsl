@@ -16,7 +16,7 @@
   m:siglum  ref (witness or source id), kind (witness, source): the siglum as text.
   Witnesses (listWit in the header) become m:witnesses in the metadata (the conspectus
   siglorum), with the sources that readings cite (@source → bibl).  A witness's detail is a
-  statement about a reading: omitted.
+  statement about a reading: a note of the entry.
 -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -59,6 +59,13 @@
           </xsl:for-each>
         </xsl:attribute>
       </xsl:if>
+      <!-- readings between lines without a lemma (lines moved, added or left out by some
+           witnesses) are keyed by the line before them: the print anchors them there -->
+      <xsl:if test="not(tei:lem) and not($anchor) and $blocks">
+        <xsl:for-each select="preceding::tei:l[ancestor::tei:text][not(ancestor::tei:rdg)][1]">
+          <xsl:attribute name="target"><xsl:call-template name="id"/></xsl:attribute>
+        </xsl:for-each>
+      </xsl:if>
       <xsl:for-each select="($anchor | self::*[not($anchor)])[1]">
         <xsl:call-template name="app-key"/>
       </xsl:for-each>
@@ -77,7 +84,7 @@
           <xsl:call-template name="notes-on"/>
         </xsl:for-each>
         <xsl:apply-templates select="tei:rdg | tei:rdgGrp | tei:note | tei:lacunaStart | tei:lacunaEnd
-                                     | tei:witStart | tei:witEnd | tei:wit" mode="entry"/>
+                                     | tei:witStart | tei:witEnd | tei:wit | tei:witDetail" mode="entry"/>
       </m:entry>
     </m:app>
   </xsl:template>
@@ -204,6 +211,7 @@
         <xsl:otherwise>text ends</xsl:otherwise>
       </xsl:choose>
     </m:inline>
+    <xsl:text> </xsl:text>
   </xsl:template>
   <xsl:template match="tei:lacunaStart | tei:lacunaEnd | tei:witStart | tei:witEnd" mode="entry">
     <m:variant>
@@ -211,6 +219,10 @@
       <xsl:apply-templates select="."/>
       <xsl:call-template name="sigla"/>
     </m:variant>
+  </xsl:template>
+  <!-- what the editors say about a witness's reading: part of the entry -->
+  <xsl:template match="tei:witDetail" mode="entry">
+    <m:app-note><xsl:call-template name="tc-wit"/><xsl:apply-templates/></m:app-note>
   </xsl:template>
   <xsl:template match="tei:wit" mode="entry">
     <m:app-note><xsl:apply-templates/></m:app-note>
