@@ -380,7 +380,15 @@
     document.querySelectorAll('a.tp-siglum[data-kind="witness"]').forEach(function (a) {
       known[decodeURIComponent(a.getAttribute("href").slice(8))] = a.textContent;
     });
-    if (Object.keys(known).length) { ids = ids.filter(function (w) { return known[w] !== undefined; }); }
+    if (Object.keys(known).length) {
+      // in the order of the list of witnesses
+      var listed = [];
+      document.querySelectorAll(".tp-witnesses dt[id]").forEach(function (dt) {
+        var w = dt.id.slice(7);
+        if (known[w] !== undefined && ids.indexOf(w) >= 0) { listed.push(w); }
+      });
+      ids = listed;
+    }
     ids.forEach(function (w) { labels[w] = known[w] || w; });
     if (!ids.length) { return; }
     var field = document.createElement("fieldset");
