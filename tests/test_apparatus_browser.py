@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from browser import serve_dir
-from test_apparatus import critical  # noqa: F401  (the module's edition fixture)
+from test_apparatus import critical, shared_critical  # noqa: F401  (the editions, built once per module)
 from test_html_quality import AXE, VNU, axe, need
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -90,3 +90,35 @@ def test_axe_and_nu_find_nothing_on_an_apparatus_page(page, critical):  # noqa: 
     errors = [f"{m.get('url', '').rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
               for m in report["messages"] if m["type"] == "error" or m.get("subType") == "fatal"]
     assert not errors, "\n".join(errors)
+
+
+def nu_errors(files: list[str]) -> list[str]:
+    proc = subprocess.run(["java", "-jar", str(VNU), "--format", "json", *files], capture_output=True, text=True,
+                          timeout=300)
+    report = json.loads(proc.stderr or proc.stdout)
+    return [f"{m.get('url', '').rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
+            for m in report["messages"] if m["type"] == "error" or m.get("subType") == "fatal"]
+
+
+def test_propertius_page_is_clean_and_reads_one_witness(browser, shared_critical):  # noqa: F811
+    need(AXE, "axe-core")
+    root = shared_critical / "build" / "html"
+    with serve_dir(root) as base:
+        p = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors = []
+        p.on("pageerror", lambda e: errors.append(str(e)))
+        p.goto(f"{base}/documents/propertius-1-15.html")
+        p.wait_for_load_state("networkidle")
+        select = p.locator("select[name=tp-witness]")
+        assert select.locator("option").all_text_contents()[:3] == ["the edition (lemma)", "N", "A"]
+        select.select_option("A")
+        text = p.locator(".tp-text").inner_text()
+        # A's readings in place of the lemmas: "quaere desidiam" (6), "haec cois" (7), "imitetur mectore" (31)
+        assert "quaere desidiam" in text and "haec cois" in text and "imitetur mectore" in text
+        problems = axe(p, "Propertius, witness A")
+        p.close()
+    assert not errors and not problems, errors + problems
+    need(VNU, "vnu-jar")
+    if not shutil.which("java"):
+        pytest.skip("java is not installed (scripts/install-system-deps.sh)")
+    assert not nu_errors([str(root / "documents" / "propertius-1-15.html")])
