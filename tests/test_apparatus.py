@@ -62,7 +62,8 @@ VERSE = "<div><head>Carmen</head><lg>" + "".join(verse_line(n) for n in range(1,
 PROSE = """<div><p>Prima sententia <app><lem wit="#A">recta</lem><rdg wit="#B">prava</rdg></app> est.</p>
   <p>Secunda <seg xml:id="w1">vox</seg> et <seg xml:id="w2">altera</seg> sequuntur.</p>
   <ab type="apparatus"><app from="#w1"><rdg wit="#A">vox</rdg><rdg wit="#B">vocula</rdg></app>
-    <app from="#w2" to="#w2"><rdg wit="#A #B">altera</rdg><rdg wit="#C">aliena</rdg></app></ab></div>"""
+    <app from="#w2" to="#w2"><rdg wit="#A #B">altera</rdg><rdg wit="#C">aliena</rdg></app></ab>
+  <p>Tertia<note>Nota cum <app><lem wit="#A">lectione</lem><rdg wit="#B">lectura</rdg></app> varia.</note> finis.</p></div>"""
 
 DOCS = {"carmen": ("Carmen", WITNESSES, VERSE), "prosa": ("Prosa", WITNESSES, PROSE)}
 
@@ -191,7 +192,8 @@ def test_a_location_referenced_app_is_keyed_to_its_paragraph(critical):
     ed = edition.load(critical)
     tree = model.behaviour(ed, next(d for d in ed.documents if d.id == "prosa"))
     apps = tree.findall(".//m:app", model.M)
-    assert [(a.get("kind"), a.get("at")) for a in apps] == [("inline", "¶ 1"), ("apparatus", "¶ 2"), ("apparatus", "¶ 2")]
+    assert [(a.get("kind"), a.get("at")) for a in apps] == [("inline", "¶ 1"), ("apparatus", "¶ 2"), ("apparatus", "¶ 2"),
+                                                          ("inline", "¶ 3")]  # the block of apps is no paragraph
     para = tree.findall(".//m:text//m:paragraph", model.M)[1]
     assert apps[1].get("target") == para.get("id")
 
@@ -236,7 +238,8 @@ def test_an_entry_links_to_its_lemma(critical):
         assert "tp-lemma" in target.get("class")
     prose = page(critical, "prosa")
     keys = [li.xpath(".//a[contains(@class, 'tp-app-key')]")[0] for li in entries(prose).values()]
-    assert [re.sub(r"\s+", " ", k.text_content()).strip() for k in keys] == ["Paragraph ¶ 1", "Paragraph ¶ 2", "Paragraph ¶ 2"]
+    assert [re.sub(r"\s+", " ", k.text_content()).strip() for k in keys] == ["Paragraph ¶ 1", "Paragraph ¶ 2", "Paragraph ¶ 2",
+                                                                             "Paragraph ¶ 3"]
     assert prose.get_element_by_id(keys[1].get("href")[1:]).tag == "p"
 
 
@@ -300,6 +303,12 @@ def test_pdf_pages_carry_their_apparatus_keyed_to_printed_line_numbers(critical)
         # the entries stand below the text: no verse after the first entry
         assert not any(re.search(r"\bversus\d+\b", s) for s in lines[entry_at[0]:])
     assert seen == 33
+
+
+@pdftotext
+def test_an_app_in_a_note_keeps_its_readings_in_the_footnote(critical):
+    out = re.sub(r"\s+", " ", " ".join(pdf_pages(critical / "build" / "pdf" / "prosa.pdf")))
+    assert "Nota cum lectione (¶ 3 lectione A] lectura B) varia." in out
 
 
 @pdftotext

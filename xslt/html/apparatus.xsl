@@ -202,7 +202,7 @@
       <xsl:for-each select="m:entry/m:variant | m:entry/m:app-note">
         <xsl:text> </xsl:text>
         <xsl:apply-templates select="." mode="apparatus"/>
-        <xsl:if test="self::m:variant and following-sibling::m:variant">
+        <xsl:if test="self::m:variant and following-sibling::*[self::m:variant or self::m:app-note][1][self::m:variant]">
           <span class="tp-app-sep">;</span>
         </xsl:if>
       </xsl:for-each>
@@ -220,7 +220,7 @@
           <xsl:otherwise><xsl:apply-templates select="node()[not(self::m:siglum or self::m:app-note)]"/></xsl:otherwise>
         </xsl:choose>
       </span>
-      <xsl:if test="@cert"><span class="tp-rdg-cert" data-pagefind-ignore="">(<xsl:value-of select="@cert"/> certainty)</span></xsl:if>
+      <xsl:if test="@cert"><xsl:text> </xsl:text><span class="tp-rdg-cert" data-pagefind-ignore="">(<xsl:value-of select="@cert"/> certainty)</span></xsl:if>
       <xsl:apply-templates select="m:siglum" mode="apparatus"/>
       <xsl:for-each select="m:app-note"><xsl:text> </xsl:text><xsl:apply-templates select="." mode="apparatus"/></xsl:for-each>
     </span>
@@ -229,7 +229,8 @@
   <xsl:template match="m:siglum" mode="apparatus">
     <xsl:text> </xsl:text>
     <xsl:choose>
-      <xsl:when test="@listed = 'true'">
+      <!-- (a split document's page has no list of witnesses: no link there) -->
+      <xsl:when test="@listed = 'true' and /m:document/m:metadata/m:witnesses">
         <a class="tp-siglum" href="#tp-wit-{@ref}" data-kind="{@kind}" data-pagefind-ignore=""><xsl:value-of select="."/></a>
       </xsl:when>
       <xsl:otherwise><span class="tp-siglum" data-pagefind-ignore=""><xsl:value-of select="."/></span></xsl:otherwise>

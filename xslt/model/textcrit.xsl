@@ -117,7 +117,9 @@
           <xsl:text>¶ </xsl:text>
           <xsl:choose>
             <xsl:when test="$para/@n"><xsl:value-of select="$para/@n"/></xsl:when>
-            <xsl:otherwise><xsl:value-of select="count($para/preceding::*[self::tei:p or self::tei:ab][ancestor::tei:text]) + 1"/></xsl:otherwise>
+            <!-- its place among the paragraphs of the text (a block holding only apps is none) -->
+            <xsl:otherwise><xsl:value-of select="count($para/preceding::*[self::tei:p or self::tei:ab][ancestor::tei:text]
+                                                   [text()[normalize-space()] or *[not(self::tei:app)]]) + 1"/></xsl:otherwise>
           </xsl:choose>
         </xsl:attribute>
       </xsl:when>
