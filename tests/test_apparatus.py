@@ -380,6 +380,9 @@ def test_yasna_collation_keys_words_to_their_lines(shared_critical):
     first = next(iter(found.values()))
     assert first.get("data-kind") == "apparatus"
     assert doc.get_element_by_id(first.get("data-lemma")).get("class") == "tp-l"
+    # lines without @n are numbered by their place in the text: 3 Avestan lines, then 3 Pahlavi
+    keys = Counter(re.sub(r"\s+", " ", a.text_content()).strip() for a in doc.xpath("//a[contains(@class, 'tp-app-key')]"))
+    assert keys == {"Line 1": 8, "Line 2": 7, "Line 3": 4, "Line 4": 16, "Line 5": 16, "Line 6": 21}
     # the collation's readings are apparatus only: the running text has the words once
     m = retention.Measure(shared_critical / "tei" / "testapp2.xml")
     ratio, gaps, twice = m.score(m.html(shared_critical / "build" / "html" / "documents" / "testapp2.html"))

@@ -22,6 +22,8 @@
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     xmlns:m="urn:teipress:model"
+    xmlns:exsl="http://exslt.org/common"
+    extension-element-prefixes="exsl"
     exclude-result-prefixes="tei">
   <xsl:template match="tei:witDetail"/>
 
@@ -95,7 +97,6 @@
     <xsl:variable name="lines" select="tei:lem//tei:l"/>
     <xsl:variable name="line" select="ancestor-or-self::tei:l[1]"/>
     <xsl:variable name="para" select="ancestor-or-self::*[self::tei:p or self::tei:ab][1]"/>
-    <xsl:variable name="before" select="preceding::tei:l[ancestor::tei:text][not(ancestor::tei:rdg)][1]"/>
     <xsl:choose>
       <xsl:when test="$lines">
         <xsl:attribute name="unit">line</xsl:attribute>
@@ -111,7 +112,8 @@
         <xsl:attribute name="unit">line</xsl:attribute>
         <xsl:attribute name="at"><xsl:for-each select="$line"><xsl:call-template name="line-no"/></xsl:for-each></xsl:attribute>
       </xsl:when>
-      <xsl:when test="$para and not($para/tei:app and not($para/text()[normalize-space()]) and $before)">
+      <!-- a paragraph of prose (one holding verse lines keys its apps by the line before them) -->
+      <xsl:when test="$para and ($para/text()[normalize-space()] or not($para//tei:l))">
         <xsl:attribute name="unit">paragraph</xsl:attribute>
         <xsl:attribute name="at">
           <xsl:text>¶ </xsl:text>
@@ -123,23 +125,45 @@
           </xsl:choose>
         </xsl:attribute>
       </xsl:when>
-      <xsl:when test="$before">
-        <!-- readings between lines (a transposition, a line only some witnesses have): after the line before -->
-        <xsl:attribute name="unit">line</xsl:attribute>
-        <xsl:attribute name="at"><xsl:for-each select="$before"><xsl:call-template name="line-no"/></xsl:for-each></xsl:attribute>
-      </xsl:when>
       <xsl:otherwise>
-        <xsl:attribute name="unit">paragraph</xsl:attribute>
-        <xsl:attribute name="at">¶ 1</xsl:attribute>
+        <!-- readings between lines (a transposition, a line only some witnesses have): after the
+             line before (looked for only here: a scan back through the text) -->
+        <xsl:variable name="before" select="preceding::tei:l[ancestor::tei:text][not(ancestor::tei:rdg)][1]"/>
+        <xsl:choose>
+          <xsl:when test="$before">
+            <xsl:attribute name="unit">line</xsl:attribute>
+            <xsl:attribute name="at"><xsl:for-each select="$before"><xsl:call-template name="line-no"/></xsl:for-each></xsl:attribute>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:attribute name="unit">paragraph</xsl:attribute>
+            <xsl:attribute name="at">¶ 1</xsl:attribute>
+          </xsl:otherwise>
+        </xsl:choose>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
+
+  <!-- The place of every line among the lines of its TEI document's text, counted once (a
+       count of the lines before each would be quadratic in a long unnumbered poem). -->
+  <xsl:variable name="tc-line-numbers-rtf">
+    <xsl:for-each select="//tei:TEI">
+      <xsl:variable name="tei" select="generate-id()"/>
+      <xsl:for-each select=".//tei:text//tei:l[not(ancestor::tei:rdg)][generate-id(ancestor::tei:TEI[1]) = $tei]">
+        <m:line-number l="{generate-id()}" n="{position()}"/>
+      </xsl:for-each>
+    </xsl:for-each>
+  </xsl:variable>
+  <xsl:variable name="tc-line-numbers" select="exsl:node-set($tc-line-numbers-rtf)"/>
+  <xsl:key name="tc-line-no" match="m:line-number" use="@l"/>
 
   <!-- A line's number: its @n, else its place among the lines of the text. -->
   <xsl:template name="line-no">
     <xsl:choose>
       <xsl:when test="normalize-space(@n)"><xsl:value-of select="normalize-space(@n)"/></xsl:when>
-      <xsl:otherwise><xsl:value-of select="count(preceding::tei:l[ancestor::tei:text][not(ancestor::tei:rdg)]) + 1"/></xsl:otherwise>
+      <xsl:otherwise>
+        <xsl:variable name="l" select="generate-id()"/>
+        <xsl:for-each select="$tc-line-numbers"><xsl:value-of select="key('tc-line-no', $l)/@n"/></xsl:for-each>
+      </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
