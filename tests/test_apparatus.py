@@ -236,6 +236,11 @@ def test_an_entry_links_to_its_lemma(critical):
         href = li.xpath(".//a[contains(@class, 'tp-app-key')]/@href")[0]
         target = doc.get_element_by_id(href[1:])
         assert "tp-lemma" in target.get("class")
+        # the line the entry is keyed to shows its number
+        key = re.sub(r"\s+", " ", li.xpath(".//a[contains(@class, 'tp-app-key')]")[0].text_content()).split()[-1]
+        line = target.xpath("ancestor-or-self::div[@class='tp-l'][1] | .//div[@class='tp-l'][1]")[0]
+        if li.get("data-kind") == "inline":
+            assert line.xpath("string(span[@class='tp-lnum'])") == key.split("–")[0], key
     prose = page(critical, "prosa")
     keys = [li.xpath(".//a[contains(@class, 'tp-app-key')]")[0] for li in entries(prose).values()]
     assert [re.sub(r"\s+", " ", k.text_content()).strip() for k in keys] == ["Paragraph ¶ 1", "Paragraph ¶ 2", "Paragraph ¶ 2",
