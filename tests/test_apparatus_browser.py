@@ -45,6 +45,10 @@ def test_hovering_or_focusing_an_entry_highlights_its_lemma(page):
     assert "tp-lemma-hl" not in lemma.get_attribute("class")
     entry.locator("a.tp-app-key").focus()
     assert "tp-lemma-hl" in lemma.get_attribute("class")
+    # a lemma hovered shows its entry
+    page.mouse.move(0, 0)
+    lemma.hover()
+    assert "tp-app-hl" in entry.get_attribute("class")
     # the key link leads to the lemma (also without JavaScript)
     entry.locator("a.tp-app-key").click()
     assert page.evaluate("location.hash") == f"#{lemma_id}"

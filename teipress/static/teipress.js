@@ -350,7 +350,8 @@
     }).catch(function () { /* no index (e.g. built without the search stage): the note stays */ });
   }
 
-  /* The critical apparatus: an entry hovered or focused highlights its lemma in the text; a
+  /* The critical apparatus: an entry hovered or focused highlights its lemma in the text (a
+     lemma hovered, its entry); a
      switch shows the text of one witness (its reading in place of each lemma it does not
      share), the edited text again with "Edited text".  Without JS the apparatus is a plain
      list whose line keys link to the lemmas. */
@@ -365,6 +366,12 @@
       li.addEventListener("mouseleave", off);
       li.addEventListener("focusin", on);
       li.addEventListener("focusout", off);
+      // and the other way: a lemma hovered shows its entry
+      var l = lemma();
+      if (l && l.classList.contains("tp-lemma")) {
+        l.addEventListener("mouseenter", function () { li.classList.add("tp-app-hl"); });
+        l.addEventListener("mouseleave", function () { li.classList.remove("tp-app-hl"); });
+      }
     });
     var box = document.querySelector(".tp-reading");
     var text = document.querySelector(".tp-text");
