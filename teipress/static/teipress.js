@@ -350,11 +350,10 @@
     }).catch(function () { /* no index (e.g. built without the search stage): the note stays */ });
   }
 
-  /* The critical apparatus: an entry hovered or focused highlights its lemma in the text (a
-     lemma hovered, its entry); a
-     switch shows the text of one witness (its reading in place of each lemma it does not
-     share), the edited text again with "Edited text".  Without JS the apparatus is a plain
-     list whose line keys link to the lemmas. */
+  /* The critical apparatus: an entry hovered or focused highlights its lemma in the text, a
+     lemma hovered its entry; a switch shows the text of one witness (its reading in place of
+     each lemma it does not share), and "the edition (lemma)" the edited text again.  Without
+     JS the apparatus is a plain list whose line keys link to the lemmas. */
   function apparatus() {
     var entries = document.querySelectorAll(".tp-app[data-lemma]");
     if (!entries.length) { return; }
