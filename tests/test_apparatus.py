@@ -65,7 +65,19 @@ PROSE = """<div><p>Prima sententia <app><lem wit="#A">recta</lem><rdg wit="#B">p
     <app from="#w2" to="#w2"><rdg wit="#A #B">altera</rdg><rdg wit="#C">aliena</rdg></app></ab>
   <p>Tertia<note>Nota cum <app><lem wit="#A">lectione</lem><rdg wit="#B">lectura</rdg></app> varia.</note> finis.</p></div>"""
 
-DOCS = {"carmen": ("Carmen", WITNESSES, VERSE), "prosa": ("Prosa", WITNESSES, PROSE)}
+
+def prose_paragraph(k: int) -> str:
+    """A paragraph of short words that are never hyphenated, an app on every twelfth."""
+    words = []
+    for i in range(k * 100, k * 100 + 100):
+        words.append(f'<app><lem wit="#A">L{i}</lem><rdg wit="#B">R{i}</rdg></app>' if i % 12 == 5 else f"v{i}")
+    return "<p>" + " ".join(words) + ".</p>"
+
+
+ORATIO = "<div>" + "".join(prose_paragraph(k) for k in range(12)) + "</div>"
+
+DOCS = {"carmen": ("Carmen", WITNESSES, VERSE), "prosa": ("Prosa", WITNESSES, PROSE),
+        "oratio": ("Oratio", WITNESSES, ORATIO)}
 
 
 def build(root: Path) -> str:
@@ -311,6 +323,31 @@ def test_pdf_pages_carry_their_apparatus_keyed_to_printed_line_numbers(critical)
 
 
 @pdftotext
+def test_prose_is_keyed_by_the_printed_line_of_its_page(critical):
+    """Prose: the lines of each page numbered (every fifth printed), each entry keyed by the
+    line of its page where its lemma stands, at the foot of that page."""
+    pages = pdf_pages(critical / "build" / "pdf" / "oratio.pdf")
+    assert len(pages) >= 3
+    seen = set()
+    for text in pages:
+        lines = [s for s in text.splitlines() if re.search(r"\b[vL]\d+\b", s) and not ENTRY.match(s)]
+        entries_ = [m for s in text.splitlines() for m in [re.match(r"^\s*(\d+)\s+L(\d+) A\] R(\d+) B\s*$", s)] if m]
+        # the printed numbers count the text lines of the page
+        for i, s in enumerate(lines, 1):
+            m = re.match(r"^\s*(\d+)\s{2,}[vL]\d", s)
+            assert (m is not None) == (i % 5 == 0), (i, s)
+            if m:
+                assert int(m.group(1)) == i
+        for m in entries_:
+            key, n = int(m.group(1)), m.group(2)
+            assert m.group(3) == n
+            where = [i for i, s in enumerate(lines, 1) if re.search(rf"\bL{n}\b", s)]
+            assert where == [key], (n, key, where)
+            seen.add(n)
+    assert len(seen) == 100  # every app of the twelve paragraphs, each on its own page
+
+
+@pdftotext
 def test_an_app_in_a_note_keeps_its_readings_in_the_footnote(critical):
     out = re.sub(r"\s+", " ", " ".join(pdf_pages(critical / "build" / "pdf" / "prosa.pdf")))
     assert "Nota cum lectione (¶ 3 lectione A] lectura B) varia." in out
@@ -332,7 +369,7 @@ def test_pdf_footnote_numbers_are_not_taken_by_the_apparatus(tmp_path):
     build(tmp_path)
     out = " ".join(pdf_pages(tmp_path / "build" / "pdf" / "n.pdf"))
     assert re.search(r"nota1", out) and re.search(r"1\s*Prima nota", out)
-    assert re.search(r"¶ 1\s+unum A\] alterum B", out)
+    assert re.search(r"(^|\s)1\s+unum A\] alterum B", out)  # prose: keyed by the line of the page
 
 
 # ---- ../shared: Propertius 1.15 and the Yasna collation

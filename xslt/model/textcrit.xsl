@@ -30,6 +30,13 @@
   <!-- Elements by xml:id (a siglum's witness, a note's reading, a location-referenced app's word). -->
   <xsl:key name="tc-id" match="*[@xml:id]" use="@xml:id"/>
 
+  <!-- A paragraph or block holding only location-referenced apps (a collation beside the text)
+       is no text: its apps alone, which the outputs anchor at the words they name. -->
+  <xsl:template match="tei:ab[tei:app[@from]][not(text()[normalize-space()])][not(*[not(self::tei:app[@from])])]
+                       | tei:p[tei:app[@from]][not(text()[normalize-space()])][not(*[not(self::tei:app[@from])])]">
+    <xsl:apply-templates select="tei:app"/>
+  </xsl:template>
+
   <!-- == the app == -->
   <xsl:template match="tei:app">
     <xsl:variable name="blocks" select="boolean(tei:lem//tei:l | tei:lem//tei:p | tei:lem//tei:lg | tei:lem//tei:div
