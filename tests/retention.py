@@ -14,7 +14,8 @@ lower-cased — of what the edition means to print, against the tokens of an out
   A markup example (`egXML`) counts with a word boundary at each of its tags (it is printed
   as code, tags and all).  Both readings of every `choice` count (the running text shows one, a note or the list of
   interventions the other); an `app`'s lemma counts in its place as text and its readings
-  (with its notes) after the text, as the apparatus; every `note` counts (a multiset: where
+  (with its notes) after the text, as the apparatus (the lemma of an `app` with `@from`
+  repeats the text it points to: not counted again); every `note` counts (a multiset: where
   a note is placed does not matter) and attribute-borne text never (`@n`, `@target` …) — except
   the web address of a `ref`/`ptr` without words, which the outputs print.
 * Normalisation is NFKC (a superset of NFC) so that ligatures the PDF may keep (ﬁ), the long s
@@ -96,7 +97,10 @@ def tei_text(path: Path) -> str:
             # the lemma is the text, in its place; the readings (and notes, witnesses) are the
             # apparatus: after the text, like notes
             parts.append(" ")
+            located = bool(el.get("from"))  # double end-point: the lemma repeats text elsewhere
             for child in el:
+                if _local(child) == "lem" and located:
+                    continue
                 if _local(child) == "lem":
                     walk(child, in_back, name)
                     parts.append(" ")

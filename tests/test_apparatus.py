@@ -63,7 +63,9 @@ PROSE = """<div><p>Prima sententia <app><lem wit="#A">recta</lem><rdg wit="#B">p
   <p>Secunda <seg xml:id="w1">vox</seg> et <seg xml:id="w2">altera</seg> sequuntur.</p>
   <ab type="apparatus"><app from="#w1"><rdg wit="#A">vox</rdg><rdg wit="#B">vocula</rdg></app>
     <app from="#w2" to="#w2"><rdg wit="#A #B">altera</rdg><rdg wit="#C">aliena</rdg></app></ab>
-  <p>Tertia<note>Nota cum <app><lem wit="#A">lectione</lem><rdg wit="#B">lectura</rdg></app> varia.</note> finis.</p></div>"""
+  <p>Tertia<note>Nota cum <app><lem wit="#A">lectione</lem><rdg wit="#B">lectura</rdg></app> varia.</note> finis.</p>
+  <p>Quarta <anchor xml:id="a1"/>navis<anchor xml:id="a2"/> venit.</p>
+  <app from="#a1" to="#a2"><lem wit="#A">navis</lem><rdg wit="#B">ratis</rdg></app></div>"""
 
 
 def prose_paragraph(k: int) -> str:
@@ -145,7 +147,7 @@ def running_text(doc) -> str:
 def lemma_text(tei: Path) -> str:
     """The TEI's text as the edition reads it: readings, notes and apps without a lemma left out."""
     text = etree.parse(str(tei)).getroot().find(f"{{{TEI_NS}}}text")
-    for el in text.xpath(".//t:rdg | .//t:rdgGrp | .//t:note | .//t:witDetail | .//t:app[not(t:lem)]",
+    for el in text.xpath(".//t:rdg | .//t:rdgGrp | .//t:note | .//t:witDetail | .//t:app[not(t:lem) or @from]",
                          namespaces={"t": TEI_NS}):
         parent, prev = el.getparent(), el.getprevious()
         if el.tail:  # the text after it belongs to the running text
@@ -205,7 +207,7 @@ def test_a_location_referenced_app_is_keyed_to_its_paragraph(critical):
     tree = model.behaviour(ed, next(d for d in ed.documents if d.id == "prosa"))
     apps = tree.findall(".//m:app", model.M)
     assert [(a.get("kind"), a.get("at")) for a in apps] == [("inline", "¶ 1"), ("apparatus", "¶ 2"), ("apparatus", "¶ 2"),
-                                                          ("inline", "¶ 3")]  # the block of apps is no paragraph
+                                                          ("inline", "¶ 3"), ("apparatus", "¶ 4")]  # the block of apps is no paragraph
     para = tree.findall(".//m:text//m:paragraph", model.M)[1]
     assert apps[1].get("target") == para.get("id")
 
@@ -256,7 +258,10 @@ def test_an_entry_links_to_its_lemma(critical):
     prose = page(critical, "prosa")
     keys = [li.xpath(".//a[contains(@class, 'tp-app-key')]")[0] for li in entries(prose).values()]
     assert [re.sub(r"\s+", " ", k.text_content()).strip() for k in keys] == ["Paragraph ¶ 1", "Paragraph ¶ 2", "Paragraph ¶ 2",
-                                                                             "Paragraph ¶ 3"]
+                                                                             "Paragraph ¶ 3", "Paragraph ¶ 4"]
+    # a double end-point app: its lemma repeats the text between the anchors, in the entry only
+    entry = re.sub(r"\s+", " ", list(entries(prose).values())[-1].text_content())
+    assert "¶ 4 navis A] ratis B" in entry and words(running_text(prose)).count("navis") == 1
     assert prose.get_element_by_id(keys[1].get("href")[1:]).tag == "p"
 
 
@@ -351,6 +356,8 @@ def test_prose_is_keyed_by_the_printed_line_of_its_page(critical):
 def test_an_app_in_a_note_keeps_its_readings_in_the_footnote(critical):
     out = re.sub(r"\s+", " ", " ".join(pdf_pages(critical / "build" / "pdf" / "prosa.pdf")))
     assert "Nota cum lectione (¶ 3 lectione A] lectura B) varia." in out
+    # keyed by the printed line of the page: the double end-point app's text is on line 4
+    assert re.search(r"(^|\s)2 vox A; vocula B 2 altera A B; aliena C", out) and " 4 navis A] ratis B" in out
 
 
 @pdftotext

@@ -190,7 +190,7 @@
         <xsl:value-of select="@at"/>
       </a>
       <xsl:text> </xsl:text>
-      <xsl:if test="@kind = 'inline'">
+      <xsl:if test="@kind = 'inline' or @kind = 'apparatus'">
         <!-- the lemma again, as printed apparatus repeat it (not the text: tp-app-lem) -->
         <span class="tp-app-lem" data-pagefind-ignore="">
           <xsl:call-template name="lang"/>

@@ -5,7 +5,8 @@
 
     m:app  id, at (the line or paragraph it is keyed by: "29", "8–11", "¶ 3"), unit (line,
            paragraph), kind (inline: inside a line or paragraph; lines: holding whole lines or
-           paragraphs; apparatus: no lemma in the text, e.g. a location-referenced app, @from),
+           paragraphs; apparatus: its text is elsewhere, where @from points: a location-
+           referenced or double end-point app, whose lemma only repeats that text),
            target (location-referenced: the id of the element it comments)
       m:lemma     wit (ids)   the lemma: phrases (inline) or blocks (lines); the running text
       m:entry                 the apparatus entry, never running text:
@@ -53,13 +54,15 @@
       <xsl:call-template name="id-attr"/>
       <xsl:attribute name="kind">
         <xsl:choose>
-          <xsl:when test="not(tei:lem) and $anchor">apparatus</xsl:when>
+          <!-- location-referenced or double end-point (@from): the text is where @from points;
+               a lemma here only repeats it -->
+          <xsl:when test="$anchor">apparatus</xsl:when>
           <xsl:when test="$blocks or not(ancestor::tei:l or ancestor::tei:p or ancestor::tei:ab or ancestor::tei:head
                           or ancestor::tei:note or ancestor::tei:item or ancestor::tei:cell)">lines</xsl:when>
           <xsl:otherwise>inline</xsl:otherwise>
         </xsl:choose>
       </xsl:attribute>
-      <xsl:if test="not(tei:lem) and $anchor">
+      <xsl:if test="$anchor">
         <!-- the line, paragraph or other block that holds the commented element: the outputs
              mark and key that (a word of it has no place of its own in the outputs) -->
         <xsl:attribute name="target">
