@@ -86,4 +86,19 @@
     </xsl:for-each>
   </xsl:variable>
   <xsl:variable name="note-numbers" select="exsl:node-set($note-numbers-rtf)"/>
+
+  <!-- line-numbers-rtf, line-numbers: every verse line (l) in the text of each TEI document,
+       readings left out, with its place among them (m:line-number/@l = generate-id(), @n), in
+       one pass: the number an apparatus entry is keyed by when the line has no @n (textcrit.xsl,
+       template line-no, looks it up by key; counting the lines before each would be quadratic).
+       Not a parameter: computed from the document. -->
+  <xsl:variable name="line-numbers-rtf">
+    <xsl:for-each select="//tei:TEI">
+      <xsl:variable name="tei" select="generate-id()"/>
+      <xsl:for-each select=".//tei:text//tei:l[not(ancestor::tei:rdg)][generate-id(ancestor::tei:TEI[1]) = $tei]">
+        <m:line-number l="{generate-id()}" n="{position()}"/>
+      </xsl:for-each>
+    </xsl:for-each>
+  </xsl:variable>
+  <xsl:variable name="line-numbers" select="exsl:node-set($line-numbers-rtf)"/>
 </xsl:stylesheet>

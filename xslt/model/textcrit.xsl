@@ -23,8 +23,6 @@
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     xmlns:m="urn:teipress:model"
-    xmlns:exsl="http://exslt.org/common"
-    extension-element-prefixes="exsl"
     exclude-result-prefixes="tei">
   <xsl:template match="tei:witDetail"/>
 
@@ -153,17 +151,7 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- The place of every line among the lines of its TEI document's text, counted once (a
-       count of the lines before each would be quadratic in a long unnumbered poem). -->
-  <xsl:variable name="tc-line-numbers-rtf">
-    <xsl:for-each select="//tei:TEI">
-      <xsl:variable name="tei" select="generate-id()"/>
-      <xsl:for-each select=".//tei:text//tei:l[not(ancestor::tei:rdg)][generate-id(ancestor::tei:TEI[1]) = $tei]">
-        <m:line-number l="{generate-id()}" n="{position()}"/>
-      </xsl:for-each>
-    </xsl:for-each>
-  </xsl:variable>
-  <xsl:variable name="tc-line-numbers" select="exsl:node-set($tc-line-numbers-rtf)"/>
+  <!-- $line-numbers (param.xsl): the place of every line among its document's lines -->
   <xsl:key name="tc-line-no" match="m:line-number" use="@l"/>
 
   <!-- A line's number: its @n, else its place among the lines of the text. -->
@@ -172,7 +160,7 @@
       <xsl:when test="normalize-space(@n)"><xsl:value-of select="normalize-space(@n)"/></xsl:when>
       <xsl:otherwise>
         <xsl:variable name="l" select="generate-id()"/>
-        <xsl:for-each select="$tc-line-numbers"><xsl:value-of select="key('tc-line-no', $l)/@n"/></xsl:for-each>
+        <xsl:for-each select="$line-numbers"><xsl:value-of select="key('tc-line-no', $l)/@n"/></xsl:for-each>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
