@@ -15,13 +15,16 @@ lower-cased — of what the edition means to print, against the tokens of an out
   tests/test_constructs_browser.py checks that each of its tokens is there).
   A markup example (`egXML`) counts with a word boundary at each of its tags (it is printed
   as code, tags and all).  Both readings of every `choice` count (the running text shows one, a note or the list of
-  interventions the other), as do all readings of an `app`, every `note` (a multiset: where
+  interventions the other); an `app`'s lemma counts in its place as text and its readings
+  (with its notes) after the text, as the apparatus (the lemma of an `app` with `@from`
+  repeats the text it points to: not counted again); every `note` counts (a multiset: where
   a note is placed does not matter) and attribute-borne text never (`@n`, `@target` …) — except
   the web address of a `ref`/`ptr` without words, which the outputs print.
 * Normalisation is NFKC (a superset of NFC) so that ligatures the PDF may keep (ﬁ), the long s
   and superscript digits read the same on both sides.
 * `lb break="no"` joins the word around it (the white space next to it is dropped).
-* HTML: the document's text (`.tp-text`) and its notes (`.tp-notes-section`).
+* HTML: the document's text (`.tp-text`), its critical apparatus (`.tp-apparatus-section`) and
+  its notes (`.tp-notes-section`).
 * PDF: `pdftotext` of the pages of the text only — from the page numbered 1 up to the back
   matter (the first bookmark "Editorial principles" / "Index of …"), cropped to the type area
   (running heads and page numbers left out) — with words hyphenated at a line end joined again
@@ -94,10 +97,29 @@ def tei_text(path: Path) -> str:
     def walk(el, in_back: bool, parent: str) -> None:
         nonlocal parts
         name = _local(el)
-        if name in ("note", "app") and isinstance(el.tag, str):
+        if name == "app" and isinstance(el.tag, str):
+            # the lemma is the text, in its place; the readings (and notes, witnesses) are the
+            # apparatus: after the text, like notes
+            parts.append(" ")
+            located = bool(el.get("from"))  # double end-point: the lemma repeats text elsewhere
+            for child in el:
+                if _local(child) == "lem" and located:
+                    continue
+                if _local(child) == "lem":
+                    walk(child, in_back, name)
+                    parts.append(" ")
+                else:
+                    outer = parts
+                    parts = notes
+                    parts.append(" ")
+                    walk(child, in_back, name)
+                    parts.append(" ")
+                    parts = outer
+            if el.tail:
+                parts.append(el.tail)
+            return
+        if name == "note" and isinstance(el.tag, str):
             # out of the running text: its words go after the text, its tail stays in place
-            # (an app's lemma is in the text and its readings in a note: all after, as a multiset
-            # this is the same, and no passage is split by a reading)
             outer = parts
             parts = notes
             parts.append(" ")
@@ -152,8 +174,10 @@ BLOCK_TAGS = {"p", "div", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", 
               "aside", "pre", "hr", "dl", "article", "header", "footer", "nav", "tbody", "thead"}
 
 
-# Our labels: a note's mark and the words only a screen reader hears.
-UI_CLASSES = {"tp-noteref", "tp-vh"}
+# Our labels: a note's mark, the words only a screen reader hears, and in the critical
+# apparatus the line key, the sigla and the lemma repeated before its bracket (its words are
+# the text's, counted there).
+UI_CLASSES = {"tp-noteref", "tp-vh", "tp-app-key", "tp-siglum", "tp-app-lem"}
 # The two readings of a choice stand side by side in the page (CSS shows one): separate words.
 READING_CLASSES = {"tp-published", "tp-corrected"}
 
@@ -186,7 +210,7 @@ def html_text(page: Path) -> str:
         if el.tail:
             parts.append(el.tail)
 
-    for sel in ("tp-text", "tp-notes-section"):
+    for sel in ("tp-text", "tp-apparatus-section", "tp-notes-section"):
         # the outermost only: a TEI <text> inside a <group> is a block of class tp-text too
         has = f"contains(concat(' ', normalize-space(@class), ' '), ' {sel} ')"
         for el in root.xpath(f"//*[{has}][not(ancestor::*[{has}])]"):

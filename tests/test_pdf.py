@@ -247,7 +247,7 @@ def test_typst_sees_only_its_sandbox(make_edition, tmp_path, monkeypatch):
 
     monkeypatch.setattr(pdf_mod, "compile_pdf", spy)
     build_pdfs(make_edition(), tmp_path / "out")
-    assert set(seen["files"]) == {"back.typ", "body.typ", "data.json", "edition.typ", "front.typ",
+    assert set(seen["files"]) == {"apparatus.typ", "back.typ", "body.typ", "data.json", "edition.typ", "front.typ",
                                   "margin.typ", "mathml.typ", "behaviours.typ", "model.xml", "style.typ", "files/mini.xml", "files/persons.xml"}
 
 

@@ -253,12 +253,15 @@ def test_an_unknown_rend_value_is_warned_once(constructs):
 
 
 def test_a_basic_apparatus(constructs):
+    """The lemma is the text; the readings with their sigla are the apparatus (tests/test_apparatus.py
+    has the rest)."""
     text = flat(pdf_of(constructs, "apparatus"))
-    assert re.search(r"nam prius e1 labentur flumina ponto", text)
-    assert "Heyworth: multa prius O; nulla prius S; om. P" in text
+    assert re.search(r"nam prius e labentur flumina ponto", text)
+    assert re.search(r"29 nam prius e Heyworth\] multa prius O; nulla prius S; om\. P", text)
     html = flat(text_of(constructs, "apparatus"))
-    notes = flat("".join(page_of(constructs, "apparatus").xpath("//*[contains(@class, 'tp-notes-section')]")[0].itertext()))
-    assert "nam prius e" in html and "Heyworth: multa prius O; nulla prius S; om. P" in notes
+    entry = flat("".join(page_of(constructs, "apparatus").xpath("//*[contains(@class, 'tp-apparatus-section')]")[0].itertext()))
+    assert "nam prius e labentur" in html and "multa prius" not in html
+    assert "29 nam prius e Heyworth] multa prius O; nulla prius S; om. P" in entry
 
 
 def test_the_measure_counts_what_is_lost():

@@ -45,7 +45,8 @@
           </ol>
         </xsl:if>
       </part>
-      <xsl:apply-templates select="m:metadata/*" mode="field"/>
+      <xsl:call-template name="apparatus-parts"/>  <!-- html/apparatus.xsl: the critical apparatus, the witnesses -->
+      <xsl:apply-templates select="m:metadata/*[not(self::m:witnesses)]" mode="field"/>
     </parts>
   </xsl:template>
 

@@ -392,6 +392,114 @@
     }).catch(function () { /* no index (e.g. built without the search stage): the note stays */ });
   }
 
-  function ready() { readings(); popovers(); permalinks(); passages(); search(); }
+  /* The critical apparatus: an entry hovered or focused highlights its lemma in the text, a
+     lemma hovered its entry; a switch shows the text of one witness (its reading in place of
+     each lemma it does not share), and "the edition (lemma)" the edited text again.  Without
+     JS the apparatus is a plain list whose line keys link to the lemmas. */
+  function apparatus() {
+    var entries = document.querySelectorAll(".tp-app[data-lemma]");
+    if (!entries.length) { return; }
+    entries.forEach(function (li) {
+      function lemma() { return document.getElementById(li.getAttribute("data-lemma")); }
+      function on() { var l = lemma(); if (l) { l.classList.add("tp-lemma-hl"); } }
+      function off() { var l = lemma(); if (l) { l.classList.remove("tp-lemma-hl"); } }
+      li.addEventListener("mouseenter", on);
+      li.addEventListener("mouseleave", off);
+      li.addEventListener("focusin", on);
+      li.addEventListener("focusout", off);
+      // and the other way: a lemma hovered shows its entry
+      var l = lemma();
+      if (l && l.classList.contains("tp-lemma")) {
+        l.addEventListener("mouseenter", function () { li.classList.add("tp-app-hl"); });
+        l.addEventListener("mouseleave", function () { li.classList.remove("tp-app-hl"); });
+      }
+    });
+    var box = document.querySelector(".tp-reading");
+    var text = document.querySelector(".tp-text");
+    if (!box || !text) { return; }
+    // the witnesses: those the conspectus lists as witnesses, else every siglum of the readings
+    var ids = [], labels = {};
+    document.querySelectorAll(".tp-app [data-wit]").forEach(function (el) {
+      el.getAttribute("data-wit").split(/\s+/).forEach(function (w) {
+        if (w && ids.indexOf(w) < 0) { ids.push(w); }
+      });
+    });
+    var known = {};
+    document.querySelectorAll('a.tp-siglum[data-kind="witness"]').forEach(function (a) {
+      known[decodeURIComponent(a.getAttribute("href").slice(8))] = a.textContent;
+    });
+    if (Object.keys(known).length) {
+      // in the order of the list of witnesses
+      var listed = [];
+      document.querySelectorAll(".tp-witnesses dt[id]").forEach(function (dt) {
+        var w = dt.id.slice(7);
+        if (known[w] !== undefined && ids.indexOf(w) >= 0) { listed.push(w); }
+      });
+      ids = listed;
+    }
+    ids.forEach(function (w) { labels[w] = known[w] || w; });
+    if (!ids.length) { return; }
+    var field = document.createElement("fieldset");
+    field.className = "tp-witness-switch";
+    var legend = document.createElement("legend");
+    legend.textContent = "Witness";
+    var label = document.createElement("label");
+    label.textContent = "Text of ";
+    var select = document.createElement("select");
+    select.name = "tp-witness";
+    var edited = document.createElement("option");
+    edited.value = "";
+    edited.textContent = "the edition (lemma)";
+    select.appendChild(edited);
+    ids.forEach(function (w) {
+      var o = document.createElement("option");
+      o.value = w;
+      o.textContent = labels[w];
+      select.appendChild(o);
+    });
+    label.appendChild(select);
+    field.appendChild(legend);
+    field.appendChild(label);
+    if (!document.querySelector(".tp-alt, .tp-supplied")) {
+      box.querySelectorAll("fieldset").forEach(function (f) { f.hidden = true; });  // no two readings here
+    }
+    box.appendChild(field);
+    box.hidden = false;
+    var saved = [];  // [lemma, its own children] for every lemma showing a witness's reading
+    function restore() {
+      saved.forEach(function (s) {
+        while (s[0].firstChild) { s[0].removeChild(s[0].firstChild); }
+        s[0].appendChild(s[1]);
+        s[0].removeAttribute("data-witness-reading");
+      });
+      saved = [];
+    }
+    function show(w) {
+      restore();
+      if (!w) { return; }
+      text.querySelectorAll(".tp-lemma[data-app]").forEach(function (lem) {
+        if (!text.contains(lem)) { return; }  // inside a lemma already replaced
+        var own = (lem.getAttribute("data-wit") || "").split(/\s+/);
+        if (own.indexOf(w) >= 0) { return; }
+        var li = document.getElementById("tp-app-" + lem.getAttribute("data-app"));
+        if (!li) { return; }
+        var rdg = Array.prototype.find.call(li.querySelectorAll(".tp-rdg[data-wit]"), function (r) {
+          return r.getAttribute("data-wit").split(/\s+/).indexOf(w) >= 0;
+        });
+        if (!rdg) { return; }
+        var kept = document.createDocumentFragment();
+        while (lem.firstChild) { kept.appendChild(lem.firstChild); }
+        saved.push([lem, kept]);
+        var reading = rdg.querySelector(".tp-rdg-text");
+        if (reading && !reading.querySelector(".tp-rdg-om")) {
+          Array.prototype.forEach.call(reading.childNodes, function (n) { lem.appendChild(n.cloneNode(true)); });
+        }
+        lem.setAttribute("data-witness-reading", w);
+      });
+    }
+    select.addEventListener("change", function () { show(select.value); });
+  }
+
+  function ready() { readings(); popovers(); permalinks(); passages(); search(); apparatus(); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
 }());

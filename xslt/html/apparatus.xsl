@@ -154,4 +154,143 @@
       <xsl:apply-templates/>
     </span>
   </xsl:template>
+  <!-- == The critical apparatus (xslt/model/textcrit.xsl) ==
+       The lemma is the running text, marked (tp-lemma, its id the app's); the apparatus is a
+       list below the text (part "apparatus"), one entry per app keyed by line or paragraph,
+       each linked to its lemma, sigla linked to the list of witnesses (part "witnesses").
+       teipress.js adds the highlighting and the switch to one witness's text; without it
+       everything here is plain HTML. -->
+  <xsl:template match="m:app[@kind = 'inline']">
+    <span class="tp-lemma" id="{@id}" data-app="{@id}">
+      <xsl:for-each select="m:lemma"><xsl:call-template name="wit-data"/><xsl:call-template name="lang"/></xsl:for-each>
+      <xsl:apply-templates select="m:lemma/node()"/>
+      <xsl:if test="not(m:lemma/node())">
+        <!-- an empty lemma (a word only some witnesses have): a caret where it would stand -->
+        <xsl:attribute name="class">tp-lemma tp-lemma-empty</xsl:attribute>
+        <span aria-hidden="true">‸</span>
+      </xsl:if>
+    </span>
+  </xsl:template>
+
+  <xsl:template match="m:app[@kind = 'lines']">
+    <div class="tp-lemma tp-lemma-lines" id="{@id}" data-app="{@id}">
+      <xsl:for-each select="m:lemma"><xsl:call-template name="wit-data"/><xsl:call-template name="lang"/></xsl:for-each>
+      <xsl:apply-templates select="m:lemma/node()"/>
+    </div>
+  </xsl:template>
+
+  <!-- A location-referenced app has no place in the text: its entry points to the line. -->
+  <xsl:template match="m:app[@kind = 'apparatus']"/>
+  <xsl:template match="m:entry | m:siglum | m:witnesses"/>
+
+  <xsl:template name="wit-data">
+    <xsl:if test="@wit or @source">
+      <xsl:attribute name="data-wit"><xsl:value-of select="normalize-space(concat(@wit, ' ', @source))"/></xsl:attribute>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="apparatus-parts">
+    <part name="apparatus">
+      <xsl:if test="m:text//m:app">
+        <ol class="tp-apparatus">
+          <xsl:apply-templates select="m:text//m:app" mode="apparatus"/>
+        </ol>
+      </xsl:if>
+    </part>
+    <part name="witnesses">
+      <xsl:apply-templates select="m:metadata/m:witnesses" mode="conspectus"/>
+    </part>
+  </xsl:template>
+
+  <xsl:template match="m:app" mode="apparatus">
+    <xsl:variable name="lemma">
+      <xsl:choose>
+        <xsl:when test="@kind = 'apparatus'"><xsl:value-of select="@target"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="@id"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <li class="tp-app" id="tp-app-{@id}" data-lemma="{$lemma}" data-kind="{@kind}">
+      <a class="tp-app-key" href="#{$lemma}">
+        <span class="tp-vh"><xsl:value-of select="substring('LineParagraph', 1 + 4 * (@unit = 'paragraph'), 4 + 5 * (@unit = 'paragraph'))"/><xsl:text> </xsl:text></span>
+        <xsl:value-of select="@at"/>
+      </a>
+      <xsl:text> </xsl:text>
+      <xsl:if test="@kind = 'inline' or @kind = 'apparatus'">
+        <!-- the lemma again, as printed apparatus repeat it (not the text: tp-app-lem) -->
+        <span class="tp-app-lem" data-pagefind-ignore="">
+          <xsl:call-template name="lang"/>
+          <xsl:apply-templates select="m:lemma/node()" mode="plain-html"/>
+        </span>
+      </xsl:if>
+      <xsl:apply-templates select="m:entry/m:siglum" mode="apparatus"/>
+      <xsl:if test="m:lemma[node()] or m:entry/m:siglum or (m:lemma and @kind != 'inline')"><span class="tp-app-bracket">]</span></xsl:if>
+      <xsl:for-each select="m:entry/m:variant | m:entry/m:app-note">
+        <xsl:text> </xsl:text>
+        <xsl:apply-templates select="." mode="apparatus"/>
+        <xsl:if test="self::m:variant and following-sibling::*[self::m:variant or self::m:app-note][1][self::m:variant]">
+          <span class="tp-app-sep">;</span>
+        </xsl:if>
+      </xsl:for-each>
+    </li>
+  </xsl:template>
+
+  <xsl:template match="m:variant" mode="apparatus">
+    <span class="tp-rdg">
+      <xsl:call-template name="wit-data"/>
+      <xsl:call-template name="lang"/>
+      <xsl:if test="@type"><xsl:attribute name="data-type"><xsl:value-of select="@type"/></xsl:attribute></xsl:if>
+      <span class="tp-rdg-text">
+        <xsl:choose>
+          <xsl:when test="@om = 'true'"><span class="tp-rdg-om" title="omitted">om.</span></xsl:when>
+          <xsl:otherwise><xsl:apply-templates select="node()[not(self::m:siglum or self::m:app-note)]"/></xsl:otherwise>
+        </xsl:choose>
+      </span>
+      <xsl:if test="@cert"><xsl:text> </xsl:text><span class="tp-rdg-cert" data-pagefind-ignore="">(<xsl:value-of select="@cert"/> certainty)</span></xsl:if>
+      <xsl:apply-templates select="m:siglum" mode="apparatus"/>
+      <xsl:for-each select="m:app-note"><xsl:text> </xsl:text><xsl:apply-templates select="." mode="apparatus"/></xsl:for-each>
+    </span>
+  </xsl:template>
+
+  <xsl:template match="m:siglum" mode="apparatus">
+    <xsl:text> </xsl:text>
+    <xsl:choose>
+      <!-- (a split document's page has no list of witnesses: no link there) -->
+      <xsl:when test="@listed = 'true' and /m:document/m:metadata/m:witnesses">
+        <a class="tp-siglum" href="#tp-wit-{@ref}" data-kind="{@kind}" data-pagefind-ignore=""><xsl:value-of select="."/></a>
+      </xsl:when>
+      <xsl:otherwise><span class="tp-siglum" data-pagefind-ignore=""><xsl:value-of select="."/></span></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="m:app-note" mode="apparatus">
+    <span class="tp-app-note"><xsl:apply-templates/></span>
+  </xsl:template>
+
+  <!-- the lemma repeated in its entry: its words, without links, ids or notes -->
+  <xsl:template match="m:note | m:entry" mode="plain-html"/>
+  <xsl:template match="*" mode="plain-html"><xsl:apply-templates mode="plain-html"/></xsl:template>
+  <xsl:template match="m:alternate" mode="plain-html"><xsl:apply-templates select="m:reading[@role = 'corrected']" mode="plain-html"/></xsl:template>
+  <xsl:template match="m:app" mode="plain-html"><xsl:apply-templates select="m:lemma" mode="plain-html"/></xsl:template>
+
+  <!-- The conspectus siglorum: every witness and source, with its siglum, a link target. -->
+  <xsl:template match="m:witnesses | m:witness-group" mode="conspectus">
+    <xsl:if test="self::m:witness-group and normalize-space(@label)"><h3><xsl:value-of select="@label"/></h3></xsl:if>
+    <!-- in document order: a run of witnesses is one list, a group has its heading -->
+    <xsl:for-each select="*">
+      <xsl:choose>
+        <xsl:when test="self::m:witness-group"><xsl:apply-templates select="." mode="conspectus"/></xsl:when>
+        <xsl:when test="self::m:witness and not(preceding-sibling::*[1][self::m:witness])">
+          <dl class="tp-witnesses">
+            <xsl:apply-templates select=". | following-sibling::m:witness[generate-id(preceding-sibling::*[not(self::m:witness)][1])
+                                          = generate-id(current()/preceding-sibling::*[not(self::m:witness)][1])]" mode="conspectus"/>
+          </dl>
+        </xsl:when>
+      </xsl:choose>
+    </xsl:for-each>
+  </xsl:template>
+
+  <xsl:template match="m:witness" mode="conspectus">
+    <dt id="tp-wit-{@ref}" class="tp-siglum-label"><xsl:value-of select="@siglum"/></dt>
+    <dd><xsl:apply-templates/><xsl:if test="not(node())">—</xsl:if></dd>
+  </xsl:template>
 </xsl:stylesheet>

@@ -216,6 +216,8 @@
     <xsl:variable name="rend" select="concat(' ', @rend, ' ')"/>
     <xsl:variable name="el">
       <xsl:choose>
+        <!-- a phrase holding whole lines (a surplus or secl of verse lines): a div, not a span -->
+        <xsl:when test="m:line | m:paragraph | m:block">div</xsl:when>
         <xsl:when test="@style = 'emphasis'">em</xsl:when>
         <xsl:when test="@style = 'title'">cite</xsl:when>
         <xsl:when test="@style = 'deletion'">del</xsl:when>

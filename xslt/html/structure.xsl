@@ -96,7 +96,8 @@
       <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
       <xsl:if test="@part"><xsl:attribute name="data-part"><xsl:value-of select="@part"/></xsl:attribute></xsl:if>
       <xsl:call-template name="lang"/>
-      <xsl:if test="@n and (@n mod 5 = 0)">
+      <!-- every fifth line numbered, and every line a critical apparatus entry is keyed to -->
+      <xsl:if test="@n and (@n mod 5 = 0 or .//m:app[not(ancestor::m:note)])">
         <span class="tp-lnum" data-pagefind-ignore=""><xsl:value-of select="@n"/></span>
       </xsl:if>
       <xsl:apply-templates/>

@@ -79,9 +79,9 @@
   <xsl:variable name="note-numbers-rtf">
     <xsl:for-each select="//tei:TEI">
       <xsl:variable name="tei" select="generate-id()"/>
-      <!-- an apparatus entry (textcrit.xsl) is a note too; a note inside it is part of it -->
+      <!-- a note inside an app is part of its apparatus entry (textcrit.xsl), not a footnote -->
       <xsl:variable name="placed-rtf">
-        <xsl:for-each select=".//tei:text//*[self::tei:note[not(parent::tei:app)] or self::tei:app[tei:rdg | tei:rdgGrp][not(.//tei:l | .//tei:p | .//tei:lg | .//tei:div)]][generate-id(ancestor::tei:TEI[1]) = $tei]">
+        <xsl:for-each select=".//tei:text//tei:note[not(parent::tei:app)][generate-id(ancestor::tei:TEI[1]) = $tei]">
           <m:note-number note="{generate-id()}">
             <xsl:attribute name="placement"><xsl:call-template name="note-placement"/></xsl:attribute>
           </m:note-number>
@@ -100,4 +100,19 @@
   <xsl:variable name="mml-elements" select="' mrow mi mn mo mtext ms mspace msub msup msubsup munder mover munderover mfrac msqrt mroot mfenced mtable mtr mtd mlabeledtr mstyle mpadded mphantom menclose merror mmultiscripts mprescripts none '"/>
   <xsl:variable name="mml-attributes" select="' mathvariant stretchy fence separator separators lspace rspace linethickness accent accentunder open close notation columnalign rowalign columnspan rowspan width displaystyle scriptlevel largeop movablelimits '"/>
 
+
+  <!-- line-numbers-rtf, line-numbers: every verse line (l) in the text of each TEI document,
+       readings left out, with its place among them (m:line-number/@l = generate-id(), @n), in
+       one pass: the number an apparatus entry is keyed by when the line has no @n (textcrit.xsl,
+       template line-no, looks it up by key; counting the lines before each would be quadratic).
+       Not a parameter: computed from the document. -->
+  <xsl:variable name="line-numbers-rtf">
+    <xsl:for-each select="//tei:TEI">
+      <xsl:variable name="tei" select="generate-id()"/>
+      <xsl:for-each select=".//tei:text//tei:l[not(ancestor::tei:rdg)][generate-id(ancestor::tei:TEI[1]) = $tei]">
+        <m:line-number l="{generate-id()}" n="{position()}"/>
+      </xsl:for-each>
+    </xsl:for-each>
+  </xsl:variable>
+  <xsl:variable name="line-numbers" select="exsl:node-set($line-numbers-rtf)"/>
 </xsl:stylesheet>
