@@ -4,15 +4,11 @@ and axe find nothing on an apparatus page, the switch shown.  The edition: the c
 of tests/test_apparatus.py."""
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-
 import pytest
 
 from browser import serve_dir
 from test_apparatus import critical, shared_critical  # noqa: F401  (the editions, built once per module)
-from test_html_quality import AXE, VNU, axe, need
+from checkers import axe, nu_errors
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -79,33 +75,15 @@ def test_the_witness_switch_shows_one_witness_and_restores_the_edition(page):
 
 
 def test_axe_and_nu_find_nothing_on_an_apparatus_page(page, critical):  # noqa: F811
-    need(AXE, "axe-core")
     page.locator("select[name=tp-witness]").select_option("B")
     page.locator("li.tp-app").first.hover()
     problems = axe(page, "apparatus page, witness B shown")
     assert not problems, "\n".join(problems)
-    need(VNU, "vnu-jar")
-    if not shutil.which("java"):
-        pytest.skip("java is not installed (scripts/install-system-deps.sh)")
-    files = [str(critical / "build" / "html" / "documents" / f"{d}.html") for d in ("carmen", "prosa")]
-    proc = subprocess.run(["java", "-jar", str(VNU), "--format", "json", *files], capture_output=True, text=True,
-                          timeout=300)
-    report = json.loads(proc.stderr or proc.stdout)
-    errors = [f"{m.get('url', '').rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
-              for m in report["messages"] if m["type"] == "error" or m.get("subType") == "fatal"]
+    errors = nu_errors([critical / "build" / "html" / "documents" / f"{d}.html" for d in ("carmen", "prosa")])
     assert not errors, "\n".join(errors)
 
 
-def nu_errors(files: list[str]) -> list[str]:
-    proc = subprocess.run(["java", "-jar", str(VNU), "--format", "json", *files], capture_output=True, text=True,
-                          timeout=300)
-    report = json.loads(proc.stderr or proc.stdout)
-    return [f"{m.get('url', '').rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
-            for m in report["messages"] if m["type"] == "error" or m.get("subType") == "fatal"]
-
-
 def test_propertius_page_is_clean_and_reads_one_witness(browser, shared_critical):  # noqa: F811
-    need(AXE, "axe-core")
     root = shared_critical / "build" / "html"
     with serve_dir(root) as base:
         p = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -122,7 +100,4 @@ def test_propertius_page_is_clean_and_reads_one_witness(browser, shared_critical
         problems = axe(p, "Propertius, witness A")
         p.close()
     assert not errors and not problems, errors + problems
-    need(VNU, "vnu-jar")
-    if not shutil.which("java"):
-        pytest.skip("java is not installed (scripts/install-system-deps.sh)")
-    assert not nu_errors([str(root / "documents" / "propertius-1-15.html")])
+    assert not nu_errors([root / "documents" / "propertius-1-15.html"])

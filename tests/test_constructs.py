@@ -193,7 +193,9 @@ def test_one_space_between_readings_that_carry_their_own(built):
                          check=True).stdout
     words = [(m.group(3), float(m.group(1)), float(m.group(2))) for m in re.finditer(
         r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', out)]
-    at = {re.sub(r"\d+$", "", w): i for i, (w, _, _) in enumerate(words)}   # "beta2": its note mark
+    at: dict[str, int] = {}
+    for i, (w, _, _) in enumerate(words):  # the first: the running text, not the apparatus below
+        at.setdefault(re.sub(r"\d+$", "", w), i)  # "beta2": its note mark
 
     def gap_before(word):
         i = at[word]
