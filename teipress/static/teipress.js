@@ -90,6 +90,23 @@
     });
   }
 
+  /* Parallel texts on a narrow screen: show both texts, unit by unit, or one of them
+     (the grid's data-show; the CSS hides the other column).  Without JS both are shown. */
+  function parallelSwitch() {
+    var box = document.querySelector(".tp-parallel-switch");
+    var grid = document.querySelector(".tp-parallel-grid");
+    if (!box || !grid) { return; }
+    box.hidden = false;
+    var saved = store("teipress-parallel") || "both";
+    box.querySelectorAll("input[name=tp-parallel-show]").forEach(function (input) {
+      input.checked = input.value === saved;
+      input.addEventListener("change", function () {
+        if (input.checked) { grid.setAttribute("data-show", input.value); store("teipress-parallel", input.value); }
+      });
+    });
+    grid.setAttribute("data-show", /^(both|original|translation)$/.test(saved) ? saved : "both");
+  }
+
   /* Citations: when served over http(s), show the permalink as an absolute address. */
   function permalinks() {
     if (!/^https?:$/.test(location.protocol)) { return; }
@@ -350,6 +367,6 @@
     }).catch(function () { /* no index (e.g. built without the search stage): the note stays */ });
   }
 
-  function ready() { readings(); popovers(); permalinks(); search(); }
+  function ready() { readings(); popovers(); parallelSwitch(); permalinks(); search(); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
 }());
