@@ -136,7 +136,7 @@ def points_corresp(ed, orig, trans) -> list[tuple]:
                 hit = _resolve(ed, src.file, tok)
                 if hit and hit[0] is dst.file and hit[1] is not None and _in_text(hit[1]):
                     o, t = (el, hit[1]) if flip else (hit[1], el)
-                    out.append((o, t, o.get(XML_ID) or t.get(XML_ID) or model_id(o)))
+                    out.append((o, t, o.get(XML_ID) or t.get(XML_ID) or model_id(o), _is_div(o)))
                     break
     return out
 
@@ -154,8 +154,12 @@ def points_links(ed, orig, trans) -> list[tuple]:
                     elif hit[0] is trans.file and t is None:
                         t = hit[1]
             if o is not None and t is not None:
-                out.append((o, t, o.get(XML_ID) or model_id(o)))
+                out.append((o, t, o.get(XML_ID) or model_id(o), _is_div(o)))
     return out
+
+
+def _is_div(el) -> bool:
+    return etree.QName(el).localname in DIVS
 
 
 def references(f) -> dict[str, etree._Element]:
@@ -323,6 +327,18 @@ class _Cutter:
         self.by_id: dict = {}
         if self.text is not None:
             self._number(self.text, 0)
+            # words[i]: how many positions before i hold words (an element's text, or a tail,
+            # which _slice gives to the range of the element it follows), so that whether a
+            # range holds any text is one subtraction.
+            has = [0] * (len(self.pre) + 1)
+            for el, i in self.pre.items():
+                if isinstance(el.tag, str) and ((el.text or "").strip() or el.tag == MT + "graphic"):
+                    has[i] = 1
+                if (el.tail or "").strip() and el is not self.text:
+                    has[self.last[el]] = 1
+            self.words = [0]
+            for h in has:
+                self.words.append(self.words[-1] + h)
             for el in self.text.iter():
                 if isinstance(el.tag, str) and el.get("id"):
                     self.by_id.setdefault(el.get("id"), el)
@@ -341,6 +357,9 @@ class _Cutter:
             return None
         return _lift(el, self.text)
 
+    def holds_text(self, a: int, b: int) -> bool:
+        return self.words[min(b, len(self.words) - 1)] - self.words[a] > 0
+
     def cut(self, a: int, b: int) -> etree._Element | None:
         """The blocks of the text from preorder position *a* up to *b* (exclusive), with the
         elements around them that begin earlier as shells without ids; None if it holds no text."""
@@ -355,8 +374,10 @@ class _Cutter:
             return None
         if p >= a and q < b:
             return copy.deepcopy(node)
-        shell = etree.Element(node.tag, {k: v for k, v in node.attrib.items() if not (k == "id" and p < a)},
-                              nsmap=node.nsmap)
+        # An element begun in an earlier unit continues here as a shell: its language and look,
+        # but not its id (it is the earlier unit's) nor its standing as a division (no heading).
+        shell = etree.Element(node.tag, {k: v for k, v in node.attrib.items()
+                                         if not (p < a and k in ("id", "division"))}, nsmap=node.nsmap)
         if p >= a:
             shell.text = node.text
         for child in node:
@@ -396,6 +417,15 @@ def align(ed, orig, trans, method: str) -> list[Unit]:
             unique.append((s[0], s[1], s[3]))
     keep = [unique[i] for i in _increasing([s[1] for s in unique])]
     bounds = [(0, 0, "")] + keep + [(len(co.pre), len(ct.pre), None)]
+    # A point whose unit would be empty in one text (a verse the translation leaves empty,
+    # having rendered it with the one before) is no point: its unit joins the one before.
+    i = 1
+    while i < len(bounds) - 1:
+        (ao, at, _), (bo, bt, _) = bounds[i], bounds[i + 1]
+        if co.holds_text(ao, bo) and ct.holds_text(at, bt):
+            i += 1
+        else:
+            del bounds[i]
     units, anchors = [], set()
     for (ao, at, key), (bo, bt, _) in zip(bounds, bounds[1:]):
         uo, ut = co.cut(ao, bo), ct.cut(at, bt)

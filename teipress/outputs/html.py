@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from .. import model as model_mod
 from ..model import citation
-from ..commands.build import BuildContext
+from ..commands.build import BuildContext, BuildError
 from ..model import correspondence, dates, paths
 from ..model import parallel as parallel_model
 from . import parallel as parallel_out
@@ -217,7 +217,11 @@ def site(ctx: BuildContext, pdfs: set[str]) -> Site:
             pages.append(page)
         # Originals beside their translations (teipress.outputs.parallel), linked from both pages.
         by_id = {p.id: p for p in pages}
-        views = [parallel_out.render(pair, by_id, html_xsl, fragments) for pair in parallel_model.pairs(em)]
+        try:
+            pairs = parallel_model.pairs(em)
+        except parallel_model.ParallelError as exc:
+            raise BuildError(str(exc)) from None
+        views = [parallel_out.render(pair, by_id, html_xsl, fragments) for pair in pairs]
     finally:
         _local.model = None
     for page in pages:
