@@ -82,7 +82,13 @@ class Pair:
 
     @property
     def pdf(self) -> str:
+        """The facing-pages PDF, as the PDF stage writes it (build/)."""
         return f"pdf/{self.name}.pdf"
+
+    @property
+    def download(self) -> str:
+        """The same PDF beside the pages (html/), as each document's own."""
+        return f"downloads/{self.name}.pdf"
 
 
 def _safe(key: str) -> str:

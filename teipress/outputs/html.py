@@ -292,9 +292,12 @@ def build(ctx: BuildContext) -> None:
     if em.letters:  # an index of letters only for an edition of letters
         render("letters.html", paths.LETTERS_PAGE, cmif=paths.CMIF_FILE)
     for view in s.parallel:
-        view.pdf = view.pair.pdf if (ctx.out / view.pair.pdf).is_file() else ""
-        if view.pdf:
-            write(out / view.pair.pdf, (ctx.out / view.pair.pdf).read_bytes())
+        # the facing-pages PDF: made by this build, else kept from the previous one
+        src = next((b / view.pair.pdf for b in (ctx.out, ctx.previous)
+                    if b is not None and (b / view.pair.pdf).is_file()), None)
+        if src is not None:
+            write(out / view.pair.download, src.read_bytes())
+            view.pdf = view.pair.download
         render("parallel.html", view.path, view=view)
     render("chronology.html", "chronology.html")
     render("principles.html", "principles.html")
