@@ -3,11 +3,14 @@ translation, aligned by @corresp, by links or by a shared citation structure; th
 two texts match one to one and every word of each text is in exactly one unit."""
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from lxml import etree, html as lxml_html
+from pypdf import PdfReader
 
 from conftest import PROLOG, SCHEMA, edition_model
 from sitebuild import build_edition
@@ -284,3 +287,68 @@ def test_parallel_page_of_plautus(plautus, tmp_path):
     row = tree.find(".//section[@id='u-9']")
     assert "folles taurini" in row.find("div[@class='tp-parallel-cell tp-original']").text_content()
     assert "bellows of bull" in row.find("div[@class='tp-parallel-cell tp-translation']").text_content()
+
+
+# -- facing pages ---------------------------------------------------------------------------
+MM = 72 / 25.4
+
+
+def margin_keys(pdf: Path) -> list[list[str]]:
+    """Per page, the words in the outer margin (the units' references): the left margin of a
+    verso (even page), the right margin of a recto, between the running head and the folio."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    pages = etree.fromstring(out.encode(), etree.HTMLParser()).findall(".//page")
+    keys = []
+    for number, page in enumerate(pages, 1):
+        width, found = float(page.get("width")), []
+        for w in page.findall("word"):
+            x0, x1, y0 = float(w.get("xmin")), float(w.get("xmax")), float(w.get("ymin"))
+            if 20 * MM < y0 < (234 - 24) * MM and ((number % 2 == 0 and x1 < 30 * MM)
+                                                   or (number % 2 == 1 and x0 > width - 30 * MM)):
+                found.append(w.text)
+        keys.append(found)
+    return keys
+
+
+def check_spreads(pdf: Path, pair) -> None:
+    """Every spread carries the same units on both pages, and every unit is on one spread."""
+    keys = margin_keys(pdf)
+    assert len(keys) % 2 == 1  # a title page, then whole spreads
+    shown = []
+    for verso, recto in zip(keys[1::2], keys[2::2]):
+        assert verso == recto, (verso, recto)
+        shown += verso
+    assert shown == [u.key for u in pair.units if u.key and u.original is not None]
+
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing (make system-deps)")
+
+
+@needs_poppler
+def test_facing_pages_of_corresp_paragraphs(tmp_path):
+    root = make(tmp_path, {"letter-ru.xml": ORIGINAL, "letter-en.xml": TRANSLATION})
+    build_edition(root, tmp_path / "build", only={"pdf", "html"})
+    pdf = tmp_path / "build" / "pdf" / "letter-en--letter-ru.pdf"
+    (pair,) = parallel.pairs(edition_model(edition.load(root)))
+    check_spreads(pdf, pair)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    pages = text.split("\f")
+    assert "Дорогой друг" in pages[1] and "Dear friend" not in pages[1]  # the original on the verso
+    assert "Dear friend" in pages[2] and "Дорогой" not in pages[2]  # the translation on the recto
+    assert "Note of the original" in pages[1] and "Note of the translation" in pages[2]
+    reader = PdfReader(str(pdf))
+    assert set(reader.attachments) == {"letter-ru.xml", "letter-en.xml"}
+    raw = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert re.search(r"pdfaid:part[>=\"]+3", raw) and re.search(r"pdfuaid:part[>=\"]+1", raw)
+    # the parallel page links it, from beside the pages
+    page = (tmp_path / "build" / "html" / "parallel" / "letter-en--letter-ru.html").read_text(encoding="utf-8")
+    assert 'href="../downloads/letter-en--letter-ru.pdf"' in page
+    assert (tmp_path / "build" / "html" / "downloads" / "letter-en--letter-ru.pdf").read_bytes() == pdf.read_bytes()
+
+
+@needs_poppler
+def test_facing_pages_of_plautus_keep_in_step(plautus, tmp_path):
+    build_edition(plautus, tmp_path / "build", only={"pdf"})
+    pdf = tmp_path / "build" / "pdf" / f"{ENG}--{LAT}.pdf"
+    (pair,) = parallel.pairs(edition_model(edition.load(plautus)))
+    check_spreads(pdf, pair)
