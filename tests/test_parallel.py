@@ -106,7 +106,8 @@ def test_plautus_latin_and_english_align_verse_by_verse(plautus):
         # scene ('1.1') where the texts' first verses differ (35 in Latin, 35a in English)
         for cut in (u.original, u.translation):
             first = next(el for el in cut.iter(MT + "line", MT + "block")
-                             if el.get("id") and el.get("n") and not el.get("n").startswith("urn:"))
+                             if el.get("id") and ".part" not in el.get("id")  # not a shell
+                             and el.get("n") and not el.get("n").startswith("urn:"))
             if first.tag == MT + "line":
                 assert first.get("n") == u.key, (u.key, first.get("n"))
             else:

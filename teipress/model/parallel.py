@@ -331,6 +331,7 @@ class _Cutter:
         self.pre: dict = {}
         self.last: dict = {}
         self.by_id: dict = {}
+        self.parts: dict = {}  # element → how many units it has run into
         if self.text is not None:
             self._number(self.text, 0)
             # words[i]: how many positions before i hold words (an element's text, or a tail,
@@ -381,9 +382,13 @@ class _Cutter:
         if p >= a and q < b:
             return copy.deepcopy(node)
         # An element begun in an earlier unit continues here as a shell: its language and look,
-        # but not its id (it is the earlier unit's) nor its standing as a division (no heading).
-        shell = etree.Element(node.tag, {k: v for k, v in node.attrib.items()
-                                         if not (p < a and k in ("id", "division"))}, nsmap=node.nsmap)
+        # not its standing as a division (no heading); its id is the earlier unit's, so the
+        # shell's is that id and its part ('sp3.part2'), the same in every build.
+        attrs = {k: v for k, v in node.attrib.items() if not (p < a and k == "division")}
+        if p < a and node.get("id"):
+            self.parts[node] = self.parts.get(node, 1) + 1
+            attrs["id"] = f"{node.get('id')}.part{self.parts[node]}"
+        shell = etree.Element(node.tag, attrs, nsmap=node.nsmap)
         if p >= a:
             shell.text = node.text
         for child in node:

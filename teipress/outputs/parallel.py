@@ -127,10 +127,27 @@ class _Fragments:
         self.text = self.notes = self.toc = Markup("")
 
 
+HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def _heading_levels(blocks: list) -> None:
+    """Headings in page order never skip a level (h1 is the page's title): a division deep in
+    its text that opens a unit would otherwise follow the title as an h4.  Each heading keeps
+    its level or rises to one below the heading before it."""
+    before = 1
+    for block in blocks:
+        if block is None:
+            continue
+        for el in block.iter(*HEADINGS):
+            level = min(int(el.tag[1]), before + 1)
+            el.tag = f"h{level}"
+            before = level
+
+
 def render(pair: parallel_mod.Pair, pages: dict, html_xsl, fragments) -> ParallelPage:
     """The parallel page of *pair*; *pages*: document id → its Page; *fragments*: the HTML
     stage's function that fills a Page from a model (teipress.outputs.html.fragments)."""
-    cells: dict[str, dict[str, Markup]] = {}
+    blocks: dict[str, dict] = {}
     sides = []
     for role, prefix in SIDES:
         doc = getattr(pair, role)
@@ -143,12 +160,14 @@ def render(pair: parallel_mod.Pair, pages: dict, html_xsl, fragments) -> Paralle
         _prefix_ids(text, prefix, ids)
         _prefix_ids(notes_html, prefix, ids)
         found = {el.get("id"): el for el in text.iter() if isinstance(el.tag, str) and el.get("id")}
-        cells[role] = {}
+        blocks[role] = {}
         for u in pair.units:
             block = found.get(prefix + u.anchor)
             if block is not None:
                 block.attrib.pop("id")  # the row carries the unit's id
-            cells[role][u.anchor] = _html(block)
+            blocks[role][u.anchor] = block
         sides.append(Side(page, role, prefix, _html(notes_html) if len(notes_html) else Markup("")))
-    rows = [Row(u, cells["original"][u.anchor], cells["translation"][u.anchor]) for u in pair.units]
+    _heading_levels([blocks[role][u.anchor] for u in pair.units for role, _ in SIDES])
+    rows = [Row(u, _html(blocks["original"][u.anchor]), _html(blocks["translation"][u.anchor]))
+            for u in pair.units]
     return ParallelPage(pair, rows, sides)
