@@ -23,6 +23,8 @@ from . import pdf
 
 MT = "{%s}" % MODEL_NS
 MAIN = "parallel.typ"
+# The book of one document: its driver and its front and back matter; facing pages have their own.
+BOOK_ONLY = {"edition.typ", "front.typ", "back.typ"}
 
 
 def model_xml(pair: parallel_model.Pair) -> str:
@@ -57,7 +59,8 @@ def data(ctx: BuildContext, pair: parallel_model.Pair, attached: list[dict]) -> 
 
 def prepare(ctx: BuildContext, pair: parallel_model.Pair, workdir: Path) -> None:
     for p in pdf.TEMPLATE_DIR.glob("*.typ"):
-        shutil.copyfile(p, workdir / p.name)
+        if p.name not in BOOK_ONLY:
+            shutil.copyfile(p, workdir / p.name)
     (workdir / "files").mkdir()
     attached = []
     for role in ("original", "translation"):

@@ -155,7 +155,8 @@ def document_data(ctx: BuildContext, doc, attached: list[dict]) -> dict:
 def prepare(ctx: BuildContext, doc, workdir: Path) -> None:
     """Fill *workdir* with exactly what the template needs, and nothing else."""
     for p in TEMPLATE_DIR.glob("*.typ"):
-        shutil.copyfile(p, workdir / p.name)
+        if p.name != parallel_pdf.MAIN:  # the facing pages' own template (outputs/parallel_pdf.py)
+            shutil.copyfile(p, workdir / p.name)
     att = attachments(ctx.model, doc)
     (workdir / "files").mkdir()
     for src, meta in att:
