@@ -353,3 +353,11 @@ def test_facing_pages_of_plautus_keep_in_step(plautus, tmp_path):
     pdf = tmp_path / "build" / "pdf" / f"{ENG}--{LAT}.pdf"
     (pair,) = parallel.pairs(edition_model(edition.load(plautus)))
     check_spreads(pdf, pair)
+
+
+def test_two_builds_of_a_pair_are_identical(tmp_path):
+    root = make(tmp_path, {"letter-ru.xml": ORIGINAL, "letter-en.xml": TRANSLATION})
+    for out in ("a", "b"):
+        build_edition(root, tmp_path / out, only={"pdf", "html"})
+    for rel in ("pdf/letter-en--letter-ru.pdf", "html/parallel/letter-en--letter-ru.html"):
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
