@@ -361,3 +361,37 @@ def test_two_builds_of_a_pair_are_identical(tmp_path):
         build_edition(root, tmp_path / out, only={"pdf", "html"})
     for rel in ("pdf/letter-en--letter-ru.pdf", "html/parallel/letter-en--letter-ru.html"):
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
+
+
+def test_citation_by_the_documents_cite_structure(tmp_path):
+    """Two texts without @n that declare how they are cited (refsDecl/citeStructure): chapters
+    and their paragraphs by position; the translation adds a preface the original lacks, so only
+    the declared structure, not document order, tells which paragraph is which."""
+    decl = """<encodingDesc><refsDecl>
+        <citeStructure unit="chapter" match="//body/div[@type='chapter']" use="position()">
+          <citeStructure unit="paragraph" match="p" use="position()" delim="."/>
+        </citeStructure></refsDecl></encodingDesc>"""
+
+    def text(lang, words, preface=""):
+        chapters = "\n".join(f'<div type="chapter"><head>{words[0]} {c}</head>\n' + "\n".join(
+            f"<p>{words[1]} {c}.{i}</p>" for i in (1, 2, 3)) + "</div>" for c in (1, 2))
+        return doc(f"t-{lang}", lang, f"T {lang}", preface + chapters).replace("</fileDesc>", "</fileDesc>" + decl)
+
+    a = text("de", ("Kapitel", "Absatz"))
+    b = text("en", ("Chapter", "Paragraph"), '<div type="preface"><p>A preface of the translator.</p></div>\n')
+    toml = '[[parallel]]\noriginal = "t-de"\ntranslation = "t-en"\nalign = "citation"\n'
+    root = make(tmp_path, {"a.xml": a, "b.xml": b}, toml)
+    (pair,) = parallel.pairs(edition_model(edition.load(root)))
+    check_partition(pair)
+    assert [u.key for u in pair.units] == ["", "1.1", "1.2", "1.3", "2.1", "2.2", "2.3"]
+    assert pair.units[0].original is None and "preface" in model_text.plain(pair.units[0].translation)
+    u = pair.units[5]
+    assert (" ".join(words(u.original)), " ".join(words(u.translation))) == ("Absatz 2.2", "Paragraph 2.2")
+    assert " ".join(words(pair.units[4].translation)) == "Chapter 2 Paragraph 2.1"
+
+
+def test_cite_structure_xpath_names_tei_elements():
+    assert parallel.tei_xpath("//body/div[@type='edition']/div") == "//tei:body/tei:div[@type='edition']/tei:div"
+    assert parallel.tei_xpath(".//l[not(@part='F') and head]") == ".//tei:l[not(@part='F') and tei:head]"
+    assert parallel.tei_xpath("tei:div/child::p") == "tei:div/child::tei:p"
+    assert parallel.tei_xpath("position()") == "position()"

@@ -6,8 +6,9 @@ Editors align a translation with its original in one of three ways, and teipress
   (``<p corresp="original.xml#p3">``), in either direction;
 - ``links``: ``<link target="original.xml#p3 translation.xml#p3"/>`` (in a ``linkGrp`` of either
   file);
-- ``citation``: both texts share a citation structure, the ``@n`` of their divisions, verses,
-  paragraphs and ``ab`` (Perseus and Scaife texts: ``<l n="35">`` in the Latin and in the English).
+- ``citation``: both texts share a citation structure: the references their
+  ``refsDecl/citeStructure`` declares, else the ``@n`` of their divisions, verses, paragraphs
+  and ``ab`` (Perseus and Scaife texts: ``<l n="35">`` in the Latin and in the English).
 
 Which documents are pairs is set in ``edition.toml`` (``[[parallel]]``) or found in the TEI: a
 header that names its original (``sourceDesc//relatedItem[@type='original']/@target`` pointing to
@@ -26,6 +27,7 @@ speaker and heading go with the unit they introduce.  The cuts are behaviour mod
 from __future__ import annotations
 
 import copy
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
@@ -201,7 +203,71 @@ def references(f) -> dict[str, etree._Element]:
     return refs
 
 
+# -- refsDecl/citeStructure (TEI P5 4.x): a document's own declaration of how it is cited ------
+_NAME = re.compile(r"[A-Za-z_][\w.-]*")
+_NAME_BEFORE = ("", "/", "[", "(", "|", ",", ":", "=", "<", ">", "!", "and", "or")
+
+
+def tei_xpath(expr: str) -> str:
+    """*expr* with its element names in the TEI namespace (prefix tei:): citeStructure's XPath
+    names TEI elements without a prefix.  A name is an element name where a step can stand
+    (after '/', '[', '(', '|', an operator or at the start), not before '(' (a function) or
+    '::' (an axis), and not after '@' or '$'."""
+    out, i = [], 0
+    for m in _NAME.finditer(expr):
+        start, end = m.span()
+        before = expr[:start].rstrip()
+        prev_word = re.search(r"(\w+)$", before)
+        prev = prev_word.group(1) if prev_word and prev_word.group(1) in ("and", "or") else before[-1:]
+        after = expr[end:].lstrip()
+        if (prev in _NAME_BEFORE and not expr[:start].endswith(("@", "$", "tei:"))
+                and not after.startswith(("(", ":")) and not (before.endswith(":") and not before.endswith("::"))):
+            out.append(expr[i:start] + "tei:" + m.group())
+        else:
+            out.append(expr[i:end])
+        i = end
+    return "".join(out) + expr[i:]
+
+
+def cite_structure(f) -> dict[str, tuple] | None:
+    """Reference → (element, depth) by the document's refsDecl/citeStructure, or None when it
+    declares none (or one teipress cannot evaluate: then the @n rule stands)."""
+    top = f.root.findall(".//tei:encodingDesc/tei:refsDecl/tei:citeStructure", NS)
+    if not top:
+        return None
+    refs: dict[str, tuple] = {}
+
+    def walk(cs, context, prefix: str, depth: int, absolute: bool) -> None:
+        match, use = cs.get("match") or "", cs.get("use") or ""
+        nodes = context.xpath(tei_xpath(match), namespaces=NS) if match else []
+        for pos, node in enumerate(n for n in nodes if isinstance(n, etree._Element)):
+            if use.strip() == "position()":
+                value = str(pos + 1)
+            else:
+                got = node.xpath(f"string({tei_xpath(use)})", namespaces=NS)
+                value = " ".join(str(got).split())
+            if not value:
+                continue
+            ref = f"{prefix}{cs.get('delim') or ('.' if prefix else '')}{value}" if prefix else value
+            refs.setdefault(ref, (node, depth))
+            for child in cs.findall("tei:citeStructure", NS):
+                walk(child, node, ref, depth + 1, False)
+
+    try:
+        for cs in top:
+            walk(cs, f.root, "", 0, True)
+    except (etree.XPathError, etree.XPathEvalError):
+        return None
+    return refs
+
+
 def points_citation(orig, trans) -> list[tuple]:
+    """Points where both texts have the same reference: by their citeStructure when both
+    declare one, else by the @n of their divisions, verses, paragraphs (references())."""
+    ca, cb = cite_structure(orig.file), cite_structure(trans.file)
+    if ca is not None and cb is not None:
+        deepest = max([d for _, d in ca.values()] + [0])
+        return [(el, cb[k][0], k, depth < deepest) for k, (el, depth) in ca.items() if k in cb]
     a, b = references(orig.file), references(trans.file)
     return [(el, b[k], k.split(":", 1)[1], k.startswith("div:")) for k, el in a.items() if k in b]
 
