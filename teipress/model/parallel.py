@@ -7,8 +7,9 @@ Editors align a translation with its original in one of three ways, and teipress
 - ``links``: ``<link target="original.xml#p3 translation.xml#p3"/>`` (in a ``linkGrp`` of either
   file);
 - ``citation``: both texts share a citation structure: the references their
-  ``refsDecl/citeStructure`` declares, else the ``@n`` of their divisions, verses, paragraphs
-  and ``ab`` (Perseus and Scaife texts: ``<l n="35">`` in the Latin and in the English).
+  ``refsDecl/citeStructure`` declares, else the ``@n`` of their divisions, verses, paragraphs,
+  ``ab`` and numbered milestones (Perseus and Scaife texts: ``<l n="35">`` and
+  ``<milestone unit="card" n="35"/>`` in the Latin and in the English).
 
 Which documents are pairs is set in ``edition.toml`` (``[[parallel]]``) or found in the TEI: a
 header that names its original (``sourceDesc//relatedItem[@type='original']/@target`` pointing to
@@ -193,6 +194,17 @@ def references(f) -> dict[str, etree._Element]:
             if kind != "div":
                 found[-1] = (el, kind, n, ".".join(path))
     refs: dict[str, etree._Element] = {}
+    # A numbered milestone (a section, a card, a page of another edition) marks where a unit
+    # begins, inside a paragraph as well as between blocks; one that repeats cites nothing.
+    stones: dict[tuple[str, str], list] = {}
+    for text in _texts(f):
+        for ms in text.iter(TEI + "milestone"):
+            n = " ".join((ms.get("n") or "").split())
+            if n and not any(a.tag == TEI + "note" for a in ms.iterancestors()):
+                stones.setdefault((ms.get("unit") or "", n), []).append(ms)
+    for (unit, n), els in stones.items():
+        if len(els) == 1:
+            refs[f"milestone:{unit} {n}".replace(": ", ":")] = els[0]
     for item in found:
         el, kind, n = item[0], item[1], item[2]
         if kind == "div":
@@ -269,7 +281,7 @@ def points_citation(orig, trans) -> list[tuple]:
         deepest = max([d for _, d in ca.values()] + [0])
         return [(el, cb[k][0], k, depth < deepest) for k, (el, depth) in ca.items() if k in cb]
     a, b = references(orig.file), references(trans.file)
-    return [(el, b[k], k.split(":", 1)[1], k.startswith("div:")) for k, el in a.items() if k in b]
+    return [(el, b[k], k.split(":", 1)[1], k.startswith(("div:", "milestone:"))) for k, el in a.items() if k in b]
 
 
 def _resolve(ed, f, tok):
@@ -398,6 +410,7 @@ class _Cutter:
         self.last: dict = {}
         self.by_id: dict = {}
         self.parts: dict = {}  # element → how many units it has run into
+        self.milestones: dict = {}  # (unit, n) → the model's milestone (xslt/model/core.xsl: text "unit n")
         if self.text is not None:
             self._number(self.text, 0)
             # words[i]: how many positions before i hold words (an element's text, or a tail,
@@ -415,6 +428,14 @@ class _Cutter:
             for el in self.text.iter():
                 if isinstance(el.tag, str) and el.get("id"):
                     self.by_id.setdefault(el.get("id"), el)
+            for el in self.text.iter(MT + "inline"):
+                if _is_milestone(el):
+                    unit = el.get("unit") or ""
+                    shown = " ".join(unit.replace("_", " ").split())
+                    label = " ".join("".join(el.itertext()).split())
+                    n = label[len(shown):].strip() if shown and label.startswith(shown) else label
+                    key = (unit, n)
+                    self.milestones[key] = None if key in self.milestones else el  # repeated: none
 
     def _number(self, el, i: int) -> int:
         self.pre[el] = i
@@ -425,7 +446,10 @@ class _Cutter:
         return i
 
     def start(self, tei_el) -> etree._Element | None:
-        el = self.by_id.get(model_id(tei_el))
+        if tei_el.tag == TEI + "milestone":  # the model gives a milestone no id: its unit and number
+            el = self.milestones.get((tei_el.get("unit") or "", " ".join((tei_el.get("n") or "").split())))
+        else:
+            el = self.by_id.get(model_id(tei_el))
         if el is None or any(a.tag == MT + "note" for a in el.iterancestors()):
             return None
         return _lift(el, self.text)
