@@ -173,45 +173,43 @@ def _is_div(el) -> bool:
 
 def references(f) -> dict[str, etree._Element]:
     """Reference → element for every cited element of a document (see CITED).  A division is
-    cited by the @n of its divisions ('1.2'); a verse, paragraph or ab by its own @n when that is
-    unique in the document (a play's verses are numbered through, as CTS cites them), else by its
-    division's reference and its own ('1.2.35').  A CTS work's outer division (n="urn:cts:…")
-    is the text itself and no step."""
-    found: list[tuple[etree._Element, str, str]] = []
-    counts: dict[tuple[str, str], int] = {}
-    for text in _texts(f):
-        for el in text.iter(*(TEI + n for n in CITED)):
-            n = (el.get("n") or "").strip()
-            if not n or n.startswith("urn:"):
+    cited by the @n of its divisions ('div:1.2'); a verse, paragraph or ab by its own @n when
+    that is unique in the document (a play's verses are numbered through, as CTS cites them),
+    else by its division's reference and its own ('l:1.2.35').  A CTS work's outer division
+    (n="urn:cts:…") is the text itself and no step.  A numbered milestone (a section, a card, a
+    page of another edition) is cited by its @unit and @n ('milestone:card 35') when no other
+    milestone has them: it marks where a unit begins, inside a paragraph as well as between
+    blocks."""
+    def n_of(el) -> str:
+        n = " ".join((el.get("n") or "").split())
+        return "" if n.startswith("urn:") else n
+
+    texts = [t for t in _texts(f) if not any(a.tag == TEI + "text" for a in t.iterancestors())]
+    cited: list[tuple[etree._Element, str, str, str]] = []  # element, kind, @n, its divisions' path
+    stones: dict[str, list] = {}
+    for text in texts:
+        for el in text.iter(*(TEI + n for n in CITED), TEI + "milestone"):
+            n = n_of(el)
+            if not n or any(a.tag == TEI + "note" for a in el.iterancestors()):
                 continue
             local = etree.QName(el).localname
-            path = [a.get("n").strip() for a in reversed(list(el.iterancestors()))
-                    if etree.QName(a).localname in DIVS and (a.get("n") or "").strip()
-                    and not a.get("n").strip().startswith("urn:")]
-            kind = "div" if local in DIVS else local
-            found.append((el, kind, ".".join([*path, n]) if kind == "div" else n))
-            counts[(kind, n)] = counts.get((kind, n), 0) + 1
-            if kind != "div":
-                found[-1] = (el, kind, n, ".".join(path))
+            if local == "milestone":
+                stones.setdefault(" ".join(f"{el.get('unit') or ''} {n}".split()), []).append(el)
+                continue
+            path = ".".join(p for a in reversed(list(el.iterancestors()))
+                            if etree.QName(a).localname in DIVS and (p := n_of(a)))
+            cited.append((el, "div" if local in DIVS else local, n, path))
+    counts: dict[tuple[str, str], int] = {}
+    for _, kind, n, _ in cited:
+        counts[(kind, n)] = counts.get((kind, n), 0) + 1
     refs: dict[str, etree._Element] = {}
-    # A numbered milestone (a section, a card, a page of another edition) marks where a unit
-    # begins, inside a paragraph as well as between blocks; one that repeats cites nothing.
-    stones: dict[tuple[str, str], list] = {}
-    for text in _texts(f):
-        for ms in text.iter(TEI + "milestone"):
-            n = " ".join((ms.get("n") or "").split())
-            if n and not any(a.tag == TEI + "note" for a in ms.iterancestors()):
-                stones.setdefault((ms.get("unit") or "", n), []).append(ms)
-    for (unit, n), els in stones.items():
+    for el, kind, n, path in cited:
+        if kind == "div" or counts[(kind, n)] > 1:
+            n = f"{path}.{n}" if path else n
+        refs.setdefault(f"{kind}:{n}", el)
+    for label, els in stones.items():
         if len(els) == 1:
-            refs[f"milestone:{unit} {n}".replace(": ", ":")] = els[0]
-    for item in found:
-        el, kind, n = item[0], item[1], item[2]
-        if kind == "div":
-            key = "div:" + n
-        else:
-            key = f"{kind}:{n}" if counts[(kind, n)] == 1 else f"{kind}:{item[3]}.{n}"
-        refs.setdefault(key, el)
+            refs[f"milestone:{label}"] = els[0]
     return refs
 
 
@@ -279,9 +277,11 @@ def points_citation(orig, trans) -> list[tuple]:
     ca, cb = cite_structure(orig.file), cite_structure(trans.file)
     if ca is not None and cb is not None:
         deepest = max([d for _, d in ca.values()] + [0])
-        return [(el, cb[k][0], k, depth < deepest) for k, (el, depth) in ca.items() if k in cb]
+        return [(el, cb[k][0], k, deepest - depth) for k, (el, depth) in ca.items() if k in cb]
     a, b = references(orig.file), references(trans.file)
-    return [(el, b[k], k.split(":", 1)[1], k.startswith(("div:", "milestone:"))) for k, el in a.items() if k in b]
+    # where points meet, a verse names the unit before its division, a division before a milestone
+    rank = {"div": 1, "milestone": 2}
+    return [(el, b[k], k.split(":", 1)[1], rank.get(k.split(":", 1)[0], 0)) for k, el in a.items() if k in b]
 
 
 def _resolve(ed, f, tok):
@@ -503,12 +503,13 @@ def align(ed, orig, trans, method: str) -> list[Unit]:
     if co.text is None or ct.text is None:
         return []
     starts = []
-    for o, t, key, *division in pts:
+    for o, t, key, *rank in pts:
         so, st = co.start(o), ct.start(t)
         if so is not None and st is not None:
-            starts.append((co.pre[so], ct.pre[st], bool(division and division[0]), key))
-    # One point per start (a verse's number rather than its scene's, where a scene opens with
-    # it); keep the points both texts have in the same order.
+            starts.append((co.pre[so], ct.pre[st], int(rank[0]) if rank else 0, key))
+    # One point per start (the finest reference where several meet: a verse's number rather
+    # than its scene's, where a scene opens with it); keep the points both texts have in the
+    # same order.
     starts.sort(key=lambda s: s[:3])
     unique, seen_o, seen_t = [], set(), set()
     for s in starts:
