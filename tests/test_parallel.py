@@ -425,3 +425,14 @@ def test_milestones_cut_inside_paragraphs(tmp_path):
         ids = [el.get("id") for u in pair.units for el in getattr(u, role).iter() if el.get("id")]
         assert len(ids) == len(set(ids)), role
     assert pair.units[1].original.find(f".//{MT}paragraph").get("id") == "t.body1.div1.p1.part2"
+
+
+def test_the_encoded_pair_is_valid(tmp_path):
+    """The encoding the guide shows (@corresp into the original, relatedItem type="original")
+    passes the project's schema and rules."""
+    import sys
+
+    root = make(tmp_path, {"letter-ru.xml": ORIGINAL, "letter-en.xml": TRANSLATION})
+    proc = subprocess.run([sys.executable, "-m", "teipress", "validate", str(root)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "0 errors, 0 warnings" in proc.stdout + proc.stderr
