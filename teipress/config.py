@@ -31,6 +31,9 @@ KNOWN = {
     "registers": "files under tei/ that are registers although nothing points into them, e.g. "
                  "[\"people.xml\"] (default: a file holding only lists of persons, places, "
                  "organisations, events or names that another file refers to)",
+    "parallel": "original and translation side by side: [[parallel]] tables with original = and "
+                "translation = (document ids) and optional align = \"corresp\", \"links\" or "
+                "\"citation\"; false for none (default: the pairs the TEI declares)",
 }
 
 
@@ -79,6 +82,7 @@ def load(edition_dir: Path) -> Config:
     if "follow_symlinks" in values and not isinstance(values["follow_symlinks"], bool):
         raise ConfigError(path, 1, "'follow_symlinks' must be true or false")
     check_safety(path, text, edition_dir, values)
+    _check_parallel(path, text, values.get("parallel"))
     _check_rules(path, text, values.get("rules"))
     return Config(path, values)
 
@@ -158,6 +162,36 @@ def _check_rules(path: Path, text: str, table) -> None:
         if not catalog.RULES[rule][1] and severity != catalog.RULES[rule][0]:
             raise ConfigError(path, line, f"[rules]: '{name}' cannot be changed: nothing sound can be built "
                                           "from an edition that breaks it")
+
+
+_PARALLEL_EXAMPLE = ('e.g. [[parallel]] original = "plautus-lat" translation = "plautus-eng" '
+                     'align = "citation"')
+
+
+def _check_parallel(path: Path, text: str, value) -> None:
+    """`parallel`: true/false, or tables naming an original and its translation (teipress.model.parallel)."""
+    if value is None or isinstance(value, bool):
+        return
+    line = _line_of(text, "parallel")
+    if "[[parallel]]" in text or "[parallel]" in text:
+        line = next(n for n, ln in enumerate(text.splitlines(), 1) if ln.strip() in ("[[parallel]]", "[parallel]"))
+    tables = [value] if isinstance(value, dict) else value
+    if not isinstance(tables, list) or not tables or not all(isinstance(t, dict) for t in tables):
+        raise ConfigError(path, line, f"'parallel' must be true, false or tables naming documents, {_PARALLEL_EXAMPLE}")
+    for t in tables:
+        unknown = sorted(set(t) - {"original", "translation", "align"})
+        if unknown:
+            raise ConfigError(path, line, f"[[parallel]]: unknown key(s) {', '.join(unknown)}; "
+                                          "known keys: align, original, translation")
+        for key in ("original", "translation"):
+            if not isinstance(t.get(key), str) or not t[key]:
+                raise ConfigError(path, line, f"[[parallel]]: '{key}' must name a document (its id), {_PARALLEL_EXAMPLE}")
+        if t["original"] == t["translation"]:
+            raise ConfigError(path, line, "[[parallel]]: the original and the translation are the same document")
+        if t.get("align", "corresp") not in ("corresp", "links", "citation"):
+            raise ConfigError(path, line, f"[[parallel]]: align = {t['align']!r}: use \"corresp\" (@corresp "
+                                          "between the texts), \"links\" (link/@target) or \"citation\" "
+                                          "(the same @n of divisions, verses, paragraphs)")
 
 
 def _line_of(text: str, key: str) -> int:

@@ -21,8 +21,10 @@ from markupsafe import Markup
 
 from .. import model as model_mod
 from ..model import citation
-from ..commands.build import BuildContext
+from ..commands.build import BuildContext, BuildError
 from ..model import correspondence, dates, paths
+from ..model import parallel as parallel_model
+from . import parallel as parallel_out
 
 PKG = Path(__file__).resolve().parent.parent
 KIND_LABELS = {"person": "Persons", "place": "Places", "org": "Organisations"}
@@ -213,9 +215,22 @@ def site(ctx: BuildContext, pdfs: set[str]) -> Site:
                     pp.toc = Markup("")  # a contents list holding only the page's own head
                 page.parts.append(pp)
             pages.append(page)
+        # Originals beside their translations (teipress.outputs.parallel), linked from both pages.
+        by_id = {p.id: p for p in pages}
+        try:
+            pairs = parallel_model.pairs(em)
+        except parallel_model.ParallelError as exc:
+            raise BuildError(str(exc)) from None
+        views = [parallel_out.render(pair, by_id, html_xsl, fragments) for pair in pairs]
     finally:
         _local.model = None
-    return Site(em, pages)
+    for page in pages:
+        page.parallel = [v for v in views if page.id in (v.pair.original.id, v.pair.translation.id)]
+        for part in page.parts:
+            part.parallel = page.parallel
+    s = Site(em, pages)
+    s.parallel = views
+    return s
 
 
 def _pdf_source(ctx: BuildContext, doc) -> Path | None:
@@ -276,6 +291,14 @@ def build(ctx: BuildContext) -> None:
         render("register.html", reg.path, register=reg)
     if em.letters:  # an index of letters only for an edition of letters
         render("letters.html", paths.LETTERS_PAGE, cmif=paths.CMIF_FILE)
+    for view in s.parallel:
+        # the facing-pages PDF: made by this build, else kept from the previous one
+        src = next((b / view.pair.pdf for b in (ctx.out, ctx.previous)
+                    if b is not None and (b / view.pair.pdf).is_file()), None)
+        if src is not None:
+            write(out / view.pair.download, src.read_bytes())
+            view.pdf = view.pair.download
+        render("parallel.html", view.path, view=view)
     render("chronology.html", "chronology.html")
     render("principles.html", "principles.html")
     render("about.html", "about.html")

@@ -23,7 +23,7 @@ from lxml import etree
 
 from ..commands.build import BuildContext, BuildError, where_of
 from ..model import M, MODEL_NS, citation, dates, images, registers, text
-from . import fonts, typeset
+from . import fonts, parallel_pdf, typeset
 
 MT = "{%s}" % MODEL_NS
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "typst"
@@ -162,7 +162,8 @@ def document_data(ctx: BuildContext, doc, attached: list[dict]) -> dict:
 def prepare(ctx: BuildContext, doc, workdir: Path) -> None:
     """Fill *workdir* with exactly what the template needs, and nothing else."""
     for p in TEMPLATE_DIR.glob("*.typ"):
-        shutil.copyfile(p, workdir / p.name)
+        if p.name != parallel_pdf.MAIN:  # the facing pages' own template (outputs/parallel_pdf.py)
+            shutil.copyfile(p, workdir / p.name)
     att = attachments(ctx.model, doc)
     (workdir / "files").mkdir()
     for src, meta in att:
@@ -211,11 +212,11 @@ def replace_uncovered(ctx: BuildContext, doc, text_: str) -> dict[int, str]:
     return swap
 
 
-def compile_pdf(workdir: Path, build_time, log=lambda m: None) -> bytes:
+def compile_pdf(workdir: Path, build_time, log=lambda m: None, main: str = MAIN) -> bytes:
     """Typeset the prepared *workdir*, in a child process with a memory limit (outputs/typeset.py)."""
     result = workdir.parent / f"{workdir.name}.pdf"
     try:
-        warnings = typeset.compile_pdf(workdir / MAIN, workdir, result, font_paths=font_paths(),
+        warnings = typeset.compile_pdf(workdir / main, workdir, result, font_paths=font_paths(),
                                        standards=STANDARDS, timestamp=int(build_time.timestamp()))
     except typeset.OutOfMemory as exc:
         raise BuildError(exc.message) from None
@@ -252,7 +253,7 @@ def build_document(ctx: BuildContext, doc, target: Path) -> None:
 def build(ctx: BuildContext) -> None:
     out = ctx.out / "pdf"
     out.mkdir(parents=True, exist_ok=True)
-    docs = ctx.model.documents
+    docs = ctx.model.documents + parallel_pdf.pairs(ctx)
     typeset.reset()
     try:
         typeset.memory_limit()  # a wrong setting is said once, before any work
@@ -260,6 +261,9 @@ def build(ctx: BuildContext) -> None:
         raise BuildError(exc.message) from None
 
     def one(doc) -> None:
+        if isinstance(doc, parallel_pdf.parallel_model.Pair):  # an original beside its translation
+            ctx.log(f"    pdf {doc.name}")
+            return parallel_pdf.build_pair(ctx, doc)
         ctx.log(f"    pdf {doc.id}")
         build_document(ctx, doc, ctx.out / doc.paths.pdf)
 

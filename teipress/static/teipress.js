@@ -103,6 +103,24 @@
     return address ? template.split("{permalink}").join(address)
                    : template.replace(/ ?\{permalink\}\S*\.(?= |$)/, "");
   }
+  /* Parallel texts on a narrow screen: show both texts, unit by unit, or one of them
+     (the grid's data-show; the CSS hides the other column).  Without JS both are shown. */
+  function parallelSwitch() {
+    var box = document.querySelector(".tp-parallel-switch");
+    var grid = document.querySelector(".tp-parallel-grid");
+    if (!box || !grid) { return; }
+    box.hidden = false;
+    var saved = store("teipress-parallel") || "both";
+    box.querySelectorAll("input[name=tp-parallel-show]").forEach(function (input) {
+      input.checked = input.value === saved;
+      input.addEventListener("change", function () {
+        if (input.checked) { grid.setAttribute("data-show", input.value); store("teipress-parallel", input.value); }
+      });
+    });
+    grid.setAttribute("data-show", /^(both|original|translation)$/.test(saved) ? saved : "both");
+  }
+
+  /* Citations: when served over http(s), show the permalink as an absolute address. */
   function permalinks() {
     document.querySelectorAll("[data-tp-template]").forEach(function (el) {
       var abs = absolute(el.getAttribute("data-tp-permalink"));
@@ -500,6 +518,6 @@
     select.addEventListener("change", function () { show(select.value); });
   }
 
-  function ready() { readings(); popovers(); permalinks(); passages(); search(); apparatus(); }
+  function ready() { readings(); popovers(); parallelSwitch(); permalinks(); passages(); search(); apparatus(); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
 }());
