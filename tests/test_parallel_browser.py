@@ -3,15 +3,12 @@ desktop, one column with a switch on a phone, notes in popovers; Nu HTML Checker
 Screenshots go to build/screenshots/parallel-*.png."""
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 
 import pytest
 
 from browser import serve_dir
 from sitebuild import REPO, build_edition
-from test_html_quality import AXE, VNU, axe, need
+from checkers import axe, nu_errors
 from test_parallel import ORIGINAL, TRANSLATION, make
 
 PAGE = "parallel/letter-en--letter-ru.html"
@@ -98,7 +95,6 @@ def test_readable_without_javascript(browser, site):
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_axe_finds_no_violation(browser, site, width):
-    need(AXE, "axe-core")
     with serve_dir(site) as base:
         page = browser.new_page(viewport={"width": width, "height": 900})
         page.goto(f"{base}/{PAGE}")
@@ -112,14 +108,6 @@ def test_axe_finds_no_violation(browser, site, width):
 
 
 def test_nu_html_checker_finds_no_error(site):
-    need(VNU, "vnu-jar")
-    if not shutil.which("java"):
-        pytest.skip("java is not installed (scripts/install-system-deps.sh)")
-    files = [str(site / PAGE), str(site / "index.html"), str(site / "documents" / "letter-en.html"),
-             str(site / "documents" / "letter-ru.html")]
-    proc = subprocess.run(["java", "-jar", str(VNU), "--format", "json", *files],
-                          capture_output=True, text=True, timeout=300)
-    report = json.loads(proc.stderr or proc.stdout)
-    errors = [f"{m.get('url', '').rsplit('/html/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
-              for m in report["messages"] if m["type"] == "error" or m.get("subType") == "fatal"]
+    errors = nu_errors([site / PAGE, site / "index.html", site / "documents" / "letter-en.html",
+                        site / "documents" / "letter-ru.html"])
     assert not errors, "\n".join(errors)
