@@ -79,3 +79,40 @@ def test_page_labels():
     assert site_mod.page_label("19-20") == "pp. 19–20"
     assert site_mod.page_label("XXV") == "p. XXV"
     assert site_mod.page_label("") == ""
+
+
+def test_register_entries_show_original_names_offices_then_and_authority_links(root):
+    import json
+
+    page = parse(root / "persons.html")
+    kim = page.get_element_by_id("kim-il-sung")
+    originals = kim.find_class("tp-originals")[0]
+    assert [(s.text, s.get("lang")) for s in originals.iterfind("span")] == [
+        ("김일성", "ko"), ("金日成", "ko-Hani"), ("Ким Ир Сен", "ru")]
+    assert "Ким Ир Сен" not in text(kim.find_class("tp-variants")[0])  # not also a variant
+    # the offices held at the time of each conversation, read off the dated occupations
+    pak = text(page.get_element_by_id("pak-seong-cheol").find_class("tp-offices")[0])
+    assert "9 December 1969: Minister of Foreign Affairs" in pak
+    assert "8 October 1971: Second Vice-Premier" in pak
+    assert text(page.get_element_by_id("puzanov").find("h2")) == "Aleksandr Mikhailovich Puzanov (1906–1998)"
+    assert text(page.get_element_by_id("kim-gwang-hyeop").find("h2")) == "Kim Gwang-hyeop (1915?–1970?)"
+    # authority records as links, and as sameAs of the page's JSON-LD
+    links = page.get_element_by_id("stalin").find_class("tp-authority")[0].findall("a")
+    assert [(a.get("href"), text(a)) for a in links] == [("https://www.wikidata.org/entity/Q855", "Wikidata Q855")]
+    assert not page.get_element_by_id("puzanov").find_class("tp-authority")  # none verified: none shown
+    ld = json.loads(page.find(".//script[@type='application/ld+json']").text)
+    things = {t["@id"]: t for t in ld["itemListElement"]}
+    assert things["persons.html#stalin"]["sameAs"] == ["http://www.wikidata.org/entity/Q855"]
+    assert things["persons.html#stalin"]["@type"] == "Person" and things["persons.html#stalin"]["deathDate"] == "1953"
+    assert "sameAs" not in things["persons.html#puzanov"]
+
+
+def test_mentions_in_editors_notes_are_marked_as_such(root):
+    page = parse(root / "persons.html")
+    brezhnev = page.get_element_by_id("brezhnev").findall(".//ul[@class='tp-occ']/li")
+    marked = [li for li in brezhnev if "tp-occ-editorial" in (li.get("class") or "")]
+    assert len(marked) == 1 and "(in an editors’ note)" in text(marked[0])
+    assert "it continues the conversation of that day" in text(marked[0])  # n-02, the note dating p. 26
+    # the translator's note is part of the text as published: its mentions are the document's
+    for li in parse(root / "places.html").iterfind(".//li[@class='tp-occ-editorial']"):
+        assert "sderzhivat" not in text(li)

@@ -12,6 +12,7 @@ name tooltips, the side panels and the PDF indexes all read them.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from . import authority, dates
 # Register kind → (page name, heading).  The page's file name is decided in teipress.model.paths.
 KINDS = {"person": "Persons", "place": "Places", "org": "Organisations"}
 NAME_TAGS = {"person": "persName", "place": "placeName", "org": "orgName"}
+SCHEMA_TYPES = {"person": "Person", "place": "Place", "org": "Organization"}
 
 
 def authority_keys(entry: Entry) -> set[str]:
@@ -140,10 +142,106 @@ def _when(el) -> str:
     return ""
 
 
+def _uncertain(el) -> bool:
+    return el is not None and any(n is not None and n.get("cert") in ("low", "medium", "unknown")
+                                  for n in (el, el.find("tei:date", NS)))
+
+
 def life_dates(entry: Entry) -> str:
-    """Life (or existence) dates of an entry: '1912–1994', '1906–', 'd. 1998'."""
+    """Life (or existence) dates of an entry: '1912–1994', '1906–', 'd. 1998'; a year the
+    editors are unsure of (@cert low or medium) carries a query: '1915?–1970?'."""
     el = entry.element
-    return dates.life_dates(_when(el.find("tei:birth", NS)), _when(el.find("tei:death", NS)))
+    birth, death = el.find("tei:birth", NS), el.find("tei:death", NS)
+    text = dates.life_dates(_when(birth), _when(death))
+    for node in (birth, death):
+        y = dates.year(_when(node))
+        if y and _uncertain(node):
+            text = re.sub(rf"(?<![0-9]){re.escape(y)}(?![0-9?])", y + "?", text, count=1)
+    return text
+
+
+# Languages of names in their original script, as a reader is told them.
+SCRIPT_LABELS = {"ko": "Korean", "ko-Hang": "Korean", "ko-Kore": "Korean", "ko-Hani": "Korean, Hanja",
+                 "ru": "Russian", "ru-Cyrl": "Russian", "zh": "Chinese", "zh-Hant": "Chinese",
+                 "zh-Hans": "Chinese", "ja": "Japanese", "uk": "Ukrainian", "el": "Greek",
+                 "he": "Hebrew", "ar": "Arabic", "yi": "Yiddish", "be": "Belarusian", "bg": "Bulgarian",
+                 "sr": "Serbian", "mn": "Mongolian"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _latin(text: str) -> bool:
+    return all(not ch.isalpha() or ord(ch) < 0x250 or 0x1E00 <= ord(ch) < 0x1F00 for ch in text)
+
+
+def original_names(entry: Entry) -> list[tuple[str, str, str]]:
+    """(name, language tag, language label) of the entry's names in a script other than the
+    Latin: 'Ким Ир Сен', 'ru', 'Russian'.  A name of @type 'original', or any name in a
+    non-Latin script; its language from @xml:lang."""
+    tag = NAME_TAGS[entry.kind]
+    out = []
+    for n in entry.element.findall(f"tei:{tag}", NS):
+        text = _text(n)
+        if not text or (n.get("type") != "original" and _latin(text)):
+            continue
+        lang = n.get(XML_LANG) or ""
+        label = SCRIPT_LABELS.get(lang) or SCRIPT_LABELS.get(lang.split("-")[0], "")
+        out.append((text, lang, label))
+    return out
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """An authority record an entry names: 'wikidata', 'Q855', 'http://www.wikidata.org/entity/Q855'."""
+
+    authority: str
+    value: str
+    uri: str
+
+    @property
+    def label(self) -> str:
+        return AUTHORITY_LABELS.get(self.authority, self.authority.upper())
+
+    @property
+    def href(self) -> str:
+        """The record's page for a reader (https)."""
+        return re.sub(r"^http://", "https://", self.uri)
+
+
+AUTHORITY_LABELS = {"wikidata": "Wikidata", "viaf": "VIAF", "gnd": "GND", "geonames": "GeoNames",
+                    "orcid": "ORCID", "lc": "Library of Congress", "bnf": "BnF", "ndl": "NDL"}
+
+
+def identifiers(entry: Entry) -> list[Identifier]:
+    """The authority records the entry's idnos (and @sameAs) name, each once, in the order given."""
+    el = entry.element
+    values = [("", u) for u in (el.get("sameAs") or "").split()]
+    values += [((i.get("type") or "").casefold(), _text(i)) for i in el.findall("tei:idno", NS)]
+    out: dict[tuple[str, str], Identifier] = {}
+    for kind, value in values:
+        hit = authority.record(value, kind)
+        if hit and hit not in out:
+            out[hit] = Identifier(hit[0], hit[1], authority.uri(value, kind))
+    return list(out.values())
+
+
+def _year_span(occ) -> tuple[str, str]:
+    return (occ.get("from") or occ.get("notBefore") or occ.get("when") or "")[:4], \
+           (occ.get("to") or occ.get("notAfter") or occ.get("when") or "")[:4]
+
+
+def offices_at(entry: Entry, when: str) -> list[str]:
+    """The entry's occupations held at *when* (an ISO date): those whose dated span includes its
+    year.  Undated occupations say nothing about a time and are left out."""
+    year = (when or "")[:4]
+    if not year.isdigit():
+        return []
+    out = []
+    for occ in entry.element.findall("tei:occupation", NS):
+        lo, hi = _year_span(occ)
+        if not (lo or hi) or (lo and year < lo) or (hi and year > hi):
+            continue
+        out.append(_text(occ))
+    return out
 
 
 def _text(el) -> str:
@@ -199,8 +297,64 @@ class RegisterEntry:
 
     @property
     def variants(self) -> list[str]:
+        """Other names in the Latin script (the original-script names: :attr:`originals`)."""
         names = [v for m in (self.members or [self.entry]) for v in m.names()]
-        return [v for v in dict.fromkeys(names) if v != self.name]
+        orig = {n for n, _l, _lab in self.originals}
+        return [v for v in dict.fromkeys(names) if v != self.name and v not in orig]
+
+    @property
+    def originals(self) -> list[tuple[str, str, str]]:
+        """Names in their original script: (name, xml:lang, language label), of every description."""
+        seen = {}
+        for m in (self.members or [self.entry]):
+            for o in original_names(m):
+                seen.setdefault(o[0], o)
+        return list(seen.values())
+
+    @property
+    def identifiers(self) -> list[Identifier]:
+        """Authority records (Wikidata, VIAF, GND …) of every description of it, each once."""
+        seen: dict[tuple[str, str], Identifier] = {}
+        for m in (self.members or [self.entry]):
+            for i in identifiers(m):
+                seen.setdefault((i.authority, i.value), i)
+        return list(seen.values())
+
+    @property
+    def same_as(self) -> list[str]:
+        """The URIs of its authority records, for JSON-LD sameAs."""
+        return [i.uri for i in self.identifiers]
+
+    def offices_at(self, when: str) -> list[str]:
+        return offices_at(self.entry, when)
+
+    def json_ld_data(self, base_url: str = "") -> dict:
+        """The entry as a schema.org thing: @id its anchor on the register page (absolute with the
+        edition's base_url), names, life dates, description, and sameAs its authority records."""
+        el = self.entry.element
+        data = {"@type": SCHEMA_TYPES[self.kind], "@id": f"{base_url}{self.href}", "name": self.name,
+                "alternateName": [n for n, _l, _lab in self.originals] + self.variants or None,
+                "description": self.description or None,
+                "sameAs": self.same_as or None}
+        if self.kind == "person":
+            born, died = _when(el.find("tei:birth", NS)), _when(el.find("tei:death", NS))
+            data["birthDate"] = born or None
+            data["deathDate"] = died or None
+            data["jobTitle"] = [_text(o) for o in el.findall("tei:occupation", NS)] or None
+        return {k: v for k, v in data.items() if v is not None}
+
+    def offices_by_date(self) -> list[tuple[str, list[str]]]:
+        """(date, offices) at the dates of the divisions that name it (the conversations, letters
+        …), in date order; dates with the same offices as the one before are folded into it."""
+        out: list[tuple[str, list[str]]] = []
+        for when in sorted({o.dated for o in self.occurrences if o.dated and not o.editorial}):
+            offices = self.offices_at(when)
+            if not offices:
+                continue
+            if out and out[-1][1] == offices:
+                continue
+            out.append((when, offices))
+        return out
 
     @property
     def description(self) -> str:
@@ -221,7 +375,12 @@ class RegisterEntry:
         out = []
         el = self.entry.element
         for occ in el.findall("tei:occupation", NS):
-            span = "–".join(x for x in (occ.get("from", "")[:4], occ.get("to", "")[:4]) if x)
+            lo, hi = _year_span(occ)
+            span = f"{lo}–{hi}" if lo and hi and lo != hi else (lo or (f"until {hi}" if hi else ""))
+            if lo and not hi:
+                span = f"from {lo}"
+            if span and occ.get("cert") in ("low", "medium"):
+                span += "?"
             out.append(_text(occ) + (f" ({span})" if span else ""))
         for tag in ("tei:affiliation", "tei:nationality", "tei:faith", "tei:residence"):
             out += [_text(x) for x in el.findall(tag, NS) if _text(x)]
@@ -253,6 +412,15 @@ class Register:
     @property
     def path(self) -> str:
         return self.page
+
+    def json_ld(self, base_url: str = "") -> str:
+        """schema.org JSON-LD of the register page: one Person, Place or Organization per entry,
+        with its original-script names and its authority records as sameAs; text safe inside
+        <script> ('<', '>' and '&' escaped in the JSON)."""
+        data = {"@context": "https://schema.org", "@type": "ItemList", "name": self.label,
+                "itemListElement": [e.json_ld_data(base_url) for e in self.entries]}
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def entries(ed: Edition, pages: dict[str, str]) -> dict[str, RegisterEntry]:
