@@ -147,16 +147,37 @@ def test_index_pages_contain_the_names(default_pdf, reader, default_doc):
     entries = index_entries(em, next(d for d in em.documents if d.file is doc))
     checked = 0
     pos = 0
-    for e in entries["persons"] + entries["places"]:  # printed in this order, each list sorted
-        found = re.compile(re.escape(e["label"]) + r"(?: \([^)]*\))?\s+(\d+(?:, \d+)*)").search(index_text, pos)
+    for e in entries["persons"] + entries["places"] + entries["organisations"]:  # printed in this order
+        found = re.compile(re.escape(e["label"]) + r"(?: \([^)]*\))?\s+(\d+n?(?:, \d+n?)*)").search(index_text, pos)
         assert found, f"{e['label']} and its page numbers are not in the index"
         pos = found.end()
         for n in found.group(1).split(", "):
+            n = n.rstrip("n")  # "4n": named on page 4 in a note only
             assert n in pages, f"{e['label']}: page {n} does not exist"
             assert any(f in pages[n] for f in forms[e["key"]]), \
                 f"{e['label']}: page {n} does not mention {sorted(forms[e['key']])}"
             checked += 1
     assert checked > 50
+
+
+def test_index_has_cross_references_note_pages_and_files_congresses_under_their_party(default_pdf, reader):
+    labels = reader.page_labels
+    pages = _page_texts(default_pdf, reader)
+    first_index = next(i for i in range(len(labels)) if "indexofpersons" in pages[labels[i]][:40])
+    index_text = pdftotext(default_pdf, "-raw", "-f", str(first_index + 1))
+    index_text = " ".join(index_text.replace("\u00ad\n", "").replace("-\n", "").split())
+    for ref in ("CPSU, see Communist Party of the Soviet Union", "KWP, see Korean Workers' Party",
+                "DPRK, see Democratic People's Republic of Korea", "Chiang Kai-shek, see Jiang Jieshi",
+                "Yi Seung-man, see Rhee, Syngman", "UN, see United Nations"):
+        assert ref in index_text, ref
+    # Brezhnev is named on the page of the headingless excerpt only in the editors' note dating it
+    found = re.search(r"Brezhnev, Leonid Ilyich \(1906–\s?1982\) (\d+)n, ", index_text)
+    assert found, index_text[:400]
+    assert "Communist Party of the Soviet Union, 22nd Congress" in index_text
+    assert not re.search(r"(?:^|\. )22nd Congress", index_text)
+    # places and organisations in indexes of their own, as the HTML registers keep them
+    heads = [t[:25] for t in pages.values()]
+    assert any(h.startswith("indexofplaces") for h in heads) and any(h.startswith("indexoforganisations") for h in heads)
 
 
 def test_attachment_is_the_tei_source(reader):

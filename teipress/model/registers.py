@@ -248,10 +248,20 @@ def _text(el) -> str:
     return norm("".join(el.itertext())) if el is not None else ""
 
 
+# "22nd Congress of the Communist Party …", "XXII Congress of …": filed under the body it belongs to.
+_ORDINAL_OF = re.compile(r"^((?:[0-9]+(?:st|nd|rd|th)|[IVXLC]+)\s+\S+)\s+of\s+(?:the\s+)?(.+)$")
+
+
 def index_label(entry: Entry) -> tuple[str, str]:
     """(label, sort text) for a back-of-book index: 'Brezhnev, Leonid' for a person whose name
-    has a surname and forename (surname-first names such as Korean ones stay in their order)."""
+    has a surname and forename (surname-first names such as Korean ones stay in their order);
+    a numbered meeting of a body under the body: 'Communist Party of the Soviet Union, 22nd
+    Congress', never among the digits."""
     label = entry.name
+    m = _ORDINAL_OF.match(label) if entry.kind != "person" else None
+    if m:
+        inverted = f"{m.group(2)}, {m.group(1)}"
+        return inverted, inverted
     if entry.kind == "person":
         names = entry.element.findall(f"tei:{NAME_TAGS['person']}", NS)
         main = [n for n in names if n.get("type") in (None, "main", "reg")] or names
@@ -443,3 +453,38 @@ def registers(all_entries: dict[str, RegisterEntry], pages: dict[str, str]) -> l
         if es:
             out.append(Register(kind, pages[kind], label, es, sorted({f for e in es for f in e.files})))
     return out
+
+
+_ABBREVIATION = re.compile(r"^[A-Z][A-Z.]*[A-Z](?:\s+[A-Z][A-Za-z.]*)*$")
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold() for w in re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text)]
+
+
+def cross_references(entries: list[RegisterEntry]) -> list[dict]:
+    """The index's cross-references ('CPSU, see Communist Party of the Soviet Union'): for each
+    entry, the other names a reader may look it up by that would be filed elsewhere — its
+    abbreviations, and variants whose first word differs from the heading's first word, leaving
+    out a person's variants made only of words of the heading ('Nikita Sergeyevich') or with the
+    heading's surname ('L. I. Brezhnev'), and names without a capital letter ('the North').  One line per form, naming every entry it stands for."""
+    labels = {e.index_label.casefold() for e in entries}
+    found: dict[str, dict] = {}
+    for e in entries:
+        label = e.index_label
+        head_words = set(_words(label)) | set(_words(e.name))
+        first = (_words(label) or [""])[0]
+        for v in e.variants:
+            words = _words(v)
+            if not words or not v[:1].isupper() or v.casefold() in labels:
+                continue
+            if not _ABBREVIATION.match(v) and words[0] == first:
+                continue
+            # a person's forenames alone ('Nikita Sergeyevich'), or a form with the heading's
+            # surname ('L. I. Brezhnev'), is found under the heading anyway
+            if e.kind == "person" and (first in words or set(words) <= head_words):
+                continue
+            ref = found.setdefault(v.casefold(), {"label": v, "sort": v.casefold(), "see": []})
+            if label not in ref["see"]:
+                ref["see"].append(label)
+    return sorted(found.values(), key=lambda r: (r["sort"], r["label"]))

@@ -68,8 +68,12 @@ def index_entries(em, doc) -> dict:
                 seen[anchor] = {"key": anchor, "kind": e.kind, "label": label, "sort": sort.casefold(),
                                 "dates": e.dates if e.kind == "person" else "", "description": e.description}
     recs = sorted(seen.values(), key=lambda r: (r["sort"], r["key"]))
-    return {"persons": [r for r in recs if r["kind"] == "person"],
-            "places": [r for r in recs if r["kind"] in ("place", "org")]}
+    out = {"persons": [r for r in recs if r["kind"] == "person"],
+           "places": [r for r in recs if r["kind"] == "place"],
+           "organisations": [r for r in recs if r["kind"] == "org"]}
+    # "CPSU, see Communist Party of the Soviet Union": the other names of the entries indexed
+    out["see"] = {k: registers.cross_references([em.entries[r["key"]] for r in v]) for k, v in out.items()}
+    return out
 
 
 def running_title(root, title: str) -> str:
