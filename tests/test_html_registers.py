@@ -54,7 +54,7 @@ def test_location_labels_are_short_with_the_source_page(root):
 
 
 def test_chronology_where_column_uses_the_same_labels(root):
-    rows = parse(root / "chronology.html").findall(".//tbody/tr")
+    rows = parse(root / "chronology.html").xpath("//h2[@id='dates']/following::table[1]/tbody/tr")
     where = [r.findall("td")[3].find("a") for r in rows]
     assert all(len(text(a)) <= 70 and "excerpt" not in text(a) for a in where)
     assert "pp. 27–28 · 17 November 1971. Text of a Soviet note to the…" in [text(a) for a in where]
@@ -116,3 +116,25 @@ def test_mentions_in_editors_notes_are_marked_as_such(root):
     # the translator's note is part of the text as published: its mentions are the document's
     for li in parse(root / "places.html").iterfind(".//li[@class='tp-occ-editorial']"):
         assert "sderzhivat" not in text(li)
+
+
+def test_chronology_lists_events_and_the_dates_of_the_records(root):
+    page = parse(root / "chronology.html")
+    events = page.xpath("//h2[@id='events']/following::table[1]/tbody/tr")
+    names = [text(r.find("td/a")) for r in events]  # in the order of time
+    assert names[0].startswith("Sino-Soviet Treaty") and names.index("Vienna summit") == names.index(
+        "Treaty of Friendship, Cooperation and Mutual Assistance between the USSR and the DPRK") - 1
+    treaty = next(r for r in events if "between the USSR and the DPRK" in text(r))
+    assert treaty.find("td/time").get("datetime") == "1961-07-06"
+    assert treaty.find("td/a").get("href") == "events.html#ussr-dprk-treaty-1961"
+    named = text(treaty.findall("td")[2])
+    assert "pp. 27–28 · 17 November 1971. Text of a Soviet note to the… (7×)" in named
+    records = page.xpath("//h2[@id='records']/following::table[1]/tbody/tr")
+    labels = [text(r.findall("td")[1]) for r in records]
+    assert labels[0].startswith("pp. 19–20 · Materials from 17 June 1960")
+    assert "p. 26 · no heading in the source" in labels
+    assert [text(r.find("td")) for r in records][-1] == "17 November 1971"
+    assert "c. 8 October 1971" in [text(r.find("td")) for r in records]  # dated by the editors' note
+    # a date in an editors' note is marked as such in the dates of the text
+    marked = page.xpath("//h2[@id='dates']/following::table[1]/tbody/tr[@class='tp-occ-editorial']")
+    assert marked and all("Editors’ note:" in text(r) for r in marked)

@@ -288,6 +288,53 @@ def doc_date(doc) -> str:
     return (getattr(doc, "date_value", "") or "").split("/")[0]
 
 
+@dataclass
+class Record:
+    """A dated division of a document — a conversation, a note, a letter, a diary entry: the
+    chronology's dates of the records, told apart from the dates the records mention."""
+    doc: object
+    id: str
+    value: str
+    cert: str
+    label: str  # source page and head, shortened ('p. 26 · no heading in the source')
+    label_full: str
+    href: str
+
+    @property
+    def date_label(self) -> str:
+        return dates.heading_label(self.value, self.cert)
+
+    @property
+    def sort(self) -> str:
+        return self.value.split("/")[0]
+
+
+def records(docs, page_of) -> list[Record]:
+    """Every dated division of the documents (the innermost dated ones), in date order;
+    *page_of*: (document id, model id) → the page holding it."""
+    out = []
+    for doc in docs:
+        body = doc.model.getroot().find(MT + "text")
+        if body is None:
+            continue
+        divs = [d for d in body.iter(MT + "block") if d.get("division") == "true" and d.get("id")]
+        for div in divs:
+            if any(c is not div and c.get("division") == "true" and division_date(c)[0]
+                   for c in div.iter(MT + "block")):
+                continue  # a division of dated divisions: its parts are the records
+            value, cert = division_date(div)
+            if not value:
+                continue
+            full = (div.get("label") or "") if div.find(MT + "heading") is not None else ""
+            short = shorten(full, 90) if full else "no heading in the source"
+            pb = next((b.get("n") for b in div.iter(MT + "page-break") if b.get("n") and _outside_notes(b)), "")
+            if pb:
+                short = f"{page_label(pb)} · {short}"
+            out.append(Record(doc, div.get("id"), value, cert, short, full,
+                              f"{page_of(doc.id, div.get('id'))}#{div.get('id')}"))
+    return sorted(out, key=lambda r: (r.sort, r.doc.id, r.id))
+
+
 def chronology(docs) -> list[DateRef]:
     return sorted((dr for d in docs for dr in d.dates if dr.sort),
                   key=lambda dr: (dr.sort, dr.precision != "day", dr.doc.date_sort, dr.doc.id, dr.position))

@@ -17,14 +17,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..edition import Edition, Entry, norm
+from ..edition import ENTRY_NAME_TAGS, Edition, Entry, norm
 from ..xmlparse import NS
 from . import authority, dates
 
 # Register kind → (page name, heading).  The page's file name is decided in teipress.model.paths.
-KINDS = {"person": "Persons", "place": "Places", "org": "Organisations"}
-NAME_TAGS = {"person": "persName", "place": "placeName", "org": "orgName"}
-SCHEMA_TYPES = {"person": "Person", "place": "Place", "org": "Organization"}
+KINDS = {"person": "Persons", "place": "Places", "org": "Organisations", "event": "Events and treaties"}
+NAME_TAGS = ENTRY_NAME_TAGS
+SCHEMA_TYPES = {"person": "Person", "place": "Place", "org": "Organization", "event": "Event"}
 
 
 def authority_keys(entry: Entry) -> set[str]:
@@ -147,10 +147,25 @@ def _uncertain(el) -> bool:
                                   for n in (el, el.find("tei:date", NS)))
 
 
+def event_date(entry: Entry) -> str:
+    """The ISO date of an event (its @when, else '@from/@to' or '@notBefore/@notAfter');
+    '' for other entries."""
+    el = entry.element
+    if entry.kind != "event":
+        return ""
+    if el.get("when"):
+        return el.get("when")
+    lo, hi = el.get("from") or el.get("notBefore") or "", el.get("to") or el.get("notAfter") or ""
+    return f"{lo}/{hi}" if (lo or hi) else ""
+
+
 def life_dates(entry: Entry) -> str:
     """Life (or existence) dates of an entry: '1912–1994', '1906–', 'd. 1998'; a year the
-    editors are unsure of (@cert low or medium) carries a query: '1915?–1970?'."""
+    editors are unsure of (@cert low or medium) carries a query: '1915?–1970?'.  An event: its
+    date, '6 July 1961', '3–4 June 1961'."""
     el = entry.element
+    if entry.kind == "event":
+        return dates.heading_label(event_date(entry), el.get("cert") or "")
     birth, death = el.find("tei:birth", NS), el.find("tei:death", NS)
     text = dates.life_dates(_when(birth), _when(death))
     for node in (birth, death):
@@ -346,6 +361,10 @@ class RegisterEntry:
                 "alternateName": [n for n, _l, _lab in self.originals] + self.variants or None,
                 "description": self.description or None,
                 "sameAs": self.same_as or None}
+        if self.kind == "event":
+            when = event_date(self.entry)
+            data["startDate"] = when.split("/")[0] or None
+            data["endDate"] = when.split("/")[-1] or None
         if self.kind == "person":
             born, died = _when(el.find("tei:birth", NS)), _when(el.find("tei:death", NS))
             data["birthDate"] = born or None
@@ -380,6 +399,11 @@ class RegisterEntry:
         return index_label(self.entry)[0]
 
     @property
+    def date_value(self) -> str:
+        """An event's ISO date ('1961-07-06', '1959-09-15/1959-09-27'); '' for other entries."""
+        return event_date(self.entry)
+
+    @property
     def details(self) -> list[str]:
         """Occupations, types and other facts of the entry, as short plain sentences."""
         out = []
@@ -394,15 +418,25 @@ class RegisterEntry:
             out.append(_text(occ) + (f" ({span})" if span else ""))
         for tag in ("tei:affiliation", "tei:nationality", "tei:faith", "tei:residence"):
             out += [_text(x) for x in el.findall(tag, NS) if _text(x)]
-        if el.get("type") and self.kind in ("place", "org"):
+        if el.get("type") and self.kind in ("place", "org", "event"):
             out.insert(0, el.get("type").replace("-", " ").capitalize())
         return out
 
     @property
     def sort_key(self) -> tuple:
+        if self.kind == "event":  # events in the order of time
+            return (self.date_value or "9999", self.name.casefold(), self.anchor)
         surname = self.entry.element.find(".//tei:surname", NS)
         key = _text(surname) if surname is not None else self.name
         return (key.casefold(), self.name.casefold(), self.anchor)
+
+    def by_place(self) -> list[tuple]:
+        """(first occurrence, how many) per location label ('pp. 21–22 · March 1961'), in text
+        order, the editors' notes apart: a compact 'named in' list (the chronology of events)."""
+        out: dict[tuple, list] = {}
+        for o in self.occurrences:
+            out.setdefault((o.doc.id, o.where, o.editorial), [o, 0])[1] += 1
+        return [tuple(v) for v in out.values()]
 
     def by_document(self) -> list[tuple]:
         out: dict[str, tuple] = {}
@@ -444,6 +478,13 @@ def entries(ed: Edition, pages: dict[str, str]) -> dict[str, RegisterEntry]:
         if ids[key] not in out:
             out[ids[key]] = RegisterEntry(members[0], ids[key], pages[members[0].kind], members=members)
     return out
+
+
+def events(all_entries: dict[str, RegisterEntry]) -> list[RegisterEntry]:
+    """The edition's events and treaties that have a date, in date order: the chronology of
+    events (chronology.html), beside the dates printed in the text."""
+    dated = [e for e in all_entries.values() if e.kind == "event" and event_date(e.entry)]
+    return sorted(dated, key=lambda e: (event_date(e.entry), e.sort_key))
 
 
 def registers(all_entries: dict[str, RegisterEntry], pages: dict[str, str]) -> list[Register]:
