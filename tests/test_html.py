@@ -90,7 +90,8 @@ def test_document_page(root):
         assert needle in meta
     # contents of its divisions
     toc = doc.find(".//nav[@class='tp-toc']")
-    assert [a.get("href") for a in toc.iter("a")] == ["#ex-1", "#ex-2", "#ex-3", "#ex-4", "#ex-5", "#ex-6"]
+    assert [a.get("href") for a in toc.iter("a")] == ["#ex-1", "#ex-2", "#ex-3", "#ex-4", "#ex-5", "#ex-6",
+                                                      "#abbreviations"]  # the list of abbreviations, in back
     # speaker turns, page breaks, gaps, supplied, foreign, quotations
     tei = edition.load(REPO).file("nkidp-114978.xml").root
     assert len(doc.findall(".//div[@class='tp-sp']")) == len(tei.findall(".//tei:sp", NS))
@@ -223,4 +224,4 @@ def test_contents_name_a_division_printed_without_heading(root):
     # The excerpt of p. 26 has no head: the contents fall back to its type and number.
     doc = parse(root / "documents" / "nkidp-114978.html")
     labels = [" ".join(a.text_content().split()) for a in doc.iterfind(".//nav[@class='tp-toc']//a")]
-    assert len(labels) == 6 and labels[3] == "Excerpt 4"
+    assert len(labels) == 7 and labels[3] == "Excerpt 4" and labels[6] == "Abbreviations and terms"

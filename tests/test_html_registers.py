@@ -30,7 +30,8 @@ def test_a_speaker_label_shows_the_opening_words_of_the_turn(root):
     every = [text(c) for c in parse(root / "persons.html").find_class("tp-context")]
     assert not [c for c in every if c.endswith(".") and len(c) < 30], "a bare speaker label is left"
     # a label with two names and a bracket keeps both names; the turn follows the label
-    kim = [text(li.find("span[@class='tp-context']")) for li in occurrences(root, "persons.html", "kim-gwang-hyeop")]
+    kim = [text(li.find("span[@class='tp-context']")) for li in occurrences(root, "persons.html", "kim-gwang-hyeop")
+           if li.get("class") != "tp-occ-editorial"]  # the text's mentions, not the source note's
     assert all(c.startswith("Kim Gwang-hyeop [Kim Kwang Hyop]: We understand this well.") for c in kim), kim
     # the name itself is still the marked part
     marks = [text(li.find(".//mark")) for li in occurrences(root, "persons.html", "brezhnev")]
@@ -111,8 +112,10 @@ def test_mentions_in_editors_notes_are_marked_as_such(root):
     page = parse(root / "persons.html")
     brezhnev = page.get_element_by_id("brezhnev").findall(".//ul[@class='tp-occ']/li")
     marked = [li for li in brezhnev if "tp-occ-editorial" in (li.get("class") or "")]
-    assert len(marked) == 1 and "(in an editors’ note)" in text(marked[0])
-    assert "it continues the conversation of that day" in text(marked[0])  # n-02, the note dating p. 26
+    assert marked and all("(in an editors’ note)" in text(li) for li in marked)
+    assert any("it continues the conversation of that day" in text(li) for li in marked)  # n-02, dating p. 26
+    # and only those: the speech turns and headings are the document's
+    assert all("tp-occ-editorial" not in (li.get("class") or "") for li in brezhnev if "L. I. Brezhnev:" in text(li))
     # the translator's note is part of the text as published: its mentions are the document's
     for li in parse(root / "places.html").iterfind(".//li[@class='tp-occ-editorial']"):
         assert "sderzhivat" not in text(li)
