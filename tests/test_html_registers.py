@@ -94,7 +94,9 @@ def test_register_entries_show_original_names_offices_then_and_authority_links(r
     # the offices held at the time of each conversation, read off the dated occupations
     pak = text(page.get_element_by_id("pak-seong-cheol").find_class("tp-offices")[0])
     assert "9 December 1969: Minister of Foreign Affairs" in pak
-    assert "8 October 1971: Second Vice-Premier" in pak
+    assert "8 October 1971, 17 November 1971: Second Vice-Premier" in pak  # the same office: one line
+    eisenhower = page.get_element_by_id("eisenhower")
+    assert not eisenhower.find_class("tp-offices")  # out of office since 20 January 1961, before March 1961
     assert text(page.get_element_by_id("puzanov").find("h2")) == "Aleksandr Mikhailovich Puzanov (1906–1998)"
     assert text(page.get_element_by_id("kim-gwang-hyeop").find("h2")) == "Kim Gwang-hyeop (1915?–1970?)"
     # authority records as links, and as sameAs of the page's JSON-LD

@@ -80,3 +80,13 @@ def test_original_script_names_and_offices_at_a_date():
     assert pak.json_ld_data("https://ed.example/")["sameAs"] == [
         "http://www.wikidata.org/entity/Q1", "http://viaf.org/viaf/2"]
     assert pak.json_ld_data("https://ed.example/")["@id"] == "https://ed.example/p.html#x"
+
+
+def test_offices_end_on_the_day_their_date_gives():
+    rhee = entry("person", '<persName type="main">Syngman Rhee</persName>'
+                           '<occupation from="1948-07-24" to="1960-04-26">President of the Republic of Korea</occupation>')
+    assert rhee.offices_at("1960-06-17") == []  # he had resigned seven weeks before
+    assert rhee.offices_at("1960-04") == ["President of the Republic of Korea"]  # the month holds the day
+    assert rhee.offices_at("1948") == ["President of the Republic of Korea"]
+    assert rhee.offices_at("1948-07-23") == []
+    assert rhee.details == ["President of the Republic of Korea (1948–1960)"]

@@ -245,15 +245,18 @@ def _year_span(occ) -> tuple[str, str]:
 
 
 def offices_at(entry: Entry, when: str) -> list[str]:
-    """The entry's occupations held at *when* (an ISO date): those whose dated span includes its
-    year.  Undated occupations say nothing about a time and are left out."""
-    year = (when or "")[:4]
-    if not year.isdigit():
+    """The entry's occupations held at *when* (an ISO date): those whose dated span includes it,
+    each bound read at its own precision ('1970' holds all of 1970; Rhee's presidency 'to
+    1960-04-26' no longer holds on 1960-06-17).  Undated occupations say nothing about a time
+    and are left out."""
+    when = (when or "").split("/")[0]
+    if not when[:4].isdigit():
         return []
     out = []
     for occ in entry.element.findall("tei:occupation", NS):
-        lo, hi = _year_span(occ)
-        if not (lo or hi) or (lo and year < lo) or (hi and year > hi):
+        lo = occ.get("from") or occ.get("notBefore") or occ.get("when") or ""
+        hi = occ.get("to") or occ.get("notAfter") or occ.get("when") or ""
+        if not (lo or hi) or (lo and when[:len(lo)] < lo[:len(when)]) or (hi and when[:len(hi)] > hi[:len(when)]):
             continue
         out.append(_text(occ))
     return out
@@ -372,17 +375,20 @@ class RegisterEntry:
             data["jobTitle"] = [_text(o) for o in el.findall("tei:occupation", NS)] or None
         return {k: v for k, v in data.items() if v is not None}
 
-    def offices_by_date(self) -> list[tuple[str, list[str]]]:
-        """(date, offices) at the dates of the divisions that name it (the conversations, letters
-        …), in date order; dates with the same offices as the one before are folded into it."""
-        out: list[tuple[str, list[str]]] = []
-        for when in sorted({o.dated for o in self.occurrences if o.dated and not o.editorial}):
+    def offices_by_date(self, doc_id: str = "") -> list[tuple[list[str], list[str]]]:
+        """(dates, offices) at the dates of the divisions that name it (the conversations, letters
+        …; of document *doc_id* only, if given), in date order; dates with the same offices as
+        the one before are folded into it (its dates list grows)."""
+        out: list[tuple[list[str], list[str]]] = []
+        for when in sorted({o.dated for o in self.occurrences
+                            if o.dated and not o.editorial and (not doc_id or o.doc.id == doc_id)}):
             offices = self.offices_at(when)
             if not offices:
                 continue
             if out and out[-1][1] == offices:
+                out[-1][0].append(when)
                 continue
-            out.append((when, offices))
+            out.append(([when], offices))
         return out
 
     @property

@@ -67,7 +67,10 @@ def index_entries(em, doc) -> dict:
                 label, sort = registers.index_label(e.entry)
                 seen[anchor] = {"key": anchor, "kind": e.kind, "label": label, "sort": sort.casefold(),
                                 "dates": e.dates if e.kind in ("person", "event") else "",
-                                "description": e.description}
+                                "description": e.description,
+                                # the offices held at the dates of this document's records
+                                "then": [{"date": ", ".join(dates.label(x) for x in w), "offices": o}
+                                         for w, o in e.offices_by_date(doc.id)] if e.kind == "person" else []}
     recs = sorted(seen.values(), key=lambda r: (r["sort"], r["key"]))
     out = {"persons": [r for r in recs if r["kind"] == "person"],
            "places": [r for r in recs if r["kind"] == "place"],
