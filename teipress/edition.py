@@ -27,6 +27,8 @@ REGISTER_LISTS = {"listPerson": "person", "listPlace": "place", "listOrg": "org"
                   "listNym": "nym"}
 # Attributes whose values point at other files: what makes a register "referred to".
 POINTER_ATTRS = ("ref", "who", "resp", "target", "corresp", "key", "sameAs", "source")
+# The element that names a register entry of each kind (an event: TEI's eventName).
+ENTRY_NAME_TAGS = {"person": "persName", "place": "placeName", "org": "orgName", "event": "eventName"}
 # Which register kind each naming element should point to.
 NAME_KIND = {"persName": "person", "placeName": "place", "orgName": "org"}
 # Names that may point into a register by @key instead of @ref (xslt/MODEL.md, "Names by @key").
@@ -101,12 +103,12 @@ class Entry:
         return "text"
 
     def names(self) -> list[str]:
-        tag = {"person": "persName", "place": "placeName", "org": "orgName"}[self.kind]
+        tag = ENTRY_NAME_TAGS[self.kind]
         return [norm("".join(n.itertext())) for n in self.element.findall(f"tei:{tag}", NS)]
 
     @property
     def name(self) -> str:
-        tag = {"person": "persName", "place": "placeName", "org": "orgName"}[self.kind]
+        tag = ENTRY_NAME_TAGS[self.kind]
         names = self.element.findall(f"tei:{tag}", NS)
         main = [n for n in names if n.get("type") in (None, "main", "reg")] or names
         return norm("".join(main[0].itertext())) if main else self.id
@@ -183,7 +185,7 @@ class Edition:
                     self._ids.setdefault((f.rel, el.get(XML_ID)), el)
         self.entries: dict[tuple[str, str], Entry] = {}
         for f in self.files:
-            for el in f.root.iter(t("person"), t("place"), t("org")):
+            for el in f.root.iter(t("person"), t("place"), t("org"), t("event")):
                 xid = el.get(XML_ID)
                 if xid:
                     kind = etree.QName(el).localname
@@ -322,7 +324,7 @@ def referred_files(files: list[TeiFile]) -> set[str]:
         for f in files:
             if f.rel in out or classify(f.root) != "register":
                 continue
-            for el in f.root.iter(t("person"), t("place"), t("org")):
+            for el in f.root.iter(t("person"), t("place"), t("org"), t("event")):
                 values = [el.get(XML_ID) or "", el.get("n") or ""] + ["".join(i.itertext()) for i in el.findall("tei:idno", NS)]
                 if any(keys.get(norm(v), set()) - {f.rel} for v in values if v.strip()):
                     out.add(f.rel)

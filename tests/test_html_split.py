@@ -139,8 +139,12 @@ def test_cross_division_ref_register_and_chronology_land_on_the_right_page(make_
     assert occ == ["documents/mini/d1.html#p1.persName1", "documents/mini/d2.html#p2.persName1"]
     # the side panel lists what is named on this page
     assert "Anna Example" in text(d2.find(".//aside")) and "Vienna" not in text(d2.find(".//aside"))
-    chron = [a.get("href") for a in parse(site / "chronology.html").findall(".//tbody//a")]
+    chronology = parse(site / "chronology.html")
+    chron = [a.get("href") for a in chronology.xpath("//h2[@id='dates']/following::table[1]/tbody//a")]
     assert chron == ["documents/mini/d1.html#d1.head1.date1", "documents/mini/d2.html#d2.head1.date1"]
+    # the dates of the records (the two letters) land on their own pages too
+    records = [a.get("href") for a in chronology.xpath("//h2[@id='records']/following::table[1]/tbody//a")]
+    assert records == ["documents/mini/d1.html#d1", "documents/mini/d2.html#d2"]
     assert not broken_links(site)[0]
 
 

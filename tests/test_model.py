@@ -122,9 +122,10 @@ def test_both_readings_and_register_links(default):
     kim = tree.find(".//m:name[@ref='kim-il-sung']", M)
     assert kim.get("kind") == "person" and kim.get("label") == "Kim Il Sung" and "1912" in kim.get("desc")
     note = tree.find(".//m:note[@id='n-01']", M)
+    numbers = [n.get("n") for n in tree.findall(".//m:text//m:note", M) if n.get("n")]
+    assert numbers == [str(i) for i in range(1, len(numbers) + 1)]  # in document order
     # printed in the line, as the source prints it: not a footnote, so not numbered
     assert note.get("placement") == "inline" and note.get("n") == "" and note.get("resp-label") == "Gary Goldberg"
-    assert tree.find(".//m:note[@id='n-02']", M).get("n") == "1"
     assert note.get("type-label") == "Translator's note"
     omitted = tree.find(".//m:supplied[@reason='omitted']", M)
     assert omitted.get("published") == "false"

@@ -39,9 +39,10 @@ def tokens(text: str) -> list[str]:
     return [t.casefold() for t in re.findall(r"\w+", text)]
 
 
-def find_in_order(hay: list[str], needle: list[str], start: int, max_gap: int = 150) -> int | None:
+def find_in_order(hay: list[str], needle: list[str], start: int, max_gap: int = 300) -> int | None:
     """Index where *needle* begins as a subsequence of hay[start:], allowing interleaved running
-    heads, footnotes and margin numbers (at most max_gap tokens between two words)."""
+    heads, footnotes and margin numbers (at most max_gap tokens between two words: a page's
+    footnotes — source notes included — may run to a few hundred words)."""
     for i in range(start, len(hay)):
         if not hay[i].startswith(needle[0]):
             continue
@@ -107,8 +108,11 @@ def _struct_count(reader: PdfReader, role: str) -> int:
 
 
 def test_footnotes_equal_notes_plus_corrections(reader, default_doc):
-    """One footnote per TEI note, and one per <sic> (the published reading, recorded in a note
-    as the editorial principles say) outside notes; footnotes are tagged /Note in the PDF."""
+    """One footnote per TEI note, and one per correction of the source (<sic>, its reading
+    recorded in a note as the editorial principles say) outside notes — one for each distinct
+    correction, however often it is made (16 × "Kim II Sung": one note and the list of
+    emendations), none when an editors' note follows it at once (that note tells it: no stacked
+    marks); footnotes are tagged /Note in the PDF."""
     _, doc = default_doc
     body = doc.root.find("tei:text", NS)
     # a note printed in the line or the margin (note/@place) is not a footnote
@@ -116,7 +120,28 @@ def test_footnotes_equal_notes_plus_corrections(reader, default_doc):
     sics = [s for s in body.findall(".//tei:choice/tei:sic", NS)
             if not any(etree.QName(a).localname == "note" for a in s.iterancestors())]
     assert len(notes) >= 1 and len(sics) >= 16
-    assert _struct_count(reader, "/Note") == len(notes) + len(sics)
+    firsts: dict[tuple, etree._Element] = {}
+    for sic in sics:
+        choice = sic.getparent()
+        corr = choice.find("tei:corr", NS)
+        firsts.setdefault((" ".join(plain(sic).split()), " ".join(plain(corr).split())), choice)
+    told_in_note = [c for c in firsts.values() if not (c.tail or "") and c.getnext() is not None
+                    and etree.QName(c.getnext()).localname == "note"]
+    assert len(firsts) == 5 and len(told_in_note) == 1
+    assert _struct_count(reader, "/Note") == len(notes) + len(firsts) - len(told_in_note)
+
+
+def test_repeated_corrections_are_one_note_and_a_list_of_emendations(default_pdf):
+    flat = " ".join(pdftotext(default_pdf).split())
+    assert flat.count("The source reads “Kim II Sung”") == 1
+    assert "“Kim II Sung” here and in 15 other places; see the list of emendations." in flat
+    listed = flat[flat.index("List of emendations"):]
+    assert re.match(r"List of emendations Kim Il Sung\] Kim II Sung \d+(, \d+)* DPRK\] DRPK \d", listed), listed[:200]
+    # no stacked marks: the editors' note on the full stop at p. 31 tells the correction itself
+    assert "The source reads “. The”. The source has a full stop" in flat
+    # typographic apostrophes in the text
+    assert "Our People’s Army" in flat and "Our People's Army" not in flat
+    assert "Korean People’s Army" in flat and "Korean People's Army" not in flat  # the index
 
 
 def _page_texts(pdf: Path, reader: PdfReader) -> dict[str, str]:
@@ -143,21 +168,43 @@ def test_index_pages_contain_the_names(default_pdf, reader, default_doc):
     labels = reader.page_labels
     first_index = next(i for i in range(len(labels)) if "indexofpersons" in pages[labels[i]][:40])
     index_text = pdftotext(default_pdf, "-raw", "-f", str(first_index + 1))  # content order
-    index_text = " ".join(index_text.replace("\u00ad\n", "").split())
+    index_text = " ".join(index_text.replace("\u00ad\n", "").replace("’", "'").split())  # typographic apostrophes in print
     em = edition_model(ed)
     entries = index_entries(em, next(d for d in em.documents if d.file is doc))
     checked = 0
     pos = 0
-    for e in entries["persons"] + entries["places"]:  # printed in this order, each list sorted
-        found = re.compile(re.escape(e["label"]) + r"(?: \([^)]*\))?\s+(\d+(?:, \d+)*)").search(index_text, pos)
+    for e in entries["persons"] + entries["places"] + entries["organisations"] + entries["events"]:
+        found = re.compile(re.escape(e["label"]) + r"(?: \([^)]*\))?\s+(\d+n?(?:, \d+n?)*)").search(index_text, pos)
         assert found, f"{e['label']} and its page numbers are not in the index"
         pos = found.end()
         for n in found.group(1).split(", "):
+            n = n.rstrip("n")  # "4n": named on page 4 in a note only
             assert n in pages, f"{e['label']}: page {n} does not exist"
             assert any(f in pages[n] for f in forms[e["key"]]), \
                 f"{e['label']}: page {n} does not mention {sorted(forms[e['key']])}"
             checked += 1
     assert checked > 50
+
+
+def test_index_has_cross_references_note_pages_and_files_congresses_under_their_party(default_pdf, reader):
+    labels = reader.page_labels
+    pages = _page_texts(default_pdf, reader)
+    first_index = next(i for i in range(len(labels)) if "indexofpersons" in pages[labels[i]][:40])
+    index_text = pdftotext(default_pdf, "-raw", "-f", str(first_index + 1))
+    index_text = " ".join(index_text.replace("\u00ad\n", "").replace("-\n", "").replace("’", "'").split())
+    for ref in ("CPSU, see Communist Party of the Soviet Union", "KWP, see Korean Workers' Party",
+                "DPRK, see Democratic People's Republic of Korea", "Chiang Kai-shek, see Jiang Jieshi",
+                "Yi Seung-man, see Rhee, Syngman", "UN, see United Nations"):
+        assert ref in index_text, ref
+    # the author is named only in the source note of the first excerpt: a note page, "1n"
+    assert re.search(r"Tkachenko, Vadim Petrovich \d+n(?![,\d])", index_text), index_text[:600]
+    # a page naming Moscow only in a source note is "n", one naming it in the text is not
+    assert re.search(r"Moscow (\d+n, )+\d+(?!n)", index_text)
+    assert "Communist Party of the Soviet Union, 22nd Congress" in index_text
+    assert not re.search(r"(?:^|\. )22nd Congress", index_text)
+    # places and organisations in indexes of their own, as the HTML registers keep them
+    heads = [t[:25] for t in pages.values()]
+    assert any(h.startswith("indexofplaces") for h in heads) and any(h.startswith("indexoforganisations") for h in heads)
 
 
 def test_attachment_is_the_tei_source(reader):

@@ -19,11 +19,11 @@ KEYED_PERSONS = MINI_PERSONS.replace(
     '<person xml:id="anna" n="Example Anna"><persName type="main">Anna Example</persName></person>\n'
     '        <person xml:id="meier-1" n="Meier"><persName type="main">Hans Meier</persName></person>\n'
     '        <person xml:id="meier-2" n="Meier"><persName type="main">Jakob Meier</persName></person>\n'
-    '        <person xml:id="bert"><persName type="main">Bert Byid</persName><idno type="gnd">118</idno></person>')
+    '        <person xml:id="bert"><persName type="main">Bert Byid</persName><idno type="gnd">118609807</idno></person>')
 assert KEYED_PERSONS != MINI_PERSONS
 
 KEYED_P = """<p xml:id="p1"><persName key="Example Anna">Anna</persName> met <persName key="Meier">Meier</persName>,
-          <persName key="Nobody Known">Nobody</persName> and <persName key="118">Bert</persName> in
+          <persName key="Nobody Known">Nobody</persName> and <persName key="118609807">Bert</persName> in
           <placeName ref="persons.xml#vienna" key="Example Anna">Vienna</placeName>.</p>"""
 
 
@@ -45,7 +45,7 @@ def test_entry_for_key_tiers_and_ambiguity(make_edition):
     ed = edition.load(make_edition(persons=KEYED_PERSONS))
     assert ed.entry_for_key("anna").id == "anna"            # xml:id
     assert ed.entry_for_key(" Example  Anna ").id == "anna"  # @n, whitespace normalised
-    assert ed.entry_for_key("118").id == "bert"              # idno
+    assert ed.entry_for_key("118609807").id == "bert"              # idno
     assert ed.entry_for_key("Meier") is None                 # two entries: ambiguous
     assert ed.entry_for_key("Nobody Known") is None          # e.g. an outside authority's key
 

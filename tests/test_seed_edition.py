@@ -34,7 +34,7 @@ def test_edition_validates_without_errors_or_warnings(edition):
 
 def test_edition_shape(edition):
     assert [f.rel for f in edition.documents] == ["nkidp-114978.xml"]
-    assert sorted(f.rel for f in edition.registers) == ["organisations.xml", "persons.xml", "places.xml"]
+    assert sorted(f.rel for f in edition.registers) == ["events.xml", "organisations.xml", "persons.xml", "places.xml"]
 
 
 def test_every_file_declares_the_project_schema():

@@ -265,6 +265,16 @@ class EditionModel:
                    register_files=[RegisterFile(f.rel, header_mod.document_info(ed, f, names, header_only(ed, f, names)).title, paths.tei_copy(f))
                                    for f in ed.registers])
 
+    @property
+    def events(self) -> list[registers.RegisterEntry]:
+        """The dated events and treaties of the registers, in date order (the chronology of events)."""
+        return registers.events(self.entries)
+
+    @property
+    def records(self) -> list[mentions.Record]:
+        """The dated divisions of the documents (conversations, letters …), in date order."""
+        return mentions.records([d for d in self.documents if d.parent is None], self.page_of)
+
     def page_of(self, doc_id: str, target: str) -> str:
         """The page holding model id *target* of document *doc_id* (split documents)."""
         return self.where.get((doc_id, target)) or f"documents/{doc_id}.html"

@@ -32,6 +32,8 @@ class Occurrence:
     page: str = ""  # the page holding it, when its document is split
     where: str = ""  # short location: source page and shortened division head ("p. 26 · March 1961")
     where_full: str = ""  # the division's full head, when `where` shortens it
+    editorial: bool = False  # in a note of the editors (not printed in the source): the "n" of an index
+    dated: str = ""  # ISO date of its division (the conversation, letter, entry), for offices held then
 
     def __post_init__(self):
         self.where = self.where or self.section
@@ -151,6 +153,16 @@ def location(el, doc_title: str, cache: dict) -> tuple[str, str]:
     return cache[key]
 
 
+def in_editors_note(el) -> bool:
+    """Whether *el* stands in a note the source does not print (the editors' own): a mention
+    there is the editors', not the document's, and registers and indexes say so."""
+    return any(a.tag == MT + "note" and a.get("published") != "true" for a in el.iterancestors())
+
+
+def division_of(el):
+    return next((a for a in el.iterancestors(MT + "block") if a.get("division") == "true"), None)
+
+
 def section_of(el) -> str:
     for anc in el.iterancestors(MT + "block"):
         if anc.get("division") == "true":
@@ -232,6 +244,7 @@ def collect(doc, reg_entries: dict, pages: dict[str, str] | None = None, in_docu
     source_page = ""  # the printed page of the last page break before here
     labels: dict[str, tuple[str, str]] = {}
     passages: dict = {}
+    div_dates: dict = {}  # division → its date (division_date), computed once
     for el in body.iter(MT + "name", MT + "date", MT + "page-break"):
         if el.tag == MT + "page-break":
             if el.get("n") and _outside_notes(el):
@@ -245,8 +258,13 @@ def collect(doc, reg_entries: dict, pages: dict[str, str] | None = None, in_docu
         section = section_of(el) or doc.title
         short, full = location(el, doc.title, labels)
         where = " · ".join(x for x in (page_label(source_page), short) if x)
+        div = division_of(el)
+        div_key = div.getroottree().getpath(div) if div is not None else ""
+        if div_key not in div_dates:
+            div_dates[div_key] = division_date(div)[0] if div is not None else ""
         common = dict(position=position, page=pages.get(el_id, ""), where=where,
-                      where_full=full if short.endswith("…") else "")
+                      where_full=full if short.endswith("…") else "",
+                      editorial=in_editors_note(el), dated=div_dates[div_key] or doc_date(doc))
         if el.tag == MT + "name":
             entries = [reg_entries[a] for a in (el.get("ref") or "").split() if a in reg_entries]
             if not entries and el.get("target") and el.get("doc") and el.get("kind") and in_document:
@@ -263,6 +281,58 @@ def collect(doc, reg_entries: dict, pages: dict[str, str] | None = None, in_docu
             doc.dates.append(DateRef(doc, el_id, section, before, inside, after, **common,
                                      value=el.get("value", ""), sort=el.get("sort", ""),
                                      precision=el.get("precision", ""), cert=el.get("cert", "")))
+
+
+def doc_date(doc) -> str:
+    """The document's own date (its header's), for a mention outside any dated division."""
+    return (getattr(doc, "date_value", "") or "").split("/")[0]
+
+
+@dataclass
+class Record:
+    """A dated division of a document — a conversation, a note, a letter, a diary entry: the
+    chronology's dates of the records, told apart from the dates the records mention."""
+    doc: object
+    id: str
+    value: str
+    cert: str
+    label: str  # source page and head, shortened ('p. 26 · no heading in the source')
+    label_full: str
+    href: str
+
+    @property
+    def date_label(self) -> str:
+        return dates.heading_label(self.value, self.cert)
+
+    @property
+    def sort(self) -> str:
+        return self.value.split("/")[0]
+
+
+def records(docs, page_of) -> list[Record]:
+    """Every dated division of the documents (the innermost dated ones), in date order;
+    *page_of*: (document id, model id) → the page holding it."""
+    out = []
+    for doc in docs:
+        body = doc.model.getroot().find(MT + "text")
+        if body is None:
+            continue
+        divs = [d for d in body.iter(MT + "block") if d.get("division") == "true" and d.get("id")]
+        for div in divs:
+            if any(c is not div and c.get("division") == "true" and division_date(c)[0]
+                   for c in div.iter(MT + "block")):
+                continue  # a division of dated divisions: its parts are the records
+            value, cert = division_date(div)
+            if not value:
+                continue
+            full = (div.get("label") or "") if div.find(MT + "heading") is not None else ""
+            short = shorten(full, 90) if full else "no heading in the source"
+            pb = next((b.get("n") for b in div.iter(MT + "page-break") if b.get("n") and _outside_notes(b)), "")
+            if pb:
+                short = f"{page_label(pb)} · {short}"
+            out.append(Record(doc, div.get("id"), value, cert, short, full,
+                              f"{page_of(doc.id, div.get('id'))}#{div.get('id')}"))
+    return sorted(out, key=lambda r: (r.sort, r.doc.id, r.id))
 
 
 def chronology(docs) -> list[DateRef]:

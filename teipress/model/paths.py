@@ -17,7 +17,7 @@ from .. import safepath
 
 from ..edition import Edition, TeiFile
 
-REGISTER_PAGES = {"person": "persons.html", "place": "places.html", "org": "organisations.html"}
+REGISTER_PAGES = {"person": "persons.html", "place": "places.html", "org": "organisations.html", "event": "events.html"}
 LETTERS_PAGE = "letters.html"  # the index of letters, built only for editions with letters
 CMIF_FILE = "cmif.xml"  # the letters in CMIF, beside the pages, for correspSearch to harvest
 

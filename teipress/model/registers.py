@@ -12,17 +12,19 @@ name tooltips, the side panels and the PDF indexes all read them.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..edition import Edition, Entry, norm
+from ..edition import ENTRY_NAME_TAGS, Edition, Entry, norm
 from ..xmlparse import NS
 from . import authority, dates
 
 # Register kind → (page name, heading).  The page's file name is decided in teipress.model.paths.
-KINDS = {"person": "Persons", "place": "Places", "org": "Organisations"}
-NAME_TAGS = {"person": "persName", "place": "placeName", "org": "orgName"}
+KINDS = {"person": "Persons", "place": "Places", "org": "Organisations", "event": "Events and treaties"}
+NAME_TAGS = ENTRY_NAME_TAGS
+SCHEMA_TYPES = {"person": "Person", "place": "Place", "org": "Organization", "event": "Event"}
 
 
 def authority_keys(entry: Entry) -> set[str]:
@@ -140,20 +142,144 @@ def _when(el) -> str:
     return ""
 
 
-def life_dates(entry: Entry) -> str:
-    """Life (or existence) dates of an entry: '1912–1994', '1906–', 'd. 1998'."""
+def _uncertain(el) -> bool:
+    return el is not None and any(n is not None and n.get("cert") in ("low", "medium", "unknown")
+                                  for n in (el, el.find("tei:date", NS)))
+
+
+def event_date(entry: Entry) -> str:
+    """The ISO date of an event (its @when, else '@from/@to' or '@notBefore/@notAfter');
+    '' for other entries."""
     el = entry.element
-    return dates.life_dates(_when(el.find("tei:birth", NS)), _when(el.find("tei:death", NS)))
+    if entry.kind != "event":
+        return ""
+    if el.get("when"):
+        return el.get("when")
+    lo, hi = el.get("from") or el.get("notBefore") or "", el.get("to") or el.get("notAfter") or ""
+    return f"{lo}/{hi}" if (lo or hi) else ""
+
+
+def life_dates(entry: Entry) -> str:
+    """Life (or existence) dates of an entry: '1912–1994', '1906–', 'd. 1998'; a year the
+    editors are unsure of (@cert low or medium) carries a query: '1915?–1970?'.  An event: its
+    date, '6 July 1961', '3–4 June 1961'."""
+    el = entry.element
+    if entry.kind == "event":
+        return dates.heading_label(event_date(entry), el.get("cert") or "")
+    birth, death = el.find("tei:birth", NS), el.find("tei:death", NS)
+    text = dates.life_dates(_when(birth), _when(death))
+    for node in (birth, death):
+        y = dates.year(_when(node))
+        if y and _uncertain(node):
+            text = re.sub(rf"(?<![0-9]){re.escape(y)}(?![0-9?])", y + "?", text, count=1)
+    return text
+
+
+# Languages of names in their original script, as a reader is told them.
+SCRIPT_LABELS = {"ko": "Korean", "ko-Hang": "Korean", "ko-Kore": "Korean", "ko-Hani": "Korean, Hanja",
+                 "ru": "Russian", "ru-Cyrl": "Russian", "zh": "Chinese", "zh-Hant": "Chinese",
+                 "zh-Hans": "Chinese", "ja": "Japanese", "uk": "Ukrainian", "el": "Greek",
+                 "he": "Hebrew", "ar": "Arabic", "yi": "Yiddish", "be": "Belarusian", "bg": "Bulgarian",
+                 "sr": "Serbian", "mn": "Mongolian"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _latin(text: str) -> bool:
+    return all(not ch.isalpha() or ord(ch) < 0x250 or 0x1E00 <= ord(ch) < 0x1F00 for ch in text)
+
+
+def original_names(entry: Entry) -> list[tuple[str, str, str]]:
+    """(name, language tag, language label) of the entry's names in a script other than the
+    Latin: 'Ким Ир Сен', 'ru', 'Russian'.  A name of @type 'original', or any name in a
+    non-Latin script; its language from @xml:lang."""
+    tag = NAME_TAGS[entry.kind]
+    out = []
+    for n in entry.element.findall(f"tei:{tag}", NS):
+        text = _text(n)
+        if not text or (n.get("type") != "original" and _latin(text)):
+            continue
+        lang = n.get(XML_LANG) or ""
+        label = SCRIPT_LABELS.get(lang) or SCRIPT_LABELS.get(lang.split("-")[0], "")
+        out.append((text, lang, label))
+    return out
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """An authority record an entry names: 'wikidata', 'Q855', 'http://www.wikidata.org/entity/Q855'."""
+
+    authority: str
+    value: str
+    uri: str
+
+    @property
+    def label(self) -> str:
+        return AUTHORITY_LABELS.get(self.authority, self.authority.upper())
+
+    @property
+    def href(self) -> str:
+        """The record's page for a reader (https)."""
+        return re.sub(r"^http://", "https://", self.uri)
+
+
+AUTHORITY_LABELS = {"wikidata": "Wikidata", "viaf": "VIAF", "gnd": "GND", "geonames": "GeoNames",
+                    "orcid": "ORCID", "lc": "Library of Congress", "bnf": "BnF", "ndl": "NDL"}
+
+
+def identifiers(entry: Entry) -> list[Identifier]:
+    """The authority records the entry's idnos (and @sameAs) name, each once, in the order given."""
+    el = entry.element
+    values = [("", u) for u in (el.get("sameAs") or "").split()]
+    values += [((i.get("type") or "").casefold(), _text(i)) for i in el.findall("tei:idno", NS)]
+    out: dict[tuple[str, str], Identifier] = {}
+    for kind, value in values:
+        hit = authority.record(value, kind)
+        if hit and hit not in out:
+            out[hit] = Identifier(hit[0], hit[1], authority.uri(value, kind))
+    return list(out.values())
+
+
+def _year_span(occ) -> tuple[str, str]:
+    return (occ.get("from") or occ.get("notBefore") or occ.get("when") or "")[:4], \
+           (occ.get("to") or occ.get("notAfter") or occ.get("when") or "")[:4]
+
+
+def offices_at(entry: Entry, when: str) -> list[str]:
+    """The entry's occupations held at *when* (an ISO date): those whose dated span includes it,
+    each bound read at its own precision ('1970' holds all of 1970; Rhee's presidency 'to
+    1960-04-26' no longer holds on 1960-06-17).  Undated occupations say nothing about a time
+    and are left out."""
+    when = (when or "").split("/")[0]
+    if not when[:4].isdigit():
+        return []
+    out = []
+    for occ in entry.element.findall("tei:occupation", NS):
+        lo = occ.get("from") or occ.get("notBefore") or occ.get("when") or ""
+        hi = occ.get("to") or occ.get("notAfter") or occ.get("when") or ""
+        if not (lo or hi) or (lo and when[:len(lo)] < lo[:len(when)]) or (hi and when[:len(hi)] > hi[:len(when)]):
+            continue
+        out.append(_text(occ))
+    return out
 
 
 def _text(el) -> str:
     return norm("".join(el.itertext())) if el is not None else ""
 
 
+# "22nd Congress of the Communist Party …", "XXII Congress of …": filed under the body it belongs to.
+_ORDINAL_OF = re.compile(r"^((?:[0-9]+(?:st|nd|rd|th)|[IVXLC]+)\s+\S+)\s+of\s+(?:the\s+)?(.+)$")
+
+
 def index_label(entry: Entry) -> tuple[str, str]:
     """(label, sort text) for a back-of-book index: 'Brezhnev, Leonid' for a person whose name
-    has a surname and forename (surname-first names such as Korean ones stay in their order)."""
+    has a surname and forename (surname-first names such as Korean ones stay in their order);
+    a numbered meeting of a body under the body: 'Communist Party of the Soviet Union, 22nd
+    Congress', never among the digits."""
     label = entry.name
+    m = _ORDINAL_OF.match(label) if entry.kind != "person" else None
+    if m:
+        inverted = f"{m.group(2)}, {m.group(1)}"
+        return inverted, inverted
     if entry.kind == "person":
         names = entry.element.findall(f"tei:{NAME_TAGS['person']}", NS)
         main = [n for n in names if n.get("type") in (None, "main", "reg")] or names
@@ -199,8 +325,71 @@ class RegisterEntry:
 
     @property
     def variants(self) -> list[str]:
+        """Other names in the Latin script (the original-script names: :attr:`originals`)."""
         names = [v for m in (self.members or [self.entry]) for v in m.names()]
-        return [v for v in dict.fromkeys(names) if v != self.name]
+        orig = {n for n, _l, _lab in self.originals}
+        return [v for v in dict.fromkeys(names) if v != self.name and v not in orig]
+
+    @property
+    def originals(self) -> list[tuple[str, str, str]]:
+        """Names in their original script: (name, xml:lang, language label), of every description."""
+        seen = {}
+        for m in (self.members or [self.entry]):
+            for o in original_names(m):
+                seen.setdefault(o[0], o)
+        return list(seen.values())
+
+    @property
+    def identifiers(self) -> list[Identifier]:
+        """Authority records (Wikidata, VIAF, GND …) of every description of it, each once."""
+        seen: dict[tuple[str, str], Identifier] = {}
+        for m in (self.members or [self.entry]):
+            for i in identifiers(m):
+                seen.setdefault((i.authority, i.value), i)
+        return list(seen.values())
+
+    @property
+    def same_as(self) -> list[str]:
+        """The URIs of its authority records, for JSON-LD sameAs."""
+        return [i.uri for i in self.identifiers]
+
+    def offices_at(self, when: str) -> list[str]:
+        return offices_at(self.entry, when)
+
+    def json_ld_data(self, base_url: str = "") -> dict:
+        """The entry as a schema.org thing: @id its anchor on the register page (absolute with the
+        edition's base_url), names, life dates, description, and sameAs its authority records."""
+        el = self.entry.element
+        data = {"@type": SCHEMA_TYPES[self.kind], "@id": f"{base_url}{self.href}", "name": self.name,
+                "alternateName": [n for n, _l, _lab in self.originals] + self.variants or None,
+                "description": self.description or None,
+                "sameAs": self.same_as or None}
+        if self.kind == "event":
+            when = event_date(self.entry)
+            data["startDate"] = when.split("/")[0] or None
+            data["endDate"] = when.split("/")[-1] or None
+        if self.kind == "person":
+            born, died = _when(el.find("tei:birth", NS)), _when(el.find("tei:death", NS))
+            data["birthDate"] = born or None
+            data["deathDate"] = died or None
+            data["jobTitle"] = [_text(o) for o in el.findall("tei:occupation", NS)] or None
+        return {k: v for k, v in data.items() if v is not None}
+
+    def offices_by_date(self, doc_id: str = "") -> list[tuple[list[str], list[str]]]:
+        """(dates, offices) at the dates of the divisions that name it (the conversations, letters
+        …; of document *doc_id* only, if given), in date order; dates with the same offices as
+        the one before are folded into it (its dates list grows)."""
+        out: list[tuple[list[str], list[str]]] = []
+        for when in sorted({o.dated for o in self.occurrences
+                            if o.dated and not o.editorial and (not doc_id or o.doc.id == doc_id)}):
+            offices = self.offices_at(when)
+            if not offices:
+                continue
+            if out and out[-1][1] == offices:
+                out[-1][0].append(when)
+                continue
+            out.append(([when], offices))
+        return out
 
     @property
     def description(self) -> str:
@@ -216,24 +405,44 @@ class RegisterEntry:
         return index_label(self.entry)[0]
 
     @property
+    def date_value(self) -> str:
+        """An event's ISO date ('1961-07-06', '1959-09-15/1959-09-27'); '' for other entries."""
+        return event_date(self.entry)
+
+    @property
     def details(self) -> list[str]:
         """Occupations, types and other facts of the entry, as short plain sentences."""
         out = []
         el = self.entry.element
         for occ in el.findall("tei:occupation", NS):
-            span = "–".join(x for x in (occ.get("from", "")[:4], occ.get("to", "")[:4]) if x)
+            lo, hi = _year_span(occ)
+            span = f"{lo}–{hi}" if lo and hi and lo != hi else (lo or (f"until {hi}" if hi else ""))
+            if lo and not hi:
+                span = f"from {lo}"
+            if span and occ.get("cert") in ("low", "medium"):
+                span += "?"
             out.append(_text(occ) + (f" ({span})" if span else ""))
         for tag in ("tei:affiliation", "tei:nationality", "tei:faith", "tei:residence"):
             out += [_text(x) for x in el.findall(tag, NS) if _text(x)]
-        if el.get("type") and self.kind in ("place", "org"):
+        if el.get("type") and self.kind in ("place", "org", "event"):
             out.insert(0, el.get("type").replace("-", " ").capitalize())
         return out
 
     @property
     def sort_key(self) -> tuple:
+        if self.kind == "event":  # events in the order of time
+            return (self.date_value or "9999", self.name.casefold(), self.anchor)
         surname = self.entry.element.find(".//tei:surname", NS)
         key = _text(surname) if surname is not None else self.name
         return (key.casefold(), self.name.casefold(), self.anchor)
+
+    def by_place(self) -> list[tuple]:
+        """(first occurrence, how many) per location label ('pp. 21–22 · March 1961'), in text
+        order, the editors' notes apart: a compact 'named in' list (the chronology of events)."""
+        out: dict[tuple, list] = {}
+        for o in self.occurrences:
+            out.setdefault((o.doc.id, o.where, o.editorial), [o, 0])[1] += 1
+        return [tuple(v) for v in out.values()]
 
     def by_document(self) -> list[tuple]:
         out: dict[str, tuple] = {}
@@ -254,6 +463,15 @@ class Register:
     def path(self) -> str:
         return self.page
 
+    def json_ld(self, base_url: str = "") -> str:
+        """schema.org JSON-LD of the register page: one Person, Place or Organization per entry,
+        with its original-script names and its authority records as sameAs; text safe inside
+        <script> ('<', '>' and '&' escaped in the JSON)."""
+        data = {"@context": "https://schema.org", "@type": "ItemList", "name": self.label,
+                "itemListElement": [e.json_ld_data(base_url) for e in self.entries]}
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
 
 def entries(ed: Edition, pages: dict[str, str]) -> dict[str, RegisterEntry]:
     """Every register entry of the edition by anchor, one per identity (:func:`identities`);
@@ -268,6 +486,13 @@ def entries(ed: Edition, pages: dict[str, str]) -> dict[str, RegisterEntry]:
     return out
 
 
+def events(all_entries: dict[str, RegisterEntry]) -> list[RegisterEntry]:
+    """The edition's events and treaties that have a date, in date order: the chronology of
+    events (chronology.html), beside the dates printed in the text."""
+    dated = [e for e in all_entries.values() if e.kind == "event" and event_date(e.entry)]
+    return sorted(dated, key=lambda e: (event_date(e.entry), e.sort_key))
+
+
 def registers(all_entries: dict[str, RegisterEntry], pages: dict[str, str]) -> list[Register]:
     out = []
     for kind, label in KINDS.items():
@@ -275,3 +500,38 @@ def registers(all_entries: dict[str, RegisterEntry], pages: dict[str, str]) -> l
         if es:
             out.append(Register(kind, pages[kind], label, es, sorted({f for e in es for f in e.files})))
     return out
+
+
+_ABBREVIATION = re.compile(r"^[A-Z][A-Z.]*[A-Z](?:\s+[A-Z][A-Za-z.]*)*$")
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold() for w in re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text)]
+
+
+def cross_references(entries: list[RegisterEntry]) -> list[dict]:
+    """The index's cross-references ('CPSU, see Communist Party of the Soviet Union'): for each
+    entry, the other names a reader may look it up by that would be filed elsewhere — its
+    abbreviations, and variants whose first word differs from the heading's first word, leaving
+    out a person's variants made only of words of the heading ('Nikita Sergeyevich') or with the
+    heading's surname ('L. I. Brezhnev'), and names without a capital letter ('the North').  One line per form, naming every entry it stands for."""
+    labels = {e.index_label.casefold() for e in entries}
+    found: dict[str, dict] = {}
+    for e in entries:
+        label = e.index_label
+        head_words = set(_words(label)) | set(_words(e.name))
+        first = (_words(label) or [""])[0]
+        for v in e.variants:
+            words = _words(v)
+            if not words or not v[:1].isupper() or v.casefold() in labels:
+                continue
+            if not _ABBREVIATION.match(v) and words[0] == first:
+                continue
+            # a person's forenames alone ('Nikita Sergeyevich'), or a form with the heading's
+            # surname ('L. I. Brezhnev'), is found under the heading anyway
+            if e.kind == "person" and (first in words or set(words) <= head_words):
+                continue
+            ref = found.setdefault(v.casefold(), {"label": v, "sort": v.casefold(), "see": []})
+            if label not in ref["see"]:
+                ref["see"].append(label)
+    return sorted(found.values(), key=lambda r: (r["sort"], r["label"]))

@@ -27,7 +27,7 @@ from ..model import parallel as parallel_model
 from . import parallel as parallel_out
 
 PKG = Path(__file__).resolve().parent.parent
-KIND_LABELS = {"person": "Persons", "place": "Places", "org": "Organisations"}
+KIND_LABELS = {"person": "Persons", "place": "Places", "org": "Organisations", "event": "Events and treaties"}
 # The side panel's groups: register kinds, and terms from a document's own list of abbreviations.
 PANEL_KINDS = list(KIND_LABELS.items()) + [("term", "Terms")]
 TEMPLATES = PKG / "templates"

@@ -66,10 +66,19 @@ def index_entries(em, doc) -> dict:
             if e is not None and anchor not in seen:
                 label, sort = registers.index_label(e.entry)
                 seen[anchor] = {"key": anchor, "kind": e.kind, "label": label, "sort": sort.casefold(),
-                                "dates": e.dates if e.kind == "person" else "", "description": e.description}
+                                "dates": e.dates if e.kind in ("person", "event") else "",
+                                "description": e.description,
+                                # the offices held at the dates of this document's records
+                                "then": [{"date": ", ".join(dates.label(x) for x in w), "offices": o}
+                                         for w, o in e.offices_by_date(doc.id)] if e.kind == "person" else []}
     recs = sorted(seen.values(), key=lambda r: (r["sort"], r["key"]))
-    return {"persons": [r for r in recs if r["kind"] == "person"],
-            "places": [r for r in recs if r["kind"] in ("place", "org")]}
+    out = {"persons": [r for r in recs if r["kind"] == "person"],
+           "places": [r for r in recs if r["kind"] == "place"],
+           "organisations": [r for r in recs if r["kind"] == "org"],
+           "events": [r for r in recs if r["kind"] == "event"]}
+    # "CPSU, see Communist Party of the Soviet Union": the other names of the entries indexed
+    out["see"] = {k: registers.cross_references([em.entries[r["key"]] for r in v]) for k, v in out.items()}
+    return out
 
 
 def running_title(root, title: str) -> str:

@@ -47,6 +47,8 @@ RULES: dict[str, tuple[str, bool, str]] = {
     "date-range": ("error", True, "@notBefore/@from is not after @notAfter/@to"),
     "date-when-range": ("warning", True, "@when is not combined with a range (TEI: use either)"),
     "date-consistent": ("error", True, "@when lies inside the element's own range"),
+    "idno-syntax": ("error", True, "an identifier of a known authority (Wikidata, VIAF, GND, GeoNames, ORCID, "
+                                   "LC, BnF, NDL) is well formed, in an idno or @sameAs"),
     "note-type": ("error", True, "a note's @type is declared in a taxonomy 'note-types', when the edition "
                                  "declares one"),
     "note-resp": ("warning", True, "a note says who wrote it (@resp), when the edition declares 'note-types'"),

@@ -333,6 +333,28 @@ def check_unused(ed: Edition, report: Report, used: set[tuple[str, str]]) -> Non
 UNUSED_ONE_BY_ONE = 20
 
 
+def check_identifiers(ed: Edition, report: Report) -> None:
+    """[idno-syntax] an identifier of a known authority (idno/@type 'wikidata', 'viaf', 'gnd',
+    'geonames', 'orcid', 'lc' …, or an URL of one of them in an idno or @sameAs) is well formed,
+    so that the register's links and JSON-LD sameAs lead to a record (teipress.model.authority)."""
+    from ..model import authority
+
+    for f in ed.files:
+        for el in _elements(f):
+            local = _local(el)
+            checks = []
+            if local == "idno":
+                checks.append((None, "".join(el.itertext()), el.get("type") or ""))
+            for uri in (el.get("sameAs") or "").split():
+                checks.append(("sameAs", uri, ""))
+            for attr, value, kind in checks:
+                why = authority.syntax_error(value, kind)
+                if why:
+                    line, col = position(f.path, el, attr)
+                    where = f"@sameAs of <{local}>" if attr else f"<idno type=\"{kind}\">" if kind else "<idno>"
+                    report.error(f.path, line, col, f"{where}: {why}", "idno-syntax")
+
+
 def check_root(ed: Edition, report: Report) -> None:
     """[tei-root] the root is <TEI> in the TEI namespace (catches TEI P4 and typos)."""
     for f in ed.files:
@@ -355,5 +377,6 @@ def check(ed: Edition, report: Report) -> None:
     check_ids(ed, report)
     used = check_pointers(ed, report)
     check_dates(ed, report)
+    check_identifiers(ed, report)
     check_types(ed, report)
     check_unused(ed, report, used)

@@ -48,14 +48,29 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- A name without a link (unresolved, or an entry of a list in the document): a span. -->
-  <xsl:template match="m:name" name="unlinked-name">
-    <span>
-      <xsl:attribute name="class">tp-name<xsl:if test="@kind"> tp-<xsl:value-of select="@kind"/></xsl:if></xsl:attribute>
-      <xsl:if test="@id and ancestor::m:text"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+  <!-- A name without a link (unresolved, or an entry of a list in the document): a span; an
+       abbreviation of the document's list inside a linked name (KWP in "KWP CC"): <abbr> with its
+       expansion, as links cannot nest. -->
+  <xsl:template name="unlinked-term">
+    <abbr class="tp-name tp-term" title="{@desc}">
+      <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
       <xsl:call-template name="lang"/>
       <xsl:apply-templates/>
-    </span>
+    </abbr>
+  </xsl:template>
+
+  <xsl:template match="m:name" name="unlinked-name">
+    <xsl:choose>
+      <xsl:when test="@kind = 'term' and @desc and ancestor::m:text"><xsl:call-template name="unlinked-term"/></xsl:when>
+      <xsl:otherwise>
+        <span>
+          <xsl:attribute name="class">tp-name<xsl:if test="@kind"> tp-<xsl:value-of select="@kind"/></xsl:if></xsl:attribute>
+          <xsl:if test="@id and ancestor::m:text"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
+          <xsl:call-template name="lang"/>
+          <xsl:apply-templates/>
+        </span>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- The page (path from the site root) that holds element @target of document @doc: a split
