@@ -83,7 +83,7 @@ def test_name_description_on_focus(page, base):
 
 def test_note_popover_with_the_keyboard(page, base):
     page.goto(f"{base}/{DOC}")
-    mark = page.locator("a.tp-noteref[href='#n-01']")  # the translator's note (the source notes come first)
+    mark = page.locator("a.tp-noteref[href='#n-02']")  # the editors' note dating the headless excerpt
     mark.focus()
     page.keyboard.press("Enter")
     pop = page.locator("#tp-popover")

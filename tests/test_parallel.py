@@ -316,6 +316,8 @@ def margin_keys(pdf: Path) -> list[list[str]]:
 def check_spreads(pdf: Path, pair) -> None:
     """Every spread carries the same units on both pages, and every unit is on one spread."""
     keys = margin_keys(pdf)
+    while keys and not keys[-1]:  # back matter after the spreads (the source's spellings)
+        keys.pop()
     assert len(keys) % 2 == 1  # a title page, then whole spreads
     shown = []
     for verso, recto in zip(keys[1::2], keys[2::2]):
