@@ -375,3 +375,42 @@ def test_frus_prints_every_source_page(shared, tmp_path):
     pdf = build_pdfs(root, tmp_path / "out") / f"{doc.id}.pdf"
     want = sorted(pb.get("n") for pb in doc.root.iterfind(".//tei:text//tei:pb", NS))
     assert len(want) > 10 and _margin_marks(pdf) == want
+
+
+def test_running_heads_name_the_division_current_on_each_page(make_edition, tmp_path):
+    """The page furniture is worked out once per layout pass (edition.typ, page-plan): each recto
+    names the division current on it, each verso the document, and a page a division opens
+    at the top has no head (its heading says it)."""
+    words = " ".join(f"word{i}" for i in range(120))
+    divs = "".join(
+        f'<div type="section" xml:id="s{k}"><head>Section {name}</head>'
+        + "".join(f'<p xml:id="s{k}p{i}">{name} {words}.</p>' for i in range(12)) + "</div>"
+        for k, name in enumerate(["Alpha", "Beta", "Gamma"]))
+    doc = re.sub(r'<div type="letter".*?</div>', divs, MINI_DOC, flags=re.S)
+    pdf = build_pdfs(make_edition(doc=doc), tmp_path / "out") / "mini.pdf"
+    n = len(PdfReader(pdf).pages)
+    first = {}  # division → the first page its text is on
+    heads = {}
+    for i in range(1, n + 1):
+        lines = [x.strip() for x in pdftotext(pdf, "-f", str(i), "-l", str(i)).splitlines() if x.strip()]
+        for name in ("Alpha", "Beta", "Gamma"):
+            if any(x.startswith(f"{name} word0") for x in lines):
+                first.setdefault(name, i)
+        heads[i] = lines[0] if lines else ""
+    assert sorted(first, key=first.get) == ["Alpha", "Beta", "Gamma"]
+    body = [i for i in range(first["Alpha"], n + 1) if i not in first.values()]
+    checked = 0
+    for i in body:
+        current = max((name for name in first if first[name] <= i), key=first.get, default=None)
+        if heads[i].startswith(("Editorial principles", "Index")):
+            break  # the back matter
+        if current is None or not heads[i]:
+            continue
+        if i % 2:
+            assert heads[i].casefold() == f"section {current}".casefold(), (i, heads[i])
+        else:
+            assert heads[i].casefold() == "a mini edition", (i, heads[i])
+        checked += 1
+    assert checked >= 6
+    for name, page in first.items():  # the page a division opens carries its heading, not a head
+        assert not heads[page].casefold().startswith("section") or heads[page].casefold() == f"section {name}".casefold()
