@@ -58,20 +58,24 @@ def _cmap_chars(data: bytes, offset: int) -> set[int]:
             deltas = struct.unpack_from(f">{segs}h", data, at + 16 + 4 * segs)
             ro_at = at + 16 + 6 * segs
             range_offsets = struct.unpack_from(f">{segs}H", data, ro_at)
+            # (a whole segment at a time: a CJK font maps tens of thousands of characters)
             for s in range(segs):
-                for c in range(starts[s], min(ends[s], 0xFFFE) + 1):
-                    if range_offsets[s] == 0:
-                        glyph = (c + deltas[s]) & 0xFFFF
-                    else:
-                        g_at = ro_at + 2 * s + range_offsets[s] + 2 * (c - starts[s])
-                        glyph = struct.unpack_from(">H", data, g_at)[0]
-                        glyph = (glyph + deltas[s]) & 0xFFFF if glyph else 0
-                    if glyph:
-                        chars.add(c)
+                first, last = starts[s], min(ends[s], 0xFFFE)
+                if last < first:
+                    continue
+                if range_offsets[s] == 0:  # glyph = c + delta: every c but the one that gives 0
+                    seg = set(range(first, last + 1))
+                    seg.discard((-deltas[s]) & 0xFFFF)
+                else:
+                    g_at = ro_at + 2 * s + range_offsets[s]
+                    glyphs = struct.unpack_from(f">{last - first + 1}H", data, g_at)
+                    seg = {c for c, g in zip(range(first, last + 1), glyphs) if g and (g + deltas[s]) & 0xFFFF}
+                chars |= seg
         elif fmt == 12:
             n = struct.unpack_from(">I", data, at + 12)[0]
-            for g in range(n):
-                start, end, glyph = struct.unpack_from(">III", data, at + 16 + 12 * g)
+            groups = struct.unpack_from(f">{3 * n}I", data, at + 16)
+            for g in range(0, 3 * n, 3):
+                start, end, glyph = groups[g], groups[g + 1], groups[g + 2]
                 chars.update(range(start if glyph else start + 1, end + 1))
     return chars
 
@@ -115,11 +119,9 @@ def uncovered(text: str) -> list[str]:
     have = covered()
     if not have:
         return []
-    seen: dict[str, None] = {}
-    for ch in text:
-        if ord(ch) > 0x7E and ch not in seen and ord(ch) not in have and _needs_glyph(ch):
-            seen[ch] = None
-    return list(seen)
+    # the distinct characters first (a set of a book's text is made at C speed), then their order
+    missing = [ch for ch in set(text) if ord(ch) > 0x7E and ord(ch) not in have and _needs_glyph(ch)]
+    return sorted(missing, key=text.index)
 
 
 def first_line(root, ch: str) -> int | None:
