@@ -404,7 +404,7 @@ def main() -> None:
     print(out)
     if args.write:
         text = args.write.read_text(encoding="utf-8")
-        begin, end = "<!-- book:begin -->", "<!-- book:end -->"
+        begin, end = "<!-- book-run:begin -->", "<!-- book-run:end -->"
         block = f"{begin}\n{out}{end}"
         if begin in text and end in text:
             text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
