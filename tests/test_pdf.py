@@ -378,9 +378,9 @@ def test_frus_prints_every_source_page(shared, tmp_path):
 
 
 def test_running_heads_name_the_division_current_on_each_page(make_edition, tmp_path):
-    """The page furniture is worked out once per layout pass (edition.typ, page-plan): each recto
-    names the division current on it, each verso the document, and a page a division opens
-    at the top has no head (its heading says it)."""
+    """Each page's head asks Typst only for the divisions around its place (edition.typ): each
+    recto names the division current on it, each verso the document, and a page a division
+    opens at the top has no head (its heading says it)."""
     words = " ".join(f"word{i}" for i in range(120))
     divs = "".join(
         f'<div type="section" xml:id="s{k}"><head>Section {name}</head>'
