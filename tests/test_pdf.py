@@ -423,3 +423,68 @@ def test_frus_prints_every_source_page(shared, tmp_path):
     pdf = build_pdfs(root, tmp_path / "out") / f"{doc.id}.pdf"
     want = sorted(pb.get("n") for pb in doc.root.iterfind(".//tei:text//tei:pb", NS))
     assert len(want) > 10 and _margin_marks(pdf) == want
+
+
+def test_running_heads_name_the_division_current_on_each_page(make_edition, tmp_path):
+    """Each page's head asks Typst only for the divisions around its place (edition.typ): each
+    recto names the division current on it, each verso the document, and a page a division
+    opens at the top has no head (its heading says it)."""
+    words = " ".join(f"word{i}" for i in range(120))
+    divs = "".join(
+        f'<div type="section" xml:id="s{k}"><head>Section {name}</head>'
+        + "".join(f'<p xml:id="s{k}p{i}">{name} {words}.</p>' for i in range(12)) + "</div>"
+        for k, name in enumerate(["Alpha", "Beta", "Gamma"]))
+    doc = re.sub(r'<div type="letter".*?</div>', divs, MINI_DOC, flags=re.S)
+    pdf = build_pdfs(make_edition(doc=doc), tmp_path / "out") / "mini.pdf"
+    n = len(PdfReader(pdf).pages)
+    first = {}  # division → the first page its text is on
+    heads = {}
+    for i in range(1, n + 1):
+        lines = [x.strip() for x in pdftotext(pdf, "-f", str(i), "-l", str(i)).splitlines() if x.strip()]
+        for name in ("Alpha", "Beta", "Gamma"):
+            if any(x.startswith(f"{name} word0") for x in lines):
+                first.setdefault(name, i)
+        heads[i] = lines[0] if lines else ""
+    assert sorted(first, key=first.get) == ["Alpha", "Beta", "Gamma"]
+    body = [i for i in range(first["Alpha"], n + 1) if i not in first.values()]
+    checked = 0
+    for i in body:
+        current = max((name for name in first if first[name] <= i), key=first.get, default=None)
+        if heads[i].startswith(("Editorial principles", "Index")):
+            break  # the back matter
+        if current is None or not heads[i]:
+            continue
+        if i % 2:
+            assert heads[i].casefold() == f"section {current}".casefold(), (i, heads[i])
+        else:
+            assert heads[i].casefold() == "a mini edition", (i, heads[i])
+        checked += 1
+    assert checked >= 6
+    for name, page in first.items():  # the page a division opens carries its heading, not a head
+        assert not heads[page].casefold().startswith("section") or heads[page].casefold() == f"section {name}".casefold()
+
+
+STRESS_BODY = '''<div type="section" xml:id="sx"><head>Liber<pb n="3"/> primus<note xml:id="hn">Head note<pb n="4"/> here.</note></head>
+<p xml:id="q1"><pb n="5"/><note xml:id="q1n">At start.</note>Arma virumque<pb n="6"/><note xml:id="q1m">After pb.</note> cano<note xml:id="q1o">Note with <pb n="7"/> a break <ref target="https://example.org">and a link</ref>.</note>.</p>
+<p xml:id="q2">Text <fw type="header">Fw <note xml:id="fwn">in fw</note></fw> more<lb/><pb n="8"/> text.</p>
+<lg xml:id="lg1"><l xml:id="l1">Verse<pb n="9"/><note xml:id="ln">verse note</note></l><l xml:id="l2"><pb n="10"/>Second<note xml:id="ln2">n</note></l></lg>
+<list xml:id="li"><label>Lab<note xml:id="lbn">label note</note></label><item>Item<pb n="11"/><note xml:id="itn">item note</note></item></list>
+<table xml:id="tb"><row role="label"><cell>H<note xml:id="tcn">cell note</note></cell><cell>H2</cell></row><row><cell>a<pb n="12"/></cell><cell>b</cell></row></table>
+<quote xml:id="qt"><p xml:id="qp">Quoted<pb n="13"/><note xml:id="qn">q note</note> text</p></quote>
+<p xml:id="q3"><choice><sic>teh</sic><corr>the<note xml:id="cn">corr note</note></corr></choice> <choice><abbr>Dr.</abbr><expan>Doctor<pb n="14"/></expan></choice> <hi rend="underline">under<note xml:id="un">u</note><pb n="15"/></hi></p>
+<figure xml:id="fg"><head>Fig<note xml:id="fgn">fig note</note></head><figDesc>Desc<note xml:id="fdn">desc note</note></figDesc></figure>
+<p xml:id="q4"><milestone unit="card" n="10"/>Card<note xml:id="mcn">m</note><gap/><note xml:id="gn">after gap</note></p>
+</div>'''
+
+
+def test_footnotes_and_margin_page_numbers_together_everywhere_pass_pdf_ua(make_edition, tmp_path):
+    """Footnotes (links, for PDF/UA) beside and inside margin page numbers, in headings, notes,
+    verse, lists, tables, quotations, readings, decorated text, forme work and figures: PDF/UA-1
+    refuses a link inside an artifact, and the template must never make one."""
+    doc = re.sub(r'<div type="letter".*?</div>', STRESS_BODY, MINI_DOC, flags=re.S)
+    pdf = build_pdfs(make_edition(doc=doc), tmp_path / "out") / "mini.pdf"
+    text = pdftotext(pdf)
+    for n in (3, 4, 7, 8, 9, 10, 11, 12, 13):  # (two breaks on one line share a place in the margin)
+        assert f"[p. {n}]" in text, n
+    for words in ("At start.", "verse note", "cell note", "desc note", "after gap"):
+        assert words in text, words

@@ -47,3 +47,48 @@ def test_workers_are_retired_after_recycle_documents(make_edition, tmp_path, mon
     build_edition(root, tmp_path / "again", only={"pdf"})
     for pdf in (tmp_path / "out" / "pdf").glob("*.pdf"):
         assert pdf.read_bytes() == (tmp_path / "again" / "pdf" / pdf.name).read_bytes(), pdf.name
+
+
+def test_kept_warm_workers_outlive_the_stage_and_retypeset_a_changed_document(make_edition, tmp_path, monkeypatch):
+    """keep_warm (for serve): the worker, and Typst's caches in it, serve the next build too;
+    the changed document comes out as a cold build makes it, byte for byte; close() ends it."""
+    root = edition_of(make_edition, 1)
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    started = count_workers(monkeypatch)
+    typeset.keep_warm()
+    try:
+        build_edition(root, tmp_path / "first", only={"pdf"})
+        assert len(started) == 1 and started[0].proc.poll() is None  # still there after the stage
+        mini = root / "tei" / "mini.xml"
+        mini.write_text(mini.read_text(encoding="utf-8").replace("wrote from", "wrote, warmly, from"),
+                        encoding="utf-8")
+        build_edition(root, tmp_path / "second", only={"pdf"})
+        assert len(started) == 1  # the same worker typeset the change
+        assert set(started[0].keys) == {"mini", "doc-0"}
+    finally:
+        typeset.keep_warm(False)
+    assert started[0].proc.poll() is not None and not typeset._idle
+    cold = build_edition(root, tmp_path / "cold", only={"pdf"})
+    assert cold is not None and len(started) == 2
+    for name in ("mini.pdf", "doc-0.pdf"):
+        assert (tmp_path / "second" / "pdf" / name).read_bytes() == (tmp_path / "cold" / "pdf" / name).read_bytes()
+    assert (tmp_path / "second" / "pdf" / "mini.pdf").read_bytes() != (tmp_path / "first" / "pdf" / "mini.pdf").read_bytes()
+
+
+class _Idle:
+    """A stand-in for an idle worker: its limit, what it typeset, a live process."""
+
+    def __init__(self, keys):
+        self.limit, self.keys, self.done = 1, keys, 1
+        self.proc = type("P", (), {"poll": staticmethod(lambda: None)})()
+
+    def stop(self):
+        pass
+
+
+def test_a_document_goes_back_to_the_worker_that_typeset_it(monkeypatch):
+    a, b = _Idle(["x", "y"]), _Idle(["z"])
+    monkeypatch.setattr(typeset, "_idle", [a, b])
+    monkeypatch.setattr(typeset, "_busy", set())
+    assert typeset._take(1, key="x") is a
+    assert typeset._take(1, key="q") is b  # a document no worker knows: any idle one

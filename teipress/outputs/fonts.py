@@ -10,6 +10,7 @@ character no font covers is replaced before Typst sees it (:func:`uncovered`), w
 """
 from __future__ import annotations
 
+import bisect
 import importlib.util
 import struct
 import unicodedata
@@ -58,20 +59,24 @@ def _cmap_chars(data: bytes, offset: int) -> set[int]:
             deltas = struct.unpack_from(f">{segs}h", data, at + 16 + 4 * segs)
             ro_at = at + 16 + 6 * segs
             range_offsets = struct.unpack_from(f">{segs}H", data, ro_at)
+            # (a whole segment at a time: a CJK font maps tens of thousands of characters)
             for s in range(segs):
-                for c in range(starts[s], min(ends[s], 0xFFFE) + 1):
-                    if range_offsets[s] == 0:
-                        glyph = (c + deltas[s]) & 0xFFFF
-                    else:
-                        g_at = ro_at + 2 * s + range_offsets[s] + 2 * (c - starts[s])
-                        glyph = struct.unpack_from(">H", data, g_at)[0]
-                        glyph = (glyph + deltas[s]) & 0xFFFF if glyph else 0
-                    if glyph:
-                        chars.add(c)
+                first, last = starts[s], min(ends[s], 0xFFFE)
+                if last < first:
+                    continue
+                if range_offsets[s] == 0:  # glyph = c + delta: every c but the one that gives 0
+                    seg = set(range(first, last + 1))
+                    seg.discard((-deltas[s]) & 0xFFFF)
+                else:
+                    g_at = ro_at + 2 * s + range_offsets[s]
+                    glyphs = struct.unpack_from(f">{last - first + 1}H", data, g_at)
+                    seg = {c for c, g in zip(range(first, last + 1), glyphs) if g and (g + deltas[s]) & 0xFFFF}
+                chars |= seg
         elif fmt == 12:
             n = struct.unpack_from(">I", data, at + 12)[0]
-            for g in range(n):
-                start, end, glyph = struct.unpack_from(">III", data, at + 16 + 12 * g)
+            groups = struct.unpack_from(f">{3 * n}I", data, at + 16)
+            for g in range(0, 3 * n, 3):
+                start, end, glyph = groups[g], groups[g + 1], groups[g + 2]
                 chars.update(range(start if glyph else start + 1, end + 1))
     return chars
 
@@ -102,6 +107,77 @@ def covered() -> frozenset[int]:
     return frozenset(chars)
 
 
+def _cmap_tables(data: bytes, offset: int) -> list[tuple]:
+    """The Unicode subtables of one sfnt font's cmap as arrays to search (see covers):
+    ("4", ends, starts, deltas, range_offsets, where the offsets begin) or ("12", starts, ends, glyphs)."""
+    num_tables = struct.unpack_from(">H", data, offset + 4)[0]
+    cmap = None
+    for i in range(num_tables):
+        tag, _sum, off, _len = struct.unpack_from(">4sIII", data, offset + 12 + 16 * i)
+        if tag == b"cmap":
+            cmap = off
+    tables: list[tuple] = []
+    if cmap is None:
+        return tables
+    for i in range(struct.unpack_from(">H", data, cmap + 2)[0]):
+        platform, encoding, sub = struct.unpack_from(">HHI", data, cmap + 4 + 8 * i)
+        if not (platform == 0 or (platform == 3 and encoding in (1, 10))):
+            continue
+        at = cmap + sub
+        fmt = struct.unpack_from(">H", data, at)[0]
+        if fmt == 4:
+            segs = struct.unpack_from(">H", data, at + 6)[0] // 2
+            tables.append(("4", struct.unpack_from(f">{segs}H", data, at + 14),
+                           struct.unpack_from(f">{segs}H", data, at + 16 + 2 * segs),
+                           struct.unpack_from(f">{segs}h", data, at + 16 + 4 * segs),
+                           struct.unpack_from(f">{segs}H", data, at + 16 + 6 * segs), at + 16 + 6 * segs))
+        elif fmt == 12:
+            n = struct.unpack_from(">I", data, at + 12)[0]
+            groups = struct.unpack_from(f">{3 * n}I", data, at + 16)
+            tables.append(("12", groups[0::3], groups[1::3], groups[2::3]))
+    return tables
+
+
+@lru_cache(maxsize=1)
+def _fonts() -> list[tuple[bytes, list[tuple]]]:
+    """Every font file's bytes and cmap subtables (read once per process)."""
+    found = []
+    for d in font_dirs():
+        for f in sorted(d.iterdir()):
+            if f.suffix.lower() not in FONT_SUFFIXES:
+                continue
+            data = f.read_bytes()
+            offsets = struct.unpack_from(f">{struct.unpack_from('>I', data, 8)[0]}I", data, 12) \
+                if data[:4] == b"ttcf" else (0,)
+            found.append((data, [t for off in offsets for t in _cmap_tables(data, off)]))
+    return found
+
+
+def covers(cp: int) -> bool:
+    """Whether a font of the PDF maps code point *cp* (the same answer as cp in covered(), found
+    by searching the cmaps for the few characters a document has, not by listing all 50,000)."""
+    for data, tables in _fonts():
+        for t in tables:
+            if t[0] == "4":
+                _, ends, starts, deltas, range_offsets, ro_at = t
+                s = bisect.bisect_left(ends, cp)
+                if cp > 0xFFFE or s == len(ends) or starts[s] > cp:
+                    continue
+                if range_offsets[s] == 0:
+                    glyph = (cp + deltas[s]) & 0xFFFF
+                else:
+                    glyph = struct.unpack_from(">H", data, ro_at + 2 * s + range_offsets[s] + 2 * (cp - starts[s]))[0]
+                    glyph = (glyph + deltas[s]) & 0xFFFF if glyph else 0
+                if glyph:
+                    return True
+            else:
+                _, starts, ends, glyphs = t
+                g = bisect.bisect_right(starts, cp) - 1
+                if g >= 0 and cp <= ends[g] and (glyphs[g] or cp != starts[g]):
+                    return True
+    return False
+
+
 def _needs_glyph(ch: str) -> bool:
     # controls, format characters (joiners, bidi marks, variation selectors) and white space
     # are never drawn, so no font needs them
@@ -112,14 +188,11 @@ def _needs_glyph(ch: str) -> bool:
 def uncovered(text: str) -> list[str]:
     """The distinct characters of *text* that no font of the PDF covers, in order of first
     appearance; empty when no font package is installed (nothing to judge by)."""
-    have = covered()
-    if not have:
+    if not _fonts():
         return []
-    seen: dict[str, None] = {}
-    for ch in text:
-        if ord(ch) > 0x7E and ch not in seen and ord(ch) not in have and _needs_glyph(ch):
-            seen[ch] = None
-    return list(seen)
+    # the distinct characters first (a set of a book's text is made at C speed), then their order
+    missing = [ch for ch in set(text) if ord(ch) > 0x7E and _needs_glyph(ch) and not covers(ord(ch))]
+    return sorted(missing, key=text.index)
 
 
 def first_line(root, ch: str) -> int | None:

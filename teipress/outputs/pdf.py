@@ -221,12 +221,18 @@ def replace_uncovered(ctx: BuildContext, doc, text_: str) -> dict[int, str]:
     return swap
 
 
-def compile_pdf(workdir: Path, build_time, log=lambda m: None, main: str = MAIN) -> bytes:
-    """Typeset the prepared *workdir*, in a child process with a memory limit (outputs/typeset.py)."""
+def compile_pdf(workdir: Path, build_time, log=lambda m: None, main: str = MAIN, key: str | None = None) -> bytes:
+    """Typeset the prepared *workdir*, in a child process with a memory limit (outputs/typeset.py);
+    *key* (the document's id; by default data.json's) sends it back to the worker whose caches hold it."""
     result = workdir.parent / f"{workdir.name}.pdf"
+    if key is None:
+        try:
+            key = json.loads((workdir / "data.json").read_text(encoding="utf-8")).get("id")
+        except (OSError, ValueError, AttributeError):
+            key = None
     try:
         warnings = typeset.compile_pdf(workdir / main, workdir, result, font_paths=font_paths(),
-                                       standards=STANDARDS, timestamp=int(build_time.timestamp()))
+                                       standards=STANDARDS, timestamp=int(build_time.timestamp()), key=key)
     except typeset.OutOfMemory as exc:
         raise BuildError(exc.message) from None
     except typeset.TypesetError as exc:  # the message is Typst's, the hints say where

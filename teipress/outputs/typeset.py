@@ -9,6 +9,13 @@ killer would pick a process.  A worker typesets one document after another (see 
 The children of an interrupted build are killed (cancel_all), so SIGINT/SIGTERM end
 the build at once.  TEIPRESS_PDF_MEMORY (e.g. "4G", "800M") sets the limit; the
 default is three quarters of the machine's (or the container's) memory.
+
+Typst caches what it computed within a process (parsed template, evaluated calls, laid-out
+paragraphs), keyed by content: a worker that typeset a document re-typesets it after a
+one-paragraph change in a fraction of the first time.  A build ends its workers with the PDF
+stage; a long-lived caller (``teipress serve``) calls keep_warm() once, so that the workers,
+and their caches, outlive each build, and close() when it stops.  A document goes back to the
+worker that typeset it last (compile_pdf's *key*), whose caches hold it.
 """
 from __future__ import annotations
 
@@ -82,6 +89,7 @@ class _Worker:
                                      # out of the terminal's process group: Ctrl-C is for us to handle
                                      start_new_session=True)
         self.limit, self.done = limit, 0
+        self.keys: list[str] = []  # the documents it typeset, most recent last
 
     def run(self, job: dict) -> dict | None:
         """The child's answer, or None when it died (its exit status says why)."""
@@ -122,6 +130,26 @@ _idle: list[_Worker] = []
 _busy: set[_Worker] = set()
 _guard = threading.Lock()
 _cancelled = threading.Event()
+_warm = threading.Event()  # keep idle workers between PDF stages (keep_warm)
+
+
+def keep_warm(on: bool = True) -> None:
+    """Keep the Typst workers, and their caches, from one PDF stage to the next (for a
+    long-lived process such as `teipress serve`); close() ends them."""
+    if on:
+        _warm.set()
+    else:
+        _warm.clear()
+        close()
+
+
+def close() -> None:
+    """End every idle worker, whether or not they are kept warm."""
+    with _guard:
+        workers = list(_idle)
+        _idle.clear()
+    for w in workers:
+        w.stop()
 
 
 def cancel_all() -> None:
@@ -142,18 +170,21 @@ def reset() -> None:
 
 
 def shutdown() -> None:
-    """End the idle workers (at the end of the PDF stage)."""
-    with _guard:
-        workers = list(_idle)
-        _idle.clear()
-    for w in workers:
-        w.stop()
+    """End the idle workers (at the end of the PDF stage), unless they are kept warm."""
+    if not _warm.is_set():
+        close()
 
 
-def _take(limit: int, fresh: bool = False) -> _Worker:
+def _take(limit: int, fresh: bool = False, key: str | None = None) -> _Worker:
     with _guard:
         if _cancelled.is_set():
             raise KeyboardInterrupt
+        # the worker that typeset this document last holds it in its caches
+        if key is not None and not fresh:
+            mine = [w for w in _idle if key in w.keys]
+            if mine:
+                _idle.remove(mine[-1])
+                _idle.append(mine[-1])
         while _idle and not fresh:
             w = _idle.pop()
             if w.limit == limit and w.proc.poll() is None:
@@ -176,20 +207,21 @@ def _give_back(w: _Worker, healthy: bool) -> None:
 
 
 def compile_pdf(main: Path, root: Path, output: Path, *, font_paths: list[str], standards: list[str],
-                timestamp: int) -> list[str]:
+                timestamp: int, key: str | None = None) -> list[str]:
     """Typeset *main* (Typst may read only inside *root*) into *output*; returns the warnings.
+    *key* names the document, so that it goes back to the worker that typeset it before.
     Raises TypesetError (Typst's message), OutOfMemory, or KeyboardInterrupt after cancel_all()."""
     limit = memory_limit()
     job = {"main": str(main), "root": str(root), "output": str(output), "font_paths": font_paths,
            "standards": standards, "timestamp": timestamp}
     try:
-        return _compile_once(job, limit, fresh=False)
+        return _compile_once(job, limit, fresh=False, key=key)
     except OutOfMemory as exc:
         if not exc.warm:
             raise
         # A warm worker carries the caches of the documents before: the document gets a
         # fresh worker before it is said not to fit.
-        return _compile_once(job, limit, fresh=True)
+        return _compile_once(job, limit, fresh=True, key=key)
 
 
 def _too_big(limit: int, warm: bool) -> OutOfMemory:
@@ -199,12 +231,14 @@ def _too_big(limit: int, warm: bool) -> OutOfMemory:
     return exc
 
 
-def _compile_once(job: dict, limit: int, fresh: bool) -> list[str]:
-    worker = _take(limit, fresh)
+def _compile_once(job: dict, limit: int, fresh: bool, key: str | None = None) -> list[str]:
+    worker = _take(limit, fresh, key)
     warm = worker.done > 0
     result, rc, stderr = None, None, ""
     try:
         result = worker.run(job)
+        if key is not None:
+            worker.keys = [k for k in worker.keys if k != key][-RECYCLE:] + [key]
         if result is None:  # the worker died under this document: read why before it goes
             rc, stderr = worker.proc.returncode, worker.last_words()
     finally:
@@ -231,11 +265,23 @@ def _compile_once(job: dict, limit: int, fresh: bool) -> list[str]:
     raise TypesetError(result.get("error", "unknown error"), result.get("hints"))
 
 
+_compilers: dict = {}
+
+
+def _compiler(typst, font_paths: list[str]):
+    """One Typst compiler per set of font folders, for the life of the worker: the fonts are
+    found once, not for every document."""
+    key = tuple(font_paths)
+    if key not in _compilers:
+        _compilers[key] = typst.Compiler(font_paths=list(font_paths), ignore_system_fonts=True)
+    return _compilers[key]
+
+
 def _typeset(job: dict, typst) -> dict:
     try:
-        pdf, warnings = typst.compile_with_warnings(
-            job["main"], root=job["root"], format="pdf", font_paths=job["font_paths"],
-            ignore_system_fonts=True, pdf_standards=job["standards"], timestamp=job["timestamp"])
+        pdf, warnings = _compiler(typst, job["font_paths"]).compile_with_warnings(
+            input=job["main"], root=job["root"], format="pdf", pdf_standards=job["standards"],
+            timestamp=job["timestamp"])
     except MemoryError:
         return {"status": 4}
     except typst.TypstError as exc:  # the message is Typst's, the hints say where

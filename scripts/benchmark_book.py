@@ -1,0 +1,417 @@
+"""PDF stage at book scale: a 2 MB document with about 1,000 notes, ten times that, and an
+edition of 100+ documents, each beside the same text typeset as plain Typst (the floor).
+
+    .venv/bin/python scripts/benchmark_book.py [--cases book,book10,edition,incremental] [--jobs 2]
+                                               [--write docs/benchmarks.md]
+
+The book is made from ../shared/corpora: the FRUS excerpt's header, front matter (lists of
+abbreviations and persons) and documents, then the chapters of the ELTeC novels, each as a
+FRUS-style document (a numbered heading with a source note), with a footnote naming a person of
+the FRUS list every few paragraphs, so the index of persons grows with the text.  The novels
+keep their own <pb/>s, so footnotes and margin page numbers share paragraphs.  "book10" is the
+same body ten times over (ids made unique); "edition" is every corpus file three times over
+(copies renamed) as one edition.
+
+The floor is the same text as plain Typst markup (headings, paragraphs, footnotes; no model, no
+index, no margin numbers), on the same page, font and PDF standards, typeset with the `typst`
+package in a process of its own in the same run.  Each measurement runs in a fresh process:
+wall time, CPU time (the process and its children: Typst's workers), pages, ms per page, and peak
+memory (the largest resident set of the process or of any one child).  "incremental" typesets
+the default edition (and the book, if measured) with the workers kept warm, then again after one
+paragraph changed: what a rebuild costs in a long-lived `teipress serve`.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from lxml import etree
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+TEI = "http://www.tei-c.org/ns/1.0"
+T = "{%s}" % TEI
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+FRUS = "frus/frus1961-63v22-excerpt/frus1961-63v22-excerpt.xml"
+NOVELS = ["eltec/eng/ENG18900_Doyle.xml", "eltec/eng/ENG18652_Carroll.xml", "eltec/eng/ENG18850_Rutherford.xml",
+          "eltec/eng/ENG18910_Yeats.xml", "eltec/fra/FRA02001_Gilbert.xml"]
+NOTE_EVERY = 3  # a footnote after every third paragraph of a novel chapter
+EPOCH = "1767225600"
+
+
+# -- the inputs -----------------------------------------------------------------------------
+
+def _suffix_ids(el, suffix: str) -> None:
+    for x in el.iter():
+        if isinstance(x.tag, str) and x.get(XML_ID):
+            x.set(XML_ID, x.get(XML_ID) + suffix)
+
+
+def make_book(corpora: Path, rounds: int, passes: int, target: Path) -> Path:
+    """An edition folder with one document: FRUS front and header, and *rounds* × (FRUS body +
+    *passes* × every novel's chapters as documents)."""
+    parser = etree.XMLParser(remove_comments=True, huge_tree=True)
+    tree = etree.parse(str(corpora / FRUS), parser)
+    root = tree.getroot()
+    body = root.find(f"{T}text/{T}body")
+    frus_divs = list(body)
+    for el in frus_divs:
+        body.remove(el)
+    persons = [p.get(XML_ID) for p in root.iter(f"{T}persName") if p.get(XML_ID)]
+    persons = [p for p in persons if p]
+    chapters = []
+    for rel in NOVELS:
+        novel = etree.parse(str(corpora / rel), parser).getroot()
+        for ch in novel.iterfind(f"{T}text/{T}body//{T}div[@type='chapter']"):
+            chapters.append((rel, ch))
+    number, k = 1000, 0
+    for r in range(rounds):
+        for el in frus_divs:
+            dup = copy.deepcopy(el)
+            _suffix_ids(dup, f"-r{r}")
+            body.append(dup)
+        comp = etree.SubElement(body, f"{T}div", {"type": "compilation", XML_ID: f"novels-r{r}"})
+        etree.SubElement(comp, f"{T}head").text = f"Supplementary texts, part {r + 1}"
+        for p_ in range(passes):
+            for rel, ch in chapters:
+                number += 1
+                doc = etree.SubElement(comp, f"{T}div", {"type": "document", XML_ID: f"d{number}", "n": str(number)})
+                head = etree.SubElement(doc, f"{T}head")
+                old = ch.find(f"{T}head")
+                head.text = f"{number}. " + (" ".join("".join(old.itertext()).split()) if old is not None else "Chapter")
+                note = etree.SubElement(head, f"{T}note", {"n": "0", XML_ID: f"d{number}fn0"})
+                note.text = f"Source: {rel.split('/')[-1]}, a chapter set here as document {number}. "
+                person = etree.SubElement(note, f"{T}persName", {"corresp": "#" + persons[number % len(persons)]})
+                person.text = "the Secretary"
+                person.tail = " is named so that the index of persons grows with the text."
+                paras = [c for c in ch if c.tag in (f"{T}p", f"{T}quote")]
+                for c in ch:
+                    if c.tag == f"{T}head" or not isinstance(c.tag, str):
+                        continue
+                    dup = copy.deepcopy(c)
+                    for x in dup.iter():  # ELTeC's own attributes are not all TEI P5
+                        for a in [a for a in x.attrib if a not in ("n", "rend", "unit", XML_ID)]:
+                            del x.attrib[a]
+                    _suffix_ids(dup, f"-{number}")
+                    doc.append(dup)
+                    if c in paras and paras.index(c) % NOTE_EVERY == NOTE_EVERY - 1 and dup.tag == f"{T}p":
+                        k += 1
+                        fn = etree.SubElement(dup, f"{T}note", {"n": str(k), XML_ID: f"d{number}fn{k}"})
+                        fn.text = ("A note of the edition on this paragraph, as FRUS prints its sources and "
+                                   "cross-references; compare the memorandum of ")
+                        who = etree.SubElement(fn, f"{T}persName", {"corresp": "#" + persons[k * 7 % len(persons)]})
+                        who.text = "the Ambassador"
+                        who.tail = f" (file {k}, Central Files, 793.00/{k % 12 + 1}-{k % 28 + 1}61)."
+    (target / "tei").mkdir(parents=True, exist_ok=True)
+    tree.write(str(target / "tei" / "book.xml"), encoding="utf-8", xml_declaration=True)
+    return target
+
+
+def make_edition(corpora: Path, copies: int, target: Path) -> Path:
+    """Every corpus file (the deliberately broken ones left out) *copies* times, as one edition."""
+    tei = target / "tei"
+    tei.mkdir(parents=True, exist_ok=True)
+    files = sorted(p for p in corpora.rglob("*.xml") if "negative" not in p.parts)
+    for p in files:
+        for c in range(copies):
+            # registers keep their names: documents point at them by file name
+            name = p.name if c == 0 or p.name == "people.xml" else f"{p.stem}-copy{c}{p.suffix}"
+            if not (tei / name).exists():
+                shutil.copy(p, tei / name)
+    return target
+
+
+# -- the floor: plain Typst -----------------------------------------------------------------
+
+BLOCKS = {"p", "ab", "l", "item", "head", "stage", "speaker", "dateline", "salute", "signed", "trailer",
+          "byline", "docAuthor", "label", "closer", "opener", "postscript", "bibl", "castItem", "lg"}
+SKIP = {"teiHeader", "facsimile", "standOff"}
+
+
+def _escape(s: str) -> str:
+    s = " ".join(s.split())
+    return re.sub(r"([\\#*_`$<>@\[\]~=+\-/:'\".])", r"\\\1", s)
+
+
+def _inline(el, out: list[str]) -> None:
+    """Text of *el* (no tail), footnotes as #footnote[]."""
+    if el.text:
+        out.append(_escape(el.text) + (" " if el.text[-1:].isspace() else ""))
+    for c in el:
+        if isinstance(c.tag, str):
+            name = etree.QName(c).localname
+            if name == "note":
+                inner: list[str] = []
+                _inline(c, inner)
+                out.append("#footnote[" + "".join(inner).strip() + "]")
+            elif name not in SKIP:
+                _inline(c, out)
+        if c.tail:
+            out.append((" " if c.tail[:1].isspace() else "") + _escape(c.tail) + (" " if c.tail[-1:].isspace() else ""))
+
+
+def plain_typst(tei_file: Path) -> str:
+    """The text of a TEI file as plain Typst markup: headings, paragraphs, footnotes."""
+    root = etree.parse(str(tei_file), etree.XMLParser(remove_comments=True, huge_tree=True)).getroot()
+    title = " ".join("".join(root.find(f"{T}teiHeader//{T}title").itertext()).split()) \
+        if root.find(f"{T}teiHeader//{T}title") is not None else "Untitled"
+    out = [f'#set document(title: "{_escape(title)}")',
+           '#set page(width: 156mm, height: 234mm, binding: left, margin: (inside: 20mm, outside: 30mm, '
+           'top: 24mm, bottom: 24mm), numbering: "1")',
+           '#set text(font: "Libertinus Serif", size: 10.5pt, lang: "en", hyphenate: true)',
+           '#set par(justify: true, leading: 0.6em, spacing: 0.6em, first-line-indent: 1.2em)',
+           '#set footnote.entry(separator: line(length: 25%, stroke: 0.4pt), gap: 0.5em, indent: 0pt)',
+           '#show footnote.entry: set text(size: 8.5pt)',
+           '#outline()', ""]
+
+    # depth: the divisions with a heading around (PDF/UA forbids skipping a heading level)
+    def walk(el, depth: int) -> None:
+        for c in el:
+            if not isinstance(c.tag, str):
+                continue
+            name = etree.QName(c).localname
+            if name in SKIP:
+                continue
+            if name == "head":
+                parts: list[str] = []
+                _inline(c, parts)
+                text = "".join(parts).strip()
+                if text:
+                    out.append("=" * min(6, max(1, depth)) + " " + text + "\n")
+            elif name in BLOCKS:
+                parts = []
+                _inline(c, parts)
+                text = "".join(parts).strip()
+                if text:
+                    out.append(text + "\n")
+            elif name == "div" or len(c):
+                headed = name == "div" and any(isinstance(x.tag, str) and etree.QName(x).localname == "head"
+                                               for x in c)
+                walk(c, depth + (1 if headed else 0))
+            elif c.text and c.text.strip():
+                out.append(_escape(c.text) + "\n")
+
+    text = root.find(f"{T}text")
+    walk(text if text is not None else root, 0)
+    return "\n".join(out)
+
+
+# -- measurements (each in a process of its own) --------------------------------------------
+
+def _usage() -> dict:
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"cpu": own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime,
+            "rss_mib": own.ru_maxrss / 1024, "child_mib": kids.ru_maxrss / 1024}
+
+
+def _pages(pdfs: list[Path]) -> int:
+    from pypdf import PdfReader
+
+    return sum(len(PdfReader(p).pages) for p in pdfs)
+
+
+def measure_teipress(edition_dir: Path) -> dict:
+    """The PDF stage of teipress for an edition (model built first, not timed)."""
+    from teipress import edition
+    from teipress.commands.build import BuildContext, make_model
+    from teipress.outputs import pdf
+
+    ed = edition.load(edition_dir)
+    model = make_model(ed)
+    out = Path(tempfile.mkdtemp(prefix="teipress-bench-"))
+    ctx = BuildContext(edition=ed, out=out, model=model, keep_going=True, scratch=out)
+    before = _usage()
+    t0 = time.perf_counter()
+    pdf.build(ctx)
+    wall = time.perf_counter() - t0
+    after = _usage()
+    pdfs = sorted((out / "pdf").glob("*.pdf"))
+    result = {"wall": wall, "cpu": after["cpu"] - before["cpu"], "pages": _pages(pdfs),
+              "rss_mib": after["rss_mib"], "child_mib": after["child_mib"], "documents": len(ed.documents),
+              "pdfs": len(pdfs), "left_out": [str(x) for x in ctx.left_out]}
+    shutil.rmtree(out, ignore_errors=True)
+    return result
+
+
+def measure_floor(edition_dir: Path) -> dict:
+    """Plain Typst of every document, typeset one after another in this process."""
+    import typst
+
+    from teipress import edition
+    from teipress.outputs import pdf
+
+    ed = edition.load(edition_dir)
+    work = Path(tempfile.mkdtemp(prefix="teipress-floor-"))
+    sources = []
+    for i, doc in enumerate(ed.documents):
+        src = work / f"{i}.typ"
+        src.write_text(plain_typst(doc.path), encoding="utf-8")
+        sources.append(src)
+    before = _usage()
+    t0 = time.perf_counter()
+    outs = []
+    failed = 0
+    for src in sources:
+        target = src.with_suffix(".pdf")
+        try:
+            target.write_bytes(typst.compile(str(src), root=str(work), font_paths=pdf.font_paths(),
+                                             ignore_system_fonts=True, pdf_standards=pdf.STANDARDS,
+                                             timestamp=int(EPOCH)))
+        except typst.TypstError as exc:  # e.g. a character no font has: counted, not fatal
+            failed += 1
+            print(f"plain Typst refused {src.name}: {exc}", file=sys.stderr)
+            continue
+        outs.append(target)
+    wall = time.perf_counter() - t0
+    after = _usage()
+    result = {"wall": wall, "cpu": after["cpu"] - before["cpu"], "pages": _pages(outs),
+              "rss_mib": after["rss_mib"], "child_mib": 0.0, "documents": len(sources) - failed}
+    shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def measure_incremental(edition_dir: Path) -> dict:
+    """The PDF stage twice with the workers kept warm (as `teipress serve` may keep them): once
+    cold, then after one paragraph of the first document changed (model rebuilt, not timed)."""
+    from teipress import edition
+    from teipress.commands.build import BuildContext, make_model
+    from teipress.outputs import pdf, typeset
+
+    work = Path(tempfile.mkdtemp(prefix="teipress-incr-"))
+    shutil.copytree(edition_dir / "tei", work / "tei")
+    if (edition_dir / "edition.toml").exists():
+        shutil.copy(edition_dir / "edition.toml", work / "edition.toml")
+    typeset.keep_warm()
+    times = []
+    try:
+        for round_ in range(2):
+            if round_:
+                first = edition.load(work).documents[0].path
+                text = first.read_text(encoding="utf-8")
+                at = text.index(">", text.index("<p", text.index("<body"))) + 1
+                first.write_text(text[:at] + "A changed paragraph. " + text[at:], encoding="utf-8")
+            ed = edition.load(work)
+            ctx = BuildContext(edition=ed, out=work / f"out{round_}", model=make_model(ed), keep_going=True,
+                               scratch=work)
+            t0 = time.perf_counter()
+            pdf.build(ctx)
+            times.append(time.perf_counter() - t0)
+    finally:
+        typeset.keep_warm(False)
+        shutil.rmtree(work, ignore_errors=True)
+    return {"cold": times[0], "changed": times[1], "documents": len(ed.documents)}
+
+
+def child(what: str, edition_dir: Path, jobs: int) -> dict:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "TEIPRESS_JOBS": str(jobs)}
+    proc = subprocess.run([sys.executable, __file__, "--measure", what, str(edition_dir)],
+                          capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        raise SystemExit(f"{what} of {edition_dir} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def row(name: str, r: dict, floor: dict | None) -> str:
+    peak = max(r["rss_mib"], r["child_mib"])
+    ratio = f"{r['wall'] / floor['wall']:.2f}× / {r['cpu'] / floor['cpu']:.2f}×" if floor else "–"
+    return (f"| {name} | {r['documents']} | {r['pages']} | {r['wall']:.1f} | {r['cpu']:.1f} | "
+            f"{1000 * r['wall'] / max(1, r['pages']):.1f} | {1000 * r['cpu'] / max(1, r['pages']):.1f} | "
+            f"{peak:.0f} | {ratio} |")
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores{', ' + cpu if cpu else ''}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpora", type=Path, default=REPO.parent / "shared" / "corpora")
+    ap.add_argument("--cases", default="book,book10,edition,incremental")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="TEIPRESS_JOBS for the PDF stage")
+    ap.add_argument("--keep", type=Path, help="make the inputs in this folder and keep them")
+    ap.add_argument("--write", type=Path, help="also write the table into this markdown file")
+    ap.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.measure:
+        what, folder = args.measure
+        measure = {"teipress": measure_teipress, "floor": measure_floor, "incremental": measure_incremental}[what]
+        print(json.dumps(measure(Path(folder))))
+        return
+    cases = [c.strip() for c in args.cases.split(",") if c.strip()]
+    lines = ["| input | documents | pages | wall (s) | CPU (s) | wall ms/page | CPU ms/page | peak memory (MiB) "
+             "| × plain Typst (wall / CPU) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    tmp = args.keep or Path(tempfile.mkdtemp(prefix="teipress-book-"))
+    try:
+        for case in cases:
+            if case == "incremental":
+                continue
+            folder = tmp / case
+            if not (folder / "tei").exists():
+                if case == "book":
+                    make_book(args.corpora, 1, 1, folder)
+                elif case == "book10":
+                    make_book(args.corpora, 10, 1, folder)
+                elif case == "edition":
+                    make_edition(args.corpora, 3, folder)
+                else:
+                    raise SystemExit(f"unknown case {case}")
+            size = sum(p.stat().st_size for p in (folder / "tei").glob("*.xml")) / 1e6
+            notes = sum(len(re.findall(r"<note[\s>]", p.read_text(encoding="utf-8")))
+                        for p in (folder / "tei").glob("*.xml"))
+            label = f"{case} ({size:.1f} MB, {notes} notes)"
+            floor = child("floor", folder, args.jobs)
+            print(row(f"{label}: plain Typst", floor, None), flush=True)
+            tp = child("teipress", folder, args.jobs)
+            lines += [row(f"{label}: plain Typst", floor, None), row(f"{label}: teipress PDF stage", tp, floor)]
+            print(lines[-1], flush=True)
+            if tp["left_out"]:
+                print("  left out: " + "; ".join(tp["left_out"]), flush=True)
+            if case == "edition" and args.jobs > 1:
+                one = child("teipress", folder, 1)
+                lines.append(row(f"{label}: teipress PDF stage, one document at a time", one, floor))
+                print(lines[-1], flush=True)
+                lines.append(f"| speed-up of {args.jobs} workers over one | | | {one['wall'] / tp['wall']:.2f}× | | | | | |")
+        if "incremental" in cases:
+            lines += ["", "| PDF stage, workers kept warm (serve) | documents | first build (s) | "
+                      "after a one-paragraph change (s) |", "|---|---:|---:|---:|"]
+            for name, folder in [("default edition (tei/)", REPO)] + [
+                    (case, tmp / case) for case in cases if case.startswith("book") and (tmp / case).exists()]:
+                r = child("incremental", folder, args.jobs)
+                lines.append(f"| {name} | {r['documents']} | {r['cold']:.2f} | {r['changed']:.2f} |")
+                print(lines[-1], flush=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    out = f"Measured on {machine()}, TEIPRESS_JOBS={args.jobs}.\n\n" + "\n".join(lines) + "\n"
+    print(out)
+    if args.write:
+        text = args.write.read_text(encoding="utf-8")
+        begin, end = "<!-- book-run:begin -->", "<!-- book-run:end -->"
+        block = f"{begin}\n{out}{end}"
+        if begin in text and end in text:
+            text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+        else:
+            text += "\n" + block + "\n"
+        args.write.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
