@@ -137,8 +137,10 @@ def validate(paths: tuple[Path, ...], fmt: str, werror: bool) -> None:
               help="Build every good document; list the documents left out (exit 1 if any).")
 @click.option("--only", multiple=True, help="Build only these stages (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.option("--no-cache", is_flag=True,
+              help="Build everything afresh, neither reading nor writing the cache beside the output.")
 def build(edition: Path, out: Path | None, no_validate: bool, keep_going: bool, only: tuple[str, ...],
-          quiet: bool) -> None:
+          quiet: bool, no_cache: bool) -> None:
     """Validate EDITION and build its outputs into EDITION/build (or --out).
 
     Everything is validated before anything is typeset; the first error stops the
@@ -153,7 +155,7 @@ def build(edition: Path, out: Path | None, no_validate: bool, keep_going: bool, 
         try:
             result = build_mod.build(edition, out or edition / "build", allow_invalid=no_validate,
                                      keep_going=keep_going, only=set(only) or None, log=_log(quiet),
-                                     show=_show(quiet))
+                                     show=_show(quiet), incremental=not no_cache)
         except build_mod.BuildError as exc:
             _fail(f"error: {exc}", "nothing was written; the previous build is unchanged")
     if result.left_out:
