@@ -1,0 +1,177 @@
+"""Incremental builds (teipress/commands/cache.py): after any change the output is byte for
+byte what a clean build makes; unchanged sources are not built again; the cache skips only
+what its key proves unchanged."""
+from __future__ import annotations
+
+import filecmp
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import MINI_DOC, MINI_PERSONS, SCHEMA
+from teipress.commands import build as build_mod
+from teipress.commands import cache as cache_mod
+
+EPOCH = "1767225600"
+NO_PDF = {"sources", "html", "search", "cmif"}
+
+
+def letter(n: int, who: str = "anna", day: int = 5) -> str:
+    """A letter of the mini edition: its own id, date and text, naming a person of the register."""
+    return (MINI_DOC.replace('xml:id="mini"', f'xml:id="letter-{n}"')
+            .replace("A mini edition", f"Letter {n}")
+            .replace('<date when="1961-03-05">5 March 1961</date>',
+                     f'<date when="1961-03-{day:02d}">{day} March 1961</date>')
+            .replace('ref="persons.xml#anna">Anna', f'ref="persons.xml#{who}">{who.title()}')
+            .replace("A note.", f"A note on letter {n}."))
+
+
+PERSONS = MINI_PERSONS.replace(
+    "</listPerson>",
+    '<person xml:id="bert"><persName type="main">Bert Example</persName></person>\n      </listPerson>')
+
+
+def edition(root: Path, letters: int = 4) -> Path:
+    (root / "tei" / "schema").mkdir(parents=True)
+    shutil.copy(SCHEMA, root / "tei" / "schema" / "teipress.xsd")
+    for n in range(1, letters + 1):
+        (root / "tei" / f"letter-{n}.xml").write_text(letter(n, "anna" if n % 2 else "bert", n), encoding="utf-8")
+    (root / "tei" / "persons.xml").write_text(PERSONS, encoding="utf-8")
+    (root / "edition.toml").write_text('id = "inc"\ntitle = "Incremental"\n', encoding="utf-8")
+    return root
+
+
+def build(root: Path, out: Path, incremental: bool = True, only=NO_PDF) -> build_mod.Result:
+    return build_mod.build(root, out, only=only, incremental=incremental)
+
+
+def same_tree(a: Path, b: Path) -> list[str]:
+    """Files that differ, or are in one folder only (byte for byte)."""
+    files_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
+    diff = sorted(str(p) for p in files_a ^ files_b)
+    diff += sorted(str(p) for p in files_a & files_b if not filecmp.cmp(a / p, b / p, shallow=False))
+    return diff
+
+
+def edit(rng: random.Random, root: Path, step: int) -> str:
+    """One editor's change, chosen at random: what a real session does to an edition."""
+    tei = root / "tei"
+    letters = sorted(tei.glob("letter-*.xml"))
+    kind = rng.choice(["word", "register", "date", "add", "remove", "toml", "pointer"])
+    if kind == "remove" and len(letters) <= 2:
+        kind = "add"
+    if kind == "word":
+        f = rng.choice(letters)
+        f.write_text(f.read_text(encoding="utf-8").replace("wrote from", f"wrote ({step}) from"), encoding="utf-8")
+    elif kind == "register":  # a person's name: every page naming her, the register, the search
+        p = tei / "persons.xml"
+        p.write_text(p.read_text(encoding="utf-8").replace("Anna Example", f"Anna Example {step}"), encoding="utf-8")
+    elif kind == "date":  # the chronology and the letters' order
+        f = rng.choice(letters)
+        text = f.read_text(encoding="utf-8")
+        f.write_text(text.replace('when="1961-03-', f'when="19{60 + step % 9}-03-', 1), encoding="utf-8")
+    elif kind == "add":
+        n = 10 + step
+        (tei / f"letter-{n}.xml").write_text(letter(n, rng.choice(["anna", "bert"]), 1 + step % 27), encoding="utf-8")
+    elif kind == "remove":
+        rng.choice(letters).unlink()
+    elif kind == "toml":
+        (root / "edition.toml").write_text(f'id = "inc"\ntitle = "Incremental {step}"\n', encoding="utf-8")
+    elif kind == "pointer":  # a letter now names the other person
+        f = rng.choice(letters)
+        text = f.read_text(encoding="utf-8")
+        f.write_text(text.replace("#anna", "#bert") if "#anna" in text else text.replace("#bert", "#anna"),
+                     encoding="utf-8")
+    return kind
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_edits_rebuild_to_the_bytes_of_a_clean_build(tmp_path, monkeypatch, seed):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed")
+    out = tmp_path / "out"
+    assert not build(root, out).up_to_date
+    rng = random.Random(seed)
+    kinds = []
+    for step in range(5):
+        kinds.append(edit(rng, root, step))
+        result = build(root, out)
+        assert not result.up_to_date, kinds
+        clean = tmp_path / f"clean-{step}"
+        build(root, clean, incremental=False)
+        assert same_tree(out, clean) == [], kinds
+        assert not cache_mod.cache_folder(clean).exists()  # a build without the cache writes none
+    assert build(root, out).up_to_date
+
+
+def test_an_unchanged_edition_is_not_built_again_unless_its_output_was_touched(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=3)
+    out = tmp_path / "out"
+    first = build(root, out)
+    assert not first.up_to_date and first.report.warnings == []
+    again = build(root, out)
+    assert again.up_to_date and again.model is None
+    page = out / "html" / "documents" / "letter-2.html"
+    kept = page.read_bytes()
+    page.unlink()  # an output deleted by hand is made again
+    assert not build(root, out).up_to_date
+    assert page.read_bytes() == kept
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")  # another build date: every page changes
+    assert not build(root, out).up_to_date
+    assert page.read_bytes() != kept
+    assert not build(root, out, only={"sources", "html", "search"}).up_to_date  # other stages: another build
+
+
+def test_the_warnings_of_an_up_to_date_build_are_shown_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=2)
+    p = root / "tei" / "persons.xml"
+    p.write_text(p.read_text(encoding="utf-8").replace(
+        "</listPerson>", '<person xml:id="nobody"><persName>Nobody</persName></person></listPerson>'), encoding="utf-8")
+    shown = []
+    for _ in range(2):
+        build_mod.build(root, tmp_path / "out", only=NO_PDF, incremental=True,
+                        show=lambda report, files: shown.append(sorted(d.rule for d in report.items)))
+    assert shown[0] == shown[1] and "register-unused" in shown[0]
+
+
+def test_a_schema_error_in_a_file_checked_before_is_still_found(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=3)
+    out = tmp_path / "out"
+    build(root, out)
+    f = root / "tei" / "letter-2.xml"
+    f.write_text(f.read_text(encoding="utf-8").replace("<p xml:id=\"p1\">", "<p xml:id=\"p1\"><bogus/>"),
+                 encoding="utf-8")
+    with pytest.raises(build_mod.NotValid) as err:
+        build(root, out)
+    assert [(Path(d.path).name, d.rule) for d in err.value.report.errors] == [("letter-2.xml", "schema")]
+    # the cached diagnostics of the other files are the same as a fresh check's
+    with pytest.raises(build_mod.NotValid) as fresh:
+        build(root, tmp_path / "fresh", incremental=False)
+    assert sorted(err.value.report.items) == sorted(fresh.value.report.items)
+
+
+def test_only_the_changed_letters_pdf_is_typeset_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    from teipress.outputs import pdf
+
+    root = edition(tmp_path / "ed", letters=2)
+    out = tmp_path / "out"
+    build(root, out, only=None)
+    typeset = []
+    real = pdf.compile_pdf
+    monkeypatch.setattr(pdf, "compile_pdf", lambda work, *a, **k: typeset.append(work) or real(work, *a, **k))
+    f = root / "tei" / "letter-2.xml"
+    f.write_text(f.read_text(encoding="utf-8").replace("wrote from", "wrote again from"), encoding="utf-8")
+    build(root, out, only=None)
+    assert len(typeset) == 1  # letter-1's PDF came from the cache
+    monkeypatch.setattr(pdf, "compile_pdf", real)
+    build(root, tmp_path / "clean", only=None, incremental=False)
+    assert same_tree(out, tmp_path / "clean") == []
+    # the old PDF of letter-2 is gone from the cache: it holds one build's worth
+    assert len(list((cache_mod.cache_folder(out) / "pdf").glob("*/*"))) == 2
