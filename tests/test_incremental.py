@@ -175,3 +175,30 @@ def test_only_the_changed_letters_pdf_is_typeset_again(tmp_path, monkeypatch):
     assert same_tree(out, tmp_path / "clean") == []
     # the old PDF of letter-2 is gone from the cache: it holds one build's worth
     assert len(list((cache_mod.cache_folder(out) / "pdf").glob("*/*"))) == 2
+
+
+def test_models_made_in_worker_processes_and_from_the_cache_are_the_ones_made_in_one(tmp_path, monkeypatch):
+    from lxml import etree
+
+    from teipress import edition as edition_mod
+    from teipress.model import EditionModel
+    from teipress.model import edition_model
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=edition_model.PARALLEL_FROM + 2)
+    ed = edition_mod.load(root)
+
+    def trees(jobs: str, cache=None) -> list[bytes]:
+        monkeypatch.setenv("TEIPRESS_JOBS", jobs)
+        em = EditionModel.build(ed, cache=cache)
+        return [etree.tostring(d.model) for d in em.documents]
+
+    one = trees("1")
+    assert len(one) == edition_model.PARALLEL_FROM + 2
+    store = cache_mod.Cache(tmp_path / "cache")
+    assert trees("2", store) == one
+    assert len(store.used["model"]) == len(one)  # the workers' entries are kept (Cache.prune)
+    assert trees("2", store) == one and store.hits == 0  # hits are the workers' own
+    assert trees("1", store) == one and store.hits == len(one)
+    store.prune()
+    assert len(list((tmp_path / "cache" / "model").glob("*/*"))) == len(one)

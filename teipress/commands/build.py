@@ -75,10 +75,10 @@ def where_of(path: Path) -> str:
     return Report(base=Path.cwd())._name(path)
 
 
-def make_model(ed: Edition) -> EditionModel:
+def make_model(ed: Edition, cache: "cache_mod.Cache | None" = None) -> EditionModel:
     """The EditionModel of a loaded edition; a problem with it is a BuildError for the editor."""
     try:
-        return EditionModel.build(ed)
+        return EditionModel.build(ed, cache=cache)
     except ModelError as exc:
         raise BuildError(str(exc)) from None
 
@@ -271,7 +271,7 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
         if result.report.items:
             show(result.report, result.files)
         t0 = time.perf_counter()
-        result.model = make_model(result.edition)
+        result.model = make_model(result.edition, store)
         seconds = time.perf_counter() - t0
         if check is not None:
             check(result.model)

@@ -52,12 +52,16 @@ def digest(*parts) -> str:
 
 @lru_cache(maxsize=1)
 def tool_fingerprint() -> str:
-    """Every file of the teipress package (code, stylesheets, templates, Typst, fonts list)."""
+    """Every file of teipress: the package (code, templates, Typst, static files) and the
+    stylesheets and schema it reads (xslt/ and tei/schema/ of a checkout, inside a wheel)."""
+    from .. import resources
+
     h = hashlib.sha256()
-    for p in sorted(PACKAGE.rglob("*")):
-        if p.is_file() and "__pycache__" not in p.parts:
-            h.update(p.relative_to(PACKAGE).as_posix().encode())
-            h.update(hashlib.sha256(p.read_bytes()).digest())
+    for top in dict.fromkeys((PACKAGE, resources.xslt_dir(), resources.schema_file().parent)):
+        h.update(str(top.name).encode())
+        for rel, sha in folder_digest(top):
+            if "__pycache__" not in rel:
+                h.update(f"{rel}\0{sha}\0".encode())
     return h.hexdigest()
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ..edition import Edition, Entry, norm
@@ -202,11 +203,12 @@ class RegisterEntry:
         names = [v for m in (self.members or [self.entry]) for v in m.names()]
         return [v for v in dict.fromkeys(names) if v != self.name]
 
-    @property
+    # description and dates are read on every page naming the entry: worked out once
+    @cached_property
     def description(self) -> str:
         return next((d for m in (self.members or [self.entry]) for d in [m.description] if d), "")
 
-    @property
+    @cached_property
     def dates(self) -> str:
         """Life dates of its fullest description, else of the first description giving them."""
         return next((d for m in (self.members or [self.entry]) for d in [life_dates(m)] if d), "")
