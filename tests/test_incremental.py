@@ -202,3 +202,25 @@ def test_models_made_in_worker_processes_and_from_the_cache_are_the_ones_made_in
     assert trees("1", store) == one and store.hits == len(one)
     store.prune()
     assert len(list((tmp_path / "cache" / "model").glob("*/*"))) == len(one)
+
+
+def test_progress_is_shown_when_asked_and_never_in_a_log(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from teipress.cli import main
+    from teipress.commands import progress
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=3)
+    only = [a for s in sorted(NO_PDF) for a in ("--only", s)]
+    quiet = CliRunner().invoke(main, ["build", str(root), "--out", str(tmp_path / "a"), *only])
+    assert quiet.exit_code == 0, quiet.output
+    assert "\x1b[K" not in quiet.output and "documents," not in quiet.output  # not a terminal: no display
+    shown = CliRunner().invoke(main, ["build", str(root), "--out", str(tmp_path / "b"), "--progress", *only])
+    assert shown.exit_code == 0, shown.output
+    assert "\r\x1b[Kmodel: 0/3 documents" in shown.output and "model: 3/3 documents" in shown.output
+    assert "\r\x1b[Khtml: " in shown.output
+    assert shown.output.rstrip("\n").endswith("done")  # cleared before the last line: nothing left over
+    assert progress.line("pdf", 50, 200, 100.0) == "pdf: 50/200 documents, 1:40, about 5:00 left"
+    assert progress.line("pdf", 0, 200, 3.0) == "pdf: 0/200 documents, 0:03"
+    assert progress.clock(3725) == "1:02:05"

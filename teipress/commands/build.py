@@ -22,7 +22,7 @@ from .. import edition as edition_mod
 from ..edition import Edition
 from ..model import EditionModel, ModelError
 from ..validation.diagnostics import Report
-from . import cache as cache_mod, output
+from . import cache as cache_mod, output, progress
 from .validate import validate_edition
 
 
@@ -112,6 +112,21 @@ def cached_pdf(pdf):
     """The PDF stage, taking each document's PDF from the incremental build's cache when the
     folder Typst would typeset (template, model, data, attachments, images) is unchanged."""
     def stage(ctx: BuildContext) -> None:
+        make_one = pdf.build_document
+
+        def make_and_count(*args, **kwargs):  # documents done, for the progress display
+            try:
+                return make_one(*args, **kwargs)
+            finally:
+                progress.advance()
+
+        pdf.build_document = make_and_count
+        try:
+            cached_stage(ctx)
+        finally:
+            pdf.build_document = make_one
+
+    def cached_stage(ctx: BuildContext) -> None:
         if ctx.cache is None:
             return pdf.build(ctx)
         typeset_folder = pdf.compile_pdf
@@ -252,6 +267,7 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
     if unknown:
         raise UsageError(f"unknown stage(s) {', '.join(sorted(unknown))}; stages: {', '.join(sorted(known))}")
     edition_folder(edition_dir)
+    log, show = progress_aware(log), progress_aware(show)
     out = output.prepare(out)
     output.check_target(out, Path(edition_dir), looks_built)
     with output.locked(*(lock_targets(out, Path(edition_dir)) if lock else [])):
@@ -267,10 +283,12 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
                 log(f"{out} is up to date")
                 return done
             store.forget_build()  # until this build is complete, no earlier one counts
+        progress.stage("validate")
         result = load_and_validate(edition_dir, allow_invalid, keep_going, cache=store)
         if result.report.items:
             show(result.report, result.files)
         t0 = time.perf_counter()
+        progress.stage("model", len(result.edition.documents))
         result.model = make_model(result.edition, store)
         seconds = time.perf_counter() - t0
         if check is not None:
@@ -305,6 +323,14 @@ def record_build(store: "cache_mod.Cache", fingerprint: str, out: Path, result: 
         return
     store.record_build({"fingerprint": fingerprint, "listing": cache_mod.output_listing(out),
                         "report": list(result.report.items), "files": result.files, "left_out": []})
+
+
+def progress_aware(say: Callable) -> Callable:
+    """*say*, clearing the progress line first (commands/progress.py): lines print whole."""
+    def said(*args):
+        progress.clear()
+        return say(*args)
+    return said
 
 
 def looks_built(folder: Path) -> bool:
@@ -371,6 +397,7 @@ def _run(ed: Edition, out_dir: Path, log: Callable[[str], None], only: set[str] 
             if only is not None and name not in only:
                 continue
             t0 = time.perf_counter()
+            progress.stage(name, len(model.documents) if name == "pdf" else 0)
             try:
                 stage(ctx)
             except (BuildError, output.OutputError):

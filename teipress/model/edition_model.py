@@ -18,6 +18,7 @@ from lxml import etree
 
 from .. import __version__
 from ..edition import Edition, TeiFile
+from ..commands import progress
 from ..xmlparse import XML_ID
 from . import correspondence as correspondence_mod, mentions, paths, registers, split as split_mod
 from .behaviour import (M, MODEL_NS, Names, behaviour_bytes, header_only, parse_model, warnings as model_warnings,
@@ -291,6 +292,7 @@ def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
             or "fork" not in multiprocessing.get_all_start_methods()):
         for f in files:
             yield f, parse_model(_model_or_error(ed, f, names, cache))
+            progress.advance()
         return
     _fork_state = (ed, files, names, cache)
     try:
@@ -303,6 +305,7 @@ def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
                 if cache is not None:  # what the workers used stays in the cache (Cache.prune)
                     cache.used.setdefault("model", set()).update(used)
                 yield f, parse_model(data)
+                progress.advance()
     finally:
         _fork_state = ()
 
