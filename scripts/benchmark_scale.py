@@ -195,8 +195,6 @@ def measure(n: int, pdf: bool, keep: Path | None) -> dict:
         print(f"{n} letters: generated in {gen:.1f} s ({size / 2**20:.1f} MB of TEI)", flush=True)
         row: dict = {"letters": n, "tei_mb": size / 2**20}
         out = base / "build"
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(base / ".teipress-cache", ignore_errors=True)
         for name, with_pdf in ([("full_pdf", True)] if pdf else []) + [("full", False)]:
             shutil.rmtree(out, ignore_errors=True)
             clean_cache(edition, out)
@@ -221,9 +219,8 @@ def measure(n: int, pdf: bool, keep: Path | None) -> dict:
 
 
 def clean_cache(edition: Path, out: Path) -> None:
-    """A full build starts from nothing: no output and no cache of an earlier build."""
-    for folder in (out, out.parent / ".teipress-cache", edition / ".teipress-cache"):
-        shutil.rmtree(folder, ignore_errors=True)
+    """A full build starts from nothing: no output, so no cache (it lives in the output)."""
+    shutil.rmtree(out, ignore_errors=True)
 
 
 def table(rows: list[dict]) -> str:

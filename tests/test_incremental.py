@@ -48,9 +48,11 @@ def build(root: Path, out: Path, incremental: bool = True, only=NO_PDF) -> build
 
 
 def same_tree(a: Path, b: Path) -> list[str]:
-    """Files that differ, or are in one folder only (byte for byte)."""
-    files_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
-    files_b = {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
+    """Files that differ, or are in one folder only (byte for byte), the cache aside."""
+    def files(top: Path) -> set[Path]:
+        return {p.relative_to(top) for p in top.rglob("*") if p.is_file() and cache_mod.CACHE not in p.parts}
+
+    files_a, files_b = files(a), files(b)
     diff = sorted(str(p) for p in files_a ^ files_b)
     diff += sorted(str(p) for p in files_a & files_b if not filecmp.cmp(a / p, b / p, shallow=False))
     return diff
@@ -173,7 +175,9 @@ def test_only_the_changed_letters_pdf_is_typeset_again(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf, "compile_pdf", real)
     build(root, tmp_path / "clean", only=None, incremental=False)
     assert same_tree(out, tmp_path / "clean") == []
-    # the old PDF of letter-2 is gone from the cache: it holds one build's worth
+    # the old PDF of letter-2 is gone from the cache (it holds one build's worth), and a failed
+    # build leaves nothing beside the output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean", "ed", "out"]
     assert len(list((cache_mod.cache_folder(out) / "pdf").glob("*/*"))) == 2
 
 
@@ -200,8 +204,8 @@ def test_models_made_in_worker_processes_and_from_the_cache_are_the_ones_made_in
     assert len(store.used["model"]) == len(one)  # the workers' entries are kept (Cache.prune)
     assert trees("2", store) == one and store.hits == 0  # hits are the workers' own
     assert trees("1", store) == one and store.hits == len(one)
-    store.prune()
-    assert len(list((tmp_path / "cache" / "model").glob("*/*"))) == len(one)
+    store.finish(tmp_path / "kept")
+    assert len(list((tmp_path / "kept" / "model").glob("*/*"))) == len(one)
 
 
 def test_progress_is_shown_when_asked_and_never_in_a_log(tmp_path, monkeypatch):
@@ -224,3 +228,20 @@ def test_progress_is_shown_when_asked_and_never_in_a_log(tmp_path, monkeypatch):
     assert progress.line("pdf", 50, 200, 100.0) == "pdf: 50/200 documents, 1:40, about 5:00 left"
     assert progress.line("pdf", 0, 200, 3.0) == "pdf: 0/200 documents, 0:03"
     assert progress.clock(3725) == "1:02:05"
+
+
+def test_a_failed_build_leaves_the_output_and_its_cache_as_they_were(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=2)
+    out = tmp_path / "out"
+    build(root, out)
+    before = sorted((p.relative_to(out), p.stat().st_mtime_ns) for p in out.rglob("*"))
+    f = root / "tei" / "letter-1.xml"
+    f.write_text(f.read_text(encoding="utf-8").replace("wrote from", "wrote (edited) from"), encoding="utf-8")
+    from teipress.outputs import search
+
+    monkeypatch.setattr(search, "build", lambda ctx: (_ for _ in ()).throw(build_mod.BuildError("no index")))
+    with pytest.raises(build_mod.BuildError):
+        build(root, out)
+    assert sorted((p.relative_to(out), p.stat().st_mtime_ns) for p in out.rglob("*")) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ed", "out"]  # no staging folder left

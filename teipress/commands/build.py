@@ -272,7 +272,7 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
     output.check_target(out, Path(edition_dir), looks_built)
     with output.locked(*(lock_targets(out, Path(edition_dir)) if lock else [])):
         store = cache_mod.Cache(cache_mod.cache_folder(out)) if incremental and check is None else None
-        fingerprint = None
+        finish = None
         if store is not None:
             options = {"allow_invalid": allow_invalid, "keep_going": keep_going, "only": sorted(only or ())}
             fingerprint = cache_mod.edition_fingerprint(edition_dir, out, options)
@@ -282,25 +282,39 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
                     show(done.report, done.files)
                 log(f"{out} is up to date")
                 return done
-            store.forget_build()  # until this build is complete, no earlier one counts
-        progress.stage("validate")
-        result = load_and_validate(edition_dir, allow_invalid, keep_going, cache=store)
-        if result.report.items:
-            show(result.report, result.files)
-        t0 = time.perf_counter()
-        progress.stage("model", len(result.edition.documents))
-        result.model = make_model(result.edition, store)
-        seconds = time.perf_counter() - t0
-        if check is not None:
-            check(result.model)
-        log(f"building {result.model.metadata.id} into {out}")
-        log(f"  {'model':<10} {seconds:7.2f} s")
-        result.timings = {"model": seconds, **run(result.edition, out, log=log, only=only, model=result.model,
-                                                 keep_going=keep_going, left_out=result.left_out, lock=False,
-                                                 cache=store)}
-        if store is not None:
-            record_build(store, fingerprint, out, result,
-                         cache_mod.edition_fingerprint(edition_dir, out, options))
+            # What this build makes is kept apart until the build is complete (cache.py).
+            store.staging = output.temp_folder(out)
+
+            def finish(folder: Path, result: Result) -> None:
+                after = cache_mod.edition_fingerprint(edition_dir, out, options)
+                if after == fingerprint and not result.left_out:  # else the next build starts afresh
+                    store.record_build(cache_mod.cache_folder(folder), {
+                        "fingerprint": fingerprint, "listing": cache_mod.output_listing(folder),
+                        "report": list(result.report.items), "files": result.files, "left_out": []})
+        try:
+            return _build(edition_dir, out, allow_invalid, keep_going, only, check, log, show, store, finish)
+        finally:
+            if store is not None and store.staging != store.folder:
+                output.remove(store.staging)
+
+
+def _build(edition_dir, out, allow_invalid, keep_going, only, check, log, show, store, finish) -> Result:
+    """build() once the output is locked and the cache (if any) is ready."""
+    progress.stage("validate")
+    result = load_and_validate(edition_dir, allow_invalid, keep_going, cache=store)
+    if result.report.items:
+        show(result.report, result.files)
+    t0 = time.perf_counter()
+    progress.stage("model", len(result.edition.documents))
+    result.model = make_model(result.edition, store)
+    seconds = time.perf_counter() - t0
+    if check is not None:
+        check(result.model)
+    log(f"building {result.model.metadata.id} into {out}")
+    log(f"  {'model':<10} {seconds:7.2f} s")
+    result.timings = {"model": seconds, **run(result.edition, out, log=log, only=only, model=result.model,
+                                             keep_going=keep_going, left_out=result.left_out, lock=False,
+                                             cache=store, complete=finish and (lambda folder: finish(folder, result)))}
     return result
 
 
@@ -313,16 +327,6 @@ def up_to_date(store: "cache_mod.Cache", fingerprint: str, out: Path) -> Result 
     report.items = list(last["report"])
     return Result(edition=None, report=report, files=last["files"], left_out=list(last["left_out"]),
                   up_to_date=True)
-
-
-def record_build(store: "cache_mod.Cache", fingerprint: str, out: Path, result: Result, after: str) -> None:
-    """Remember a complete build, unless its sources changed while it ran (then the next
-    build starts afresh), and drop cache entries it no longer needs."""
-    store.prune()
-    if after != fingerprint or result.left_out:  # a --keep-going build with failures is made again
-        return
-    store.record_build({"fingerprint": fingerprint, "listing": cache_mod.output_listing(out),
-                        "report": list(result.report.items), "files": result.files, "left_out": []})
 
 
 def progress_aware(say: Callable) -> Callable:
@@ -359,19 +363,19 @@ NEEDS = {"html": {"search", "cmif"}, "cmif": {"html", "search"}}
 def run(ed: Edition, out_dir: Path, log: Callable[[str], None] = lambda m: None,
         only: set[str] | None = None, model: EditionModel | None = None, keep_going: bool = False,
         left_out: list[LeftOut] | None = None, lock: bool = True,
-        cache: "cache_mod.Cache | None" = None) -> dict[str, float]:
+        cache: "cache_mod.Cache | None" = None, complete: Callable[[Path], None] | None = None) -> dict[str, float]:
     """Build every stage (or those in *only*) of a loaded edition into *out_dir*, creating
     its parent folders; returns seconds per stage.  *model*: the edition's model, when the
     caller has made it already (it is made once per build).  *left_out* collects what
     keep_going passes over.  lock=False: the caller holds the lock of *out_dir*."""
     out_dir = output.prepare(out_dir)
     with output.locked(*([out_dir] if lock else [])):
-        return _run(ed, out_dir, log, only, model, keep_going, left_out, cache)
+        return _run(ed, out_dir, log, only, model, keep_going, left_out, cache, complete)
 
 
 def _run(ed: Edition, out_dir: Path, log: Callable[[str], None], only: set[str] | None,
          model: EditionModel | None, keep_going: bool, left_out: list[LeftOut] | None,
-         cache: "cache_mod.Cache | None" = None) -> dict[str, float]:
+         cache: "cache_mod.Cache | None" = None, complete: Callable[[Path], None] | None = None) -> dict[str, float]:
     timings: dict[str, float] = {}
     if model is None:
         t0 = time.perf_counter()
@@ -414,9 +418,13 @@ def _run(ed: Edition, out_dir: Path, log: Callable[[str], None], only: set[str] 
             timings[name] = time.perf_counter() - t0
             log(f"  {name:<10} {timings[name]:7.2f} s")
         output.remove(scratch)
+        if cache is not None:  # the cache this build used becomes the output's (cache.py)
+            cache.finish(cache_mod.cache_folder(tmp))
         # Outputs this build did not make (screenshots, a deposit, the stages --only skipped)
         # come along into the new folder, which then takes the place of the previous one whole.
         output.carry_over(out_dir, tmp)
+        if complete is not None:  # the output is whole: the incremental build records it
+            complete(tmp)
         output.replace(tmp, out_dir)
     except BaseException:
         output.remove(tmp)

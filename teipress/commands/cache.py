@@ -6,7 +6,7 @@ never by guessing what changed: so an entry is either exactly what a clean build
 or it is not found.  The teipress code itself (every file of the package, not only its
 version number) is part of every key, so an edited stylesheet or template misses the cache.
 
-Three things are kept, in a folder beside the output (``.build.cache`` for ``build/``):
+Three things are kept, in the output folder's ``.teipress-cache/``:
 
 - ``schema/``: the schema diagnostics of each file (the slow part of validation);
 - ``pdf/``: each document's PDF, keyed by the folder its typesetting reads;
@@ -14,8 +14,11 @@ Three things are kept, in a folder beside the output (``.build.cache`` for ``bui
   teipress, SOURCE_DATE_EPOCH, options) and a listing of its output, so that a build of
   unchanged sources into an untouched output is recognised in a moment and not repeated.
 
-Entries a complete build did not use are removed after it, so the cache holds one build's
-worth and no more.
+The cache is part of the output and is replaced with it, whole: a build reads the previous
+build's cache and writes what it makes into a staging folder beside the output; only a complete
+build turns the entries it used (new ones and old ones) into its output's cache, so a failed or
+interrupted build leaves the previous output and its cache as they were, and the cache holds one
+build's worth and no more.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ import datetime as dt
 import hashlib
 import os
 import pickle
+import shutil
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -31,14 +35,16 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent
 # Folders of an edition a build reads: the TEI (and images), the page templates it overrides.
 EDITION_INPUTS = ("tei", "templates", "xslt")
-# What the build makes (and what a no-op build must find untouched).
+# What the build makes (and what a no-op build must find untouched); the cache is not listed.
 BUILT = ("html", "pdf", "tei")
 
 
+CACHE = ".teipress-cache"
+
+
 def cache_folder(out: Path) -> Path:
-    """Where the cache of a build into *out* lives: beside it, as the lock file does."""
-    out = Path(os.path.abspath(out))
-    return out.parent / f".{out.name}.cache"
+    """Where the cache of the build in *out* lives: inside it (a hidden folder)."""
+    return Path(os.path.abspath(out)) / CACHE
 
 
 def digest(*parts) -> str:
@@ -86,7 +92,7 @@ def edition_fingerprint(edition_dir: Path, out: Path, options: dict) -> str:
     """A digest of every input of a build: the edition's sources, edition.toml and template
     overrides, teipress itself, the environment that changes outputs, and the options."""
     root = Path(os.path.abspath(edition_dir))
-    skip = (Path(os.path.abspath(out)), cache_folder(out))
+    skip = (Path(os.path.abspath(out)),)
     toml = root / "edition.toml"
     env = sorted((k, v) for k, v in os.environ.items() if k.startswith("TEIPRESS_") or k == "SOURCE_DATE_EPOCH")
     # Without SOURCE_DATE_EPOCH the build date may be today's: a new day is a new build.
@@ -116,29 +122,33 @@ def output_listing(out: Path) -> str:
 
 
 class Cache:
-    """A content-keyed store of bytes, one file per entry (``kind/ab/abcdef…``)."""
+    """A content-keyed store of bytes, one file per entry (``kind/ab/abcdef…``): read from
+    *folder* (the previous build's), written into *staging* (folder itself when None)."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, staging: Path | None = None):
         self.folder = Path(folder)
+        self.staging = Path(staging) if staging is not None else self.folder
         self.used: dict[str, set[str]] = {}
         self.hits = self.misses = 0
 
-    def _path(self, kind: str, key: str) -> Path:
-        return self.folder / kind / key[:2] / key
+    def _path(self, kind: str, key: str, base: Path | None = None) -> Path:
+        return (base or self.folder) / kind / key[:2] / key
 
     def get(self, kind: str, key: str) -> bytes | None:
         self.used.setdefault(kind, set()).add(key)
-        try:
-            data = self._path(kind, key).read_bytes()
-        except OSError:
-            self.misses += 1
-            return None
-        self.hits += 1
-        return data
+        for base in dict.fromkeys((self.staging, self.folder)):
+            try:
+                data = self._path(kind, key, base).read_bytes()
+            except OSError:
+                continue
+            self.hits += 1
+            return data
+        self.misses += 1
+        return None
 
     def put(self, kind: str, key: str, data: bytes) -> None:
         self.used.setdefault(kind, set()).add(key)
-        path = self._path(kind, key)
+        path = self._path(kind, key, self.staging)
         with contextlib.suppress(OSError):  # a cache that cannot be written is only slower
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
@@ -158,14 +168,26 @@ class Cache:
     def put_object(self, kind: str, key: str, value) -> None:
         self.put(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
-    def prune(self) -> None:
-        """Remove the entries of each kind this build used that it did not use (an edited
-        letter's old PDF): the cache keeps one build's worth."""
-        for kind, keep in self.used.items():
-            for p in (self.folder / kind).glob("*/*"):
-                if p.name not in keep:
+    def finish(self, dest: Path) -> None:
+        """Make *dest* this build's cache: every entry it used, new (moved from the staging
+        folder) or old (linked from the previous cache)."""
+        for kind, keys in sorted(self.used.items()):
+            for key in sorted(keys):
+                target = self._path(kind, key, dest)
+                for base in dict.fromkeys((self.staging, self.folder)):
+                    src = self._path(kind, key, base)
+                    if not src.is_file():
+                        continue
                     with contextlib.suppress(OSError):
-                        p.unlink()
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        if base == self.staging and base != self.folder:
+                            os.replace(src, target)
+                        else:
+                            try:
+                                os.link(src, target)
+                            except OSError:
+                                shutil.copyfile(src, target)
+                    break
 
     # -- the whole build ---------------------------------------------------------------
     def last_build(self):
@@ -174,20 +196,11 @@ class Cache:
         except Exception:
             return None
 
-    def record_build(self, record) -> None:
-        self.put_record("build.pickle", record)
-
-    def put_record(self, name: str, value) -> None:
+    @staticmethod
+    def record_build(dest: Path, record) -> None:
         with contextlib.suppress(OSError):
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".part-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, self.folder / name)
-
-    def forget_build(self) -> None:
-        with contextlib.suppress(OSError):
-            (self.folder / "build.pickle").unlink()
+            dest.mkdir(parents=True, exist_ok=True)
+            (dest / "build.pickle").write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def package_version(name: str) -> str:
