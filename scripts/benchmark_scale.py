@@ -219,8 +219,9 @@ def measure(n: int, pdf: bool, keep: Path | None) -> dict:
 
 
 def clean_cache(edition: Path, out: Path) -> None:
-    """A full build starts from nothing: no output, so no cache (it lives in the output)."""
+    """A full build starts from nothing: no output and no cache of an earlier build."""
     shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(edition / ".teipress-cache", ignore_errors=True)
 
 
 def table(rows: list[dict]) -> str:

@@ -48,11 +48,9 @@ def build(root: Path, out: Path, incremental: bool = True, only=NO_PDF) -> build
 
 
 def same_tree(a: Path, b: Path) -> list[str]:
-    """Files that differ, or are in one folder only (byte for byte), the cache aside."""
-    def files(top: Path) -> set[Path]:
-        return {p.relative_to(top) for p in top.rglob("*") if p.is_file() and cache_mod.CACHE not in p.parts}
-
-    files_a, files_b = files(a), files(b)
+    """Files that differ, or are in one folder only (byte for byte)."""
+    files_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
     diff = sorted(str(p) for p in files_a ^ files_b)
     diff += sorted(str(p) for p in files_a & files_b if not filecmp.cmp(a / p, b / p, shallow=False))
     return diff
@@ -105,7 +103,7 @@ def test_random_edits_rebuild_to_the_bytes_of_a_clean_build(tmp_path, monkeypatc
         clean = tmp_path / f"clean-{step}"
         build(root, clean, incremental=False)
         assert same_tree(out, clean) == [], kinds
-        assert not cache_mod.cache_folder(clean).exists()  # a build without the cache writes none
+        assert not cache_mod.cache_folder(root, clean).exists()  # a build without the cache writes none
     assert build(root, out).up_to_date
 
 
@@ -178,7 +176,7 @@ def test_only_the_changed_letters_pdf_is_typeset_again(tmp_path, monkeypatch):
     # the old PDF of letter-2 is gone from the cache (it holds one build's worth), and a failed
     # build leaves nothing beside the output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clean", "ed", "out"]
-    assert len(list((cache_mod.cache_folder(out) / "pdf").glob("*/*"))) == 2
+    assert len(list((cache_mod.cache_folder(root, out) / "pdf").glob("*/*"))) == 2
 
 
 def test_models_made_in_worker_processes_and_from_the_cache_are_the_ones_made_in_one(tmp_path, monkeypatch):

@@ -271,7 +271,9 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
     out = output.prepare(out)
     output.check_target(out, Path(edition_dir), looks_built)
     with output.locked(*(lock_targets(out, Path(edition_dir)) if lock else [])):
-        store = cache_mod.Cache(cache_mod.cache_folder(out)) if incremental and check is None else None
+        output.sweep(out)  # what killed builds left (their staging folders too), even before a no-op
+        store = (cache_mod.Cache(cache_mod.cache_folder(edition_dir, out))
+                 if incremental and check is None else None)
         finish = None
         if store is not None:
             options = {"allow_invalid": allow_invalid, "keep_going": keep_going, "only": sorted(only or ())}
@@ -286,11 +288,16 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
             store.staging = output.temp_folder(out)
 
             def finish(folder: Path, result: Result) -> None:
+                """The output in *folder* is whole: the entries this build used become the cache."""
+                new = store.folder.with_name(store.folder.name + ".new")
+                shutil.rmtree(new, ignore_errors=True)
+                store.finish(new)
                 after = cache_mod.edition_fingerprint(edition_dir, out, options)
                 if after == fingerprint and not result.left_out:  # else the next build starts afresh
-                    store.record_build(cache_mod.cache_folder(folder), {
+                    store.record_build(new, {
                         "fingerprint": fingerprint, "listing": cache_mod.output_listing(folder),
                         "report": list(result.report.items), "files": result.files, "left_out": []})
+                cache_mod.replace(store.folder, new)
         try:
             return _build(edition_dir, out, allow_invalid, keep_going, only, check, log, show, store, finish)
         finally:
@@ -418,8 +425,6 @@ def _run(ed: Edition, out_dir: Path, log: Callable[[str], None], only: set[str] 
             timings[name] = time.perf_counter() - t0
             log(f"  {name:<10} {timings[name]:7.2f} s")
         output.remove(scratch)
-        if cache is not None:  # the cache this build used becomes the output's (cache.py)
-            cache.finish(cache_mod.cache_folder(tmp))
         # Outputs this build did not make (screenshots, a deposit, the stages --only skipped)
         # come along into the new folder, which then takes the place of the previous one whole.
         output.carry_over(out_dir, tmp)

@@ -6,7 +6,8 @@ never by guessing what changed: so an entry is either exactly what a clean build
 or it is not found.  The teipress code itself (every file of the package, not only its
 version number) is part of every key, so an edited stylesheet or template misses the cache.
 
-Three things are kept, in the output folder's ``.teipress-cache/``:
+Three things are kept, in the edition folder's ``.teipress-cache/`` (one folder per output
+folder built into; the output folder itself holds only what the build makes):
 
 - ``schema/``: the schema diagnostics of each file (the slow part of validation);
 - ``pdf/``: each document's PDF, keyed by the folder its typesetting reads;
@@ -14,11 +15,11 @@ Three things are kept, in the output folder's ``.teipress-cache/``:
   teipress, SOURCE_DATE_EPOCH, options) and a listing of its output, so that a build of
   unchanged sources into an untouched output is recognised in a moment and not repeated.
 
-The cache is part of the output and is replaced with it, whole: a build reads the previous
-build's cache and writes what it makes into a staging folder beside the output; only a complete
-build turns the entries it used (new ones and old ones) into its output's cache, so a failed or
-interrupted build leaves the previous output and its cache as they were, and the cache holds one
-build's worth and no more.
+A build reads the previous build's cache and writes what it makes into a staging folder beside
+the output (a temporary folder like the build's own, so an interrupted build leaves nothing the
+next one does not sweep away); only a complete build turns the entries it used, new and old,
+into the cache, which then takes the old one's place.  So the cache holds one build's worth and
+no more, and a cache lost at a kill is only a slower next build: an entry is never wrong.
 """
 from __future__ import annotations
 
@@ -42,9 +43,21 @@ BUILT = ("html", "pdf", "tei")
 CACHE = ".teipress-cache"
 
 
-def cache_folder(out: Path) -> Path:
-    """Where the cache of the build in *out* lives: inside it (a hidden folder)."""
-    return Path(os.path.abspath(out)) / CACHE
+def cache_folder(edition_dir: Path, out: Path) -> Path:
+    """Where the cache of builds of an edition into *out* lives: in the edition folder."""
+    out = Path(os.path.abspath(out))
+    return Path(os.path.abspath(edition_dir)) / CACHE / f"{out.name}-{digest(str(out))[:12]}"
+
+
+def replace(folder: Path, new: Path) -> None:
+    """*new* takes the place of *folder* (a kill in between loses the cache, nothing more)."""
+    old = folder.with_name(folder.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        if folder.exists():
+            os.rename(folder, old)
+        os.rename(new, folder)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def digest(*parts) -> str:
