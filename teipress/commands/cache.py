@@ -193,13 +193,13 @@ class Cache:
                         continue
                     with contextlib.suppress(OSError):
                         target.parent.mkdir(parents=True, exist_ok=True)
-                        if base == self.staging and base != self.folder:
-                            os.replace(src, target)
-                        else:
-                            try:
+                        try:  # the staging folder lies beside the output: maybe another disk
+                            if base == self.staging and base != self.folder:
+                                os.replace(src, target)
+                            else:
                                 os.link(src, target)
-                            except OSError:
-                                shutil.copyfile(src, target)
+                        except OSError:
+                            shutil.copyfile(src, target)
                     break
 
     # -- the whole build ---------------------------------------------------------------
