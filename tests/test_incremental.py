@@ -243,3 +243,29 @@ def test_a_failed_build_leaves_the_output_and_its_cache_as_they_were(tmp_path, m
         build(root, out)
     assert sorted((p.relative_to(out), p.stat().st_mtime_ns) for p in out.rglob("*")) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ed", "out"]  # no staging folder left
+
+
+def test_after_one_edit_only_that_file_is_schema_checked_and_modelled_again(tmp_path, monkeypatch):
+    import importlib
+
+    from teipress.validation import schema
+
+    behaviour = importlib.import_module("teipress.model.behaviour")  # the package's name is a function
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=3)
+    out = tmp_path / "out"
+    build(root, out)
+    checked, modelled = [], []
+    real_validate, real_stylesheet = schema.validate, behaviour.stylesheet
+    monkeypatch.setattr(schema, "validate", lambda report, m, path, tree: checked.append(path.name)
+                        or real_validate(report, m, path, tree))
+    monkeypatch.setattr(behaviour, "stylesheet", lambda *a: modelled.append(a[0]) or real_stylesheet(*a))
+    f = root / "tei" / "letter-2.xml"
+    f.write_text(f.read_text(encoding="utf-8").replace("wrote from", "wrote again from"), encoding="utf-8")
+    build(root, out)
+    assert checked == ["letter-2.xml"]
+    # the edited letter, and the register's header (for its title); the other letters' models are the cache's
+    assert len([m for m in modelled if m.endswith("model.xsl")]) == 2
+    build(root, tmp_path / "clean", incremental=False)
+    assert same_tree(out, tmp_path / "clean") == []

@@ -285,7 +285,7 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
                 log(f"{out} is up to date")
                 return done
             # What this build makes is kept apart until the build is complete (cache.py).
-            store.staging = output.temp_folder(out)
+            store.staging = cache_mod.staging_folder(store.folder)
 
             def finish(folder: Path, result: Result) -> None:
                 """The output in *folder* is whole: the entries this build used become the cache."""
@@ -302,7 +302,7 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
             return _build(edition_dir, out, allow_invalid, keep_going, only, check, log, show, store, finish)
         finally:
             if store is not None and store.staging != store.folder:
-                output.remove(store.staging)
+                shutil.rmtree(store.staging, ignore_errors=True)
 
 
 def _build(edition_dir, out, allow_invalid, keep_going, only, check, log, show, store, finish) -> Result:

@@ -16,8 +16,7 @@ folder built into; the output folder itself holds only what the build makes):
   unchanged sources into an untouched output is recognised in a moment and not repeated.
 
 A build reads the previous build's cache and writes what it makes into a staging folder beside
-the output (a temporary folder like the build's own, so an interrupted build leaves nothing the
-next one does not sweep away); only a complete build turns the entries it used, new and old,
+it (what an interrupted build leaves there, the next one removes); only a complete build turns the entries it used, new and old,
 into the cache, which then takes the old one's place.  So the cache holds one build's worth and
 no more, and a cache lost at a kill is only a slower next build: an entry is never wrong.
 """
@@ -47,6 +46,16 @@ def cache_folder(edition_dir: Path, out: Path) -> Path:
     """Where the cache of builds of an edition into *out* lives: in the edition folder."""
     out = Path(os.path.abspath(out))
     return Path(os.path.abspath(edition_dir)) / CACHE / f"{out.name}-{digest(str(out))[:12]}"
+
+
+def staging_folder(folder: Path) -> Path:
+    """A fresh folder beside the cache *folder* for what a build makes; what killed builds
+    left there (staging folders, a half-replaced cache) is removed first (the caller holds
+    the output's lock, so no other build of it is running)."""
+    for p in folder.parent.glob(f"{folder.name}.*"):
+        shutil.rmtree(p, ignore_errors=True)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{folder.name}.staging-", dir=folder.parent))
 
 
 def replace(folder: Path, new: Path) -> None:
@@ -193,7 +202,7 @@ class Cache:
                         continue
                     with contextlib.suppress(OSError):
                         target.parent.mkdir(parents=True, exist_ok=True)
-                        try:  # the staging folder lies beside the output: maybe another disk
+                        try:  # a file system without hard links: a copy
                             if base == self.staging and base != self.folder:
                                 os.replace(src, target)
                             else:
