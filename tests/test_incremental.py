@@ -200,8 +200,9 @@ def test_models_made_in_worker_processes_and_from_the_cache_are_the_ones_made_in
     store = cache_mod.Cache(tmp_path / "cache")
     assert trees("2", store) == one
     assert len(store.used["model"]) == len(one)  # the workers' entries are kept (Cache.prune)
-    assert trees("2", store) == one and store.hits == 0  # hits are the workers' own
-    assert trees("1", store) == one and store.hits == len(one)
+    hits = store.hits  # 0 when the workers made them (their hits are their own)
+    assert trees("2", store) == one
+    assert trees("1", store) == one and store.hits >= hits + len(one)
     store.finish(tmp_path / "kept")
     assert len(list((tmp_path / "kept" / "model").glob("*/*"))) == len(one)
 
