@@ -270,3 +270,28 @@ def test_after_one_edit_only_that_file_is_schema_checked_and_modelled_again(tmp_
     assert len([m for m in modelled if m.endswith("model.xsl")]) == 2
     build(root, tmp_path / "clean", incremental=False)
     assert same_tree(out, tmp_path / "clean") == []
+
+
+def test_the_scale_benchmark_makes_valid_editions_of_distinct_letters(shared, tmp_path):
+    import sys
+
+    from conftest import REPO
+    from teipress import edition as edition_mod
+    from teipress.commands.validate import validate_edition
+    from teipress.validation.diagnostics import Report
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        import benchmark_scale
+    finally:
+        sys.path.remove(str(REPO / "scripts"))
+    root = benchmark_scale.generate(20, tmp_path / "letters")
+    ed = edition_mod.load(root)
+    assert len(ed.documents) == 20 and [f.rel for f in ed.registers] == ["people.xml"]
+    assert len({f.id for f in ed.documents}) == 20
+    texts = {" ".join(f.root.find(".//{http://www.tei-c.org/ns/1.0}body").itertext()) for f in ed.documents}
+    assert len(texts) == 20  # no two letters alike
+    report = Report(base=tmp_path)
+    validate_edition(ed, report)
+    assert report.errors == []
+    assert benchmark_scale.moved("1857-02-14", 3, 20) == "1860-03-05" and benchmark_scale.moved("1877-02", -1, 5) == "1876-02"
