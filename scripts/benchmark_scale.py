@@ -158,7 +158,7 @@ def tree_rss(pid: int) -> int:
 
 def run_build(edition: Path, out: Path, pdf: bool, progress: bool = False) -> dict:
     """One `teipress build` in a child process: wall time, peak memory of its process tree."""
-    cmd = [sys.executable, "-m", "teipress", "build", str(edition), "--out", str(out), "-q"]
+    cmd = [sys.executable, "-m", "teipress", "build", str(edition), "--out", str(out), "-q", "--incremental"]
     if not pdf:
         cmd += ["--only", "sources", "--only", "html", "--only", "search", "--only", "cmif"]
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}

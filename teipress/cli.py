@@ -137,12 +137,12 @@ def validate(paths: tuple[Path, ...], fmt: str, werror: bool) -> None:
               help="Build every good document; list the documents left out (exit 1 if any).")
 @click.option("--only", multiple=True, help="Build only these stages (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
-@click.option("--no-cache", is_flag=True,
-              help="Build everything afresh, neither reading nor writing the cache beside the output.")
+@click.option("--incremental", is_flag=True,
+              help="Keep a cache in EDITION/.teipress-cache and rebuild only what changed (serve always does).")
 @click.option("--progress/--no-progress", default=None,
               help="Show the stage, documents done and time left [default: on a terminal, outside CI].")
 def build(edition: Path, out: Path | None, no_validate: bool, keep_going: bool, only: tuple[str, ...],
-          quiet: bool, no_cache: bool, progress: bool | None) -> None:
+          quiet: bool, incremental: bool, progress: bool | None) -> None:
     """Validate EDITION and build its outputs into EDITION/build (or --out).
 
     Everything is validated before anything is typeset; the first error stops the
@@ -161,7 +161,7 @@ def build(edition: Path, out: Path | None, no_validate: bool, keep_going: bool, 
         try:
             result = build_mod.build(edition, out or edition / "build", allow_invalid=no_validate,
                                      keep_going=keep_going, only=set(only) or None, log=_log(quiet),
-                                     show=_show(quiet), incremental=not no_cache)
+                                     show=_show(quiet), incremental=incremental)
         except build_mod.BuildError as exc:
             _fail(f"error: {exc}", "nothing was written; the previous build is unchanged")
         finally:
