@@ -137,8 +137,12 @@ def validate(paths: tuple[Path, ...], fmt: str, werror: bool) -> None:
               help="Build every good document; list the documents left out (exit 1 if any).")
 @click.option("--only", multiple=True, help="Build only these stages (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.option("--incremental", is_flag=True,
+              help="Keep a cache in EDITION/.teipress-cache and rebuild only what changed (serve always does).")
+@click.option("--progress/--no-progress", default=None,
+              help="Show the stage, documents done and time left [default: on a terminal, outside CI].")
 def build(edition: Path, out: Path | None, no_validate: bool, keep_going: bool, only: tuple[str, ...],
-          quiet: bool) -> None:
+          quiet: bool, incremental: bool, progress: bool | None) -> None:
     """Validate EDITION and build its outputs into EDITION/build (or --out).
 
     Everything is validated before anything is typeset; the first error stops the
@@ -149,13 +153,19 @@ def build(edition: Path, out: Path | None, no_validate: bool, keep_going: bool, 
     refused while one runs.  Outputs are byte-identical for the same sources and
     SOURCE_DATE_EPOCH.
     """
+    from .commands import progress as progress_mod
+
+    if progress_mod.wanted(False if progress is None and quiet else progress):
+        progress_mod.start()
     with _refusals("nothing was built (use --no-validate to force)"):
         try:
             result = build_mod.build(edition, out or edition / "build", allow_invalid=no_validate,
                                      keep_going=keep_going, only=set(only) or None, log=_log(quiet),
-                                     show=_show(quiet))
+                                     show=_show(quiet), incremental=incremental)
         except build_mod.BuildError as exc:
             _fail(f"error: {exc}", "nothing was written; the previous build is unchanged")
+        finally:
+            progress_mod.stop()
     if result.left_out:
         for item in result.left_out:
             click.echo(str(item))

@@ -201,4 +201,5 @@ def test_the_serve_command_stops_cleanly_on_a_signal(make_edition, tmp_path, sig
         raise AssertionError(f"serve did not stop within 60 s of {sig}")
     assert proc.returncode == code
     assert "Traceback" not in rest and rest.strip().splitlines()[-1] == "stopped"
-    assert sorted(p.name for p in root.iterdir()) == ["build", "tei"]  # no lock, no temporary folder
+    # no lock, no temporary folder; the incremental build's cache (teipress/commands/cache.py)
+    assert sorted(p.name for p in root.iterdir()) == [".teipress-cache", "build", "tei"]

@@ -22,7 +22,7 @@ from .. import edition as edition_mod
 from ..edition import Edition
 from ..model import EditionModel, ModelError
 from ..validation.diagnostics import Report
-from . import output
+from . import cache as cache_mod, output, progress
 from .validate import validate_edition
 
 
@@ -52,6 +52,7 @@ class BuildContext:
     keep_going: bool = False  # a document a stage cannot make is noted in left_out, not fatal
     left_out: list["LeftOut"] = field(default_factory=list)
     scratch: Path | None = None  # a private temporary folder, removed after the build
+    cache: "cache_mod.Cache | None" = None  # an incremental build's cache (commands/cache.py)
 
     def document_failed(self, doc, message: str) -> None:
         """A stage could not make *doc*'s output: fatal, or with keep_going noted and passed over."""
@@ -74,10 +75,10 @@ def where_of(path: Path) -> str:
     return Report(base=Path.cwd())._name(path)
 
 
-def make_model(ed: Edition) -> EditionModel:
+def make_model(ed: Edition, cache: "cache_mod.Cache | None" = None) -> EditionModel:
     """The EditionModel of a loaded edition; a problem with it is a BuildError for the editor."""
     try:
-        return EditionModel.build(ed)
+        return EditionModel.build(ed, cache=cache)
     except ModelError as exc:
         raise BuildError(str(exc)) from None
 
@@ -103,8 +104,49 @@ def stages() -> list[tuple[str, Callable[[BuildContext], None]]]:
 
     # PDF before HTML (the site carries the PDFs), search after HTML (it indexes the pages);
     # cmif writes html/cmif.xml (letters only).
-    return [("sources", stage_sources), ("pdf", pdf.build), ("html", html.build), ("search", search.build),
+    return [("sources", stage_sources), ("pdf", cached_pdf(pdf)), ("html", html.build), ("search", search.build),
             ("cmif", cmif.build)]
+
+
+def cached_pdf(pdf):
+    """The PDF stage, taking each document's PDF from the incremental build's cache when the
+    folder Typst would typeset (template, model, data, attachments, images) is unchanged."""
+    def stage(ctx: BuildContext) -> None:
+        make_one = pdf.build_document
+
+        def make_and_count(*args, **kwargs):  # documents done, for the progress display
+            try:
+                return make_one(*args, **kwargs)
+            finally:
+                progress.advance()
+
+        pdf.build_document = make_and_count
+        try:
+            cached_stage(ctx)
+        finally:
+            pdf.build_document = make_one
+
+    def cached_stage(ctx: BuildContext) -> None:
+        if ctx.cache is None:
+            return pdf.build(ctx)
+        typeset_folder = pdf.compile_pdf
+        typst_version = cache_mod.package_version("typst")
+
+        def compile_or_reuse(workdir: Path, build_time, log=lambda m: None) -> bytes:
+            key = cache_mod.digest(cache_mod.tool_fingerprint(), typst_version, int(build_time.timestamp()),
+                                   pdf.STANDARDS, pdf.font_paths(), cache_mod.folder_digest(workdir))
+            made = ctx.cache.get("pdf", key)
+            if made is None:
+                made = typeset_folder(workdir, build_time, log)
+                ctx.cache.put("pdf", key, made)
+            return made
+
+        pdf.compile_pdf = compile_or_reuse  # what pdf.build_document calls for each document
+        try:
+            pdf.build(ctx)
+        finally:
+            pdf.compile_pdf = typeset_folder
+    return stage
 
 
 @dataclass
@@ -125,6 +167,7 @@ class Result:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage built
     model: EditionModel | None = None  # what the build was made from
     left_out: list[LeftOut] = field(default_factory=list)  # --keep-going: the bad documents
+    up_to_date: bool = False  # an incremental build found nothing to do (edition and model are None)
 
 
 def edition_folder(path: Path) -> Path:
@@ -133,7 +176,8 @@ def edition_folder(path: Path) -> Path:
     return Path(path)
 
 
-def load_and_validate(edition_dir: Path, allow_invalid: bool = False, keep_going: bool = False) -> Result:
+def load_and_validate(edition_dir: Path, allow_invalid: bool = False, keep_going: bool = False,
+                      cache: "cache_mod.Cache | None" = None) -> Result:
     """Load EDITION and validate it; raises NotValid unless it may be built.
 
     Malformed files refuse even with allow_invalid: there is nothing to build from.
@@ -144,7 +188,7 @@ def load_and_validate(edition_dir: Path, allow_invalid: bool = False, keep_going
     """
     ed = edition_mod.load(edition_folder(edition_dir))
     report = Report(base=Path.cwd())
-    files = validate_edition(ed, report)
+    files = validate_edition(ed, report, cache=cache)
     if not (ed.errors or (report.errors and not allow_invalid)):
         return Result(ed, report, files)
     kept = leave_out_bad_files(ed, report, allow_invalid) if keep_going else None
@@ -201,7 +245,8 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
           only: set[str] | None = None, lock: bool = True,
           check: Callable[[EditionModel], None] | None = None,
           log: Callable[[str], None] = lambda m: None,
-          show: Callable[[Report, int], None] = lambda report, files: None) -> Result:
+          show: Callable[[Report, int], None] = lambda report, files: None,
+          incremental: bool = False) -> Result:
     """Load, validate and build EDITION into *out* (only the stages named in *only*, if given).
 
     show(report, files) receives the diagnostics of an edition that may be built (warnings,
@@ -212,28 +257,91 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
     is passed over; Result.left_out lists both (the caller decides the exit status).
     Everything is validated before anything is typeset, and *out* is locked throughout:
     a second build into it raises output.Busy at once (lock=False: the caller holds the lock).
+    incremental: keep what this build makes in a cache beside *out* (commands/cache.py) and
+    take from it what an earlier build made of the same inputs; the output is the same bytes
+    as a clean build's.  Unchanged sources and an untouched output: nothing is built again
+    (Result.up_to_date).
     """
     known = {name for name, _ in stages()}
     unknown = set(only or ()) - known
     if unknown:
         raise UsageError(f"unknown stage(s) {', '.join(sorted(unknown))}; stages: {', '.join(sorted(known))}")
     edition_folder(edition_dir)
+    log, show = progress_aware(log), progress_aware(show)
     out = output.prepare(out)
     output.check_target(out, Path(edition_dir), looks_built)
     with output.locked(*(lock_targets(out, Path(edition_dir)) if lock else [])):
-        result = load_and_validate(edition_dir, allow_invalid, keep_going)
-        if result.report.items:
-            show(result.report, result.files)
-        t0 = time.perf_counter()
-        result.model = make_model(result.edition)
-        seconds = time.perf_counter() - t0
-        if check is not None:
-            check(result.model)
-        log(f"building {result.model.metadata.id} into {out}")
-        log(f"  {'model':<10} {seconds:7.2f} s")
-        result.timings = {"model": seconds, **run(result.edition, out, log=log, only=only, model=result.model,
-                                                 keep_going=keep_going, left_out=result.left_out, lock=False)}
+        output.sweep(out)  # what killed builds left (their staging folders too), even before a no-op
+        store = (cache_mod.Cache(cache_mod.cache_folder(edition_dir, out))
+                 if incremental and check is None else None)
+        finish = None
+        if store is not None:
+            options = {"allow_invalid": allow_invalid, "keep_going": keep_going, "only": sorted(only or ())}
+            fingerprint = cache_mod.edition_fingerprint(edition_dir, out, options)
+            done = up_to_date(store, fingerprint, out)
+            if done is not None:
+                if done.report.items:
+                    show(done.report, done.files)
+                log(f"{out} is up to date")
+                return done
+            # What this build makes is kept apart until the build is complete (cache.py).
+            store.staging = cache_mod.staging_folder(store.folder)
+
+            def finish(folder: Path, result: Result) -> None:
+                """The output in *folder* is whole: the entries this build used become the cache."""
+                new = store.folder.with_name(store.folder.name + ".new")
+                shutil.rmtree(new, ignore_errors=True)
+                store.finish(new)
+                after = cache_mod.edition_fingerprint(edition_dir, out, options)
+                if after == fingerprint and not result.left_out:  # else the next build starts afresh
+                    store.record_build(new, {
+                        "fingerprint": fingerprint, "listing": cache_mod.output_listing(folder),
+                        "report": list(result.report.items), "files": result.files, "left_out": []})
+                cache_mod.replace(store.folder, new)
+        try:
+            return _build(edition_dir, out, allow_invalid, keep_going, only, check, log, show, store, finish)
+        finally:
+            if store is not None and store.staging != store.folder:
+                shutil.rmtree(store.staging, ignore_errors=True)
+
+
+def _build(edition_dir, out, allow_invalid, keep_going, only, check, log, show, store, finish) -> Result:
+    """build() once the output is locked and the cache (if any) is ready."""
+    progress.stage("validate")
+    result = load_and_validate(edition_dir, allow_invalid, keep_going, cache=store)
+    if result.report.items:
+        show(result.report, result.files)
+    t0 = time.perf_counter()
+    progress.stage("model", len(result.edition.documents))
+    result.model = make_model(result.edition, store)
+    seconds = time.perf_counter() - t0
+    if check is not None:
+        check(result.model)
+    log(f"building {result.model.metadata.id} into {out}")
+    log(f"  {'model':<10} {seconds:7.2f} s")
+    result.timings = {"model": seconds, **run(result.edition, out, log=log, only=only, model=result.model,
+                                             keep_going=keep_going, left_out=result.left_out, lock=False,
+                                             cache=store, complete=finish and (lambda folder: finish(folder, result)))}
     return result
+
+
+def up_to_date(store: "cache_mod.Cache", fingerprint: str, out: Path) -> Result | None:
+    """The last build's result when it was made of the same inputs and its output is as it left it."""
+    last = store.last_build()
+    if not last or last.get("fingerprint") != fingerprint or last.get("listing") != cache_mod.output_listing(out):
+        return None
+    report = Report(base=Path.cwd())
+    report.items = list(last["report"])
+    return Result(edition=None, report=report, files=last["files"], left_out=list(last["left_out"]),
+                  up_to_date=True)
+
+
+def progress_aware(say: Callable) -> Callable:
+    """*say*, clearing the progress line first (commands/progress.py): lines print whole."""
+    def said(*args):
+        progress.clear()
+        return say(*args)
+    return said
 
 
 def looks_built(folder: Path) -> bool:
@@ -261,18 +369,20 @@ NEEDS = {"html": {"search", "cmif"}, "cmif": {"html", "search"}}
 
 def run(ed: Edition, out_dir: Path, log: Callable[[str], None] = lambda m: None,
         only: set[str] | None = None, model: EditionModel | None = None, keep_going: bool = False,
-        left_out: list[LeftOut] | None = None, lock: bool = True) -> dict[str, float]:
+        left_out: list[LeftOut] | None = None, lock: bool = True,
+        cache: "cache_mod.Cache | None" = None, complete: Callable[[Path], None] | None = None) -> dict[str, float]:
     """Build every stage (or those in *only*) of a loaded edition into *out_dir*, creating
     its parent folders; returns seconds per stage.  *model*: the edition's model, when the
     caller has made it already (it is made once per build).  *left_out* collects what
     keep_going passes over.  lock=False: the caller holds the lock of *out_dir*."""
     out_dir = output.prepare(out_dir)
     with output.locked(*([out_dir] if lock else [])):
-        return _run(ed, out_dir, log, only, model, keep_going, left_out)
+        return _run(ed, out_dir, log, only, model, keep_going, left_out, cache, complete)
 
 
 def _run(ed: Edition, out_dir: Path, log: Callable[[str], None], only: set[str] | None,
-         model: EditionModel | None, keep_going: bool, left_out: list[LeftOut] | None) -> dict[str, float]:
+         model: EditionModel | None, keep_going: bool, left_out: list[LeftOut] | None,
+         cache: "cache_mod.Cache | None" = None, complete: Callable[[Path], None] | None = None) -> dict[str, float]:
     timings: dict[str, float] = {}
     if model is None:
         t0 = time.perf_counter()
@@ -293,11 +403,12 @@ def _run(ed: Edition, out_dir: Path, log: Callable[[str], None], only: set[str] 
         # makes PDFs must never fall back on them (a PDF that failed would come back stale).
         ctx = BuildContext(edition=ed, out=tmp, model=model, log=log, keep_going=keep_going,
                            previous=out_dir if only is not None and "pdf" not in only else None,
-                           left_out=left_out if left_out is not None else [], scratch=scratch)
+                           left_out=left_out if left_out is not None else [], scratch=scratch, cache=cache)
         for name, stage in stages():
             if only is not None and name not in only:
                 continue
             t0 = time.perf_counter()
+            progress.stage(name, len(model.documents) if name == "pdf" else 0)
             try:
                 stage(ctx)
             except (BuildError, output.OutputError):
@@ -317,6 +428,8 @@ def _run(ed: Edition, out_dir: Path, log: Callable[[str], None], only: set[str] 
         # Outputs this build did not make (screenshots, a deposit, the stages --only skipped)
         # come along into the new folder, which then takes the place of the previous one whole.
         output.carry_over(out_dir, tmp)
+        if complete is not None:  # the output is whole: the incremental build records it
+            complete(tmp)
         output.replace(tmp, out_dir)
     except BaseException:
         output.remove(tmp)

@@ -250,7 +250,8 @@ class Server:
 
     def rebuild(self) -> bool:
         try:
-            build_mod.build(self.edition_dir, self.out, allow_invalid=self.allow_invalid, show=self._show)
+            build_mod.build(self.edition_dir, self.out, allow_invalid=self.allow_invalid, show=self._show,
+                            incremental=True)  # a change rebuilds only what it changes (commands/cache.py)
         except build_mod.NotValid as exc:
             self._show(exc.report, exc.files)
             self.log("the edition is not valid: the previous build is still served")

@@ -20,17 +20,24 @@ from ..validation.diagnostics import Report
 PARALLEL_FROM = 8
 
 
-def validate_edition(ed: Edition, report: Report, jobs: int | None = None) -> int:
+def validate_edition(ed: Edition, report: Report, jobs: int | None = None, cache=None) -> int:
     """Check a loaded edition; returns the number of files checked.
 
     jobs: worker processes for schema validation (default: the cores, or
     TEIPRESS_JOBS); 1 keeps everything in this process.  A process that runs
     threads (`teipress serve` rebuilding) never forks: it validates in-process.
+    cache: an incremental build's cache (teipress.commands.cache): a file whose bytes
+    and schemas are unchanged is not schema-checked again.
     """
     for err in ed.errors:
         report.error(err.path, err.line, err.col, err.message, err.rule)
     todo = plan_schemas(ed, report)
+    keys: dict = {}
+    if cache is not None:
+        todo, keys = _cached_schemas(report, todo, cache)
     _validate_schemas(report, todo, _jobs(jobs))
+    if keys:
+        _store_schemas(report, keys, cache)
     rules.check(ed, report)
     _drop_shadowed(report)
     apply_severities(ed.config, report)
@@ -192,6 +199,54 @@ def _validate_schemas(report: Report, todo, jobs: int) -> None:
         for items in pool.map(_validate_file, [(f.path, models, report.base) for f, models in todo],
                               chunksize=max(1, len(todo) // (jobs * 4))):
             report.items.extend(items)
+
+
+def _cached_schemas(report: Report, todo, cache) -> list:
+    """The files of *todo* whose schema diagnostics are not in *cache* (those in it are added
+    to *report*), and the keys to store the others under once they are checked."""
+    from . import cache as cache_mod
+
+    misses = []
+    keys = {}
+    for f, models in todo:
+        try:
+            source = f.path.read_bytes()
+        except OSError:
+            misses.append((f, models))
+            continue
+        key = cache_mod.digest(cache_mod.tool_fingerprint(), str(report.base), str(f.path), source,
+                               [(m.kind, str(m.path), _schema_digest(m.path)) for m in models])
+        items = cache.get_object("schema", key)
+        if items is None:
+            keys[f.path] = key
+            misses.append((f, models))
+        else:
+            report.items.extend(items)
+    return misses, keys
+
+
+def _schema_digest(path: Path | None) -> list:
+    """A schema and the files beside it (what it includes or imports)."""
+    from . import cache as cache_mod
+
+    if path is None or not path.is_file():
+        return []
+    return cache_mod.folder_digest(path.parent)
+
+
+def _store_schemas(report: Report, keys: dict, cache) -> None:
+    names = {report._name(p): p for p in keys}
+    found: dict = {p: [] for p in keys}
+    for d in report.items:
+        p = names.get(d.path)
+        if p is not None and d.rule in SCHEMA_RULES:
+            found[p].append(d)
+    for p, key in keys.items():
+        cache.put_object("schema", key, found[p])
+
+
+# What schema.validate reports about a file (the rest comes from the integrity rules).
+SCHEMA_RULES = ("schema", "schematron")
 
 
 def _validate_file(job) -> list:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,6 +63,8 @@ class Names:
     doc_ids: dict  # document key (TeiFile.key: its rel path) → its safe, unique id
     # register entry (file, xml:id) → every entry of its identity, the fullest first (registers.identities)
     identities: dict | None = None
+    # the fullest entry (file, xml:id) of an identity → what the text's names show of it (_entry_attrs)
+    shown: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, ed: Edition) -> "Names":
@@ -121,10 +123,22 @@ def _entry_attrs(entry: Entry, names: Names) -> dict[str, str]:
     key = (entry.file.rel, entry.id)
     members = (names.identities or {}).get(key) or [entry]
     head = members[0]
+    # One identity is described in many files (a person in every letter's back): its facts are
+    # the same for each, so they are worked out once per identity, not once per file and document.
+    facts = names.shown.get((head.file.rel, head.id))
+    if facts is None:
+        facts = names.shown[(head.file.rel, head.id)] = dict(
+            register=head.file.rel, name=head.name,
+            desc=next((d for m in members for d in [m.description] if d), ""),
+            dates=next((d for m in members for d in [registers.life_dates(m)] if d), ""))
+    return dict(kind=entry.kind, anchor=names.anchors[key], **facts)
+    members = (names.identities or {}).get(key) or [entry]
+    head = members[0]
     desc = next((d for m in members for d in [m.description] if d), "")
     dates = next((d for m in members for d in [registers.life_dates(m)] if d), "")
-    return dict(kind=entry.kind, anchor=names.anchors[key], register=head.file.rel,
-                name=head.name, desc=desc, dates=dates)
+    names.shown[key] = dict(kind=entry.kind, anchor=names.anchors[key], register=head.file.rel,
+                            name=head.name, desc=desc, dates=dates)
+    return dict(names.shown[key])
 
 
 def list_entry_kind(el) -> str:
@@ -174,6 +188,39 @@ def behaviour(ed: Edition, f: TeiFile, names: Names | None = None) -> etree._Ele
     finally:
         _local.registry = None
     return result
+
+
+def behaviour_bytes(ed: Edition, f: TeiFile, names: Names, cache=None) -> bytes:
+    """The behaviour model of *f* serialised, from *cache* (teipress.commands.cache) when it
+    holds the model of the same inputs.  The stylesheet reads only the document and its
+    registry (every pointer of the file, resolved), so those, the file's place and teipress
+    itself make the key: an edited register entry changes the registry of every document
+    naming it, and only theirs."""
+    from ..commands import cache as cache_mod
+
+    reg = registry(ed, f, names)
+    key = None
+    if cache is not None:
+        key = cache_mod.digest(cache_mod.tool_fingerprint(), f.key, f.path.read_bytes(),
+                               etree.tostring(reg, encoding="utf-8"))
+        hit = cache.get("model", key)
+        if hit is not None:
+            return hit
+    transform = stylesheet(str(XSLT_DIR / "model.xsl"))
+    _local.registry = reg
+    try:
+        data = etree.tostring(transform(f.tree), encoding="utf-8")
+    finally:
+        _local.registry = None
+    if key is not None:
+        cache.put("model", key, data)
+    return data
+
+
+def parse_model(data: bytes) -> etree._ElementTree:
+    """A behaviour model from behaviour_bytes (its text as the stylesheet made it)."""
+    parser = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True, remove_blank_text=False)
+    return etree.ElementTree(etree.fromstring(data, parser))
 
 
 def header_only(ed: Edition, f: TeiFile, names: Names) -> etree._ElementTree:

@@ -7,7 +7,10 @@ deposit records) read this and never the TEI, nor another output's files.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -15,9 +18,11 @@ from lxml import etree
 
 from .. import __version__
 from ..edition import Edition, TeiFile
+from ..commands import progress
 from ..xmlparse import XML_ID
 from . import correspondence as correspondence_mod, mentions, paths, registers, split as split_mod
-from .behaviour import M, MODEL_NS, Names, behaviour as model_of, header_only, warnings as model_warnings, unknown_rends
+from .behaviour import (M, MODEL_NS, Names, behaviour_bytes, header_only, parse_model, warnings as model_warnings,
+                        unknown_rends)
 from . import header as header_mod
 from . import images as images_mod
 
@@ -165,7 +170,9 @@ class EditionModel:
         return [p for d in self.documents for p in (d, *d.parts)]
 
     @classmethod
-    def build(cls, ed: Edition, build_time: datetime | None = None) -> "EditionModel":
+    def build(cls, ed: Edition, build_time: datetime | None = None, cache=None) -> "EditionModel":
+        """The model of *ed*; *cache*: an incremental build's (teipress.commands.cache), from
+        which a document's behaviour model is taken when its inputs are unchanged."""
         if not ed.documents:
             raise ModelError(f"the edition in {ed.root} has no TEI document (only registers); "
                              "add a document to tei/")
@@ -174,12 +181,8 @@ class EditionModel:
         images: set[str] = set()
         rends_seen: set[str] = set()
         docs: list[Document] = []
-        for f in sorted(ed.documents, key=lambda f: (f.rel, f.n)):
+        for f, tree in models(ed, sorted(ed.documents, key=lambda f: (f.rel, f.n)), names, cache):
             doc_id = names.doc_ids[f.key]
-            try:
-                tree = model_of(ed, f, names)
-            except etree.XSLTApplyError as exc:
-                raise ModelError(f"{f.rel}: the behaviour model failed: {exc}") from None
             warnings += [f"{f.rel}: {w}" for w in model_warnings(tree)]
             for value in unknown_rends(tree):  # one warning per value for the whole edition
                 if value not in rends_seen:
@@ -230,12 +233,14 @@ class EditionModel:
 
         reg_entries = registers.entries(ed, paths.REGISTER_PAGES)
         list_entries: dict[str, mentions.ListEntry] = {}
+        # register files only: a person described in another letter's back is not a register
+        # (worked out once per entry: an identity may be described in every letter)
+        in_registers = {a: {m.file.rel for m in e.members if m.file.kind == "register"}
+                        for a, e in reg_entries.items()}
         for doc in docs:
-            # register files only: a person described in another letter's back is not a register
-            doc.register_files = sorted({m.file.rel for el in doc.model.iter()
+            doc.register_files = sorted({rel for el in doc.model.iter()
                                          if isinstance(el.tag, str) for a in (el.get("ref") or "").split()
-                                         if a in reg_entries for m in reg_entries[a].members
-                                         if m.file.kind == "register"})
+                                         if a in in_registers for rel in in_registers[a]})
         page_of = {d.id: d.path for d in docs}
         for doc in docs:
             mentions.collect(doc, reg_entries, {i: p for (d, i), p in where.items() if d == doc.id},
@@ -278,6 +283,59 @@ class EditionModel:
     def page_of(self, doc_id: str, target: str) -> str:
         """The page holding model id *target* of document *doc_id* (split documents)."""
         return self.where.get((doc_id, target)) or f"documents/{doc_id}.html"
+
+
+# From this many documents on, their behaviour models are made on every core.
+PARALLEL_FROM = 16
+_fork_state: tuple = ()  # (edition, files, names, cache) for the forked workers
+
+
+def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
+    """(file, behaviour model) of each of *files*, in order: made side by side in worker
+    processes for a large edition (forked once Names is known, so they share it), one by one
+    in this process otherwise and in a process running threads (`teipress serve`), where
+    forking could copy a lock another thread holds.  Either way each model goes through its
+    serialised form, so both ways give the same trees."""
+    global _fork_state
+    jobs = int(os.environ.get("TEIPRESS_JOBS") or 0) or os.cpu_count() or 1
+    if (jobs == 1 or len(files) < PARALLEL_FROM or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        for f in files:
+            yield f, parse_model(_model_or_error(ed, f, names, cache))
+            progress.advance()
+        return
+    _fork_state = (ed, files, names, cache)
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=ctx) as pool:
+            made = pool.map(_model_in_worker, range(len(files)), chunksize=max(1, min(32, len(files) // (jobs * 4))))
+            for f, (data, used) in zip(files, made):
+                if isinstance(data, ModelError):
+                    raise data
+                if cache is not None:  # what the workers used stays in the cache (Cache.prune)
+                    cache.used.setdefault("model", set()).update(used)
+                yield f, parse_model(data)
+                progress.advance()
+    finally:
+        _fork_state = ()
+
+
+def _model_or_error(ed: Edition, f: TeiFile, names: Names, cache) -> bytes:
+    try:
+        return behaviour_bytes(ed, f, names, cache)
+    except etree.XSLTApplyError as exc:
+        raise ModelError(f"{f.rel}: the behaviour model failed: {exc}") from None
+
+
+def _model_in_worker(i: int):
+    ed, files, names, cache = _fork_state
+    if cache is not None:
+        cache.used.clear()  # this worker's copy: what this document used goes back to the parent
+    try:
+        data = _model_or_error(ed, files[i], names, cache)
+    except ModelError as exc:  # travels back as a value: the parent raises it
+        data = exc
+    return data, (cache.used.get("model", set()) if cache is not None else set())
 
 
 def _split(doc: Document, where: dict) -> list[str]:

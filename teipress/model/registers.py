@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ..edition import ENTRY_NAME_TAGS, Edition, Entry, norm
@@ -391,11 +392,12 @@ class RegisterEntry:
             out.append(([when], offices))
         return out
 
-    @property
+    # description and dates are read on every page naming the entry: worked out once
+    @cached_property
     def description(self) -> str:
         return next((d for m in (self.members or [self.entry]) for d in [m.description] if d), "")
 
-    @property
+    @cached_property
     def dates(self) -> str:
         """Life dates of its fullest description, else of the first description giving them."""
         return next((d for m in (self.members or [self.entry]) for d in [life_dates(m)] if d), "")

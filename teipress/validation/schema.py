@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import xmlschema
 from lxml import etree, isoschematron
 
 from .. import resources
@@ -118,6 +117,7 @@ def _open_xsd(path: Path) -> xmlschema.XMLSchema11:
     element it declares is accepted anywhere (and checked by its own declaration), any
     attribute beyond the typed ones, and other namespaces' elements (an ELTeC or MathML
     extension) go unchecked.  Undeclared TEI elements are caught by :func:`_undeclared`."""
+    import xmlschema  # here: it takes a second to import, and a build that is up to date needs none
     doc = _safe_parse(path)
     root = doc.getroot()
     xs = f"{{{XSD_NS}}}"
@@ -147,6 +147,7 @@ def _safe_parse(path: Path) -> etree._ElementTree:
 
 @lru_cache(maxsize=16)
 def _compile(kind: str, path: Path, mtime: float):
+    import xmlschema  # lazily, as in _open_xsd
     # mtime is in the key so `teipress serve` picks up an edited schema.
     if kind == "xsd-open":
         return _open_xsd(path)
@@ -371,6 +372,7 @@ def _element_names(particle) -> list[str]:
 
 def _message(err) -> tuple[etree._Element | None, str]:
     """Turn an xmlschema error into (element, an editor's sentence)."""
+    import xmlschema  # lazily, as in _open_xsd
     elem = err.elem
     reason = (err.reason or str(err)).strip()
     name = _local(elem.tag) if elem is not None and hasattr(elem, "tag") else "?"

@@ -1,0 +1,297 @@
+"""Incremental builds (teipress/commands/cache.py): after any change the output is byte for
+byte what a clean build makes; unchanged sources are not built again; the cache skips only
+what its key proves unchanged."""
+from __future__ import annotations
+
+import filecmp
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import MINI_DOC, MINI_PERSONS, SCHEMA
+from teipress.commands import build as build_mod
+from teipress.commands import cache as cache_mod
+
+EPOCH = "1767225600"
+NO_PDF = {"sources", "html", "search", "cmif"}
+
+
+def letter(n: int, who: str = "anna", day: int = 5) -> str:
+    """A letter of the mini edition: its own id, date and text, naming a person of the register."""
+    return (MINI_DOC.replace('xml:id="mini"', f'xml:id="letter-{n}"')
+            .replace("A mini edition", f"Letter {n}")
+            .replace('<date when="1961-03-05">5 March 1961</date>',
+                     f'<date when="1961-03-{day:02d}">{day} March 1961</date>')
+            .replace('ref="persons.xml#anna">Anna', f'ref="persons.xml#{who}">{who.title()}')
+            .replace("A note.", f"A note on letter {n}."))
+
+
+PERSONS = MINI_PERSONS.replace(
+    "</listPerson>",
+    '<person xml:id="bert"><persName type="main">Bert Example</persName></person>\n      </listPerson>')
+
+
+def edition(root: Path, letters: int = 4) -> Path:
+    (root / "tei" / "schema").mkdir(parents=True)
+    shutil.copy(SCHEMA, root / "tei" / "schema" / "teipress.xsd")
+    for n in range(1, letters + 1):
+        (root / "tei" / f"letter-{n}.xml").write_text(letter(n, "anna" if n % 2 else "bert", n), encoding="utf-8")
+    (root / "tei" / "persons.xml").write_text(PERSONS, encoding="utf-8")
+    (root / "edition.toml").write_text('id = "inc"\ntitle = "Incremental"\n', encoding="utf-8")
+    return root
+
+
+def build(root: Path, out: Path, incremental: bool = True, only=NO_PDF) -> build_mod.Result:
+    return build_mod.build(root, out, only=only, incremental=incremental)
+
+
+def same_tree(a: Path, b: Path) -> list[str]:
+    """Files that differ, or are in one folder only (byte for byte)."""
+    files_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
+    diff = sorted(str(p) for p in files_a ^ files_b)
+    diff += sorted(str(p) for p in files_a & files_b if not filecmp.cmp(a / p, b / p, shallow=False))
+    return diff
+
+
+def edit(rng: random.Random, root: Path, step: int) -> str:
+    """One editor's change, chosen at random: what a real session does to an edition."""
+    tei = root / "tei"
+    letters = sorted(tei.glob("letter-*.xml"))
+    kind = rng.choice(["word", "register", "date", "add", "remove", "toml", "pointer"])
+    if kind == "remove" and len(letters) <= 2:
+        kind = "add"
+    if kind == "word":
+        f = rng.choice(letters)
+        f.write_text(f.read_text(encoding="utf-8").replace("wrote from", f"wrote ({step}) from"), encoding="utf-8")
+    elif kind == "register":  # a person's name: every page naming her, the register, the search
+        p = tei / "persons.xml"
+        p.write_text(p.read_text(encoding="utf-8").replace("Anna Example", f"Anna Example {step}"), encoding="utf-8")
+    elif kind == "date":  # the chronology and the letters' order
+        f = rng.choice(letters)
+        text = f.read_text(encoding="utf-8")
+        f.write_text(text.replace('when="1961-03-', f'when="19{60 + step % 9}-03-', 1), encoding="utf-8")
+    elif kind == "add":
+        n = 10 + step
+        (tei / f"letter-{n}.xml").write_text(letter(n, rng.choice(["anna", "bert"]), 1 + step % 27), encoding="utf-8")
+    elif kind == "remove":
+        rng.choice(letters).unlink()
+    elif kind == "toml":
+        (root / "edition.toml").write_text(f'id = "inc"\ntitle = "Incremental {step}"\n', encoding="utf-8")
+    elif kind == "pointer":  # a letter now names the other person
+        f = rng.choice(letters)
+        text = f.read_text(encoding="utf-8")
+        f.write_text(text.replace("#anna", "#bert") if "#anna" in text else text.replace("#bert", "#anna"),
+                     encoding="utf-8")
+    return kind
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_edits_rebuild_to_the_bytes_of_a_clean_build(tmp_path, monkeypatch, seed):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed")
+    out = tmp_path / "out"
+    assert not build(root, out).up_to_date
+    rng = random.Random(seed)
+    kinds = []
+    for step in range(5):
+        kinds.append(edit(rng, root, step))
+        result = build(root, out)
+        assert not result.up_to_date, kinds
+        clean = tmp_path / f"clean-{step}"
+        build(root, clean, incremental=False)
+        assert same_tree(out, clean) == [], kinds
+        assert not cache_mod.cache_folder(root, clean).exists()  # a build without the cache writes none
+    assert build(root, out).up_to_date
+
+
+def test_an_unchanged_edition_is_not_built_again_unless_its_output_was_touched(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=3)
+    out = tmp_path / "out"
+    first = build(root, out)
+    assert not first.up_to_date and first.report.warnings == []
+    again = build(root, out)
+    assert again.up_to_date and again.model is None
+    page = out / "html" / "documents" / "letter-2.html"
+    kept = page.read_bytes()
+    page.unlink()  # an output deleted by hand is made again
+    assert not build(root, out).up_to_date
+    assert page.read_bytes() == kept
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")  # another build date: every page changes
+    assert not build(root, out).up_to_date
+    assert page.read_bytes() != kept
+    assert not build(root, out, only={"sources", "html", "search"}).up_to_date  # other stages: another build
+
+
+def test_the_warnings_of_an_up_to_date_build_are_shown_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=2)
+    p = root / "tei" / "persons.xml"
+    p.write_text(p.read_text(encoding="utf-8").replace(
+        "</listPerson>", '<person xml:id="nobody"><persName>Nobody</persName></person></listPerson>'), encoding="utf-8")
+    shown = []
+    for _ in range(2):
+        build_mod.build(root, tmp_path / "out", only=NO_PDF, incremental=True,
+                        show=lambda report, files: shown.append(sorted(d.rule for d in report.items)))
+    assert shown[0] == shown[1] and "register-unused" in shown[0]
+
+
+def test_a_schema_error_in_a_file_checked_before_is_still_found(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=3)
+    out = tmp_path / "out"
+    build(root, out)
+    f = root / "tei" / "letter-2.xml"
+    f.write_text(f.read_text(encoding="utf-8").replace("<p xml:id=\"p1\">", "<p xml:id=\"p1\"><bogus/>"),
+                 encoding="utf-8")
+    with pytest.raises(build_mod.NotValid) as err:
+        build(root, out)
+    assert [(Path(d.path).name, d.rule) for d in err.value.report.errors] == [("letter-2.xml", "schema")]
+    # the cached diagnostics of the other files are the same as a fresh check's
+    with pytest.raises(build_mod.NotValid) as fresh:
+        build(root, tmp_path / "fresh", incremental=False)
+    assert sorted(err.value.report.items) == sorted(fresh.value.report.items)
+
+
+def test_only_the_changed_letters_pdf_is_typeset_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    from teipress.outputs import pdf
+
+    root = edition(tmp_path / "ed", letters=2)
+    out = tmp_path / "out"
+    build(root, out, only=None)
+    typeset = []
+    real = pdf.compile_pdf
+    monkeypatch.setattr(pdf, "compile_pdf", lambda work, *a, **k: typeset.append(work) or real(work, *a, **k))
+    f = root / "tei" / "letter-2.xml"
+    f.write_text(f.read_text(encoding="utf-8").replace("wrote from", "wrote again from"), encoding="utf-8")
+    build(root, out, only=None)
+    assert len(typeset) == 1  # letter-1's PDF came from the cache
+    monkeypatch.setattr(pdf, "compile_pdf", real)
+    build(root, tmp_path / "clean", only=None, incremental=False)
+    assert same_tree(out, tmp_path / "clean") == []
+    # the old PDF of letter-2 is gone from the cache (it holds one build's worth), and a failed
+    # build leaves nothing beside the output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean", "ed", "out"]
+    assert len(list((cache_mod.cache_folder(root, out) / "pdf").glob("*/*"))) == 2
+
+
+def test_models_made_in_worker_processes_and_from_the_cache_are_the_ones_made_in_one(tmp_path, monkeypatch):
+    from lxml import etree
+
+    from teipress import edition as edition_mod
+    from teipress.model import EditionModel
+    from teipress.model import edition_model
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=edition_model.PARALLEL_FROM + 2)
+    ed = edition_mod.load(root)
+
+    def trees(jobs: str, cache=None) -> list[bytes]:
+        monkeypatch.setenv("TEIPRESS_JOBS", jobs)
+        em = EditionModel.build(ed, cache=cache)
+        return [etree.tostring(d.model) for d in em.documents]
+
+    one = trees("1")
+    assert len(one) == edition_model.PARALLEL_FROM + 2
+    store = cache_mod.Cache(tmp_path / "cache")
+    assert trees("2", store) == one
+    assert len(store.used["model"]) == len(one)  # the workers' entries are kept (Cache.prune)
+    hits = store.hits  # 0 when the workers made them (their hits are their own)
+    assert trees("2", store) == one
+    assert trees("1", store) == one and store.hits >= hits + len(one)
+    store.finish(tmp_path / "kept")
+    assert len(list((tmp_path / "kept" / "model").glob("*/*"))) == len(one)
+
+
+def test_progress_is_shown_when_asked_and_never_in_a_log(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from teipress.cli import main
+    from teipress.commands import progress
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=3)
+    only = [a for s in sorted(NO_PDF) for a in ("--only", s)]
+    quiet = CliRunner().invoke(main, ["build", str(root), "--out", str(tmp_path / "a"), *only])
+    assert quiet.exit_code == 0, quiet.output
+    assert "\x1b[K" not in quiet.output and "documents," not in quiet.output  # not a terminal: no display
+    shown = CliRunner().invoke(main, ["build", str(root), "--out", str(tmp_path / "b"), "--progress", *only])
+    assert shown.exit_code == 0, shown.output
+    assert "\r\x1b[Kmodel: 0/3 documents" in shown.output and "model: 3/3 documents" in shown.output
+    assert "\r\x1b[Khtml: " in shown.output
+    assert shown.output.rstrip("\n").endswith("done")  # cleared before the last line: nothing left over
+    assert progress.line("pdf", 50, 200, 100.0) == "pdf: 50/200 documents, 1:40, about 5:00 left"
+    assert progress.line("pdf", 0, 200, 3.0) == "pdf: 0/200 documents, 0:03"
+    assert progress.clock(3725) == "1:02:05"
+
+
+def test_a_failed_build_leaves_the_output_and_its_cache_as_they_were(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=2)
+    out = tmp_path / "out"
+    build(root, out)
+    before = sorted((p.relative_to(out), p.stat().st_mtime_ns) for p in out.rglob("*"))
+    f = root / "tei" / "letter-1.xml"
+    f.write_text(f.read_text(encoding="utf-8").replace("wrote from", "wrote (edited) from"), encoding="utf-8")
+    from teipress.outputs import search
+
+    monkeypatch.setattr(search, "build", lambda ctx: (_ for _ in ()).throw(build_mod.BuildError("no index")))
+    with pytest.raises(build_mod.BuildError):
+        build(root, out)
+    assert sorted((p.relative_to(out), p.stat().st_mtime_ns) for p in out.rglob("*")) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ed", "out"]  # no staging folder left
+
+
+def test_after_one_edit_only_that_file_is_schema_checked_and_modelled_again(tmp_path, monkeypatch):
+    import importlib
+
+    from teipress.validation import schema
+
+    behaviour = importlib.import_module("teipress.model.behaviour")  # the package's name is a function
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=3)
+    out = tmp_path / "out"
+    build(root, out)
+    checked, modelled = [], []
+    real_validate, real_stylesheet = schema.validate, behaviour.stylesheet
+    monkeypatch.setattr(schema, "validate", lambda report, m, path, tree: checked.append(path.name)
+                        or real_validate(report, m, path, tree))
+    monkeypatch.setattr(behaviour, "stylesheet", lambda *a: modelled.append(a[0]) or real_stylesheet(*a))
+    f = root / "tei" / "letter-2.xml"
+    f.write_text(f.read_text(encoding="utf-8").replace("wrote from", "wrote again from"), encoding="utf-8")
+    build(root, out)
+    assert checked == ["letter-2.xml"]
+    # the edited letter, and the register's header (for its title); the other letters' models are the cache's
+    assert len([m for m in modelled if m.endswith("model.xsl")]) == 2
+    build(root, tmp_path / "clean", incremental=False)
+    assert same_tree(out, tmp_path / "clean") == []
+
+
+def test_the_scale_benchmark_makes_valid_editions_of_distinct_letters(shared, tmp_path):
+    import sys
+
+    from conftest import REPO
+    from teipress import edition as edition_mod
+    from teipress.commands.validate import validate_edition
+    from teipress.validation.diagnostics import Report
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        import benchmark_scale
+    finally:
+        sys.path.remove(str(REPO / "scripts"))
+    root = benchmark_scale.generate(20, tmp_path / "letters")
+    ed = edition_mod.load(root)
+    assert len(ed.documents) == 20 and [f.rel for f in ed.registers] == ["people.xml"]
+    assert len({f.id for f in ed.documents}) == 20
+    texts = {" ".join(f.root.find(".//{http://www.tei-c.org/ns/1.0}body").itertext()) for f in ed.documents}
+    assert len(texts) == 20  # no two letters alike
+    report = Report(base=tmp_path)
+    validate_edition(ed, report)
+    assert report.errors == []
+    assert benchmark_scale.moved("1857-02-14", 3, 20) == "1860-03-05" and benchmark_scale.moved("1877-02", -1, 5) == "1876-02"
