@@ -158,19 +158,19 @@ def test_a_schema_error_in_a_file_checked_before_is_still_found(tmp_path, monkey
 
 def test_only_the_changed_letters_pdf_is_typeset_again(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    from teipress.outputs import pdf
+    from teipress.outputs import typeset as typeset_mod
 
     root = edition(tmp_path / "ed", letters=2)
     out = tmp_path / "out"
     build(root, out, only=None)
     typeset = []
-    real = pdf.compile_pdf
-    monkeypatch.setattr(pdf, "compile_pdf", lambda work, *a, **k: typeset.append(work) or real(work, *a, **k))
+    real = typeset_mod.compile_pdf  # Typst itself
+    monkeypatch.setattr(typeset_mod, "compile_pdf", lambda main, *a, **k: typeset.append(main) or real(main, *a, **k))
     f = root / "tei" / "letter-2.xml"
     f.write_text(f.read_text(encoding="utf-8").replace("wrote from", "wrote again from"), encoding="utf-8")
     build(root, out, only=None)
     assert len(typeset) == 1  # letter-1's PDF came from the cache
-    monkeypatch.setattr(pdf, "compile_pdf", real)
+    monkeypatch.setattr(typeset_mod, "compile_pdf", real)
     build(root, tmp_path / "clean", only=None, incremental=False)
     assert same_tree(out, tmp_path / "clean") == []
     # the old PDF of letter-2 is gone from the cache (it holds one build's worth), and a failed

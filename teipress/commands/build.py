@@ -104,49 +104,8 @@ def stages() -> list[tuple[str, Callable[[BuildContext], None]]]:
 
     # PDF before HTML (the site carries the PDFs), search after HTML (it indexes the pages);
     # cmif writes html/cmif.xml (letters only).
-    return [("sources", stage_sources), ("pdf", cached_pdf(pdf)), ("html", html.build), ("search", search.build),
+    return [("sources", stage_sources), ("pdf", pdf.build), ("html", html.build), ("search", search.build),
             ("cmif", cmif.build)]
-
-
-def cached_pdf(pdf):
-    """The PDF stage, taking each document's PDF from the incremental build's cache when the
-    folder Typst would typeset (template, model, data, attachments, images) is unchanged."""
-    def stage(ctx: BuildContext) -> None:
-        make_one = pdf.build_document
-
-        def make_and_count(*args, **kwargs):  # documents done, for the progress display
-            try:
-                return make_one(*args, **kwargs)
-            finally:
-                progress.advance()
-
-        pdf.build_document = make_and_count
-        try:
-            cached_stage(ctx)
-        finally:
-            pdf.build_document = make_one
-
-    def cached_stage(ctx: BuildContext) -> None:
-        if ctx.cache is None:
-            return pdf.build(ctx)
-        typeset_folder = pdf.compile_pdf
-        typst_version = cache_mod.package_version("typst")
-
-        def compile_or_reuse(workdir: Path, build_time, log=lambda m: None) -> bytes:
-            key = cache_mod.digest(cache_mod.tool_fingerprint(), typst_version, int(build_time.timestamp()),
-                                   pdf.STANDARDS, pdf.font_paths(), cache_mod.folder_digest(workdir))
-            made = ctx.cache.get("pdf", key)
-            if made is None:
-                made = typeset_folder(workdir, build_time, log)
-                ctx.cache.put("pdf", key, made)
-            return made
-
-        pdf.compile_pdf = compile_or_reuse  # what pdf.build_document calls for each document
-        try:
-            pdf.build(ctx)
-        finally:
-            pdf.compile_pdf = typeset_folder
-    return stage
 
 
 @dataclass

@@ -89,7 +89,7 @@ def build_pair(ctx: BuildContext, pair: parallel_model.Pair) -> None:
         work.mkdir()
         prepare(ctx, pair, work)
         try:
-            out = pdf.compile_pdf(work, ctx.build_time, ctx.log, main=MAIN)
+            out = pdf.compile_pdf(work, ctx.build_time, ctx.log, main=MAIN, cache=ctx.cache)
         except BuildError as exc:
             return ctx.document_failed(pair.translation, f"the facing-pages PDF: {exc}")
     partial = target.with_name(f".{target.name}.part")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..commands import cache as cache_mod, progress
 from ..commands.build import BuildContext, BuildError, where_of
 from ..model import M, MODEL_NS, citation, dates, images, registers, text
 from . import fonts, parallel_pdf, typeset
@@ -221,9 +222,20 @@ def replace_uncovered(ctx: BuildContext, doc, text_: str) -> dict[int, str]:
     return swap
 
 
-def compile_pdf(workdir: Path, build_time, log=lambda m: None, main: str = MAIN, key: str | None = None) -> bytes:
+def compile_pdf(workdir: Path, build_time, log=lambda m: None, main: str = MAIN, key: str | None = None,
+                cache=None) -> bytes:
     """Typeset the prepared *workdir*, in a child process with a memory limit (outputs/typeset.py);
-    *key* (the document's id; by default data.json's) sends it back to the worker whose caches hold it."""
+    *key* (the document's id; by default data.json's) sends it back to the worker whose caches hold it.
+    With an incremental build's *cache* (commands/cache.py), a folder typeset before (the same
+    template, model, data, attachments and images, the same Typst and fonts) is not typeset again."""
+    if cache is not None:
+        entry = cache_mod.digest(cache_mod.tool_fingerprint(), cache_mod.package_version("typst"), main,
+                                 int(build_time.timestamp()), STANDARDS, font_paths(), cache_mod.folder_digest(workdir))
+        made = cache.get("pdf", entry)
+        if made is None:
+            made = compile_pdf(workdir, build_time, log, main=main, key=key)
+            cache.put("pdf", entry, made)
+        return made
     result = workdir.parent / f"{workdir.name}.pdf"
     if key is None:
         try:
@@ -257,7 +269,7 @@ def build_document(ctx: BuildContext, doc, target: Path) -> None:
         work.mkdir()
         prepare(ctx, doc, work)
         try:
-            pdf = compile_pdf(work, ctx.build_time, ctx.log)
+            pdf = compile_pdf(work, ctx.build_time, ctx.log, cache=ctx.cache)
         except BuildError as exc:
             return ctx.document_failed(doc, str(exc))
     partial = target.with_name(f".{target.name}.part")
@@ -276,11 +288,14 @@ def build(ctx: BuildContext) -> None:
         raise BuildError(exc.message) from None
 
     def one(doc) -> None:
-        if isinstance(doc, parallel_pdf.parallel_model.Pair):  # an original beside its translation
-            ctx.log(f"    pdf {doc.name}")
-            return parallel_pdf.build_pair(ctx, doc)
-        ctx.log(f"    pdf {doc.id}")
-        build_document(ctx, doc, ctx.out / doc.paths.pdf)
+        try:
+            if isinstance(doc, parallel_pdf.parallel_model.Pair):  # an original beside its translation
+                ctx.log(f"    pdf {doc.name}")
+                return parallel_pdf.build_pair(ctx, doc)
+            ctx.log(f"    pdf {doc.id}")
+            build_document(ctx, doc, ctx.out / doc.paths.pdf)
+        finally:
+            progress.advance()  # documents done, for the progress display
 
     # Typst runs in child processes, so documents typeset side by side on threads
     # (each in its own sandbox folder; the PDFs do not depend on the order).
