@@ -299,6 +299,9 @@ class Server:
                 self.building.clear()
 
     def start(self) -> "Server":
+        from ..outputs import typeset
+
+        typeset.keep_warm()  # Typst's caches outlive each rebuild: a changed paragraph re-typesets in a fraction of a second
         for t in self.threads:
             t.start()
         return self
@@ -316,3 +319,5 @@ class Server:
         self.httpd.server_close()
         if building and self.threads[1].is_alive():
             self.threads[1].join()  # the rebuild removes its temporary folders on its way out
+        typeset.keep_warm(False)
+        typeset.close()  # the idle Typst workers kept warm between rebuilds
