@@ -81,12 +81,12 @@ def test_keep_going_with_a_broken_register_builds_nothing_it_cannot(make_edition
 def _fail_pdf_of(doc_id: str, calls: list[str]):
     real = pdf.compile_pdf
 
-    def compile_pdf(workdir, build_time, log=lambda m: None):
+    def compile_pdf(workdir, build_time, log=lambda m: None, **kwargs):
         this = json.loads((workdir / "data.json").read_text(encoding="utf-8"))["id"]
         calls.append(this)
         if this == doc_id:
             raise BuildError("Typst could not typeset the PDF: (a failure made by the test)")
-        return real(workdir, build_time, log)
+        return real(workdir, build_time, log, **kwargs)
 
     return compile_pdf
 
