@@ -361,6 +361,36 @@ def test_division_without_printed_heading_is_in_contents_and_bookmarks(default_p
     assert "c. 8 October 1971" in contents
 
 
+def _outline_titles(reader: PdfReader) -> list[str]:
+    titles: list[str] = []
+
+    def walk(items):
+        for it in items:
+            if isinstance(it, list):
+                walk(it)
+            else:
+                titles.append(it.title)
+
+    walk(reader.outline)
+    return titles
+
+
+def test_contents_and_bookmarks_are_labels_without_the_heads_trailing_colon(default_pdf, reader):
+    # The source's head "[Materials from 17 June 1960 … Published for the first time]:" leads into
+    # the text with a colon; the text keeps it, the contents and the bookmarks do not.
+    titles = _outline_titles(reader)
+    first = next(t for t in titles if t.startswith("[Materials from 17 June 1960"))
+    assert first.endswith("Published for the first time]"), first
+    assert "author’s archive" in first  # typographic apostrophe, as in the text
+    assert not any(t.rstrip().endswith(":") for t in titles), titles
+    contents = " ".join(pdftotext(default_pdf, "-f", "3", "-l", "3").replace("\u00ad\n", "").split())
+    assert "Published for the first time]:" not in contents
+    assert "Published for the first time]" in contents
+    # the text itself still prints the head as the source gives it
+    body = " ".join(pdftotext(default_pdf, "-f", "5").replace("\u00ad\n", "").split())
+    assert "Published for the first time]:" in body
+
+
 def test_documents_typeset_in_parallel_equal_one_by_one(make_edition, tmp_path, monkeypatch):
     extra = {f"copy{i}.xml": MINI_DOC.replace('xml:id="', f'xml:id="c{i}-').replace('"#ed"', f'"#c{i}-ed"')
              for i in range(3)}
