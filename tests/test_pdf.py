@@ -391,6 +391,23 @@ def test_contents_and_bookmarks_are_labels_without_the_heads_trailing_colon(defa
     assert "Published for the first time]:" in body
 
 
+def test_front_matter_has_typographic_apostrophes_as_the_text(default_pdf, make_edition, tmp_path):
+    # Title page and imprint print strings of data.json; they follow the text's rule (clean()).
+    front = pdftotext(default_pdf, "-f", "1", "-l", "2")
+    assert "Russia\u2019s Interests" in front
+    assert not re.search(r"\w'\w", front), "a typewriter apostrophe in the front matter"
+    # a quotation in single quotes opens with an opening mark, so that the pair matches
+    assert "Tkachenko \u2018The Korean Peninsula" in front
+    # other editions too: the title, its publisher and responsibility; the '60s keep an apostrophe
+    root = make_edition(replace=[("<title>A mini edition</title>", "<title>The editor's 'mini' edition of the '60s</title>"),
+                                 ("<publisher>teipress tests</publisher>", "<publisher>Editors' press</publisher>")])
+    pdf = build_pdfs(root, tmp_path / "out") / "mini.pdf"
+    title = " ".join(pdftotext(pdf, "-f", "1", "-l", "2").split())
+    assert "The editor\u2019s \u2018mini\u2019 edition of the \u201960s" in title, title
+    assert "Editors\u2019 press" in title.replace("EDITORS", "Editors"), title
+    assert "'" not in title, title
+
+
 def test_documents_typeset_in_parallel_equal_one_by_one(make_edition, tmp_path, monkeypatch):
     extra = {f"copy{i}.xml": MINI_DOC.replace('xml:id="', f'xml:id="c{i}-').replace('"#ed"', f'"#c{i}-ed"')
              for i in range(3)}
