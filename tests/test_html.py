@@ -150,6 +150,24 @@ def test_both_readings_in_the_page_corrected_by_default(root):
     assert ".tp-published { display: none; }" in css  # what a reader sees without JavaScript
 
 
+def test_the_archives_citation_is_transcribed_as_the_source_gives_it(root):
+    # The archive's citation of itself is quoted: its staging address and its "Mosow" stay, in
+    # either reading; the canonical address is the source record's.
+    doc = parse(root / DOC)
+    dd = next(d for d in doc.iter("dd") if d.getprevious() is not None
+              and text(d.getprevious()) == "The archive's citation")
+    assert dd.get("class") == "tp-as-given"
+    published = " ".join(text(s) for s in dd.iter("span") if s.get("class") == "tp-published")
+    assert "https://wilson-center.drivingcreative.com/document/114978" in published and "Mosow" in published
+    css = (root / "static" / "teipress.css").read_text()
+    assert ".tp-as-given .tp-published { display: inline; }" in css
+    assert ".tp-as-given .tp-corrected" in css
+    archival = next(d for d in doc.iter("dd") if d.getprevious() is not None
+                    and text(d.getprevious()) == "Source (archive)")
+    assert "https://digitalarchive.wilsoncenter.org/document/114978" in text(archival)
+    assert "drivingcreative" not in text(archival)
+
+
 def test_paragraph_permalinks_are_xml_ids(root):
     doc = parse(root / DOC)
     tei = edition.load(REPO).file("nkidp-114978.xml").root

@@ -408,6 +408,18 @@ def test_front_matter_has_typographic_apostrophes_as_the_text(default_pdf, make_
     assert "'" not in title, title
 
 
+def test_imprint_transcribes_the_archives_citation_as_given(default_pdf):
+    # "The source cites itself as": the archive's words, its staging address and "Mosow" included;
+    # the source record gives the canonical address.
+    imprint = " ".join(pdftotext(default_pdf, "-f", "2", "-l", "2").replace("\u00ad\n", "").split())
+    cited = imprint.split("The source cites itself as", 1)[1].split("Printed original", 1)[0]
+    assert "(Mosow, Vostochnaya" in cited, cited
+    assert "https://wilson-center.drivingcreative.com/document/114978" in cited.replace(" ", ""), cited
+    assert "digitalarchive" not in cited
+    record = imprint.split("Source record", 1)[1].split("The source cites itself as", 1)[0]
+    assert "https://digitalarchive.wilsoncenter.org/document/114978" in record.replace(" ", "")
+
+
 def test_documents_typeset_in_parallel_equal_one_by_one(make_edition, tmp_path, monkeypatch):
     extra = {f"copy{i}.xml": MINI_DOC.replace('xml:id="', f'xml:id="c{i}-').replace('"#ed"', f'"#c{i}-ed"')
              for i in range(3)}

@@ -118,7 +118,9 @@ def title_page(info) -> dict:
                    "url": archival.urls[0] if archival.urls else "",
                    # the source's own funders: credited to the source, never as the edition's
                    "funders": archival.funders} if archival else {},
-        "source_citation": info.citations[0] if info.citations else "",
+        # a transcription of the archive's own citation: as the source gives it (its staging
+        # address and misprints included); the corrected address is the source record's
+        "source_citation": info.citations_as_given[0] if info.citations_as_given else "",
         "book": book.citation if book else "",
         "source_plain": [] if (archival or book) else [s.citation for s in info.sources if s.citation],
         # the editors' summary (a source's own summary only when there is no other)
