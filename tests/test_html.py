@@ -168,6 +168,22 @@ def test_the_archives_citation_is_transcribed_as_the_source_gives_it(root):
     assert "drivingcreative" not in text(archival)
 
 
+def test_note_marks_say_whether_the_source_prints_the_note(make_edition, tmp_path):
+    # "As published" hides the marks of notes the source does not print (data-published="false").
+    from sitebuild import build_edition
+    root = make_edition(replace=[
+        ('<category xml:id="editorial">', '<category xml:id="translator"><catDesc>Translator\'s note</catDesc></category>'
+                                          '<category xml:id="editorial">'),
+        ("wrote from", 'wrote<note type="translator" place="foot" xml:id="n0">Printed.</note> from')])
+    out = tmp_path / "out"
+    build_edition(root, out, only={"html"})
+    doc = parse(out / "html" / "documents" / "mini.html")
+    marks = {a.get("href"): a.get("data-published") for a in doc.iter("a") if a.get("class") == "tp-noteref"}
+    assert marks == {"#n0": "true", "#n1": "false"}, marks
+    css = (out / "html" / "static" / "teipress.css").read_text()
+    assert 'html[data-reading="published"] .tp-noteref[data-published="false"] { display: none; }' in css
+
+
 def test_paragraph_permalinks_are_xml_ids(root):
     doc = parse(root / DOC)
     tei = edition.load(REPO).file("nkidp-114978.xml").root
