@@ -420,6 +420,41 @@ def test_imprint_transcribes_the_archives_citation_as_given(default_pdf):
     assert "https://digitalarchive.wilsoncenter.org/document/114978" in record.replace(" ", "")
 
 
+def _text_by_language(pdf: Path) -> dict[str, str]:
+    """The text shown inside marked content with a /Lang (the innermost one), by language."""
+    out: dict[str, list[str]] = {}
+    for page in PdfReader(pdf).pages:
+        stack: list[str | None] = []
+
+        def before(op, args, cm, tm):
+            if op == b"BDC":
+                props = args[1] if len(args) > 1 and hasattr(args[1], "get") else {}
+                lang = props.get("/Lang")
+                stack.append(None if lang is None else getattr(lang, "original_bytes", str(lang).encode()).decode("latin-1"))
+            elif op == b"BMC":
+                stack.append(None)
+            elif op == b"EMC" and stack:
+                stack.pop()
+
+        def shown(t, cm, tm, font, size):
+            lang = next((x for x in reversed(stack) if x), None)
+            if lang:
+                out.setdefault(lang, []).append(t)
+
+        page.extract_text(visitor_operand_before=before, visitor_text=shown)
+    return {k: re.sub(r"\u00ad\s*", "", "".join(v)) for k, v in out.items()}
+
+
+def test_russian_words_are_tagged_with_their_language(default_pdf):
+    # foreign xml:lang="ru-Latn" in the text and the book's Russian title (Cyrillic and
+    # transliterated) in the imprint: /Lang (ru), as the HTML's lang attributes
+    russian = " ".join(_text_by_language(default_pdf).get("ru", "").split())
+    for words in ("sderzhivat\u2019", "otvetstvennyy", "Корейский полуостров и интересы России",
+                  "Koreiskii poluostrov i interesy Rossii", "Koreiskii Poluostrov i interesi Rossii"):
+        assert words in russian, (words, russian)
+    assert "Russia" not in russian and "Moscow" not in russian
+
+
 def test_documents_typeset_in_parallel_equal_one_by_one(make_edition, tmp_path, monkeypatch):
     extra = {f"copy{i}.xml": MINI_DOC.replace('xml:id="', f'xml:id="c{i}-').replace('"#ed"', f'"#c{i}-ed"')
              for i in range(3)}

@@ -130,6 +130,20 @@ def title_page(info) -> dict:
     }
 
 
+def foreign_phrases(root, language: str) -> list[dict]:
+    """Phrases of the header in another language than the document's (a book's title in
+    Russian, its transliteration): the title page and imprint print the header as plain strings,
+    so these tell Typst which words to tag with their language (PDF /Lang)."""
+    primary = (language or "").split("-")[0].lower()
+    seen, out = set(), []
+    for el in root.iterfind("m:metadata//*[@lang]", M):
+        phrase, lang = text.plain(el), el.get("lang", "")
+        if phrase and lang.split("-")[0].lower() != primary and phrase not in seen:
+            seen.add(phrase)
+            out.append({"text": phrase, "lang": lang})
+    return out
+
+
 def letter_head(doc) -> dict | None:
     """A letter's head line (who to whom, sent from where and when, received where and when),
     as the model reads its correspDesc (teipress.model.correspondence); None for other documents."""
@@ -149,6 +163,7 @@ def document_data(ctx: BuildContext, doc, attached: list[dict]) -> dict:
         "edition_title": em.title,
         "running_title": running_title(root, doc.title),
         "header": h,
+        "foreign": foreign_phrases(root, doc.language),
         # who the PDF's metadata (XMP dc:creator) names: the authors, else the editors (never the
         # author of a printed source, who did not write the editors' title)
         "creators": [a.name for a in doc.meta.responsible],
