@@ -132,6 +132,11 @@ def test_default_document_sources(default_info):
     (citation,) = default_info.citations
     assert "(Moscow, Vostochnaya Literatura, 2000)" in citation and "Mosow" not in citation
     assert citation.endswith(CANONICAL) and "drivingcreative" not in citation  # the staging host is its sic
+    # ... and as the source gives it, for a transcription of it ("the source cites itself as")
+    (as_given,) = default_info.citations_as_given
+    assert "(Mosow, Vostochnaya Literatura, 2000)" in as_given and "Moscow" not in as_given
+    assert as_given.endswith("https://wilson-center.drivingcreative.com/document/114978")
+    assert as_given.startswith("\"Excerpts from V.P. Tkachenko 'The Korean Peninsula")
     assert default_info.source_notes == (("credit", "This document was made possible with support from "
                                                     "Leon Levy Foundation"),)
 

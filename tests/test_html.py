@@ -150,6 +150,40 @@ def test_both_readings_in_the_page_corrected_by_default(root):
     assert ".tp-published { display: none; }" in css  # what a reader sees without JavaScript
 
 
+def test_the_archives_citation_is_transcribed_as_the_source_gives_it(root):
+    # The archive's citation of itself is quoted: its staging address and its "Mosow" stay, in
+    # either reading; the canonical address is the source record's.
+    doc = parse(root / DOC)
+    dd = next(d for d in doc.iter("dd") if d.getprevious() is not None
+              and text(d.getprevious()) == "The archive's citation")
+    assert dd.get("class") == "tp-as-given"
+    published = " ".join(text(s) for s in dd.iter("span") if s.get("class") == "tp-published")
+    assert "https://wilson-center.drivingcreative.com/document/114978" in published and "Mosow" in published
+    css = (root / "static" / "teipress.css").read_text()
+    assert ".tp-as-given .tp-published { display: inline; }" in css
+    assert ".tp-as-given .tp-corrected" in css
+    archival = next(d for d in doc.iter("dd") if d.getprevious() is not None
+                    and text(d.getprevious()) == "Source (archive)")
+    assert "https://digitalarchive.wilsoncenter.org/document/114978" in text(archival)
+    assert "drivingcreative" not in text(archival)
+
+
+def test_note_marks_say_whether_the_source_prints_the_note(make_edition, tmp_path):
+    # "As published" hides the marks of notes the source does not print (data-published="false").
+    from sitebuild import build_edition
+    root = make_edition(replace=[
+        ('<category xml:id="editorial">', '<category xml:id="translator"><catDesc>Translator\'s note</catDesc></category>'
+                                          '<category xml:id="editorial">'),
+        ("wrote from", 'wrote<note type="translator" place="foot" xml:id="n0">Printed.</note> from')])
+    out = tmp_path / "out"
+    build_edition(root, out, only={"html"})
+    doc = parse(out / "html" / "documents" / "mini.html")
+    marks = {a.get("href"): a.get("data-published") for a in doc.iter("a") if a.get("class") == "tp-noteref"}
+    assert marks == {"#n0": "true", "#n1": "false"}, marks
+    css = (out / "html" / "static" / "teipress.css").read_text()
+    assert 'html[data-reading="published"] .tp-noteref[data-published="false"] { display: none; }' in css
+
+
 def test_paragraph_permalinks_are_xml_ids(root):
     doc = parse(root / DOC)
     tei = edition.load(REPO).file("nkidp-114978.xml").root

@@ -118,6 +118,18 @@ def test_reading_switch(page, base):
     assert first.inner_text() == "DPRK" and omitted.is_visible()
 
 
+def test_as_published_hides_the_marks_of_notes_the_source_does_not_print(page, base):
+    # The editors' notes are not in the source: their marks go in the reading "as published".
+    page.goto(f"{base}/{DOC}")
+    editorial = page.locator("a.tp-noteref[data-published='false']")
+    assert editorial.count() >= 5
+    assert editorial.first.is_visible()
+    page.get_by_label("as published").check()
+    assert all(not editorial.nth(i).is_visible() for i in range(editorial.count()))
+    page.get_by_label("corrected").check()
+    assert editorial.first.is_visible()
+
+
 def test_search(page, base):
     page.goto(f"{base}/search.html")
     box = page.get_by_label("Search the edition")
@@ -136,6 +148,7 @@ def test_works_from_disk(page):
     assert "Excerpts from V. P. Tkachenko" in page.locator("h1").inner_text()
     page.get_by_label("as published").check()
     assert page.locator("#p-004 .tp-alt").first.inner_text() == "DRPK"
+    page.get_by_label("corrected").check()  # (the editors' note marks are not in the text as published)
     page.locator("a.tp-noteref").first.click()
     page.locator("#tp-popover").wait_for(state="visible")
     page.keyboard.press("Escape")

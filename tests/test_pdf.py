@@ -361,6 +361,100 @@ def test_division_without_printed_heading_is_in_contents_and_bookmarks(default_p
     assert "c. 8 October 1971" in contents
 
 
+def _outline_titles(reader: PdfReader) -> list[str]:
+    titles: list[str] = []
+
+    def walk(items):
+        for it in items:
+            if isinstance(it, list):
+                walk(it)
+            else:
+                titles.append(it.title)
+
+    walk(reader.outline)
+    return titles
+
+
+def test_contents_and_bookmarks_are_labels_without_the_heads_trailing_colon(default_pdf, reader):
+    # The source's head "[Materials from 17 June 1960 … Published for the first time]:" leads into
+    # the text with a colon; the text keeps it, the contents and the bookmarks do not.
+    titles = _outline_titles(reader)
+    first = next(t for t in titles if t.startswith("[Materials from 17 June 1960"))
+    assert first.endswith("Published for the first time]"), first
+    assert "author’s archive" in first  # typographic apostrophe, as in the text
+    assert not any(t.rstrip().endswith(":") for t in titles), titles
+    contents = " ".join(pdftotext(default_pdf, "-f", "3", "-l", "3").replace("\u00ad\n", "").split())
+    assert "Published for the first time]:" not in contents
+    assert "Published for the first time]" in contents
+    # the text itself still prints the head as the source gives it
+    body = " ".join(pdftotext(default_pdf, "-f", "5").replace("\u00ad\n", "").split())
+    assert "Published for the first time]:" in body
+
+
+def test_front_matter_has_typographic_apostrophes_as_the_text(default_pdf, make_edition, tmp_path):
+    # Title page and imprint print strings of data.json; they follow the text's rule (clean()).
+    front = pdftotext(default_pdf, "-f", "1", "-l", "2")
+    assert "Russia\u2019s Interests" in front
+    assert not re.search(r"\w'\w", front), "a typewriter apostrophe in the front matter"
+    # a quotation in single quotes opens with an opening mark, so that the pair matches
+    assert "Tkachenko \u2018The Korean Peninsula" in front
+    # other editions too: the title, its publisher and responsibility; the '60s keep an apostrophe
+    root = make_edition(replace=[("<title>A mini edition</title>", "<title>The editor's 'mini' edition of the '60s</title>"),
+                                 ("<publisher>teipress tests</publisher>", "<publisher>Editors' press</publisher>")])
+    pdf = build_pdfs(root, tmp_path / "out") / "mini.pdf"
+    title = " ".join(pdftotext(pdf, "-f", "1", "-l", "2").split())
+    assert "The editor\u2019s \u2018mini\u2019 edition of the \u201960s" in title, title
+    assert "Editors\u2019 press" in title.replace("EDITORS", "Editors"), title
+    assert "'" not in title, title
+
+
+def test_imprint_transcribes_the_archives_citation_as_given(default_pdf):
+    # "The source cites itself as": the archive's words, its staging address and "Mosow" included;
+    # the source record gives the canonical address.
+    imprint = " ".join(pdftotext(default_pdf, "-f", "2", "-l", "2").replace("\u00ad\n", "").split())
+    cited = imprint.split("The source cites itself as", 1)[1].split("Printed original", 1)[0]
+    assert "(Mosow, Vostochnaya" in cited, cited
+    assert "https://wilson-center.drivingcreative.com/document/114978" in cited.replace(" ", ""), cited
+    assert "digitalarchive" not in cited
+    record = imprint.split("Source record", 1)[1].split("The source cites itself as", 1)[0]
+    assert "https://digitalarchive.wilsoncenter.org/document/114978" in record.replace(" ", "")
+
+
+def _text_by_language(pdf: Path) -> dict[str, str]:
+    """The text shown inside marked content with a /Lang (the innermost one), by language."""
+    out: dict[str, list[str]] = {}
+    for page in PdfReader(pdf).pages:
+        stack: list[str | None] = []
+
+        def before(op, args, cm, tm):
+            if op == b"BDC":
+                props = args[1] if len(args) > 1 and hasattr(args[1], "get") else {}
+                lang = props.get("/Lang")
+                stack.append(None if lang is None else getattr(lang, "original_bytes", str(lang).encode()).decode("latin-1"))
+            elif op == b"BMC":
+                stack.append(None)
+            elif op == b"EMC" and stack:
+                stack.pop()
+
+        def shown(t, cm, tm, font, size):
+            lang = next((x for x in reversed(stack) if x), None)
+            if lang:
+                out.setdefault(lang, []).append(t)
+
+        page.extract_text(visitor_operand_before=before, visitor_text=shown)
+    return {k: re.sub(r"\u00ad\s*", "", "".join(v)) for k, v in out.items()}
+
+
+def test_russian_words_are_tagged_with_their_language(default_pdf):
+    # foreign xml:lang="ru-Latn" in the text and the book's Russian title (Cyrillic and
+    # transliterated) in the imprint: /Lang (ru), as the HTML's lang attributes
+    russian = " ".join(_text_by_language(default_pdf).get("ru", "").split())
+    for words in ("sderzhivat\u2019", "otvetstvennyy", "Корейский полуостров и интересы России",
+                  "Koreiskii poluostrov i interesy Rossii", "Koreiskii Poluostrov i interesi Rossii"):
+        assert words in russian, (words, russian)
+    assert "Russia" not in russian and "Moscow" not in russian
+
+
 def test_documents_typeset_in_parallel_equal_one_by_one(make_edition, tmp_path, monkeypatch):
     extra = {f"copy{i}.xml": MINI_DOC.replace('xml:id="', f'xml:id="c{i}-').replace('"#ed"', f'"#c{i}-ed"')
              for i in range(3)}

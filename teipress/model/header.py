@@ -18,7 +18,7 @@ from typing import Iterable, Mapping
 
 from . import paths
 from .agent import Agent
-from .text import MODEL_NS, pieces, plain
+from .text import MODEL_NS, as_published, pieces, plain
 
 MT = "{%s}" % MODEL_NS
 # Model elements that stand as blocks: their texts are joined with a space, never glued.
@@ -298,6 +298,9 @@ class DocumentInfo:
     publication_notes: tuple[str, ...] = ()  # publicationStmt/p
     sources: tuple[Source, ...] = ()
     citations: tuple[str, ...] = ()  # bibl[@type='citation']: the archive's suggested citation
+    # the same as the source gives it (its sic, not the editors' corr): what a transcription of
+    # the archive's citation prints ("the source cites itself as")
+    citations_as_given: tuple[str, ...] = ()
     source_notes: tuple[tuple[str, str], ...] = ()  # notes of a source bibl: (type, text)
     abstract: tuple[str, ...] = ()  # paragraphs, of every abstract
     # each abstract as one text: (whose: "source" for a source's own summary (@source), else "",
@@ -510,6 +513,7 @@ def read(model_root, title_order=None) -> DocumentInfo:
         publication_notes=tuple(block_text(a) for a in _fields(meta, "availability", tei="p") if block_text(a)),
         sources=tuple(_source(b) for b in _fields(meta, "bibl")),
         citations=tuple(plain(c) for c in _fields(meta, "citation") if plain(c)),
+        citations_as_given=tuple(as_published(c) for c in _fields(meta, "citation") if plain(c)),
         source_notes=tuple((n.get("type", ""), plain(n)) for n in _fields(meta, "source-note") if plain(n)),
         abstract=tuple(t for a in _fields(meta, "abstract") for t in (plain(b) for b in a) if t),
         abstracts=tuple(("source" if a.get("source") else "", block_text(a)) for a in _fields(meta, "abstract")

@@ -14,19 +14,23 @@ MODEL_NS = "urn:teipress:model"
 MT = "{%s}" % MODEL_NS
 
 
-def _skipped(el, top) -> bool:
-    if el.tag == MT + "reading" and el.get("role") == "published":
-        return True
+def _skipped(el, top, published: bool = False) -> bool:
+    if el.tag == MT + "reading":  # the other reading of a choice
+        return el.get("role") == ("corrected" if published else "published")
+    if published and el.tag == MT + "supplied" and el.get("published") == "false":
+        return True  # the editors' restoration: not in the source
     return el.tag == MT + "note" and el is not top
 
 
 TARGET = ""  # the key of spans()'s *target* in its result: no model id is empty
 
 
-def spans(container: etree._Element, target: etree._Element | None = None) -> tuple[str, dict[str, tuple[int, int]]]:
+def spans(container: etree._Element, target: etree._Element | None = None,
+          published: bool = False) -> tuple[str, dict[str, tuple[int, int]]]:
     """The raw text of *container*, and where the text of each element with an id inside it
     (and of *target*, under TARGET) starts and ends, its brackets and quotation marks
-    included: one walk serves every occurrence in a passage."""
+    included: one walk serves every occurrence in a passage.  *published*: the reading of the
+    source instead (sic, orig, abbr; the editors' restorations left out)."""
     out: list[str] = []
     length = 0
     where: dict[str, tuple[int, int]] = {}
@@ -57,7 +61,7 @@ def spans(container: etree._Element, target: etree._Element | None = None) -> tu
         if el.text:
             put(el.text)
         for c in el:
-            if isinstance(c.tag, str) and not _skipped(c, container):
+            if isinstance(c.tag, str) and not _skipped(c, container, published):
                 walk(c)
             if c.tail:
                 put(c.tail)
@@ -96,6 +100,14 @@ def plain(node: etree._Element | None) -> str:
     if node is None:
         return ""
     return " ".join(spans(node)[0].split())
+
+
+def as_published(node: etree._Element | None) -> str:
+    """The node's text as the source gives it (a transcription quoted as such: the archive's
+    citation of itself, its staging address and misprints included), whitespace normalised."""
+    if node is None:
+        return ""
+    return " ".join(spans(node, published=True)[0].split())
 
 
 def plains(nodes) -> list[str]:

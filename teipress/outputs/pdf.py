@@ -119,7 +119,9 @@ def title_page(info) -> dict:
                    "url": archival.urls[0] if archival.urls else "",
                    # the source's own funders: credited to the source, never as the edition's
                    "funders": archival.funders} if archival else {},
-        "source_citation": info.citations[0] if info.citations else "",
+        # a transcription of the archive's own citation: as the source gives it (its staging
+        # address and misprints included); the corrected address is the source record's
+        "source_citation": info.citations_as_given[0] if info.citations_as_given else "",
         "book": book.citation if book else "",
         "source_plain": [] if (archival or book) else [s.citation for s in info.sources if s.citation],
         # the editors' summary (a source's own summary only when there is no other)
@@ -127,6 +129,20 @@ def title_page(info) -> dict:
         "creation": info.creation,
         "keywords": list(info.keywords),
     }
+
+
+def foreign_phrases(root, language: str) -> list[dict]:
+    """Phrases of the header in another language than the document's (a book's title in
+    Russian, its transliteration): the title page and imprint print the header as plain strings,
+    so these tell Typst which words to tag with their language (PDF /Lang)."""
+    primary = (language or "").split("-")[0].lower()
+    seen, out = set(), []
+    for el in root.iterfind("m:metadata//*[@lang]", M):
+        phrase, lang = text.plain(el), el.get("lang", "")
+        if phrase and lang.split("-")[0].lower() != primary and phrase not in seen:
+            seen.add(phrase)
+            out.append({"text": phrase, "lang": lang})
+    return out
 
 
 def letter_head(doc) -> dict | None:
@@ -148,6 +164,7 @@ def document_data(ctx: BuildContext, doc, attached: list[dict]) -> dict:
         "edition_title": em.title,
         "running_title": running_title(root, doc.title),
         "header": h,
+        "foreign": foreign_phrases(root, doc.language),
         # who the PDF's metadata (XMP dc:creator) names: the authors, else the editors (never the
         # author of a printed source, who did not write the editors' title)
         "creators": [a.name for a in doc.meta.responsible],

@@ -44,7 +44,7 @@
         <sup class="tp-noteref-plain" data-pagefind-ignore=""><xsl:call-template name="mark"/></sup>
       </xsl:when>
       <xsl:otherwise>
-        <a class="tp-noteref" href="#{@id}" id="tp-ref-{@id}" role="doc-noteref" data-note-type="{@type}" data-pagefind-ignore="">
+        <a class="tp-noteref" href="#{@id}" id="tp-ref-{@id}" role="doc-noteref" data-note-type="{@type}" data-published="{@published = 'true'}" data-pagefind-ignore="">
           <span class="tp-vh"><xsl:value-of select="@type-label"/><xsl:text> </xsl:text></span>
           <sup><xsl:call-template name="mark"/></sup>
         </a>
