@@ -346,16 +346,7 @@ def test_blank_recto_fillers_carry_no_number_or_head(default_pdf, reader):
 
 def test_division_without_printed_heading_is_in_contents_and_bookmarks(default_pdf, reader):
     # The excerpt of p. 26 has no heading in the source; the editors date it in a note.
-    titles = []
-
-    def walk(items):
-        for it in items:
-            if isinstance(it, list):
-                walk(it)
-            else:
-                titles.append(it.title)
-
-    walk(reader.outline)
+    titles = _outline_titles(reader)
     assert "c. 8 October 1971" in titles
     contents = pdftotext(default_pdf, "-f", "3", "-l", "3")
     assert "c. 8 October 1971" in contents

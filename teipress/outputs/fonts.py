@@ -34,79 +34,6 @@ def font_dirs() -> tuple[Path, ...]:
     return tuple(dirs)
 
 
-def _cmap_chars(data: bytes, offset: int) -> set[int]:
-    """The code points one sfnt font (at *offset* in *data*) maps, from its cmap's Unicode
-    subtables (formats 4 and 12: the ones Noto and every current font use)."""
-    num_tables = struct.unpack_from(">H", data, offset + 4)[0]
-    cmap = None
-    for i in range(num_tables):
-        tag, _sum, off, _len = struct.unpack_from(">4sIII", data, offset + 12 + 16 * i)
-        if tag == b"cmap":
-            cmap = off
-    chars: set[int] = set()
-    if cmap is None:
-        return chars
-    for i in range(struct.unpack_from(">H", data, cmap + 2)[0]):
-        platform, encoding, sub = struct.unpack_from(">HHI", data, cmap + 4 + 8 * i)
-        if not (platform == 0 or (platform == 3 and encoding in (1, 10))):
-            continue
-        at = cmap + sub
-        fmt = struct.unpack_from(">H", data, at)[0]
-        if fmt == 4:
-            segs = struct.unpack_from(">H", data, at + 6)[0] // 2
-            ends = struct.unpack_from(f">{segs}H", data, at + 14)
-            starts = struct.unpack_from(f">{segs}H", data, at + 16 + 2 * segs)
-            deltas = struct.unpack_from(f">{segs}h", data, at + 16 + 4 * segs)
-            ro_at = at + 16 + 6 * segs
-            range_offsets = struct.unpack_from(f">{segs}H", data, ro_at)
-            # (a whole segment at a time: a CJK font maps tens of thousands of characters)
-            for s in range(segs):
-                first, last = starts[s], min(ends[s], 0xFFFE)
-                if last < first:
-                    continue
-                if range_offsets[s] == 0:  # glyph = c + delta: every c but the one that gives 0
-                    seg = set(range(first, last + 1))
-                    seg.discard((-deltas[s]) & 0xFFFF)
-                else:
-                    g_at = ro_at + 2 * s + range_offsets[s]
-                    glyphs = struct.unpack_from(f">{last - first + 1}H", data, g_at)
-                    seg = {c for c, g in zip(range(first, last + 1), glyphs) if g and (g + deltas[s]) & 0xFFFF}
-                chars |= seg
-        elif fmt == 12:
-            n = struct.unpack_from(">I", data, at + 12)[0]
-            groups = struct.unpack_from(f">{3 * n}I", data, at + 16)
-            for g in range(0, 3 * n, 3):
-                start, end, glyph = groups[g], groups[g + 1], groups[g + 2]
-                chars.update(range(start if glyph else start + 1, end + 1))
-    return chars
-
-
-def font_chars(path: Path) -> set[int]:
-    """Every code point a font file (TrueType, OpenType or a collection) maps."""
-    data = path.read_bytes()
-    if data[:4] == b"ttcf":
-        n = struct.unpack_from(">I", data, 8)[0]
-        offsets = struct.unpack_from(f">{n}I", data, 12)
-    else:
-        offsets = (0,)
-    chars: set[int] = set()
-    for off in offsets:
-        chars |= _cmap_chars(data, off)
-    return chars
-
-
-@lru_cache(maxsize=1)
-def covered() -> frozenset[int]:
-    """The characters the PDF's font files cover (Typst's own fonts cover a subset of Noto
-    Sans's Latin, Greek, Cyrillic and Hebrew, so they add nothing to count)."""
-    chars: set[int] = set()
-    for d in font_dirs():
-        for f in sorted(d.iterdir()):
-            if f.suffix.lower() in FONT_SUFFIXES:
-                chars |= font_chars(f)
-    return frozenset(chars)
-
-
 def _cmap_tables(data: bytes, offset: int) -> list[tuple]:
     """The Unicode subtables of one sfnt font's cmap as arrays to search (see covers):
     ("4", ends, starts, deltas, range_offsets, where the offsets begin) or ("12", starts, ends, glyphs)."""
@@ -138,6 +65,61 @@ def _cmap_tables(data: bytes, offset: int) -> list[tuple]:
     return tables
 
 
+def _cmap_chars(data: bytes, offset: int) -> set[int]:
+    """The code points one sfnt font (at *offset* in *data*) maps, from its cmap's Unicode
+    subtables (formats 4 and 12: the ones Noto and every current font use)."""
+    chars: set[int] = set()
+    for t in _cmap_tables(data, offset):
+        if t[0] == "4":
+            _, ends, starts, deltas, range_offsets, ro_at = t
+            # (a whole segment at a time: a CJK font maps tens of thousands of characters)
+            for s in range(len(ends)):
+                first, last = starts[s], min(ends[s], 0xFFFE)
+                if last < first:
+                    continue
+                if range_offsets[s] == 0:  # glyph = c + delta: every c but the one that gives 0
+                    seg = set(range(first, last + 1))
+                    seg.discard((-deltas[s]) & 0xFFFF)
+                else:
+                    g_at = ro_at + 2 * s + range_offsets[s]
+                    glyphs = struct.unpack_from(f">{last - first + 1}H", data, g_at)
+                    seg = {c for c, g in zip(range(first, last + 1), glyphs) if g and (g + deltas[s]) & 0xFFFF}
+                chars |= seg
+        else:
+            _, starts, ends, glyphs = t
+            for start, end, glyph in zip(starts, ends, glyphs):
+                chars.update(range(start if glyph else start + 1, end + 1))
+    return chars
+
+
+def _font_offsets(data: bytes) -> tuple[int, ...]:
+    """Where each font of a file begins (several in a TrueType collection)."""
+    if data[:4] == b"ttcf":
+        return struct.unpack_from(f">{struct.unpack_from('>I', data, 8)[0]}I", data, 12)
+    return (0,)
+
+
+def font_chars(path: Path) -> set[int]:
+    """Every code point a font file (TrueType, OpenType or a collection) maps."""
+    data = path.read_bytes()
+    chars: set[int] = set()
+    for off in _font_offsets(data):
+        chars |= _cmap_chars(data, off)
+    return chars
+
+
+@lru_cache(maxsize=1)
+def covered() -> frozenset[int]:
+    """The characters the PDF's font files cover (Typst's own fonts cover a subset of Noto
+    Sans's Latin, Greek, Cyrillic and Hebrew, so they add nothing to count)."""
+    chars: set[int] = set()
+    for d in font_dirs():
+        for f in sorted(d.iterdir()):
+            if f.suffix.lower() in FONT_SUFFIXES:
+                chars |= font_chars(f)
+    return frozenset(chars)
+
+
 @lru_cache(maxsize=1)
 def _fonts() -> list[tuple[bytes, list[tuple]]]:
     """Every font file's bytes and cmap subtables (read once per process)."""
@@ -147,9 +129,7 @@ def _fonts() -> list[tuple[bytes, list[tuple]]]:
             if f.suffix.lower() not in FONT_SUFFIXES:
                 continue
             data = f.read_bytes()
-            offsets = struct.unpack_from(f">{struct.unpack_from('>I', data, 8)[0]}I", data, 12) \
-                if data[:4] == b"ttcf" else (0,)
-            found.append((data, [t for off in offsets for t in _cmap_tables(data, off)]))
+            found.append((data, [t for off in _font_offsets(data) for t in _cmap_tables(data, off)]))
     return found
 
 
