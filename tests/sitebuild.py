@@ -100,3 +100,26 @@ def searchable_site(root: Path, documents: dict[str, str], persons: str):
         (root / "tei" / f"{stem}.xml").write_text(text, encoding="utf-8")
     build_edition(root, root / "build", only={"html", "search"})
     return serve_dir(root / "build" / "html")
+
+
+@lru_cache(maxsize=None)
+def corpora_build() -> Path:
+    """Every TEI file of ../shared/corpora (but the deliberately broken ones in negative/) as one
+    edition, copied into a temporary folder and built unvalidated (other projects' TEI follows
+    other schemas), SOURCE_DATE_EPOCH fixed.  Returns the edition folder; its output is build/.
+    One build for every test that reads it (it takes a few minutes)."""
+    from click.testing import CliRunner
+
+    from teipress.cli import main
+
+    corpora = REPO.parent / "shared" / "corpora"
+    root = Path(tempfile.mkdtemp(prefix="teipress-corpora-"))
+    atexit.register(shutil.rmtree, root, True)
+    (root / "tei").mkdir()
+    for p in sorted(p for p in corpora.rglob("*.xml") if "negative" not in p.parts):
+        shutil.copy(p, root / "tei" / p.name)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        r = CliRunner().invoke(main, ["build", str(root), "--no-validate", "-q"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output[-3000:]
+    return root

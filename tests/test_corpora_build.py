@@ -9,21 +9,14 @@ import shutil
 import subprocess
 
 import pytest
-from click.testing import CliRunner
 
-from teipress.cli import main
+import sitebuild
 
 
 @pytest.fixture(scope="module")
-def corpora_build(shared, tmp_path_factory):
-    root = tmp_path_factory.mktemp("corpora")
-    files = sorted(p for p in (shared / "corpora").rglob("*.xml") if "negative" not in p.parts)
-    (root / "tei").mkdir()
-    for p in files:
-        shutil.copy(p, root / "tei" / p.name)
-    r = CliRunner().invoke(main, ["build", str(root), "--no-validate", "-q"], catch_exceptions=False)
-    assert r.exit_code == 0, r.output[-3000:]
-    return root / "build", files
+def corpora_build(shared):
+    root = sitebuild.corpora_build()
+    return root / "build", sorted((root / "tei").glob("*.xml"))
 
 
 def test_every_document_has_a_pdf_and_a_page(corpora_build):

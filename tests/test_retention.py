@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from lxml import html as lxml_html
 
 import retention
+import sitebuild
 from teipress.cli import main
 
 
@@ -290,14 +291,8 @@ def test_the_measure_reads_tei_as_the_edition_prints_it(tmp_path):
 # ---- every document of ../shared/corpora
 
 @pytest.fixture(scope="module")
-def corpora(shared, tmp_path_factory):
-    root = tmp_path_factory.mktemp("retention")
-    files = sorted(p for p in (shared / "corpora").rglob("*.xml") if "negative" not in p.parts)
-    (root / "tei").mkdir()
-    for p in files:
-        shutil.copy(p, root / "tei" / p.name)
-    build_html_pdf(root, "-q")
-    return root
+def corpora(shared):
+    return sitebuild.corpora_build()  # the same build test_corpora_build.py reads
 
 
 def test_every_corpus_document_keeps_its_words_once(corpora):
