@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..xmlparse import NS, XML_ID
+from . import paths
 
 MT = "{urn:teipress:model}"
 TEI = "{%s}" % NS["tei"]
@@ -76,22 +77,22 @@ class Pair:
 
     @property
     def name(self) -> str:
-        return f"{self.translation.id}--{self.original.id}"
+        return paths.pair_name(self.translation.id, self.original.id)
 
     @property
     def path(self) -> str:
         """The parallel page (html/) of the pair."""
-        return f"parallel/{self.name}.html"
+        return paths.PairPaths(self.name).page
 
     @property
     def pdf(self) -> str:
         """The facing-pages PDF, as the PDF stage writes it (build/)."""
-        return f"pdf/{self.name}.pdf"
+        return paths.PairPaths(self.name).pdf
 
     @property
     def download(self) -> str:
         """The same PDF beside the pages (html/), as each document's own."""
-        return f"downloads/{self.name}.pdf"
+        return paths.PairPaths(self.name).download
 
 
 def _safe(key: str) -> str:

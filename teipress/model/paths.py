@@ -89,6 +89,20 @@ class DocumentPaths:
         return f"documents/{self.id}/{name}.html"
 
 
+@dataclass(frozen=True)
+class PairPaths(DocumentPaths):
+    """An original beside its translation (teipress.model.parallel): its page among the parallel
+    pages; its facing-pages PDF beside the documents' PDFs.  *id*: pair_name()."""
+
+    @property
+    def page(self) -> str:  # in html/
+        return f"parallel/{self.id}.html"
+
+
+def pair_name(translation_id: str, original_id: str) -> str:
+    return f"{translation_id}--{original_id}"
+
+
 # The citation files of a page (in html/), by format: BibTeX, RIS and CSL-JSON.
 CITATION_FORMATS = {"bibtex": "bib", "ris": "ris", "csl_json": "json"}
 
