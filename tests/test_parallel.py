@@ -438,3 +438,16 @@ def test_the_encoded_pair_is_valid(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "teipress", "validate", str(root)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "0 errors, 0 warnings" in proc.stdout + proc.stderr
+
+
+@needs_poppler
+def test_facing_pages_keep_endnotes_after_the_spreads(tmp_path):
+    """A note the source prints at the end (note place="end") is printed after the spreads, as
+    after a document's own text, not lost."""
+    original = ORIGINAL.replace("</p>", '<note place="end">Endnoteoriginal words.</note></p>', 1)
+    assert original != ORIGINAL
+    root = make(tmp_path, {"letter-ru.xml": original, "letter-en.xml": TRANSLATION})
+    build_edition(root, tmp_path / "build", only={"pdf"})
+    text = subprocess.run(["pdftotext", str(tmp_path / "build" / "pdf" / "letter-en--letter-ru.pdf"), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    assert "Endnoteoriginal words." in text
