@@ -163,15 +163,15 @@ def test_default_document_profile_and_revisions(default_info):
 def test_default_document_principles_use_the_model_labels(default_info, default_edition, tmp_path):
     got = [(p.name, p.key, p.label) for p in default_info.principles]
     assert got == [
-        ("projectDesc", "", "About the project"), ("editorialDecl", "", "Editorial principles"),
-        ("correction", "", "Correction"), ("normalization", "", "Normalisation"), ("quotation", "", "Quotation"),
-        ("hyphenation", "", "Hyphenation"), ("segmentation", "", "Segmentation"),
-        ("interpretation", "", "Interpretation"), ("stdVals", "", "Standard values"),
-        ("taxonomy", "note-types", "Categories: note types"),
-        ("taxonomy", "supplied-reasons", "Categories: supplied reasons"),
-        ("taxonomy", "gap-reasons", "Categories: gap reasons"),
+        ("projectDesc", "", "About the project"), ("editorialDecl", "", "General principles"),
+        ("correction", "", "Correction"), ("normalization", "", "Normalisation"),
+        ("quotation", "", "Quotation marks"), ("hyphenation", "", "Hyphenation"),
+        ("segmentation", "", "Divisions of the text"), ("interpretation", "", "Identification and annotation"),
+        ("taxonomy", "note-types", "Kinds of notes"),
+        ("taxonomy", "supplied-reasons", "Words in square brackets"),
+        ("taxonomy", "gap-reasons", "Omissions"),
     ]
-    notes = default_info.principles[9].paragraphs
+    notes = default_info.principles[8].paragraphs
     assert notes == ("Translator's note: printed in the source as [Translator's note: …] and part of the text "
                      "as published.",
                      "Editorial note of the digital editors: not printed in the source.")

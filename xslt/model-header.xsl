@@ -8,7 +8,8 @@
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:tei="http://www.tei-c.org/ns/1.0"
     xmlns:m="urn:teipress:model"
-    exclude-result-prefixes="tei">
+    xmlns:exsl="http://exslt.org/common"
+    exclude-result-prefixes="tei exsl">
 
   <xsl:template match="tei:teiHeader" mode="metadata">
     <xsl:variable name="fd" select="tei:fileDesc"/>
@@ -424,15 +425,47 @@
   <xsl:template match="tei:encodingDesc" mode="metadata">
     <xsl:if test="*[not(self::tei:tagsDecl or self::tei:schemaSpec or self::tei:schemaRef or self::tei:appInfo
                      or self::tei:listPrefixDef or self::tei:charDecl or self::tei:styleDefDecl or self::tei:refsDecl)]">
+      <!-- Each heading once: the page and the PDF head the whole "Editorial principles", so a
+           section named so is "General principles"; sections that share a heading (two
+           taxonomies described alike) are one section, their contents in order. -->
+      <xsl:variable name="sections-rtf"><xsl:apply-templates select="*" mode="principle"/></xsl:variable>
+      <xsl:variable name="sections" select="exsl:node-set($sections-rtf)/m:section"/>
       <m:principles>
-        <xsl:apply-templates select="*" mode="principle"/>
+        <xsl:for-each select="$sections">
+          <xsl:variable name="heading"><xsl:call-template name="principle-heading"/></xsl:variable>
+          <xsl:variable name="earlier">
+            <xsl:for-each select="preceding-sibling::m:section">
+              <xsl:variable name="h"><xsl:call-template name="principle-heading"/></xsl:variable>
+              <xsl:if test="$h = $heading">x</xsl:if>
+            </xsl:for-each>
+          </xsl:variable>
+          <xsl:if test="$earlier = ''">
+            <m:section label="{$heading}">
+              <xsl:copy-of select="@name | @key"/>
+              <xsl:for-each select=". | following-sibling::m:section">
+                <xsl:variable name="h"><xsl:call-template name="principle-heading"/></xsl:variable>
+                <xsl:if test="$h = $heading"><xsl:copy-of select="node()"/></xsl:if>
+              </xsl:for-each>
+            </m:section>
+          </xsl:if>
+        </xsl:for-each>
       </m:principles>
     </xsl:if>
   </xsl:template>
 
+  <!-- A section's heading as printed: white space normalised, and never the page's own heading. -->
+  <xsl:template name="principle-heading">
+    <xsl:variable name="label" select="normalize-space(@label)"/>
+    <xsl:choose>
+      <xsl:when test="translate($label, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = 'editorial principles'
+                      or $label = ''">General principles</xsl:when>
+      <xsl:otherwise><xsl:value-of select="$label"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <xsl:template match="tei:editorialDecl" mode="principle">
     <xsl:if test="tei:p | tei:ab">
-      <m:section name="editorialDecl" label="Editorial principles"><xsl:apply-templates select="tei:p | tei:ab"/></m:section>
+      <m:section name="editorialDecl" label="General principles"><xsl:apply-templates select="tei:p | tei:ab"/></m:section>
     </xsl:if>
     <xsl:apply-templates select="*[not(self::tei:p or self::tei:ab)]" mode="principle"/>
   </xsl:template>
@@ -472,11 +505,11 @@
           <xsl:when test="self::tei:samplingDecl">Selection</xsl:when>
           <xsl:when test="self::tei:correction">Correction</xsl:when>
           <xsl:when test="self::tei:normalization">Normalisation</xsl:when>
-          <xsl:when test="self::tei:quotation">Quotation</xsl:when>
+          <xsl:when test="self::tei:quotation">Quotation marks</xsl:when>
           <xsl:when test="self::tei:hyphenation">Hyphenation</xsl:when>
-          <xsl:when test="self::tei:segmentation">Segmentation</xsl:when>
-          <xsl:when test="self::tei:interpretation">Interpretation</xsl:when>
-          <xsl:when test="self::tei:stdVals">Standard values</xsl:when>
+          <xsl:when test="self::tei:segmentation">Divisions of the text</xsl:when>
+          <xsl:when test="self::tei:interpretation">Identification and annotation</xsl:when>
+          <xsl:when test="self::tei:stdVals">Dates and other values</xsl:when>
           <xsl:when test="self::tei:punctuation">Punctuation</xsl:when>
           <xsl:otherwise><xsl:value-of select="local-name()"/></xsl:otherwise>
         </xsl:choose>
