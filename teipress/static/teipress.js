@@ -29,6 +29,15 @@
     apply(saved);
   }
 
+  /* Names underlined or not: the checkbox works without this file (the stylesheet reads it);
+     here the reader's choice is remembered from page to page. */
+  function namesSwitch() {
+    var box = document.getElementById("tp-names");
+    if (!box) { return; }
+    if (store("teipress-names") === "off") { box.checked = false; }
+    box.addEventListener("change", function () { store("teipress-names", box.checked ? "on" : "off"); });
+  }
+
   /* Note popovers: a note mark opens its footnote beside it (mouse, keyboard, touch);
      Escape or Close returns focus to the mark; the footnote list stays for reading and print. */
   function popovers() {
@@ -518,6 +527,6 @@
     select.addEventListener("change", function () { show(select.value); });
   }
 
-  function ready() { readings(); popovers(); parallelSwitch(); permalinks(); passages(); search(); apparatus(); }
+  function ready() { readings(); namesSwitch(); popovers(); parallelSwitch(); permalinks(); passages(); search(); apparatus(); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
 }());
