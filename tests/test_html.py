@@ -286,7 +286,13 @@ def test_search_filters_indexed(root):
 
 
 def test_contents_name_a_division_printed_without_heading(root):
-    # The excerpt of p. 26 has no head: the contents fall back to its type and number.
+    # The excerpt of p. 26 has no head: the contents and a heading the editors supply give its
+    # date, as the PDF's contents do (its editors' note dates it); the note's mark is in that
+    # heading, not on a line of its own.
     doc = parse(root / "documents" / "nkidp-114978.html")
     labels = [" ".join(a.text_content().split()) for a in doc.iterfind(".//nav[@class='tp-toc']//a")]
-    assert len(labels) == 7 and labels[3] == "Excerpt 4" and labels[6] == "Abbreviations and terms"
+    assert len(labels) == 7 and labels[3] == "c. 8 October 1971" and labels[6] == "Abbreviations and terms"
+    head = doc.get_element_by_id("ex-4").find("h2")
+    assert head is not None and "tp-head-supplied" in head.get("class")
+    assert " ".join(head.text_content().split()) == "Date supplied by the editors: c. 8 October 1971Editorial note of the digital editors 7"
+    assert head.find(".//a[@class='tp-noteref']") is not None

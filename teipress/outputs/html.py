@@ -168,10 +168,21 @@ def _register_page_fn(_context, kind: str) -> str:
     return paths.REGISTER_PAGES.get(kind, paths.REGISTER_PAGES["org"])
 
 
+def _division_date_fn(_context, doc: str, div: str) -> str:
+    """tpf:division-date(doc, id): the date label a division is headed by in contents and
+    bookmarks (Document.division_dates, the PDF's rule too), '' if it has none."""
+    cache = _local.__dict__.setdefault("division_dates", {})
+    if doc not in cache:
+        found = next((d for d in _local.model.documents if d.id == doc), None)
+        cache[doc] = found.division_dates() if found is not None else {}
+    return cache[doc].get(div, "")
+
+
 def stylesheet():
     """xslt/html.xsl with the functions it calls (compiled once per process)."""
     return model_mod.stylesheet(str(model_mod.XSLT_DIR / "html.xsl"),
-                                (("page", _page_fn), ("register-page", _register_page_fn)))
+                                (("page", _page_fn), ("register-page", _register_page_fn),
+                                 ("division-date", _division_date_fn)))
 
 
 def fragments(html_xsl, page: Page, tree: etree._ElementTree, root: str) -> None:
@@ -224,6 +235,7 @@ def site(ctx: BuildContext, pdfs: set[str]) -> Site:
         views = [parallel_out.render(pair, by_id, html_xsl, fragments) for pair in pairs]
     finally:
         _local.model = None
+        _local.__dict__.pop("division_dates", None)
     for page in pages:
         page.parallel = [v for v in views if page.id in (v.pair.original.id, v.pair.translation.id)]
         for part in page.parts:

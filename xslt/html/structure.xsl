@@ -3,7 +3,8 @@
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
     xmlns:m="urn:teipress:model"
-    exclude-result-prefixes="m">
+    xmlns:tpf="urn:teipress:functions"
+    exclude-result-prefixes="m tpf">
 
   <!-- A paragraph that holds blocks (a list inside a TEI p) cannot be an HTML <p>. -->
   <xsl:template name="holds-blocks">
@@ -19,13 +20,39 @@
   </xsl:template>
 
   <xsl:template match="m:block[@division = 'true']">
-    <xsl:element name="{substring('sectiondiv', 1 + 7 * not(m:heading[@level]), 7)}">
+    <xsl:variable name="supplied"><xsl:call-template name="supplied-heading-text"/></xsl:variable>
+    <xsl:element name="{substring('sectiondiv', 1 + 7 * (not(m:heading[@level]) and $supplied = ''), 7)}">
       <xsl:attribute name="class">tp-div</xsl:attribute>
       <xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute>
       <xsl:if test="@type"><xsl:attribute name="data-type"><xsl:value-of select="@type"/></xsl:attribute></xsl:if>
       <xsl:call-template name="lang"/>
-      <xsl:apply-templates/>
+      <xsl:choose>
+        <xsl:when test="$supplied != ''">
+          <!-- A dated division the source prints without a heading is headed by its date, as in
+               the PDF's contents and bookmarks, marked as the editors'; the notes that open it
+               (the editors' note dating it) are marked in that heading, never on a line alone,
+               so its first turn or paragraph stands where a headed division's does. -->
+          <xsl:variable name="lead" select="m:note[not(preceding-sibling::*[not(self::m:note or self::m:page-break)])]"/>
+          <xsl:apply-templates select="m:page-break[not(preceding-sibling::*[not(self::m:note or self::m:page-break)])]"/>
+          <h2 class="tp-head tp-head-supplied" id="{@id}-supplied-head">
+            <span class="tp-vh">Date supplied by the editors: </span>
+            <xsl:value-of select="$supplied"/>
+            <xsl:apply-templates select="$lead"/>
+          </h2>
+          <xsl:apply-templates select="node()[not(self::m:page-break or self::m:note)
+                                       or preceding-sibling::*[not(self::m:note or self::m:page-break)]]"/>
+        </xsl:when>
+        <xsl:otherwise><xsl:apply-templates/></xsl:otherwise>
+      </xsl:choose>
     </xsl:element>
+  </xsl:template>
+
+  <!-- The date a top-level division without a heading is headed by (tpf:division-date: one
+       rule with the PDF), or nothing. -->
+  <xsl:template name="supplied-heading-text">
+    <xsl:if test="@level = 1 and not(m:heading) and not(@page) and ancestor::m:text">
+      <xsl:value-of select="tpf:division-date(string(ancestor::m:document/@id), string(@id))"/>
+    </xsl:if>
   </xsl:template>
 
   <!-- A division with a page of its own (edition.toml split), on its document's contents page:
@@ -258,7 +285,13 @@
   <!-- == table of contents == -->
   <xsl:template match="m:block" mode="toc">
     <li>
-      <a href="#{@id}"><xsl:value-of select="@label"/></a>
+      <xsl:variable name="supplied"><xsl:call-template name="supplied-heading-text"/></xsl:variable>
+      <a href="#{@id}">
+        <xsl:choose>
+          <xsl:when test="$supplied != ''"><xsl:value-of select="$supplied"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="@label"/></xsl:otherwise>
+        </xsl:choose>
+      </a>
       <xsl:variable name="sub" select=".//m:block[@division = 'true'][generate-id(ancestor::m:block[@division = 'true'][1]) = generate-id(current())]"/>
       <xsl:if test="$sub and @level &lt; 3">
         <ol><xsl:apply-templates select="$sub" mode="toc"/></ol>
