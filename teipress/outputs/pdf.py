@@ -154,6 +154,26 @@ def letter_head(doc) -> dict | None:
     return {"summary": letter.summary, "sent": letter.sent_line, "received": letter.received_line}
 
 
+def metadata_description(abstract: list[str], md) -> str:
+    """The PDF's description (Info /Subject and XMP dc:description): the summary, then who
+    translated the text and the rights of each part.  Typst's document metadata has no field
+    for contributors or rights (0.15: title, author, description, keywords, date), so the one
+    free-text field says them in words, as the imprint does; the deposit records give them as
+    fields (DataCite contributor and rights, DC contributor and rights)."""
+    parts = list(abstract[:1])
+    translators = [a.name for a in md.contributors if a.role == "Translator"] if md is not None else []
+    if translators:
+        names = ", ".join(translators[:-1]) + " and " + translators[-1] if len(translators) > 1 else translators[0]
+        parts.append(f"Translated by {names}.")
+    if md is not None:
+        parts += [md.licence.text] + list(md.source_rights) + list(md.rights_notes)
+    seen: list[str] = []
+    for p in (" ".join(p.split()) for p in parts):
+        if p and p not in seen:
+            seen.append(p)
+    return " ".join(seen)
+
+
 def document_data(ctx: BuildContext, doc, attached: list[dict]) -> dict:
     em = ctx.model
     root = doc.model.getroot()
@@ -168,6 +188,7 @@ def document_data(ctx: BuildContext, doc, attached: list[dict]) -> dict:
         # who the PDF's metadata (XMP dc:creator) names: the authors, else the editors (never the
         # author of a printed source, who did not write the editors' title)
         "creators": [a.name for a in doc.meta.responsible],
+        "description": metadata_description(h["abstract"], doc.meta),
         "version": em.version,
         "build_date": em.build_date,
         "build_date_label": dates.label(em.build_date),
