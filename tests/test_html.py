@@ -103,7 +103,7 @@ def test_document_page(root):
     # contents of its divisions
     toc = doc.find(".//nav[@class='tp-toc']")
     assert [a.get("href") for a in toc.iter("a")] == ["#ex-1", "#ex-2", "#ex-3", "#ex-4", "#ex-5", "#ex-6",
-                                                      "#abbreviations"]  # the list of abbreviations, in back
+                                                      "#abbreviations", "#works-cited"]  # in back: abbreviations, works cited
     # speaker turns, page breaks, gaps, supplied, foreign, quotations
     tei = edition.load(REPO).file("nkidp-114978.xml").root
     assert len(doc.findall(".//div[@class='tp-sp']")) == len(tei.findall(".//tei:sp", NS))
@@ -291,7 +291,8 @@ def test_contents_name_a_division_printed_without_heading(root):
     # heading, not on a line of its own.
     doc = parse(root / "documents" / "nkidp-114978.html")
     labels = [" ".join(a.text_content().split()) for a in doc.iterfind(".//nav[@class='tp-toc']//a")]
-    assert len(labels) == 7 and labels[3] == "c. 8 October 1971" and labels[6] == "Abbreviations and terms"
+    assert len(labels) == 8 and labels[3] == "c. 8 October 1971" and labels[6] == "Abbreviations and terms"
+    assert labels[7] == "Works cited in the notes"
     head = doc.get_element_by_id("ex-4").find("h2")
     assert head is not None and "tp-head-supplied" in head.get("class")
     assert " ".join(head.text_content().split()) == "Date supplied by the editors: c. 8 October 1971Editorial note of the digital editors 7"
