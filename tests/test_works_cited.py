@@ -29,9 +29,9 @@ def test_every_citation_points_to_an_entry_and_every_entry_is_cited():
     assert all(target.startswith("#") for _, target in citations)
     assert cited <= set(entries), cited - set(entries)
     assert set(entries) <= cited, set(entries) - cited  # no entry the notes never use
-    # the notes that state dated facts of the period cite them: Rhee's fall, Vienna, the two
-    # treaties of July 1961, the end of the Soviet treaty
-    assert {n for n, _ in citations} >= {"n-04", "n-05", "sn-2", "sn-5"}
+    # the notes that state dated facts of the period cite them: the June 1960 talks in Moscow,
+    # Rhee's fall, Vienna, the two treaties of July 1961, the end of the Soviet treaty
+    assert {n for n, _ in citations} >= {"sn-1", "n-04", "n-05", "sn-2", "sn-5"}
 
 
 def test_the_web_page_links_each_citation_to_its_entry():
