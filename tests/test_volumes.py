@@ -290,3 +290,21 @@ def test_volumes_are_byte_identical_on_rebuild_and_come_from_the_cache(builds, v
             misses = cache.misses
     assert made[0] == made[1] == [p.read_bytes() for p in volumes]
     assert cache.misses == misses and cache.hits >= 6  # the second build typeset nothing
+
+
+def test_deposit_holds_every_volume(builds, volumes, tmp_path):
+    import bagit
+    from click.testing import CliRunner
+
+    from teipress.cli import main
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", "1767225600")
+        r = CliRunner().invoke(main, ["deposit", str(builds / "split"), "--out", str(tmp_path)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    bag = next(p for p in tmp_path.iterdir() if p.is_dir())
+    assert bagit.Bag(str(bag)).is_valid()
+    held = sorted((bag / "data" / "pdf" / DOC).glob("volume-*.pdf"))
+    assert [p.read_bytes() for p in held] == [p.read_bytes() for p in volumes]
+    readme = " ".join((bag / "data" / "README.txt").read_text(encoding="utf-8").split())
+    assert "The print edition: 5 PDF file(s)" in readme
