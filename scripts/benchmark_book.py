@@ -2,7 +2,7 @@
 edition of 100+ documents, each beside the same text typeset as plain Typst (the floor).
 
     .venv/bin/python scripts/benchmark_book.py [--cases book,book10,edition,incremental] [--jobs 2]
-                                               [--write docs/benchmarks.md]
+                                               [--no-floor] [--one-file] [--write docs/benchmarks.md]
 
 The book is made from ../shared/corpora: the FRUS excerpt's header, front matter (lists of
 abbreviations and persons) and documents, then the chapters of the ELTeC novels, each as a
@@ -19,6 +19,11 @@ wall time, CPU time (the process and its children: Typst's workers), pages, ms p
 memory (the largest resident set of the process or of any one child).  "incremental" typesets
 the default edition (and the book, if measured) with the workers kept warm, then again after one
 paragraph changed: what a rebuild costs in a long-lived `teipress serve`.
+
+A document longer than `[pdf] volume_characters` is printed as volumes (book10 is), each typeset by
+a worker of its own: the row then gives each volume's pages and the peak of each worker (read from
+/proc while it runs); `--one-file` also typesets each book as one file (volume_characters = 0), as
+before volumes, in the same run.
 """
 from __future__ import annotations
 
