@@ -11,6 +11,7 @@ import pytest
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
+from conftest import MINI_DOC
 from sitebuild import REPO, build_edition
 from test_pdf import pdftotext, tokens
 
@@ -308,3 +309,14 @@ def test_deposit_holds_every_volume(builds, volumes, tmp_path):
     assert [p.read_bytes() for p in held] == [p.read_bytes() for p in volumes]
     readme = " ".join((bag / "data" / "README.txt").read_text(encoding="utf-8").split())
     assert "The print edition: 5 PDF file(s)" in readme
+
+
+def test_a_text_of_more_than_ten_thousand_elements_is_typeset(make_edition, tmp_path):
+    """Typst stops a while loop after 10,000 turns: a walk over the model's elements in one
+    (apparatus.typ's app-targets did) failed every long book ("loop seems to be infinite")."""
+    para = '<p>Word <hi rend="italic">one</hi> and <hi rend="italic">two</hi>, <hi rend="bold">three</hi>.</p>'
+    body = '<div type="letter" xml:id="d1"><head>Many words</head>' + para * 3500 + "</div>"
+    root = make_edition(doc=MINI_DOC.replace(MINI_DOC[MINI_DOC.index("<body>") + 6:MINI_DOC.index("</body>")], body))
+    build_edition(root, tmp_path / "out", only={"pdf"})
+    pdf = tmp_path / "out" / "pdf" / "mini.pdf"
+    assert len(PdfReader(pdf).pages) > 40
