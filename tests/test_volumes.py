@@ -320,3 +320,13 @@ def test_a_text_of_more_than_ten_thousand_elements_is_typeset(make_edition, tmp_
     build_edition(root, tmp_path / "out", only={"pdf"})
     pdf = tmp_path / "out" / "pdf" / "mini.pdf"
     assert len(PdfReader(pdf).pages) > 40
+
+
+def test_index_says_which_pages_each_volume_holds(volumes):
+    text = " ".join(pdftotext(volumes[-1]).split())
+    ranges = []
+    for pdf in volumes:
+        labels = [int(x) for x in PdfReader(pdf).page_labels if x.isdigit()]
+        ranges.append((labels[0], labels[-1]))
+    said = "; ".join(f"{'V' if n == 1 else 'v'}olume {n}: pages {a}–{b}" for n, (a, b) in enumerate(ranges, 1))
+    assert said + "." in text

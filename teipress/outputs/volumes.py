@@ -45,15 +45,17 @@ def build(ctx: BuildContext, doc, parts: list[volume_plan.Volume]) -> None:
     try:
         for part in parts:
             ctx.log(f"    pdf {doc.id}: volume {part.n} of {part.of}")
-            earlier = None
+            earlier = ranges = None
             if part.n == part.of:  # the indexes: the pages of the mentions in the volumes before
                 earlier = mention_pages(facts)
-            pdf_bytes, f = typeset(ctx, doc, part, volume_data(part, page, note, mentions=earlier))
+                ranges = [{"n": p.n, "first": start, "last": f["last-page"]}
+                          for p, f, start in zip(parts, facts, starts(facts))]
+            pdf_bytes, f = typeset(ctx, doc, part, volume_data(part, page, note, mentions=earlier, ranges=ranges))
             made[part.n] = pdf_bytes
             facts.append(f)
             page, note = f["last-page"] + 1, f["last-note"]
         contents = [{"n": p.n, "first": start, "last": f["last-page"], "heads": f["heads"]}
-                    for p, f, start in zip(parts, facts, [1] + [f["last-page"] + 1 for f in facts])]
+                    for p, f, start in zip(parts, facts, starts(facts))]
         ctx.log(f"    pdf {doc.id}: volume 1 with the contents of all {len(parts)}")
         made[1], again = typeset(ctx, doc, parts[0], volume_data(parts[0], 1, 0, contents=contents))
     except BuildError as exc:
@@ -83,7 +85,15 @@ def mention_pages(facts: list[dict]) -> dict[str, list[list]]:
     return {key: [[n, note] for n, note in sorted(seen.items())] for key, seen in pages.items()}
 
 
-def volume_data(part: volume_plan.Volume, first_page: int, first_note: int, contents=None, mentions=None) -> dict:
-    """What the template reads as data.volume (edition.typ)."""
+def starts(facts: list[dict]) -> list[int]:
+    """The first page of each volume: 1, then the page after the last of the volume before."""
+    return [1] + [f["last-page"] + 1 for f in facts[:-1]]
+
+
+def volume_data(part: volume_plan.Volume, first_page: int, first_note: int, contents=None, mentions=None,
+                ranges=None) -> dict:
+    """What the template reads as data.volume (edition.typ): the volume's number and where its
+    page and note numbers start; volume 1's full contents; for the last, the pages of the
+    mentions in the volumes before and the pages each of them holds."""
     return {"n": part.n, "of": part.of, "first_page": first_page, "first_note": first_note,
-            "contents": contents, "mentions": mentions}
+            "contents": contents, "mentions": mentions, "ranges": ranges}
