@@ -2,7 +2,7 @@
 edition of 100+ documents, each beside the same text typeset as plain Typst (the floor).
 
     .venv/bin/python scripts/benchmark_book.py [--cases book,book10,edition,incremental] [--jobs 2]
-                                               [--write docs/benchmarks.md]
+                                               [--no-floor] [--one-file] [--write docs/benchmarks.md]
 
 The book is made from ../shared/corpora: the FRUS excerpt's header, front matter (lists of
 abbreviations and persons) and documents, then the chapters of the ELTeC novels, each as a
@@ -19,6 +19,11 @@ wall time, CPU time (the process and its children: Typst's workers), pages, ms p
 memory (the largest resident set of the process or of any one child).  "incremental" typesets
 the default edition (and the book, if measured) with the workers kept warm, then again after one
 paragraph changed: what a rebuild costs in a long-lived `teipress serve`.
+
+A document longer than `[pdf] volume_characters` is printed as volumes (book10 is), each typeset by
+a worker of its own: the row then gives each volume's pages and the peak of each worker (read from
+/proc while it runs); `--one-file` also typesets each book as one file (volume_characters = 0), as
+before volumes, in the same run.
 """
 from __future__ import annotations
 
@@ -33,6 +38,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -221,6 +227,46 @@ def _pages(pdfs: list[Path]) -> int:
     return sum(len(PdfReader(p).pages) for p in pdfs)
 
 
+class WorkerPeaks:
+    """The peak resident set (VmHWM) of each Typst worker this process starts, read from /proc
+    while it runs: a document printed in volumes typesets each in a worker of its own, so these
+    are the volumes' peaks, in the order they were typeset."""
+
+    def __init__(self, every: float = 0.05):
+        self.peaks: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, args=(every,), daemon=True)
+
+    def _children(self) -> list[int]:
+        pids = []  # the children of every thread (the PDF stage starts workers from its pool's)
+        for task in Path(f"/proc/{os.getpid()}/task").glob("*"):
+            try:
+                pids += [int(x) for x in (task / "children").read_text().split()]
+            except OSError:
+                continue
+        return pids
+
+    def _watch(self, every: float) -> None:
+        while not self._stop.is_set():
+            for pid in self._children():
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                m = re.search(r"VmHWM:\s+(\d+) kB", status)
+                if m:
+                    self.peaks[pid] = max(self.peaks.get(pid, 0.0), int(m.group(1)) / 1024)
+            time.sleep(every)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
 def measure_teipress(edition_dir: Path) -> dict:
     """The PDF stage of teipress for an edition (model built first, not timed)."""
     from teipress import edition
@@ -233,13 +279,17 @@ def measure_teipress(edition_dir: Path) -> dict:
     ctx = BuildContext(edition=ed, out=out, model=model, keep_going=True, scratch=out)
     before = _usage()
     t0 = time.perf_counter()
-    pdf.build(ctx)
+    with WorkerPeaks() as workers:
+        pdf.build(ctx)
     wall = time.perf_counter() - t0
     after = _usage()
-    pdfs = sorted((out / "pdf").glob("*.pdf"))
+    pdfs = sorted((out / "pdf").rglob("*.pdf"))  # a document in volumes: pdf/<id>/volume-<n>.pdf
+    volumes = sorted((out / "pdf").glob("*/volume-*.pdf"), key=lambda p: int(p.stem.split("-")[1]))
     result = {"wall": wall, "cpu": after["cpu"] - before["cpu"], "pages": _pages(pdfs),
               "rss_mib": after["rss_mib"], "child_mib": after["child_mib"], "documents": len(ed.documents),
-              "pdfs": len(pdfs), "left_out": [str(x) for x in ctx.left_out]}
+              "pdfs": len(pdfs), "left_out": [str(x) for x in ctx.left_out],
+              "volumes": [_pages([p]) for p in volumes],
+              "worker_peaks": [round(workers.peaks[pid]) for pid in sorted(workers.peaks)]}
     shutil.rmtree(out, ignore_errors=True)
     return result
 
@@ -347,6 +397,9 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="TEIPRESS_JOBS for the PDF stage")
     ap.add_argument("--keep", type=Path, help="make the inputs in this folder and keep them")
     ap.add_argument("--write", type=Path, help="also write the table into this markdown file")
+    ap.add_argument("--no-floor", action="store_true", help="leave out plain Typst (book10's takes 10 minutes)")
+    ap.add_argument("--one-file", action="store_true",
+                    help="also typeset each book as one file ([pdf] volume_characters = 0), as before volumes")
     ap.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.measure:
@@ -377,11 +430,28 @@ def main() -> None:
             notes = sum(len(re.findall(r"<note[\s>]", p.read_text(encoding="utf-8")))
                         for p in (folder / "tei").glob("*.xml"))
             label = f"{case} ({size:.1f} MB, {notes} notes)"
-            floor = child("floor", folder, args.jobs)
-            print(row(f"{label}: plain Typst", floor, None), flush=True)
+            floor = None
+            if not args.no_floor:
+                floor = child("floor", folder, args.jobs)
+                lines.append(row(f"{label}: plain Typst", floor, None))
+                print(lines[-1], flush=True)
+            if args.one_file and case.startswith("book"):
+                single = folder.parent / f"{case}-one-file"
+                if not (single / "tei").exists():
+                    shutil.copytree(folder / "tei", single / "tei")
+                    (single / "edition.toml").write_text("[pdf]\nvolume_characters = 0\n", encoding="utf-8")
+                one = child("teipress", single, args.jobs)
+                lines.append(row(f"{label}: teipress PDF stage, one file", one, floor))
+                print(lines[-1], flush=True)
             tp = child("teipress", folder, args.jobs)
-            lines += [row(f"{label}: plain Typst", floor, None), row(f"{label}: teipress PDF stage", tp, floor)]
+            lines.append(row(f"{label}: teipress PDF stage" + (f", {len(tp['volumes'])} volumes" if tp["volumes"] else ""),
+                             tp, floor))
             print(lines[-1], flush=True)
+            if tp["volumes"]:
+                lines.append(f"| … per volume: pages {' + '.join(map(str, tp['volumes']))}; peak memory of each "
+                             f"volume's worker (MiB), in the order typeset (volume 1 last again, with the full "
+                             f"contents): {', '.join(map(str, tp['worker_peaks']))} | | | | | | | | |")
+                print(lines[-1], flush=True)
             if tp["left_out"]:
                 print("  left out: " + "; ".join(tp["left_out"]), flush=True)
             if case == "edition" and args.jobs > 1:

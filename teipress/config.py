@@ -34,6 +34,10 @@ KNOWN = {
     "parallel": "original and translation side by side: [[parallel]] tables with original = and "
                 "translation = (document ids) and optional align = \"corresp\", \"links\" or "
                 "\"citation\"; false for none (default: the pairs the TEI declares)",
+    "pdf": "table of PDF settings: volume_characters = the most characters of text one PDF holds; a "
+           "longer document is printed as volumes, cut between the top-level divisions of its body, "
+           "each its own PDF with the page and note numbers running on, the contents in volume 1 and "
+           "the indexes in the last (default: 2500000, about 1,000 pages; 0 never splits)",
 }
 
 
@@ -81,6 +85,7 @@ def load(edition_dir: Path) -> Config:
             raise ConfigError(path, _line_of(text, key), f"'{key}' must be a list of strings, e.g. {key} = {example}")
     if "follow_symlinks" in values and not isinstance(values["follow_symlinks"], bool):
         raise ConfigError(path, 1, "'follow_symlinks' must be true or false")
+    _check_pdf(path, text, values.get("pdf"))
     check_safety(path, text, edition_dir, values)
     _check_parallel(path, text, values.get("parallel"))
     _check_rules(path, text, values.get("rules"))
@@ -140,6 +145,24 @@ def check_safety(path: Path, text: str, edition_dir: Path, values: dict) -> None
         raise ConfigError(path, _line_of(text, "schema"),
                           f"'schema' = {schema!r} is outside the edition folder; give a path inside it, "
                           'e.g. schema = "tei/schema/teipress.xsd"')
+
+
+def _check_pdf(path: Path, text: str, table) -> None:
+    """The [pdf] table: volume_characters, a whole number (0: one file whatever the length)."""
+    if table is None:
+        return
+    example = "[pdf] volume_characters = 2500000"
+    if not isinstance(table, dict):
+        raise ConfigError(path, _line_of(text, "pdf"), f"'pdf' must be a table, e.g. {example}")
+    unknown = sorted(set(table) - {"volume_characters"})
+    if unknown:
+        raise ConfigError(path, _line_of(text, unknown[0]), f"[pdf]: unknown key(s) {', '.join(unknown)}; "
+                                                            "known keys: volume_characters")
+    value = table.get("volume_characters", 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(path, _line_of(text, "volume_characters"),
+                          f"[pdf]: volume_characters = {value!r} must be a whole number of characters "
+                          f"(0 for one file whatever the length), e.g. {example}")
 
 
 def _check_rules(path: Path, text: str, table) -> None:

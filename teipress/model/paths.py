@@ -84,6 +84,14 @@ class DocumentPaths:
     def download(self) -> str:  # in html/: the PDF beside the pages
         return f"downloads/{self.id}.pdf"
 
+    def volume(self, n: int) -> str:
+        """Volume *n* of a document printed in several (teipress.model.volumes), in the build
+        folder: in a folder named by the id, so that no volume's name is another document's."""
+        return f"pdf/{self.id}/volume-{n}.pdf"
+
+    def volume_download(self, n: int) -> str:  # in html/
+        return f"downloads/{self.id}/volume-{n}.pdf"
+
     def part(self, name: str) -> str:
         """The page of one division of a split document."""
         return f"documents/{self.id}/{name}.html"

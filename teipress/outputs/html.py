@@ -86,10 +86,13 @@ class Field:
 class Page:
     """A page of the site: a model Document (read through) plus its HTML fragments."""
 
-    def __init__(self, em, doc, pdf: str):
+    def __init__(self, em, doc, pdf: str, volumes: list[str] | None = None):
         self.em = em
         self.doc = doc
         self.pdf = pdf
+        # a document printed in volumes (teipress.outputs.volumes): each volume's PDF, in order;
+        # self.pdf is then volume 1, which holds the title page and the contents
+        self.volumes = list(volumes or [])
         self.text = self.notes = self.toc = Markup("")
         self.fields: list[Field] = []
 
@@ -206,20 +209,23 @@ def serialise(part: etree._Element) -> str:
     return "".join(out)
 
 
-def site(ctx: BuildContext, pdfs: set[str]) -> Site:
-    """Pages for every document and split page, with fragments; *pdfs*: ids with a PDF."""
+def site(ctx: BuildContext, pdfs: dict[str, list[str]]) -> Site:
+    """Pages for every document and split page, with fragments; *pdfs*: id → its PDF beside the
+    pages, or its volumes' PDFs (documents without a PDF are absent)."""
     em = ctx.model
     html_xsl = stylesheet()
     pages: list[Page] = []
     _local.model = em
     try:
         for doc in em.documents:
-            pdf = doc.pdf if doc.id in pdfs else ""
-            page = Page(em, doc, pdf)
+            downloads = pdfs.get(doc.id, [])
+            pdf = downloads[0] if downloads else ""
+            volumes = downloads if len(downloads) > 1 else []
+            page = Page(em, doc, pdf, volumes)
             fragments(html_xsl, page, doc.contents or doc.model, "../")
             page.parts = []
             for part in doc.parts:
-                pp = Page(em, part, pdf)
+                pp = Page(em, part, pdf, volumes)
                 pp.fields = page.fields
                 fragments(html_xsl, pp, part.model, "../../")
                 if part.model.find(".//m:block[@division='true']//m:block[@division='true']", model_mod.M) is None:
@@ -245,13 +251,22 @@ def site(ctx: BuildContext, pdfs: set[str]) -> Site:
     return s
 
 
-def _pdf_source(ctx: BuildContext, doc) -> Path | None:
-    """The document's PDF: made by this build, else kept from the previous build (a partial
-    build, `--only html`, still links the PDFs it did not remake)."""
+def _pdf_sources(ctx: BuildContext, doc) -> list[tuple[Path, str]]:
+    """The document's PDF, or its volumes' PDFs (teipress.outputs.volumes), each with its place
+    beside the pages: made by this build, else kept from the previous build (a partial build,
+    `--only html`, still links the PDFs it did not remake)."""
     for base in (ctx.out, ctx.previous):
-        if base is not None and (base / doc.paths.pdf).is_file():
-            return base / doc.paths.pdf
-    return None
+        if base is None:
+            continue
+        if (base / doc.paths.pdf).is_file():
+            return [(base / doc.paths.pdf, doc.pdf)]
+        volumes, n = [], 1
+        while (base / doc.paths.volume(n)).is_file():
+            volumes.append((base / doc.paths.volume(n), doc.paths.volume_download(n)))
+            n += 1
+        if volumes:
+            return volumes
+    return []
 
 
 def build(ctx: BuildContext) -> None:
@@ -268,15 +283,16 @@ def build(ctx: BuildContext) -> None:
         src = ctx.edition.tei_dir / rel
         if src.is_file():
             write(out / "tei" / rel, src.read_bytes())
-    pdfs = set()
+    pdfs: dict[str, list[str]] = {}
     for doc in em.documents:
-        src = _pdf_source(ctx, doc)
-        if src is None:
+        sources = _pdf_sources(ctx, doc)
+        if not sources:
             ctx.log(f"  warning: {doc.file.rel}: no PDF was built, so its page links none "
                     "(build the pdf stage too)")
             continue
-        write(out / doc.pdf, src.read_bytes())
-        pdfs.add(doc.id)
+        for src, download in sources:
+            write(out / download, src.read_bytes())
+        pdfs[doc.id] = [download for _src, download in sources]
     s = site(ctx, pdfs)
     copy_tree(STATIC, out / "static")
 

@@ -24,7 +24,8 @@ from lxml import etree
 from ..commands import cache as cache_mod, progress
 from ..commands.build import BuildContext, BuildError, where_of
 from ..model import M, MODEL_NS, citation, dates, images, registers, text
-from . import fonts, parallel_pdf, typeset
+from ..model import volumes as volume_plan
+from . import fonts, parallel_pdf, typeset, volumes
 
 MT = "{%s}" % MODEL_NS
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "typst"
@@ -207,8 +208,10 @@ def document_data(ctx: BuildContext, doc, attached: list[dict]) -> dict:
     }
 
 
-def prepare(ctx: BuildContext, doc, workdir: Path) -> None:
-    """Fill *workdir* with exactly what the template needs, and nothing else."""
+def prepare(ctx: BuildContext, doc, workdir: Path, model=None, volume: dict | None = None) -> None:
+    """Fill *workdir* with exactly what the template needs, and nothing else.  For one volume of
+    a long document (teipress.outputs.volumes): *model*, the volume's part of the behaviour
+    model, and *volume*, what the template needs to know of the other volumes."""
     for p in TEMPLATE_DIR.glob("*.typ"):
         if p.name != parallel_pdf.MAIN:  # the facing pages' own template (outputs/parallel_pdf.py)
             shutil.copyfile(p, workdir / p.name)
@@ -218,8 +221,10 @@ def prepare(ctx: BuildContext, doc, workdir: Path) -> None:
         shutil.copyfile(src, workdir / "files" / meta["name"])
     data = document_data(ctx, doc, [m for _, m in att])
     data["images"] = copy_images(ctx, doc, workdir)
+    if volume is not None:
+        data["volume"] = volume
     data = json.dumps(data, ensure_ascii=False, indent=1)
-    model = etree.tostring(doc.model.getroot(), encoding="unicode")
+    model = etree.tostring(doc.model.getroot() if model is None else model, encoding="unicode")
     swap = replace_uncovered(ctx, doc, data + model)
     (workdir / "data.json").write_text(data.translate(swap), encoding="utf-8")
     (workdir / "model.xml").write_text('<?xml version="1.0" encoding="utf-8"?>\n' + model.translate(swap),
@@ -261,18 +266,25 @@ def replace_uncovered(ctx: BuildContext, doc, text_: str) -> dict[int, str]:
 
 
 def compile_pdf(workdir: Path, build_time, log=lambda m: None, main: str = MAIN, key: str | None = None,
-                cache=None) -> bytes:
+                cache=None, facts: Path | None = None, alone: bool = False) -> bytes:
     """Typeset the prepared *workdir*, in a child process with a memory limit (outputs/typeset.py);
     *key* (the document's id; by default data.json's) sends it back to the worker whose caches hold it.
     With an incremental build's *cache* (commands/cache.py), a folder typeset before (the same
-    template, model, data, attachments and images, the same Typst and fonts) is not typeset again."""
+    template, model, data, attachments and images, the same Typst and fonts) is not typeset again.
+    *facts* and *alone*: see typeset.compile_pdf (a volume of a long document); the facts are
+    cached beside the PDF."""
     if cache is not None:
         entry = cache_mod.digest(cache_mod.tool_fingerprint(), cache_mod.package_version("typst"), main,
                                  int(build_time.timestamp()), STANDARDS, font_paths(), cache_mod.folder_digest(workdir))
         made = cache.get("pdf", entry)
-        if made is None:
-            made = compile_pdf(workdir, build_time, log, main=main, key=key)
+        known = cache.get("pdf-facts", entry) if facts is not None else b""
+        if made is None or known is None:
+            made = compile_pdf(workdir, build_time, log, main=main, key=key, facts=facts, alone=alone)
             cache.put("pdf", entry, made)
+            if facts is not None:
+                cache.put("pdf-facts", entry, facts.read_bytes())
+        elif facts is not None:
+            facts.write_bytes(known)
         return made
     result = workdir.parent / f"{workdir.name}.pdf"
     if key is None:
@@ -282,7 +294,8 @@ def compile_pdf(workdir: Path, build_time, log=lambda m: None, main: str = MAIN,
             key = None
     try:
         warnings = typeset.compile_pdf(workdir / main, workdir, result, font_paths=font_paths(),
-                                       standards=STANDARDS, timestamp=int(build_time.timestamp()), key=key)
+                                       standards=STANDARDS, timestamp=int(build_time.timestamp()), key=key,
+                                       facts=facts, alone=alone)
     except typeset.OutOfMemory as exc:
         raise BuildError(exc.message) from None
     except typeset.TypesetError as exc:  # the message is Typst's, the hints say where
@@ -301,7 +314,11 @@ def compile_pdf(workdir: Path, build_time, log=lambda m: None, main: str = MAIN,
 
 
 def build_document(ctx: BuildContext, doc, target: Path) -> None:
-    """Typeset one document into *target*; a failure goes to ctx.document_failed."""
+    """Typeset one document into *target* (a long one into volumes beside it: outputs/volumes.py);
+    a failure goes to ctx.document_failed."""
+    parts = volume_plan.plan(doc.model.getroot(), volume_plan.characters_per_volume(ctx.edition.config))
+    if len(parts) > 1:
+        return volumes.build(ctx, doc, parts)
     with tempfile.TemporaryDirectory(prefix="teipress-pdf-", dir=ctx.scratch) as tmp:
         work = Path(tmp) / "root"
         work.mkdir()

@@ -207,13 +207,21 @@ def _give_back(w: _Worker, healthy: bool) -> None:
 
 
 def compile_pdf(main: Path, root: Path, output: Path, *, font_paths: list[str], standards: list[str],
-                timestamp: int, key: str | None = None) -> list[str]:
+                timestamp: int, key: str | None = None, facts: Path | None = None,
+                alone: bool = False) -> list[str]:
     """Typeset *main* (Typst may read only inside *root*) into *output*; returns the warnings.
     *key* names the document, so that it goes back to the worker that typeset it before.
+    *facts*: a file for the value of the document's `<tp-volume>` metadata (JSON), read from the
+    same compilation.  *alone*: in a worker of its own, ended afterwards, so that the memory
+    Typst needed goes with it (a volume of a long document: teipress.outputs.volumes).
     Raises TypesetError (Typst's message), OutOfMemory, or KeyboardInterrupt after cancel_all()."""
     limit = memory_limit()
     job = {"main": str(main), "root": str(root), "output": str(output), "font_paths": font_paths,
            "standards": standards, "timestamp": timestamp}
+    if facts is not None:
+        job["facts"] = str(facts)
+    if alone:
+        return _compile_once(job, limit, fresh=True, key=None, keep=False)
     try:
         return _compile_once(job, limit, fresh=False, key=key)
     except OutOfMemory as exc:
@@ -231,7 +239,7 @@ def _too_big(limit: int, warm: bool) -> OutOfMemory:
     return exc
 
 
-def _compile_once(job: dict, limit: int, fresh: bool, key: str | None = None) -> list[str]:
+def _compile_once(job: dict, limit: int, fresh: bool, key: str | None = None, keep: bool = True) -> list[str]:
     worker = _take(limit, fresh, key)
     warm = worker.done > 0
     result, rc, stderr = None, None, ""
@@ -242,7 +250,7 @@ def _compile_once(job: dict, limit: int, fresh: bool, key: str | None = None) ->
         if result is None:  # the worker died under this document: read why before it goes
             rc, stderr = worker.proc.returncode, worker.last_words()
     finally:
-        _give_back(worker, result is not None and result.get("status") == 0)
+        _give_back(worker, keep and result is not None and result.get("status") == 0)
     if _cancelled.is_set():
         raise KeyboardInterrupt
     if result is None:
@@ -288,6 +296,12 @@ def _typeset(job: dict, typst) -> dict:
         return {"status": 3, "error": str(getattr(exc, "message", exc)),
                 "hints": list(getattr(exc, "hints", []) or [])}
     Path(job["output"]).write_bytes(pdf)
+    if job.get("facts"):  # Typst answers the query from what the compilation above laid out
+        try:
+            Path(job["facts"]).write_text(_compiler(typst, job["font_paths"]).query(
+                "<tp-volume>", field="value", one=True, format="json"), encoding="utf-8")
+        except typst.TypstError as exc:
+            return {"status": 3, "error": str(getattr(exc, "message", exc))}
     return {"status": 0, "warnings": [str(getattr(w, "message", w)) for w in warnings]}
 
 

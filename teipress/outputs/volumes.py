@@ -1,0 +1,99 @@
+"""A long document typeset as volumes (where it is cut: teipress.model.volumes).
+
+Each volume is one PDF/A-3a + PDF/UA-1 file, typeset by the same template in a Typst worker of
+its own, so that the memory Typst needs is one volume's.  The volumes share one sequence of page
+numbers and of note numbers, one contents and one set of indexes, so they are typeset in order,
+each run telling the next where to start (the template's `<tp-volume>` facts, read with a query
+of the same compilation):
+
+1. volume 1, 2, … in turn, each starting at the page and note number after the one before (a
+   volume ends on a verso, so the next starts on a recto); the last volume prints the indexes,
+   with the pages of the mentions the runs before it collected;
+2. volume 1 again, its contents now listing the divisions of every volume with their pages.
+   The front matter is numbered i, ii, …, so a longer contents cannot move a page of the text:
+   the second run must give volume 1 the same pages as the first, and that is checked.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from ..commands.build import BuildContext, BuildError
+from ..model import volumes as volume_plan
+from . import pdf
+
+
+def typeset(ctx: BuildContext, doc, part: volume_plan.Volume, volume: dict) -> tuple[bytes, dict]:
+    """One volume: its PDF and its facts (last page and note number, divisions, mentions)."""
+    with tempfile.TemporaryDirectory(prefix="teipress-pdf-", dir=ctx.scratch) as tmp:
+        work = Path(tmp) / "root"
+        work.mkdir()
+        pdf.prepare(ctx, doc, work, model=volume_plan.volume_model(doc.model.getroot(), part), volume=volume)
+        facts = Path(tmp) / "facts.json"
+        made = pdf.compile_pdf(work, ctx.build_time, ctx.log, cache=ctx.cache, facts=facts, alone=True)
+        return made, json.loads(facts.read_text(encoding="utf-8"))
+
+
+def build(ctx: BuildContext, doc, parts: list[volume_plan.Volume]) -> None:
+    """Typeset *doc* as the volumes *parts* into pdf/<id>/volume-<n>.pdf; a failure goes to
+    ctx.document_failed."""
+    made: dict[int, bytes] = {}
+    facts: list[dict] = []
+    page, note = 1, 0
+    try:
+        for part in parts:
+            ctx.log(f"    pdf {doc.id}: volume {part.n} of {part.of}")
+            earlier = ranges = None
+            if part.n == part.of:  # the indexes: the pages of the mentions in the volumes before
+                earlier = mention_pages(facts)
+                ranges = [{"n": p.n, "first": start, "last": f["last-page"]}
+                          for p, f, start in zip(parts, facts, starts(facts))]
+            pdf_bytes, f = typeset(ctx, doc, part, volume_data(part, page, note, mentions=earlier, ranges=ranges))
+            made[part.n] = pdf_bytes
+            facts.append(f)
+            page, note = f["last-page"] + 1, f["last-note"]
+        contents = [{"n": p.n, "first": start, "last": f["last-page"], "heads": f["heads"]}
+                    for p, f, start in zip(parts, facts, starts(facts))]
+        ctx.log(f"    pdf {doc.id}: volume 1 with the contents of all {len(parts)}")
+        made[1], again = typeset(ctx, doc, parts[0], volume_data(parts[0], 1, 0, contents=contents))
+    except BuildError as exc:
+        return ctx.document_failed(doc, str(exc))
+    if (again["last-page"], again["heads"], again["mentions"]) != (facts[0]["last-page"], facts[0]["heads"],
+                                                                  facts[0]["mentions"]):
+        # cannot happen while the front matter has pages of its own numbering; said, not hidden
+        return ctx.document_failed(doc, "volume 1 came out differently once its contents were added; "
+                                        "its page numbers would not match the other volumes'")
+    for n, data in sorted(made.items()):
+        target = ctx.out / doc.paths.volume(n)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.part")
+        partial.write_bytes(data)
+        os.replace(partial, target)  # never a half-written PDF under the final name
+
+
+def mention_pages(facts: list[dict]) -> dict[str, list[list]]:
+    """Register key → [page, named there only in notes?] for the volumes' mentions: one per page,
+    "in a note" only when every mention on that page is (the index prints "4n"), as back.typ's
+    mention-pages() counts a volume's own."""
+    pages: dict[str, dict[int, bool]] = {}
+    for f in facts:
+        for key, n, in_note in f["mentions"]:
+            seen = pages.setdefault(key, {})
+            seen[n] = seen.get(n, True) and bool(in_note)
+    return {key: [[n, note] for n, note in sorted(seen.items())] for key, seen in pages.items()}
+
+
+def starts(facts: list[dict]) -> list[int]:
+    """The first page of each volume: 1, then the page after the last of the volume before."""
+    return [1] + [f["last-page"] + 1 for f in facts[:-1]]
+
+
+def volume_data(part: volume_plan.Volume, first_page: int, first_note: int, contents=None, mentions=None,
+                ranges=None) -> dict:
+    """What the template reads as data.volume (edition.typ): the volume's number and where its
+    page and note numbers start; volume 1's full contents; for the last, the pages of the
+    mentions in the volumes before and the pages each of them holds."""
+    return {"n": part.n, "of": part.of, "first_page": first_page, "first_note": first_note,
+            "contents": contents, "mentions": mentions, "ranges": ranges}
