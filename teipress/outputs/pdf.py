@@ -22,15 +22,20 @@ from pathlib import Path
 from lxml import etree
 
 from ..commands import cache as cache_mod, progress
-from ..commands.build import BuildContext, BuildError, where_of
+from ..commands.build import BuildContext, BuildError, DocumentFailed, LeftOut, where_of
 from ..model import M, MODEL_NS, citation, dates, images, registers, text
-from . import fonts, parallel_pdf, typeset
+from . import fonts, parallel_pdf, pdf_locate, typeset
 
 MT = "{%s}" % MODEL_NS
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "typst"
 MAIN = "edition.typ"
 # PDF/A-3a (tagged, accessible archival PDF; A-3 allows attachments) and PDF/UA-1.
 STANDARDS = ["a-3a", "ua-1"]
+
+
+class TypstFailed(BuildError):
+    """Typst stopped with an error of its own (not for want of memory): the document's text
+    may be where it happened (outputs/pdf_locate.py finds the element)."""
 
 
 def font_paths() -> list[str]:
@@ -269,8 +274,7 @@ def compile_pdf(workdir: Path, build_time, log=lambda m: None, main: str = MAIN,
         if "could not be displayed" in exc.message and not font_paths():
             hints = (hints + "; " if hints else "") + ("no font covers these characters: the font packages "
                      "manimgx-fonts and manimgx-fonts-cjk are missing (make installs them)")
-        raise BuildError(f"Typst could not typeset the PDF: {exc.message}"
-                         + (f" ({hints})" if hints else "")) from None
+        raise TypstFailed(f"PDF: {exc.message}" + (f" ({hints})" if hints else "")) from None
     for w in warnings:  # e.g. a character no embedded font covers
         log(f"    pdf warning: {w}")
     try:
@@ -279,14 +283,24 @@ def compile_pdf(workdir: Path, build_time, log=lambda m: None, main: str = MAIN,
         result.unlink()
 
 
+def typeset_document(ctx: BuildContext, doc, work: Path, cache=None) -> bytes:
+    """Prepare *doc* in the empty folder *work* and typeset it (BuildError when it cannot be)."""
+    prepare(ctx, doc, work)
+    return compile_pdf(work, ctx.build_time, ctx.log, key=doc.id, cache=cache)
+
+
 def build_document(ctx: BuildContext, doc, target: Path) -> None:
-    """Typeset one document into *target*; a failure goes to ctx.document_failed."""
+    """Typeset one document into *target*; a failure goes to ctx.document_failed, at the TEI
+    element being typeset when Typst failed (pdf_locate) when that can be found."""
     with tempfile.TemporaryDirectory(prefix="teipress-pdf-", dir=ctx.scratch) as tmp:
         work = Path(tmp) / "root"
         work.mkdir()
-        prepare(ctx, doc, work)
         try:
-            pdf = compile_pdf(work, ctx.build_time, ctx.log, cache=ctx.cache)
+            pdf = typeset_document(ctx, doc, work, cache=ctx.cache)
+        except TypstFailed as exc:
+            ctx.log(f"    pdf {doc.id}: looking for the element Typst failed at")
+            at = pdf_locate.locate(ctx, doc, str(exc), typeset_document)
+            return ctx.document_failed(doc, str(exc), at=at)
         except BuildError as exc:
             return ctx.document_failed(doc, str(exc))
     partial = target.with_name(f".{target.name}.part")
@@ -304,13 +318,19 @@ def build(ctx: BuildContext) -> None:
     except typeset.TypesetError as exc:
         raise BuildError(exc.message) from None
 
-    def one(doc) -> None:
+    # Without --keep-going a document that cannot be typeset fails the build, but only once
+    # every document has been tried: one run reports every failure (compiler-style, in order).
+    failed: dict[int, LeftOut] = {}
+
+    def one(i: int, doc) -> None:
         try:
             if isinstance(doc, parallel_pdf.parallel_model.Pair):  # an original beside its translation
                 ctx.log(f"    pdf {doc.name}")
                 return parallel_pdf.build_pair(ctx, doc)
             ctx.log(f"    pdf {doc.id}")
             build_document(ctx, doc, ctx.out / doc.paths.pdf)
+        except DocumentFailed as exc:
+            failed[i] = exc.item
         finally:
             progress.advance()  # documents done, for the progress display
 
@@ -319,24 +339,25 @@ def build(ctx: BuildContext) -> None:
     workers = min(len(docs), int(os.environ.get("TEIPRESS_JOBS") or 0) or os.cpu_count() or 1)
     if workers <= 1:
         try:
-            for doc in docs:
-                one(doc)
+            for i, doc in enumerate(docs):
+                one(i, doc)
         except BaseException:
             typeset.cancel_all()
             raise
         finally:
             typeset.shutdown()
-        return
-    pool = ThreadPoolExecutor(max_workers=workers)
-    try:
-        futures = [pool.submit(one, doc) for doc in docs]
-        # The first failure ends the stage at once (without --keep-going a failed document
-        # is an exception): the documents not yet typeset are not started.
-        for fut in as_completed(futures):
-            fut.result()
-    except BaseException:
-        typeset.cancel_all()  # also stops the running children of an interrupted build
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        typeset.shutdown()
+    else:
+        pool = ThreadPoolExecutor(max_workers=workers)
+        try:
+            futures = [pool.submit(one, i, doc) for i, doc in enumerate(docs)]
+            for fut in as_completed(futures):
+                fut.result()  # an interruption or a bug ends the stage at once
+        except BaseException:
+            typeset.cancel_all()  # also stops the running children of an interrupted build
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            typeset.shutdown()
+    if failed:
+        raise BuildError(f"{len(failed)} PDF(s) could not be typeset (--keep-going builds the other "
+                         "documents and lists these):\n" + "\n".join(str(failed[i]) for i in sorted(failed)))
