@@ -11,6 +11,7 @@ file names are the model's.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -245,7 +246,7 @@ def replace_uncovered(ctx: BuildContext, doc, text_: str) -> dict[int, str]:
 
 
 def compile_pdf(workdir: Path, build_time, log=lambda m: None, main: str = MAIN, key: str | None = None,
-                cache=None) -> bytes:
+                cache=None, keep: bool = True) -> bytes:
     """Typeset the prepared *workdir*, in a child process with a memory limit (outputs/typeset.py);
     *key* (the document's id; by default data.json's) sends it back to the worker whose caches hold it.
     With an incremental build's *cache* (commands/cache.py), a folder typeset before (the same
@@ -255,7 +256,7 @@ def compile_pdf(workdir: Path, build_time, log=lambda m: None, main: str = MAIN,
                                  int(build_time.timestamp()), STANDARDS, font_paths(), cache_mod.folder_digest(workdir))
         made = cache.get("pdf", entry)
         if made is None:
-            made = compile_pdf(workdir, build_time, log, main=main, key=key)
+            made = compile_pdf(workdir, build_time, log, main=main, key=key, keep=keep)
             cache.put("pdf", entry, made)
         return made
     result = workdir.parent / f"{workdir.name}.pdf"
@@ -266,7 +267,8 @@ def compile_pdf(workdir: Path, build_time, log=lambda m: None, main: str = MAIN,
             key = None
     try:
         warnings = typeset.compile_pdf(workdir / main, workdir, result, font_paths=font_paths(),
-                                       standards=STANDARDS, timestamp=int(build_time.timestamp()), key=key)
+                                       standards=STANDARDS, timestamp=int(build_time.timestamp()), key=key,
+                                       keep=keep)
     except typeset.OutOfMemory as exc:
         raise BuildError(exc.message) from None
     except typeset.TypesetError as exc:  # the message is Typst's, the hints say where
@@ -283,10 +285,11 @@ def compile_pdf(workdir: Path, build_time, log=lambda m: None, main: str = MAIN,
         result.unlink()
 
 
-def typeset_document(ctx: BuildContext, doc, work: Path, cache=None) -> bytes:
-    """Prepare *doc* in the empty folder *work* and typeset it (BuildError when it cannot be)."""
+def typeset_document(ctx: BuildContext, doc, work: Path, cache=None, keep: bool = True) -> bytes:
+    """Prepare *doc* in the empty folder *work* and typeset it (BuildError when it cannot be);
+    keep=False: in a Typst worker that ends with it (typeset.compile_pdf)."""
     prepare(ctx, doc, work)
-    return compile_pdf(work, ctx.build_time, ctx.log, key=doc.id, cache=cache)
+    return compile_pdf(work, ctx.build_time, ctx.log, key=doc.id, cache=cache, keep=keep)
 
 
 def build_document(ctx: BuildContext, doc, target: Path) -> None:
@@ -299,7 +302,9 @@ def build_document(ctx: BuildContext, doc, target: Path) -> None:
             pdf = typeset_document(ctx, doc, work, cache=ctx.cache)
         except TypstFailed as exc:
             ctx.log(f"    pdf {doc.id}: looking for the element Typst failed at")
-            at = pdf_locate.locate(ctx, doc, str(exc), typeset_document)
+            # each beginning in a worker of its own: one worker's caches would pile up every
+            # beginning typeset (2.9 GB for a 1.3 MB book)
+            at = pdf_locate.locate(ctx, doc, str(exc), functools.partial(typeset_document, keep=False))
             return ctx.document_failed(doc, str(exc), at=at)
         except BuildError as exc:
             return ctx.document_failed(doc, str(exc))

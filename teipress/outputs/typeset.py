@@ -207,21 +207,22 @@ def _give_back(w: _Worker, healthy: bool) -> None:
 
 
 def compile_pdf(main: Path, root: Path, output: Path, *, font_paths: list[str], standards: list[str],
-                timestamp: int, key: str | None = None) -> list[str]:
+                timestamp: int, key: str | None = None, keep: bool = True) -> list[str]:
     """Typeset *main* (Typst may read only inside *root*) into *output*; returns the warnings.
     *key* names the document, so that it goes back to the worker that typeset it before.
+    keep=False: the worker ends after this job (a one-off whose caches no document will use).
     Raises TypesetError (Typst's message), OutOfMemory, or KeyboardInterrupt after cancel_all()."""
     limit = memory_limit()
     job = {"main": str(main), "root": str(root), "output": str(output), "font_paths": font_paths,
            "standards": standards, "timestamp": timestamp}
     try:
-        return _compile_once(job, limit, fresh=False, key=key)
+        return _compile_once(job, limit, fresh=False, key=key, keep=keep)
     except OutOfMemory as exc:
         if not exc.warm:
             raise
         # A warm worker carries the caches of the documents before: the document gets a
         # fresh worker before it is said not to fit.
-        return _compile_once(job, limit, fresh=True, key=key)
+        return _compile_once(job, limit, fresh=True, key=key, keep=keep)
 
 
 def _too_big(limit: int, warm: bool) -> OutOfMemory:
@@ -231,7 +232,7 @@ def _too_big(limit: int, warm: bool) -> OutOfMemory:
     return exc
 
 
-def _compile_once(job: dict, limit: int, fresh: bool, key: str | None = None) -> list[str]:
+def _compile_once(job: dict, limit: int, fresh: bool, key: str | None = None, keep: bool = True) -> list[str]:
     worker = _take(limit, fresh, key)
     warm = worker.done > 0
     result, rc, stderr = None, None, ""
@@ -242,7 +243,7 @@ def _compile_once(job: dict, limit: int, fresh: bool, key: str | None = None) ->
         if result is None:  # the worker died under this document: read why before it goes
             rc, stderr = worker.proc.returncode, worker.last_words()
     finally:
-        _give_back(worker, result is not None and result.get("status") == 0)
+        _give_back(worker, keep and result is not None and result.get("status") == 0)
     if _cancelled.is_set():
         raise KeyboardInterrupt
     if result is None:
