@@ -146,9 +146,10 @@ def build(edition: Path, out: Path | None, no_validate: bool, keep_going: bool, 
     """Validate EDITION and build its outputs into EDITION/build (or --out).
 
     Everything is validated before anything is typeset; the first error stops the
-    build.  With --keep-going, documents with errors (and documents a stage cannot
-    make, such as a PDF Typst cannot typeset) are left out and listed, the others are
-    built, and the exit status is 1.  The previous build is replaced whole, in one
+    build.  Every PDF is tried: those Typst cannot typeset are all reported, at the TEI
+    line it failed at, before the build stops.  With --keep-going, documents with errors
+    (and documents a stage cannot make, such as a PDF Typst cannot typeset) are left
+    out and listed, the others are built, and the exit status is 1.  The previous build is replaced whole, in one
     step, only when the build is complete; a second build into the same folder is
     refused while one runs.  Outputs are byte-identical for the same sources and
     SOURCE_DATE_EPOCH.

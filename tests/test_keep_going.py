@@ -107,7 +107,8 @@ def test_keep_going_passes_over_a_pdf_that_cannot_be_typeset(make_edition, tmp_p
     assert "c.pdf" in (out / "html" / "documents" / "c.html").read_text(encoding="utf-8")
 
 
-def test_without_keep_going_the_first_failed_pdf_stops_the_build_at_once(make_edition, tmp_path, monkeypatch):
+def test_without_keep_going_every_failed_pdf_is_reported_and_nothing_written(make_edition, tmp_path, monkeypatch):
+    """One run reports every document Typst cannot typeset; the build then writes nothing."""
     calls: list[str] = []
     monkeypatch.setattr(pdf, "compile_pdf", _fail_pdf_of("b", calls))
     monkeypatch.setenv("TEIPRESS_JOBS", "1")
@@ -115,8 +116,10 @@ def test_without_keep_going_the_first_failed_pdf_stops_the_build_at_once(make_ed
     out = tmp_path / "out"
     r = run("build", root, "--out", out)
     assert r.exit_code == 1
-    assert calls == ["b"]  # documents are typeset in file order: c and mini were never started
-    assert "b.xml: Typst could not typeset the PDF" in r.stderr
+    assert calls == ["b", "c", "mini"]  # the documents after the failed one were still typeset
+    assert "error: 1 PDF(s) could not be typeset" in r.stderr
+    assert any(line.endswith("b.xml: error: Typst could not typeset the PDF: (a failure made by the test)")
+               for line in r.stderr.splitlines())
     assert "nothing was written" in r.stderr and not out.exists()
 
 

@@ -42,6 +42,14 @@ class BuildError(Exception):
     """A stage could not produce its output; the message is for the editor."""
 
 
+class DocumentFailed(BuildError):
+    """A stage could not make one document's output (BuildContext.document_failed)."""
+
+    def __init__(self, item: "LeftOut"):
+        super().__init__(str(item))
+        self.item = item
+
+
 @dataclass
 class BuildContext:
     edition: Edition
@@ -54,11 +62,13 @@ class BuildContext:
     scratch: Path | None = None  # a private temporary folder, removed after the build
     cache: "cache_mod.Cache | None" = None  # an incremental build's cache (commands/cache.py)
 
-    def document_failed(self, doc, message: str) -> None:
-        """A stage could not make *doc*'s output: fatal, or with keep_going noted and passed over."""
+    def document_failed(self, doc, message: str, at: tuple[int, int] | None = None) -> None:
+        """A stage could not make *doc*'s output (*at*: the line and column in its file where it
+        failed): DocumentFailed, or with keep_going noted and passed over."""
+        item = LeftOut(where_of(doc.file.path) + (f":{at[0]}:{at[1]}" if at else ""), message)
         if not self.keep_going:
-            raise BuildError(f"{where_of(doc.file.path)}: {message}")
-        self.left_out.append(LeftOut(where_of(doc.file.path), message))
+            raise DocumentFailed(item)
+        self.left_out.append(item)
 
     @property
     def build_time(self) -> datetime:

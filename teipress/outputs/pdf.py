@@ -11,6 +11,7 @@ file names are the model's.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -22,16 +23,21 @@ from pathlib import Path
 from lxml import etree
 
 from ..commands import cache as cache_mod, progress
-from ..commands.build import BuildContext, BuildError, where_of
+from ..commands.build import BuildContext, BuildError, DocumentFailed, LeftOut, where_of
 from ..model import M, MODEL_NS, citation, dates, images, registers, text
 from ..model import volumes as volume_plan
-from . import fonts, parallel_pdf, typeset, volumes
+from . import fonts, parallel_pdf, pdf_locate, typeset, volumes
 
 MT = "{%s}" % MODEL_NS
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "typst"
 MAIN = "edition.typ"
 # PDF/A-3a (tagged, accessible archival PDF; A-3 allows attachments) and PDF/UA-1.
 STANDARDS = ["a-3a", "ua-1"]
+
+
+class TypstFailed(BuildError):
+    """Typst stopped with an error of its own (not for want of memory): the document's text
+    may be where it happened (outputs/pdf_locate.py finds the element)."""
 
 
 def font_paths() -> list[str]:
@@ -266,7 +272,7 @@ def replace_uncovered(ctx: BuildContext, doc, text_: str) -> dict[int, str]:
 
 
 def compile_pdf(workdir: Path, build_time, log=lambda m: None, main: str = MAIN, key: str | None = None,
-                cache=None, facts: Path | None = None, alone: bool = False) -> bytes:
+                cache=None, facts: Path | None = None, alone: bool = False, keep: bool = True) -> bytes:
     """Typeset the prepared *workdir*, in a child process with a memory limit (outputs/typeset.py);
     *key* (the document's id; by default data.json's) sends it back to the worker whose caches hold it.
     With an incremental build's *cache* (commands/cache.py), a folder typeset before (the same
@@ -279,7 +285,7 @@ def compile_pdf(workdir: Path, build_time, log=lambda m: None, main: str = MAIN,
         made = cache.get("pdf", entry)
         known = cache.get("pdf-facts", entry) if facts is not None else b""
         if made is None or known is None:
-            made = compile_pdf(workdir, build_time, log, main=main, key=key, facts=facts, alone=alone)
+            made = compile_pdf(workdir, build_time, log, main=main, key=key, facts=facts, alone=alone, keep=keep)
             cache.put("pdf", entry, made)
             if facts is not None:
                 cache.put("pdf-facts", entry, facts.read_bytes())
@@ -295,7 +301,7 @@ def compile_pdf(workdir: Path, build_time, log=lambda m: None, main: str = MAIN,
     try:
         warnings = typeset.compile_pdf(workdir / main, workdir, result, font_paths=font_paths(),
                                        standards=STANDARDS, timestamp=int(build_time.timestamp()), key=key,
-                                       facts=facts, alone=alone)
+                                       facts=facts, alone=alone, keep=keep)
     except typeset.OutOfMemory as exc:
         raise BuildError(exc.message) from None
     except typeset.TypesetError as exc:  # the message is Typst's, the hints say where
@@ -303,8 +309,7 @@ def compile_pdf(workdir: Path, build_time, log=lambda m: None, main: str = MAIN,
         if "could not be displayed" in exc.message and not font_paths():
             hints = (hints + "; " if hints else "") + ("no font covers these characters: the font packages "
                      "manimgx-fonts and manimgx-fonts-cjk are missing (make installs them)")
-        raise BuildError(f"Typst could not typeset the PDF: {exc.message}"
-                         + (f" ({hints})" if hints else "")) from None
+        raise TypstFailed(f"PDF: {exc.message}" + (f" ({hints})" if hints else "")) from None
     for w in warnings:  # e.g. a character no embedded font covers
         log(f"    pdf warning: {w}")
     try:
@@ -313,18 +318,31 @@ def compile_pdf(workdir: Path, build_time, log=lambda m: None, main: str = MAIN,
         result.unlink()
 
 
+def typeset_document(ctx: BuildContext, doc, work: Path, cache=None, keep: bool = True) -> bytes:
+    """Prepare *doc* in the empty folder *work* and typeset it (BuildError when it cannot be);
+    keep=False: in a Typst worker that ends with it (typeset.compile_pdf)."""
+    prepare(ctx, doc, work)
+    return compile_pdf(work, ctx.build_time, ctx.log, key=doc.id, cache=cache, keep=keep)
+
+
 def build_document(ctx: BuildContext, doc, target: Path) -> None:
     """Typeset one document into *target* (a long one into volumes beside it: outputs/volumes.py);
-    a failure goes to ctx.document_failed."""
+    a failure goes to ctx.document_failed, at the TEI element being typeset when Typst failed
+    (pdf_locate) when that can be found."""
     parts = volume_plan.plan(doc.model.getroot(), volume_plan.characters_per_volume(ctx.edition.config))
     if len(parts) > 1:
         return volumes.build(ctx, doc, parts)
     with tempfile.TemporaryDirectory(prefix="teipress-pdf-", dir=ctx.scratch) as tmp:
         work = Path(tmp) / "root"
         work.mkdir()
-        prepare(ctx, doc, work)
         try:
-            pdf = compile_pdf(work, ctx.build_time, ctx.log, cache=ctx.cache)
+            pdf = typeset_document(ctx, doc, work, cache=ctx.cache)
+        except TypstFailed as exc:
+            ctx.log(f"    pdf {doc.id}: looking for the element Typst failed at")
+            # each beginning in a worker of its own: one worker's caches would pile up every
+            # beginning typeset (2.9 GB for a 1.3 MB book)
+            at = pdf_locate.locate(ctx, doc, str(exc), functools.partial(typeset_document, keep=False))
+            return ctx.document_failed(doc, str(exc), at=at)
         except BuildError as exc:
             return ctx.document_failed(doc, str(exc))
     partial = target.with_name(f".{target.name}.part")
@@ -342,13 +360,19 @@ def build(ctx: BuildContext) -> None:
     except typeset.TypesetError as exc:
         raise BuildError(exc.message) from None
 
-    def one(doc) -> None:
+    # Without --keep-going a document that cannot be typeset fails the build, but only once
+    # every document has been tried: one run reports every failure (compiler-style, in order).
+    failed: dict[int, LeftOut] = {}
+
+    def one(i: int, doc) -> None:
         try:
             if isinstance(doc, parallel_pdf.parallel_model.Pair):  # an original beside its translation
                 ctx.log(f"    pdf {doc.name}")
                 return parallel_pdf.build_pair(ctx, doc)
             ctx.log(f"    pdf {doc.id}")
             build_document(ctx, doc, ctx.out / doc.paths.pdf)
+        except DocumentFailed as exc:
+            failed[i] = exc.item
         finally:
             progress.advance()  # documents done, for the progress display
 
@@ -357,24 +381,25 @@ def build(ctx: BuildContext) -> None:
     workers = min(len(docs), int(os.environ.get("TEIPRESS_JOBS") or 0) or os.cpu_count() or 1)
     if workers <= 1:
         try:
-            for doc in docs:
-                one(doc)
+            for i, doc in enumerate(docs):
+                one(i, doc)
         except BaseException:
             typeset.cancel_all()
             raise
         finally:
             typeset.shutdown()
-        return
-    pool = ThreadPoolExecutor(max_workers=workers)
-    try:
-        futures = [pool.submit(one, doc) for doc in docs]
-        # The first failure ends the stage at once (without --keep-going a failed document
-        # is an exception): the documents not yet typeset are not started.
-        for fut in as_completed(futures):
-            fut.result()
-    except BaseException:
-        typeset.cancel_all()  # also stops the running children of an interrupted build
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        typeset.shutdown()
+    else:
+        pool = ThreadPoolExecutor(max_workers=workers)
+        try:
+            futures = [pool.submit(one, i, doc) for i, doc in enumerate(docs)]
+            for fut in as_completed(futures):
+                fut.result()  # an interruption or a bug ends the stage at once
+        except BaseException:
+            typeset.cancel_all()  # also stops the running children of an interrupted build
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            typeset.shutdown()
+    if failed:
+        raise BuildError(f"{len(failed)} PDF(s) could not be typeset (--keep-going builds the other "
+                         "documents and lists these):\n" + "\n".join(str(failed[i]) for i in sorted(failed)))

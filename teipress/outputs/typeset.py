@@ -208,12 +208,13 @@ def _give_back(w: _Worker, healthy: bool) -> None:
 
 def compile_pdf(main: Path, root: Path, output: Path, *, font_paths: list[str], standards: list[str],
                 timestamp: int, key: str | None = None, facts: Path | None = None,
-                alone: bool = False) -> list[str]:
+                alone: bool = False, keep: bool = True) -> list[str]:
     """Typeset *main* (Typst may read only inside *root*) into *output*; returns the warnings.
     *key* names the document, so that it goes back to the worker that typeset it before.
     *facts*: a file for the value of the document's `<tp-volume>` metadata (JSON), read from the
     same compilation.  *alone*: in a worker of its own, ended afterwards, so that the memory
     Typst needed goes with it (a volume of a long document: teipress.outputs.volumes).
+    keep=False: the worker ends after this job (a one-off whose caches no document will use).
     Raises TypesetError (Typst's message), OutOfMemory, or KeyboardInterrupt after cancel_all()."""
     limit = memory_limit()
     job = {"main": str(main), "root": str(root), "output": str(output), "font_paths": font_paths,
@@ -223,13 +224,13 @@ def compile_pdf(main: Path, root: Path, output: Path, *, font_paths: list[str], 
     if alone:
         return _compile_once(job, limit, fresh=True, key=None, keep=False)
     try:
-        return _compile_once(job, limit, fresh=False, key=key)
+        return _compile_once(job, limit, fresh=False, key=key, keep=keep)
     except OutOfMemory as exc:
         if not exc.warm:
             raise
         # A warm worker carries the caches of the documents before: the document gets a
         # fresh worker before it is said not to fit.
-        return _compile_once(job, limit, fresh=True, key=key)
+        return _compile_once(job, limit, fresh=True, key=key, keep=keep)
 
 
 def _too_big(limit: int, warm: bool) -> OutOfMemory:
