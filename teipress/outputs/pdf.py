@@ -69,6 +69,7 @@ def index_entries(em, doc) -> dict:
                 seen[anchor] = {"key": anchor, "kind": e.kind, "label": label, "sort": sort.casefold(),
                                 "dates": e.dates if e.kind in ("person", "event") else "",
                                 "description": e.description,
+                                "sources": [x.text or x.url for x in e.sources],
                                 # the offices held at the dates of this document's records
                                 "then": [{"date": ", ".join(dates.label(x) for x in w), "offices": o}
                                          for w, o in e.offices_by_date(doc.id)] if e.kind == "person" else []}
