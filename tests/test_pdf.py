@@ -142,6 +142,8 @@ def test_repeated_corrections_are_one_note_and_a_list_of_emendations(default_pdf
     # typographic apostrophes in the text
     assert "Our People’s Army" in flat and "Our People's Army" not in flat
     assert "Korean People’s Army" in flat and "Korean People's Army" not in flat  # the index
+    # and in the labels of notes: the translator's note printed in the line, as the source prints it
+    assert "[Translator’s note: sderzhivat’" in flat and "Translator's note" not in flat
 
 
 def _page_texts(pdf: Path, reader: PdfReader) -> dict[str, str]:

@@ -68,6 +68,8 @@ def test_the_pdf_prints_the_list():
                          check=True, capture_output=True, text=True).stdout
     text = " ".join(out.replace("\u00ad\n", "").split())
     assert "Works cited in the notes" in text
+    # the dates of the works cited are no dates of the text: the contents give the list no date label
+    assert "· Works cited" not in text
     for needle in ("Treaty Series, no. 6045", "Peking Review 4, no. 28 (14 July 1961): 5",
                    "vol. V, Soviet Union", "International Military Alliances, 1648–2008"):
         assert needle in text, needle
