@@ -123,3 +123,12 @@ def test_default_edition_events_cite_their_sources():
         assert needle in cited, needle
     links = {a.get("href") for e in entries for b in e.find_class("tp-sources") for a in b.iter("a")}
     assert "https://history.state.gov/historicaldocuments/frus1958-60v10p1/d108" in links
+
+
+def test_default_edition_persons_cite_the_records_their_offices_are_checked_against():
+    page = parse(default_build() / "html" / "persons.html")
+    pak = " ".join(" ".join(li.text_content().split()) for b in page.get_element_by_id("pak-seong-cheol")
+                   .find_class("tp-sources") for li in b.iter("li"))
+    for needle in ("Deputy Chairman of the Cabinet of Ministers, and DPRK Minister of Foreign Affairs",
+                   "2nd Vice Premier", "Minister of Foreign Affairs Heo Dam"):
+        assert needle in pak, needle
