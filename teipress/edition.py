@@ -281,7 +281,8 @@ def tei_texts(root: etree._Element) -> list[etree._Element]:
 
 def classify(root: etree._Element) -> str:
     """The shape of a register: a TEI whose text/body (or, with no text at all, standOff)
-    holds only register lists (persons, places, organisations, events, names).  A register
+    holds only register lists (persons, places, organisations, events, names), with perhaps the
+    listBibl its entries cite.  A register
     must also be referred to (:func:`settle_kinds`); a teiCorpus is a document."""
     if root.tag != t("TEI"):
         return "document"
@@ -294,7 +295,8 @@ def classify(root: etree._Element) -> str:
             return "document"
     kids = [etree.QName(c).localname for c in body if isinstance(c.tag, str)]
     lists = [k for k in kids if k in REGISTER_LISTS]
-    if lists and all(k in REGISTER_LISTS or k == "head" for k in kids):
+    # a listBibl beside the lists is the register's own bibliography (the works its entries cite)
+    if lists and all(k in REGISTER_LISTS or k in ("head", "listBibl") for k in kids):
         return "register"
     return "document"
 

@@ -293,6 +293,8 @@ def test_contents_name_a_division_printed_without_heading(root):
     labels = [" ".join(a.text_content().split()) for a in doc.iterfind(".//nav[@class='tp-toc']//a")]
     assert len(labels) == 8 and labels[3] == "c. 8 October 1971" and labels[6] == "Abbreviations and terms"
     assert labels[7] == "Works cited in the notes"
+    # a head running into its text lists without its colon, as in the PDF's contents (review defect 21)
+    assert labels[0].endswith("Published for the first time]") and not any(l.endswith(":") for l in labels)
     head = doc.get_element_by_id("ex-4").find("h2")
     assert head is not None and "tp-head-supplied" in head.get("class")
     assert " ".join(head.text_content().split()) == "Date supplied by the editors: c. 8 October 1971Editorial note of the digital editors 7"

@@ -142,6 +142,8 @@ def test_repeated_corrections_are_one_note_and_a_list_of_emendations(default_pdf
     # typographic apostrophes in the text
     assert "Our People’s Army" in flat and "Our People's Army" not in flat
     assert "Korean People’s Army" in flat and "Korean People's Army" not in flat  # the index
+    # and in the labels of notes: the translator's note printed in the line, as the source prints it
+    assert "[Translator’s note: sderzhivat’" in flat and "Translator's note" not in flat
 
 
 def _page_texts(pdf: Path, reader: PdfReader) -> dict[str, str]:
@@ -380,6 +382,19 @@ def test_contents_and_bookmarks_are_labels_without_the_heads_trailing_colon(defa
     # the text itself still prints the head as the source gives it
     body = " ".join(pdftotext(default_pdf, "-f", "5").replace("\u00ad\n", "").split())
     assert "Published for the first time]:" in body
+
+
+def test_title_page_sets_the_book_title_in_italics(default_pdf):
+    """The book's title within the editors' title is italic on the title page, as on the web page
+    (defect 22 of the scholarly review): the runs of page i by font."""
+    runs = []
+    PdfReader(str(default_pdf)).pages[0].extract_text(
+        visitor_text=lambda t, cm, tm, font, size: t.strip() and runs.append(
+            (str((font or {}).get("/BaseFont", "")), t)))
+    first = next(i for i, (f, _t) in enumerate(runs) if "Italic" in f)
+    last = next(i for i in range(first, len(runs)) if "Italic" not in runs[i][0])
+    assert " ".join("".join(t for _f, t in runs[first:last]).split()) == "The Korean Peninsula and Russia’s Interests"
+    assert "Excerpts from V. P. Tkachenko" in runs[first - 1][1] and runs[last][1].startswith(": Soviet–North Korean")
 
 
 def test_front_matter_has_typographic_apostrophes_as_the_text(default_pdf, make_edition, tmp_path):

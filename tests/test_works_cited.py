@@ -32,6 +32,20 @@ def test_every_citation_points_to_an_entry_and_every_entry_is_cited():
     # the notes that state dated facts of the period cite them: the June 1960 talks in Moscow,
     # Rhee's fall, Vienna, the two treaties of July 1961, the end of the Soviet treaty
     assert {n for n, _ in citations} >= {"sn-1", "n-04", "n-05", "sn-2", "sn-5"}
+    # Albania's break and withdrawal, Pak Seong-cheol's offices in 1969 and 1971, the planned visit
+    assert {n for n, _ in citations} >= {"n-06", "sn-3", "sn-6"}
+    assert ("sn-2", "#bib-puzanov-1960-09-01") in citations
+    assert ("sn-3", "#bib-sudarikov-1969-11-07") in citations and ("sn-6", "#bib-sudarikov-1969-11-07") in citations
+
+
+def test_notes_claim_nothing_unverified():
+    """What no source the editors could check supports is not stated as fact: Tkachenko's post,
+    Kim Gwang-hyeop's office, that Khrushchev 'never' went to the DPRK."""
+    tree = etree.parse(str(DOC))
+    notes = {n.get(XML_ID): " ".join("".join(n.itertext()).split()) for n in tree.iter(f"{TEI}note")}
+    assert "International Department" not in notes["sn-1"]
+    assert "Minister of National Defence" not in notes["sn-2"]
+    assert "never took place" not in notes["sn-2"] and "found no record" in notes["sn-2"]
 
 
 def test_the_web_page_links_each_citation_to_its_entry():
@@ -54,6 +68,8 @@ def test_the_pdf_prints_the_list():
                          check=True, capture_output=True, text=True).stdout
     text = " ".join(out.replace("\u00ad\n", "").split())
     assert "Works cited in the notes" in text
+    # the dates of the works cited are no dates of the text: the contents give the list no date label
+    assert "· Works cited" not in text
     for needle in ("Treaty Series, no. 6045", "Peking Review 4, no. 28 (14 July 1961): 5",
                    "vol. V, Soviet Union", "International Military Alliances, 1648–2008"):
         assert needle in text, needle

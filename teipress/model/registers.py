@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from lxml import etree
+
 from ..edition import ENTRY_NAME_TAGS, Edition, Entry, norm
 from ..xmlparse import NS
 from . import authority, dates
@@ -240,6 +242,57 @@ def identifiers(entry: Entry) -> list[Identifier]:
     return list(out.values())
 
 
+@dataclass(frozen=True)
+class Source:
+    """A work the editors cite as a source of an entry: its text as they wrote it, and the
+    address (ref/ptr @target, or a bare URL in @source) where a reader finds it."""
+
+    text: str
+    url: str = ""
+
+    @property
+    def parts(self) -> tuple[str, str, str]:
+        """(before, address, after): the address inside the text is the link; an address the
+        text does not give is linked after it."""
+        if not self.url:
+            return self.text, "", ""
+        i = self.text.find(self.url)
+        if i < 0:
+            return (self.text + " ").lstrip() if self.text else "", self.url, ""
+        return self.text[:i], self.url, self.text[i + len(self.url):]
+
+
+_BIBL_TAGS = ("bibl", "biblStruct", "biblFull")
+
+
+def _source_of(b) -> Source:
+    url = next((t for r in b.iter(f"{{{NS['tei']}}}ref", f"{{{NS['tei']}}}ptr")
+                for t in (r.get("target") or "").split() if re.match(r"https?://", t)), "")
+    return Source(_text(b), url)
+
+
+def sources(entry: Entry) -> list[Source]:
+    """The works the entry cites: its bibl children (and those of its listBibl), then what its
+    @source and ptr children point to: a bibl of the same file by #id, or an address."""
+    el = entry.element
+    found = [b for b in el if etree.QName(b).localname in _BIBL_TAGS]
+    for lb in el.findall("tei:listBibl", NS):
+        found += [b for b in lb.iter() if etree.QName(b).localname in _BIBL_TAGS
+                  and etree.QName(b.getparent()).localname == "listBibl"]
+    out = [_source_of(b) for b in found]
+    # @source (places, events …) and ptr children (a person may hold no bibl, but a ptr)
+    tokens = (el.get("source") or "").split() + [t for ptr in el.findall("tei:ptr", NS)
+                                                 for t in (ptr.get("target") or "").split()]
+    for token in tokens:
+        if re.match(r"https?://", token):
+            out.append(Source(token, token))
+        elif token.startswith("#"):
+            hit = entry.file.root.xpath("//*[@xml:id=$i]", i=token[1:])
+            if hit:
+                out.append(_source_of(hit[0]))
+    return [x for x in dict.fromkeys(out) if x.text or x.url]
+
+
 def _year_span(occ) -> tuple[str, str]:
     return (occ.get("from") or occ.get("notBefore") or occ.get("when") or "")[:4], \
            (occ.get("to") or occ.get("notAfter") or occ.get("when") or "")[:4]
@@ -348,6 +401,11 @@ class RegisterEntry:
             for i in identifiers(m):
                 seen.setdefault((i.authority, i.value), i)
         return list(seen.values())
+
+    @cached_property
+    def sources(self) -> list[Source]:
+        """The works cited as its sources by every description of it, each once."""
+        return list(dict.fromkeys(x for m in (self.members or [self.entry]) for x in sources(m)))
 
     @property
     def same_as(self) -> list[str]:

@@ -76,6 +76,7 @@ def index_entries(em, doc) -> dict:
                 seen[anchor] = {"key": anchor, "kind": e.kind, "label": label, "sort": sort.casefold(),
                                 "dates": e.dates if e.kind in ("person", "event") else "",
                                 "description": e.description,
+                                "sources": [x.text or x.url for x in e.sources],
                                 # the offices held at the dates of this document's records
                                 "then": [{"date": ", ".join(dates.label(x) for x in w), "offices": o}
                                          for w, o in e.offices_by_date(doc.id)] if e.kind == "person" else []}
@@ -96,6 +97,21 @@ def running_title(root, title: str) -> str:
         return short
     head = title.split(":")[0].strip()
     return head if len(head) <= 90 else head[:88].rsplit(" ", 1)[0] + " …"
+
+
+def title_runs(root, title: str) -> list[dict]:
+    """The header's main title as runs of roman and italic text, a title within it (a book's) in
+    italics as on the web page; [] when that title is not the document's title."""
+    el = root.find("m:metadata/m:title[@type='main']", M)
+    if el is None:
+        return []
+    runs = [{"text": el.text or "", "italic": False}]
+    for kid in el:
+        italic = kid.get("tei") in ("title", "foreign") or kid.get("style") in ("title", "italic")
+        runs += [{"text": "".join(kid.itertext()), "italic": italic}, {"text": kid.tail or "", "italic": False}]
+    runs = [r for r in runs if r["text"]]
+    same = " ".join("".join(r["text"] for r in runs).split()) == " ".join(title.split())
+    return runs if same and any(r["italic"] for r in runs) else []
 
 
 def title_page(info) -> dict:
@@ -185,6 +201,7 @@ def document_data(ctx: BuildContext, doc, attached: list[dict]) -> dict:
     em = ctx.model
     root = doc.model.getroot()
     h = title_page(doc.info)
+    h["title_runs"] = title_runs(root, h["title"])
     return {
         "id": doc.id,
         "lang": doc.language,

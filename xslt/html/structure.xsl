@@ -289,7 +289,17 @@
       <a href="#{@id}">
         <xsl:choose>
           <xsl:when test="$supplied != ''"><xsl:value-of select="$supplied"/></xsl:when>
-          <xsl:otherwise><xsl:value-of select="@label"/></xsl:otherwise>
+          <!-- a head that runs into its text ("… Published for the first time]:") lists without
+               the colon, as the PDF's contents and bookmarks do -->
+          <xsl:otherwise>
+            <xsl:variable name="label" select="normalize-space(@label)"/>
+            <xsl:choose>
+              <xsl:when test="substring($label, string-length($label)) = ':'">
+                <xsl:value-of select="normalize-space(substring($label, 1, string-length($label) - 1))"/>
+              </xsl:when>
+              <xsl:otherwise><xsl:value-of select="@label"/></xsl:otherwise>
+            </xsl:choose>
+          </xsl:otherwise>
         </xsl:choose>
       </a>
       <xsl:variable name="sub" select=".//m:block[@division = 'true'][generate-id(ancestor::m:block[@division = 'true'][1]) = generate-id(current())]"/>
