@@ -107,3 +107,22 @@ def test_every_valid_depth_typesets_with_every_word_and_a_warning(make_edition, 
         [warning] = [ln for ln in r.output.splitlines() if f"{name}:" in ln and "warning: elements nested" in ln]
         assert re.search(rf"{re.escape(name)}:\d+:\d+: warning:", warning)
     assert not any("mini.xml" in ln and "warning" in ln for ln in r.output.splitlines())
+
+
+def test_facing_pages_model_is_flattened_too(tmp_path):
+    """The facing pages' model (outputs/parallel_pdf.py) is handed to the same template."""
+    from test_parallel import ORIGINAL, TRANSLATION, make
+
+    from conftest import edition_model
+    from teipress import edition
+    from teipress.model import parallel
+    from teipress.outputs import parallel_pdf
+
+    hi = "".join(f'<hi rend="italic">w{i} ' for i in range(DEEP)) + "core" + "</hi>" * DEEP
+    translation = TRANSLATION.replace("Yours, Ivan.", f"Yours, {hi} Ivan.")
+    (pair,) = parallel.pairs(edition_model(edition.load(make(tmp_path, {"letter-ru.xml": ORIGINAL,
+                                                                         "letter-en.xml": translation}))))
+    flat = etree.fromstring(parallel_pdf.model_xml(pair))
+    assert depth(flat) <= pdf_depth.MAX_DEPTH + 3
+    said = " ".join(words(flat))
+    assert " ".join(f"w{i}" for i in range(DEEP)) + " core Ivan." in said
