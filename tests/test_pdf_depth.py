@@ -54,11 +54,25 @@ def test_a_deep_model_is_flattened_keeping_every_word(inner):
     root = model(inner)
     flat, changed = pdf_depth.shallow(root)
     assert flat is not root and changed > 0
-    assert depth(root) > DEEP and depth(flat) <= pdf_depth.MAX_DEPTH + 3
+    assert depth(root) > DEEP and depth(flat) <= pdf_depth.MAX_DEPTH + 4
     assert words(flat) == words(root)
     # a list typesets only its items: no run of text is left directly in one
     for lst in flat.iter(M + "list"):
         assert not (lst.text or "").strip() and all(c.tag == M + "item" and not (c.tail or "").strip() for c in lst)
+
+
+def test_a_choice_keeps_its_readings_each_flattened():
+    choice = ('<alternate><reading role="corrected"><inline looks="bold">right <inline looks="sup">1</inline></inline></reading>'
+              '<reading role="published" kind="error"><inline looks="bold">wrong</inline></reading></alternate>')
+    inner = "".join(f'<inline looks="italic">w{i} ' for i in range(DEEP)) + choice + "</inline>" * DEEP
+    flat, _ = pdf_depth.shallow(model(inner))
+    [alt] = flat.iter(M + "alternate")
+    corrected, published = alt
+    assert (corrected.get("role"), published.get("kind")) == ("corrected", "error")
+    assert words(corrected) == ["right", "1"] and words(published) == ["wrong"]
+    [one] = [r for r in corrected.iter(M + "inline") if (r.text or "").strip() == "1"]
+    assert sorted(one.get("looks").split()) == ["bold", "italic", "sup"]
+    assert depth(flat) <= pdf_depth.MAX_DEPTH + 4
 
 
 def test_runs_combine_the_looks_of_the_phrases_around_them():
@@ -76,7 +90,9 @@ def test_runs_combine_the_looks_of_the_phrases_around_them():
 
 def deep_docs() -> dict[str, str]:
     """Valid documents nested DEEP deep: phrases, divisions, lists, notes in a paragraph."""
-    hi = "".join(f'<hi rend="{("italic", "bold")[i % 2]}">hi{i} ' for i in range(DEEP)) + "hicore" + "</hi>" * DEEP
+    choice = '<choice><sic><hi rend="bold">hiwrang</hi></sic><corr><hi rend="bold">hiright</hi></corr></choice>'
+    hi = ("".join(f'<hi rend="{("italic", "bold")[i % 2]}">hi{i} ' for i in range(DEEP)) + f"hicore {choice}"
+          + "</hi>" * DEEP)
     note = "".join(f"<note>no{i} " for i in range(DEEP)) + "notecore" + "</note>" * DEEP
     lst = "".join(f"<list><item>li{i} " for i in range(DEEP)) + "listcore" + "</item></list>" * DEEP
     div = "".join(f"<div><head>head{i}</head><p>di{i}</p>" for i in range(DEEP)) + "<p>divcore</p>" + "</div>" * DEEP
@@ -103,6 +119,8 @@ def test_every_valid_depth_typesets_with_every_word_and_a_warning(make_edition, 
         found = set(re.findall(r"[a-z]+\d+|[a-z]+core", text))
         want = {f"{stem[:2]}{i}" for i in range(DEEP)} | {f"{stem}core"}
         assert want <= found, (name, sorted(want - found)[:5])
+        if stem == "hi":  # a choice deep inside: the correction in the text, the error in a note
+            assert "hiright" in text and "The source reads “hiwrang”" in " ".join(text.split())
         # said once per document, at a line of its own file
         [warning] = [ln for ln in r.output.splitlines() if f"{name}:" in ln and "warning: elements nested" in ln]
         assert re.search(rf"{re.escape(name)}:\d+:\d+: warning:", warning)
@@ -123,6 +141,6 @@ def test_facing_pages_model_is_flattened_too(tmp_path):
     (pair,) = parallel.pairs(edition_model(edition.load(make(tmp_path, {"letter-ru.xml": ORIGINAL,
                                                                          "letter-en.xml": translation}))))
     flat = etree.fromstring(parallel_pdf.model_xml(pair))
-    assert depth(flat) <= pdf_depth.MAX_DEPTH + 3
+    assert depth(flat) <= pdf_depth.MAX_DEPTH + 4
     said = " ".join(words(flat))
     assert " ".join(f"w{i}" for i in range(DEEP)) + " core Ivan." in said

@@ -23,10 +23,10 @@ from ..model import MODEL_NS
 
 MT = "{%s}" % MODEL_NS
 
-# Model levels typeset as they are.  The deepest element typeset as it is sits at MAX_DEPTH + 1
-# (an element whose content has no elements, e.g. a phrase of plain words, or a choice of plain
-# readings), which leaves room under Typst's 80 calls for the template's own calls around the
-# text and for the behaviours that spend a third call on a level (a letter's closer …).
+# Model levels typeset as they are.  Below them at most four more (a choice, its reading, a run,
+# an element of plain words in it), which leaves room under Typst's 80 calls for the template's
+# own calls around the text and for the behaviours that spend a third call on a level (a
+# letter's closer …).
 MAX_DEPTH = 28
 
 # Phrases: their runs keep the element (its behaviour, attributes) with the looks combined.
@@ -35,6 +35,8 @@ PHRASES = {MT + t for t in ("inline", "name", "date", "foreign", "link")}
 PARENTHESISED = {MT + "note"}
 # Behaviours that typeset only some of their children (by kind): never a flattened run's parent.
 SELECTIVE = {MT + t for t in ("list", "table", "row", "alternate", "app", "figure", "speech")}
+# Choices of readings: kept, their readings flattened (once: a choice inside is dissolved).
+CHOICES = {MT + "alternate", MT + "app"}
 IDENTITY = ("id", "ref")  # one place in the text: kept on an element's first run only
 
 
@@ -75,24 +77,31 @@ def flatten(top) -> int:
         dissolve(child, (), items, counted)
         if child.tail:
             items.append(child.tail)
-    for child in list(top):
-        top.remove(child)
-    top.text = None
+    fill(top, items)
+    return counted[0]
+
+
+def fill(el, items: list) -> None:
+    """Make *items* (strings and elements, in order) the content of *el*."""
+    for child in list(el):
+        el.remove(child)
+    el.text = None
     last = None
     for item in items:
         if isinstance(item, str):
             if last is None:
-                top.text = (top.text or "") + item
+                el.text = (el.text or "") + item
             else:
                 last.tail = (last.tail or "") + item
         else:
-            top.append(item)
+            el.append(item)
             last = item
-    return counted[0]
 
 
-def dissolve(el, looks: tuple, items: list, counted: list) -> None:
-    """Append *el*'s runs to *items*; *looks*: those of the phrases around it (outermost first)."""
+def dissolve(el, looks: tuple, items: list, counted: list, choices: bool = True) -> None:
+    """Append *el*'s runs to *items*; *looks*: those of the phrases around it (outermost first).
+    A choice of readings (the first met, *choices*) keeps its readings, each one flattened:
+    dissolved, the text would print the source's error beside its correction."""
     if el.find("*") is None or (el.tag not in PHRASES and el.find("*/*") is None):
         # nothing inside to flatten (a page break, a phrase of words, a choice of plain readings)
         whole = copy_whole(el)
@@ -105,6 +114,21 @@ def dissolve(el, looks: tuple, items: list, counted: list) -> None:
         items.append(whole)
         return
     counted[0] += 1
+    if el.tag in CHOICES and choices:
+        kept = shell(el, keep=True)
+        kept.text = el.text
+        for reading in el:
+            part = shell(reading, keep=True)
+            runs = [plain_run(reading.text, looks)] if reading.text else []
+            for c in reading:
+                dissolve(c, looks, runs, counted, choices=False)
+                if c.tail:
+                    runs.append(plain_run(c.tail, looks))
+            fill(part, runs)
+            part.tail = reading.tail
+            kept.append(part)
+        items.append(kept)
+        return
     if el.tag in PHRASES:
         own = looks + tuple(el.get("looks", "").split())
         first = [True]
@@ -117,7 +141,7 @@ def dissolve(el, looks: tuple, items: list, counted: list) -> None:
         if el.text:
             run(el.text)
         for c in el:
-            dissolve(c, own, items, counted)
+            dissolve(c, own, items, counted, choices)
             if c.tail:
                 run(c.tail)
         return
@@ -130,7 +154,7 @@ def dissolve(el, looks: tuple, items: list, counted: list) -> None:
     if el.text:
         words(el.text)
     for c in el:
-        dissolve(c, looks, items, counted)
+        dissolve(c, looks, items, counted, choices)
         if c.tail:
             words(c.tail)
     words(") " if paren else " ")
