@@ -3,12 +3,17 @@ typeset when Typst failed, outputs/pdf_locate.py), every failure in one run; the
 are built with --keep-going, and nothing is written without it.
 
 The real failure used here: Typst stops at a fixed depth of nested calls ("maximum function call
-depth exceeded"), and the template's walk of the model is recursive, so phrases nested some twenty
-deep (valid TEI: <hi> inside <hi> …) cannot be typeset."""
+depth exceeded"), and the template's walk of the model is recursive, so phrases nested some 35
+deep (valid TEI: <hi> inside <hi> …) cannot be typeset as they are.  The build flattens such
+nesting for the PDF (outputs/pdf_depth.py), so no valid document fails that way; these tests
+switch the flattening off (the fixture `unflattened`, a test double of a document Typst cannot
+typeset) to get a genuine failure out of Typst itself."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
+
+import pytest
 
 from click.testing import CliRunner
 from lxml import etree
@@ -17,12 +22,19 @@ from conftest import MINI_DOC, edition_model, line_of
 from teipress import edition as edition_mod
 from teipress.cli import main
 from teipress.commands.build import BuildContext, BuildError
-from teipress.outputs import pdf_locate
+from teipress.outputs import pdf_depth, pdf_locate
 from teipress.xmlparse import NS
 from test_keep_going import other_doc
 
 DEPTH = 60  # far past Typst's limit of nested calls, whatever the walk spends on each level
 TYPST_SAYS = "PDF: maximum function call depth exceeded"
+
+
+@pytest.fixture
+def unflattened(monkeypatch):
+    """The PDF's model handed to Typst as deep as it is: the test double of a document Typst
+    cannot typeset (the build otherwise flattens nesting past pdf_depth.MAX_DEPTH)."""
+    monkeypatch.setattr(pdf_depth, "shallow", lambda root: (root, 0))
 
 
 def nested(word: str) -> str:
@@ -57,7 +69,7 @@ def reported(lines: list[str], name: str) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
-def test_every_document_typst_cannot_typeset_is_reported_at_its_tei_line(make_edition, tmp_path):
+def test_every_document_typst_cannot_typeset_is_reported_at_its_tei_line(make_edition, tmp_path, unflattened):
     b, d = deep_doc("b", "p"), deep_doc("d", "note")
     root = make_edition(extra={"b.xml": b, "c.xml": other_doc("c"), "d.xml": d})
     out = tmp_path / "out"
@@ -74,7 +86,7 @@ def test_every_document_typst_cannot_typeset_is_reported_at_its_tei_line(make_ed
     assert "Traceback" not in r.output
 
 
-def test_keep_going_builds_the_others_and_leaves_no_trace_of_the_failed_pdf(make_edition, tmp_path):
+def test_keep_going_builds_the_others_and_leaves_no_trace_of_the_failed_pdf(make_edition, tmp_path, unflattened):
     b = deep_doc("b", "p")
     root = make_edition(extra={"b.xml": b, "c.xml": other_doc("c")})
     out = tmp_path / "out"
@@ -158,7 +170,7 @@ def test_a_beginning_stops_before_its_element_at_every_level(make_edition, tmp_p
     assert root.find(".//{%s}seg[@{http://www.w3.org/XML/1998/namespace}id='bad']" % NS["tei"]) is not None
 
 
-def test_each_beginning_is_typeset_in_a_worker_of_its_own(make_edition, tmp_path, monkeypatch):
+def test_each_beginning_is_typeset_in_a_worker_of_its_own(make_edition, tmp_path, monkeypatch, unflattened):
     """One worker's caches would pile up every beginning the search typesets (2.9 GB for a 1.3 MB
     book): each ends with its job."""
     from teipress.outputs import typeset

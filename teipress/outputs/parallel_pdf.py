@@ -19,7 +19,7 @@ from lxml import etree
 
 from ..commands.build import BuildContext, BuildError
 from ..model import MODEL_NS, citation, dates, parallel as parallel_model, text
-from . import pdf
+from . import pdf, pdf_depth
 
 MT = "{%s}" % MODEL_NS
 MAIN = "parallel.typ"
@@ -37,6 +37,8 @@ def model_xml(pair: parallel_model.Pair) -> str:
             cut = getattr(u, role)
             if cut is not None:  # copies: the HTML stage reads the same cuts
                 side.extend(copy.deepcopy(c) for c in cut)
+    # nesting deeper than Typst's calls allow: runs of text, as in a document's own PDF (pdf_depth)
+    root, _ = pdf_depth.shallow(root)
     return etree.tostring(root, encoding="unicode")
 
 

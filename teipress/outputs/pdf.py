@@ -26,7 +26,7 @@ from ..commands import cache as cache_mod, progress
 from ..commands.build import BuildContext, BuildError, DocumentFailed, LeftOut, where_of
 from ..model import M, MODEL_NS, citation, dates, images, registers, text
 from ..model import volumes as volume_plan
-from . import fonts, parallel_pdf, pdf_locate, typeset, volumes
+from . import fonts, parallel_pdf, pdf_depth, pdf_locate, typeset, volumes
 
 MT = "{%s}" % MODEL_NS
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "typst"
@@ -247,7 +247,13 @@ def prepare(ctx: BuildContext, doc, workdir: Path, model=None, volume: dict | No
     if volume is not None:
         data["volume"] = volume
     data = json.dumps(data, ensure_ascii=False, indent=1)
-    model = etree.tostring(doc.model.getroot() if model is None else model, encoding="unicode")
+    model, flattened = pdf_depth.shallow(doc.model.getroot() if model is None else model)
+    if flattened:
+        line, col = pdf_locate.position(doc.file, pdf_depth.first_deep(doc.file.root))
+        ctx.log(f"  {where_of(doc.file.path)}:{line}:{col}: warning: elements nested more than "
+                f"{pdf_depth.MAX_DEPTH} deep; in the PDF {flattened} of them are typeset as runs of text "
+                "(phrases' formatting combined, structures dissolved into their words)")
+    model = etree.tostring(model, encoding="unicode")
     swap = replace_uncovered(ctx, doc, data + model)
     (workdir / "data.json").write_text(data.translate(swap), encoding="utf-8")
     (workdir / "model.xml").write_text('<?xml version="1.0" encoding="utf-8"?>\n' + model.translate(swap),
