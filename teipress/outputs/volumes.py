@@ -6,12 +6,13 @@ numbers and of note numbers, one contents and one set of indexes, so they are ty
 each run telling the next where to start (the template's `<tp-volume>` facts, read with a query
 of the same compilation):
 
-1. volume 1, 2, … in turn, each starting at the page and note number after the one before (a
-   volume ends on a verso, so the next starts on a recto); the last volume prints the indexes,
-   with the pages of the mentions the runs before it collected;
-2. volume 1 again, its contents now listing the divisions of every volume with their pages.
-   The front matter is numbered i, ii, …, so a longer contents cannot move a page of the text:
-   the second run must give volume 1 the same pages as the first, and that is checked.
+volume 1, 2, … in turn, each starting at the page and note number after the one before (a volume
+ends on a verso, so the next starts on a recto).  Each volume's front lists its own contents; the
+last volume prints, before the indexes, the contents of all volumes (the divisions of the ones
+before with the pages their runs gave them) and the indexes, with the pages of the mentions the
+runs before it collected.  So every volume is typeset once: contents of all volumes in volume 1
+would need every later run first, and then volume 1 a second time (a fifth more CPU time for a
+book in five volumes).
 """
 from __future__ import annotations
 
@@ -45,26 +46,19 @@ def build(ctx: BuildContext, doc, parts: list[volume_plan.Volume]) -> None:
     try:
         for part in parts:
             ctx.log(f"    pdf {doc.id}: volume {part.n} of {part.of}")
-            earlier = ranges = None
-            if part.n == part.of:  # the indexes: the pages of the mentions in the volumes before
+            earlier = ranges = contents = None
+            if part.n == part.of:  # the contents of all volumes, and the indexes
                 earlier = mention_pages(facts)
                 ranges = [{"n": p.n, "first": start, "last": f["last-page"]}
                           for p, f, start in zip(parts, facts, starts(facts))]
-            pdf_bytes, f = typeset(ctx, doc, part, volume_data(part, page, note, mentions=earlier, ranges=ranges))
+                contents = [dict(r, heads=f["heads"]) for r, f in zip(ranges, facts)]
+            pdf_bytes, f = typeset(ctx, doc, part, volume_data(part, page, note, contents=contents,
+                                                               mentions=earlier, ranges=ranges))
             made[part.n] = pdf_bytes
             facts.append(f)
             page, note = f["last-page"] + 1, f["last-note"]
-        contents = [{"n": p.n, "first": start, "last": f["last-page"], "heads": f["heads"]}
-                    for p, f, start in zip(parts, facts, starts(facts))]
-        ctx.log(f"    pdf {doc.id}: volume 1 with the contents of all {len(parts)}")
-        made[1], again = typeset(ctx, doc, parts[0], volume_data(parts[0], 1, 0, contents=contents))
     except BuildError as exc:
         return ctx.document_failed(doc, str(exc))
-    if (again["last-page"], again["heads"], again["mentions"]) != (facts[0]["last-page"], facts[0]["heads"],
-                                                                  facts[0]["mentions"]):
-        # cannot happen while the front matter has pages of its own numbering; said, not hidden
-        return ctx.document_failed(doc, "volume 1 came out differently once its contents were added; "
-                                        "its page numbers would not match the other volumes'")
     for n, data in sorted(made.items()):
         target = ctx.out / doc.paths.volume(n)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -93,7 +87,7 @@ def starts(facts: list[dict]) -> list[int]:
 def volume_data(part: volume_plan.Volume, first_page: int, first_note: int, contents=None, mentions=None,
                 ranges=None) -> dict:
     """What the template reads as data.volume (edition.typ): the volume's number and where its
-    page and note numbers start; volume 1's full contents; for the last, the pages of the
-    mentions in the volumes before and the pages each of them holds."""
+    page and note numbers start; for the last, the divisions of the volumes before (the contents
+    of all volumes), the pages of their mentions and the pages each of them holds."""
     return {"n": part.n, "of": part.of, "first_page": first_page, "first_note": first_note,
             "contents": contents, "mentions": mentions, "ranges": ranges}
