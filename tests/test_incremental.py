@@ -207,6 +207,23 @@ def test_models_made_in_worker_processes_and_from_the_cache_are_the_ones_made_in
     assert len(list((tmp_path / "kept" / "model").glob("*/*"))) == len(one)
 
 
+def test_a_build_on_every_core_is_the_build_in_one_process(tmp_path, monkeypatch):
+    # Schema check, models and HTML pages are made by forked workers (teipress.workers) from
+    # this many documents on; the output must not depend on it.
+    from teipress import workers
+    from teipress.model import edition_model
+    from teipress.outputs import html
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=max(edition_model.PARALLEL_FROM, html.PARALLEL_FROM) + 2)
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    build(root, tmp_path / "one", incremental=False)
+    monkeypatch.setenv("TEIPRESS_JOBS", "2")
+    assert workers.forks(edition_model.PARALLEL_FROM + 2, html.PARALLEL_FROM)
+    build(root, tmp_path / "two", incremental=False)
+    assert same_tree(tmp_path / "one", tmp_path / "two") == []
+
+
 def test_progress_is_shown_when_asked_and_never_in_a_log(tmp_path, monkeypatch):
     from click.testing import CliRunner
 

@@ -7,16 +7,13 @@ deposit records) read this and never the TEI, nor another output's files.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
-import threading
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from lxml import etree
 
-from .. import __version__
+from .. import __version__, workers
 from ..edition import Edition, TeiFile
 from ..commands import progress
 from ..xmlparse import XML_ID
@@ -287,37 +284,31 @@ class EditionModel:
 
 # From this many documents on, their behaviour models are made on every core.
 PARALLEL_FROM = 16
-_fork_state: tuple = ()  # (edition, files, names, cache) for the forked workers
 
 
 def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
-    """(file, behaviour model) of each of *files*, in order: made side by side in worker
-    processes for a large edition (forked once Names is known, so they share it), one by one
-    in this process otherwise and in a process running threads (`teipress serve`), where
-    forking could copy a lock another thread holds.  Either way each model goes through its
-    serialised form, so both ways give the same trees."""
-    global _fork_state
-    jobs = int(os.environ.get("TEIPRESS_JOBS") or 0) or os.cpu_count() or 1
-    if (jobs == 1 or len(files) < PARALLEL_FROM or threading.active_count() > 1
-            or "fork" not in multiprocessing.get_all_start_methods()):
-        for f in files:
-            yield f, parse_model(_model_or_error(ed, f, names, cache))
-            progress.advance()
-        return
-    _fork_state = (ed, files, names, cache)
-    try:
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=ctx) as pool:
-            made = pool.map(_model_in_worker, range(len(files)), chunksize=max(1, min(32, len(files) // (jobs * 4))))
-            for f, (data, used) in zip(files, made):
-                if isinstance(data, ModelError):
-                    raise data
-                if cache is not None:  # what the workers used stays in the cache (Cache.prune)
-                    cache.used.setdefault("model", set()).update(used)
-                yield f, parse_model(data)
-                progress.advance()
-    finally:
-        _fork_state = ()
+    """(file, behaviour model) of each of *files*, in order: made side by side in forked
+    workers for a large edition (teipress.workers: forked once Names is known, so they
+    share it), one by one in this process otherwise.  Either way each model goes through
+    its serialised form, so both ways give the same trees."""
+    forked = workers.forks(len(files), PARALLEL_FROM)
+
+    def one(f: TeiFile):
+        if forked and cache is not None:
+            cache.used.clear()  # this worker's copy: what this document used goes back to the parent
+        try:
+            data = _model_or_error(ed, f, names, cache)
+        except ModelError as exc:  # travels back as a value: the parent raises it
+            data = exc
+        return data, (set(cache.used.get("model", ())) if forked and cache is not None else set())
+
+    for f, (data, used) in zip(files, workers.forked_map(one, files, PARALLEL_FROM)):
+        if isinstance(data, ModelError):
+            raise data
+        if used:  # what the workers used stays in the cache (Cache.finish)
+            cache.used.setdefault("model", set()).update(used)
+        yield f, parse_model(data)
+        progress.advance()
 
 
 def _model_or_error(ed: Edition, f: TeiFile, names: Names, cache) -> bytes:
@@ -325,17 +316,6 @@ def _model_or_error(ed: Edition, f: TeiFile, names: Names, cache) -> bytes:
         return behaviour_bytes(ed, f, names, cache)
     except etree.XSLTApplyError as exc:
         raise ModelError(f"{f.rel}: the behaviour model failed: {exc}") from None
-
-
-def _model_in_worker(i: int):
-    ed, files, names, cache = _fork_state
-    if cache is not None:
-        cache.used.clear()  # this worker's copy: what this document used goes back to the parent
-    try:
-        data = _model_or_error(ed, files[i], names, cache)
-    except ModelError as exc:  # travels back as a value: the parent raises it
-        data = exc
-    return data, (cache.used.get("model", set()) if cache is not None else set())
 
 
 def _split(doc: Document, where: dict) -> list[str]:

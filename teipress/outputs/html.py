@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from lxml import etree
 from markupsafe import Markup
 
-from .. import model as model_mod
+from .. import model as model_mod, workers
 from ..model import citation
 from ..commands.build import BuildContext, BuildError
 from ..model import correspondence, dates, paths
@@ -32,6 +32,8 @@ KIND_LABELS = {"person": "Persons", "place": "Places", "org": "Organisations", "
 PANEL_KINDS = list(KIND_LABELS.items()) + [("term", "Terms")]
 TEMPLATES = PKG / "templates"
 STATIC = PKG / "static"
+# From this many documents on, their pages are rendered on every core (teipress.workers).
+PARALLEL_FROM = 16
 
 
 def environment(extra: Path | None = None) -> Environment:
@@ -277,7 +279,8 @@ def build(ctx: BuildContext) -> None:
         write(out / path, html)
 
     render("index.html", "index.html")
-    for doc in s.documents:
+
+    def document_pages(doc: Page) -> None:
         # A split document's own page is its contents; each division has a page (teipress.model.split).
         for page in [doc, *doc.parts]:
             render("document.html", page.path, doc=page)
@@ -287,6 +290,10 @@ def build(ctx: BuildContext) -> None:
             write(out / files["ris"], citation.ris(record))
             write(out / files["csl_json"], json.dumps([citation.csl_json(record)], ensure_ascii=False,
                                                       indent=1, sort_keys=True) + "\n")
+
+    # Each document's pages are its own files: made on every core, each by one worker.
+    for _ in workers.forked_map(document_pages, s.documents, PARALLEL_FROM):
+        pass
     for reg in s.registers:
         render("register.html", reg.path, register=reg)
     if em.letters:  # an index of letters only for an edition of letters
