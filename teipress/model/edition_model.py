@@ -7,7 +7,9 @@ deposit records) read this and never the TEI, nor another output's files.
 """
 from __future__ import annotations
 
+import ctypes
 import os
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -119,6 +121,58 @@ class Document:
         return {div.get("id"): mentions.division_date_label(div)
                 for div in (body.iter(MT + "block") if body is not None else ())
                 if div.get("division") == "true" and div.get("id")}
+
+
+class Stored:
+    """A behaviour model kept as its serialised bytes once the model is complete: a tree
+    takes about ten times the memory of its text, and an edition of thousands of documents
+    must not hold every one at once.  Each read parses it again (see stored_tree)."""
+
+    __slots__ = ("data", "__weakref__")
+
+    def __init__(self, tree: etree._ElementTree):
+        self.data = etree.tostring(tree.getroot(), encoding="utf-8")
+
+
+@lru_cache(maxsize=8)
+def stored_tree(stored: Stored) -> etree._ElementTree:
+    """The tree of a stored model.  The few read last are kept, so that a stage reading one
+    document's model several times in a row parses it once; outputs only read models."""
+    return parse_model(stored.data)
+
+
+def _tree_property(name: str) -> property:
+    """A Document's model tree (or contents tree): the tree itself while the model is being
+    made, a Stored one after EditionModel.build (Document.store)."""
+    def get(self):
+        value = self.__dict__.get(name)
+        return stored_tree(value) if isinstance(value, Stored) else value
+
+    def put(self, value) -> None:
+        self.__dict__[name] = value
+
+    return property(get, put)
+
+
+Document.model = _tree_property("_model")
+Document.contents = _tree_property("_contents")
+
+
+def give_back_memory() -> None:
+    """Return the memory of the trees just freed to the system: glibc keeps it for the
+    process, and forked workers would each start with it (elsewhere this does nothing)."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def store(doc: Document) -> None:
+    """Keep *doc*'s trees as their bytes from now on (see Stored)."""
+    for name in ("_model", "_contents"):
+        value = doc.__dict__.get(name)
+        if isinstance(value, etree._ElementTree):
+            doc.__dict__[name] = Stored(value)
 
 
 @dataclass(frozen=True)
@@ -259,6 +313,9 @@ class EditionModel:
             d._entries = {k: sorted(v, key=lambda e: e.sort_key) for k, v in sorted(kinds.items())}
         base_url = ed.config.get("base_url") or ""
         letters = correspondence_mod.attach(docs, reg_entries, base_url)
+        for d in (p for doc in docs for p in (doc, *doc.parts)):
+            store(d)  # the model is made: from here on it is only read
+        give_back_memory()
         return cls(edition=ed, metadata=metadata, version=metadata.version, build_time=build_time,
                    documents=docs, registers=registers.registers(reg_entries, paths.REGISTER_PAGES),
                    entries=reg_entries, chronology=mentions.chronology(docs), warnings=warnings,

@@ -198,27 +198,24 @@ def serialise(part: etree._Element) -> str:
 
 
 def site(ctx: BuildContext, pdfs: set[str]) -> Site:
-    """Pages for every document and split page, with fragments; *pdfs*: ids with a PDF."""
+    """Pages for every document and split page; *pdfs*: ids with a PDF.  Their HTML
+    fragments are made page by page as each is rendered (fill), not kept for all at once."""
     em = ctx.model
     html_xsl = stylesheet()
     pages: list[Page] = []
+    for doc in em.documents:
+        pdf = doc.pdf if doc.id in pdfs else ""
+        page = Page(em, doc, pdf)
+        page.parts = []
+        for part in doc.parts:
+            pp = Page(em, part, pdf)
+            pp.fields = page.fields
+            page.parts.append(pp)
+        pages.append(page)
+    # Originals beside their translations (teipress.outputs.parallel), linked from both pages.
+    by_id = {p.id: p for p in pages}
     _local.model = em
     try:
-        for doc in em.documents:
-            pdf = doc.pdf if doc.id in pdfs else ""
-            page = Page(em, doc, pdf)
-            fragments(html_xsl, page, doc.contents or doc.model, "../")
-            page.parts = []
-            for part in doc.parts:
-                pp = Page(em, part, pdf)
-                pp.fields = page.fields
-                fragments(html_xsl, pp, part.model, "../../")
-                if part.model.find(".//m:block[@division='true']//m:block[@division='true']", model_mod.M) is None:
-                    pp.toc = Markup("")  # a contents list holding only the page's own head
-                page.parts.append(pp)
-            pages.append(page)
-        # Originals beside their translations (teipress.outputs.parallel), linked from both pages.
-        by_id = {p.id: p for p in pages}
         try:
             pairs = parallel_model.pairs(em)
         except parallel_model.ParallelError as exc:
@@ -233,6 +230,28 @@ def site(ctx: BuildContext, pdfs: set[str]) -> Site:
     s = Site(em, pages)
     s.parallel = views
     return s
+
+
+def fill(em, page: Page) -> None:
+    """The HTML fragments of a document's page and of its split pages (text, notes,
+    contents, metadata fields); the split pages add their fields to the document's."""
+    html_xsl = stylesheet()
+    _local.model = em
+    try:
+        fragments(html_xsl, page, page.doc.contents or page.doc.model, "../")
+        for pp in page.parts:
+            fragments(html_xsl, pp, pp.doc.model, "../../")
+            if pp.doc.model.find(".//m:block[@division='true']//m:block[@division='true']", model_mod.M) is None:
+                pp.toc = Markup("")  # a contents list holding only the page's own head
+    finally:
+        _local.model = None
+
+
+def unfill(page: Page) -> None:
+    """Let go of a rendered page's text, notes and contents (its fields stay: the edition's
+    pages read them)."""
+    for p in (page, *page.parts):
+        p.text = p.notes = p.toc = Markup("")
 
 
 def _pdf_source(ctx: BuildContext, doc) -> Path | None:
@@ -280,7 +299,8 @@ def build(ctx: BuildContext) -> None:
 
     render("index.html", "index.html")
 
-    def document_pages(doc: Page) -> None:
+    def document_pages(doc: Page) -> list[Field]:
+        fill(em, doc)
         # A split document's own page is its contents; each division has a page (teipress.model.split).
         for page in [doc, *doc.parts]:
             render("document.html", page.path, doc=page)
@@ -290,10 +310,16 @@ def build(ctx: BuildContext) -> None:
             write(out / files["ris"], citation.ris(record))
             write(out / files["csl_json"], json.dumps([citation.csl_json(record)], ensure_ascii=False,
                                                       indent=1, sort_keys=True) + "\n")
+        unfill(doc)
+        return doc.fields
 
-    # Each document's pages are its own files: made on every core, each by one worker.
-    for _ in workers.forked_map(document_pages, s.documents, PARALLEL_FROM):
-        pass
+    # Each document's pages are its own files: made on every core, each by one worker, which
+    # sends back only the metadata fields the edition's pages read (licence, changes, principles).
+    stylesheet()  # compiled once, before the workers are forked
+    for doc, fields in zip(s.documents, workers.forked_map(document_pages, s.documents, PARALLEL_FROM)):
+        doc.fields = fields
+        for part in doc.parts:
+            part.fields = fields
     for reg in s.registers:
         render("register.html", reg.path, register=reg)
     if em.letters:  # an index of letters only for an edition of letters
