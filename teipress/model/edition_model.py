@@ -32,7 +32,7 @@ class ModelError(Exception):
     """The model could not be made; the message is for the editor."""
 
 
-@dataclass
+@dataclass(eq=False)  # one document is itself only (its trees compare by identity anyway)
 class Document:
     """A document of the edition, or one page of a split document (then `parent` is set)."""
 
