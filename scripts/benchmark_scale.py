@@ -19,7 +19,9 @@ Each size is measured by running `teipress build` in a child process, as an edit
 - one-letter rebuild: one word of one letter changed, then the build again.
 
 Peak memory is the largest sum of the resident set sizes of the build's whole process tree
-(teipress, its worker processes, Typst, Pagefind), sampled every 50 ms from /proc.
+(teipress, its worker processes, Typst, Pagefind), sampled every 50 ms from /proc, and beside
+it the largest sum of their proportional set sizes (PSS: a page forked workers share with
+their parent is counted once, split between them, where the RSS sum counts it in each).
 Pages per second: the HTML pages of the site over the build's wall time.
 """
 from __future__ import annotations
@@ -132,8 +134,11 @@ def touch_one(folder: Path, round_: int) -> Path:
 
 
 # -- measuring --------------------------------------------------------------------------
-def tree_rss(pid: int) -> int:
-    """Resident set size (bytes) of a process and all its descendants, from /proc."""
+def tree_memory(pid: int) -> tuple[int, int]:
+    """(resident set size, proportional set size) in bytes of a process and all its
+    descendants, from /proc.  The RSS sum counts the pages forked workers share with their
+    parent once per process (an upper bound); the PSS sum splits each shared page between
+    the processes sharing it, so it counts every page of memory once."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -148,12 +153,26 @@ def tree_rss(pid: int) -> int:
         ppid, pages = int(fields[1]), int(fields[21])
         children.setdefault(ppid, []).append(int(entry))
         rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE")
-    total, todo = 0, [pid]
+    total = pss = 0
+    todo = [pid]
     while todo:
         p = todo.pop()
         total += rss.get(p, 0)
+        pss += proportional(p)
         todo += children.get(p, [])
-    return total
+    return total, pss
+
+
+def proportional(pid: int) -> int:
+    """A process's proportional set size (bytes; 0 when it is gone or the kernel cannot say)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def run_build(edition: Path, out: Path, pdf: bool, progress: bool = False) -> dict:
@@ -167,12 +186,13 @@ def run_build(edition: Path, out: Path, pdf: bool, progress: bool = False) -> di
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO)
-    peak = [0]
+    peak = [0, 0]
     done = threading.Event()
 
     def sample():
         while not done.is_set():
-            peak[0] = max(peak[0], tree_rss(proc.pid))
+            rss, pss = tree_memory(proc.pid)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
             done.wait(0.05)
 
     th = threading.Thread(target=sample, daemon=True)
@@ -189,7 +209,7 @@ def run_build(edition: Path, out: Path, pdf: bool, progress: bool = False) -> di
     # CPU time of the whole tree (teipress, its workers, Typst, Pagefind): on a shared machine it
     # says more than wall time, which grows with the load of everything else running.
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"seconds": seconds, "cpu": cpu, "peak_mb": peak[0] / 2**20, "pages": pages}
+    return {"seconds": seconds, "cpu": cpu, "peak_mb": peak[0] / 2**20, "pss_mb": peak[1] / 2**20, "pages": pages}
 
 
 def measure(n: int, pdf: bool, keep: Path | None) -> dict:
@@ -206,7 +226,8 @@ def measure(n: int, pdf: bool, keep: Path | None) -> dict:
             shutil.rmtree(out, ignore_errors=True)
             clean_cache(edition, out)
             row[name] = run_build(edition, out, with_pdf)
-            print(f"  {name:<10} {row[name]['seconds']:8.1f} s  {row[name]['peak_mb']:7.0f} MB  "
+            print(f"  {name:<10} {row[name]['seconds']:8.1f} s  {row[name]['peak_mb']:7.0f} MB "
+                  f"({row[name]['pss_mb']:.0f} MB PSS)  "
                   f"{row[name]['pages']} pages  {row[name]['cpu']:.1f} s CPU", flush=True)
         row["noop"] = run_build(edition, out, False)
         print(f"  {'no-op':<10} {row['noop']['seconds']:8.1f} s  {row['noop']['peak_mb']:7.0f} MB  "
@@ -234,7 +255,7 @@ def clean_cache(edition: Path, out: Path) -> None:
 
 
 def table(rows: list[dict]) -> str:
-    head = ("| letters | TEI | full build, no PDF (CPU) | pages/s | peak memory | with PDFs (CPU) | peak memory | "
+    head = ("| letters | TEI | full build, no PDF (CPU) | pages/s | peak memory, RSS (PSS) | with PDFs (CPU) | peak memory | "
             "no-op rebuild (CPU) | one letter changed (CPU) | one letter, with PDF (CPU) |\n"
             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
     lines = []
@@ -245,7 +266,7 @@ def table(rows: list[dict]) -> str:
         one_pdf = f"{r['one_pdf']['seconds']:.1f} s ({r['one_pdf']['cpu']:.1f} s)" if "one_pdf" in r else "–"
         lines.append(
             f"| {r['letters']:,} | {r['tei_mb']:.0f} MB | {f['seconds']:.1f} s ({f['cpu']:.0f} s) | "
-            f"{f['pages'] / f['seconds']:.1f} | {f['peak_mb']:.0f} MB | {pdf_s} | {pdf_mb} | "
+            f"{f['pages'] / f['seconds']:.1f} | {f['peak_mb']:.0f} MB ({f.get('pss_mb', 0):.0f} MB) | {pdf_s} | {pdf_mb} | "
             f"{r['noop']['seconds']:.1f} s ({r['noop']['cpu']:.1f} s) | {r['one']['seconds']:.1f} s "
             f"({r['one']['cpu']:.1f} s) | {one_pdf} |")
     return head + "\n".join(lines) + "\n"

@@ -7,6 +7,7 @@ failure becomes an :class:`XmlError` carrying the file, line and column.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -113,14 +114,13 @@ def column_of(path: Path, line: int, needle: str | None) -> int:
     return 1
 
 
-_LINE_CACHE: dict[Path, list[str]] = {}
-
-
 def _lines(path: Path) -> list[str]:
-    path = Path(path)
-    if path not in _LINE_CACHE:
-        _LINE_CACHE[path] = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    return _LINE_CACHE[path]
+    return _read_lines(Path(path))
+
+
+@lru_cache(maxsize=64)  # the files diagnosed last: a file's diagnostics come together, the
+def _read_lines(path: Path) -> list[str]:  # edition's thousands of files need not stay in memory
+    return path.read_text(encoding="utf-8", errors="replace").splitlines()
 
 
 def position(path: Path, el: etree._Element, attr: str | None = None) -> tuple[int, int]:

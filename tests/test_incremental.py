@@ -60,7 +60,7 @@ def edit(rng: random.Random, root: Path, step: int) -> str:
     """One editor's change, chosen at random: what a real session does to an edition."""
     tei = root / "tei"
     letters = sorted(tei.glob("letter-*.xml"))
-    kind = rng.choice(["word", "register", "date", "add", "remove", "toml", "pointer"])
+    kind = rng.choice(["word", "register", "date", "add", "remove", "toml", "pointer", "rename"])
     if kind == "remove" and len(letters) <= 2:
         kind = "add"
     if kind == "word":
@@ -78,6 +78,9 @@ def edit(rng: random.Random, root: Path, step: int) -> str:
         (tei / f"letter-{n}.xml").write_text(letter(n, rng.choice(["anna", "bert"]), 1 + step % 27), encoding="utf-8")
     elif kind == "remove":
         rng.choice(letters).unlink()
+    elif kind == "rename":  # the same letter under another file name: its source's copy moves
+        f = rng.choice(letters)
+        f.rename(f.with_name(f"letter-{100 + step}.xml"))
     elif kind == "toml":
         (root / "edition.toml").write_text(f'id = "inc"\ntitle = "Incremental {step}"\n', encoding="utf-8")
     elif kind == "pointer":  # a letter now names the other person
@@ -88,7 +91,7 @@ def edit(rng: random.Random, root: Path, step: int) -> str:
     return kind
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_edits_rebuild_to_the_bytes_of_a_clean_build(tmp_path, monkeypatch, seed):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = edition(tmp_path / "ed")
@@ -205,6 +208,28 @@ def test_models_made_in_worker_processes_and_from_the_cache_are_the_ones_made_in
     assert trees("1", store) == one and store.hits >= hits + len(one)
     store.finish(tmp_path / "kept")
     assert len(list((tmp_path / "kept" / "model").glob("*/*"))) == len(one)
+
+
+def test_a_build_on_every_core_is_the_build_in_one_process(tmp_path, monkeypatch):
+    # Schema check, models and HTML pages are made by forked workers (teipress.workers) from
+    # this many documents on; the output must not depend on it.
+    from teipress import workers
+    from teipress.model import edition_model
+    from teipress.outputs import html
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=max(edition_model.PARALLEL_FROM, html.PARALLEL_FROM) + 2)
+    # two letters split into a page per division: their pages' fields are gathered by a worker
+    (root / "edition.toml").write_text('id = "inc"\ntitle = "Incremental"\nsplit = ["letter-2", "letter-3"]\n',
+                                       encoding="utf-8")
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    build(root, tmp_path / "one", incremental=False)
+    monkeypatch.setenv("TEIPRESS_JOBS", "2")
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)  # an earlier test's idle thread
+    assert workers.forks(edition_model.PARALLEL_FROM + 2, html.PARALLEL_FROM)
+    build(root, tmp_path / "two", incremental=False)
+    assert (tmp_path / "two" / "html" / "documents" / "letter-2" / "d1.html").is_file()
+    assert same_tree(tmp_path / "one", tmp_path / "two") == []
 
 
 def test_progress_is_shown_when_asked_and_never_in_a_log(tmp_path, monkeypatch):

@@ -199,7 +199,7 @@ def test_no_worker_processes_while_threads_run(make_edition, monkeypatch):
     # `teipress serve` rebuilds from its watcher thread: forking then could copy a held lock.
     import threading
 
-    from teipress.commands import validate as validate_mod
+    from teipress import workers as validate_mod
 
     class Forked(Exception):
         pass

@@ -1,14 +1,11 @@
 """`teipress validate`: well-formedness, schema and integrity rules, all at once."""
 from __future__ import annotations
 
-import multiprocessing
 import os
-import threading
 from dataclasses import replace
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .. import edition as edition_mod
+from .. import edition as edition_mod, workers
 from ..config import ConfigError
 from ..edition import Edition
 from ..validation import catalog, rules, schema
@@ -185,20 +182,18 @@ def _jobs(jobs: int | None) -> int:
 
 
 def _validate_schemas(report: Report, todo, jobs: int) -> None:
-    # Forking while other threads run can copy a lock some thread holds and hang the worker.
-    if (jobs == 1 or len(todo) < PARALLEL_FROM or threading.active_count() > 1
-            or "fork" not in multiprocessing.get_all_start_methods()):
-        for f, models in todo:
-            for m in models:
-                schema.validate(report, m, f.path, f.tree)
-        return
-    # Workers are forked after the schemas are compiled, so they inherit them;
-    # each re-parses its file (lxml trees do not travel between processes).
-    ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
-        for items in pool.map(_validate_file, [(f.path, models, report.base) for f, models in todo],
-                              chunksize=max(1, len(todo) // (jobs * 4))):
-            report.items.extend(items)
+    """Each file of *todo* against its schemas; on every core (teipress.workers) for many
+    files: the workers are forked after the schemas are compiled and the files parsed, so
+    they inherit both."""
+    def one(job) -> list:
+        f, models = job
+        sub = Report(base=report.base)
+        for m in models:
+            schema.validate(sub, m, f.path, f.tree)
+        return sub.items
+
+    for items in workers.forked_map(one, todo, PARALLEL_FROM, jobs):
+        report.items.extend(items)
 
 
 def _cached_schemas(report: Report, todo, cache) -> list:
@@ -247,17 +242,6 @@ def _store_schemas(report: Report, keys: dict, cache) -> None:
 
 # What schema.validate reports about a file (the rest comes from the integrity rules).
 SCHEMA_RULES = ("schema", "schematron")
-
-
-def _validate_file(job) -> list:
-    path, models, base = job
-    from ..xmlparse import parse
-
-    sub = Report(base=base)
-    tree = parse(path)
-    for m in models:
-        schema.validate(sub, m, path, tree)
-    return sub.items
 
 
 def _drop_shadowed(report: Report) -> None:

@@ -7,16 +7,15 @@ deposit records) read this and never the TEI, nor another output's files.
 """
 from __future__ import annotations
 
-import multiprocessing
+import ctypes
 import os
-import threading
-from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from lxml import etree
 
-from .. import __version__
+from .. import __version__, workers
 from ..edition import Edition, TeiFile
 from ..commands import progress
 from ..xmlparse import XML_ID
@@ -33,7 +32,7 @@ class ModelError(Exception):
     """The model could not be made; the message is for the editor."""
 
 
-@dataclass
+@dataclass(eq=False)  # one document is itself only (its trees compare by identity anyway)
 class Document:
     """A document of the edition, or one page of a split document (then `parent` is set)."""
 
@@ -122,6 +121,58 @@ class Document:
         return {div.get("id"): mentions.division_date_label(div)
                 for div in (body.iter(MT + "block") if body is not None else ())
                 if div.get("division") == "true" and div.get("id")}
+
+
+class Stored:
+    """A behaviour model kept as its serialised bytes once the model is complete: a tree
+    takes about ten times the memory of its text, and an edition of thousands of documents
+    must not hold every one at once.  Each read parses it again (see stored_tree)."""
+
+    __slots__ = ("data", "__weakref__")
+
+    def __init__(self, tree: etree._ElementTree):
+        self.data = etree.tostring(tree.getroot(), encoding="utf-8")
+
+
+@lru_cache(maxsize=8)
+def stored_tree(stored: Stored) -> etree._ElementTree:
+    """The tree of a stored model.  The few read last are kept, so that a stage reading one
+    document's model several times in a row parses it once; outputs only read models."""
+    return parse_model(stored.data)
+
+
+def _tree_property(name: str) -> property:
+    """A Document's model tree (or contents tree): the tree itself while the model is being
+    made, a Stored one after EditionModel.build (Document.store)."""
+    def get(self):
+        value = self.__dict__.get(name)
+        return stored_tree(value) if isinstance(value, Stored) else value
+
+    def put(self, value) -> None:
+        self.__dict__[name] = value
+
+    return property(get, put)
+
+
+Document.model = _tree_property("_model")
+Document.contents = _tree_property("_contents")
+
+
+def give_back_memory() -> None:
+    """Return the memory of the trees just freed to the system: glibc keeps it for the
+    process, and forked workers would each start with it (elsewhere this does nothing)."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def store(doc: Document) -> None:
+    """Keep *doc*'s trees as their bytes from now on (see Stored)."""
+    for name in ("_model", "_contents"):
+        value = doc.__dict__.get(name)
+        if isinstance(value, etree._ElementTree):
+            doc.__dict__[name] = Stored(value)
 
 
 @dataclass(frozen=True)
@@ -262,6 +313,9 @@ class EditionModel:
             d._entries = {k: sorted(v, key=lambda e: e.sort_key) for k, v in sorted(kinds.items())}
         base_url = ed.config.get("base_url") or ""
         letters = correspondence_mod.attach(docs, reg_entries, base_url)
+        for d in (p for doc in docs for p in (doc, *doc.parts)):
+            store(d)  # the model is made: from here on it is only read
+        give_back_memory()
         return cls(edition=ed, metadata=metadata, version=metadata.version, build_time=build_time,
                    documents=docs, registers=registers.registers(reg_entries, paths.REGISTER_PAGES),
                    entries=reg_entries, chronology=mentions.chronology(docs), warnings=warnings,
@@ -287,37 +341,31 @@ class EditionModel:
 
 # From this many documents on, their behaviour models are made on every core.
 PARALLEL_FROM = 16
-_fork_state: tuple = ()  # (edition, files, names, cache) for the forked workers
 
 
 def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
-    """(file, behaviour model) of each of *files*, in order: made side by side in worker
-    processes for a large edition (forked once Names is known, so they share it), one by one
-    in this process otherwise and in a process running threads (`teipress serve`), where
-    forking could copy a lock another thread holds.  Either way each model goes through its
-    serialised form, so both ways give the same trees."""
-    global _fork_state
-    jobs = int(os.environ.get("TEIPRESS_JOBS") or 0) or os.cpu_count() or 1
-    if (jobs == 1 or len(files) < PARALLEL_FROM or threading.active_count() > 1
-            or "fork" not in multiprocessing.get_all_start_methods()):
-        for f in files:
-            yield f, parse_model(_model_or_error(ed, f, names, cache))
-            progress.advance()
-        return
-    _fork_state = (ed, files, names, cache)
-    try:
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=ctx) as pool:
-            made = pool.map(_model_in_worker, range(len(files)), chunksize=max(1, min(32, len(files) // (jobs * 4))))
-            for f, (data, used) in zip(files, made):
-                if isinstance(data, ModelError):
-                    raise data
-                if cache is not None:  # what the workers used stays in the cache (Cache.prune)
-                    cache.used.setdefault("model", set()).update(used)
-                yield f, parse_model(data)
-                progress.advance()
-    finally:
-        _fork_state = ()
+    """(file, behaviour model) of each of *files*, in order: made side by side in forked
+    workers for a large edition (teipress.workers: forked once Names is known, so they
+    share it), one by one in this process otherwise.  Either way each model goes through
+    its serialised form, so both ways give the same trees."""
+    forked = workers.forks(len(files), PARALLEL_FROM)
+
+    def one(f: TeiFile):
+        if forked and cache is not None:
+            cache.used.clear()  # this worker's copy: what this document used goes back to the parent
+        try:
+            data = _model_or_error(ed, f, names, cache)
+        except ModelError as exc:  # travels back as a value: the parent raises it
+            data = exc
+        return data, (set(cache.used.get("model", ())) if forked and cache is not None else set())
+
+    for f, (data, used) in zip(files, workers.forked_map(one, files, PARALLEL_FROM)):
+        if isinstance(data, ModelError):
+            raise data
+        if used:  # what the workers used stays in the cache (Cache.finish)
+            cache.used.setdefault("model", set()).update(used)
+        yield f, parse_model(data)
+        progress.advance()
 
 
 def _model_or_error(ed: Edition, f: TeiFile, names: Names, cache) -> bytes:
@@ -325,17 +373,6 @@ def _model_or_error(ed: Edition, f: TeiFile, names: Names, cache) -> bytes:
         return behaviour_bytes(ed, f, names, cache)
     except etree.XSLTApplyError as exc:
         raise ModelError(f"{f.rel}: the behaviour model failed: {exc}") from None
-
-
-def _model_in_worker(i: int):
-    ed, files, names, cache = _fork_state
-    if cache is not None:
-        cache.used.clear()  # this worker's copy: what this document used goes back to the parent
-    try:
-        data = _model_or_error(ed, files[i], names, cache)
-    except ModelError as exc:  # travels back as a value: the parent raises it
-        data = exc
-    return data, (cache.used.get("model", set()) if cache is not None else set())
 
 
 def _split(doc: Document, where: dict) -> list[str]:

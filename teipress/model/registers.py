@@ -187,8 +187,14 @@ SCRIPT_LABELS = {"ko": "Korean", "ko-Hang": "Korean", "ko-Kore": "Korean", "ko-H
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
+# Characters outside Latin (to Latin Extended-B, and Latin Extended Additional).
+_OUTSIDE_LATIN = re.compile("[^\u0000-\u024f\u1e00-\u1eff]")
+
+
 def _latin(text: str) -> bool:
-    return all(not ch.isalpha() or ord(ch) < 0x250 or 0x1E00 <= ord(ch) < 0x1F00 for ch in text)
+    """No letter of *text* is outside the Latin script (a search, not a loop over every
+    character: every name of every register entry is asked)."""
+    return not any(ch.isalpha() for ch in _OUTSIDE_LATIN.findall(text))
 
 
 def original_names(entry: Entry) -> list[tuple[str, str, str]]:
@@ -377,14 +383,14 @@ class RegisterEntry:
     def name(self) -> str:
         return self.entry.name
 
-    @property
+    @cached_property  # an identity may be described in every letter: its members are many
     def variants(self) -> list[str]:
         """Other names in the Latin script (the original-script names: :attr:`originals`)."""
         names = [v for m in (self.members or [self.entry]) for v in m.names()]
         orig = {n for n, _l, _lab in self.originals}
         return [v for v in dict.fromkeys(names) if v != self.name and v not in orig]
 
-    @property
+    @cached_property
     def originals(self) -> list[tuple[str, str, str]]:
         """Names in their original script: (name, xml:lang, language label), of every description."""
         seen = {}

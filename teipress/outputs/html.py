@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from lxml import etree
 from markupsafe import Markup
 
-from .. import model as model_mod
+from .. import model as model_mod, workers
 from ..model import citation
 from ..commands.build import BuildContext, BuildError
 from ..model import correspondence, dates, paths
@@ -32,6 +32,8 @@ KIND_LABELS = {"person": "Persons", "place": "Places", "org": "Organisations", "
 PANEL_KINDS = list(KIND_LABELS.items()) + [("term", "Terms")]
 TEMPLATES = PKG / "templates"
 STATIC = PKG / "static"
+# From this many documents on, their pages are rendered on every core (teipress.workers).
+PARALLEL_FROM = 16
 
 
 def environment(extra: Path | None = None) -> Environment:
@@ -91,7 +93,7 @@ class Page:
         self.doc = doc
         self.pdf = pdf
         # a document printed in volumes (teipress.outputs.volumes): each volume's PDF, in order;
-        # self.pdf is then volume 1, which holds the title page and the contents
+        # self.pdf is then volume 1, which holds the title page
         self.volumes = list(volumes or [])
         self.text = self.notes = self.toc = Markup("")
         self.fields: list[Field] = []
@@ -210,30 +212,27 @@ def serialise(part: etree._Element) -> str:
 
 
 def site(ctx: BuildContext, pdfs: dict[str, list[str]]) -> Site:
-    """Pages for every document and split page, with fragments; *pdfs*: id → its PDF beside the
-    pages, or its volumes' PDFs (documents without a PDF are absent)."""
+    """Pages for every document and split page; *pdfs*: id → its PDF beside the pages, or its
+    volumes' PDFs (documents without a PDF are absent).  Their HTML fragments are made page by
+    page as each is rendered (fill), not kept for all at once."""
     em = ctx.model
     html_xsl = stylesheet()
     pages: list[Page] = []
+    for doc in em.documents:
+        downloads = pdfs.get(doc.id, [])
+        pdf = downloads[0] if downloads else ""
+        volumes = downloads if len(downloads) > 1 else []
+        page = Page(em, doc, pdf, volumes)
+        page.parts = []
+        for part in doc.parts:
+            pp = Page(em, part, pdf, volumes)
+            pp.fields = page.fields
+            page.parts.append(pp)
+        pages.append(page)
+    # Originals beside their translations (teipress.outputs.parallel), linked from both pages.
+    by_id = {p.id: p for p in pages}
     _local.model = em
     try:
-        for doc in em.documents:
-            downloads = pdfs.get(doc.id, [])
-            pdf = downloads[0] if downloads else ""
-            volumes = downloads if len(downloads) > 1 else []
-            page = Page(em, doc, pdf, volumes)
-            fragments(html_xsl, page, doc.contents or doc.model, "../")
-            page.parts = []
-            for part in doc.parts:
-                pp = Page(em, part, pdf, volumes)
-                pp.fields = page.fields
-                fragments(html_xsl, pp, part.model, "../../")
-                if part.model.find(".//m:block[@division='true']//m:block[@division='true']", model_mod.M) is None:
-                    pp.toc = Markup("")  # a contents list holding only the page's own head
-                page.parts.append(pp)
-            pages.append(page)
-        # Originals beside their translations (teipress.outputs.parallel), linked from both pages.
-        by_id = {p.id: p for p in pages}
         try:
             pairs = parallel_model.pairs(em)
         except parallel_model.ParallelError as exc:
@@ -249,6 +248,29 @@ def site(ctx: BuildContext, pdfs: dict[str, list[str]]) -> Site:
     s = Site(em, pages)
     s.parallel = views
     return s
+
+
+def fill(em, page: Page) -> None:
+    """The HTML fragments of a document's page and of its split pages (text, notes,
+    contents, metadata fields); the split pages add their fields to the document's."""
+    html_xsl = stylesheet()
+    _local.model = em
+    try:
+        fragments(html_xsl, page, page.doc.contents or page.doc.model, "../")
+        for pp in page.parts:
+            fragments(html_xsl, pp, pp.doc.model, "../../")
+            if pp.doc.model.find(".//m:block[@division='true']//m:block[@division='true']", model_mod.M) is None:
+                pp.toc = Markup("")  # a contents list holding only the page's own head
+    finally:
+        _local.model = None
+        _local.__dict__.pop("division_dates", None)  # (a rebuild in serve reads its own)
+
+
+def unfill(page: Page) -> None:
+    """Let go of a rendered page's text, notes and contents (its fields stay: the edition's
+    pages read them)."""
+    for p in (page, *page.parts):
+        p.text = p.notes = p.toc = Markup("")
 
 
 def _pdf_sources(ctx: BuildContext, doc) -> list[tuple[Path, str]]:
@@ -305,7 +327,9 @@ def build(ctx: BuildContext) -> None:
         write(out / path, html)
 
     render("index.html", "index.html")
-    for doc in s.documents:
+
+    def document_pages(doc: Page) -> list[Field]:
+        fill(em, doc)
         # A split document's own page is its contents; each division has a page (teipress.model.split).
         for page in [doc, *doc.parts]:
             render("document.html", page.path, doc=page)
@@ -315,6 +339,16 @@ def build(ctx: BuildContext) -> None:
             write(out / files["ris"], citation.ris(record))
             write(out / files["csl_json"], json.dumps([citation.csl_json(record)], ensure_ascii=False,
                                                       indent=1, sort_keys=True) + "\n")
+        unfill(doc)
+        return doc.fields
+
+    # Each document's pages are its own files: made on every core, each by one worker, which
+    # sends back only the metadata fields the edition's pages read (licence, changes, principles).
+    stylesheet()  # compiled once, before the workers are forked
+    for doc, fields in zip(s.documents, workers.forked_map(document_pages, s.documents, PARALLEL_FROM)):
+        doc.fields = fields
+        for part in doc.parts:
+            part.fields = fields
     for reg in s.registers:
         render("register.html", reg.path, register=reg)
     if em.letters:  # an index of letters only for an edition of letters

@@ -29,8 +29,15 @@ class Report:
     def __init__(self, base: Path | None = None):
         self.base = base
         self.items: list[Diagnostic] = []
+        self._names: dict = {}  # path -> its name: resolving a path is slow, a file has many diagnostics
 
     def _name(self, path: Path | str) -> str:
+        key = (path, self.base)
+        if key not in self._names:
+            self._names[key] = self._resolve_name(path)
+        return self._names[key]
+
+    def _resolve_name(self, path: Path | str) -> str:
         p = Path(path)
         if self.base is not None:
             try:

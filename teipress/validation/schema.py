@@ -330,11 +330,17 @@ def _validate_schematron(report: Report, rules, file_path: Path, tree) -> None:
             report.error(file_path, line, col, text, "schematron")
 
 
+@lru_cache(maxsize=16)
+def _declared(xsd) -> frozenset[str]:
+    """The local names of the elements a compiled schema declares (once per schema, not per file)."""
+    return frozenset(_local(name) for name in xsd.elements)
+
+
 def _undeclared(report: Report, xsd: xmlschema.XMLSchema11, file_path: Path, tree) -> None:
     """[schema] a TEI-namespace element the schema does not know: a typo or an invented name."""
     from ..xmlparse import _lines
 
-    known = {_local(name) for name in xsd.elements}
+    known = _declared(xsd)
     nth: dict[tuple[int, str], int] = {}
     for el in tree.getroot().iter(f"{{{TEI_NS}}}*"):
         name = _local(el.tag)
