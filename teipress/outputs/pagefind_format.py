@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 
 VERSION = "1.5.2"
 MAGIC = b"pagefind_dcd"
@@ -129,6 +130,109 @@ def read_fragment(path) -> bytes:
     return raw[len(MAGIC):]
 
 
+# -- word chunks, fast: a page's locations are copied, never decoded ----------------------
+# A word chunk holds every location of every word: most of the index.  The merge changes page
+# numbers only, so each page entry is read as [number, locations, meta locations] with the
+# locations kept as the CBOR bytes they are (their items skipped by length, not decoded).
+
+def _array_head(data: bytes, i: int) -> tuple[int, int]:
+    head = data[i]
+    if head >> 5 != 4:
+        raise FormatError(f"expected a CBOR array, found {head:#x}")
+    info = head & 31
+    if info < 24:
+        return info, i + 1
+    if info > 27:
+        raise FormatError(f"unexpected CBOR item {head:#x}")
+    size = 1 << (info - 24)
+    return int.from_bytes(data[i + 1:i + 1 + size], "big"), i + 1 + size
+
+
+# A run of CBOR integers (major types 0 and 1; 1, 2, 3, 5 or 9 bytes each, told by the first
+# byte).  A regular expression walks it in C: the locations are most of the index's items.
+_INTS = re.compile(rb"(?:[\x00-\x17\x20-\x37]|[\x18\x38].|[\x19\x39]..|[\x1a\x3a].{4}|[\x1b\x3b].{8})*", re.S)
+
+
+def _int_array(data: bytes, i: int) -> tuple[bytes, int, int]:
+    """An array of integers at *i*: (its bytes, how many items, the index after it).  What
+    follows an array of integers in a chunk is never an integer, so the run ends with it."""
+    n, j = _array_head(data, i)
+    if n:
+        j = _INTS.match(data, j).end()
+    return data[i:j], n, j
+
+
+def _pages(data: bytes, i: int) -> tuple[list, int]:
+    """[[page number (a difference), locations (bytes), meta locations (bytes), items], …]"""
+    n, i = _array_head(data, i)
+    pages = []
+    for _ in range(n):
+        if data[i] != 0x83:
+            raise FormatError("a page entry is not [page, locations, meta locations]")
+        number, i = _decode(data, i + 1)
+        locs, n_locs, i = _int_array(data, i)
+        meta, n_meta, i = _int_array(data, i)
+        pages.append([number, locs, meta, n_locs + n_meta + 1])
+    return pages, i
+
+
+def read_words(path) -> list:
+    """A word chunk: [[word, pages, [[variant form, pages], …]], …], pages as `_pages` reads them."""
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(MAGIC):
+        raise FormatError(f"{path.name}: not a Pagefind index file")
+    try:
+        one, i = _array_head(data, len(MAGIC))
+        n, i = _array_head(data, i)
+        words = []
+        for _ in range(n):
+            if data[i] != 0x83:
+                raise FormatError("a word entry is not [word, pages, variants]")
+            word, i = _decode(data, i + 1)
+            pages, i = _pages(data, i)
+            n_var, i = _array_head(data, i)
+            variants = []
+            for _ in range(n_var):
+                _, i = _array_head(data, i)
+                form, i = _decode(data, i)
+                vpages, i = _pages(data, i)
+                variants.append([form, vpages])
+            words.append([word, pages, variants])
+    except IndexError:
+        raise FormatError(f"{path.name}: truncated") from None
+    if one != 1 or i != len(data):
+        raise FormatError(f"{path.name}: not one word list")
+    return words
+
+
+def meta_locations(raw: bytes) -> list[int]:
+    return _decode(raw, 0)[0]
+
+
+def _encode_pages(pages: list, out: list) -> None:
+    out.append(_head(4, len(pages)))
+    for number, locs, meta, _ in pages:
+        out.append(b"\x83")
+        out.append(_head(0, number))
+        out.append(locs)
+        out.append(meta)
+
+
+def encode_words(words: list) -> bytes:
+    """Unzipped bytes of a word chunk holding *words* (as `read_words` gives them)."""
+    out = [MAGIC, b"\x81", _head(4, len(words))]
+    for word, pages, variants in words:
+        out.append(b"\x83")
+        _encode(word, out)
+        _encode_pages(pages, out)
+        out.append(_head(4, len(variants)))
+        for form, vpages in variants:
+            out.append(b"\x82")
+            _encode(form, out)
+            _encode_pages(vpages, out)
+    return b"".join(out)
+
+
 # -- page numbers stored as differences -----------------------------------------------------
 
 def absolute(pages: list) -> list:
@@ -152,11 +256,6 @@ def differences(pages: list) -> list:
 
 # -- word chunks: Pagefind's own rule, so that a merged index is chunked as one run's -------
 
-def chunk_weight(word: list) -> int:
-    """What a word adds to its chunk's size (Pagefind counts the entries of `pages` only)."""
-    return sum(len(p[1]) + len(p[2]) + 1 for p in word[1])
-
-
 def common_prefixes(a: str, b: str) -> tuple[str, str]:
     """The shortest prefixes of two neighbouring chunks' last and first words that still tell
     them apart (Pagefind's `get_prefixes`)."""
@@ -179,3 +278,41 @@ def chunk_bounds(chunks: list[tuple[str, str]]) -> list[list[str]]:
             left[1] = to
         right[0] = frm
     return bounds
+
+
+def contents(bundle) -> dict:
+    """What a search reads from a bundle, with each page named by its URL instead of its
+    number: for each language its pages (word count and fragment), its words (each page's
+    locations and meta locations, by variant), its chunks' ranges and words, and its filters.
+    Two bundles with equal contents answer every query alike (only the order of results with
+    equal scores can follow the page numbers).  For tests and benchmarks: it holds it all."""
+    import json
+
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    out = {}
+    for lang, info in entry["languages"].items():
+        meta = read(bundle / f"pagefind.{info['hash']}.pf_meta")
+        fields = meta[5] if len(meta) > 5 else []
+        urls, pages = [], {}
+        for short, words in meta[1]:
+            data = json.loads(read_fragment(bundle / "fragment" / f"{short}.pf_fragment"))
+            urls.append(data["url"])
+            pages[data["url"]] = (words, data)
+
+        def named(entries):
+            return {urls[e[0]]: (e[1], [x if x >= 0 else fields[-x - 1] for x in e[2]])
+                    for e in absolute(entries)}
+
+        words, chunks = {}, []
+        for frm, to, short in meta[2]:
+            chunk = read(bundle / "index" / f"{short}.pf_index")[0]
+            chunks.append((frm, to, [w[0] for w in chunk]))
+            for word, entries, variants in chunk:
+                words[word] = (named(entries), {form: named(v) for form, v in variants})
+        filters = {}
+        for _, short in meta[3]:
+            name, values = read(bundle / "filter" / f"{short}.pf_filter")
+            filters[name] = {v: sorted(urls[p] for p in ps) for v, ps in values}
+        out[lang] = {"pages": pages, "words": words, "chunks": chunks, "filters": filters,
+                     "page_count": info["page_count"], "wasm": info["wasm"]}
+    return out

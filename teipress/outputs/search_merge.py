@@ -12,21 +12,25 @@ renumber pages, join each word's page lists and cut the word list into chunks by
 Memory: the parts' word chunks are read one at a time per part, in word order (a k-way merge);
 what stays in memory for the whole site is one short entry per page and the filters.
 
-Pages are numbered in the order of the parts, and within a part by URL, so the bundle depends
-on the pages only (one Pagefind run numbers them in the order the file system lists them).
+Pages are numbered in the order of their URLs, so the bundle depends on the pages only: not on
+how many runs there were, nor on the file system (one Pagefind run numbers pages in the order
+the file system lists them, which differs between machines).
 """
 from __future__ import annotations
 
 import heapq
 import json
+import os
 import shutil
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from . import pagefind_format as fmt
 
 FRAGMENT_DIGITS = 7  # Pagefind's short name of a fragment, chunk or filter file
 META_DIGITS = 10  # and of a meta file
+_number = itemgetter(0)
 
 
 @dataclass
@@ -46,7 +50,8 @@ class _Page:
 
 
 def merge(bundles: list[Path], target: Path) -> None:
-    """Merge the bundles (each the output of one Pagefind run, in page order) into *target*."""
+    """Merge the bundles (each the output of one Pagefind run over some of the pages) into *target*.
+    The page fragments are moved, not copied: the bundles are spent."""
     entries = [json.loads((b / "pagefind-entry.json").read_text(encoding="utf-8")) for b in bundles]
     for b, entry in zip(bundles, entries):
         if entry.get("version") != fmt.VERSION:
@@ -86,7 +91,7 @@ def _merge_language(lang: str, parts: list[_Part], target: Path) -> tuple[str, i
     for page in pages:
         dest = target / "fragment" / f"{names[page.digest]}.pf_fragment"
         if not dest.exists():  # two pages with identical fragments share one file, as in Pagefind
-            shutil.copyfile(page.source, dest)
+            os.replace(page.source, dest)
     field_maps = [_field_map(p, meta_fields) for p in parts]
     chunks = _write_words(lang, parts, field_maps, target)
     filters = _write_filters(lang, parts, target)
@@ -98,20 +103,20 @@ def _merge_language(lang: str, parts: list[_Part], target: Path) -> tuple[str, i
 
 
 def _number_pages(lang: str, parts: list[_Part]) -> list[_Page]:
-    """Every page of every part, numbered: the parts in order, each part's pages by URL."""
-    merged: list[_Page] = []
-    for part in parts:
-        mine = []
+    """Every page of every part, numbered in the order of their URLs."""
+    found = []
+    for k, part in enumerate(parts):
+        part.numbers = [0] * len(part.meta[1])
         for number, (short, words) in enumerate(part.meta[1]):
             source = part.bundle / "fragment" / f"{short}.pf_fragment"
             data = fmt.read_fragment(source)
             url = json.loads(data)["url"]
-            mine.append((url, number, _Page(url, fmt.sha1(data), words, source)))
-        mine.sort(key=lambda m: (m[0], m[2].digest))
-        part.numbers = [0] * len(mine)
-        for url, number, page in mine:
-            part.numbers[number] = len(merged)
-            merged.append(page)
+            found.append((url, fmt.sha1(data), k, number, words, source))
+    found.sort(key=lambda f: f[:2])
+    merged = []
+    for url, digest, k, number, words, source in found:
+        parts[k].numbers[number] = len(merged)
+        merged.append(_Page(url, digest, words, source))
     return merged
 
 
@@ -141,15 +146,15 @@ def _renumber(pages: list, numbers: list[int], fields: list[int] | None) -> list
     for entry in pages:
         entry[0] = numbers[entry[0]]
         if fields is not None:
-            entry[2] = [-(fields[-x - 1] + 1) if x < 0 else x for x in entry[2]]
-    pages.sort(key=lambda e: e[0])
+            meta = [-(fields[-x - 1] + 1) if x < 0 else x for x in fmt.meta_locations(entry[2])]
+            entry[2] = fmt.encode(meta)[len(fmt.MAGIC):]
     return pages
 
 
 def _words(part: _Part, fields: list[int] | None):
     """The part's words in word order, one chunk in memory at a time, renumbered."""
     for _, _, short in part.meta[2]:
-        for word, pages, variants in fmt.read(part.bundle / "index" / f"{short}.pf_index")[0]:
+        for word, pages, variants in fmt.read_words(part.bundle / "index" / f"{short}.pf_index"):
             _renumber(pages, part.numbers, fields)
             for v in variants:
                 _renumber(v[1], part.numbers, fields)
@@ -182,7 +187,7 @@ def _write_words(lang: str, parts: list[_Part], field_maps, target: Path) -> lis
     size = 0
 
     def close():
-        raw = fmt.encode([chunk])
+        raw = fmt.encode_words(chunk)
         name = f"{lang}_{fmt.sha1(raw[len(fmt.MAGIC):])[:FRAGMENT_DIGITS]}"
         n = FRAGMENT_DIGITS
         while any(name == c[2] for c in chunks):  # two chunks with one short name
@@ -193,10 +198,9 @@ def _write_words(lang: str, parts: list[_Part], field_maps, target: Path) -> lis
 
     streams = [_words(p, fm) for p, fm in zip(parts, field_maps)]
     for word, pages, variants in _joined(streams):
-        # a part's pages all come after the previous part's, so joined lists stay sorted
-        entry = [word, fmt.differences(pages),
-                 [[form, fmt.differences(vpages)] for form, vpages in sorted(variants.items())]]
-        size += sum(len(p[1]) + len(p[2]) + 1 for p in pages)
+        entry = [word, fmt.differences(sorted(pages, key=_number)),
+                 [[form, fmt.differences(sorted(vpages, key=_number))] for form, vpages in sorted(variants.items())]]
+        size += sum(p[3] for p in pages)  # Pagefind counts locations + meta locations + 1 a page
         chunk.append(entry)
         if size >= fmt.CHUNK_SIZE:
             close()

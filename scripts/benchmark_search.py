@@ -1,0 +1,170 @@
+"""Search at scale: the search stage alone, on sites of 5,000 to 50,000 letter pages.
+
+Usage:
+    python scripts/benchmark_search.py --sizes 5000,20000,50000 [--check 5000] [--keep DIR] [--write docs/benchmarks.md]
+
+The search stage reads only the HTML pages, so the sites are made cheaply: a real edition of
+60 generated letters (scripts/benchmark_scale.py: copies of the Schnitzler and Escher letters
+with their dates moved and a sentence of corpus words of their own) is built once by teipress,
+and its letter pages are copied to N pages under new names, each given a paragraph of 12
+corpus words and a word of its own (``seiteNNNNN``), so that pages and words grow with N as in
+an edition.  The site's other pages (index, registers, chronology …) are copied once.
+
+For each size, two runs in child processes, on the same site, one after the other:
+
+- *one run*: one Pagefind run over the whole site (what the search stage did before);
+- *in runs*: the search stage (`teipress.outputs.search.index_site`): Pagefind over
+  `PAGES_PER_RUN` pages at a time, the bundles merged into one.
+
+Wall time, CPU time (user + system of the whole process tree) and peak memory (the largest sum
+of the resident sizes of the process tree, sampled every 50 ms from /proc).  With --check N,
+the two bundles of size N are compared: their contents (every word's pages and positions,
+every page, filter and chunk, pagefind_format.contents) must be equal.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+import benchmark_scale  # noqa: E402  (the letter generator and the process-tree sampler)
+
+TEMPLATE_LETTERS = 60
+BODY = re.compile(r"(<article\b[^>]*\bdata-pagefind-body[^>]*>)")
+
+
+def template_site(folder: Path) -> Path:
+    """A real site of TEMPLATE_LETTERS letters, built by teipress (HTML only)."""
+    edition = benchmark_scale.generate(TEMPLATE_LETTERS, folder / "edition")
+    out = folder / "build"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": benchmark_scale.EPOCH}
+    subprocess.run([sys.executable, "-m", "teipress", "build", str(edition), "--out", str(out), "-q",
+                    "--only", "sources", "--only", "html"], check=True, env=env, cwd=REPO)
+    return out / "html"
+
+
+def make_site(template: Path, n: int, site: Path) -> None:
+    """A site of *n* letter pages made from the template's letter pages."""
+    if site.exists():
+        shutil.rmtree(site)
+    shutil.copytree(template, site, ignore=shutil.ignore_patterns("documents", "pagefind"))
+    letters = [p.read_text(encoding="utf-8") for p in sorted((template / "documents").glob("*.html"))]
+    letters = [t for t in letters if BODY.search(t)]
+    words = sorted({w for t in letters for w in re.findall(r"(?<=[ >])([A-Za-zÄÖÜäöüß]{4,})(?=[ <.,])", t)})
+    rng = random.Random(n)
+    (site / "documents").mkdir()
+    for i in range(n):
+        sentence = " ".join(rng.choice(words) for _ in range(12)) + f" seite{i:05d}"
+        page = BODY.sub(lambda m: f'{m.group(1)}<p id="bench">{sentence}.</p>', letters[i % len(letters)], count=1)
+        (site / "documents" / f"L{i:05d}.html").write_text(page, encoding="utf-8")
+
+
+def run(code: str) -> dict:
+    """Python *code* in a child process: wall, CPU and peak memory of its process tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak = [0]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], benchmark_scale.tree_rss(proc.pid))
+            done.wait(0.05)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    _, stderr = proc.communicate()
+    seconds = time.perf_counter() - t0
+    done.set()
+    th.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}):\n{stderr.decode()[-3000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"seconds": seconds, "cpu": cpu, "peak_mb": peak[0] / 2**20}
+
+
+def one_run(site: Path, bundle: Path) -> dict:
+    return run("from pathlib import Path; from teipress.outputs import search; "
+               f"search._pagefind(Path({str(site)!r}), Path({str(bundle)!r}), None, Path({str(bundle.parent)!r}))")
+
+
+def in_runs(site: Path) -> dict:
+    return run("from pathlib import Path; from teipress.outputs import search; "
+               f"search.index_site(Path({str(site)!r}))")
+
+
+def table(rows: list[dict], per_run: int) -> str:
+    lines = [f"| pages | one Pagefind run: wall (CPU) | peak memory | in runs of {per_run:,}: wall (CPU) | peak memory | index |",
+             "|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        a, b = r["one"], r["runs"]
+        lines.append(f"| {r['pages']:,} | {a['seconds']:.0f} s ({a['cpu']:.0f} s) | {a['peak_mb']:,.0f} MB | "
+                     f"{b['seconds']:.0f} s ({b['cpu']:.0f} s) | {b['peak_mb']:,.0f} MB | {r['index_mb']:.0f} MB |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    from teipress.outputs import pagefind_format, search
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="5000,20000,50000")
+    ap.add_argument("--check", type=int, action="append", default=[],
+                    help="compare the two bundles of this size (repeatable)")
+    ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    ap.add_argument("--write", type=Path, help="put the table into this file (docs/benchmarks.md)")
+    args = ap.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="teipress-search-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        template = template_site(work / "template")
+        rows = []
+        for n in (int(s) for s in args.sizes.split(",")):
+            site = work / f"site-{n}"
+            make_site(template, n, site)
+            single = work / f"single-{n}"
+            shutil.rmtree(single, ignore_errors=True)
+            row = {"pages": n, "one": one_run(site, single), "runs": in_runs(site)}
+            row["index_mb"] = sum(f.stat().st_size for f in (site / "pagefind").rglob("*") if f.is_file()) / 2**20
+            print(f"{n} pages: one run {row['one']}, in runs {row['runs']}", flush=True)
+            if n in args.check:
+                same = pagefind_format.contents(single) == pagefind_format.contents(site / "pagefind")
+                print(f"{n} pages: the two bundles' contents are {'equal' if same else 'DIFFERENT'}", flush=True)
+                if not same:
+                    raise SystemExit(1)
+            shutil.rmtree(single)
+            if not args.keep:
+                shutil.rmtree(site)
+            rows.append(row)
+        text = table(rows, search.PAGES_PER_RUN)
+        print(text)
+        if args.write:
+            write_table(args.write, text)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def write_table(path: Path, text: str) -> None:
+    """Replace the table after the marker line in *path*."""
+    marker = "<!-- benchmark_search.py table -->"
+    doc = path.read_text(encoding="utf-8")
+    start = doc.index(marker) + len(marker)
+    end = doc.find("\n\n", start + 1)
+    path.write_text(doc[:start] + "\n" + text + doc[end if end >= 0 else len(doc):], encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
