@@ -58,9 +58,11 @@ def pages_to_index(site: Path) -> list[Path]:
     return body or pages
 
 
-def index_site(site: Path, language: str | None = None, pages_per_run: int = PAGES_PER_RUN,
+def index_site(site: Path, language: str | None = None, pages_per_run: int | None = None,
                work: Path | None = None) -> None:
-    """Write *site*/pagefind/: Pagefind over the site's pages, `pages_per_run` pages a run."""
+    """Write *site*/pagefind/: Pagefind over the site's pages, `pages_per_run` (default
+    PAGES_PER_RUN) pages a run, the runs' bundles merged.  *work*: where the runs' files go."""
+    pages_per_run = pages_per_run or PAGES_PER_RUN
     pages = pages_to_index(site)
     runs = [pages[i:i + pages_per_run] for i in range(0, len(pages), pages_per_run)] or [[]]
     tmp = Path(tempfile.mkdtemp(prefix="search-", dir=work or site.parent))
