@@ -14,7 +14,7 @@ import shutil
 
 import pytest
 
-from conftest import MINI_DOC, MINI_PERSONS
+from conftest import MINI_DOC, MINI_PERSONS, SCHEMA
 from sitebuild import build_edition
 
 from teipress.outputs import pagefind_format, search, search_merge
@@ -170,3 +170,48 @@ def test_the_build_indexes_in_runs_and_leaves_no_work_files(tmp_path, monkeypatc
     assert entry["languages"]["en"]["page_count"] == 13
     assert sorted(p.name for p in (root / "build").iterdir()) == ["html"]
     assert not list(html.rglob("site-*")) and not list(html.rglob("bundle-*"))
+
+
+def test_an_incremental_build_indexes_again_only_the_run_of_the_changed_letter(tmp_path, monkeypatch):
+    """The runs are cut where their pages say (search.runs_of), so one letter changed changes one
+    run: Pagefind indexes that run again, the others' bundles come from the cache; and the
+    index is byte for byte a clean build's."""
+    from teipress.commands import build as build_mod
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.setattr(search, "PAGES_PER_RUN", 4)
+    root = tmp_path / "ed"
+    (root / "tei" / "schema").mkdir(parents=True)
+    shutil.copy(SCHEMA, root / "tei" / "schema" / "teipress.xsd")
+    (root / "tei" / "persons.xml").write_text(MINI_PERSONS, encoding="utf-8")
+    for stem, text in letters().items():
+        (root / "tei" / f"{stem}.xml").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    only = {"sources", "html", "search"}
+    calls = []
+    real = search._pagefind
+    monkeypatch.setattr(search, "_pagefind", lambda site, *a: calls.append(site) or real(site, *a))
+    build_mod.build(root, out, only=only, incremental=True)
+    runs = len(calls)
+    assert runs > 2
+    f = root / "tei" / "letter-06.xml"
+    f.write_text(f.read_text(encoding="utf-8").replace("was seen", "was seen again"), encoding="utf-8")
+    calls.clear()
+    build_mod.build(root, out, only=only, incremental=True)
+    assert len(calls) == 1, calls
+    build_mod.build(root, tmp_path / "clean", only=only, incremental=False)
+    assert digests(out / "html" / "pagefind") == digests(tmp_path / "clean" / "html" / "pagefind")
+    found = pagefind_format.contents(out / "html" / "pagefind")["en"]["words"]
+    assert list(found["again"][0]) == ["/documents/letter-06.html"]
+
+
+def test_runs_are_cut_by_their_pages_and_never_exceed_the_size(tmp_path):
+    pages = [tmp_path / "documents" / f"l{i:04d}.html" for i in range(3000)]
+    runs = search.runs_of(tmp_path, pages, 100)
+    assert [p for run in runs for p in run] == pages
+    assert max(map(len, runs)) <= 100 and len(runs) > 30
+    # a page removed changes its own run (and the next if that one was full), not the others
+    for i in range(0, 3000, 150):
+        fewer = search.runs_of(tmp_path, pages[:i] + pages[i + 1:], 100)
+        assert 1 <= len([r for r in fewer if r not in runs]) <= 2, i
+    assert search.runs_of(tmp_path, pages[:5], 1) == [[p] for p in pages[:5]]

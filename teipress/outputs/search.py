@@ -6,11 +6,13 @@ Pagefind (the `pagefind-bin` wheel carries its binary) reads the document pages'
 
 One Pagefind run holds every page of the site in memory (3.8 GB for 44,000 pages), so the
 pages are indexed in runs of at most `PAGES_PER_RUN` and the runs' bundles merged into one
-(search_merge.py): the same index, within the memory of one run.  The stage's only input is
-the folder of HTML pages; `index_site` works on any such folder.
+(search_merge.py): the same index, within the memory of one run.  In an incremental build a
+run whose pages did not change is taken from the cache.  The stage's only input is the folder
+of HTML pages; `index_site` works on any such folder.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -18,12 +20,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..commands import cache as cache_mod
 from ..commands.build import BuildContext, BuildError
 from . import pagefind_format, search_merge
 
-# Pages per Pagefind run: about 0.3 GB of memory for Pagefind on letter pages (see
+# Pages per Pagefind run: about 0.25 GB of memory on letter pages (see
 # docs/benchmarks.md, "Search at scale").  The index does not depend on it.
-PAGES_PER_RUN = 2000
+PAGES_PER_RUN = 1000
 BUNDLE = "pagefind"
 # An element carrying data-pagefind-body; text cannot match: its "<" is written "&lt;".
 _BODY = re.compile(rb"<[A-Za-z][^<>]*?\sdata-pagefind-body[\s=/>]")
@@ -46,7 +49,7 @@ def build(ctx: BuildContext) -> None:
     if not (site / "index.html").is_file():
         raise BuildError("the search stage indexes the HTML edition, but build/html was not made; "
                          "build the html stage too (e.g. --only html --only search)")
-    index_site(site, language=ctx.edition.config.get("language"), work=ctx.scratch)
+    index_site(site, language=ctx.edition.config.get("language"), work=ctx.scratch, cache=ctx.cache)
 
 
 def pages_to_index(site: Path) -> list[Path]:
@@ -58,17 +61,33 @@ def pages_to_index(site: Path) -> list[Path]:
     return body or pages
 
 
+def runs_of(site: Path, pages: list[Path], per_run: int) -> list[list[Path]]:
+    """The pages (in path order) cut into runs of at most *per_run*.  A run ends after a page
+    whose path's digest says so (one page in per_run / 2), or when it is full: where the runs
+    are cut depends on the pages at the cuts, not on their positions, so a page added or
+    removed changes its own run (and the next when a full run was cut) and leaves the others,
+    and their entries in an incremental build's cache, as they were."""
+    every = max(1, per_run // 2)
+    runs, run = [], []
+    for page in pages:
+        run.append(page)
+        rel = page.relative_to(site).as_posix().encode("utf-8")
+        if len(run) >= per_run or int.from_bytes(hashlib.sha1(rel).digest()[:4], "big") % every == 0:
+            runs.append(run)
+            run = []
+    return runs + [run] if run or not runs else runs
+
+
 def index_site(site: Path, language: str | None = None, pages_per_run: int | None = None,
-               work: Path | None = None) -> None:
-    """Write *site*/pagefind/: Pagefind over the site's pages, `pages_per_run` (default
-    PAGES_PER_RUN) pages a run, the runs' bundles merged.  *work*: where the runs' files go."""
-    pages_per_run = pages_per_run or PAGES_PER_RUN
+               work: Path | None = None, cache: "cache_mod.Cache | None" = None) -> None:
+    """Write *site*/pagefind/: Pagefind over the site's pages, at most `pages_per_run` (default
+    PAGES_PER_RUN) pages a run, the runs' bundles merged.  *work*: where the runs' files go;
+    *cache*: an incremental build's cache, which keeps each run's bundle."""
     pages = pages_to_index(site)
-    runs = [pages[i:i + pages_per_run] for i in range(0, len(pages), pages_per_run)] or [[]]
     tmp = Path(tempfile.mkdtemp(prefix="search-", dir=work or site.parent))
     try:
         bundles = []
-        for n, run in enumerate(runs):
+        for n, run in enumerate(runs_of(site, pages, pages_per_run or PAGES_PER_RUN)):
             part = tmp / f"site-{n}"
             for page in run:  # the run's pages at their own paths, so the URLs are the site's
                 dest = part / page.relative_to(site)
@@ -76,7 +95,7 @@ def index_site(site: Path, language: str | None = None, pages_per_run: int | Non
                 _link(page, dest)
             part.mkdir(exist_ok=True)
             bundles.append(tmp / f"bundle-{n}")
-            _pagefind(part, bundles[-1], language, tmp)
+            _index_run(part, bundles[-1], language, tmp, cache)
             shutil.rmtree(part)
         merged = tmp / "merged"
         try:
@@ -90,6 +109,25 @@ def index_site(site: Path, language: str | None = None, pages_per_run: int | Non
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _index_run(part: Path, bundle: Path, language: str | None, home: Path, cache) -> None:
+    """Pagefind over the folder *part*, or its bundle from the cache.  The bundle is Pagefind's
+    alone: its key is Pagefind's version, the command's options and the pages' bytes."""
+    if cache is None:
+        _pagefind(part, bundle, language, home)
+        return
+    key = cache_mod.digest("pagefind run", cache_mod.package_version("pagefind-bin"), _options(language),
+                           cache_mod.folder_digest(part))
+    files = cache.get_object("search", key)
+    if files is not None:
+        for rel, data in files:
+            (bundle / rel).parent.mkdir(parents=True, exist_ok=True)
+            (bundle / rel).write_bytes(data)
+        return
+    _pagefind(part, bundle, language, home)
+    cache.put_object("search", key, [(p.relative_to(bundle).as_posix(), p.read_bytes())
+                                     for p in sorted(bundle.rglob("*")) if p.is_file()])
+
+
 def _link(src: Path, dest: Path) -> None:
     try:
         os.link(src, dest)
@@ -97,10 +135,12 @@ def _link(src: Path, dest: Path) -> None:
         shutil.copyfile(src, dest)
 
 
+def _options(language: str | None) -> list[str]:
+    return ["--quiet"] + (["--force-language", language] if language else [])
+
+
 def _pagefind(site: Path, bundle: Path, language: str | None, home: Path) -> None:
-    cmd = [executable(), "--site", str(site), "--output-path", str(bundle), "--quiet"]
-    if language:
-        cmd += ["--force-language", language]
+    cmd = [executable(), "--site", str(site), "--output-path", str(bundle), *_options(language)]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
                               env={"PATH": "/usr/bin:/bin", "HOME": str(home)})
