@@ -14,7 +14,9 @@ For each size, two runs in child processes, on the same site, one after the othe
 
 - *one run*: one Pagefind run over the whole site (what the search stage did before);
 - *in runs*: the search stage (`teipress.outputs.search.index_site`): Pagefind over
-  `PAGES_PER_RUN` pages at a time, the bundles merged into one.
+  at most `PAGES_PER_RUN` pages at a time, the bundles merged into one;
+- with --incremental, *one page changed*: the search stage with an incremental build's cache
+  filled, after one word of one letter page changed (one run indexed again, all merged).
 
 Wall time, CPU time (user + system of the whole process tree) and peak memory (the largest sum
 of the resident sizes of the process tree, sampled every 50 ms from /proc).  With --check N,
@@ -44,9 +46,9 @@ TEMPLATE_LETTERS = 60
 BODY = re.compile(r"(<article\b[^>]*\bdata-pagefind-body[^>]*>)")
 
 
-def template_site(folder: Path) -> Path:
-    """A real site of TEMPLATE_LETTERS letters, built by teipress (HTML only)."""
-    edition = benchmark_scale.generate(TEMPLATE_LETTERS, folder / "edition")
+def template_site(folder: Path, letters: int = TEMPLATE_LETTERS) -> Path:
+    """A real site of *letters* letters, built by teipress (HTML only)."""
+    edition = benchmark_scale.generate(letters, folder / "edition")
     out = folder / "build"
     env = {**os.environ, "SOURCE_DATE_EPOCH": benchmark_scale.EPOCH}
     subprocess.run([sys.executable, "-m", "teipress", "build", str(edition), "--out", str(out), "-q",
@@ -106,14 +108,38 @@ def in_runs(site: Path, per_run: int) -> dict:
                f"search.index_site(Path({str(site)!r}), pages_per_run={per_run})")
 
 
+def with_cache(site: Path, cache: Path) -> dict:
+    """The search stage with an incremental build's cache (teipress.commands.cache.Cache)."""
+    return run("from pathlib import Path; from teipress.outputs import search; "
+               "from teipress.commands.cache import Cache; "
+               f"search.index_site(Path({str(site)!r}), cache=Cache(Path({str(cache)!r})))")
+
+
+def one_page_changed(site: Path, work: Path) -> dict:
+    """Fill a cache, change one word of the middle letter page, index again with the cache."""
+    cache = work / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    with_cache(site, cache)
+    pages = sorted((site / "documents").glob("L*.html"))
+    page = pages[len(pages) // 2]
+    page.write_text(page.read_text(encoding="utf-8").replace('<p id="bench">', '<p id="bench">korrigiert ', 1),
+                    encoding="utf-8")
+    result = with_cache(site, cache)
+    shutil.rmtree(cache)
+    return result
+
+
 def table(rows: list[dict], per_run: int) -> str:
-    lines = [f"| pages | one Pagefind run: wall (CPU) | peak memory | in runs of {per_run:,}: wall (CPU) | peak memory | index |",
-             "|---:|---:|---:|---:|---:|---:|"]
+    lines = [f"| pages | one Pagefind run: wall (CPU) | peak memory | in runs of at most {per_run:,}: wall (CPU) "
+             "| peak memory | one page changed, with the cache: wall (CPU) | index |",
+             "|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         a, b = r["one"], r["runs"]
         one = f"{a['seconds']:.0f} s ({a['cpu']:.0f} s) | {a['peak_mb']:,.0f} MB" if a else "not run | –"
+        c = r.get("changed")
+        changed = f"{c['seconds']:.0f} s ({c['cpu']:.0f} s)" if c else "–"
         lines.append(f"| {r['pages']:,} | {one} | "
-                     f"{b['seconds']:.0f} s ({b['cpu']:.0f} s) | {b['peak_mb']:,.0f} MB | {r['index_mb']:.0f} MB |")
+                     f"{b['seconds']:.0f} s ({b['cpu']:.0f} s) | {b['peak_mb']:,.0f} MB | {changed} | {r['index_mb']:.0f} MB |")
     return "\n".join(lines)
 
 
@@ -128,6 +154,9 @@ def main() -> None:
     ap.add_argument("--one-run-max", type=int, default=20000,
                     help="measure one Pagefind run only up to this many pages (it needs about 0.2 MB a "
                          "page: 10 GB at 50,000 pages, more than a shared machine should be asked for)")
+    ap.add_argument("--letters", type=int, default=TEMPLATE_LETTERS, help="real letters the pages are made of")
+    ap.add_argument("--incremental", action="store_true",
+                    help="also index with a cache, change one page, and index again")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
     ap.add_argument("--write", type=Path, help="put the table into this file (docs/benchmarks.md)")
     args = ap.parse_args()
@@ -135,7 +164,7 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="teipress-search-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        template = template_site(work / "template")
+        template = template_site(work / "template", args.letters)
         rows = []
         for n in (int(s) for s in args.sizes.split(",")):
             site = work / f"site-{n}"
@@ -152,6 +181,9 @@ def main() -> None:
                 if not same:
                     raise SystemExit(1)
             shutil.rmtree(single, ignore_errors=True)
+            if args.incremental:
+                row["changed"] = one_page_changed(site, work)
+                print(f"{n} pages: one page changed, with the cache: {row['changed']}", flush=True)
             if not args.keep:
                 shutil.rmtree(site)
             rows.append(row)
@@ -165,12 +197,13 @@ def main() -> None:
 
 
 def write_table(path: Path, text: str) -> None:
-    """Replace the table after the marker line in *path*."""
-    marker = "<!-- benchmark_search.py table -->"
+    """Replace the table between the search-table markers of *path* (docs/benchmarks.md)."""
     doc = path.read_text(encoding="utf-8")
-    start = doc.index(marker) + len(marker)
-    end = doc.find("\n\n", start + 1)
-    path.write_text(doc[:start] + "\n" + text + doc[end if end >= 0 else len(doc):], encoding="utf-8")
+    block = f"<!-- search-table: scripts/benchmark_search.py -->\n{text}\n<!-- /search-table -->"
+    if "<!-- search-table" not in doc:
+        raise SystemExit(f"{path} has no <!-- search-table --> markers")
+    doc = re.sub(r"<!-- search-table.*?<!-- /search-table -->", lambda m: block, doc, flags=re.S)
+    path.write_text(doc, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -215,3 +215,19 @@ def test_runs_are_cut_by_their_pages_and_never_exceed_the_size(tmp_path):
         fewer = search.runs_of(tmp_path, pages[:i] + pages[i + 1:], 100)
         assert 1 <= len([r for r in fewer if r not in runs]) <= 2, i
     assert search.runs_of(tmp_path, pages[:5], 1) == [[p] for p in pages[:5]]
+
+
+def test_the_search_benchmark_runs_and_checks_the_merged_index(shared, tmp_path):
+    """scripts/benchmark_search.py on a small site (no timing asserted): it compares the two
+    indexes, and measures a rebuild with the cache."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    proc = subprocess.run([sys.executable, "scripts/benchmark_search.py", "--sizes", "40", "--check", "40",
+                           "--letters", "8", "--per-run", "10", "--incremental", "--keep", str(tmp_path / "work")],
+                          cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "40 pages: the two bundles' contents are equal" in proc.stdout
+    assert "| 40 |" in proc.stdout and "one page changed" in proc.stdout
