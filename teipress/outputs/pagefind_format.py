@@ -114,7 +114,7 @@ def read(path) -> object:
 
 def zipped(raw: bytes) -> bytes:
     """A bundle file's bytes: gzip without a time stamp, so equal content gives equal bytes."""
-    return gzip.compress(raw, compresslevel=9, mtime=0)
+    return gzip.compress(raw, compresslevel=6, mtime=0)  # zlib's default, as Pagefind's
 
 
 def sha1(raw: bytes) -> str:
@@ -132,8 +132,11 @@ def read_fragment(path) -> bytes:
 
 # -- word chunks, fast: a page's locations are copied, never decoded ----------------------
 # A word chunk holds every location of every word: most of the index.  The merge changes page
-# numbers only, so each page entry is read as [number, locations, meta locations] with the
-# locations kept as the CBOR bytes they are (their items skipped by length, not decoded).
+# numbers only, so each page entry [number, locations, meta locations] is read by one regular
+# expression (in C) as [number, body, weight, split]: *body* the two location arrays as the CBOR
+# bytes they are, *split* where the meta locations begin in it, *weight* what the entry adds
+# to its chunk's size (Pagefind counts locations + meta locations + 1).  What follows an array
+# of integers in a chunk is never an integer, so a run of integers ends with its array.
 
 def _array_head(data: bytes, i: int) -> tuple[int, int]:
     head = data[i]
@@ -148,31 +151,37 @@ def _array_head(data: bytes, i: int) -> tuple[int, int]:
     return int.from_bytes(data[i + 1:i + 1 + size], "big"), i + 1 + size
 
 
-# A run of CBOR integers (major types 0 and 1; 1, 2, 3, 5 or 9 bytes each, told by the first
-# byte).  A regular expression walks it in C: the locations are most of the index's items.
-_INTS = re.compile(rb"(?:[\x00-\x17\x20-\x37]|[\x18\x38].|[\x19\x39]..|[\x1a\x3a].{4}|[\x1b\x3b].{8})*", re.S)
+# A CBOR integer (major types 0 and 1: 1, 2, 3, 5 or 9 bytes, told by the first byte), an
+# array's head, and a page entry made of them.
+_INT = rb"(?:[\x00-\x17\x20-\x37]|[\x18\x38].|[\x19\x39]..|[\x1a\x3a].{4}|[\x1b\x3b].{8})"
+_ARRAY = rb"(?:[\x80-\x97]|\x98.|\x99..|\x9a.{4}|\x9b.{8})"
+_PAGE = re.compile(rb"\x83([\x00-\x17]|\x18.|\x19..|\x1a.{4}|\x1b.{8})((" + _ARRAY + _INT + rb"*)"
+                   + _ARRAY + _INT + rb"*)", re.S)
+_UINT = [bytes((k,)) if k < 24 else bytes((0x18, k)) for k in range(256)]
 
 
-def _int_array(data: bytes, i: int) -> tuple[bytes, int, int]:
-    """An array of integers at *i*: (its bytes, how many items, the index after it).  What
-    follows an array of integers in a chunk is never an integer, so the run ends with it."""
-    n, j = _array_head(data, i)
-    if n:
-        j = _INTS.match(data, j).end()
-    return data[i:j], n, j
+def _count(array: bytes) -> int:
+    """The number of items an array's head (at the start of *array*) announces."""
+    head = array[0]
+    if head < 0x98:
+        return head - 0x80
+    return int.from_bytes(array[1:1 + (1 << (head - 0x98))], "big")
 
 
 def _pages(data: bytes, i: int) -> tuple[list, int]:
-    """[[page number (a difference), locations (bytes), meta locations (bytes), items], …]"""
+    """A page list at *i*: [[page number (a difference), body, weight, split], …], and the end."""
     n, i = _array_head(data, i)
     pages = []
+    match = _PAGE.match
     for _ in range(n):
-        if data[i] != 0x83:
+        m = match(data, i)
+        if m is None:
             raise FormatError("a page entry is not [page, locations, meta locations]")
-        number, i = _decode(data, i + 1)
-        locs, n_locs, i = _int_array(data, i)
-        meta, n_meta, i = _int_array(data, i)
-        pages.append([number, locs, meta, n_locs + n_meta + 1])
+        number, body, locs = m.group(1, 2, 3)
+        split = len(locs)
+        pages.append([number[0] if len(number) == 1 else int.from_bytes(number[1:], "big"), body,
+                      _count(locs) + _count(body[split:]) + 1, split])
+        i = m.end()
     return pages, i
 
 
@@ -205,17 +214,22 @@ def read_words(path) -> list:
     return words
 
 
-def meta_locations(raw: bytes) -> list[int]:
-    return _decode(raw, 0)[0]
+def with_meta_fields(entry: list, fields: list[int]) -> None:
+    """Renumber the meta fields of a page entry's meta locations: field k becomes fields[k]."""
+    body, split = entry[1], entry[3]
+    meta = [-(fields[-x - 1] + 1) if x < 0 else x for x in _decode(body, split)[0]]
+    out = [body[:split]]
+    _encode(meta, out)
+    entry[1] = b"".join(out)
 
 
 def _encode_pages(pages: list, out: list) -> None:
     out.append(_head(4, len(pages)))
-    for number, locs, meta, _ in pages:
+    uint = _UINT
+    for number, body, _, _ in pages:
         out.append(b"\x83")
-        out.append(_head(0, number))
-        out.append(locs)
-        out.append(meta)
+        out.append(uint[number] if number < 256 else _head(0, number))
+        out.append(body)
 
 
 def encode_words(words: list) -> bytes:

@@ -146,8 +146,7 @@ def _renumber(pages: list, numbers: list[int], fields: list[int] | None) -> list
     for entry in pages:
         entry[0] = numbers[entry[0]]
         if fields is not None:
-            meta = [-(fields[-x - 1] + 1) if x < 0 else x for x in fmt.meta_locations(entry[2])]
-            entry[2] = fmt.encode(meta)[len(fmt.MAGIC):]
+            fmt.with_meta_fields(entry, fields)
     return pages
 
 
@@ -200,7 +199,7 @@ def _write_words(lang: str, parts: list[_Part], field_maps, target: Path) -> lis
     for word, pages, variants in _joined(streams):
         entry = [word, fmt.differences(sorted(pages, key=_number)),
                  [[form, fmt.differences(sorted(vpages, key=_number))] for form, vpages in sorted(variants.items())]]
-        size += sum(p[3] for p in pages)  # Pagefind counts locations + meta locations + 1 a page
+        size += sum(p[2] for p in pages)  # Pagefind's measure of a chunk (fmt._pages)
         chunk.append(entry)
         if size >= fmt.CHUNK_SIZE:
             close()
