@@ -86,7 +86,7 @@ def _merge_language(lang: str, parts: list[_Part], target: Path) -> tuple[str, i
     for p in parts:
         if len(p.meta) > 4 and p.meta[4]:
             raise fmt.FormatError(f"{p.bundle}: sort orders (data-pagefind-sort) cannot be merged")
-    pages = _number_pages(lang, parts)
+    pages = _number_pages(parts)
     names = _fragment_names(lang, pages)
     for page in pages:
         dest = target / "fragment" / f"{names[page.digest]}.pf_fragment"
@@ -97,12 +97,12 @@ def _merge_language(lang: str, parts: list[_Part], target: Path) -> tuple[str, i
     filters = _write_filters(lang, parts, target)
     meta = [version, [[names[p.digest], p.words] for p in pages], chunks, filters, [], meta_fields]
     raw = fmt.encode(meta)
-    meta_hash = f"{lang}_{fmt.sha1(raw[len(fmt.MAGIC):])[:META_DIGITS]}"
+    meta_hash = f"{lang}_{fmt.sha1(raw[len(fmt.MAGIC):])[:META_DIGITS]}"  # Pagefind's meta name
     (target / f"pagefind.{meta_hash}.pf_meta").write_bytes(fmt.zipped(raw))
     return meta_hash, len(pages)
 
 
-def _number_pages(lang: str, parts: list[_Part]) -> list[_Page]:
+def _number_pages(parts: list[_Part]) -> list[_Page]:
     """Every page of every part, numbered in the order of their URLs."""
     found = []
     for k, part in enumerate(parts):
@@ -182,16 +182,13 @@ def _write_words(lang: str, parts: list[_Part], field_maps, target: Path) -> lis
     """Write the merged word chunks, cut where one Pagefind run cuts them; return the
     meta's chunk list [[from, to, hash], …]."""
     chunks: list[tuple[str, str, str]] = []
+    names: set[str] = set()
     chunk: list = []
     size = 0
 
     def close():
         raw = fmt.encode_words(chunk)
-        name = f"{lang}_{fmt.sha1(raw[len(fmt.MAGIC):])[:FRAGMENT_DIGITS]}"
-        n = FRAGMENT_DIGITS
-        while any(name == c[2] for c in chunks):  # two chunks with one short name
-            n += 1
-            name = f"{lang}_{fmt.sha1(raw[len(fmt.MAGIC):])[:n]}"
+        name = _short_name(lang, raw, names)
         (target / "index" / f"{name}.pf_index").write_bytes(fmt.zipped(raw))
         chunks.append((chunk[0][0], chunk[-1][0], name))
 
@@ -220,15 +217,21 @@ def _write_filters(lang: str, parts: list[_Part], target: Path) -> list[list[str
             for value, pages in values:
                 into.setdefault(value, []).extend(part.numbers[p] for p in pages)
     out = []
-    used = set()
+    used: set[str] = set()
     for name in sorted(merged):
         raw = fmt.encode([name, [[v, sorted(ps)] for v, ps in sorted(merged[name].items())]])
-        n = FRAGMENT_DIGITS
-        short = f"{lang}_{fmt.sha1(raw[len(fmt.MAGIC):])[:n]}"
-        while short in used:
-            n += 1
-            short = f"{lang}_{fmt.sha1(raw[len(fmt.MAGIC):])[:n]}"
-        used.add(short)
+        short = _short_name(lang, raw, used)
         (target / "filter" / f"{short}.pf_filter").write_bytes(fmt.zipped(raw))
         out.append([name, short])
     return out
+
+
+def _short_name(lang: str, raw: bytes, used: set[str]) -> str:
+    """A chunk's or filter's file name, as Pagefind names it: the language and the first 7
+    digits of the SHA-1 of its content, one digit more while another file has that name."""
+    digest = fmt.sha1(raw[len(fmt.MAGIC):])
+    n = FRAGMENT_DIGITS
+    while f"{lang}_{digest[:n]}" in used and n < len(digest):
+        n += 1
+    used.add(f"{lang}_{digest[:n]}")
+    return f"{lang}_{digest[:n]}"
