@@ -449,8 +449,7 @@ def main() -> None:
             print(lines[-1], flush=True)
             if tp["volumes"]:
                 lines.append(f"| … per volume: pages {' + '.join(map(str, tp['volumes']))}; peak memory of each "
-                             f"volume's worker (MiB), in the order typeset (volume 1 last again, with the full "
-                             f"contents): {', '.join(map(str, tp['worker_peaks']))} | | | | | | | | |")
+                             f"volume's worker (MiB), in the order typeset: {', '.join(map(str, tp['worker_peaks']))} | | | | | | | | |")
                 print(lines[-1], flush=True)
             if tp["left_out"]:
                 print("  left out: " + "; ".join(tp["left_out"]), flush=True)
