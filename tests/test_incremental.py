@@ -430,3 +430,27 @@ def test_a_key_missing_what_a_page_shows_gives_a_stale_page(tmp_path, monkeypatc
         monkeypatch.setattr(page_cache, part, lambda *a: "left out")
     _rendered, differ = rebuild_after(tmp_path, monkeypatch, kind)
     assert differ != []
+
+
+def test_the_pages_of_a_split_document_from_the_page_cache(tmp_path, monkeypatch):
+    # A split document's pages (its contents, a page per division) and the letters linking
+    # into them: after each edit, byte for byte a clean build.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    root = edition(tmp_path / "ed", letters=3)
+    (root / "edition.toml").write_text('id = "inc"\ntitle = "Incremental"\nsplit = ["letter-2"]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    build(root, out)
+    assert (out / "html" / "documents" / "letter-2" / "d1.html").is_file()
+    tei = root / "tei"
+    edits = [(tei / "letter-2.xml", "wrote from", "wrote (split) from"),
+             (tei / "letter-2.xml", '<head>Letter of', '<head>A letter of'),
+             (tei / "persons.xml", "Anna Example", "Anna Example-Split"),
+             (tei / "letter-1.xml", "wrote from", "wrote (whole) from")]
+    for step, (f, old, new) in enumerate(edits):
+        text = f.read_text(encoding="utf-8")
+        assert old in text
+        f.write_text(text.replace(old, new), encoding="utf-8")
+        build(root, out)
+        build(root, tmp_path / f"clean-{step}", incremental=False)
+        assert same_tree(out, tmp_path / f"clean-{step}") == [], step
