@@ -454,3 +454,36 @@ def test_the_pages_of_a_split_document_from_the_page_cache(tmp_path, monkeypatch
         build(root, out)
         build(root, tmp_path / f"clean-{step}", incremental=False)
         assert same_tree(out, tmp_path / f"clean-{step}") == [], step
+
+
+@pytest.mark.parametrize("left_out", [None, "_parallel"])
+def test_an_original_page_shows_its_translations_alignment_from_the_page_cache(tmp_path, monkeypatch, left_out):
+    # The original's page counts the units aligned with its translation: an edit to the
+    # translation alone changes it.
+    from test_parallel import ORIGINAL, TRANSLATION
+    from teipress.outputs import page_cache
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = tmp_path / "ed"
+    (root / "tei" / "schema").mkdir(parents=True)
+    shutil.copy(SCHEMA, root / "tei" / "schema" / "teipress.xsd")
+    (root / "tei" / "letter-ru.xml").write_text(ORIGINAL, encoding="utf-8")
+    (root / "tei" / "letter-en.xml").write_text(TRANSLATION, encoding="utf-8")
+    (root / "edition.toml").write_text('id = "par"\ntitle = "Parallel"\n', encoding="utf-8")
+    if left_out:
+        monkeypatch.setattr(page_cache, left_out, lambda *a: "left out")
+    out = tmp_path / "out"
+    build(root, out)
+    f = root / "tei" / "letter-en.xml"
+    old = '<p corresp="letter-ru.xml#o2">The weather is fine, and we walked along the embankment.</p>'
+    new = ('<p corresp="letter-ru.xml#o2">The weather is fine.</p>\n'
+           '    <p corresp="letter-ru.xml#o3">We walked along the embankment.</p>')
+    assert old in f.read_text(encoding="utf-8")
+    f.write_text(f.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    build(root, out)
+    build(root, tmp_path / "clean", incremental=False)
+    differ = same_tree(out, tmp_path / "clean")
+    if left_out:
+        assert "html/documents/letter-ru.html" in differ
+    else:
+        assert differ == []

@@ -84,6 +84,13 @@ def _entries(page, kinds) -> list:
             for kind, _label in kinds]
 
 
+def _parallel(page) -> list:
+    """The page's links to its facing pages, with how many units they align (the other
+    text's alignment changes them, not only this document's)."""
+    return [(v.path, v.pair.original.id, v.pair.translation.id, len(v.rows))
+            for v in getattr(page, "parallel", [])]
+
+
 def page_key(edition: str, page, kinds) -> str:
     """The key of a document's output files; *edition*: edition_digest; *page*: its
     teipress.outputs.html.Page (its split pages in page.parts); *kinds*: the side panel's."""
@@ -95,8 +102,7 @@ def page_key(edition: str, page, kinds) -> str:
             _model_bytes(d), repr(d.info), repr(d.meta), d.edition_language, d.years,
             _neighbour(d.parent), _neighbour(d.prev), _neighbour(d.next),
             _letter(d.correspondence), _entries(p, kinds),
-            [(v.path, v.pair.original.id, v.pair.translation.id, len(v.rows))
-             for v in getattr(p, "parallel", [])],
+            _parallel(p),
         ))
     return cache_mod.digest(edition, parts)
 
