@@ -320,3 +320,170 @@ def test_the_scale_benchmark_makes_valid_editions_of_distinct_letters(shared, tm
     validate_edition(ed, report)
     assert report.errors == []
     assert benchmark_scale.moved("1857-02-14", 3, 20) == "1860-03-05" and benchmark_scale.moved("1877-02", -1, 5) == "1876-02"
+
+
+# -- the page cache (teipress.outputs.page_cache) ------------------------------------------
+def correspondence_letter(n: int, day: int, title: str | None = None) -> str:
+    """A letter with correspDesc (so its page shows its neighbours), naming both persons."""
+    sender, recipient = ("anna", "bert") if n % 2 else ("bert", "anna")
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="l{n}" xml:lang="en">
+  <teiHeader>
+    <fileDesc>
+      <titleStmt><title>{title or f"Letter {n}"}</title><editor>Erika Editor</editor></titleStmt>
+      <publicationStmt><publisher>Letters Project</publisher><date when="2026">2026</date></publicationStmt>
+      <sourceDesc><p>Autograph.</p></sourceDesc>
+    </fileDesc>
+    <profileDesc><correspDesc>
+      <correspAction type="sent"><persName ref="persons.xml#{sender}">{sender.title()}</persName><date when="1900-01-{day:02d}"/></correspAction>
+      <correspAction type="received"><persName ref="persons.xml#{recipient}">{recipient.title()}</persName></correspAction>
+    </correspDesc></profileDesc>
+  </teiHeader>
+  <text><body><p><persName ref="persons.xml#{sender}">{sender.title()}</persName> wrote on day {day}.</p></body></text>
+</TEI>
+"""
+
+
+def letters_edition(root: Path) -> Path:
+    (root / "tei" / "schema").mkdir(parents=True)
+    shutil.copy(SCHEMA, root / "tei" / "schema" / "teipress.xsd")
+    for n in range(1, 6):
+        (root / "tei" / f"l{n}.xml").write_text(correspondence_letter(n, 2 * n), encoding="utf-8")
+    (root / "tei" / "persons.xml").write_text(PERSONS, encoding="utf-8")
+    (root / "edition.toml").write_text('id = "letters"\ntitle = "Letters"\n', encoding="utf-8")
+    return root
+
+
+def edit_letters(root: Path, kind: str) -> None:
+    tei = root / "tei"
+    l3 = tei / "l3.xml"
+    if kind == "text":  # the letter's own page only
+        l3.write_text(l3.read_text(encoding="utf-8").replace("wrote on", "wrote again on"), encoding="utf-8")
+    elif kind == "title":  # its neighbours' pages name it
+        l3.write_text(correspondence_letter(3, 6, "A letter of three"), encoding="utf-8")
+    elif kind == "date":  # the letters' order: other neighbours
+        l3.write_text(correspondence_letter(3, 11), encoding="utf-8")
+    elif kind == "register":  # a name every letter's side panel and letter head show
+        p = tei / "persons.xml"
+        p.write_text(p.read_text(encoding="utf-8").replace("Anna Example", "Anna Example-Berg"), encoding="utf-8")
+    elif kind == "life":  # a person's dates: only the side panels of the letters naming her show them
+        p = tei / "persons.xml"
+        p.write_text(p.read_text(encoding="utf-8").replace('<birth when="1900"/>', '<birth when="1901"/>'),
+                     encoding="utf-8")
+    elif kind == "toml":  # the edition's title: in every page
+        (root / "edition.toml").write_text('id = "letters"\ntitle = "Letters, second edition"\n', encoding="utf-8")
+    elif kind == "add":  # a letter between l2 and l3
+        (tei / "l6.xml").write_text(correspondence_letter(6, 5), encoding="utf-8")
+    elif kind == "remove":
+        l3.unlink()
+
+
+def rebuild_after(tmp_path: Path, monkeypatch, kind: str) -> tuple[list[str], list[str]]:
+    """(the documents whose pages were rendered again, the files that differ from a clean build)."""
+    from teipress.outputs import html
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    root = letters_edition(tmp_path / "ed")
+    out = tmp_path / "out"
+    build(root, out)
+    rendered = []
+    real_fill = html.fill
+    monkeypatch.setattr(html, "fill", lambda em, page: rendered.append(page.id) or real_fill(em, page))
+    edit_letters(root, kind)
+    if kind == "epoch":  # another build date: in the footer of every page
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")
+    build(root, out)
+    monkeypatch.setattr(html, "fill", real_fill)
+    build(root, tmp_path / "clean", incremental=False)
+    return rendered, same_tree(out, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("kind", ["text", "title", "date", "register", "life", "toml", "epoch", "add", "remove"])
+def test_pages_from_the_page_cache_are_those_of_a_clean_build(tmp_path, monkeypatch, kind):
+    rendered, differ = rebuild_after(tmp_path, monkeypatch, kind)
+    assert differ == []
+    if kind == "text":  # the other letters' pages came from the cache
+        assert rendered == ["l3"]
+    elif kind == "title":  # the letter and its neighbours, which name it
+        assert sorted(rendered) == ["l2", "l3", "l4"]
+    elif kind == "add":
+        assert "l6" in rendered and "l2" in rendered and "l3" in rendered
+
+
+def test_an_unchanged_document_page_is_not_rendered_again(tmp_path, monkeypatch):
+    rendered, differ = rebuild_after(tmp_path, monkeypatch, "none")
+    assert rendered == [] and differ == []
+
+
+@pytest.mark.parametrize("parts, kind", [(["_letter"], "title"), (["_model_bytes"], "text"),
+                                         (["edition_digest"], "epoch"),
+                                         # a person's dates are in the models of the letters naming
+                                         # her (their pointers resolved) as well as in the side panel
+                                         (["_entries", "_model_bytes"], "life")])
+def test_a_key_missing_what_a_page_shows_gives_a_stale_page(tmp_path, monkeypatch, parts, kind):
+    # The test above would catch a key that leaves out one of these: with it left out, the
+    # rebuilt site differs from a clean build.
+    from teipress.outputs import page_cache
+
+    for part in parts:
+        monkeypatch.setattr(page_cache, part, lambda *a: "left out")
+    _rendered, differ = rebuild_after(tmp_path, monkeypatch, kind)
+    assert differ != []
+
+
+def test_the_pages_of_a_split_document_from_the_page_cache(tmp_path, monkeypatch):
+    # A split document's pages (its contents, a page per division) and the letters linking
+    # into them: after each edit, byte for byte a clean build.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    root = edition(tmp_path / "ed", letters=3)
+    (root / "edition.toml").write_text('id = "inc"\ntitle = "Incremental"\nsplit = ["letter-2"]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    build(root, out)
+    assert (out / "html" / "documents" / "letter-2" / "d1.html").is_file()
+    tei = root / "tei"
+    edits = [(tei / "letter-2.xml", "wrote from", "wrote (split) from"),
+             (tei / "letter-2.xml", '<head>Letter of', '<head>A letter of'),
+             (tei / "persons.xml", "Anna Example", "Anna Example-Split"),
+             (tei / "letter-1.xml", "wrote from", "wrote (whole) from")]
+    for step, (f, old, new) in enumerate(edits):
+        text = f.read_text(encoding="utf-8")
+        assert old in text
+        f.write_text(text.replace(old, new), encoding="utf-8")
+        build(root, out)
+        build(root, tmp_path / f"clean-{step}", incremental=False)
+        assert same_tree(out, tmp_path / f"clean-{step}") == [], step
+
+
+@pytest.mark.parametrize("left_out", [None, "_parallel"])
+def test_an_original_page_shows_its_translations_alignment_from_the_page_cache(tmp_path, monkeypatch, left_out):
+    # The original's page counts the units aligned with its translation: an edit to the
+    # translation alone changes it.
+    from test_parallel import ORIGINAL, TRANSLATION
+    from teipress.outputs import page_cache
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = tmp_path / "ed"
+    (root / "tei" / "schema").mkdir(parents=True)
+    shutil.copy(SCHEMA, root / "tei" / "schema" / "teipress.xsd")
+    (root / "tei" / "letter-ru.xml").write_text(ORIGINAL, encoding="utf-8")
+    (root / "tei" / "letter-en.xml").write_text(TRANSLATION, encoding="utf-8")
+    (root / "edition.toml").write_text('id = "par"\ntitle = "Parallel"\n', encoding="utf-8")
+    if left_out:
+        monkeypatch.setattr(page_cache, left_out, lambda *a: "left out")
+    out = tmp_path / "out"
+    build(root, out)
+    f = root / "tei" / "letter-en.xml"
+    old = '<p corresp="letter-ru.xml#o2">The weather is fine, and we walked along the embankment.</p>'
+    new = ('<p corresp="letter-ru.xml#o2">The weather is fine.</p>\n'
+           '    <p corresp="letter-ru.xml#o3">We walked along the embankment.</p>')
+    assert old in f.read_text(encoding="utf-8")
+    f.write_text(f.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    build(root, out)
+    build(root, tmp_path / "clean", incremental=False)
+    differ = same_tree(out, tmp_path / "clean")
+    if left_out:
+        assert "html/documents/letter-ru.html" in differ
+    else:
+        assert differ == []

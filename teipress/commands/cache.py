@@ -6,11 +6,13 @@ never by guessing what changed: so an entry is either exactly what a clean build
 or it is not found.  The teipress code itself (every file of the package, not only its
 version number) is part of every key, so an edited stylesheet or template misses the cache.
 
-Three things are kept, in the edition folder's ``.teipress-cache/`` (one folder per output
+Four things are kept, in the edition folder's ``.teipress-cache/`` (one folder per output
 folder built into; the output folder itself holds only what the build makes):
 
 - ``schema/``: the schema diagnostics of each file (the slow part of validation);
 - ``pdf/``: each document's PDF, keyed by the folder its typesetting reads;
+- ``page/``: each document's HTML page(s) and citation files, keyed by everything they show
+  (teipress.outputs.page_cache);
 - ``build.pickle``: the last complete build's fingerprint (sources, edition.toml, templates,
   teipress, SOURCE_DATE_EPOCH, options) and a listing of its output, so that a build of
   unchanged sources into an untouched output is recognised in a moment and not repeated.

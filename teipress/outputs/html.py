@@ -24,7 +24,7 @@ from ..model import citation
 from ..commands.build import BuildContext, BuildError
 from ..model import correspondence, dates, paths
 from ..model import parallel as parallel_model
-from . import parallel as parallel_out
+from . import page_cache, parallel as parallel_out
 
 PKG = Path(__file__).resolve().parent.parent
 KIND_LABELS = {"person": "Persons", "place": "Places", "org": "Organisations", "event": "Events and treaties"}
@@ -328,24 +328,48 @@ def build(ctx: BuildContext) -> None:
 
     render("index.html", "index.html")
 
+    # An incremental build keeps each document's files under a key of all they show
+    # (teipress.outputs.page_cache): an unchanged document's are written, not rendered again.
+    edition_key = page_cache.edition_digest(ctx, em) if ctx.cache is not None else ""
+
     def document_pages(doc: Page) -> list[Field]:
         fill(em, doc)
+        files: list[tuple[str, bytes]] = []
         # A split document's own page is its contents; each division has a page (teipress.model.split).
         for page in [doc, *doc.parts]:
-            render("document.html", page.path, doc=page)
+            root = "../" * page.path.count("/")
+            html = env.get_template("document.html").render(root=root, page=page.path, doc=page, **common)
             record = page.citation
-            files = page.citation_files
-            write(out / files["bibtex"], citation.bibtex(record))
-            write(out / files["ris"], citation.ris(record))
-            write(out / files["csl_json"], json.dumps([citation.csl_json(record)], ensure_ascii=False,
-                                                      indent=1, sort_keys=True) + "\n")
+            cites = page.citation_files
+            files += [(page.path, html.encode("utf-8")),
+                      (cites["bibtex"], citation.bibtex(record).encode("utf-8")),
+                      (cites["ris"], citation.ris(record).encode("utf-8")),
+                      (cites["csl_json"], (json.dumps([citation.csl_json(record)], ensure_ascii=False,
+                                                      indent=1, sort_keys=True) + "\n").encode("utf-8"))]
+        for path, data in files:
+            write(out / path, data)
         unfill(doc)
+        if keys:  # (a forked worker writes the entry itself: only the key goes back)
+            page_cache.put(ctx.cache, keys[doc.id], files, doc.fields)
         return doc.fields
+
+    keys = {d.id: page_cache.page_key(edition_key, d, PANEL_KINDS) for d in s.documents} if edition_key else {}
+    todo = []
+    for doc in s.documents:
+        kept = page_cache.get(ctx.cache, keys[doc.id]) if keys else None
+        if kept is None:
+            todo.append(doc)
+            continue
+        files, doc.fields = kept
+        for path, data in files:
+            write(out / path, data)
+        for part in doc.parts:
+            part.fields = doc.fields
 
     # Each document's pages are its own files: made on every core, each by one worker, which
     # sends back only the metadata fields the edition's pages read (licence, changes, principles).
     stylesheet()  # compiled once, before the workers are forked
-    for doc, fields in zip(s.documents, workers.forked_map(document_pages, s.documents, PARALLEL_FROM)):
+    for doc, fields in zip(todo, workers.forked_map(document_pages, todo, PARALLEL_FROM)):
         doc.fields = fields
         for part in doc.parts:
             part.fields = fields

@@ -1,0 +1,117 @@
+"""The incremental build's page cache: each document's pages and citation files, kept under a
+key made of everything they show (teipress.commands.cache).
+
+A document's output files (its HTML page, its split pages, their BibTeX, RIS and CSL-JSON
+citations) are a function of
+
+- the document itself: its behaviour models (the text, the header, the resolved pointers: the
+  model's own cache key reads them), its header facts, the register entries of its side panel,
+  its letter facts and neighbours, its split pages' neighbours, its parallel views and PDFs;
+- the edition: teipress and the edition's templates, edition.toml, the edition's metadata,
+  version and build date, the registers the menu lists, where every id of a split document is,
+  and which documents there are.
+
+The first part is read off the document (page_key), the second once per build
+(edition_digest).  Where reading the exact facts a page shows is hard, the key takes more
+than it needs (all of the edition's metadata, the ids of all documents): a change there renders
+every page again, but never leaves one stale.
+"""
+from __future__ import annotations
+
+import dataclasses
+import pickle
+
+from lxml import etree
+
+from ..commands import cache as cache_mod
+
+KIND = "page"
+
+
+def edition_digest(ctx, em) -> str:
+    """What every document page reads of the edition as a whole."""
+    ed = ctx.edition
+    toml = ed.root / "edition.toml"
+    return cache_mod.digest(
+        cache_mod.tool_fingerprint(),
+        cache_mod.folder_digest(ed.root / "templates"),  # the edition's own page shells
+        toml.read_bytes() if toml.is_file() else b"",
+        repr(sorted(ed.config.values.items(), key=lambda kv: kv[0])),
+        em.title, em.version, em.tool_version, em.build_date, em.base_url,
+        repr(em.metadata),
+        [(r.path, r.label) for r in em.registers],  # the menu
+        bool(em.letters),  # the menu's "Letters"
+        sorted(em.where.items()),  # tpf:page: the page of every id of a split document
+        sorted((p.id, p.path) for p in em.pages),  # which documents and pages there are
+    )
+
+
+def _model_bytes(doc) -> list[bytes]:
+    """The document's stored behaviour models (its model, and a split document's contents)."""
+    out = []
+    for name in ("_model", "_contents"):
+        value = doc.__dict__.get(name)
+        if value is None:
+            out.append(b"")
+        elif isinstance(value, etree._ElementTree):
+            out.append(etree.tostring(value.getroot(), encoding="utf-8"))
+        else:  # edition_model.Stored
+            out.append(value.data)
+    return out
+
+
+def _neighbour(doc) -> tuple:
+    return (doc.path, doc.title) if doc is not None else ()
+
+
+def _letter(letter) -> tuple:
+    """A letter's facts as the page shows them: its names and dates, and of its neighbours
+    only their page and title (a Document's repr would be the whole document)."""
+    if letter is None:
+        return ()
+    out = []
+    for f in dataclasses.fields(letter):
+        value = getattr(letter, f.name)
+        if f.name in ("prev", "next", "prev_in_correspondence", "next_in_correspondence"):
+            value = _neighbour(value)
+        out.append((f.name, repr(value)))
+    return tuple(out)
+
+
+def _entries(page, kinds) -> list:
+    """The register entries of the page's side panel, as it shows and links them."""
+    return [(kind, [(e.href, e.name, e.dates, e.description, e.desc_id) for e in page.entries(kind)])
+            for kind, _label in kinds]
+
+
+def _parallel(page) -> list:
+    """The page's links to its facing pages, with how many units they align (the other
+    text's alignment changes them, not only this document's)."""
+    return [(v.path, v.pair.original.id, v.pair.translation.id, len(v.rows))
+            for v in getattr(page, "parallel", [])]
+
+
+def page_key(edition: str, page, kinds) -> str:
+    """The key of a document's output files; *edition*: edition_digest; *page*: its
+    teipress.outputs.html.Page (its split pages in page.parts); *kinds*: the side panel's."""
+    parts = []
+    for p in (page, *page.parts):
+        d = p.doc
+        parts.append((
+            p.id, p.path, p.title, p.tei, p.pdf, p.volumes, d.anchor, d.label, d.part_date,
+            _model_bytes(d), repr(d.info), repr(d.meta), d.edition_language, d.years,
+            _neighbour(d.parent), _neighbour(d.prev), _neighbour(d.next),
+            _letter(d.correspondence), _entries(p, kinds),
+            _parallel(p),
+        ))
+    return cache_mod.digest(edition, parts)
+
+
+def get(cache, key: str):
+    """(files, fields) kept for *key*: files as (path in html/, bytes), fields the metadata
+    fields the edition's pages read; None when not kept."""
+    return cache.get_object(KIND, key)
+
+
+def put(cache, key: str, files: list[tuple[str, bytes]], fields: list) -> None:
+    cache.put(KIND, key, pickle.dumps((files, fields), protocol=pickle.HIGHEST_PROTOCOL))
