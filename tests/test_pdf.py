@@ -154,10 +154,10 @@ def _page_texts(pdf: Path, reader: PdfReader) -> dict[str, str]:
     return out
 
 
-def test_index_pages_contain_the_names(default_pdf, reader, default_doc):
-    ed, doc = default_doc
+def name_forms(ed, doc) -> dict[str, set[str]]:
+    """Register entry (its anchor) -> the forms *doc*'s text names it in, as tokens run together:
+    what a page an index gives for the entry must contain."""
     from teipress.model.registers import anchors
-    from teipress.outputs.pdf import index_entries
 
     ids = anchors(ed)
     forms: dict[str, set[str]] = {}
@@ -166,6 +166,14 @@ def test_index_pages_contain_the_names(default_pdf, reader, default_doc):
             entry = ed.entry_for(doc, ptr)
             if entry is not None:
                 forms.setdefault(ids[(entry.file.rel, entry.id)], set()).add("".join(tokens(plain(el))))
+    return forms
+
+
+def test_index_pages_contain_the_names(default_pdf, reader, default_doc):
+    ed, doc = default_doc
+    from teipress.outputs.pdf import index_entries
+
+    forms = name_forms(ed, doc)
     pages = _page_texts(default_pdf, reader)
     labels = reader.page_labels
     first_index = next(i for i in range(len(labels)) if "indexofpersons" in pages[labels[i]][:40])

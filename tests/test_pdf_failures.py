@@ -174,15 +174,9 @@ def test_each_beginning_is_typeset_in_a_worker_of_its_own(make_edition, tmp_path
     """One worker's caches would pile up every beginning the search typesets (2.9 GB for a 1.3 MB
     book): each ends with its job."""
     from teipress.outputs import typeset
+    from test_typeset import count_workers
 
-    started = []
-    real = typeset._Worker.__init__
-
-    def init(self, limit):
-        real(self, limit)
-        started.append(self)
-
-    monkeypatch.setattr(typeset._Worker, "__init__", init)
+    started = count_workers(monkeypatch)
     root = make_edition(doc=deep_doc("mini", "p"))
     r = run("build", root, "--out", tmp_path / "out", env={"SOURCE_DATE_EPOCH": "1700000000", "TEIPRESS_JOBS": "1"})
     assert r.exit_code == 1 and reported(r.stderr.splitlines(), "mini.xml")

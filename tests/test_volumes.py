@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from conftest import MINI_DOC
 from sitebuild import REPO, build_edition
-from test_pdf import pdftotext, tokens
+from test_pdf import name_forms, pdftotext, tokens
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                 reason="poppler-utils missing (make system-deps)")
@@ -207,19 +207,8 @@ def test_index_in_the_last_volume_points_to_the_true_pages(builds, volumes, sing
     assert not any("Index of persons" in pdftotext(pdf) for pdf in volumes[:-1])
     # every page an entry gives names it (in one of the forms the TEI names it in)
     from teipress import edition
-    from teipress.model.registers import anchors
-    from teipress.xmlparse import NS
-    from conftest import tei_plain
-
     ed = edition.load(REPO)
-    doc = next(d for d in ed.documents if d.id == DOC)
-    ids = anchors(ed)
-    forms: dict[str, set[str]] = {}
-    for el in doc.root.iterfind(".//tei:text//*[@ref]", NS):
-        for ptr in el.get("ref").split():
-            entry = ed.entry_for(doc, ptr)
-            if entry is not None:
-                forms.setdefault(ids[(entry.file.rel, entry.id)], set()).add("".join(tokens(tei_plain(el))))
+    forms = name_forms(ed, next(d for d in ed.documents if d.id == DOC))
     keys = {label: key for key, label in _labels(builds / "split")}
     checked = 0
     for label, numbers in entries:
