@@ -94,8 +94,24 @@ def tei_text(path: Path) -> str:
     parts: list[str] = []
     notes: list[str] = []  # a note's words follow the text (as footnotes and endnotes do)
 
-    def walk(el, in_back: bool, parent: str) -> None:
+    def aside(el, in_back: bool, name: str, content) -> None:
+        """*content* (el's text and children, or a reading) out of the running text: its words
+        go after the text, with the notes."""
         nonlocal parts
+        outer = parts
+        parts = notes
+        parts.append(" ")
+        content(el, in_back, name)
+        parts.append(" ")
+        parts = outer
+
+    def own_words(el, in_back: bool, _name: str) -> None:
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            walk(child, in_back, _local(el))
+
+    def walk(el, in_back: bool, parent: str) -> None:
         name = _local(el)
         if name == "app" and isinstance(el.tag, str):
             # the lemma is the text, in its place; the readings (and notes, witnesses) are the
@@ -109,26 +125,13 @@ def tei_text(path: Path) -> str:
                     walk(child, in_back, name)
                     parts.append(" ")
                 else:
-                    outer = parts
-                    parts = notes
-                    parts.append(" ")
-                    walk(child, in_back, name)
-                    parts.append(" ")
-                    parts = outer
+                    aside(child, in_back, name, walk)
             if el.tail:
                 parts.append(el.tail)
             return
         if name == "note" and isinstance(el.tag, str):
             # out of the running text: its words go after the text, its tail stays in place
-            outer = parts
-            parts = notes
-            parts.append(" ")
-            if el.text:
-                parts.append(el.text)
-            for child in el:
-                walk(child, in_back, name)
-            parts.append(" ")
-            parts = outer
+            aside(el, in_back, name, own_words)
             if el.tail:
                 parts.append(el.tail)
             return
