@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import importlib.util
 import struct
+import threading
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -121,16 +122,33 @@ def covered() -> frozenset[int]:
 
 
 @lru_cache(maxsize=1)
-def _fonts() -> list[tuple[bytes, list[tuple]]]:
-    """Every font file's bytes and cmap subtables (read once per process)."""
-    found = []
-    for d in font_dirs():
-        for f in sorted(d.iterdir()):
-            if f.suffix.lower() not in FONT_SUFFIXES:
-                continue
-            data = f.read_bytes()
-            found.append((data, [t for off in _font_offsets(data) for t in _cmap_tables(data, off)]))
-    return found
+def _font_files() -> tuple[Path, ...]:
+    """The font files, the one most texts need first (Noto Sans: Latin, Greek, Cyrillic and
+    punctuation), so that a text in those scripts is judged without reading the others (the CJK
+    collection alone is 33 MB)."""
+    files = [f for d in font_dirs() for f in sorted(d.iterdir()) if f.suffix.lower() in FONT_SUFFIXES]
+    return tuple(sorted(files, key=lambda f: (f.name != "NotoSans[wght].ttf", f.stat().st_size)))
+
+
+_loaded: list[tuple[bytes, list[tuple]]] = []
+_loading = threading.Lock()  # documents are prepared on threads: each file read once, in order
+
+
+def _fonts():
+    """Every font file's bytes and cmap subtables, each read when a character first needs it
+    (and then kept for the process)."""
+    i = 0
+    while True:
+        with _loading:
+            if i == len(_loaded):
+                files = _font_files()
+                if i == len(files):
+                    return
+                data = files[i].read_bytes()
+                _loaded.append((data, [t for off in _font_offsets(data) for t in _cmap_tables(data, off)]))
+            found = _loaded[i]
+        yield found
+        i += 1
 
 
 def covers(cp: int) -> bool:
@@ -168,7 +186,7 @@ def _needs_glyph(ch: str) -> bool:
 def uncovered(text: str) -> list[str]:
     """The distinct characters of *text* that no font of the PDF covers, in order of first
     appearance; empty when no font package is installed (nothing to judge by)."""
-    if not _fonts():
+    if not _font_files():
         return []
     # the distinct characters first (a set of a book's text is made at C speed), then their order
     missing = [ch for ch in set(text) if ord(ch) > 0x7E and _needs_glyph(ch) and not covers(ord(ch))]
