@@ -246,6 +246,9 @@ def prepare(ctx: BuildContext, doc, workdir: Path, model=None, volume: dict | No
     data["images"] = copy_images(ctx, doc, workdir)
     if volume is not None:
         data["volume"] = volume
+    # whether the text has a critical apparatus: the template looks for its anchors in one walk
+    # over every node of the model, which a text without one need not pay for
+    data["apparatus"] = (doc.model.getroot() if model is None else model).find(".//m:app", M) is not None
     data = json.dumps(data, ensure_ascii=False, indent=1)
     model, flattened = pdf_depth.shallow(doc.model.getroot() if model is None else model)
     if flattened:
