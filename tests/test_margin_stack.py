@@ -29,6 +29,7 @@ BODY = f"""<div xml:id="d1"><head>Margins</head>
   <p>Long <note {NOTE} place="margin">glossa {"longa " * 30}finis</note> then
      <pb n="841"/> next. {FILL}</p>
   <p>After <pb n="881"/>the gloss. {FILL}</p>
+  <p>Set <hi rend="italic">in italics <pb n="893"/>here</hi> and upright <pb n="898"/> there. {FILL}</p>
 </div>"""
 # each group of labels that would print at one place: (first word of each label)
 GROUPS = [("811]", "812]"), ("821]", "HEADWORK"), ("831]", "832]", "CATCHWORD"), ("851]", "852]"),
@@ -92,3 +93,17 @@ def test_the_first_label_stays_level_with_its_line(ws):
         a, b = word(ws, label), word(ws, line_word)
         # the label's and the word's lowest points: their baselines less their descents (8.5 and 10.5 pt)
         assert a["page"] == b["page"] and abs(b["yMax"] - a["yMax"] - 0.5) < 0.6, (label, a, b)
+
+
+def test_a_page_number_in_italics_is_printed_as_the_others(ws):
+    """The page's labels are drawn by the page (margin.typ margin-labels), not inside their
+    paragraph: a page break inside an italic phrase gets the same upright label as any other
+    (it took the phrase's italics when the paragraph drew it)."""
+    def opening(label: str) -> dict:  # the "[p." of the label ending in *label*
+        end = word(ws, label)
+        found = [w for w in ws if w["text"] == "[p." and w["page"] == end["page"]
+                 and abs(w["yMin"] - end["yMin"]) < 0.5 and w["xMax"] <= end["xMin"] + 0.5]
+        assert found, label
+        return max(found, key=lambda w: w["xMax"])
+    italic, upright = opening("893]"), opening("898]")
+    assert abs((italic["xMax"] - italic["xMin"]) - (upright["xMax"] - upright["xMin"])) < 0.05, (italic, upright)
