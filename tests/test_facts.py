@@ -1,0 +1,156 @@
+"""Each file's facts (teipress/validation/facts.py): the integrity rules run over them, and an
+incremental build keeps them under the file's bytes.  After any edit the diagnostics are those
+of a validation from nothing, lines and columns included, and a file left as it was is not
+read again."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import MINI_DOC, MINI_PERSONS, SCHEMA
+from teipress.commands import build as build_mod
+from teipress.commands import cache as cache_mod
+from teipress.validation import facts as facts_mod
+
+
+def letter(n: int, extra: str = "", ptr: str = "persons.xml#anna") -> str:
+    """A letter with its own id, date and text; *extra* goes into its paragraph."""
+    return (MINI_DOC.replace('xml:id="mini"', f'xml:id="letter-{n}"')
+            .replace('<date when="1961-03-05">', f'<date when="1961-03-{n:02d}">')
+            .replace('ref="persons.xml#anna"', f'ref="{ptr}"')
+            .replace("A note.", f"A note on letter {n}.{extra}"))
+
+
+# Problems of every kind the rules find, spread over the letters: each letter points into the
+# next, and the register is used only in part.
+PROBLEMS = [
+    '<ref target="letter-2.xml#p1">next</ref> <ref target="#nowhere">x</ref> <ref target="#n1 #n1">twice</ref>',
+    '<ref target="letter-3.xml#p1">next</ref> <persName ref="persons.xml#vienna">V</persName> '
+    '<ref target="n1">bare</ref> <ref target="javascript:alert(1)">js</ref>',
+    '<date when="1961-02-30">bad</date> <date notBefore="1962" notAfter="1961">r</date> '
+    '<ref target="other.xml#x">f</ref> <note type="gloss" resp="#ed">t</note> <note type="editorial">u</note>',
+    '<ref target="letter-1.xml#p1">first</ref> <persName key="bert">Bert</persName> '
+    '<ref target="../out.xml">o</ref> <ref target="foo:bar">p</ref>',
+]
+
+
+def register(extra_people: int = 0, anna: str = "Anna Example") -> str:
+    people = "".join(f'<person xml:id="p{i}"><persName>P {i}</persName><idno type="wikidata">Q{i}x</idno></person>\n'
+                     for i in range(extra_people))
+    return (MINI_PERSONS.replace("Anna Example", anna)
+            .replace("</listPerson>", f'<person xml:id="bert"><persName>Bert</persName></person>\n{people}</listPerson>'))
+
+
+def edition(root: Path) -> Path:
+    (root / "tei" / "schema").mkdir(parents=True)
+    shutil.copy(SCHEMA, root / "tei" / "schema" / "teipress.xsd")
+    for n, extra in enumerate(PROBLEMS, 1):
+        (root / "tei" / f"letter-{n}.xml").write_text(letter(n, extra), encoding="utf-8")
+    (root / "tei" / "persons.xml").write_text(register(25), encoding="utf-8")
+    (root / "edition.toml").write_text('id = "f"\ntitle = "Facts"\n', encoding="utf-8")
+    return root
+
+
+def diagnostics(root: Path, cache=None) -> list[str]:
+    try:
+        result = build_mod.load_and_validate(root, allow_invalid=True, cache=cache)
+        report = result.report
+    except build_mod.NotValid as exc:  # a malformed file: nothing may be built, but all is said
+        report = exc.report
+    return [str(d) for d in report.sorted()]
+
+
+def edit_rename_entry(tei: Path) -> None:
+    p = tei / "persons.xml"
+    p.write_text(p.read_text(encoding="utf-8").replace('xml:id="anna"', 'xml:id="anna-b"'), encoding="utf-8")
+
+
+def edit_remove_target(tei: Path) -> None:  # letter 1 points to letter-2.xml#p1
+    p = tei / "letter-2.xml"
+    p.write_text(p.read_text(encoding="utf-8").replace('<p xml:id="p1">', "<p>"), encoding="utf-8")
+
+
+def edit_add_target_back(tei: Path) -> None:
+    p = tei / "letter-2.xml"
+    p.write_text(p.read_text(encoding="utf-8").replace("<p><persName", '<p xml:id="p1"><persName', 1), encoding="utf-8")
+
+
+def edit_new_register(tei: Path) -> None:
+    """A list of places nobody points to is a document; once a letter points to it, a register."""
+    (tei / "places.xml").write_text(MINI_PERSONS.replace('xml:id="register"', 'xml:id="places"')
+                                    .replace('xml:id="anna"', 'xml:id="carl"'), encoding="utf-8")
+
+
+def edit_point_at_new_register(tei: Path) -> None:
+    p = tei / "letter-4.xml"
+    p.write_text(p.read_text(encoding="utf-8").replace('<ref target="foo:bar">', '<ref target="places.xml#vienna">'),
+                 encoding="utf-8")
+
+
+def edit_move_line(tei: Path) -> None:  # same facts, other lines: positions must follow
+    p = tei / "letter-3.xml"
+    p.write_text(p.read_text(encoding="utf-8").replace("<text>", "\n\n<text>"), encoding="utf-8")
+
+
+def edit_break(tei: Path) -> None:
+    (tei / "letter-4.xml").write_text("<TEI", encoding="utf-8")
+
+
+def edit_mend(tei: Path) -> None:
+    (tei / "letter-4.xml").write_text(letter(4, PROBLEMS[3]), encoding="utf-8")
+
+
+EDITS = [edit_rename_entry, edit_remove_target, edit_add_target_back, edit_new_register,
+         edit_point_at_new_register, edit_move_line, edit_break, edit_mend]
+
+
+def test_the_rules_over_cached_facts_say_what_a_validation_from_nothing_says(tmp_path):
+    root = edition(tmp_path / "ed")
+    store = cache_mod.Cache(tmp_path / "cache")
+    first = diagnostics(root, store)
+    rules = {d.rsplit("[", 1)[1] for d in first}
+    # the edition has a problem of each kind the facts carry
+    assert {"pointer-resolves", "pointer-bare", "pointer-kind", "pointer-file", "pointer-outside",
+            "pointer-scheme", "pointer-prefix", "date-iso", "date-range", "note-type", "note-resp",
+            "idno-syntax", "register-unused"} <= {r.rstrip("]") for r in rules}
+    assert first == diagnostics(root)
+    for edit in EDITS:
+        edit(root / "tei")
+        assert diagnostics(root, store) == diagnostics(root), edit.__name__
+
+
+def test_an_id_removed_in_one_letter_is_missed_by_the_letter_pointing_to_it(tmp_path):
+    root = edition(tmp_path / "ed")
+    store = cache_mod.Cache(tmp_path / "cache")
+    diagnostics(root, store)
+    edit_remove_target(root / "tei")
+    said = [d for d in diagnostics(root, store) if "letter-2.xml#p1" in d]
+    assert len(said) == 1 and "/letter-1.xml:" in said[0] and "[pointer-resolves]" in said[0]
+
+
+def test_after_one_edit_only_that_file_is_read_again(tmp_path, monkeypatch):
+    root = edition(tmp_path / "ed")
+    store = cache_mod.Cache(tmp_path / "cache")
+    diagnostics(root, store)
+    read = []
+    real = facts_mod.read
+    monkeypatch.setattr(facts_mod, "read", lambda f: read.append(f.rel) or real(f))
+    diagnostics(root, store)
+    assert read == []
+    edit_remove_target(root / "tei")
+    diagnostics(root, store)
+    assert read == ["letter-2.xml"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_facts_read_in_worker_processes_are_those_read_here(tmp_path, monkeypatch, jobs):
+    root = edition(tmp_path / "ed")
+    for n in range(5, 5 + facts_mod.PARALLEL_FROM):
+        (root / "tei" / f"letter-{n}.xml").write_text(letter(n, PROBLEMS[n % 4]), encoding="utf-8")
+    monkeypatch.setenv("TEIPRESS_JOBS", jobs)
+    store = cache_mod.Cache(tmp_path / "cache")
+    assert diagnostics(root, store) == diagnostics(root, cache_mod.Cache(tmp_path / "other"))
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    assert diagnostics(root, store) == diagnostics(root)
