@@ -154,3 +154,61 @@ def test_facts_read_in_worker_processes_are_those_read_here(tmp_path, monkeypatc
     assert diagnostics(root, store) == diagnostics(root, cache_mod.Cache(tmp_path / "other"))
     monkeypatch.setenv("TEIPRESS_JOBS", "1")
     assert diagnostics(root, store) == diagnostics(root)
+
+
+# -- whole builds: the edits the facts make risky give a clean build's bytes ------------------------
+def _build(root: Path, out: Path, incremental: bool = True):
+    return build_mod.build(root, out, only={"sources", "html", "cmif"}, incremental=incremental, allow_invalid=True)
+
+
+def _rewrite(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path.name, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+BUILD_EDITS = {
+    # letter 1 points to letter 2's paragraph, which loses and gets back its id
+    "id removed": lambda tei: _rewrite(tei / "letter-2.xml", '<p xml:id="p1">', "<p>"),
+    "id added back": lambda tei: _rewrite(tei / "letter-2.xml", "<p><persName", '<p xml:id="p1"><persName'),
+    "entry renamed": lambda tei: _rewrite(tei / "persons.xml", "Anna Example", "Zelda Example"),
+    "entry id renamed": lambda tei: [_rewrite(p, "#anna", "#anna-z") for p in sorted(tei.glob("letter-*.xml"))
+                                     if "#anna" in p.read_text(encoding="utf-8")]
+                                    + [_rewrite(tei / "persons.xml", 'xml:id="anna"', 'xml:id="anna-z"')],
+    "date moves a letter last": lambda tei: _rewrite(tei / "letter-1.xml", 'when="1961-03-01"', 'when="1999-03-01"'),
+    "a list nobody points to": edit_new_register,
+    "becomes a register": lambda tei: _rewrite(tei / "letter-3.xml", '<ref target="other.xml#x">',
+                                               '<ref target="places.xml#vienna">'),
+}
+
+
+def test_edits_across_files_rebuild_to_the_bytes_of_a_clean_build(tmp_path, monkeypatch):
+    from test_incremental import same_tree
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    root = edition(tmp_path / "ed")
+    out = tmp_path / "out"
+    _build(root, out)
+    for name, edit in BUILD_EDITS.items():
+        edit(root / "tei")
+        _build(root, out)
+        clean = tmp_path / f"clean-{len(name)}-{name[:4]}"
+        _build(root, clean, incremental=False)
+        assert same_tree(out, clean) == [], name
+
+
+def test_after_one_edit_only_that_documents_header_is_read_again(tmp_path, monkeypatch):
+    from teipress.model import header as header_mod
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    root = edition(tmp_path / "ed")
+    out = tmp_path / "out"
+    _build(root, out)
+    read = []
+    real = header_mod.read
+    monkeypatch.setattr(header_mod, "read", lambda model, order=None: read.append(model) or real(model, order))
+    _rewrite(root / "tei" / "letter-2.xml", "A note on letter 2.", "A note on the second letter.")
+    _build(root, out)
+    # the edited letter's own header, and the register files' (read for their titles)
+    assert len(read) == 2
