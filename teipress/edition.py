@@ -169,7 +169,7 @@ class Edition:
     # -- indexes, built once ------------------------------------------------
     def __post_init__(self):
         self._by_rel: dict[str, TeiFile] = {}
-        self._ids: dict[tuple[str, str], etree._Element] = {}
+        self._ids: dict[str, dict[str, etree._Element]] = {}
         self._keys: tuple[dict[str, list[Entry]], ...] = ({}, {}, {})
         self._parts: dict[str, list[TeiFile]] = {}
 
@@ -183,11 +183,10 @@ class Edition:
             if f.kind == "document" and texts and texts != [f.root]:
                 self._parts[f.rel] = [TeiFile(f.path, f.rel, etree.ElementTree(el), "document", container=f, n=i)
                                       for i, el in enumerate(texts, 1)]
+        # xml:id → element, per file, made when a pointer first leads into the file (a letter's
+        # own ids are looked up by its own model only, on a worker): walking every tree here
+        # would cost a pass over the whole edition.
         self._ids = {}
-        for f in self.files:
-            for el in f.root.iter():
-                if isinstance(el.tag, str) and el.get(XML_ID) is not None:
-                    self._ids.setdefault((f.rel, el.get(XML_ID)), el)
         self.entries: dict[tuple[str, str], Entry] = {}
         for f in self.files:
             for el in f.root.iter(t("person"), t("place"), t("org"), t("event")):
@@ -220,7 +219,7 @@ class Edition:
             return None
         if not fragment:
             return (target, None)
-        el = self._ids.get((target_rel, fragment))
+        el = self.element_by_id(target_rel, fragment)
         return (target, el) if el is not None else None
 
     def entry_for(self, source: TeiFile, pointer: str) -> Entry | None:
@@ -244,7 +243,13 @@ class Edition:
         return None
 
     def element_by_id(self, rel: str, xid: str):
-        return self._ids.get((rel, xid))
+        ids = self._ids.get(rel)
+        if ids is None:
+            f = self._by_rel.get(rel)
+            ids = self._ids[rel] = {}
+            for el in (f.root.xpath("descendant-or-self::*[@xml:id]") if f is not None else ()):
+                ids.setdefault(el.get(XML_ID), el)  # the first of a repeated id, as TEI readers do
+        return ids.get(xid)
 
 
 def pointer_target(source_rel: str, pointer: str) -> tuple[str, str]:

@@ -283,7 +283,7 @@ class EditionModel:
             if doc.id in to_split:
                 warnings += _split(doc, where)
 
-        reg_entries = registers.entries(ed, paths.REGISTER_PAGES)
+        reg_entries = registers.entries(ed, paths.REGISTER_PAGES, names.identities)
         list_entries: dict[str, mentions.ListEntry] = {}
         # register files only: a person described in another letter's back is not a register
         # (worked out once per entry: an identity may be described in every letter)
