@@ -212,3 +212,36 @@ def test_after_one_edit_only_that_documents_header_is_read_again(tmp_path, monke
     _build(root, out)
     # the edited letter's own header, and the register files' (read for their titles)
     assert len(read) == 2
+
+
+def test_a_validation_whose_files_are_all_checked_compiles_no_schema(tmp_path, monkeypatch):
+    from teipress.validation import schema
+
+    root = edition(tmp_path / "ed")
+    store = cache_mod.Cache(tmp_path / "cache")
+    first = diagnostics(root, store)
+    compiled = []
+    real = schema.load
+    monkeypatch.setattr(schema, "load", lambda model: compiled.append(model.path.name) or real(model))
+    assert diagnostics(root, store) == first
+    assert compiled == []
+    edit_remove_target(root / "tei")
+    diagnostics(root, store)
+    assert set(compiled) == {"teipress.xsd"}  # the edited file is checked again
+
+
+def test_a_schema_that_cannot_be_used_is_reported_alike_from_the_cache(tmp_path):
+    root = edition(tmp_path / "ed")
+    tei = root / "tei"
+    (tei / "schema" / "broken.xsd").write_text("<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema'><xs:element/>"
+                                               "</xs:schema>", encoding="utf-8")
+    (tei / "schema" / "compact.rnc").write_text("start = element TEI { text }", encoding="utf-8")
+    for name, model in (("letter-1.xml", 'href="schema/broken.xsd" type="application/xml" '
+                                         'schematypens="http://www.w3.org/2001/XMLSchema"'),
+                        ("letter-2.xml", 'href="schema/compact.rnc" type="application/relax-ng-compact-syntax"')):
+        _rewrite(tei / name, '<?xml-model href="schema/teipress.xsd" type="application/xml" '
+                 'schematypens="http://www.w3.org/2001/XMLSchema"?>', f'<?xml-model {model}?>')
+    store = cache_mod.Cache(tmp_path / "cache")
+    first = diagnostics(root, store)
+    assert any("[schema-compile]" in d for d in first) and any("[schema-unsupported]" in d for d in first)
+    assert diagnostics(root, store) == first == diagnostics(root)
