@@ -245,3 +245,25 @@ def test_a_schema_that_cannot_be_used_is_reported_alike_from_the_cache(tmp_path)
     first = diagnostics(root, store)
     assert any("[schema-compile]" in d for d in first) and any("[schema-unsupported]" in d for d in first)
     assert diagnostics(root, store) == first == diagnostics(root)
+
+
+@pytest.mark.parametrize("source,pointer,target", [
+    ("a.xml", "#n1", ("a.xml", "n1")), ("d/a.xml", "#n1", ("d/a.xml", "n1")),
+    ("a.xml", "p.xml#x", ("p.xml", "x")), ("d/a.xml", "p.xml#x", ("d/p.xml", "x")),
+    ("d/a.xml", "p.xml", ("d/p.xml", "")), ("d/a.xml", "../p.xml#x", ("p.xml", "x")),
+    ("a.xml", "./p.xml#x#y", ("p.xml", "x#y")), ("a.xml", "p%20q.xml#x", ("p q.xml", "x")),
+    ("a.xml", "p.xml?v=1#x", ("p.xml", "x")), ("a.xml", "", ("a.xml", "")), ("a.xml", "#", ("a.xml", "")),
+    ("a.xml", ".", ("", "")), ("d/a.xml", "..#x", ("", "x")), ("a.xml", "p#a#b", ("p", "a#b")),
+])
+def test_a_pointer_names_its_file_and_id(source, pointer, target):
+    from teipress.edition import pointer_target
+
+    assert pointer_target(source, pointer) == target
+
+
+@pytest.mark.parametrize("pointer", ["../p.xml", "http://x.org/p#a", "//host/p"])
+def test_a_pointer_out_of_the_edition_is_refused(pointer):
+    from teipress.edition import pointer_target
+
+    with pytest.raises(ValueError):
+        pointer_target("a.xml", pointer)
