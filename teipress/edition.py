@@ -12,6 +12,8 @@ HTML, PDF, deposit) read this model and never re-parse the sources.
 """
 from __future__ import annotations
 
+import hashlib
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -52,6 +54,10 @@ class TeiFile:
     # One TEI of a teiCorpus (or of a file holding several TEI): its file and its ordinal (1 …).
     container: "TeiFile | None" = None
     n: int = 0
+    # What the edition-wide steps need from the file (teipress.validation.facts), and the
+    # digest of its bytes, under which an incremental build keeps them.
+    facts: "object | None" = field(default=None, repr=False, compare=False)
+    digest: str = field(default="", repr=False, compare=False)
 
     @property
     def root(self) -> etree._Element:
@@ -164,7 +170,7 @@ class Edition:
     # -- indexes, built once ------------------------------------------------
     def __post_init__(self):
         self._by_rel: dict[str, TeiFile] = {}
-        self._ids: dict[tuple[str, str], etree._Element] = {}
+        self._ids: dict[str, dict[str, etree._Element]] = {}
         self._keys: tuple[dict[str, list[Entry]], ...] = ({}, {}, {})
         self._parts: dict[str, list[TeiFile]] = {}
 
@@ -178,11 +184,10 @@ class Edition:
             if f.kind == "document" and texts and texts != [f.root]:
                 self._parts[f.rel] = [TeiFile(f.path, f.rel, etree.ElementTree(el), "document", container=f, n=i)
                                       for i, el in enumerate(texts, 1)]
+        # xml:id → element, per file, made when a pointer first leads into the file (a letter's
+        # own ids are looked up by its own model only, on a worker): walking every tree here
+        # would cost a pass over the whole edition.
         self._ids = {}
-        for f in self.files:
-            for el in f.root.iter():
-                if isinstance(el.tag, str) and el.get(XML_ID) is not None:
-                    self._ids.setdefault((f.rel, el.get(XML_ID)), el)
         self.entries: dict[tuple[str, str], Entry] = {}
         for f in self.files:
             for el in f.root.iter(t("person"), t("place"), t("org"), t("event")):
@@ -209,27 +214,13 @@ class Edition:
         that leave the edition or use an unsupported scheme; absolute URLs are
         the caller's business (see :func:`is_external`).
         """
-        parts = urlsplit(pointer)
-        if parts.scheme or parts.netloc:
-            raise ValueError(f"'{pointer}' is an external URI")
-        target_rel = source.rel
-        if parts.path:
-            joined = PurePosixPath(source.rel).parent / unquote(parts.path)
-            norm_parts: list[str] = []
-            for part in joined.parts:
-                if part == "..":
-                    if not norm_parts:
-                        raise ValueError(f"'{pointer}' points outside the edition's tei/ folder")
-                    norm_parts.pop()
-                elif part != ".":
-                    norm_parts.append(part)
-            target_rel = "/".join(norm_parts)
+        target_rel, fragment = pointer_target(source.rel, pointer)
         target = self._by_rel.get(target_rel)
         if target is None:
             return None
-        if not parts.fragment:
+        if not fragment:
             return (target, None)
-        el = self._ids.get((target_rel, parts.fragment))
+        el = self.element_by_id(target_rel, fragment)
         return (target, el) if el is not None else None
 
     def entry_for(self, source: TeiFile, pointer: str) -> Entry | None:
@@ -253,7 +244,41 @@ class Edition:
         return None
 
     def element_by_id(self, rel: str, xid: str):
-        return self._ids.get((rel, xid))
+        ids = self._ids.get(rel)
+        if ids is None:
+            f = self._by_rel.get(rel)
+            ids = self._ids[rel] = {}
+            for el in (f.root.xpath("descendant-or-self::*[@xml:id]") if f is not None else ()):
+                ids.setdefault(el.get(XML_ID), el)  # the first of a repeated id, as TEI readers do
+        return ids.get(xid)
+
+
+def pointer_target(source_rel: str, pointer: str) -> tuple[str, str]:
+    """(file, fragment) a TEI pointer written in file *source_rel* names: the file as a
+    tei/-relative path (*source_rel* itself for '#id'), the fragment '' for a whole file.
+    Raises ValueError for a pointer that leaves the edition or is an absolute URI."""
+    # The pointers editions are made of ('#n1', 'persons.xml#anna'): read at once; the general
+    # reading below gives the same answer for them, slower (an edition has tens of thousands).
+    path, _, fragment = pointer.partition("#")
+    if (pointer.isprintable() and not any(c in pointer for c in ":/%?\\ ")
+            and path not in (".", "..")):
+        return (posixpath.join(posixpath.dirname(source_rel), path) if path else source_rel), fragment
+    parts = urlsplit(pointer)
+    if parts.scheme or parts.netloc:
+        raise ValueError(f"'{pointer}' is an external URI")
+    target_rel = source_rel
+    if parts.path:
+        joined = PurePosixPath(source_rel).parent / unquote(parts.path)
+        norm_parts: list[str] = []
+        for part in joined.parts:
+            if part == "..":
+                if not norm_parts:
+                    raise ValueError(f"'{pointer}' points outside the edition's tei/ folder")
+                norm_parts.pop()
+            elif part != ".":
+                norm_parts.append(part)
+        target_rel = "/".join(norm_parts)
+    return target_rel, parts.fragment
 
 
 _KEYED_TAGS = frozenset(t(n) for n in KEYED_NAMES)
@@ -303,31 +328,29 @@ def classify(root: etree._Element) -> str:
 
 def referred_files(files: list[TeiFile]) -> set[str]:
     """The files (rel paths) other files point into (``persons.xml#x``, by any pointer
-    attribute), or whose entries another file names by ``@key`` (teipress.edition.KEYED_NAMES)."""
+    attribute), or whose entries another file names by ``@key`` (teipress.edition.KEYED_NAMES).
+    Read off each file's facts (teipress.validation.facts), not its tree."""
+    from .validation import facts as facts_mod
+
     by_rel = {f.rel for f in files}
     out: set[str] = set()
     keys: dict[str, set[str]] = {}  # @key value -> files using it
     for f in files:
+        facts = facts_mod.of(f)
         base = PurePosixPath(f.rel).parent
-        for el in f.root.iter():
-            if not isinstance(el.tag, str):
-                continue
-            for attr in POINTER_ATTRS:
-                for tok in (el.get(attr) or "").split():
-                    parts = urlsplit(tok)
-                    if parts.scheme or parts.netloc or not parts.path:
-                        continue
-                    rel = (base / unquote(parts.path)).as_posix()
-                    if rel != f.rel and rel in by_rel:
-                        out.add(rel)
-            if el.tag in _KEYED_TAGS and el.get("key"):
-                keys.setdefault(norm(el.get("key")), set()).add(f.rel)
+        for path in facts.targets:
+            rel = (base / path).as_posix()
+            if rel != f.rel and rel in by_rel:
+                out.add(rel)
+        for key in facts.keys:
+            keys.setdefault(key, set()).add(f.rel)
     if keys:
         for f in files:
-            if f.rel in out or classify(f.root) != "register":
+            facts = facts_mod.of(f)
+            if f.rel in out or facts.shape != "register":
                 continue
-            for el in f.root.iter(t("person"), t("place"), t("org"), t("event")):
-                values = [el.get(XML_ID) or "", el.get("n") or ""] + ["".join(i.itertext()) for i in el.findall("tei:idno", NS)]
+            for e in facts.entries:
+                values = [e.id, e.n] + e.idnos
                 if any(keys.get(norm(v), set()) - {f.rel} for v in values if v.strip()):
                     out.add(f.rel)
                     break
@@ -369,8 +392,12 @@ def outside_edition(root: Path, p: Path, follow_symlinks: bool) -> XmlError | No
                              "set follow_symlinks = true in edition.toml", "symlink")
 
 
-def load(edition_dir: Path | str) -> Edition:
-    """Parse every TEI file of an edition; parse failures are collected, not raised."""
+def load(edition_dir: Path | str, cache=None) -> Edition:
+    """Parse every TEI file of an edition; parse failures are collected, not raised.
+    *cache*: an incremental build's (teipress.commands.cache), which keeps each file's facts
+    (teipress.validation.facts) under its bytes."""
+    from .validation import facts as facts_mod
+
     root = Path(edition_dir)
     ed = Edition(root=root, config=config_mod.load(root))
     follow = ed.config.get("follow_symlinks") is True
@@ -385,12 +412,14 @@ def load(edition_dir: Path | str) -> Edition:
             ed.errors.append(exc)
             continue
         rel = p.relative_to(root / "tei").as_posix()
-        ed.files.append(TeiFile(p, rel, tree, classify(tree.getroot())))
+        ed.files.append(TeiFile(p, rel, tree, classify(tree.getroot()),
+                                digest=hashlib.sha256(p.read_bytes()).hexdigest()))
     named = list(ed.config.get("registers") or [])
     for rel in named:
         if not (root / "tei" / rel).is_file():
             raise config_mod.ConfigError(ed.config.path, 1, f"'registers' names '{rel}', but tei/ has no such "
                                          f"file (paths are relative to tei/, e.g. registers = [\"persons.xml\"])")
+    facts_mod.attach(ed.files, cache)
     settle_kinds(ed.files, named)
     ed.index()
     return ed

@@ -155,7 +155,7 @@ def load_and_validate(edition_dir: Path, allow_invalid: bool = False, keep_going
     every error is in a TEI file and a document remains.
     A broken edition.toml raises ConfigError; a folder without tei/ raises UsageError.
     """
-    ed = edition_mod.load(edition_folder(edition_dir))
+    ed = edition_mod.load(edition_folder(edition_dir), cache=cache)
     report = Report(base=Path.cwd())
     files = validate_edition(ed, report, cache=cache)
     if not (ed.errors or (report.errors and not allow_invalid)):

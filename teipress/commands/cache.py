@@ -6,10 +6,19 @@ never by guessing what changed: so an entry is either exactly what a clean build
 or it is not found.  The teipress code itself (every file of the package, not only its
 version number) is part of every key, so an edited stylesheet or template misses the cache.
 
-Four things are kept, in the edition folder's ``.teipress-cache/`` (one folder per output
+These are kept, in the edition folder's ``.teipress-cache/`` (one folder per output
 folder built into; the output folder itself holds only what the build makes):
 
-- ``schema/``: the schema diagnostics of each file (the slow part of validation);
+- ``facts/``: each TEI file's facts, under its bytes (teipress.validation.facts): its ids,
+  pointers, register entries and one-file diagnostics, so the integrity rules and the choice
+  of registers do not read an unchanged file's tree again;
+- ``schema/``: the schema diagnostics of each file (the slow part of validation), and each
+  schema's verdict (it compiles, or why not), so a build whose files are all checked compiles
+  no schema;
+- ``model/``: each document's behaviour model, keyed by its file and its registry
+  (teipress.model.behaviour.behaviour_bytes);
+- ``own/``: what each behaviour model alone says (its header facts, warnings, unknown rend
+  values), under the model's bytes (teipress.model.edition_model.own_facts);
 - ``pdf/``: each document's PDF, keyed by the folder its typesetting reads;
 - ``page/``: each document's HTML page(s) and citation files, keyed by everything they show
   (teipress.outputs.page_cache);

@@ -28,10 +28,11 @@ def validate_edition(ed: Edition, report: Report, jobs: int | None = None, cache
     """
     for err in ed.errors:
         report.error(err.path, err.line, err.col, err.message, err.rule)
-    todo = plan_schemas(ed, report)
+    todo = plan_schemas(ed, report, cache)
     keys: dict = {}
     if cache is not None:
         todo, keys = _cached_schemas(report, todo, cache)
+    _compile_before_forking(todo)
     _validate_schemas(report, todo, _jobs(jobs))
     if keys:
         _store_schemas(report, keys, cache)
@@ -41,7 +42,7 @@ def validate_edition(ed: Edition, report: Report, jobs: int | None = None, cache
     return len(ed.files) + len(ed.errors)
 
 
-def plan_schemas(ed: Edition, report: Report) -> list[tuple]:
+def plan_schemas(ed: Edition, report: Report, cache=None) -> list[tuple]:
     """Which schemas each file is validated against (see validation/schema.py), each
     compiled here, before any worker is forked.  Problems with the schemas themselves
     are reported once each; a file never goes without a grammar."""
@@ -55,7 +56,7 @@ def plan_schemas(ed: Edition, report: Report) -> list[tuple]:
             report.error(cfg, 1, 1, f"schema '{configured}' lies outside the edition folder", "schema-outside")
         elif not model.path.is_file():
             report.error(cfg, 1, 1, f"schema '{configured}' does not exist", "schema-missing")
-        elif _usable(report, model, cfg, 1, {}):
+        elif _usable(report, model, cfg, 1, {}, cache):
             fixed = model
     remote: dict[str, list] = {}  # href -> [first file, its line, files naming it]
     outside: dict[str, list] = {}  # href -> [first file, its line, files naming it]
@@ -85,7 +86,7 @@ def plan_schemas(ed: Edition, report: Report) -> list[tuple]:
                 elif not m.path.is_file():
                     report.error(f.path, m.line, 1, f"the schema '{m.href}' named in <?xml-model?> does not "
                                  f"exist ({_rel(m.path, root)})", "schema-missing")
-                elif _usable(report, m, f.path, m.line, broken):
+                elif _usable(report, m, f.path, m.line, broken, cache):
                     models.append(m)
         grammars = {m.path for m in models if m.kind == "rng"}
         # TEI's templates name tei_all.rng twice, as RELAX NG and as Schematron: its rules run once
@@ -96,8 +97,6 @@ def plan_schemas(ed: Edition, report: Report) -> list[tuple]:
                 remote.setdefault(m.href, [f, m.line, set()])[2].add(f.path)
         todo.append((f, models))
     fallback = schema.fallback_model().path.name
-    if any(schema.fallback_model() in models for _f, models in todo):
-        schema.load(schema.fallback_model())  # compiled before any worker is forked
     # Each schema out of reach is said once, with the number of files that name it.
     said = {"schema-remote": ("note", remote, lambda href: (
                 f"the remote schema '{href}', which is not fetched" if schema._is_remote(href)
@@ -122,27 +121,62 @@ def plan_schemas(ed: Edition, report: Report) -> list[tuple]:
     return todo
 
 
-def _usable(report: Report, model, where, line: int, broken: dict) -> bool:
-    """Compile *model* (cached); report why it cannot be used, once per schema."""
+def _usable(report: Report, model, where, line: int, broken: dict, cache=None) -> bool:
+    """Whether *model* compiles; report why it cannot be used, once per schema.  *cache*: an
+    incremental build's, which keeps the verdict under the schema's content, so a build whose
+    files are all checked already need not compile it."""
     if (model.kind, model.path) in broken:
         return False
+    outcome, *detail = _verdict(model, cache)
+    if outcome == "ok":
+        skipped, total = detail
+        if skipped and ("partial", model.path) not in broken:
+            broken[("partial", model.path)] = True  # said once per schema
+            report.warning(where, line, 1, f"schema '{model.href}': {skipped} of the {total} Schematron "
+                           "patterns it embeds use XPath 2 or XSLT 2, which teipress cannot run (lxml "
+                           "runs XSLT 1.0): they were not checked", "schema-unsupported")
+        return True
+    broken[(model.kind, model.path)] = True
+    if outcome == "unsupported":
+        report.warning(where, line, 1, f"schema '{model.href}': {detail[0]}", "schema-unsupported")
+    else:
+        report.error(model.path, 1, 1, f"cannot compile schema: {detail[0]}".splitlines()[0], "schema-compile")
+    return False
+
+
+def _verdict(model, cache=None) -> tuple:
+    """('ok', Schematron patterns skipped, patterns in all) | ('unsupported', why) |
+    ('error', why): *model* compiled (the compiled schema stays in schema.load's cache), or
+    the verdict of the same schema's content from *cache*."""
+    from . import cache as cache_mod
+
+    key = None
+    if cache is not None and model.path is not None:
+        key = cache_mod.digest("schema-verdict", cache_mod.tool_fingerprint(), model.kind, str(model.path),
+                               _schema_digest(model.path))
+        hit = cache.get_object("schema", key)
+        if isinstance(hit, tuple):
+            return hit
     try:
         schema.load(model)
-        if model.kind in ("rng", "sch") and ("partial", model.path) not in broken:
-            skipped, total = schema.skipped_rules(model)
-            if skipped:
-                broken[("partial", model.path)] = True  # said once per schema
-                report.warning(where, line, 1, f"schema '{model.href}': {skipped} of the {total} Schematron "
-                               "patterns it embeds use XPath 2 or XSLT 2, which teipress cannot run (lxml "
-                               "runs XSLT 1.0): they were not checked", "schema-unsupported")
-        return True
+        outcome = ("ok", *(schema.skipped_rules(model) if model.kind in ("rng", "sch") else (0, 0)))
     except schema.SchemaUnsupported as exc:
-        broken[(model.kind, model.path)] = True
-        report.warning(where, line, 1, f"schema '{model.href}': {exc}", "schema-unsupported")
+        outcome = ("unsupported", str(exc))
     except Exception as exc:  # a broken schema is the edition's error, not a crash
-        broken[(model.kind, model.path)] = True
-        report.error(model.path, 1, 1, f"cannot compile schema: {exc}".splitlines()[0], "schema-compile")
-    return False
+        outcome = ("error", str(exc))
+    if key is not None:
+        cache.put_object("schema", key, outcome)
+    return outcome
+
+
+def _compile_before_forking(todo) -> None:
+    """Compile the schemas of the files still to check, before any worker is forked (each
+    would compile its own); a schema that fails here fails there too, and is reported so."""
+    for m in dict.fromkeys(m for _f, models in todo for m in models):
+        try:
+            schema.load(m)
+        except Exception:
+            pass
 
 
 def rules_help() -> str:
@@ -203,6 +237,7 @@ def _cached_schemas(report: Report, todo, cache) -> list:
 
     misses = []
     keys = {}
+    digests: dict = {}  # each schema's folder read once, not once per file
     for f, models in todo:
         try:
             source = f.path.read_bytes()
@@ -210,7 +245,7 @@ def _cached_schemas(report: Report, todo, cache) -> list:
             misses.append((f, models))
             continue
         key = cache_mod.digest(cache_mod.tool_fingerprint(), str(report.base), str(f.path), source,
-                               [(m.kind, str(m.path), _schema_digest(m.path)) for m in models])
+                               [(m.kind, str(m.path), _schema_digest(m.path, digests)) for m in models])
         items = cache.get_object("schema", key)
         if items is None:
             keys[f.path] = key
@@ -220,13 +255,18 @@ def _cached_schemas(report: Report, todo, cache) -> list:
     return misses, keys
 
 
-def _schema_digest(path: Path | None) -> list:
-    """A schema and the files beside it (what it includes or imports)."""
+def _schema_digest(path: Path | None, digests: dict | None = None) -> list:
+    """A schema and the files beside it (what it includes or imports); *digests*: those
+    worked out already in this run, by folder."""
     from . import cache as cache_mod
 
     if path is None or not path.is_file():
         return []
-    return cache_mod.folder_digest(path.parent)
+    if digests is None:
+        return cache_mod.folder_digest(path.parent)
+    if path.parent not in digests:
+        digests[path.parent] = cache_mod.folder_digest(path.parent)
+    return digests[path.parent]
 
 
 def _store_schemas(report: Report, keys: dict, cache) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import os
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -232,10 +232,10 @@ class EditionModel:
         images: set[str] = set()
         rends_seen: set[str] = set()
         docs: list[Document] = []
-        for f, tree in models(ed, sorted(ed.documents, key=lambda f: (f.rel, f.n)), names, cache):
+        for f, tree, own in models(ed, sorted(ed.documents, key=lambda f: (f.rel, f.n)), names, cache):
             doc_id = names.doc_ids[f.key]
-            warnings += [f"{f.rel}: {w}" for w in model_warnings(tree)]
-            for value in unknown_rends(tree):  # one warning per value for the whole edition
+            warnings += [f"{f.rel}: {w}" for w in own.warnings]
+            for value in own.rends:  # one warning per value for the whole edition
                 if value not in rends_seen:
                     rends_seen.add(value)
                     warnings.append(f"{f.rel}: rend value '{value}' is not in the rend vocabulary "
@@ -259,7 +259,8 @@ class EditionModel:
                         images.add(img)
             dp = paths.DocumentPaths(doc_id)
             docs.append(Document(file=f, id=doc_id, path=dp.page, model=tree, paths=dp,
-                                 info=header_mod.document_info(ed, f, names, tree), tei=paths.tei_copy(f)))
+                                 info=own.info or header_mod.document_info(ed, f, names, tree),
+                                 tei=paths.tei_copy(f)))
         folder = header_mod.folder_name(ed)
         infos = [d.info for d in docs]
         metadata = header_mod.edition_metadata(ed.config, infos, folder)
@@ -282,7 +283,7 @@ class EditionModel:
             if doc.id in to_split:
                 warnings += _split(doc, where)
 
-        reg_entries = registers.entries(ed, paths.REGISTER_PAGES)
+        reg_entries = registers.entries(ed, paths.REGISTER_PAGES, names.identities)
         list_entries: dict[str, mentions.ListEntry] = {}
         # register files only: a person described in another letter's back is not a register
         # (worked out once per entry: an identity may be described in every letter)
@@ -329,7 +330,7 @@ class EditionModel:
         """The dated events and treaties of the registers, in date order (the chronology of events)."""
         return registers.events(self.entries)
 
-    @property
+    @cached_property  # read by more than one page; the model does not change once built
     def records(self) -> list[mentions.Record]:
         """The dated divisions of the documents (conversations, letters …), in date order."""
         return mentions.records([d for d in self.documents if d.parent is None], self.page_of)
@@ -343,9 +344,46 @@ class EditionModel:
 PARALLEL_FROM = 16
 
 
+@dataclass
+class OwnFacts:
+    """What a document's behaviour model alone says, read once per model (and kept in an
+    incremental build's cache under the model's bytes): its header facts (None for a TEI of a
+    corpus, whose facts fall back on the corpus's headers), the warnings about what the model
+    dropped, and its @rend values outside the vocabulary."""
+
+    info: header_mod.DocumentInfo | None
+    warnings: list[str]
+    rends: list[str]
+
+
+# Bump when OwnFacts or what fills it changes shape (the key also holds teipress's digest).
+OWN_FACTS_VERSION = 1
+
+
+def own_facts(ed: Edition, f: TeiFile, data: bytes, cache=None) -> OwnFacts:
+    """The OwnFacts of *f*'s behaviour model *data*, from *cache* when it holds those of the
+    same model (and the same edition.toml title_order, which picks the title)."""
+    from ..commands import cache as cache_mod
+
+    corpus = f.container is not None
+    key = None
+    if cache is not None:
+        key = cache_mod.digest("own-facts", OWN_FACTS_VERSION, cache_mod.tool_fingerprint(), data, corpus,
+                               ed.config.get("title_order"))
+        hit = cache.get_object("own", key)
+        if isinstance(hit, OwnFacts):
+            return hit
+    tree = parse_model(data)
+    own = OwnFacts(None if corpus else header_mod.read(tree, ed.config.get("title_order")),
+                   model_warnings(tree), unknown_rends(tree))
+    if key is not None:
+        cache.put_object("own", key, own)
+    return own
+
+
 def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
-    """(file, behaviour model) of each of *files*, in order: made side by side in forked
-    workers for a large edition (teipress.workers: forked once Names is known, so they
+    """(file, behaviour model, its OwnFacts) of each of *files*, in order: made side by side in
+    forked workers for a large edition (teipress.workers: forked once Names is known, so they
     share it), one by one in this process otherwise.  Either way each model goes through
     its serialised form, so both ways give the same trees."""
     forked = workers.forks(len(files), PARALLEL_FROM)
@@ -355,16 +393,18 @@ def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
             cache.used.clear()  # this worker's copy: what this document used goes back to the parent
         try:
             data = _model_or_error(ed, f, names, cache)
+            own = own_facts(ed, f, data, cache)
         except ModelError as exc:  # travels back as a value: the parent raises it
-            data = exc
-        return data, (set(cache.used.get("model", ())) if forked and cache is not None else set())
+            data, own = exc, None
+        used = {k: set(v) for k, v in cache.used.items()} if forked and cache is not None else {}
+        return data, own, used
 
-    for f, (data, used) in zip(files, workers.forked_map(one, files, PARALLEL_FROM)):
+    for f, (data, own, used) in zip(files, workers.forked_map(one, files, PARALLEL_FROM)):
         if isinstance(data, ModelError):
             raise data
-        if used:  # what the workers used stays in the cache (Cache.finish)
-            cache.used.setdefault("model", set()).update(used)
-        yield f, parse_model(data)
+        for kind, keys in used.items():  # what the workers used stays in the cache (Cache.finish)
+            cache.used.setdefault(kind, set()).update(keys)
+        yield f, parse_model(data), own
         progress.advance()
 
 

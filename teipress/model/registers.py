@@ -539,10 +539,10 @@ class Register:
         return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def entries(ed: Edition, pages: dict[str, str]) -> dict[str, RegisterEntry]:
+def entries(ed: Edition, pages: dict[str, str], groups: dict | None = None) -> dict[str, RegisterEntry]:
     """Every register entry of the edition by anchor, one per identity (:func:`identities`);
-    *pages*: kind → register page."""
-    groups = identities(ed)
+    *pages*: kind → register page; *groups*: the identities when worked out already."""
+    groups = groups if groups is not None else identities(ed)
     ids = anchors(ed, groups)
     out: dict[str, RegisterEntry] = {}
     for key in sorted(ed.entries):

@@ -13,8 +13,9 @@ from urllib.parse import unquote
 from lxml import etree
 
 from .. import isodate
-from ..edition import NAME_KIND, Edition, TeiFile, is_external, name_key, t
-from ..xmlparse import NS, XML_ID, position
+from ..edition import NAME_KIND, Edition, TeiFile, is_external, norm, pointer_target, t
+from ..xmlparse import XML_ID, column_of, position
+from . import facts as facts_mod
 from .diagnostics import Report
 
 POINTER_ATTRS = ("ref", "who", "resp", "corresp", "target", "wit")
@@ -41,45 +42,94 @@ def _local(el) -> str:
 def check_ids(ed: Edition, report: Report) -> None:
     """[id-unique] xml:id unique within each file, as TEI requires; two files may share
     an id (pointers between files name the file: persons.xml#anna)."""
+    _replay(ed, report, "ids")
+
+
+def _ids_of(f: TeiFile, report: Report) -> None:
+    first: dict[str, etree._Element] = {}
+    for el in _elements(f):
+        xid = el.get(XML_ID)
+        if xid is None:
+            continue
+        if xid in first:
+            line, col = position(f.path, el, XML_ID)
+            report.error(
+                f.path, line, col,
+                f"xml:id '{xid}' is already used at line {first[xid].sourceline} of this file; ids must "
+                "be unique within a file",
+                "id-unique",
+            )
+        else:
+            first[xid] = el
+
+
+def _replay(ed: Edition, report: Report, group: str) -> None:
+    """The diagnostics of a rule that reads one file at a time, from each file's facts."""
     for f in ed.files:
-        first: dict[str, etree._Element] = {}
-        for el in _elements(f):
-            xid = el.get(XML_ID)
-            if xid is None:
-                continue
-            if xid in first:
-                line, col = position(f.path, el, XML_ID)
-                report.error(
-                    f.path, line, col,
-                    f"xml:id '{xid}' is already used at line {first[xid].sourceline} of this file; ids must "
-                    "be unique within a file",
-                    "id-unique",
-                )
-            else:
-                first[xid] = el
+        for line, col, severity, message, rule in facts_mod.of(f).local[group]:
+            report.add(f.path, line, col, severity, message, rule)
 
 
-def check_pointers(ed: Edition, report: Report) -> set[tuple[str, str]]:
+class Index:
+    """The edition's ids, register entries and keys, from its files' facts: what a pointer
+    is resolved against (the same answers as teipress.edition.Edition.resolve and
+    entry_for_key, without the trees)."""
+
+    def __init__(self, ed: Edition):
+        self.files = {f.rel: f for f in ed.files}
+        self.ids: set[tuple[str, str]] = set()
+        # (file, xml:id) -> its entry's facts; the last element of an id, as Edition.index
+        self.entries: dict[tuple[str, str], facts_mod.EntryFacts] = {}
+        for f in ed.files:
+            facts = facts_mod.of(f)
+            self.ids.update((f.rel, xid) for xid in facts.ids)
+            for e in facts.entries:
+                if e.id:
+                    self.entries[(f.rel, e.id)] = e
+        self.keys: tuple[dict[str, list], ...] = ({}, {}, {})
+        for k, e in sorted(self.entries.items()):
+            for tier, vals in zip(self.keys, ([e.id], [e.n], e.idnos)):
+                for v in dict.fromkeys(norm(v) for v in vals):
+                    if v:
+                        tier.setdefault(v, []).append(k)
+
+    def resolve(self, source: TeiFile, pointer: str) -> tuple[str, str] | None:
+        """(file, xml:id) a pointer in *source* names ('' for a whole file), None when it does
+        not resolve; ValueError as Edition.resolve."""
+        target_rel, fragment = pointer_target(source.rel, pointer)
+        if target_rel not in self.files:
+            return None
+        if not fragment:
+            return (target_rel, "")
+        return (target_rel, fragment) if (target_rel, fragment) in self.ids else None
+
+    def entry_for_key(self, key: str) -> tuple[str, str] | None:
+        for tier in self.keys:
+            hits = tier.get(key)
+            if hits:
+                return hits[0] if len(hits) == 1 else None
+        return None
+
+
+def check_pointers(ed: Edition, report: Report, index: "Index | None" = None) -> set[tuple[str, str]]:
     """[pointer-*] every pointer resolves; returns the register entries used."""
     used: set[tuple[str, str]] = set()
     unreadable = _unreadable(ed)
+    index = index or Index(ed)
     for f in ed.files:
+        facts = facts_mod.of(f)
         bare: dict[tuple[str, str], list] = {}
         dangling: dict[tuple[str, str], list] = {}
-        for el in _elements(f):
-            for attr in POINTER_ATTRS:
-                value = el.get(attr)
-                if value is None:
-                    continue
-                for ptr in value.split():
-                    _check_pointer(ed, report, f, el, attr, ptr, used, unreadable, bare, dangling)
-            # @key is no pointer (it may name an outside authority): never an error, but an
-            # entry it names is used.
-            entry = ed.entry_for_key(name_key(el)) if name_key(el) else None
+        for attr, ptr, local, line, col in facts.pointers:
+            _check_pointer(ed, index, report, f, local, attr, ptr, line, col, used, unreadable, bare, dangling)
+        # @key is no pointer (it may name an outside authority): never an error, but an
+        # entry it names is used.
+        for key in facts.keys:
+            entry = index.entry_for_key(key)
             if entry is not None:
-                used.add((entry.file.rel, entry.id))
+                used.add(entry)
         for (attr, ptr), hits in bare.items():
-            _report_bare(ed, report, f, attr, ptr, hits)
+            _report_bare(ed, index, report, f, attr, ptr, hits)
         # one error for each missing id a file points to, however often (a critical edition's
         # hundreds of @wit="#A" without a listWit are one problem, not hundreds)
         for hits in dangling.values():
@@ -106,9 +156,8 @@ def _is_bare(ptr: str) -> bool:
     return "#" not in ptr and "/" not in ptr and not ptr.lower().endswith(".xml")
 
 
-def _check_pointer(ed, report, f, el, attr, ptr, used, unreadable, bare, dangling) -> None:
-    line, col = position(f.path, el, attr)
-    where = f"@{attr} of <{_local(el)}>"
+def _check_pointer(ed, index, report, f, local, attr, ptr, line, col, used, unreadable, bare, dangling) -> None:
+    where = f"@{attr} of <{local}>"
     if is_external(ptr):
         scheme = ptr.split(":", 1)[0].lower()
         if scheme not in UNSAFE_SCHEMES and scheme not in SAFE_SCHEMES:
@@ -128,7 +177,7 @@ def _check_pointer(ed, report, f, el, attr, ptr, used, unreadable, bare, danglin
             )
         return
     try:
-        hit = ed.resolve(f, ptr)
+        hit = index.resolve(f, ptr)
     except ValueError as exc:
         report.error(f.path, line, col, f"{where}: {exc}", "pointer-outside")
         return
@@ -138,27 +187,25 @@ def _check_pointer(ed, report, f, el, attr, ptr, used, unreadable, bare, danglin
         if target_rel in unreadable:
             return  # the file has its own error; saying it is missing would mislead
         if _is_bare(ptr) and ptr:
-            bare.setdefault((attr, ptr), []).append((el, line, col))
+            bare.setdefault((attr, ptr), []).append((local, line, col))
             return
-        if path and ed.file(target_rel) is None:
+        if path and target_rel not in index.files:
             report.error(f.path, line, col, f"{where} points to '{ptr}', but there is no file '{path}' in the "
                          "edition", "pointer-file")
             return
         target = path or f.rel
         msg = f"{where} points to '{ptr}', but {target} has no element with xml:id '{frag}'"
-        if _attribution(el, attr):
+        if _attribution(local, attr):
             report.warning(f.path, line, col, msg + ": who is meant cannot be shown", "pointer-resp")
         else:
             dangling.setdefault((attr, ptr), []).append((line, col, msg))
         return
-    target_file, target_el = hit
-    if target_el is None:
+    if not hit[1]:
         return
-    key = (target_file.rel, target_el.get(XML_ID))
-    if key in ed.entries:
-        used.add(key)
-        entry = ed.entries[key]
-        want = NAME_KIND.get(_local(el)) if attr == "ref" else ("person" if attr == "who" else None)
+    if hit in index.entries:
+        used.add(hit)
+        entry = index.entries[hit]
+        want = NAME_KIND.get(local) if attr == "ref" else ("person" if attr == "who" else None)
         if want and entry.kind != want:
             report.error(
                 f.path, line, col,
@@ -170,15 +217,14 @@ def _check_pointer(ed, report, f, el, attr, ptr, used, unreadable, bare, danglin
 def _prefixes(ed: Edition) -> set[str]:
     """Private URI schemes the edition declares (TEI prefixDef), edition-wide."""
     if not hasattr(ed, "_teipress_prefixes"):
-        ed._teipress_prefixes = {p.get("ident", "").lower() for f in ed.files
-                                 for p in f.root.iter(t("prefixDef")) if p.get("ident")}
+        ed._teipress_prefixes = {p for f in ed.files for p in facts_mod.of(f).prefixes}
     return ed._teipress_prefixes
 
 
-def _attribution(el, attr: str) -> bool:
+def _attribution(local: str, attr: str) -> bool:
     """@resp (and a change's @who) say who did something: a project-wide list the edition
     may not include is common, and nothing the reader follows breaks."""
-    return attr == "resp" or (attr == "who" and _local(el) == "change")
+    return attr == "resp" or (attr == "who" and local == "change")
 
 
 def _target_rel(f: TeiFile, path: str) -> str:
@@ -187,13 +233,13 @@ def _target_rel(f: TeiFile, path: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(f.rel), unquote(path)))
 
 
-def _report_bare(ed, report, f, attr, ptr, hits) -> None:
-    el, line, col = hits[0]
-    where = f"@{attr} of <{_local(el)}>"
+def _report_bare(ed, index, report, f, attr, ptr, hits) -> None:
+    local, line, col = hits[0]
+    where = f"@{attr} of <{local}>"
     more = f" (and {len(hits) - 1} more like it in this file)" if len(hits) > 1 else ""
-    if ed.element_by_id(f.rel, ptr) is not None:
+    if (f.rel, ptr) in index.ids:
         hint = f"this file has xml:id '{ptr}': write '#{ptr}'"
-    elif ed.file(_target_rel(f, ptr + ".xml")) is not None:
+    elif _target_rel(f, ptr + ".xml") in index.files:
         hint = f"the edition has the file '{ptr}.xml': write '{ptr}.xml'"
     else:
         hint = "it is neither an xml:id of this file ('#id') nor a file of the edition"
@@ -202,47 +248,50 @@ def _report_bare(ed, report, f, attr, ptr, hits) -> None:
 
 def check_dates(ed: Edition, report: Report) -> None:
     """[date-iso] ISO 8601 values; [date-range] ranges in order; [date-consistent] when within range."""
-    for f in ed.files:
-        for el in _elements(f):
-            if _local(el) in NOT_DATES:
-                continue
-            parsed = {}
-            for attr in DATE_ATTRS:
-                value = el.get(attr)
-                if value is None or BCE.match(value):
-                    continue  # a year before the common era ("-0497", as XML Schema writes it) is valid
-                try:
-                    # TEI's dates may carry a time (xs:dateTime): the day is what is checked
-                    parsed[attr] = isodate.parse(DATE_TIME.sub("", value))
-                except isodate.DateError as exc:
-                    line, col = position(f.path, el, attr)
-                    report.error(f.path, line, col, f"@{attr} of <{_local(el)}>: {exc}", "date-iso")
-            for lo, hi in (("notBefore", "notAfter"), ("from", "to")):
-                if lo in parsed and hi in parsed and parsed[lo][0] > parsed[hi][1]:
-                    line, col = position(f.path, el, lo)
-                    report.error(
-                        f.path, line, col,
-                        f"<{_local(el)}> has @{lo}='{el.get(lo)}' after @{hi}='{el.get(hi)}'",
-                        "date-range",
-                    )
-            if "when" in parsed and any(a in parsed for a in ("notBefore", "notAfter", "from", "to")):
-                line, col = position(f.path, el, "when")
-                report.warning(
+    _replay(ed, report, "dates")
+
+
+def _dates_of(f: TeiFile, report: Report) -> None:
+    for el in _elements(f):
+        if _local(el) in NOT_DATES:
+            continue
+        parsed = {}
+        for attr in DATE_ATTRS:
+            value = el.get(attr)
+            if value is None or BCE.match(value):
+                continue  # a year before the common era ("-0497", as XML Schema writes it) is valid
+            try:
+                # TEI's dates may carry a time (xs:dateTime): the day is what is checked
+                parsed[attr] = isodate.parse(DATE_TIME.sub("", value))
+            except isodate.DateError as exc:
+                line, col = position(f.path, el, attr)
+                report.error(f.path, line, col, f"@{attr} of <{_local(el)}>: {exc}", "date-iso")
+        for lo, hi in (("notBefore", "notAfter"), ("from", "to")):
+            if lo in parsed and hi in parsed and parsed[lo][0] > parsed[hi][1]:
+                line, col = position(f.path, el, lo)
+                report.error(
                     f.path, line, col,
-                    f"<{_local(el)}> has @when and a range: TEI says to use either (att.datable.w3c)",
-                    "date-when-range",
+                    f"<{_local(el)}> has @{lo}='{el.get(lo)}' after @{hi}='{el.get(hi)}'",
+                    "date-range",
                 )
-            if "when" in parsed:
-                w0, w1, _ = parsed["when"]
-                lo = parsed.get("notBefore") or parsed.get("from")
-                hi = parsed.get("notAfter") or parsed.get("to")
-                if (lo and w1 < lo[0]) or (hi and w0 > hi[1]):
-                    line, col = position(f.path, el, "when")
-                    report.error(
-                        f.path, line, col,
-                        f"<{_local(el)}> @when='{el.get('when')}' lies outside its own range",
-                        "date-consistent",
-                    )
+        if "when" in parsed and any(a in parsed for a in ("notBefore", "notAfter", "from", "to")):
+            line, col = position(f.path, el, "when")
+            report.warning(
+                f.path, line, col,
+                f"<{_local(el)}> has @when and a range: TEI says to use either (att.datable.w3c)",
+                "date-when-range",
+            )
+        if "when" in parsed:
+            w0, w1, _ = parsed["when"]
+            lo = parsed.get("notBefore") or parsed.get("from")
+            hi = parsed.get("notAfter") or parsed.get("to")
+            if (lo and w1 < lo[0]) or (hi and w0 > hi[1]):
+                line, col = position(f.path, el, "when")
+                report.error(
+                    f.path, line, col,
+                    f"<{_local(el)}> @when='{el.get('when')}' lies outside its own range",
+                    "date-consistent",
+                )
 
 
 def declared_types(ed: Edition) -> dict[str, set[str]]:
@@ -254,12 +303,10 @@ def declared_types(ed: Edition) -> dict[str, set[str]]:
     """
     out: dict[str, set[str]] = {}
     for f in ed.files:
-        for tax in f.root.iterfind(".//tei:classDecl/tei:taxonomy", NS):
-            xid = tax.get(XML_ID) or ""
+        for xid, categories in facts_mod.of(f).taxonomies:
             if not xid.endswith("-types") or len(xid) <= len("-types"):
                 continue
-            cats = out.setdefault(xid[: -len("-types")], set())
-            cats.update(c.get(XML_ID) for c in tax.iter(t("category")) if c.get(XML_ID))
+            out.setdefault(xid[: -len("-types")], set()).update(categories)
     return out
 
 
@@ -270,17 +317,14 @@ def check_types(ed: Edition, report: Report) -> None:
     declared = declared_types(ed)
     if not declared:
         return
-    names = {t(name): name for name in declared}
     for f in ed.documents:
-        text = f.root.find("tei:text", NS)
-        if text is None:
-            continue
-        for el in text.iter(*names):
-            name = names[el.tag]
-            cats = declared[name]
-            etype = el.get("type")
+        # a TEI of a corpus: its own text, the n-th of its file's
+        for name, etype, has_resp, line in facts_mod.of(f).typed[f.n - 1 if f.container is not None else 0]:
+            cats = declared.get(name)
+            if cats is None:
+                continue
             rule = "note-type" if name == "note" else "type-declared"
-            line, col = position(f.path, el, "type" if etype else None)
+            col = column_of(f.path, line, "type=" if etype else f"<{name}")
             if etype is None:
                 if name == "note":
                     report.warning(f.path, line, col,
@@ -292,39 +336,40 @@ def check_types(ed: Edition, report: Report) -> None:
                     f"(declared: {', '.join(sorted(cats))})",
                     rule,
                 )
-            if name == "note" and not el.get("resp"):
+            if name == "note" and not has_resp:
                 report.warning(
-                    f.path, *position(f.path, el),
+                    f.path, line, column_of(f.path, line, "<note"),
                     "<note> has no @resp: say who wrote it (e.g. resp=\"#editor-id\")",
                     "note-resp",
                 )
 
 
-def check_unused(ed: Edition, report: Report, used: set[tuple[str, str]]) -> None:
+def check_unused(ed: Edition, report: Report, used: set[tuple[str, str]], index: "Index | None" = None) -> None:
     """[register-unused] register entries no document refers to (a warning); a big shared
     register (thousands of persons, a few in this edition) gets one line, not thousands."""
     if ed.errors:
         return  # an unreadable file may hold the references: no verdict
+    index = index or Index(ed)
     by_file: dict[str, list] = {}
-    for key, entry in sorted(ed.entries.items()):
-        if entry.file.kind == "register" and key not in used:
-            by_file.setdefault(entry.file.rel, []).append(entry)
-    for entries in by_file.values():
+    for key, entry in sorted(index.entries.items()):
+        f = index.files[key[0]]
+        if f.kind == "register" and key not in used:
+            by_file.setdefault(f.rel, []).append(entry)
+    for rel, entries in by_file.items():
+        f = index.files[rel]
         if len(entries) > UNUSED_ONE_BY_ONE:
             first = entries[0]
-            total = sum(1 for k in ed.entries if k[0] == first.file.rel)
-            line, col = position(first.file.path, first.element)
+            total = sum(1 for k in index.entries if k[0] == rel)
             report.warning(
-                first.file.path, line, col,
-                f"{len(entries)} of the {total} entries of {first.file.rel} are never referred to by the "
+                f.path, first.line, column_of(f.path, first.line, f"<{first.kind}"),
+                f"{len(entries)} of the {total} entries of {rel} are never referred to by the "
                 f"edition (the first: {first.kind} '{first.id}')",
                 "register-unused",
             )
             continue
         for entry in entries:
-            line, col = position(entry.file.path, entry.element)
             report.warning(
-                entry.file.path, line, col,
+                f.path, entry.line, column_of(f.path, entry.line, f"<{entry.kind}"),
                 f"{entry.kind} '{entry.id}' ({entry.name}) is never referred to by the edition",
                 "register-unused",
             )
@@ -337,46 +382,58 @@ def check_identifiers(ed: Edition, report: Report) -> None:
     """[idno-syntax] an identifier of a known authority (idno/@type 'wikidata', 'viaf', 'gnd',
     'geonames', 'orcid', 'lc' …, or an URL of one of them in an idno or @sameAs) is well formed,
     so that the register's links and JSON-LD sameAs lead to a record (teipress.model.authority)."""
+    _replay(ed, report, "identifiers")
+
+
+def _identifiers_of(f: TeiFile, report: Report) -> None:
     from ..model import authority
 
-    for f in ed.files:
-        for el in _elements(f):
-            local = _local(el)
-            checks = []
-            if local == "idno":
-                checks.append((None, "".join(el.itertext()), el.get("type") or ""))
-            for uri in (el.get("sameAs") or "").split():
-                checks.append(("sameAs", uri, ""))
-            for attr, value, kind in checks:
-                why = authority.syntax_error(value, kind)
-                if why:
-                    line, col = position(f.path, el, attr)
-                    where = f"@sameAs of <{local}>" if attr else f"<idno type=\"{kind}\">" if kind else "<idno>"
-                    report.error(f.path, line, col, f"{where}: {why}", "idno-syntax")
+    for el in _elements(f):
+        local = _local(el)
+        checks = []
+        if local == "idno":
+            checks.append((None, "".join(el.itertext()), el.get("type") or ""))
+        for uri in (el.get("sameAs") or "").split():
+            checks.append(("sameAs", uri, ""))
+        for attr, value, kind in checks:
+            why = authority.syntax_error(value, kind)
+            if why:
+                line, col = position(f.path, el, attr)
+                where = f"@sameAs of <{local}>" if attr else f"<idno type=\"{kind}\">" if kind else "<idno>"
+                report.error(f.path, line, col, f"{where}: {why}", "idno-syntax")
 
 
 def check_root(ed: Edition, report: Report) -> None:
     """[tei-root] the root is <TEI> in the TEI namespace (catches TEI P4 and typos)."""
-    for f in ed.files:
-        root = f.root
-        if root.tag in (t("TEI"), t("teiCorpus")):
-            continue
-        ns = etree.QName(root).namespace
-        where = f"in namespace '{ns}'" if ns else "in no namespace"
-        hint = " (TEI P4 documents must be converted to P5)" if not ns and _local(root) in ("TEI.2", "TEI") else ""
-        report.error(
-            f.path, root.sourceline or 1, position(f.path, root)[1],
-            f"root element <{_local(root)}> {where}; a TEI P5 document's root is <TEI> in the "
-            f"namespace http://www.tei-c.org/ns/1.0{hint}",
-            "tei-root",
-        )
+    _replay(ed, report, "root")
+
+
+def _root_of(f: TeiFile, report: Report) -> None:
+    root = f.root
+    if root.tag in (t("TEI"), t("teiCorpus")):
+        return
+    ns = etree.QName(root).namespace
+    where = f"in namespace '{ns}'" if ns else "in no namespace"
+    hint = " (TEI P4 documents must be converted to P5)" if not ns and _local(root) in ("TEI.2", "TEI") else ""
+    report.error(
+        f.path, root.sourceline or 1, position(f.path, root)[1],
+        f"root element <{_local(root)}> {where}; a TEI P5 document's root is <TEI> in the "
+        f"namespace http://www.tei-c.org/ns/1.0{hint}",
+        "tei-root",
+    )
+
+
+# The rules that read one file alone: run once per file's content (teipress.validation.facts).
+LOCAL = {"root": _root_of, "ids": _ids_of, "dates": _dates_of, "identifiers": _identifiers_of}
 
 
 def check(ed: Edition, report: Report) -> None:
+    """Every rule, over the files' facts (teipress.validation.facts): no tree is read here."""
+    index = Index(ed)
     check_root(ed, report)
     check_ids(ed, report)
-    used = check_pointers(ed, report)
+    used = check_pointers(ed, report, index)
     check_dates(ed, report)
     check_identifiers(ed, report)
     check_types(ed, report)
-    check_unused(ed, report, used)
+    check_unused(ed, report, used, index)

@@ -1,0 +1,173 @@
+"""A TEI file's facts: what the edition-wide steps need from it, read once from its tree.
+
+The integrity rules and the choice of which files are registers look across files (a pointer
+in one letter names an id in another), but what each file contributes is its own: the ids it
+declares, the pointers it makes (with their lines and columns), its register entries, its
+taxonomies, and the diagnostics of the rules that look at it alone (ids, dates, identifiers,
+its root).  :func:`read` collects these into a small record of strings and numbers, which
+depends on the file's bytes alone; so an incremental build keeps it in its cache under the
+file's content (:func:`attach`) and, for a file unchanged since, never walks its tree again:
+the cross-file steps (a pointer resolved against the set of ids, an entry used or not) run
+over the records.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from .. import edition as edition_mod, workers
+from ..edition import KEYED_NAMES, POINTER_ATTRS as REFERRING_ATTRS, TeiFile, classify, norm, t, tei_texts
+from ..xmlparse import NS, TEI_NS, XML_ID, position
+
+# Bump when what read() records changes shape (the cache key also holds teipress's digest).
+VERSION = 1
+_KEYED_TAGS = frozenset(t(n) for n in KEYED_NAMES)
+_ENTRY_TAGS = (t("person"), t("place"), t("org"), t("event"))
+
+
+@dataclass
+class EntryFacts:
+    """A person, place, organisation or event element (with or without an xml:id)."""
+
+    id: str  # its xml:id, '' without one
+    kind: str
+    n: str
+    idnos: list[str]  # the text of each of its idno children
+    line: int  # its start tag's line (the column is found when it is reported)
+    name: str  # teipress.edition.Entry.name
+
+
+@dataclass
+class FileFacts:
+    shape: str  # teipress.edition.classify: 'register' or 'document'
+    ids: list[str] = field(default_factory=list)  # every xml:id declared, in document order (repeats too)
+    # Each pointer token of the integrity rules' attributes, in document order:
+    # (attribute, token, element's local name, line, column).
+    pointers: list[tuple[str, str, str, int, int]] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)  # the normalised @key of each keyed name, in order
+    # The files another file's pointers (any referring attribute) name: their paths, unquoted,
+    # relative to this file (teipress.edition.referred_files).
+    targets: list[str] = field(default_factory=list)
+    prefixes: list[str] = field(default_factory=list)  # prefixDef/@ident, lower case
+    taxonomies: list[tuple[str, list[str]]] = field(default_factory=list)  # classDecl taxonomy id → category ids
+    # Per TEI of the file (one for a plain file; each TEI of a corpus): the elements of its
+    # <text> with a @type, and every note: (local name, @type or None, has @resp, line).
+    typed: list[list[tuple[str, str | None, bool, int]]] = field(default_factory=list)
+    entries: list[EntryFacts] = field(default_factory=list)
+    # The diagnostics of the rules that read this file alone: rule group → (line, col,
+    # severity, message, rule), in the order the rule found them.
+    local: dict[str, list[tuple[int, int, str, str, str]]] = field(default_factory=dict)
+
+
+def read(f: TeiFile) -> FileFacts:
+    """The facts of file *f*, from its tree (which it does not change)."""
+    from . import rules  # the rules own what they check in one file
+
+    root = f.root
+    out = FileFacts(shape=classify(root))
+    pointer_attrs = rules.POINTER_ATTRS
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        xid = el.get(XML_ID)
+        if xid is not None:
+            out.ids.append(xid)
+        local = None
+        for attr in pointer_attrs:
+            value = el.get(attr)
+            if value is None:
+                continue
+            local = local or etree.QName(el).localname
+            line, col = position(f.path, el, attr)
+            for ptr in value.split():
+                out.pointers.append((attr, ptr, local, line, col))
+        for attr in REFERRING_ATTRS:
+            for tok in (el.get(attr) or "").split():
+                parts = urlsplit(tok)
+                if not (parts.scheme or parts.netloc or not parts.path):
+                    out.targets.append(unquote(parts.path))
+        if el.tag in _KEYED_TAGS and el.get("key"):
+            out.keys.append(norm(el.get("key")))
+    out.targets = list(dict.fromkeys(out.targets))
+    out.prefixes = [p.get("ident", "").lower() for p in root.iter(t("prefixDef")) if p.get("ident")]
+    for tax in root.iterfind(".//tei:classDecl/tei:taxonomy", NS):
+        out.taxonomies.append((tax.get(XML_ID) or "", [c.get(XML_ID) for c in tax.iter(t("category")) if c.get(XML_ID)]))
+    texts = tei_texts(root)
+    for part in (texts if texts and texts != [root] else [root]):
+        out.typed.append(_typed(part))
+    for el in root.iter(*_ENTRY_TAGS):
+        kind = etree.QName(el).localname
+        entry = edition_mod.Entry(el.get(XML_ID) or "", kind, f, el)
+        out.entries.append(EntryFacts(entry.id, kind, el.get("n") or "",
+                                      ["".join(i.itertext()) for i in el.findall("tei:idno", NS)],
+                                      el.sourceline or 1, entry.name))
+    out.local = {name: _diagnostics(check, f) for name, check in rules.LOCAL.items()}
+    return out
+
+
+def _typed(tei: etree._Element) -> list:
+    text = tei.find("tei:text", NS)
+    if text is None:
+        return []
+    prefix = f"{{{TEI_NS}}}"
+    return [(el.tag[len(prefix):], el.get("type"), bool(el.get("resp")), el.sourceline or 1)
+            for el in text.iter()
+            if isinstance(el.tag, str) and el.tag.startswith(prefix)
+            and (el.get("type") is not None or el.tag == t("note"))]
+
+
+def _diagnostics(check, f: TeiFile) -> list[tuple]:
+    from .diagnostics import Report
+
+    sub = Report()
+    check(f, sub)
+    return [(d.line, d.col, d.severity, d.message, d.rule) for d in sub.items]
+
+
+def of(f: TeiFile) -> FileFacts:
+    """The facts of *f* (of the file holding it, for one TEI of a corpus): those loading
+    attached, else read now and kept."""
+    f = f.container or f
+    if f.facts is None:
+        f.facts = read(f)
+    return f.facts
+
+
+# From this many files on, facts not in the cache are read on every core.
+PARALLEL_FROM = 16
+
+
+def attach(files: list[TeiFile], cache=None) -> None:
+    """Give each of *files* its facts: from *cache* (teipress.commands.cache) when it holds
+    those of the same bytes, else read from its tree (in forked workers for many files,
+    which inherit the trees) and put in the cache."""
+    keys = {}
+    todo = []
+    for f in files:
+        if f.facts is not None:
+            continue
+        if cache is not None:
+            keys[f.rel] = key = cache_key(f)
+            hit = cache.get_object("facts", key)
+            if isinstance(hit, FileFacts):
+                f.facts = hit
+                continue
+        todo.append(f)
+    for f, facts in zip(todo, workers.forked_map(read, todo, PARALLEL_FROM)):
+        f.facts = facts
+        if cache is not None:
+            cache.put_object("facts", keys[f.rel], facts)
+
+
+def cache_key(f: TeiFile) -> str:
+    """Everything a file's facts depend on: its bytes and teipress."""
+    from ..commands import cache as cache_mod
+
+    return cache_mod.digest("facts", VERSION, cache_mod.tool_fingerprint(), f.digest or _digest(f))
+
+
+def _digest(f: TeiFile) -> str:
+    return hashlib.sha256(f.path.read_bytes()).hexdigest()
