@@ -24,7 +24,7 @@ from ..model import citation
 from ..commands.build import BuildContext, BuildError
 from ..model import correspondence, dates, paths
 from ..model import parallel as parallel_model
-from . import page_cache, parallel as parallel_out
+from . import edition_cache, page_cache, parallel as parallel_out
 
 PKG = Path(__file__).resolve().parent.parent
 KIND_LABELS = {"person": "Persons", "place": "Places", "org": "Organisations", "event": "Events and treaties"}
@@ -291,6 +291,23 @@ def _pdf_sources(ctx: BuildContext, doc) -> list[tuple[Path, str]]:
     return []
 
 
+def register_page(env, render, reg, cache, edition_key: str) -> None:
+    """A register page, each entry rendered alone (register_entry.html); in an incremental build
+    an entry whose facts are unchanged comes from the cache (teipress.outputs.edition_cache)."""
+    root = "../" * reg.path.count("/")
+    entry = env.get_template("register_entry.html")
+    kept = edition_cache.Fragments(cache if edition_key else None, reg.path)
+
+    def entry_html(e) -> Markup:
+        render_entry = lambda: entry.render(root=root, e=e)  # noqa: E731
+        if not edition_key:
+            return Markup(render_entry())
+        return Markup(kept.get(edition_cache.entry_key(edition_key, root, e), render_entry))
+
+    render("register.html", reg.path, register=reg, entry_html=entry_html)
+    kept.save()
+
+
 def build(ctx: BuildContext) -> None:
     out = ctx.out / "html"
     out.mkdir(parents=True, exist_ok=True)
@@ -374,7 +391,7 @@ def build(ctx: BuildContext) -> None:
         for part in doc.parts:
             part.fields = fields
     for reg in s.registers:
-        render("register.html", reg.path, register=reg)
+        register_page(env, render, reg, ctx.cache, edition_key)
     if em.letters:  # an index of letters only for an edition of letters
         render("letters.html", paths.LETTERS_PAGE, cmif=paths.CMIF_FILE)
     for view in s.parallel:
