@@ -9,7 +9,6 @@ hosted under any path.
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 from dataclasses import dataclass
 from html import escape
@@ -21,6 +20,7 @@ from markupsafe import Markup
 
 from .. import model as model_mod, workers
 from ..model import citation
+from ..commands import output
 from ..commands.build import BuildContext, BuildError
 from ..model import correspondence, dates, paths
 from ..model import parallel as parallel_model
@@ -54,20 +54,24 @@ def environment(extra: Path | None = None) -> Environment:
     return env
 
 
+# (the new output folder, the output it replaces): set by build() for its files, so that those
+# unchanged since the previous build are linked from it (teipress.commands.output.put)
+_outputs: tuple[Path | None, Path | None] = (None, None)
+
+
 def write(path: Path, text: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    new, previous = _outputs
+    if previous is not None and new is not None and path.is_relative_to(new):
+        output.put(path, data, new, previous)
     else:
-        path.write_bytes(text.encode("utf-8"))
+        output.put(path, data, path.parent, None)
 
 
 def copy_tree(src: Path, dst: Path) -> None:
     for p in sorted(src.rglob("*")):
         if p.is_file() and "__pycache__" not in p.parts:
-            target = dst / p.relative_to(src)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(p, target)
+            write(dst / p.relative_to(src), p.read_bytes())
 
 
 # -- views: the model's documents and edition, with their HTML fragments -------------
@@ -309,6 +313,15 @@ def register_page(env, render, reg, cache, edition_key: str) -> None:
 
 
 def build(ctx: BuildContext) -> None:
+    global _outputs
+    _outputs = (ctx.out, ctx.before)
+    try:
+        _build(ctx)
+    finally:
+        _outputs = (None, None)
+
+
+def _build(ctx: BuildContext) -> None:
     out = ctx.out / "html"
     out.mkdir(parents=True, exist_ok=True)
     em = ctx.model
