@@ -80,3 +80,93 @@ def test_an_entry_template_of_the_edition_renders_every_entry_again(tmp_path, mo
     assert "tp-mine" in (tmp_path / "clean" / "html" / "persons.html").read_text(encoding="utf-8")
     differ = same_tree(out, tmp_path / "clean")
     assert ("html/persons.html" in differ) if left_out else differ == []
+
+
+# -- the pages made of the whole edition (home, letters, about, chronology) ----------------
+def rebuild_pages_after(tmp_path: Path, monkeypatch, edit, left_out: str | None = None):
+    """(the edition pages rendered again, the files that differ from a clean build) after *edit*
+    of a mini edition whose letters have dates in their text (the chronology) and changes."""
+    from test_incremental import edition
+    from teipress.outputs import html
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    if left_out:  # the page's key without what its key function reads
+        template = next(t for t, f in edition_cache.PAGE_KEYS.items() if f.__name__ == left_out)
+        monkeypatch.setitem(edition_cache.PAGE_KEYS, template, lambda site: "left out")
+    root = edition(tmp_path / "ed", letters=3)
+    (root / "edition.toml").write_text('id = "inc"\ntitle = "Incremental"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    build(root, out)
+    rendered = []
+    real = html.environment
+
+    def environment(extra=None):
+        env = real(extra)
+        get = env.get_template
+        env.get_template = lambda name, *a, **k: rendered.append(name) or get(name, *a, **k)
+        return env
+
+    monkeypatch.setattr(html, "environment", environment)
+    edit(root / "tei")
+    build(root, out)
+    monkeypatch.setattr(html, "environment", real)
+    build(root, tmp_path / "clean", incremental=False)
+    return sorted(set(rendered) & {"index.html", "about.html", "letters.html", "chronology.html"}), same_tree(out, tmp_path / "clean")
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+EDITS = {
+    # a word of the text, far from any date: no edition page shows it
+    "word": lambda tei: _replace(tei / "letter-2.xml", "A note on letter 2.", "A longer note on letter 2."),
+    # a date in the text: the chronology (and the home page: the document's date)
+    "date": lambda tei: _replace(tei / "letter-2.xml", "2 March 1961</date>", "2 March 1961 (sic)</date>"),
+    # a title: the home page, the letters
+    "title": lambda tei: _replace(tei / "letter-2.xml", "Letter 2", "The second letter"),
+    # a change in the header: the about page
+    "change": lambda tei: _replace(tei / "letter-2.xml", "Created.", "Created and corrected."),
+}
+
+
+@pytest.mark.parametrize("kind, shown", [("word", []), ("date", ["chronology.html"]),
+                                         ("title", ["index.html"]), ("change", ["about.html"])])
+def test_an_edition_page_is_rendered_again_only_when_what_it_shows_changed(tmp_path, monkeypatch, kind, shown):
+    rendered, differ = rebuild_pages_after(tmp_path, monkeypatch, EDITS[kind])
+    assert differ == []
+    assert set(shown) <= set(rendered)
+    if kind == "word":
+        assert rendered == []
+
+
+@pytest.mark.parametrize("left_out, kind, page", [("home_key", "title", "index.html"),
+                                                  ("about_key", "change", "about.html"),
+                                                  ("chronology_key", "date", "chronology.html")])
+def test_an_edition_page_key_missing_what_it_shows_gives_a_stale_page(tmp_path, monkeypatch, left_out, kind, page):
+    _rendered, differ = rebuild_pages_after(tmp_path, monkeypatch, EDITS[kind], left_out)
+    assert f"html/{page}" in differ
+
+
+def test_the_letters_page_from_the_cache(tmp_path, monkeypatch):
+    # letters.html: a letter's title and date change it; with its key left out it is stale
+    from test_incremental import letters_edition
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    for left_out in (False, True):
+        if left_out:
+            monkeypatch.setitem(edition_cache.PAGE_KEYS, "letters.html", lambda site: "left out")
+        root = letters_edition(tmp_path / f"ed-{left_out}")
+        out = tmp_path / f"out-{left_out}"
+        build(root, out)
+        for kind in ("title", "date"):
+            edit_letters(root, kind)
+            build(root, out)
+            build(root, tmp_path / f"clean-{left_out}-{kind}", incremental=False)
+            differ = same_tree(out, tmp_path / f"clean-{left_out}-{kind}")
+            assert ("html/letters.html" in differ) if left_out else differ == [], kind
+            if left_out:
+                break

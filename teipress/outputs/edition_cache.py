@@ -66,3 +66,59 @@ class Fragments:
     def save(self) -> None:
         if self.cache is not None:
             self.cache.put(KIND, self.slot, pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+# -- pages made of the whole edition: each key holds what its template shows ---------------
+def _docs(site) -> list:
+    """The documents as the home page lists them (title, date, sources, PDFs, citations)."""
+    return [(d.id, d.path, d.title, d.date_value, d.tei, d.pdf, d.volumes, d.citation_files)
+            for d in site.documents]
+
+
+def home_key(site) -> list:
+    """index.html: the documents, facing pages, registers, how many dates (the edition's title,
+    metadata, version and build date are in every key: page_cache.edition_digest)."""
+    return [_docs(site), [(v.path, v.pair.translation.title, v.pair.original.title) for v in site.parallel],
+            [(r.path, r.label, len(r.entries)) for r in site.registers], len(site.chronology),
+            [(f.title, f.tei) for f in site.register_files]]
+
+
+def _fields(site) -> list:
+    """Every document's metadata fields (licence, availability, changes …), as shown."""
+    return [[(f.name, sorted(f.attrs.items()), str(f.html)) for f in d.fields] for d in site.documents]
+
+
+def about_key(site) -> list:
+    """about.html: the documents' licences and changes (the credits are the edition's metadata)."""
+    return _fields(site)
+
+
+def letters_key(site) -> list:
+    """letters.html: every letter's facts (names, dates, places) and title, by correspondent and year."""
+    from . import page_cache
+
+    return [{d.id: (d.path, d.title, page_cache._letter(d.correspondence)) for d in site.model.letters},
+            [(year, [d.id for d in docs]) for year, docs in site.letter_years],
+            [(c.id, repr(c.name), [d.id for d in c.sent], [d.id for d in c.received]) for c in site.correspondents]]
+
+
+def chronology_key(site) -> list:
+    """chronology.html: the events with where they are named, the dated records, the dates in
+    the text with their context, and the titles of the documents holding them."""
+    return [[(e.date_value, e.dates, e.href, e.name, e.description,
+              [(o.href, o.where_full, o.where, o.editorial, n) for o, n in e.by_place()]) for e in site.events],
+            [(r.value, r.date_label, r.cert, r.href, r.label, r.label_full, r.doc.title) for r in site.records],
+            len(site.documents) > 1,
+            [(d.value, d.precision, d.cert, d.editorial, d.before, d.text, d.after, d.href, d.where_full,
+              d.where, d.doc.title) for d in site.chronology]]
+
+
+# template → what it shows beyond the edition's own facts
+PAGE_KEYS = {"index.html": home_key, "about.html": about_key, "letters.html": letters_key,
+             "chronology.html": chronology_key}
+
+
+def page_key(edition: str, template: str, path: str, site) -> str | None:
+    """The key of an edition page made from *template*; None for a page not kept."""
+    shows = PAGE_KEYS.get(template)
+    return cache_mod.digest(edition, template, path, shows(site)) if shows else None

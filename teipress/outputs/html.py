@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from html import escape
 from pathlib import Path
 
@@ -140,14 +141,20 @@ class Site:
     def letters_page(self) -> str:
         return paths.LETTERS_PAGE
 
-    @property
+    # Worked out once per build: a page and the key it is cached under both read them.
+    @cached_property
     def correspondents(self) -> list:
         """Everyone who wrote or received a letter, with their letters (letters.html)."""
         return correspondence.correspondents(self.model.letters)
 
-    @property
+    @cached_property
     def letter_years(self) -> list:
         return correspondence.by_year(self.model.letters)
+
+    @cached_property
+    def records(self) -> list:
+        """The dated divisions of the documents (the chronology's dates of the records)."""
+        return self.model.records
 
     @property
     def panel_kinds(self) -> list[tuple[str, str]]:
@@ -352,15 +359,22 @@ def _build(ctx: BuildContext) -> None:
     common = dict(site=s)
 
     def render(template: str, path: str, **kw) -> None:
-        root = "../" * path.count("/")
-        html = env.get_template(template).render(root=root, page=path, **common, **kw)
+        # In an incremental build a page made of the whole edition is kept under the key of
+        # what it shows (teipress.outputs.edition_cache), rendered again only when that changed.
+        key = edition_cache.page_key(edition_key, template, path, s) if edition_key else None
+        html = ctx.cache.get(edition_cache.KIND, key) if key else None
+        if html is None:
+            root = "../" * path.count("/")
+            html = env.get_template(template).render(root=root, page=path, **common, **kw).encode("utf-8")
+            if key:
+                ctx.cache.put(edition_cache.KIND, key, html)
         write(out / path, html)
-
-    render("index.html", "index.html")
 
     # An incremental build keeps each document's files under a key of all they show
     # (teipress.outputs.page_cache): an unchanged document's are written, not rendered again.
     edition_key = page_cache.edition_digest(ctx, em) if ctx.cache is not None else ""
+
+    render("index.html", "index.html")
 
     def document_pages(doc: Page) -> list[Field]:
         fill(em, doc)
