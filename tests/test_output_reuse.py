@@ -35,20 +35,25 @@ def test_a_rebuild_links_unchanged_files_and_leaves_the_previous_output_as_it_wa
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = letters_edition(tmp_path / "ed")
     out = tmp_path / "out"
+    real_remove = output.remove
     for incremental in (False, True):
         build(root, out, incremental=incremental)
-        # a second name for every file of this output: what the next build must not change
-        keep = tmp_path / f"keep-{incremental}"
-        before = {}
-        for p in sorted(out.rglob("*")):
-            if p.is_file():
-                (keep / p.relative_to(out)).parent.mkdir(parents=True, exist_ok=True)
-                os.link(p, keep / p.relative_to(out))
-                before[p.relative_to(out)] = (p.read_bytes(), os.stat(p).st_ino)
+        before = {p.relative_to(out): (p.read_bytes(), os.stat(p).st_ino) for p in out.rglob("*") if p.is_file()}
+        seen = []
+
+        def remove(path):
+            # the previous output, swapped out by the new one, just before it is removed: as it was
+            if (path / "html").is_dir():
+                seen.append(path)
+                for rel, (data, _ino) in before.items():
+                    assert (path / rel).read_bytes() == data, rel
+            real_remove(path)
+
+        monkeypatch.setattr(output, "remove", remove)
         edit_letters(root, "text" if not incremental else "title")
         build(root, out, incremental=incremental)
-        for rel, (data, _ino) in before.items():
-            assert (keep / rel).read_bytes() == data, rel  # nothing written through a link
+        monkeypatch.setattr(output, "remove", real_remove)
+        assert seen
         build(root, tmp_path / f"clean-{incremental}", incremental=False)
         assert same_tree(out, tmp_path / f"clean-{incremental}") == []
         linked = {rel for rel, (_d, ino) in before.items()
@@ -61,3 +66,16 @@ def test_a_rebuild_links_unchanged_files_and_leaves_the_previous_output_as_it_wa
             p for p in before if p.parts[:2] == ("html", "documents") and p.name != "l3.html"
             and p.name not in ("l2.html", "l4.html")}
         assert any(p.parts[0] == "tei" for p in linked) and any("static" in p.parts for p in linked)
+
+
+def test_put_does_not_link_a_file_that_has_another_name_or_is_a_symlink(tmp_path):
+    old, new, elsewhere = tmp_path / "old", tmp_path / "new", tmp_path / "elsewhere"
+    old.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "shared.html").write_bytes(b"x")
+    os.link(elsewhere / "shared.html", old / "shared.html")  # e.g. a backup made with cp -al
+    (old / "link.html").symlink_to(elsewhere / "shared.html")
+    for name in ("shared.html", "link.html"):
+        output.put(new / name, b"x", new, old)
+        assert not (new / name).is_symlink() and (new / name).read_bytes() == b"x"
+        assert os.stat(new / name).st_nlink == 1

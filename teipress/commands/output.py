@@ -18,6 +18,7 @@ import errno
 import fcntl
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -233,7 +234,10 @@ def put(path: Path, data: bytes, new: Path, previous: Path | None) -> None:
     if previous is not None:
         old = previous / path.relative_to(new)
         try:
-            same = os.stat(old).st_size == len(data) and old.read_bytes() == data
+            st = os.lstat(old)
+            # a plain file no other name shares (a link to it is ours alone), with the same bytes
+            same = (stat.S_ISREG(st.st_mode) and st.st_nlink == 1 and st.st_size == len(data)
+                    and old.read_bytes() == data)
         except (OSError, ValueError):
             same = False
         if same:
