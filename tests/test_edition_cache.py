@@ -170,3 +170,32 @@ def test_the_letters_page_from_the_cache(tmp_path, monkeypatch):
             assert ("html/letters.html" in differ) if left_out else differ == [], kind
             if left_out:
                 break
+
+
+@pytest.mark.parametrize("left_out", [False, True])
+def test_the_records_of_unchanged_documents_come_from_the_cache(tmp_path, monkeypatch, left_out):
+    # The chronology's dates of the records are read from each document's model: in an
+    # incremental build only the changed document's are read again.
+    from test_incremental import edition
+    from teipress.model import mentions
+    from teipress.outputs import page_cache
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    read = []
+    real = mentions.records
+    monkeypatch.setattr(mentions, "records", lambda docs, page_of: read.extend(d.id for d in docs) or real(docs, page_of))
+    if left_out:  # the records' key without the document's model: its old records stay
+        real_bytes = page_cache._model_bytes
+        monkeypatch.setattr(page_cache, "_model_bytes", lambda doc: [b"same"] + real_bytes(doc)[1:])
+    root = edition(tmp_path / "ed", letters=3)
+    out = tmp_path / "out"
+    build(root, out)
+    assert "tp-records" in (out / "html" / "chronology.html").read_text(encoding="utf-8")
+    read.clear()
+    _replace(root / "tei" / "letter-2.xml", '<date when="1961-03-02">', '<date when="1961-04-02">')
+    build(root, out)
+    assert read == ([] if left_out else ["letter-2"])
+    build(root, tmp_path / "clean", incremental=False)
+    differ = same_tree(out, tmp_path / "clean")
+    assert ("html/chronology.html" in differ) if left_out else differ == []

@@ -373,6 +373,8 @@ def _build(ctx: BuildContext) -> None:
     # An incremental build keeps each document's files under a key of all they show
     # (teipress.outputs.page_cache): an unchanged document's are written, not rendered again.
     edition_key = page_cache.edition_digest(ctx, em) if ctx.cache is not None else ""
+    if edition_key:  # each document's records (the chronology's) from the cache where unchanged
+        s.records = edition_cache.records(em, ctx.cache, edition_key)
 
     render("index.html", "index.html")
 
