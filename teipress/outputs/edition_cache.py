@@ -64,7 +64,8 @@ class Fragments:
         return html
 
     def save(self) -> None:
-        if self.cache is not None:
+        # (the same entries as the previous build's: its cache entry, read above, is kept as it is)
+        if self.cache is not None and (self.rendered or self.new.keys() != self.old.keys()):
             self.cache.put(KIND, self.slot, pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -151,5 +152,6 @@ def records(em, cache, edition: str) -> list:
                     for r in mentions.records([doc], em.page_of)]
         new[key] = rows
         out += [mentions.Record(doc, *row) for row in rows]
-    cache.put(KIND, slot, pickle.dumps(new, protocol=pickle.HIGHEST_PROTOCOL))
+    if new.keys() != kept.keys():  # (else the previous build's entry, read above, is kept)
+        cache.put(KIND, slot, pickle.dumps(new, protocol=pickle.HIGHEST_PROTOCOL))
     return sorted(out, key=lambda r: (r.sort, r.doc.id, r.id))  # mentions.records' order
