@@ -217,6 +217,16 @@ def test_runs_are_cut_by_their_pages_and_never_exceed_the_size(tmp_path):
     assert search.runs_of(tmp_path, pages[:5], 1) == [[p] for p in pages[:5]]
 
 
+def test_runs_are_short_so_that_one_letter_changed_is_indexed_again_quickly(tmp_path):
+    """By default a run holds about RUN_PAGES pages, not PAGES_PER_RUN: the run an incremental
+    build indexes again for one changed letter is short."""
+    pages = [tmp_path / "documents" / f"l{i:05d}.html" for i in range(5000)]
+    runs = search.runs_of(tmp_path, pages, search.PAGES_PER_RUN)
+    assert search.RUN_PAGES < search.PAGES_PER_RUN // 2
+    assert search.RUN_PAGES / 2 < len(pages) / len(runs) < search.RUN_PAGES * 2
+    assert max(map(len, runs)) <= search.PAGES_PER_RUN
+
+
 def test_the_search_benchmark_runs_and_checks_the_merged_index(shared, tmp_path):
     """scripts/benchmark_search.py on a small site (no timing asserted): it compares the two
     indexes, and measures a rebuild with the cache."""

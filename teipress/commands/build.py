@@ -61,6 +61,7 @@ class BuildContext:
     left_out: list["LeftOut"] = field(default_factory=list)
     scratch: Path | None = None  # a private temporary folder, removed after the build
     cache: "cache_mod.Cache | None" = None  # an incremental build's cache (commands/cache.py)
+    before: Path | None = None  # the output this build replaces: its files of the same bytes are linked
 
     def document_failed(self, doc, message: str, at: tuple[int, int] | None = None) -> None:
         """A stage could not make *doc*'s output (*at*: the line and column in its file where it
@@ -103,9 +104,7 @@ def stage_sources(ctx: BuildContext) -> None:
         if p.suffix == ".xml" and p not in built and p.relative_to(src).parts[0] != "schema":
             continue
         if p.is_file() and (p.suffix in (".xml", ".xsd", ".rng", ".sch")):
-            target = dst / p.relative_to(src)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(p, target)
+            output.put(dst / p.relative_to(src), p.read_bytes(), ctx.out, ctx.before)
 
 
 def stages() -> list[tuple[str, Callable[[BuildContext], None]]]:
@@ -372,7 +371,8 @@ def _run(ed: Edition, out_dir: Path, log: Callable[[str], None], only: set[str] 
         # makes PDFs must never fall back on them (a PDF that failed would come back stale).
         ctx = BuildContext(edition=ed, out=tmp, model=model, log=log, keep_going=keep_going,
                            previous=out_dir if only is not None and "pdf" not in only else None,
-                           left_out=left_out if left_out is not None else [], scratch=scratch, cache=cache)
+                           left_out=left_out if left_out is not None else [], scratch=scratch, cache=cache,
+                           before=out_dir if looks_built(out_dir) else None)
         for name, stage in stages():
             if only is not None and name not in only:
                 continue

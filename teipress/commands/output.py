@@ -18,6 +18,7 @@ import errno
 import fcntl
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -222,6 +223,46 @@ def _link(src, dst) -> None:
         os.link(src, dst, follow_symlinks=False)
     except OSError:  # a file system without hard links
         shutil.copy2(src, dst, follow_symlinks=False)
+
+
+def put(path: Path, data: bytes, new: Path, previous: Path | None) -> None:
+    """Write *data* at *path* inside the new output folder *new*.  Where the previous output
+    *previous* holds the same bytes at the same place, the file is hard-linked from it instead
+    (no data written now, and removing the previous output later only drops a link); the
+    previous output is read, never written: a file written anew first replaces whatever link
+    is at *path*, so no write goes through a link into the previous output."""
+    if previous is not None:
+        old = previous / path.relative_to(new)
+        try:
+            st = os.lstat(old)
+            # a plain file no other name shares (a link to it is ours alone), with the same bytes
+            same = (stat.S_ISREG(st.st_mode) and st.st_nlink == 1 and st.st_size == len(data)
+                    and old.read_bytes() == data)
+        except (OSError, ValueError):
+            same = False
+        if same:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+            try:
+                os.link(old, path)
+                return
+            except FileNotFoundError:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with contextlib.suppress(OSError):
+                    os.link(old, path)
+                    return
+            except OSError:  # a file system without hard links: written below
+                pass
+    try:
+        fh = open(path, "xb")
+    except FileExistsError:
+        os.unlink(path)  # perhaps a link into the previous output: never written through
+        fh = open(path, "xb")
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(path, "xb")
+    with fh:
+        fh.write(data)
 
 
 def replace(new: Path, out: Path) -> None:

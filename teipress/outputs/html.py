@@ -9,9 +9,9 @@ hosted under any path.
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from html import escape
 from pathlib import Path
 
@@ -21,10 +21,11 @@ from markupsafe import Markup
 
 from .. import model as model_mod, workers
 from ..model import citation
+from ..commands import output
 from ..commands.build import BuildContext, BuildError
 from ..model import correspondence, dates, paths
 from ..model import parallel as parallel_model
-from . import page_cache, parallel as parallel_out
+from . import edition_cache, page_cache, parallel as parallel_out
 
 PKG = Path(__file__).resolve().parent.parent
 KIND_LABELS = {"person": "Persons", "place": "Places", "org": "Organisations", "event": "Events and treaties"}
@@ -54,20 +55,24 @@ def environment(extra: Path | None = None) -> Environment:
     return env
 
 
+# (the new output folder, the output it replaces): set by build() for its files, so that those
+# unchanged since the previous build are linked from it (teipress.commands.output.put)
+_outputs: tuple[Path | None, Path | None] = (None, None)
+
+
 def write(path: Path, text: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    new, previous = _outputs
+    if previous is not None and new is not None and path.is_relative_to(new):
+        output.put(path, data, new, previous)
     else:
-        path.write_bytes(text.encode("utf-8"))
+        output.put(path, data, path.parent, None)
 
 
 def copy_tree(src: Path, dst: Path) -> None:
     for p in sorted(src.rglob("*")):
         if p.is_file() and "__pycache__" not in p.parts:
-            target = dst / p.relative_to(src)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(p, target)
+            write(dst / p.relative_to(src), p.read_bytes())
 
 
 # -- views: the model's documents and edition, with their HTML fragments -------------
@@ -136,14 +141,20 @@ class Site:
     def letters_page(self) -> str:
         return paths.LETTERS_PAGE
 
-    @property
+    # Worked out once per build: a page and the key it is cached under both read them.
+    @cached_property
     def correspondents(self) -> list:
         """Everyone who wrote or received a letter, with their letters (letters.html)."""
         return correspondence.correspondents(self.model.letters)
 
-    @property
+    @cached_property
     def letter_years(self) -> list:
         return correspondence.by_year(self.model.letters)
+
+    @cached_property
+    def records(self) -> list:
+        """The dated divisions of the documents (the chronology's dates of the records)."""
+        return self.model.records
 
     @property
     def panel_kinds(self) -> list[tuple[str, str]]:
@@ -291,7 +302,33 @@ def _pdf_sources(ctx: BuildContext, doc) -> list[tuple[Path, str]]:
     return []
 
 
+def register_page(env, render, reg, cache, edition_key: str) -> None:
+    """A register page, each entry rendered alone (register_entry.html); in an incremental build
+    an entry whose facts are unchanged comes from the cache (teipress.outputs.edition_cache)."""
+    root = "../" * reg.path.count("/")
+    entry = env.get_template("register_entry.html")
+    kept = edition_cache.Fragments(cache if edition_key else None, reg.path)
+
+    def entry_html(e) -> Markup:
+        render_entry = lambda: entry.render(root=root, e=e)  # noqa: E731
+        if not edition_key:
+            return Markup(render_entry())
+        return Markup(kept.get(edition_cache.entry_key(edition_key, root, e), render_entry))
+
+    render("register.html", reg.path, register=reg, entry_html=entry_html)
+    kept.save()
+
+
 def build(ctx: BuildContext) -> None:
+    global _outputs
+    _outputs = (ctx.out, ctx.before)
+    try:
+        _build(ctx)
+    finally:
+        _outputs = (None, None)
+
+
+def _build(ctx: BuildContext) -> None:
     out = ctx.out / "html"
     out.mkdir(parents=True, exist_ok=True)
     em = ctx.model
@@ -322,15 +359,24 @@ def build(ctx: BuildContext) -> None:
     common = dict(site=s)
 
     def render(template: str, path: str, **kw) -> None:
-        root = "../" * path.count("/")
-        html = env.get_template(template).render(root=root, page=path, **common, **kw)
+        # In an incremental build a page made of the whole edition is kept under the key of
+        # what it shows (teipress.outputs.edition_cache), rendered again only when that changed.
+        key = edition_cache.page_key(edition_key, template, path, s) if edition_key else None
+        html = ctx.cache.get(edition_cache.KIND, key) if key else None
+        if html is None:
+            root = "../" * path.count("/")
+            html = env.get_template(template).render(root=root, page=path, **common, **kw).encode("utf-8")
+            if key:
+                ctx.cache.put(edition_cache.KIND, key, html)
         write(out / path, html)
-
-    render("index.html", "index.html")
 
     # An incremental build keeps each document's files under a key of all they show
     # (teipress.outputs.page_cache): an unchanged document's are written, not rendered again.
     edition_key = page_cache.edition_digest(ctx, em) if ctx.cache is not None else ""
+    if edition_key:  # each document's records (the chronology's) from the cache where unchanged
+        s.records = edition_cache.records(em, ctx.cache, edition_key)
+
+    render("index.html", "index.html")
 
     def document_pages(doc: Page) -> list[Field]:
         fill(em, doc)
@@ -374,7 +420,7 @@ def build(ctx: BuildContext) -> None:
         for part in doc.parts:
             part.fields = fields
     for reg in s.registers:
-        render("register.html", reg.path, register=reg)
+        register_page(env, render, reg, ctx.cache, edition_key)
     if em.letters:  # an index of letters only for an edition of letters
         render("letters.html", paths.LETTERS_PAGE, cmif=paths.CMIF_FILE)
     for view in s.parallel:

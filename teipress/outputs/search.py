@@ -24,9 +24,14 @@ from ..commands import cache as cache_mod
 from ..commands.build import BuildContext, BuildError
 from . import pagefind_format, search_merge
 
-# Pages per Pagefind run: about 0.25 GB of memory on letter pages (see
+# Pages per Pagefind run at most: about 0.25 GB of memory on letter pages (see
 # docs/benchmarks.md, "Search at scale").  The index does not depend on it.
 PAGES_PER_RUN = 1000
+# How many pages a run holds on average: one letter changed has its run indexed again in an
+# incremental build, so a short run keeps that quick (Pagefind over 64 pages: about 0.3 s,
+# over 1,000: 3-4 s), and Pagefind's time over the whole site is the same in runs of 100 as in
+# one run of 1,000 (measured, docs/benchmarks.md).
+RUN_PAGES = 64
 BUNDLE = "pagefind"
 # An element carrying data-pagefind-body; text cannot match: its "<" is written "&lt;".
 _BODY = re.compile(rb"<[A-Za-z][^<>]*?\sdata-pagefind-body[\s=/>]")
@@ -63,11 +68,12 @@ def pages_to_index(site: Path) -> list[Path]:
 
 def runs_of(site: Path, pages: list[Path], per_run: int) -> list[list[Path]]:
     """The pages (in path order) cut into runs of at most *per_run*.  A run ends after a page
-    whose path's digest says so (one page in per_run / 2), or when it is full: where the runs
+    whose path's digest says so (one page in RUN_PAGES, or in per_run / 2 if that is fewer),
+    or when it is full: where the runs
     are cut depends on the pages at the cuts, not on their positions, so a page added or
     removed changes its own run (and the next when a full run was cut) and leaves the others,
     and their entries in an incremental build's cache, as they were."""
-    every = max(1, per_run // 2)
+    every = max(1, min(RUN_PAGES, per_run // 2))
     runs, run = [], []
     for page in pages:
         run.append(page)

@@ -1,0 +1,157 @@
+"""The incremental build's cache of the edition's own pages: the registers, entry by entry, and
+the pages made of the whole edition (home, letters, chronology …), each kept under a key made of
+exactly what it shows (teipress.commands.cache; the documents' pages: page_cache.py).
+
+A register page lists every entry with every place that names it, so one letter changed would
+render it all again; instead each entry is rendered alone (templates/register_entry.html) and
+kept under the key of its own facts, and the page is put together from the entries: only the
+entries the change touched are rendered again.  All of a register's entries are kept in one
+cache entry (a dict), so that thousands of entries cost one file, not thousands.
+
+Each key begins with page_cache.edition_digest (teipress, the edition's templates,
+edition.toml, the metadata, the build date …): what every page reads of the edition.
+"""
+from __future__ import annotations
+
+import pickle
+
+from ..commands import cache as cache_mod
+
+KIND = "edition-page"
+
+
+def _facts(e) -> tuple:
+    """What the entry says of itself: its names, dates, description, offices, records, sources."""
+    return (e.anchor, e.name, e.dates, e.originals, e.variants, e.description, e.details,
+            e.offices_by_date(), [(i.href, i.label, i.value) for i in e.identifiers],
+            [s.parts for s in e.sources])
+
+
+def _mentions(e) -> list:
+    """Every place that names the entry, grouped by document, as the entry lists them."""
+    return [(doc.path, doc.title, [(o.editorial, o.href, o.where_full, o.where, o.before, o.text, o.after)
+                                   for o in occs])
+            for doc, occs in e.by_document()]
+
+
+def entry_key(edition: str, root: str, e) -> str:
+    """The key of a register entry as register_entry.html shows it, at *root* (its page's way
+    back to the site's top)."""
+    return cache_mod.digest(edition, root, _facts(e), _mentions(e))
+
+
+class Fragments:
+    """The rendered entries of one register page: those of the previous build, read from the
+    cache, and those of this build, written back by save()."""
+
+    def __init__(self, cache, page: str):
+        self.cache = cache
+        self.page = page
+        self.slot = cache_mod.digest(KIND, "register entries", page)
+        kept = cache.get_object(KIND, self.slot) if cache is not None else None
+        self.old: dict[str, str] = kept if isinstance(kept, dict) else {}
+        self.new: dict[str, str] = {}
+        self.rendered = 0  # entries rendered by this build (the rest came from the cache)
+
+    def get(self, key: str, render) -> str:
+        html = self.old.get(key)
+        if html is None:
+            html = self.new.get(key)
+        if html is None:
+            html = render()
+            self.rendered += 1
+        self.new[key] = html
+        return html
+
+    def save(self) -> None:
+        # (the same entries as the previous build's: its cache entry, read above, is kept as it is)
+        if self.cache is not None and (self.rendered or self.new.keys() != self.old.keys()):
+            self.cache.put(KIND, self.slot, pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+# -- pages made of the whole edition: each key holds what its template shows ---------------
+def _docs(site) -> list:
+    """The documents as the home page lists them (title, date, sources, PDFs, citations)."""
+    return [(d.id, d.path, d.title, d.date_value, d.tei, d.pdf, d.volumes, d.citation_files)
+            for d in site.documents]
+
+
+def home_key(site) -> list:
+    """index.html: the documents, facing pages, registers, how many dates (the edition's title,
+    metadata, version and build date are in every key: page_cache.edition_digest)."""
+    return [_docs(site), [(v.path, v.pair.translation.title, v.pair.original.title) for v in site.parallel],
+            [(r.path, r.label, len(r.entries)) for r in site.registers], len(site.chronology),
+            [(f.title, f.tei) for f in site.register_files]]
+
+
+def _fields(site) -> list:
+    """Every document's metadata fields (licence, availability, changes …), as shown."""
+    return [[(f.name, sorted(f.attrs.items()), str(f.html)) for f in d.fields] for d in site.documents]
+
+
+def about_key(site) -> list:
+    """about.html: the documents' licences and changes (the credits are the edition's metadata)."""
+    return _fields(site)
+
+
+def letters_key(site) -> list:
+    """letters.html: every letter's facts (names, dates, places) and title, by correspondent and year."""
+    from . import page_cache
+
+    return [{d.id: (d.path, d.title, page_cache._letter(d.correspondence)) for d in site.model.letters},
+            [(year, [d.id for d in docs]) for year, docs in site.letter_years],
+            [(c.id, repr(c.name), [d.id for d in c.sent], [d.id for d in c.received]) for c in site.correspondents]]
+
+
+def chronology_key(site) -> list:
+    """chronology.html: the events with where they are named, the dated records, the dates in
+    the text with their context, and the titles of the documents holding them."""
+    return [[(e.date_value, e.dates, e.href, e.name, e.description,
+              [(o.href, o.where_full, o.where, o.editorial, n) for o, n in e.by_place()]) for e in site.events],
+            [(r.value, r.date_label, r.cert, r.href, r.label, r.label_full, r.doc.title) for r in site.records],
+            len(site.documents) > 1,
+            [(d.value, d.precision, d.cert, d.editorial, d.before, d.text, d.after, d.href, d.where_full,
+              d.where, d.doc.title) for d in site.chronology]]
+
+
+# template → what it shows beyond the edition's own facts
+PAGE_KEYS = {"index.html": home_key, "about.html": about_key, "letters.html": letters_key,
+             "chronology.html": chronology_key}
+
+
+def page_key(edition: str, template: str, path: str, site) -> str | None:
+    """The key of an edition page made from *template*; None for a page not kept."""
+    shows = PAGE_KEYS.get(template)
+    return cache_mod.digest(edition, template, path, shows(site)) if shows else None
+
+
+def records(em, cache, edition: str) -> list:
+    """em.records (the chronology's dates of the records) with each document's records kept
+    under its stored model: reading them means parsing every document's model, so a document
+    whose model is unchanged gives its records from the cache (one cache entry for all)."""
+    from ..model import mentions
+    from . import page_cache
+
+    slot = cache_mod.digest(KIND, "records")
+    kept = cache.get_object(KIND, slot)
+    kept = kept if isinstance(kept, dict) else {}
+    new: dict[str, list] = {}
+    out = []
+    for doc in em.documents:
+        if doc.parent is not None:
+            continue
+        model = page_cache._model_bytes(doc)[0]
+        if not model:  # (no stored model to key it by: read as em.records reads it)
+            out += mentions.records([doc], em.page_of)
+            continue
+        # *edition* holds teipress and where every id of a split document is (page_of)
+        key = cache_mod.digest(edition, doc.id, model)
+        rows = kept.get(key)
+        if rows is None:
+            rows = [(r.id, r.value, r.cert, r.label, r.label_full, r.href)
+                    for r in mentions.records([doc], em.page_of)]
+        new[key] = rows
+        out += [mentions.Record(doc, *row) for row in rows]
+    if new.keys() != kept.keys():  # (else the previous build's entry, read above, is kept)
+        cache.put(KIND, slot, pickle.dumps(new, protocol=pickle.HIGHEST_PROTOCOL))
+    return sorted(out, key=lambda r: (r.sort, r.doc.id, r.id))  # mentions.records' order
