@@ -26,7 +26,7 @@ that schema, :class:`Unsupported`), never accept more:
   allows it; an element of another namespace is checked laxly (declared descendants
   by their declarations).
 * Attributes: declared ones typed by conservative patterns (a subset of each XSD type's
-  lexical space: no surrounding spaces, ASCII digits, no 29 February); wildcards never
+  lexical space: no surrounding spaces, ASCII digits); wildcards never
   take a name declared anywhere nor one of the xml or xsi namespaces.
 * Assertions: only tests in a small XPath subset on which XPath 1.0 and 2.0 agree
   (child paths, and/or/not, counts compared), evaluated by lxml on every element of
@@ -57,13 +57,17 @@ class Unsupported(Exception):
 
 _YEAR = "(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})"
 _MONTH = "(0[1-9]|1[0-2])"
-# day 29 and 30 in every month but February, 31 in the long months; 29 February is left out
+# day 29 and 30 in every month but February, 31 in the long months
 _MONTH_DAY = "((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)"
+# 29 February in a leap year: divisible by 4 and not by 100, or by 400 (year 0000 left out)
+_LEAP_DAY = "([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29"
+_DATE = f"({_YEAR}-{_MONTH_DAY}|{_LEAP_DAY})"
 _TZ = "(Z|[+\\-](0[0-9]|1[0-3]):[0-5][0-9]|[+\\-]14:00)?"
 _URI_CHAR = "([A-Za-z0-9\\-._~/?@!$&'()*+,;=]|%[0-9A-Fa-f]{2})"
 # a scheme's colon only (no port, no further colons), at most one '#'
 URI = f"([A-Za-z][A-Za-z0-9+.\\-]*:)?{_URI_CHAR}*(#{_URI_CHAR}*)?"
-NCNAME = "[A-Za-z_][A-Za-z0-9_.\\-]*"
+# XML name characters as libxml2 knows them (XML 1.0 4th edition), a subset of xmlschema's
+NCNAME = "[\\i-[:]][\\c-[:]]*"
 
 BUILTIN_PATTERNS = {
     "anyURI": URI,
@@ -78,8 +82,8 @@ BUILTIN_PATTERNS = {
     "NMTOKEN": "[A-Za-z0-9_.:\\-]+",
     "gYear": _YEAR + _TZ,
     "gYearMonth": f"{_YEAR}-{_MONTH}{_TZ}",
-    "date": f"{_YEAR}-{_MONTH_DAY}{_TZ}",
-    "dateTime": f"{_YEAR}-{_MONTH_DAY}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?{_TZ}",
+    "date": f"{_DATE}{_TZ}",
+    "dateTime": f"{_DATE}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?{_TZ}",
 }
 ANY_TEXT = {"string", "normalizedString", "token", "anySimpleType", "anyAtomicType"}
 
