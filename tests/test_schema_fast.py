@@ -350,3 +350,35 @@ def test_the_same_diagnostics_with_and_without_the_fast_path(shared, tmp_path, m
         with_fast = diagnostics(edition, monkeypatch, True)
         assert any(": error: " in d for d in with_fast), case
         assert with_fast == diagnostics(edition, monkeypatch, False), case
+
+
+def structural_edits(tree):
+    """Every child of every element deleted, doubled, and swapped with the next one."""
+    root = tree.getroot()
+    paths = [tree.getpath(el) for el in root.iter(T + "*") if len(el)]
+    for path in paths:
+        n = len(tree.xpath(path)[0])
+        for i in range(n):
+            for what in ("delete", "double", "swap"):
+                out = copy.deepcopy(tree)
+                parent = out.xpath(path)[0]
+                child = parent[i]
+                if not isinstance(child.tag, str):
+                    continue
+                if what == "delete":
+                    parent.remove(child)
+                elif what == "double":
+                    child.addnext(copy.deepcopy(child))
+                elif i + 1 < n:
+                    parent.insert(i, parent[i + 1])  # the next one moves before
+                else:
+                    continue
+                yield out
+
+
+@pytest.mark.parametrize("kind", FORMS)
+def test_every_child_deleted_doubled_and_swapped(compiled, kind):
+    """The content models (header sequences, choices, lists, registers) one edit at a time."""
+    verdicts = [check(compiled, kind, tree) for base in (mini(), persons()) for tree in structural_edits(base)]
+    assert len(verdicts) > 80
+    assert sum(fast for fast, _ in verdicts) > 20 and sum(not slow for _, slow in verdicts) > 10

@@ -351,7 +351,11 @@ class _Translator:
             if xtype.is_simple() or xtype.has_simple_content():
                 raise Unsupported(f"simple content of {tag}")
             simple, _minimum = self.simple_model(xtype.content)
-            self.types[tid] = (f"T{len(self.types)}", None if simple else xtype.content)
+            # a flat sequence exactly only without open content: with it, the open names after
+            # every particle make libxml2's automata (and its compile time) several times larger,
+            # for less than the visitor costs
+            exact = simple or (self.open_wildcard(xtype) is None and self.flat_sequence(xtype.content) is not None)
+            self.types[tid] = (f"T{len(self.types)}", None if exact else xtype.content)
             ct = _xs("complexType", name=self.types[tid][0])
             if xtype.mixed:
                 ct.set("mixed", "true")
@@ -401,14 +405,18 @@ class _Translator:
                 _xs("anyAttribute", ct, namespace="##local", processContents="skip")
 
     # content
+    @staticmethod
+    def open_wildcard(xtype):
+        open_content = xtype.open_content
+        if open_content is None or open_content.mode == "none":
+            return None
+        if open_content.mode != "interleave":
+            raise Unsupported("suffixed open content")
+        return open_content.any_element
+
     def content(self, ct, xtype, tag) -> None:
         group = xtype.content
-        open_content = xtype.open_content
-        wildcard = None
-        if open_content is not None and open_content.mode != "none":
-            if open_content.mode != "interleave":
-                raise Unsupported("suffixed open content")
-            wildcard = open_content.any_element
+        wildcard = self.open_wildcard(xtype)
         names, wild = set(), []
         self.collect(group, names, wild)
         model = sorted(names)
@@ -431,6 +439,19 @@ class _Translator:
         simple, minimum = self.simple_model(group)
         if not model and not opened:
             return  # empty (or text only, when mixed)
+        flat = None if simple or opened else self.flat_sequence(group)
+        if flat is not None:
+            # open* (p open*)(p open*)…: each particle followed by the open names; deterministic
+            # because no name is in two particles nor among the open ones
+            seq = _xs("sequence", ct)
+            if opened:
+                self._refs(_xs("choice", seq, minOccurs="0", maxOccurs="unbounded"), opened)
+            for names_p, lo, hi in flat:
+                each = _xs("sequence", seq, minOccurs=str(lo), maxOccurs="unbounded" if hi is None else str(hi))
+                self._refs(_xs("choice", each), names_p)
+                if opened:
+                    self._refs(_xs("choice", each, minOccurs="0", maxOccurs="unbounded"), opened)
+            return
         if simple and minimum and opened:
             # open* (model open*){minimum,}: deterministic, as libxml2 wants, and the same
             # language as the model interleaved with the open names
@@ -486,6 +507,41 @@ class _Translator:
         if not self._single_items(g):
             return False, 0
         return True, g.min_occurs
+
+    def flat_sequence(self, group):
+        """[(names, min, max)] for a sequence of elements or choices of single elements, each
+        once, optional, or repeated, no name in two of them (TEI's header: fileDesc,
+        titleStmt …): deterministic, so xmlschema's greedy visitor takes exactly its
+        language; None for any other model."""
+        if group is None or not len(group):
+            return None
+        g = group
+        while g.model == "sequence" and len(g) == 1 and g.min_occurs == g.max_occurs == 1 \
+                and "Group" in type(g[0]).__name__:
+            g = g[0]
+        if g.model != "sequence" or g.min_occurs != 1 or g.max_occurs != 1:
+            return None
+        out, seen = [], set()
+        for p in g:
+            kind = type(p).__name__
+            if p.min_occurs not in (0, 1) or p.max_occurs not in (1, None):
+                return None
+            if "AnyElement" in kind:
+                return None
+            if "Group" in kind:
+                if p.model != "choice" or not self._single_items(p):
+                    return None
+                names: set = set()
+                self.collect(p, names, [])
+            elif "Element" in kind:
+                names = set(self.matched_names(p))
+            else:
+                return None
+            if not names or names & seen:
+                return None
+            seen |= names
+            out.append((sorted(names), p.min_occurs, p.max_occurs))
+        return out
 
     def _single_items(self, g) -> bool:
         for p in g:
