@@ -63,9 +63,11 @@ _MONTH_DAY = "((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(
 _LEAP_DAY = "([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29"
 _DATE = f"({_YEAR}-{_MONTH_DAY}|{_LEAP_DAY})"
 _TZ = "(Z|[+\\-](0[0-9]|1[0-3]):[0-5][0-9]|[+\\-]14:00)?"
-_URI_CHAR = "([A-Za-z0-9\\-._~/?@!$&'()*+,;=]|%[0-9A-Fa-f]{2})"
-# a scheme's colon only (no port, no further colons), at most one '#'
-URI = f"([A-Za-z][A-Za-z0-9+.\\-]*:)?{_URI_CHAR}*(#{_URI_CHAR}*)?"
+_URI_CHAR = "([A-Za-z0-9\\-._~/?@!$&'()*+,;=|]|%[0-9A-Fa-f]{2})"
+_URI_TAIL = "([\\p{L}\\p{N}\\-._~/?@!$&'()*+,;=:|]|%[0-9A-Fa-f]{2})"
+# a colon, or a letter beyond ASCII, only in the scheme, the query and the fragment (never a port,
+# nor a path that starts with a colon, nor a host name to normalise); at most one '#'
+URI = f"([A-Za-z][A-Za-z0-9+.\\-]*:)?{_URI_CHAR}*(\\?{_URI_TAIL}*)?(#{_URI_TAIL}*)?"
 # XML name characters as libxml2 knows them (XML 1.0 4th edition), a subset of xmlschema's
 NCNAME = "[\\i-[:]][\\c-[:]]*"
 
