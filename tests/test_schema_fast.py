@@ -10,7 +10,7 @@ import re
 import pytest
 from lxml import etree
 
-from conftest import MINI_DOC, MINI_PERSONS, REPO, SCHEMA, SHARED
+from conftest import MINI_DOC, MINI_PERSONS, REPO, SCHEMA
 from teipress.validation import schema, schema_fast
 
 TEI = "http://www.tei-c.org/ns/1.0"
@@ -141,8 +141,10 @@ BROKEN = {
     # each assertion broken
     "respStmt without a name": (mini, "//t:respStmt/t:persName", remove),
     "respStmt without resp": (mini, "//t:respStmt/t:resp", remove),
-    "sic without corr": (mini, "//t:p[@xml:id='p1']", lambda el: sub(el, "<choice><sic>a</sic><abbr>b</abbr></choice>")),
-    "orig without reg": (mini, "//t:p[@xml:id='p1']", lambda el: sub(el, "<choice><orig>a</orig><seg>b</seg></choice>")),
+    "sic without corr": (mini, "//t:p[@xml:id='p1']", lambda el: sub(
+        el, "<choice><sic>a</sic><abbr>b</abbr></choice>")),
+    "orig without reg": (mini, "//t:p[@xml:id='p1']", lambda el: sub(
+        el, "<choice><orig>a</orig><seg>b</seg></choice>")),
     "person without persName": (persons, "//t:person/t:persName", remove),
     "place without placeName": (persons, "//t:place/t:placeName", remove),
     "org without orgName": (persons, "//t:body", lambda el: sub(el, "<listOrg><org><desc>x</desc></org></listOrg>")),
@@ -160,7 +162,8 @@ BROKEN = {
         el, "<x:box><date when='1999-02-30'/></x:box>")),
     "xsi:nil": (mini, "//t:p[@xml:id='p1']", lambda el: el.set(
         "{http://www.w3.org/2001/XMLSchema-instance}nil", "true")),
-    "duplicate xml:id": (mini, "//t:p[@xml:id='p1']", lambda el: el.set("{http://www.w3.org/XML/1998/namespace}id", "d1")),
+    "duplicate xml:id": (mini, "//t:p[@xml:id='p1']", lambda el: el.set(
+        "{http://www.w3.org/XML/1998/namespace}id", "d1")),
     "foreign attribute on pb": (mini, "//t:p[@xml:id='p1']", lambda el: sub(el, "<pb x:n='1'/>")),
     "undeclared attribute on ptr": (mini, "//t:p[@xml:id='p1']", lambda el: sub(el, "<ptr target='#a' bogus='1'/>")),
 }
@@ -305,10 +308,12 @@ def test_pattern_is_a_subset_of_the_type(builtin):
     for cp in range(0x80, 0x3100):
         if not 0xD800 <= cp <= 0xDFFF:
             samples += [chr(cp), "a" + chr(cp), "?" + chr(cp), "a#" + chr(cp)]
-    samples += ["1600-02-29", "1700-02-29", "0400-02-29", "0100-02-29", "0004-02-29", "0000-02-29", "1864-02-29",
-                "1865-02-29", "2024-02-29T12:00:00Z", "2023-02-29T12:00:00Z", "2020-02-29", "2021-02-29", "1900-02-29", "2000-02-29", "0001", "9999-12-31T23:59:59.999+14:00",
+    samples += ["1600-02-29", "1700-02-29", "0400-02-29", "0100-02-29", "0004-02-29", "0000-02-29",
+                "1864-02-29", "1865-02-29", "2024-02-29T12:00:00Z", "2023-02-29T12:00:00Z", "2020-02-29",
+                "2021-02-29", "1900-02-29", "2000-02-29", "0001", "9999-12-31T23:59:59.999+14:00",
                 "http://a:1/", "http://h/p#f", "urn:x", "http://h:1?a:b", "//h:1/x", "a?b:c", "a::b", "a:b?:c",
-                "http://h/c?pid=a:1955:121::1134", "?:", "#:", "a:#:b", "http://u:p@h/?x", "http://[::1]/?a:b", "+0", "-0", "00", ".5", "5.", "true", "1"]
+                "http://h/c?pid=a:1955:121::1134", "?:", "#:", "a:#:b", "http://u:p@h/?x", "http://[::1]/?a:b",
+                "+0", "-0", "00", ".5", "5.", "true", "1"]
     for value in samples:
         el = etree.Element("v")
         el.text = value

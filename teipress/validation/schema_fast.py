@@ -1,36 +1,39 @@
-"""A fast path for the XSD 1.1 check: most valid files decided by libxml2 in C.
+"""A fast path for the XSD 1.1 check: most valid files decided by libxml2, in C.
 
-xmlschema (pure Python) takes 20-30 ms a letter.  Here the compiled XSD (the strict
-project schema, or its open form, see schema._open_xsd) is translated at run time into
-a RELAX NG grammar that libxml2 (lxml.etree.RelaxNG) runs, plus a few checks in Python
-on the elements the grammar cannot decide alone.  The contract:
+xmlschema (pure Python) takes 20-30 ms a letter.  Here the compiled schema (the strict
+project XSD, or its open form, see schema._open_xsd) is translated when it is first
+loaded into an XSD 1.0 schema that libxml2 (lxml.etree.XMLSchema) runs in a millisecond
+or so, with checks in Python for what XSD 1.0 cannot say.  The contract:
 
     the fast path accepts a file only if xmlschema would accept it.
 
 It may reject more: a file it rejects goes to xmlschema, which gives the verdict and
-every message, so diagnostics do not change.  Therefore every translation errs on the
+every message, so diagnostics do not change.  Every translation therefore errs on the
 strict side, and a schema feature it does not know makes it decline (no fast path for
-that schema, :class:`Unsupported`), never accept more:
+that schema, :class:`Unsupported`), never accept more.
 
-* Elements: every element is validated by its global declaration (the schema has no
-  local ones, no xsi:type, no type alternatives: else it declines), so the grammar has
-  one pattern per declared name.  Abstract elements and TEI names the schema does not
-  declare never match.
-* Content models: a repeated choice of elements (most of TEI's) becomes the same
-  choice in RELAX NG.  Any other model (sequences, counted choices) is checked by
-  xmlschema's own model visitor, run on the element's child names only, because
-  xmlschema's greedy visitor accepts fewer sequences than the model's language.
+* Elements: the schema has only global declarations (else it declines), so an element is
+  checked by the declaration of its name wherever it stands: one global XSD 1.0 element per
+  concrete declared name, with its own type.  Substitution groups (several per element
+  in XSD 1.1) become the names xmlschema's particle.match() takes.  Abstract elements
+  and undeclared TEI names never match.
+* Content models: a repeated choice of single elements (most of TEI's), and, without open
+  content, a flat sequence with no name in two particles (the header's), are written as
+  they are: deterministic, so xmlschema's greedy visitor takes exactly their language.
+  Any other model (text's model.global* front? model.global* body …) is written as a
+  repeated choice of its names, and the order is checked by xmlschema's own model
+  visitor, run on the element's child names.
 * The open form's interleaved wildcard (notQName="##definedSibling", lax): a declared
-  element the model does not name anywhere is accepted and checked by its declaration;
-  a name the model names (also through a substitution group) only where the model
-  allows it; an element of another namespace is checked laxly (declared descendants
-  by their declarations).
-* Attributes: declared ones typed by conservative patterns (a subset of each XSD type's
-  lexical space: no surrounding spaces, ASCII digits); wildcards never
-  take a name declared anywhere nor one of the xml or xsi namespaces.
-* Assertions: only tests in a small XPath subset on which XPath 1.0 and 2.0 agree
-  (child paths, and/or/not, counts compared), evaluated by lxml on every element of
-  the asserting types.  A file with a repeated xml:id is left to xmlschema.
+  name the model does not hold is accepted anywhere (checked by its declaration); a name
+  the model holds, also through a substitution group, only where the model allows it.
+* Left to xmlschema: elements of other namespaces (lax there; libxml2's lax would skip
+  their subtrees), xsi:type and xsi:nil, a repeated xml:id, attributes in a namespace
+  other than xml.
+* Attributes: typed by patterns that are a subset of each type's lexical space as
+  xmlschema checks it (no surrounding spaces, ASCII digits, real calendar days, URIs
+  without ports), tested on random strings against xmlschema's own types.
+* Assertions: only tests in a small XPath subset on which XPath 1.0 and 2.0 agree (child
+  paths, and/or/not, counts compared), run by lxml on every element of the asserting types.
 """
 from __future__ import annotations
 
@@ -39,12 +42,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-RNG_NS = "http://relaxng.org/ns/structure/1.0"
-XSD_DT = "http://www.w3.org/2001/XMLSchema-datatypes"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 XS = "{http://www.w3.org/2001/XMLSchema}"
-XML_ID = f"{{{XML_NS}}}id"
 
 
 class Unsupported(Exception):
