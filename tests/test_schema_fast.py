@@ -388,3 +388,17 @@ def test_every_child_deleted_doubled_and_swapped(compiled, kind):
     verdicts = [check(compiled, kind, tree) for base in (mini(), persons()) for tree in structural_edits(base)]
     assert len(verdicts) > 80
     assert sum(fast for fast, _ in verdicts) > 20 and sum(not slow for _, slow in verdicts) > 10
+
+
+def test_the_project_schema_has_a_fast_path_and_it_takes_the_default_edition(compiled, monkeypatch):
+    monkeypatch.delenv("TEIPRESS_SCHEMA_FASTPATH", raising=False)
+    schema._fast.cache_clear()
+    for kind in FORMS:
+        assert schema._fast(kind, SCHEMA, SCHEMA.stat().st_mtime) is not None
+    monkeypatch.setenv("TEIPRESS_SCHEMA_FASTPATH", "0")
+    schema._fast.cache_clear()
+    assert schema._fast("xsd", SCHEMA, SCHEMA.stat().st_mtime) is None
+    schema._fast.cache_clear()
+    for path, tree in tei_files(REPO / "tei"):
+        for kind in FORMS:
+            assert check(compiled, kind, tree) == (True, True), (kind, path.name)
