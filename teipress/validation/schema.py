@@ -13,6 +13,12 @@ Which schemas a file is checked against:
 A local schema that is named but absent is an error; a remote one is never
 fetched (a note says the project's schema was used instead).  Each schema is
 compiled once per process, keyed by path and mtime: tei_all.rng takes seconds.
+
+XSD is checked by xmlschema (XSD 1.1, pure Python, 20-30 ms a letter), behind a
+fast path (schema_fast.py): an XSD 1.0 form of the schema, generated from it at run
+time, that libxml2 runs in C, plus checks in Python for what XSD 1.0 cannot say.  It
+accepts a file only where xmlschema would; every file it does not accept goes to
+xmlschema, which gives the verdict and the messages.
 """
 from __future__ import annotations
 
@@ -234,7 +240,26 @@ def _schematron(doc: etree._ElementTree):
 def load(model: Model):
     """The compiled schema of *model* (cached). Raises OSError, SchemaUnsupported or a parse error."""
     path = model.path
-    return _compile(model.kind, path, path.stat().st_mtime)
+    compiled = _compile(model.kind, path, path.stat().st_mtime)
+    if model.kind in ("xsd", "xsd-open"):
+        _fast(model.kind, path, path.stat().st_mtime)  # made here too: before any worker is forked
+    return compiled
+
+
+@lru_cache(maxsize=16)
+def _fast(kind: str, path: Path, mtime: float):
+    """The C fast path for an XSD (see schema_fast.py), or None where it cannot be made.
+    TEIPRESS_SCHEMA_FASTPATH=0 turns it off (every file then goes through xmlschema)."""
+    import os
+
+    from . import schema_fast
+
+    if os.environ.get("TEIPRESS_SCHEMA_FASTPATH", "1") == "0":
+        return None
+    try:
+        return schema_fast.build(_compile(kind, path, mtime))
+    except schema_fast.Unsupported:
+        return None
 
 
 # -- validating ---------------------------------------------------------------
@@ -244,7 +269,11 @@ def validate(report: Report, model: Model, file_path: Path, tree: etree._Element
         return  # reported once, by the rule [tei-root]
     compiled = load(model)
     if model.kind in ("xsd", "xsd-open"):
-        _validate_xsd(report, compiled, file_path, tree)
+        fast = _fast(model.kind, model.path, model.path.stat().st_mtime)
+        # the fast path accepts only what xmlschema would; anything else xmlschema decides
+        # and words, so the messages are the same with and without it
+        if fast is None or not fast.accepts(tree):
+            _validate_xsd(report, compiled, file_path, tree)
         if model.kind == "xsd-open":
             _undeclared(report, compiled, file_path, tree)
         return
