@@ -11,6 +11,7 @@ file names are the model's.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .. import workers
 from ..commands import cache as cache_mod, progress
 from ..commands.build import BuildContext, BuildError, DocumentFailed, LeftOut, where_of
 from ..model import M, MODEL_NS, citation, dates, images, registers, text
@@ -373,6 +375,11 @@ def build_document(ctx: BuildContext, doc, target: Path) -> None:
     os.replace(partial, target)  # never a half-written PDF under the final name
 
 
+# Below this many documents the stage stays in this process (on threads, Typst in its workers):
+# a fork costs next to nothing beside typesetting one document.
+PARALLEL_FROM = 2
+
+
 def build(ctx: BuildContext) -> None:
     out = ctx.out / "pdf"
     out.mkdir(parents=True, exist_ok=True)
@@ -386,23 +393,107 @@ def build(ctx: BuildContext) -> None:
     # Without --keep-going a document that cannot be typeset fails the build, but only once
     # every document has been tried: one run reports every failure (compiler-style, in order).
     failed: dict[int, LeftOut] = {}
+    if workers.forks(len(docs), PARALLEL_FROM):
+        in_workers(ctx, docs, failed)
+    else:
+        on_threads(ctx, docs, failed)
+    if failed:
+        raise BuildError(f"{len(failed)} PDF(s) could not be typeset (--keep-going builds the other "
+                         "documents and lists these):\n" + "\n".join(str(failed[i]) for i in sorted(failed)))
 
+
+def build_one(ctx: BuildContext, doc) -> None:
+    """One document's PDF (or an original beside its translation: its facing pages)."""
+    if isinstance(doc, parallel_pdf.parallel_model.Pair):
+        ctx.log(f"    pdf {doc.name}")
+        return parallel_pdf.build_pair(ctx, doc)
+    ctx.log(f"    pdf {doc.id}")
+    build_document(ctx, doc, ctx.out / doc.paths.pdf)
+
+
+def size(doc) -> int:
+    """What a document's PDF costs, roughly: the bytes of its TEI (of both, for facing pages)."""
+    files = [doc.original.file, doc.translation.file] if isinstance(doc, parallel_pdf.parallel_model.Pair) \
+        else [doc.file]
+    total = 0
+    for f in files:
+        try:
+            total += os.path.getsize(f.path)
+        except OSError:
+            pass
+    return total
+
+
+def in_workers(ctx: BuildContext, docs: list, failed: dict[int, LeftOut]) -> None:
+    """Each document's whole job, preparation (Python) and typesetting (its worker's Typst
+    child), in forked worker processes, one per core: prepared on threads of this process, the
+    preparation of every document shared one core (the GIL) with the Typst processes.  A
+    worker's log lines, failure and use of the cache come back with its result and are
+    applied here, so the build is the one a single process makes.  The longest documents go
+    first, one at a time, so that no worker is left with a long one at the end."""
+    order = sorted(range(len(docs)), key=lambda i: (-size(docs[i]), i))
+
+    def job(i: int):
+        said: list[str] = []
+        mine = dataclasses.replace(ctx, log=said.append, keep_going=True, left_out=[],
+                                   cache=ctx.cache.branch() if ctx.cache is not None else None)
+        typst_ends_with_worker()
+        try:
+            build_one(mine, docs[i])
+        except BaseException:
+            typeset.cancel_all()  # this worker's Typst children (an interruption)
+            raise
+        used = (mine.cache.used, mine.cache.hits, mine.cache.misses) if mine.cache is not None else None
+        return said, mine.left_out, used
+
+    try:
+        for i, (said, left_out, used) in zip(order, workers.forked_map(job, order, PARALLEL_FROM, chunksize=1)):
+            for line in said:
+                ctx.log(line)
+            if used is not None:
+                ctx.cache.absorb(*used)
+            for item in left_out:
+                if ctx.keep_going:
+                    ctx.left_out.append(item)
+                else:
+                    failed[i] = item
+            progress.advance()  # documents done, for the progress display
+    except BaseException:
+        typeset.cancel_all()
+        raise
+    finally:
+        typeset.shutdown()
+
+
+_typst_owner = 0  # the process whose Typst workers end with it (typst_ends_with_worker)
+
+
+def typst_ends_with_worker() -> None:
+    """A forked worker keeps its Typst child from one document to the next (Typst's fonts and
+    caches); when the pool ends the worker, the child is ended and waited for with it (so its
+    CPU time counts as the build's, and no Typst outlives the stage)."""
+    global _typst_owner
+    if _typst_owner != os.getpid():
+        from multiprocessing import util
+
+        _typst_owner = os.getpid()
+        util.Finalize(None, typeset.close, exitpriority=10)
+
+
+def on_threads(ctx: BuildContext, docs: list, failed: dict[int, LeftOut]) -> None:
+    """The stage in this process, where it cannot fork (`teipress serve` runs threads; one job):
+    Typst runs in child processes, so documents typeset side by side on threads (each in its own
+    sandbox folder; the PDFs do not depend on the order)."""
     def one(i: int, doc) -> None:
         try:
-            if isinstance(doc, parallel_pdf.parallel_model.Pair):  # an original beside its translation
-                ctx.log(f"    pdf {doc.name}")
-                return parallel_pdf.build_pair(ctx, doc)
-            ctx.log(f"    pdf {doc.id}")
-            build_document(ctx, doc, ctx.out / doc.paths.pdf)
+            build_one(ctx, doc)
         except DocumentFailed as exc:
             failed[i] = exc.item
         finally:
             progress.advance()  # documents done, for the progress display
 
-    # Typst runs in child processes, so documents typeset side by side on threads
-    # (each in its own sandbox folder; the PDFs do not depend on the order).
-    workers = min(len(docs), int(os.environ.get("TEIPRESS_JOBS") or 0) or os.cpu_count() or 1)
-    if workers <= 1:
+    workers_ = min(len(docs), workers.jobs())
+    if workers_ <= 1:
         try:
             for i, doc in enumerate(docs):
                 one(i, doc)
@@ -412,7 +503,7 @@ def build(ctx: BuildContext) -> None:
         finally:
             typeset.shutdown()
     else:
-        pool = ThreadPoolExecutor(max_workers=workers)
+        pool = ThreadPoolExecutor(max_workers=workers_)
         try:
             futures = [pool.submit(one, i, doc) for i, doc in enumerate(docs)]
             for fut in as_completed(futures):
@@ -423,6 +514,3 @@ def build(ctx: BuildContext) -> None:
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             typeset.shutdown()
-    if failed:
-        raise BuildError(f"{len(failed)} PDF(s) could not be typeset (--keep-going builds the other "
-                         "documents and lists these):\n" + "\n".join(str(failed[i]) for i in sorted(failed)))
