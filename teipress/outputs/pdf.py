@@ -239,11 +239,11 @@ def prepare(ctx: BuildContext, doc, workdir: Path, model=None, volume: dict | No
     model, and *volume*, what the template needs to know of the other volumes."""
     for p in TEMPLATE_DIR.glob("*.typ"):
         if p.name != parallel_pdf.MAIN:  # the facing pages' own template (outputs/parallel_pdf.py)
-            shutil.copyfile(p, workdir / p.name)
+            place(p, workdir / p.name)
     att = attachments(ctx.model, doc)
     (workdir / "files").mkdir()
     for src, meta in att:
-        shutil.copyfile(src, workdir / "files" / meta["name"])
+        place(src, workdir / "files" / meta["name"])
     data = document_data(ctx, doc, [m for _, m in att])
     data["images"] = copy_images(ctx, doc, workdir)
     if volume is not None:
@@ -257,9 +257,20 @@ def prepare(ctx: BuildContext, doc, workdir: Path, model=None, volume: dict | No
                 "(phrases' formatting combined, structures dissolved into their words)")
     model = etree.tostring(model, encoding="unicode")
     swap = replace_uncovered(ctx, doc, data + model)
-    (workdir / "data.json").write_text(data.translate(swap), encoding="utf-8")
-    (workdir / "model.xml").write_text('<?xml version="1.0" encoding="utf-8"?>\n' + model.translate(swap),
+    if swap:  # (translate copies the string even when there is nothing to swap)
+        data, model = data.translate(swap), model.translate(swap)
+    (workdir / "data.json").write_text(data, encoding="utf-8")
+    (workdir / "model.xml").write_text('<?xml version="1.0" encoding="utf-8"?>\n' + model,
                                        encoding="utf-8")
+
+
+def place(src: Path, dest: Path) -> None:
+    """A file into the sandbox: hard-linked where the file system allows (the same bytes, not a
+    copy: every letter naming a register of megabytes attaches it), else copied."""
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copyfile(src, dest)
 
 
 def copy_images(ctx: BuildContext, doc, workdir: Path) -> dict[str, str]:
@@ -278,7 +289,7 @@ def copy_images(ctx: BuildContext, doc, workdir: Path) -> dict[str, str]:
             continue
         (workdir / "images").mkdir(exist_ok=True)
         name = f"images/{len(copies) + 1}.{fmt}"
-        shutil.copyfile(path, workdir / name)
+        place(path, workdir / name)
         copies[src] = name
     return copies
 
