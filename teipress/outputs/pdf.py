@@ -422,7 +422,7 @@ def build_one(ctx: BuildContext, doc) -> None:
     build_document(ctx, doc, ctx.out / doc.paths.pdf)
 
 
-def size(doc) -> int:
+def cost(doc) -> int:
     """What a document's PDF costs, roughly: the bytes of its TEI (of both, for facing pages)."""
     files = [doc.original.file, doc.translation.file] if isinstance(doc, parallel_pdf.parallel_model.Pair) \
         else [doc.file]
@@ -442,7 +442,7 @@ def in_workers(ctx: BuildContext, docs: list, failed: dict[int, LeftOut]) -> Non
     worker's log lines, failure and use of the cache come back with its result and are
     applied here, so the build is the one a single process makes.  The longest documents go
     first, one at a time, so that no worker is left with a long one at the end."""
-    order = sorted(range(len(docs)), key=lambda i: (-size(docs[i]), i))
+    order = sorted(range(len(docs)), key=lambda i: (-cost(docs[i]), i))
 
     def job(i: int):
         said: list[str] = []
@@ -457,23 +457,24 @@ def in_workers(ctx: BuildContext, docs: list, failed: dict[int, LeftOut]) -> Non
         used = (mine.cache.used, mine.cache.hits, mine.cache.misses) if mine.cache is not None else None
         return said, mine.left_out, used
 
+    not_made: dict[int, LeftOut] = {}
     try:
         for i, (said, left_out, used) in zip(order, workers.forked_map(job, order, PARALLEL_FROM, chunksize=1)):
             for line in said:
                 ctx.log(line)
             if used is not None:
                 ctx.cache.absorb(*used)
-            for item in left_out:
-                if ctx.keep_going:
-                    ctx.left_out.append(item)
-                else:
-                    failed[i] = item
+            not_made.update((i, item) for item in left_out)
             progress.advance()  # documents done, for the progress display
     except BaseException:
         typeset.cancel_all()
         raise
     finally:
         typeset.shutdown()
+    if ctx.keep_going:  # listed in the documents' order
+        ctx.left_out.extend(not_made[i] for i in sorted(not_made))
+    else:
+        failed.update(not_made)
 
 
 _typst_owner = 0  # the process whose Typst workers end with it (typst_ends_with_worker)
@@ -503,8 +504,8 @@ def on_threads(ctx: BuildContext, docs: list, failed: dict[int, LeftOut]) -> Non
         finally:
             progress.advance()  # documents done, for the progress display
 
-    workers_ = min(len(docs), workers.jobs())
-    if workers_ <= 1:
+    threads = min(len(docs), workers.jobs())
+    if threads <= 1:
         try:
             for i, doc in enumerate(docs):
                 one(i, doc)
@@ -514,7 +515,7 @@ def on_threads(ctx: BuildContext, docs: list, failed: dict[int, LeftOut]) -> Non
         finally:
             typeset.shutdown()
     else:
-        pool = ThreadPoolExecutor(max_workers=workers_)
+        pool = ThreadPoolExecutor(max_workers=threads)
         try:
             futures = [pool.submit(one, i, doc) for i, doc in enumerate(docs)]
             for fut in as_completed(futures):
