@@ -516,6 +516,22 @@ def test_documents_typeset_in_worker_processes_equal_one_by_one(make_edition, tm
         assert re.search(r"copy2\.xml:\d+: warning: no font of the PDF has U\+10600", warning), warning
 
 
+def test_documents_go_to_the_workers_in_runs_of_neighbours_the_largest_first(monkeypatch):
+    """pdf.runs: every document once, in runs of neighbours in the edition's order (Typst's caches
+    serve the next documents of a run), the runs with the most TEI first; a short list is cut into
+    at least four runs a worker, so that both cores have work to the end."""
+    sizes = [5, 1, 1, 1, 90, 2, 2, 2, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1] * 10
+    monkeypatch.setattr(pdf, "cost", lambda i: sizes[i])
+    plan = pdf.runs(list(range(len(sizes))), 2)
+    assert sorted(i for run in plan for i in run) == list(range(len(sizes)))
+    assert all(run == list(range(run[0], run[0] + len(run))) for run in plan)
+    assert max(len(run) for run in plan) == pdf.RUN
+    totals = [sum(sizes[i] for i in run) for run in plan]
+    assert totals == sorted(totals, reverse=True)
+    assert [len(run) for run in pdf.runs(list(range(6)), 2)] == [1] * 6
+    assert [len(run) for run in pdf.runs(list(range(20)), 2)] == [3] * 6 + [2]
+
+
 def test_note_label_is_the_models_as_in_the_html(tmp_path, monkeypatch):
     """D4: an edition made by `teipress init` calls its `editorial` notes "Note of the editors"
     (note-types taxonomy); the PDF prints the label the model gives, as the HTML does."""

@@ -435,37 +435,54 @@ def cost(doc) -> int:
     return total
 
 
+# Documents go to the workers in runs of neighbours in the edition's order: Typst keeps what it laid
+# out for the last few documents its process typeset, and neighbours share much of it (the same
+# correspondents and index entries, the same attached register; here and there the same text).
+RUN = 8
+
+
+def runs(docs: list, processes: int) -> list[list[int]]:
+    """The documents' indexes in runs of up to RUN neighbours (shorter for a short list: at least
+    four runs a worker), the runs with the most TEI first, so that no worker is left with a long
+    one at the end."""
+    size = max(1, min(RUN, -(-len(docs) // (4 * processes))))
+    chunks = [list(range(i, min(i + size, len(docs)))) for i in range(0, len(docs), size)]
+    return sorted(chunks, key=lambda run: (-sum(cost(docs[i]) for i in run), run[0]))
+
+
 def in_workers(ctx: BuildContext, docs: list, failed: dict[int, LeftOut]) -> None:
     """Each document's whole job, preparation (Python) and typesetting (its worker's Typst
     child), in forked worker processes, one per core: prepared on threads of this process, the
     preparation of every document shared one core (the GIL) with the Typst processes.  A
     worker's log lines, failure and use of the cache come back with its result and are
-    applied here, so the build is the one a single process makes.  The longest documents go
-    first, one at a time, so that no worker is left with a long one at the end."""
-    order = sorted(range(len(docs)), key=lambda i: (-cost(docs[i]), i))
-
-    def job(i: int):
+    applied here, so the build is the one a single process makes."""
+    def one(i: int):
         said: list[str] = []
         mine = dataclasses.replace(ctx, log=said.append, keep_going=True, left_out=[],
                                    cache=ctx.cache.branch() if ctx.cache is not None else None)
-        typst_ends_with_worker()
-        try:
-            build_one(mine, docs[i])
-        except BaseException:
-            typeset.cancel_all()  # this worker's Typst children (an interruption)
-            raise
+        build_one(mine, docs[i])
         used = (mine.cache.used, mine.cache.hits, mine.cache.misses) if mine.cache is not None else None
         return said, mine.left_out, used
 
+    def job(run: list[int]):
+        typst_ends_with_worker()
+        try:
+            return [one(i) for i in run]
+        except BaseException:
+            typeset.cancel_all()  # this worker's Typst children (an interruption)
+            raise
+
     not_made: dict[int, LeftOut] = {}
+    plan = runs(docs, workers.jobs())
     try:
-        for i, (said, left_out, used) in zip(order, workers.forked_map(job, order, PARALLEL_FROM, chunksize=1)):
-            for line in said:
-                ctx.log(line)
-            if used is not None:
-                ctx.cache.absorb(*used)
-            not_made.update((i, item) for item in left_out)
-            progress.advance()  # documents done, for the progress display
+        for run, results in zip(plan, workers.forked_map(job, plan, PARALLEL_FROM, chunksize=1)):
+            for i, (said, left_out, used) in zip(run, results):
+                for line in said:
+                    ctx.log(line)
+                if used is not None:
+                    ctx.cache.absorb(*used)
+                not_made.update((i, item) for item in left_out)
+            progress.advance(len(run))  # documents done, for the progress display
     except BaseException:
         typeset.cancel_all()
         raise
