@@ -404,7 +404,7 @@ def build(ctx: BuildContext) -> None:
     # Without --keep-going a document that cannot be typeset fails the build, but only once
     # every document has been tried: one run reports every failure (compiler-style, in order).
     failed: dict[int, LeftOut] = {}
-    if workers.forks(len(docs), PARALLEL_FROM):
+    if workers.forks(len(docs), PARALLEL_FROM) and not typeset.kept_warm():
         in_workers(ctx, docs, failed)
     else:
         on_threads(ctx, docs, failed)
@@ -510,7 +510,8 @@ def typst_ends_with_worker() -> None:
 
 
 def on_threads(ctx: BuildContext, docs: list, failed: dict[int, LeftOut]) -> None:
-    """The stage in this process, where it cannot fork (`teipress serve` runs threads; one job):
+    """The stage in this process, where it cannot fork (`teipress serve` runs threads; one job) or
+    where its Typst workers are to outlive it (typeset.keep_warm):
     Typst runs in child processes, so documents typeset side by side on threads (each in its own
     sandbox folder; the PDFs do not depend on the order)."""
     def one(i: int, doc) -> None:

@@ -156,6 +156,12 @@ def keep_warm(on: bool = True) -> None:
         close()
 
 
+def kept_warm() -> bool:
+    """Whether the workers outlive the PDF stage (keep_warm): the stage then typesets from this
+    process, whose workers they are (outputs/pdf.py)."""
+    return _warm.is_set()
+
+
 def close() -> None:
     """End every idle worker, whether or not they are kept warm."""
     with _guard:
