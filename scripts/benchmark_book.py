@@ -230,41 +230,59 @@ def _pages(pdfs: list[Path]) -> int:
 class WorkerPeaks:
     """The peak resident set (VmHWM) of each Typst worker this process starts, read from /proc
     while it runs: a document printed in volumes typesets each in a worker of its own, so these
-    are the volumes' peaks, in the order they were typeset."""
+    are the volumes' peaks, in the order they were typeset.  The Typst workers are children of the
+    PDF stage's forked workers, so every descendant is looked at.  The sampling runs in a process
+    of its own (this script with --watch): a thread here would keep the PDF stage from forking
+    (teipress.workers forks only a process without other threads), and so measure another path."""
 
     def __init__(self, every: float = 0.05):
+        self.every = every
         self.peaks: dict[int, float] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, args=(every,), daemon=True)
-
-    def _children(self) -> list[int]:
-        pids = []  # the children of every thread (the PDF stage starts workers from its pool's)
-        for task in Path(f"/proc/{os.getpid()}/task").glob("*"):
-            try:
-                pids += [int(x) for x in (task / "children").read_text().split()]
-            except OSError:
-                continue
-        return pids
-
-    def _watch(self, every: float) -> None:
-        while not self._stop.is_set():
-            for pid in self._children():
-                try:
-                    status = Path(f"/proc/{pid}/status").read_text()
-                except OSError:
-                    continue
-                m = re.search(r"VmHWM:\s+(\d+) kB", status)
-                if m:
-                    self.peaks[pid] = max(self.peaks.get(pid, 0.0), int(m.group(1)) / 1024)
-            time.sleep(every)
+        self._out = Path(tempfile.mkstemp(prefix="teipress-peaks-", suffix=".json")[1])
 
     def __enter__(self):
-        self._thread.start()
+        self._proc = subprocess.Popen([sys.executable, __file__, "--watch", str(os.getpid()), str(self._out),
+                                       str(self.every)], stdin=subprocess.PIPE)
         return self
 
     def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
+        self._proc.stdin.close()  # the watcher's signal to write what it saw and end
+        self._proc.wait()
+        self.peaks = {int(k): v for k, v in json.loads(self._out.read_text() or "{}").items()}
+        self._out.unlink()
+
+
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            try:
+                kids = [int(x) for x in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            out += kids
+            todo += kids
+    return out
+
+
+def watch(pid: int, out: Path, every: float) -> None:
+    """--watch: the peaks of *pid*'s Typst workers (any depth below it), until stdin closes."""
+    peaks: dict[int, float] = {}
+    done = threading.Event()
+    threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
+    while not done.is_set():
+        for kid in _descendants(pid):
+            try:
+                if b"teipress.outputs.typeset" not in Path(f"/proc/{kid}/cmdline").read_bytes():
+                    continue
+                status = Path(f"/proc/{kid}/status").read_text()
+            except OSError:
+                continue
+            m = re.search(r"VmHWM:\s+(\d+) kB", status)
+            if m:
+                peaks[kid] = max(peaks.get(kid, 0.0), int(m.group(1)) / 1024)
+        done.wait(every)
+    out.write_text(json.dumps(peaks))
 
 
 def measure_teipress(edition_dir: Path) -> dict:
@@ -401,7 +419,11 @@ def main() -> None:
     ap.add_argument("--one-file", action="store_true",
                     help="also typeset each book as one file ([pdf] volume_characters = 0), as before volumes")
     ap.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--watch", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.watch:
+        watch(int(args.watch[0]), Path(args.watch[1]), float(args.watch[2]))
+        return
     if args.measure:
         what, folder = args.measure
         measure = {"teipress": measure_teipress, "floor": measure_floor, "incremental": measure_incremental}[what]

@@ -37,11 +37,13 @@ def forks(count: int, minimum: int, processes: int | None = None) -> bool:
 
 
 def forked_map(fn: Callable[[T], R], items: Sequence[T], minimum: int,
-               processes: int | None = None) -> Iterator[R]:
+               processes: int | None = None, chunksize: int | None = None) -> Iterator[R]:
     """fn(item) for each of *items*, in order: in forked workers when there are at least
     *minimum* items (and forking is safe), else here.  *fn* may be any callable (a closure
     too): the workers inherit it; its results must pickle.  *processes*: how many workers
-    (default: jobs())."""
+    (default: jobs()).  *chunksize*: items a worker takes at a time (default: a few per
+    worker); 1 for jobs of very unequal cost, handed out largest first, so that no worker is
+    left with a long one at the end."""
     global _job
     if not forks(len(items), minimum, processes):
         for item in items:
@@ -52,7 +54,8 @@ def forked_map(fn: Callable[[T], R], items: Sequence[T], minimum: int,
     try:
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=min(n, len(items)), mp_context=ctx) as pool:
-            yield from pool.map(_run, range(len(items)), chunksize=max(1, min(32, len(items) // (n * 4))))
+            yield from pool.map(_run, range(len(items)),
+                                chunksize=chunksize or max(1, min(32, len(items) // (n * 4))))
     finally:
         _job = ()
 

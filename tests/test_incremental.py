@@ -160,19 +160,30 @@ def test_a_schema_error_in_a_file_checked_before_is_still_found(tmp_path, monkey
 
 
 def test_only_the_changed_letters_pdf_is_typeset_again(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    # typeset by forked workers (outputs/pdf.py in_workers): the cache keeps what they made
+    from teipress import workers
     from teipress.outputs import typeset as typeset_mod
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("TEIPRESS_JOBS", "2")
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)  # an earlier test's idle thread
 
     root = edition(tmp_path / "ed", letters=2)
     out = tmp_path / "out"
     build(root, out, only=None)
-    typeset = []
+    typeset = tmp_path.parent / f"{tmp_path.name}-typeset"  # a file: PDFs are made by forked workers
     real = typeset_mod.compile_pdf  # Typst itself
-    monkeypatch.setattr(typeset_mod, "compile_pdf", lambda main, *a, **k: typeset.append(main) or real(main, *a, **k))
+
+    def counted(main, *a, **k):
+        with open(typeset, "a", encoding="utf-8") as fh:
+            fh.write(f"{main}\n")
+        return real(main, *a, **k)
+
+    monkeypatch.setattr(typeset_mod, "compile_pdf", counted)
     f = root / "tei" / "letter-2.xml"
     f.write_text(f.read_text(encoding="utf-8").replace("wrote from", "wrote again from"), encoding="utf-8")
     build(root, out, only=None)
-    assert len(typeset) == 1  # letter-1's PDF came from the cache
+    assert len(typeset.read_text().splitlines()) == 1  # letter-1's PDF came from the cache
     monkeypatch.setattr(typeset_mod, "compile_pdf", real)
     build(root, tmp_path / "clean", only=None, incremental=False)
     assert same_tree(out, tmp_path / "clean") == []

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -78,12 +79,15 @@ def test_keep_going_with_a_broken_register_builds_nothing_it_cannot(make_edition
     assert not (tmp_path / "out").exists()
 
 
-def _fail_pdf_of(doc_id: str, calls: list[str]):
+def _fail_pdf_of(doc_id: str, calls: Path):
+    """A test double of pdf.compile_pdf failing for *doc_id*; the documents it is asked for are
+    written to the file *calls* (the PDF stage typesets in forked workers)."""
     real = pdf.compile_pdf
 
     def compile_pdf(workdir, build_time, log=lambda m: None, **kwargs):
         this = json.loads((workdir / "data.json").read_text(encoding="utf-8"))["id"]
-        calls.append(this)
+        with open(calls, "a", encoding="utf-8") as fh:
+            fh.write(this + "\n")
         if this == doc_id:
             raise BuildError("Typst could not typeset the PDF: (a failure made by the test)")
         return real(workdir, build_time, log, **kwargs)
@@ -92,13 +96,13 @@ def _fail_pdf_of(doc_id: str, calls: list[str]):
 
 
 def test_keep_going_passes_over_a_pdf_that_cannot_be_typeset(make_edition, tmp_path, monkeypatch):
-    calls: list[str] = []
+    calls = tmp_path / "calls"
     monkeypatch.setattr(pdf, "compile_pdf", _fail_pdf_of("b", calls))
     root = make_edition(extra={"b.xml": other_doc("b"), "c.xml": other_doc("c")})
     out = tmp_path / "out"
     r = run("build", root, "--out", out, "--keep-going")
     assert r.exit_code == 1
-    assert sorted(calls) == ["b", "c", "mini"]
+    assert sorted(calls.read_text().split()) == ["b", "c", "mini"]
     [listed] = [line for line in r.stdout.splitlines() if ": error: " in line]
     assert listed.endswith("b.xml: error: Typst could not typeset the PDF: (a failure made by the test)")
     assert sorted(p.name for p in (out / "pdf").iterdir()) == ["c.pdf", "mini.pdf"]
@@ -109,14 +113,14 @@ def test_keep_going_passes_over_a_pdf_that_cannot_be_typeset(make_edition, tmp_p
 
 def test_without_keep_going_every_failed_pdf_is_reported_and_nothing_written(make_edition, tmp_path, monkeypatch):
     """One run reports every document Typst cannot typeset; the build then writes nothing."""
-    calls: list[str] = []
+    calls = tmp_path / "calls"
     monkeypatch.setattr(pdf, "compile_pdf", _fail_pdf_of("b", calls))
     monkeypatch.setenv("TEIPRESS_JOBS", "1")
     root = make_edition(extra={"b.xml": other_doc("b"), "c.xml": other_doc("c")})
     out = tmp_path / "out"
     r = run("build", root, "--out", out)
     assert r.exit_code == 1
-    assert calls == ["b", "c", "mini"]  # the documents after the failed one were still typeset
+    assert calls.read_text().split() == ["b", "c", "mini"]  # the documents after the failed one were still typeset
     assert "error: 1 PDF(s) could not be typeset" in r.stderr
     assert any(line.endswith("b.xml: error: Typst could not typeset the PDF: (a failure made by the test)")
                for line in r.stderr.splitlines())

@@ -1,6 +1,7 @@
 """The PDF edition: text, notes, indexes, attachment, metadata, fonts, PDF/A, safety, determinism."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from teipress import edition as edition_mod
+from teipress.outputs import pdf
 from teipress.xmlparse import NS
 
 from conftest import MINI_DOC, REPO, back_register_list, edition_model, tei_plain as plain
@@ -469,18 +471,65 @@ def test_russian_words_are_tagged_with_their_language(default_pdf):
     assert "Russia" not in russian and "Moscow" not in russian
 
 
-def test_documents_typeset_in_parallel_equal_one_by_one(make_edition, tmp_path, monkeypatch):
+def test_documents_typeset_in_worker_processes_equal_one_by_one(make_edition, tmp_path, monkeypatch):
+    """With several documents, forked workers (one per core) each prepare and typeset whole
+    documents (pdf.in_workers): the PDFs are those of one process, byte for byte, and what a
+    worker says (a warning, the documents typeset) reaches the build's log."""
+    from teipress import workers
+    from teipress.commands import build as build_mod
+
     extra = {f"copy{i}.xml": MINI_DOC.replace('xml:id="', f'xml:id="c{i}-').replace('"#ed"', f'"#c{i}-ed"')
-             for i in range(3)}
+             for i in range(4)}
+    # a character no font has: printed as a white square, and a warning says where
+    extra["copy2.xml"] = extra["copy2.xml"].replace("wrote from", "wrote \U00010600 from")
     root = make_edition(extra=extra)
-    monkeypatch.setenv("TEIPRESS_JOBS", "1")
-    one = build_pdfs(root, tmp_path / "one")
-    monkeypatch.setenv("TEIPRESS_JOBS", "2")
-    two = build_pdfs(root, tmp_path / "two")
+    preparers = tmp_path / "preparers"
+    real_prepare = pdf.prepare
+
+    def prepare(ctx, doc, workdir, *a, **k):
+        with open(preparers, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return real_prepare(ctx, doc, workdir, *a, **k)
+
+    monkeypatch.setattr(pdf, "prepare", prepare)
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)  # an earlier test's idle thread
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    logs, pids = {}, {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("TEIPRESS_JOBS", jobs)
+        preparers.write_text("")
+        logs[jobs] = []
+        build_mod.build(root, tmp_path / jobs, only={"pdf"}, log=logs[jobs].append)
+        pids[jobs] = set(preparers.read_text().split())
+    assert pids["1"] == {str(os.getpid())}
+    assert workers.forks(5, pdf.PARALLEL_FROM, 2)
+    assert len(pids["2"]) in (1, 2) and str(os.getpid()) not in pids["2"]  # prepared in the workers
+    one, two = tmp_path / "1" / "pdf", tmp_path / "2" / "pdf"
     names = sorted(p.name for p in one.iterdir())
-    assert len(names) == 4 and names == sorted(p.name for p in two.iterdir())
+    assert len(names) == 5 and names == sorted(p.name for p in two.iterdir())
     for name in names:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    for jobs in ("1", "2"):
+        said = [line.strip() for line in logs[jobs]]
+        assert sorted(x for x in said if re.fullmatch(r"pdf [\w-]+", x)) == sorted(f"pdf {n[:-4]}" for n in names)
+        [warning] = [x for x in said if "U+10600" in x]
+        assert re.search(r"copy2\.xml:\d+: warning: no font of the PDF has U\+10600", warning), warning
+
+
+def test_documents_go_to_the_workers_in_runs_of_neighbours_the_largest_first(monkeypatch):
+    """pdf.runs: every document once, in runs of neighbours in the edition's order (Typst's caches
+    serve the next documents of a run), the runs with the most TEI first; a short list is cut into
+    at least four runs a worker, so that both cores have work to the end."""
+    sizes = [5, 1, 1, 1, 90, 2, 2, 2, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1] * 10
+    monkeypatch.setattr(pdf, "cost", lambda i: sizes[i])
+    plan = pdf.runs(list(range(len(sizes))), 2)
+    assert sorted(i for run in plan for i in run) == list(range(len(sizes)))
+    assert all(run == list(range(run[0], run[0] + len(run))) for run in plan)
+    assert max(len(run) for run in plan) == pdf.RUN
+    totals = [sum(sizes[i] for i in run) for run in plan]
+    assert totals == sorted(totals, reverse=True)
+    assert [len(run) for run in pdf.runs(list(range(6)), 2)] == [1] * 6
+    assert [len(run) for run in pdf.runs(list(range(20)), 2)] == [3] * 6 + [2]
 
 
 def test_note_label_is_the_models_as_in_the_html(tmp_path, monkeypatch):

@@ -69,7 +69,16 @@ def reported(lines: list[str], name: str) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
-def test_every_document_typst_cannot_typeset_is_reported_at_its_tei_line(make_edition, tmp_path, unflattened):
+@pytest.fixture
+def forked(monkeypatch):
+    """The PDF stage in forked workers (pdf.in_workers) even after a test that left a thread idle."""
+    from teipress import workers
+
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)
+
+
+def test_every_document_typst_cannot_typeset_is_reported_at_its_tei_line(make_edition, tmp_path, unflattened,
+                                                                         forked):
     b, d = deep_doc("b", "p"), deep_doc("d", "note")
     root = make_edition(extra={"b.xml": b, "c.xml": other_doc("c"), "d.xml": d})
     out = tmp_path / "out"
@@ -86,7 +95,8 @@ def test_every_document_typst_cannot_typeset_is_reported_at_its_tei_line(make_ed
     assert "Traceback" not in r.output
 
 
-def test_keep_going_builds_the_others_and_leaves_no_trace_of_the_failed_pdf(make_edition, tmp_path, unflattened):
+def test_keep_going_builds_the_others_and_leaves_no_trace_of_the_failed_pdf(make_edition, tmp_path, unflattened,
+                                                                           forked):
     b = deep_doc("b", "p")
     root = make_edition(extra={"b.xml": b, "c.xml": other_doc("c")})
     out = tmp_path / "out"

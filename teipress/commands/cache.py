@@ -189,6 +189,18 @@ class Cache:
                 fh.write(data)
             os.replace(tmp, path)  # never a half-written entry under its name
 
+    def branch(self) -> "Cache":
+        """The same store with its own record of use, for one job in a forked worker: what
+        the job used goes back to this one's record (absorb), which a fork would not carry."""
+        return Cache(self.folder, self.staging)
+
+    def absorb(self, used: dict[str, set[str]], hits: int = 0, misses: int = 0) -> None:
+        """Count as used by this build the entries a branch used (see branch)."""
+        for kind, keys in used.items():
+            self.used.setdefault(kind, set()).update(keys)
+        self.hits += hits
+        self.misses += misses
+
     def get_object(self, kind: str, key: str):
         data = self.get(kind, key)
         if data is None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -62,7 +61,7 @@ def data(ctx: BuildContext, pair: parallel_model.Pair, attached: list[dict]) -> 
 def prepare(ctx: BuildContext, pair: parallel_model.Pair, workdir: Path) -> None:
     for p in pdf.TEMPLATE_DIR.glob("*.typ"):
         if p.name not in BOOK_ONLY:
-            shutil.copyfile(p, workdir / p.name)
+            pdf.place(p, workdir / p.name)
     (workdir / "files").mkdir()
     attached = []
     for role in ("original", "translation"):
@@ -70,7 +69,7 @@ def prepare(ctx: BuildContext, pair: parallel_model.Pair, workdir: Path) -> None
         name = Path(doc.file.rel).name
         if name in {a["name"] for a in attached}:
             name = f"{role}-{name}"
-        shutil.copyfile(doc.file.path, workdir / "files" / name)
+        pdf.place(doc.file.path, workdir / "files" / name)
         attached.append({"name": name, "relationship": "source",
                          "description": f"TEI P5 source of the {role} ({doc.file.rel})"})
     facts = json.dumps(data(ctx, pair, attached), ensure_ascii=False, indent=1)

@@ -11,6 +11,7 @@ file names are the model's.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .. import workers
 from ..commands import cache as cache_mod, progress
 from ..commands.build import BuildContext, BuildError, DocumentFailed, LeftOut, where_of
 from ..model import M, MODEL_NS, citation, dates, images, registers, text
@@ -237,11 +239,11 @@ def prepare(ctx: BuildContext, doc, workdir: Path, model=None, volume: dict | No
     model, and *volume*, what the template needs to know of the other volumes."""
     for p in TEMPLATE_DIR.glob("*.typ"):
         if p.name != parallel_pdf.MAIN:  # the facing pages' own template (outputs/parallel_pdf.py)
-            shutil.copyfile(p, workdir / p.name)
+            place(p, workdir / p.name)
     att = attachments(ctx.model, doc)
     (workdir / "files").mkdir()
     for src, meta in att:
-        shutil.copyfile(src, workdir / "files" / meta["name"])
+        place(src, workdir / "files" / meta["name"])
     data = document_data(ctx, doc, [m for _, m in att])
     data["images"] = copy_images(ctx, doc, workdir)
     if volume is not None:
@@ -264,6 +266,15 @@ def prepare(ctx: BuildContext, doc, workdir: Path, model=None, volume: dict | No
     (workdir / "model.xml").write_text('<?xml version="1.0" encoding="utf-8"?>\n' + model, encoding="utf-8")
 
 
+def place(src: Path, dest: Path) -> None:
+    """A file into the sandbox: hard-linked where the file system allows (the same bytes, not a
+    copy: every letter naming a register of megabytes attaches it), else copied."""
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copyfile(src, dest)
+
+
 def copy_images(ctx: BuildContext, doc, workdir: Path) -> dict[str, str]:
     """Copy the images the document shows into the sandbox (images/1.png …, named by order, so
     that no file name from the TEI reaches Typst); returns the model's src → the copy.  An image
@@ -280,7 +291,7 @@ def copy_images(ctx: BuildContext, doc, workdir: Path) -> dict[str, str]:
             continue
         (workdir / "images").mkdir(exist_ok=True)
         name = f"images/{len(copies) + 1}.{fmt}"
-        shutil.copyfile(path, workdir / name)
+        place(path, workdir / name)
         copies[src] = name
     return copies
 
@@ -377,6 +388,11 @@ def build_document(ctx: BuildContext, doc, target: Path) -> None:
     os.replace(partial, target)  # never a half-written PDF under the final name
 
 
+# Below this many documents the stage stays in this process (on threads, Typst in its workers):
+# a fork costs next to nothing beside typesetting one document.
+PARALLEL_FROM = 2
+
+
 def build(ctx: BuildContext) -> None:
     out = ctx.out / "pdf"
     out.mkdir(parents=True, exist_ok=True)
@@ -390,23 +406,126 @@ def build(ctx: BuildContext) -> None:
     # Without --keep-going a document that cannot be typeset fails the build, but only once
     # every document has been tried: one run reports every failure (compiler-style, in order).
     failed: dict[int, LeftOut] = {}
+    if workers.forks(len(docs), PARALLEL_FROM) and not typeset.kept_warm():
+        in_workers(ctx, docs, failed)
+    else:
+        on_threads(ctx, docs, failed)
+    if failed:
+        raise BuildError(f"{len(failed)} PDF(s) could not be typeset (--keep-going builds the other "
+                         "documents and lists these):\n" + "\n".join(str(failed[i]) for i in sorted(failed)))
 
+
+def build_one(ctx: BuildContext, doc) -> None:
+    """One document's PDF (or an original beside its translation: its facing pages)."""
+    if isinstance(doc, parallel_pdf.parallel_model.Pair):
+        ctx.log(f"    pdf {doc.name}")
+        return parallel_pdf.build_pair(ctx, doc)
+    ctx.log(f"    pdf {doc.id}")
+    build_document(ctx, doc, ctx.out / doc.paths.pdf)
+
+
+def cost(doc) -> int:
+    """What a document's PDF costs, roughly: the bytes of its TEI (of both, for facing pages)."""
+    files = [doc.original.file, doc.translation.file] if isinstance(doc, parallel_pdf.parallel_model.Pair) \
+        else [doc.file]
+    total = 0
+    for f in files:
+        try:
+            total += os.path.getsize(f.path)
+        except OSError:
+            pass
+    return total
+
+
+# Documents go to the workers in runs of neighbours in the edition's order: Typst keeps what it laid
+# out for the last few documents its process typeset, and neighbours share much of it (the same
+# correspondents and index entries, the same attached register; here and there the same text).
+RUN = 8
+
+
+def runs(docs: list, processes: int) -> list[list[int]]:
+    """The documents' indexes in runs of up to RUN neighbours (shorter for a short list: at least
+    four runs a worker), the runs with the most TEI first, so that no worker is left with a long
+    one at the end."""
+    size = max(1, min(RUN, -(-len(docs) // (4 * processes))))
+    chunks = [list(range(i, min(i + size, len(docs)))) for i in range(0, len(docs), size)]
+    return sorted(chunks, key=lambda run: (-sum(cost(docs[i]) for i in run), run[0]))
+
+
+def in_workers(ctx: BuildContext, docs: list, failed: dict[int, LeftOut]) -> None:
+    """Each document's whole job, preparation (Python) and typesetting (its worker's Typst
+    child), in forked worker processes, one per core: prepared on threads of this process, the
+    preparation of every document shared one core (the GIL) with the Typst processes.  A
+    worker's log lines, failure and use of the cache come back with its result and are
+    applied here, so the build is the one a single process makes."""
+    def one(i: int):
+        said: list[str] = []
+        mine = dataclasses.replace(ctx, log=said.append, keep_going=True, left_out=[],
+                                   cache=ctx.cache.branch() if ctx.cache is not None else None)
+        build_one(mine, docs[i])
+        used = (mine.cache.used, mine.cache.hits, mine.cache.misses) if mine.cache is not None else None
+        return said, mine.left_out, used
+
+    def job(run: list[int]):
+        typst_ends_with_worker()
+        try:
+            return [one(i) for i in run]
+        except BaseException:
+            typeset.cancel_all()  # this worker's Typst children (an interruption)
+            raise
+
+    not_made: dict[int, LeftOut] = {}
+    plan = runs(docs, workers.jobs())
+    try:
+        for run, results in zip(plan, workers.forked_map(job, plan, PARALLEL_FROM, chunksize=1)):
+            for i, (said, left_out, used) in zip(run, results):
+                for line in said:
+                    ctx.log(line)
+                if used is not None:
+                    ctx.cache.absorb(*used)
+                not_made.update((i, item) for item in left_out)
+            progress.advance(len(run))  # documents done, for the progress display
+    except BaseException:
+        typeset.cancel_all()
+        raise
+    finally:
+        typeset.shutdown()
+    if ctx.keep_going:  # listed in the documents' order
+        ctx.left_out.extend(not_made[i] for i in sorted(not_made))
+    else:
+        failed.update(not_made)
+
+
+_typst_owner = 0  # the process whose Typst workers end with it (typst_ends_with_worker)
+
+
+def typst_ends_with_worker() -> None:
+    """A forked worker keeps its Typst child from one document to the next (Typst's fonts and
+    caches); when the pool ends the worker, the child is ended and waited for with it (so its
+    CPU time counts as the build's, and no Typst outlives the stage)."""
+    global _typst_owner
+    if _typst_owner != os.getpid():
+        from multiprocessing import util
+
+        _typst_owner = os.getpid()
+        util.Finalize(None, typeset.close, exitpriority=10)
+
+
+def on_threads(ctx: BuildContext, docs: list, failed: dict[int, LeftOut]) -> None:
+    """The stage in this process, where it cannot fork (`teipress serve` runs threads; one job) or
+    where its Typst workers are to outlive it (typeset.keep_warm):
+    Typst runs in child processes, so documents typeset side by side on threads (each in its own
+    sandbox folder; the PDFs do not depend on the order)."""
     def one(i: int, doc) -> None:
         try:
-            if isinstance(doc, parallel_pdf.parallel_model.Pair):  # an original beside its translation
-                ctx.log(f"    pdf {doc.name}")
-                return parallel_pdf.build_pair(ctx, doc)
-            ctx.log(f"    pdf {doc.id}")
-            build_document(ctx, doc, ctx.out / doc.paths.pdf)
+            build_one(ctx, doc)
         except DocumentFailed as exc:
             failed[i] = exc.item
         finally:
             progress.advance()  # documents done, for the progress display
 
-    # Typst runs in child processes, so documents typeset side by side on threads
-    # (each in its own sandbox folder; the PDFs do not depend on the order).
-    workers = min(len(docs), int(os.environ.get("TEIPRESS_JOBS") or 0) or os.cpu_count() or 1)
-    if workers <= 1:
+    threads = min(len(docs), workers.jobs())
+    if threads <= 1:
         try:
             for i, doc in enumerate(docs):
                 one(i, doc)
@@ -416,7 +535,7 @@ def build(ctx: BuildContext) -> None:
         finally:
             typeset.shutdown()
     else:
-        pool = ThreadPoolExecutor(max_workers=workers)
+        pool = ThreadPoolExecutor(max_workers=threads)
         try:
             futures = [pool.submit(one, i, doc) for i, doc in enumerate(docs)]
             for fut in as_completed(futures):
@@ -427,6 +546,3 @@ def build(ctx: BuildContext) -> None:
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             typeset.shutdown()
-    if failed:
-        raise BuildError(f"{len(failed)} PDF(s) could not be typeset (--keep-going builds the other "
-                         "documents and lists these):\n" + "\n".join(str(failed[i]) for i in sorted(failed)))

@@ -133,6 +133,19 @@ _cancelled = threading.Event()
 _warm = threading.Event()  # keep idle workers between PDF stages (keep_warm)
 
 
+def _forget_inherited() -> None:
+    """A process forked from this one (teipress.workers: the PDF stage's) inherits the lists of
+    its parent's Typst workers, whose pipes are the parent's to use: it starts its own."""
+    global _guard
+    _idle.clear()
+    _busy.clear()
+    _guard = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_inherited)
+
+
 def keep_warm(on: bool = True) -> None:
     """Keep the Typst workers, and their caches, from one PDF stage to the next (for a
     long-lived process such as `teipress serve`); close() ends them."""
@@ -141,6 +154,12 @@ def keep_warm(on: bool = True) -> None:
     else:
         _warm.clear()
         close()
+
+
+def kept_warm() -> bool:
+    """Whether the workers outlive the PDF stage (keep_warm): the stage then typesets from this
+    process, whose workers they are (outputs/pdf.py)."""
+    return _warm.is_set()
 
 
 def close() -> None:
