@@ -332,7 +332,12 @@ def records(docs, page_of) -> list[Record]:
                 short = f"{page_label(pb)} · {short}"
             out.append(Record(doc, div.get("id"), value, cert, short, full,
                               f"{page_of(doc.id, div.get('id'))}#{div.get('id')}"))
-    return sorted(out, key=lambda r: (r.sort, r.doc.id, r.id))
+    return in_order(out)
+
+
+def in_order(records: list[Record]) -> list[Record]:
+    """The chronology's order of records: by date, then document, then division."""
+    return sorted(records, key=lambda r: (r.sort, r.doc.id, r.id))
 
 
 def chronology(docs) -> list[DateRef]:

@@ -154,4 +154,4 @@ def records(em, cache, edition: str) -> list:
         out += [mentions.Record(doc, *row) for row in rows]
     if new.keys() != kept.keys():  # (else the previous build's entry, read above, is kept)
         cache.put(KIND, slot, pickle.dumps(new, protocol=pickle.HIGHEST_PROTOCOL))
-    return sorted(out, key=lambda r: (r.sort, r.doc.id, r.id))  # mentions.records' order
+    return mentions.in_order(out)
