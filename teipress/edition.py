@@ -1,4 +1,4 @@
-"""The Edition model: an edition folder's TEI files, parsed once.
+"""The Edition model: an edition folder's TEI files, each read once for its facts.
 
 An edition folder holds ``tei/`` (documents and registers; ``tei/schema/`` is
 skipped) and optionally ``edition.toml``.  A *register* is a file whose purpose is
@@ -7,13 +7,17 @@ lists of persons, places, organisations, events or names, and another file refer
 to it (by a pointer or a ``@key``) or ``edition.toml`` names it in ``registers``.
 Every other TEI file is a *document* -- a bibliography (``listBibl``) too.  A file
 whose root is ``teiCorpus`` (or that holds several ``TEI`` elements) gives one
-document per ``TEI`` in it (:attr:`Edition.documents`).  Later stages (validation,
-HTML, PDF, deposit) read this model and never re-parse the sources.
+document per ``TEI`` in it (:attr:`Edition.documents`).  Loading parses each file once
+(in worker processes), for its facts (teipress.validation.facts) and its schema check, and
+keeps no tree: the lookups here (documents, register entries, @key) are made from the facts,
+and a stage that reads a file's tree has it parsed then, in a bounded cache (:class:`Trees`).
 """
 from __future__ import annotations
 
-import hashlib
+import os
 import posixpath
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -45,19 +49,114 @@ def norm(text: str) -> str:
     return " ".join(text.split())
 
 
-@dataclass
+# How many files' trees a process keeps parsed at once (the most recently used; registers are
+# kept apart, see Trees).  TEIPRESS_TREES sets it; 0 keeps every tree.
+TREES_KEPT = 64
+
+
+class Parsed:
+    """One parse of a file: its tree and what is looked up in it (ids, register entries, the
+    TEIs of a corpus).  What is looked up is kept with the parse it came from, so an element of
+    one parse is never taken for, or compared with, an element of another."""
+
+    __slots__ = ("tree", "_ids", "_entries", "_texts")
+
+    def __init__(self, tree: etree._ElementTree):
+        self.tree = tree
+        self._ids = self._entries = self._texts = None
+
+    def by_id(self, xid: str) -> etree._Element | None:
+        if self._ids is None:
+            self._ids = {}
+            for el in self.tree.getroot().xpath("descendant-or-self::*[@xml:id]"):
+                self._ids.setdefault(el.get(XML_ID), el)  # the first of a repeated id, as TEI readers do
+        return self._ids.get(xid)
+
+    def entry(self, ordinal: int) -> etree._Element:
+        """The *ordinal*-th person, place, org or event element (teipress.validation.facts's
+        FileFacts.entries are in the same order)."""
+        if self._entries is None:
+            self._entries = list(self.tree.getroot().iter(t("person"), t("place"), t("org"), t("event")))
+        return self._entries[ordinal]
+
+    def texts(self) -> list[etree._Element]:
+        if self._texts is None:
+            self._texts = tei_texts(self.tree.getroot())
+        return self._texts
+
+
+class Trees:
+    """The trees of an edition's files, parsed when first read and kept while they are among the
+    *size* most recently read: an edition of thousands of letters is never in memory at once.
+
+    A register is kept parsed for as long as its file is loaded: there are few, and every
+    document that names a person reads one.  A file made with its tree in hand (a bare header,
+    a lone file) keeps that tree."""
+
+    def __init__(self, size: int | None = None):
+        if size is None:
+            size = int(os.environ.get("TEIPRESS_TREES") or TREES_KEPT)
+        self.size = size
+        self.held: "OrderedDict[int, TeiFile]" = OrderedDict()
+        self.parses = 0  # how many times a file was parsed here (the tests count them)
+        self._lock = threading.Lock()  # `serve` reads trees from several threads
+
+    def parsed(self, f: "TeiFile") -> Parsed:
+        with self._lock:
+            p = f._parsed
+            if p is not None:
+                if id(f) in self.held:
+                    self.held.move_to_end(id(f))
+                return p
+            p = f._parsed = Parsed(parse(f.path))
+            self.parses += 1
+            if f.kind != "register" and self.size > 0:
+                self.held[id(f)] = f
+                while len(self.held) > self.size:
+                    _, old = self.held.popitem(last=False)
+                    old._parsed = None
+            return p
+
+
+TREES = Trees()
+
+
 class TeiFile:
-    path: Path
-    rel: str  # POSIX path relative to tei/, e.g. "persons.xml"
-    tree: etree._ElementTree
-    kind: str  # "document" | "register"
-    # One TEI of a teiCorpus (or of a file holding several TEI): its file and its ordinal (1 …).
-    container: "TeiFile | None" = None
-    n: int = 0
-    # What the edition-wide steps need from the file (teipress.validation.facts), and the
-    # digest of its bytes, under which an incremental build keeps them.
-    facts: "object | None" = field(default=None, repr=False, compare=False)
-    digest: str = field(default="", repr=False, compare=False)
+    """A TEI file of the edition (or, with *container*, one TEI of a corpus file).
+
+    Its tree is parsed when first read (:data:`TREES`), not when the edition is loaded: what
+    the edition-wide steps need is in its facts.  Hold an element of it only while using it:
+    a later read may be of another parse."""
+
+    def __init__(self, path: Path, rel: str, tree: etree._ElementTree | None = None, kind: str = "document",
+                 container: "TeiFile | None" = None, n: int = 0, facts: "object | None" = None,
+                 digest: str = ""):
+        self.path = path
+        self.rel = rel  # POSIX path relative to tei/, e.g. "persons.xml"
+        self.kind = kind  # "document" | "register"
+        # One TEI of a teiCorpus (or of a file holding several TEI): its file and its ordinal (1 …).
+        self.container = container
+        self.n = n
+        # What the edition-wide steps need from the file (teipress.validation.facts), and the
+        # digest of its bytes, under which an incremental build keeps them.
+        self.facts = facts
+        self.digest = digest
+        # What the pass that read its facts also found (its schema check, see
+        # teipress.commands.validate.loading_check), or None.
+        self.checked = None
+        self._parsed = Parsed(tree) if tree is not None else None
+
+    def __repr__(self) -> str:
+        return f"TeiFile({self.key!r}, {self.kind})"
+
+    def parsed(self) -> Parsed:
+        return TREES.parsed(self.container or self)
+
+    @property
+    def tree(self) -> etree._ElementTree:
+        if self.container is not None and self._parsed is None:
+            return etree.ElementTree(self.container.parsed().texts()[self.n - 1])
+        return TREES.parsed(self).tree
 
     @property
     def root(self) -> etree._Element:
@@ -65,11 +164,18 @@ class TeiFile:
 
     @property
     def id(self) -> str:
-        own = self.root.get(XML_ID)
+        own = self._own_id()
         if own:
             return own
         stem = PurePosixPath(self.rel).stem
         return f"{stem}-{self.n}" if self.container is not None else stem
+
+    def _own_id(self) -> str:
+        facts = (self.container or self).facts
+        ids = getattr(facts, "texts", None)
+        if self._parsed is None and ids:  # from the facts: no parse
+            return ids[self.n - 1 if self.container is not None else 0]
+        return self.root.get(XML_ID) or ""
 
     @property
     def key(self) -> str:
@@ -85,14 +191,26 @@ class TeiFile:
                 for h in a.findall("tei:teiHeader", NS)]
 
 
-@dataclass
 class Entry:
-    """A register entry: a person, place or organisation."""
+    """A register entry: a person, place or organisation.
 
-    id: str
-    kind: str
-    file: TeiFile
-    element: etree._Element
+    Made from its file's facts: its element is found when asked for, in the file's current
+    parse (*ordinal*: its place among the file's entry elements); one made with its element in
+    hand keeps it."""
+
+    def __init__(self, id: str, kind: str, file: TeiFile | None, element: etree._Element | None = None,
+                 ordinal: int = -1, facts: "object | None" = None):
+        self.id, self.kind, self.file = id, kind, file
+        self._element, self._ordinal, self._facts = element, ordinal, facts
+
+    def __repr__(self) -> str:
+        return f"Entry({self.id!r}, {self.kind!r}, {getattr(self.file, 'rel', None)!r})"
+
+    @property
+    def element(self) -> etree._Element:
+        if self._element is not None:
+            return self._element
+        return self.file.parsed().entry(self._ordinal)
 
     @property
     def where(self) -> str:
@@ -114,6 +232,8 @@ class Entry:
 
     @property
     def name(self) -> str:
+        if self._facts is not None:
+            return self._facts.name  # read from the element by the code below, once per file's bytes
         tag = ENTRY_NAME_TAGS[self.kind]
         names = self.element.findall(f"tei:{tag}", NS)
         main = [n for n in names if n.get("type") in (None, "main", "reg")] or names
@@ -155,9 +275,13 @@ class Edition:
         if not parts:
             return f
         if el is not None:
-            for p in parts:
-                if el is p.root or any(a is p.root for a in el.iterancestors(t("TEI"))):
-                    return p
+            # Found among the TEIs of el's own tree, not of f's current parse: el may be of an
+            # earlier parse, whose elements are not those of a later one.
+            tei = el if el.tag == t("TEI") else next(el.iterancestors(t("TEI")), None)
+            texts = tei_texts(el.getroottree().getroot()) if tei is not None else []
+            for i, top in enumerate(texts):
+                if tei is top or any(a is top for a in tei.iterancestors(t("TEI"))):
+                    return parts[i] if i < len(parts) else parts[0]
         return parts[0]
 
     @property
@@ -170,37 +294,32 @@ class Edition:
     # -- indexes, built once ------------------------------------------------
     def __post_init__(self):
         self._by_rel: dict[str, TeiFile] = {}
-        self._ids: dict[str, dict[str, etree._Element]] = {}
         self._keys: tuple[dict[str, list[Entry]], ...] = ({}, {}, {})
         self._parts: dict[str, list[TeiFile]] = {}
 
     def index(self) -> None:
+        """The edition's lookups, from its files' facts (teipress.validation.facts): no tree is read."""
+        from .validation import facts as facts_mod
+
         self._by_rel = {f.rel: f for f in self.files}
-        # A corpus file's TEIs, each a document (its tree wraps the TEI in place: no copy, so
-        # ids, pointers and line numbers stay those of the file).
+        # A corpus file's TEIs, each a document (its tree is the TEI in the file's tree: no
+        # copy, so ids, pointers and line numbers stay those of the file).
         self._parts = {}
         for f in self.files:
-            texts = tei_texts(f.root)
-            if f.kind == "document" and texts and texts != [f.root]:
-                self._parts[f.rel] = [TeiFile(f.path, f.rel, etree.ElementTree(el), "document", container=f, n=i)
-                                      for i, el in enumerate(texts, 1)]
-        # xml:id → element, per file, made when a pointer first leads into the file (a letter's
-        # own ids are looked up by its own model only, on a worker): walking every tree here
-        # would cost a pass over the whole edition.
-        self._ids = {}
+            count = facts_mod.of(f).corpus
+            if f.kind == "document" and count:
+                self._parts[f.rel] = [TeiFile(f.path, f.rel, None, "document", container=f, n=i)
+                                      for i in range(1, count + 1)]
         self.entries: dict[tuple[str, str], Entry] = {}
         for f in self.files:
-            for el in f.root.iter(t("person"), t("place"), t("org"), t("event")):
-                xid = el.get(XML_ID)
-                if xid:
-                    kind = etree.QName(el).localname
-                    self.entries[(f.rel, xid)] = Entry(xid, kind, f, el)
+            for i, e in enumerate(facts_mod.of(f).entries):
+                if e.id:  # the last element of a repeated id, as before
+                    self.entries[(f.rel, e.id)] = Entry(e.id, e.kind, f, ordinal=i, facts=e)
         # @key → entries, by xml:id, then @n, then idno text: the editors' key may be any of them
         # (Escher's letters key by person/@n).  Sorted, so ambiguity is judged the same every run.
         self._keys: tuple[dict[str, list[Entry]], ...] = ({}, {}, {})
         for _k, entry in sorted(self.entries.items()):
-            values = ([entry.id], [entry.element.get("n") or ""],
-                      ["".join(i.itertext()) for i in entry.element.findall("tei:idno", NS)])
+            values = ([entry.id], [entry._facts.n], entry._facts.idnos)
             for tier, vals in zip(self._keys, values):
                 for v in dict.fromkeys(norm(v) for v in vals):
                     if v:
@@ -244,13 +363,10 @@ class Edition:
         return None
 
     def element_by_id(self, rel: str, xid: str):
-        ids = self._ids.get(rel)
-        if ids is None:
-            f = self._by_rel.get(rel)
-            ids = self._ids[rel] = {}
-            for el in (f.root.xpath("descendant-or-self::*[@xml:id]") if f is not None else ()):
-                ids.setdefault(el.get(XML_ID), el)  # the first of a repeated id, as TEI readers do
-        return ids.get(xid)
+        """The element of file *rel* whose xml:id is *xid* (the first of a repeated id), in the
+        file's current parse."""
+        f = self._by_rel.get(rel)
+        return f.parsed().by_id(xid) if f is not None else None
 
 
 def pointer_target(source_rel: str, pointer: str) -> tuple[str, str]:
@@ -392,34 +508,40 @@ def outside_edition(root: Path, p: Path, follow_symlinks: bool) -> XmlError | No
                              "set follow_symlinks = true in edition.toml", "symlink")
 
 
-def load(edition_dir: Path | str, cache=None) -> Edition:
-    """Parse every TEI file of an edition; parse failures are collected, not raised.
+def load(edition_dir: Path | str, cache=None, check=None) -> Edition:
+    """Read every TEI file of an edition: its facts, and the schemas it names; parse failures
+    are collected, not raised.  No tree is kept (TeiFile parses its own when read).
     *cache*: an incremental build's (teipress.commands.cache), which keeps each file's facts
-    (teipress.validation.facts) under its bytes."""
+    (teipress.validation.facts) under its bytes: a file whose bytes it knows is not parsed.
+    *check*: check(root, config, files to parse), what else to do with each file in the pass
+    that parses it (teipress.validation.facts.attach)."""
     from .validation import facts as facts_mod
 
     root = Path(edition_dir)
     ed = Edition(root=root, config=config_mod.load(root))
     follow = ed.config.get("follow_symlinks") is True
+    found: list = []  # TeiFile or XmlError, in the order of the files
     for p in tei_files(root / "tei"):
         refused = outside_edition(root, p, follow)
         if refused is not None:
-            ed.errors.append(refused)
+            found.append(refused)
             continue
-        try:
-            tree = parse(p)
-        except XmlError as exc:
-            ed.errors.append(exc)
-            continue
-        rel = p.relative_to(root / "tei").as_posix()
-        ed.files.append(TeiFile(p, rel, tree, classify(tree.getroot()),
-                                digest=hashlib.sha256(p.read_bytes()).hexdigest()))
+        found.append(TeiFile(p, p.relative_to(root / "tei").as_posix()))
     named = list(ed.config.get("registers") or [])
     for rel in named:
         if not (root / "tei" / rel).is_file():
             raise config_mod.ConfigError(ed.config.path, 1, f"'registers' names '{rel}', but tei/ has no such "
                                          f"file (paths are relative to tei/, e.g. registers = [\"persons.xml\"])")
-    facts_mod.attach(ed.files, cache)
+    failed = facts_mod.attach([f for f in found if isinstance(f, TeiFile)], cache,
+                              check and (lambda todo: check(root, ed.config, todo)))
+    for f in found:
+        if isinstance(f, XmlError):
+            ed.errors.append(f)
+        elif f.rel in failed:
+            ed.errors.append(failed[f.rel])
+        else:
+            f.kind = f.facts.shape
+            ed.files.append(f)
     settle_kinds(ed.files, named)
     ed.index()
     return ed

@@ -23,7 +23,7 @@ from ..edition import Edition
 from ..model import EditionModel, ModelError
 from ..validation.diagnostics import Report
 from . import cache as cache_mod, output, progress
-from .validate import validate_edition
+from .validate import loading_check, validate_edition
 
 
 class UsageError(Exception):
@@ -154,7 +154,7 @@ def load_and_validate(edition_dir: Path, allow_invalid: bool = False, keep_going
     every error is in a TEI file and a document remains.
     A broken edition.toml raises ConfigError; a folder without tei/ raises UsageError.
     """
-    ed = edition_mod.load(edition_folder(edition_dir), cache=cache)
+    ed = edition_mod.load(edition_folder(edition_dir), cache=cache, check=loading_check)
     report = Report(base=Path.cwd())
     files = validate_edition(ed, report, cache=cache)
     if not (ed.errors or (report.errors and not allow_invalid)):

@@ -4,11 +4,12 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 from .. import edition as edition_mod, workers
 from ..config import ConfigError
 from ..edition import Edition
-from ..validation import catalog, rules, schema
+from ..validation import catalog, facts as facts_mod, rules, schema
 from ..validation.diagnostics import Report
 
 
@@ -29,9 +30,10 @@ def validate_edition(ed: Edition, report: Report, jobs: int | None = None, cache
     for err in ed.errors:
         report.error(err.path, err.line, err.col, err.message, err.rule)
     todo = plan_schemas(ed, report, cache)
+    todo, done = _checked_in_loading(report, todo)
     keys: dict = {}
     if cache is not None:
-        todo, keys = _cached_schemas(report, todo, cache)
+        todo, keys = _cached_schemas(report, todo, cache, done)
     _compile_before_forking(todo)
     _validate_schemas(report, todo, _jobs(jobs))
     if keys:
@@ -69,7 +71,7 @@ def plan_schemas(ed: Edition, report: Report, cache=None) -> list[tuple]:
         models = [fixed] if fixed else []
         remote_here = []
         if not fixed:
-            declared = schema.declared_models(f.tree, f.path)
+            declared = schema.models_of(facts_mod.of(f).models, f.path)
             if not declared and not configured:
                 unnamed.append(f)
             for m in declared:
@@ -119,6 +121,91 @@ def plan_schemas(ed: Edition, report: Report, cache=None) -> list[tuple]:
                    f"{files} no schema (<?xml-model?>): validated against teipress's own schema ({fallback})",
                    "schema-default")
     return todo
+
+
+def loading_check(root: Path, config, files: list) -> "Callable | None":
+    """The schema check done in the pass that parses each file for its facts (teipress.edition.load
+    with check=this), so that a file is parsed once.  The schemas *files* name (read off their
+    prologs: a guess, which only decides what is compiled) and teipress's own are compiled here,
+    before the workers are forked.  Returns check(file, facts) -> (schemas, report base,
+    diagnostics), or None for a file whose schemas are not all compiled (validate_edition then
+    checks it, as it checks any file whose planned schemas are not those it was checked against)."""
+    fallback = schema.fallback_model()
+    fixed = None
+    configured = config.get("schema")
+    if configured:
+        model = schema.configured_model(configured, root)
+        if not (model.path.is_relative_to(root.resolve()) and model.path.is_file()):
+            return None
+        # as plan_schemas: never without a grammar
+        fixed = [model] if model.kind in ("xsd", "rng") else [model, fallback]
+        wanted = fixed
+    else:
+        wanted = []
+        for f in files:
+            ms = [m for m in schema.prolog_models(f.path) if not m.remote and m.path.is_file()]
+            wanted += [m for m in ms if m.path.is_relative_to(root.resolve())]
+            if not any(m.kind in ("xsd", "rng") for m in ms):
+                wanted.append(fallback)
+    usable: dict = {}  # (kind, path) -> whether it compiles (plan_schemas's _usable)
+    for m in wanted:
+        if (m.kind, m.path) not in usable:
+            try:
+                schema.load(m)
+                usable[(m.kind, m.path)] = True
+            except Exception:  # a broken schema: validate_edition says so
+                usable[(m.kind, m.path)] = False
+    if fixed is not None and not all(usable.values()):
+        return None
+    real_root, tei_dir = root.resolve(), (root / "tei").resolve()
+    base = Path.cwd()
+
+    def planned(f, facts) -> list | None:
+        """plan_schemas's choice for *f*, or None when it rests on a schema not compiled here."""
+        if fixed is not None:
+            return fixed
+        models = []
+        for m in schema.models_of(facts.models, f.path):
+            if (m.remote or (not m.path.is_file() and schema.is_tei_schema(m.href))
+                    or not m.path.is_relative_to(real_root) or not m.path.is_file()):
+                continue  # out of reach, or missing: plan_schemas says so, and uses none of them
+            if (m.kind, m.path) not in usable:
+                return None
+            if usable[(m.kind, m.path)]:
+                models.append(m)
+        grammars = {m.path for m in models if m.kind == "rng"}
+        models = [m for m in models if not (m.kind == "sch" and m.path in grammars)]
+        if not any(m.kind in ("xsd", "rng") for m in models):
+            if not usable.get((fallback.kind, fallback.path)):
+                return None
+            models.append(fallback)
+        return models
+
+    def check(f, facts) -> tuple | None:
+        models = planned(f, facts)
+        if models is None:
+            return None
+        sub = Report(base=base)
+        for m in models:
+            schema.validate(sub, m, f.path, f.tree)
+        return tuple(models), str(base), sub.items
+
+    return check
+
+
+def _checked_in_loading(report: Report, todo) -> tuple[list, list]:
+    """The files of *todo* not schema-checked while loading (loading_check) against the schemas
+    planned for them; the diagnostics of the others go to *report*, and are returned with them."""
+    left = []
+    done = []
+    for f, models in todo:
+        got = getattr(f, "checked", None)
+        if got is not None and got[0] == tuple(models) and got[1] == str(report.base):
+            report.items.extend(got[2])
+            done.append((f, models, got[2]))
+        else:
+            left.append((f, models))
+    return left, done
 
 
 def _usable(report: Report, model, where, line: int, broken: dict, cache=None) -> bool:
@@ -230,22 +317,21 @@ def _validate_schemas(report: Report, todo, jobs: int) -> None:
         report.items.extend(items)
 
 
-def _cached_schemas(report: Report, todo, cache) -> list:
+def _cached_schemas(report: Report, todo, cache, done: list) -> list:
     """The files of *todo* whose schema diagnostics are not in *cache* (those in it are added
-    to *report*), and the keys to store the others under once they are checked."""
-    from . import cache as cache_mod
-
+    to *report*), and the keys to store the others under once they are checked.  *done*: the
+    files of the plan checked while loading, each file's diagnostics stored now."""
     misses = []
     keys = {}
     digests: dict = {}  # each schema's folder read once, not once per file
+    for f, models, items in done:
+        if f.digest:
+            cache.put_object("schema", _schema_key(report, f, models, digests), items)
     for f, models in todo:
-        try:
-            source = f.path.read_bytes()
-        except OSError:
+        if not f.digest:
             misses.append((f, models))
             continue
-        key = cache_mod.digest(cache_mod.tool_fingerprint(), str(report.base), str(f.path), source,
-                               [(m.kind, str(m.path), _schema_digest(m.path, digests)) for m in models])
+        key = _schema_key(report, f, models, digests)
         items = cache.get_object("schema", key)
         if items is None:
             keys[f.path] = key
@@ -253,6 +339,15 @@ def _cached_schemas(report: Report, todo, cache) -> list:
         else:
             report.items.extend(items)
     return misses, keys
+
+
+def _schema_key(report: Report, f, models, digests: dict) -> str:
+    """What a file's schema diagnostics depend on: its bytes, its schemas' files, where the
+    report names files from, and teipress."""
+    from . import cache as cache_mod
+
+    return cache_mod.digest(cache_mod.tool_fingerprint(), str(report.base), str(f.path), f.digest,
+                            [(m.kind, str(m.path), _schema_digest(m.path, digests)) for m in models])
 
 
 def _schema_digest(path: Path | None, digests: dict | None = None) -> list:
@@ -308,7 +403,7 @@ def validate_paths(paths: list[Path]) -> tuple[Report, int]:
             root = _edition_of(p)
             only = p.resolve()
         try:
-            ed = edition_mod.load(root) if root is not None else _single(p)
+            ed = edition_mod.load(root, check=loading_check) if root is not None else _single(p)
         except ConfigError as exc:
             report.error(exc.path, exc.line, 1, exc.message, "config")
             continue

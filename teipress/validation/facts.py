@@ -20,10 +20,10 @@ from lxml import etree
 
 from .. import edition as edition_mod, workers
 from ..edition import KEYED_NAMES, POINTER_ATTRS as REFERRING_ATTRS, TeiFile, classify, norm, t, tei_texts
-from ..xmlparse import NS, TEI_NS, XML_ID, position
+from ..xmlparse import NS, TEI_NS, XML_ID, XmlError, parse, position
 
 # Bump when what read() records changes shape (the cache key also holds teipress's digest).
-VERSION = 1
+VERSION = 2
 _KEYED_TAGS = frozenset(t(n) for n in KEYED_NAMES)
 _ENTRY_TAGS = (t("person"), t("place"), t("org"), t("event"))
 
@@ -60,11 +60,17 @@ class FileFacts:
     # The diagnostics of the rules that read this file alone: rule group → (line, col,
     # severity, message, rule), in the order the rule found them.
     local: dict[str, list[tuple[int, int, str, str, str]]] = field(default_factory=dict)
+    # How many TEIs a corpus file gives (teipress.edition.Edition.documents), 0 for a file that
+    # is one document; and the xml:id ('' without) of each document it gives (TeiFile.id).
+    corpus: int = 0
+    texts: list[str] = field(default_factory=list)
+    # Its <?xml-model?> instructions (teipress.validation.schema.declarations).
+    models: list[tuple[str, str, int, bool]] = field(default_factory=list)
 
 
 def read(f: TeiFile) -> FileFacts:
     """The facts of file *f*, from its tree (which it does not change)."""
-    from . import rules  # the rules own what they check in one file
+    from . import rules, schema  # the rules own what they check in one file
 
     root = f.root
     out = FileFacts(shape=classify(root))
@@ -96,8 +102,11 @@ def read(f: TeiFile) -> FileFacts:
     for tax in root.iterfind(".//tei:classDecl/tei:taxonomy", NS):
         out.taxonomies.append((tax.get(XML_ID) or "", [c.get(XML_ID) for c in tax.iter(t("category")) if c.get(XML_ID)]))
     texts = tei_texts(root)
-    for part in (texts if texts and texts != [root] else [root]):
+    parts = texts if texts and texts != [root] else [root]
+    for part in parts:
         out.typed.append(_typed(part))
+    out.corpus = len(parts) if parts != [root] else 0
+    out.texts = [part.get(XML_ID) or "" for part in parts]
     for el in root.iter(*_ENTRY_TAGS):
         kind = etree.QName(el).localname
         entry = edition_mod.Entry(el.get(XML_ID) or "", kind, f, el)
@@ -105,6 +114,7 @@ def read(f: TeiFile) -> FileFacts:
                                       ["".join(i.itertext()) for i in el.findall("tei:idno", NS)],
                                       el.sourceline or 1, entry.name))
     out.local = {name: _diagnostics(check, f) for name, check in rules.LOCAL.items()}
+    out.models = schema.declarations(f.tree) if f.container is None else []
     return out
 
 
@@ -136,30 +146,58 @@ def of(f: TeiFile) -> FileFacts:
     return f.facts
 
 
-# From this many files on, facts not in the cache are read on every core.
+# From this many files on, files not in the cache are read on every core.
 PARALLEL_FROM = 16
 
 
-def attach(files: list[TeiFile], cache=None) -> None:
-    """Give each of *files* its facts: from *cache* (teipress.commands.cache) when it holds
-    those of the same bytes, else read from its tree (in forked workers for many files,
-    which inherit the trees) and put in the cache."""
+def attach(files: list[TeiFile], cache=None, check=None) -> dict:
+    """Give each of *files* its facts (and its digest): from *cache* (teipress.commands.cache)
+    when it holds those of the same bytes, else parsed and read (in forked workers for many
+    files; the tree is not kept) and put in the cache.  *check*: called with the files to parse,
+    when there are any, for what else to do with each in the same pass (the schema check,
+    teipress.commands.validate.loading_check); its result goes to the file's ``checked``.
+    Returns the files that could not be parsed: rel → XmlError."""
     keys = {}
     todo = []
+    failed: dict = {}
     for f in files:
         if f.facts is not None:
             continue
-        if cache is not None:
+        if not f.digest:
+            try:
+                f.digest = _digest(f)
+            except OSError:
+                pass  # parse() says why
+        if cache is not None and f.digest:
             keys[f.rel] = key = cache_key(f)
             hit = cache.get_object("facts", key)
             if isinstance(hit, FileFacts):
                 f.facts = hit
                 continue
         todo.append(f)
-    for f, facts in zip(todo, workers.forked_map(read, todo, PARALLEL_FROM)):
-        f.facts = facts
-        if cache is not None:
-            cache.put_object("facts", keys[f.rel], facts)
+    also = check(todo) if (todo and check is not None) else None  # made here: the workers inherit it
+    for f, got in zip(todo, workers.forked_map(lambda f: _read_file(f, also), todo, PARALLEL_FROM)):
+        if isinstance(got[0], FileFacts):
+            f.facts, f.checked = got
+            if cache is not None and f.rel in keys:
+                cache.put_object("facts", keys[f.rel], f.facts)
+        else:
+            failed[f.rel] = XmlError(f.path, *got)
+    return failed
+
+
+def _read_file(f: TeiFile, also=None) -> tuple:
+    """*f* parsed and its facts read, here (a worker): (facts, what *also* made of it), or where
+    and why it cannot be parsed.  The tree goes when this returns."""
+    if f._parsed is None:
+        try:
+            tree = parse(f.path)
+        except XmlError as exc:
+            return (exc.line, exc.col, exc.message, exc.rule)
+        edition_mod.TREES.parses += 1
+        f = TeiFile(f.path, f.rel, tree, classify(tree.getroot()), digest=f.digest)
+    facts = read(f)
+    return facts, (also(f, facts) if also is not None else None)
 
 
 def cache_key(f: TeiFile) -> str:

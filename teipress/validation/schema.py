@@ -76,6 +76,12 @@ _PSEUDO_ATTR = re.compile(r'([\w:.-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 
 def declared_models(tree: etree._ElementTree, file_path: Path) -> list[Model]:
     """The schemas the file's ``<?xml-model?>`` instructions name, in document order."""
+    return models_of(declarations(tree), file_path)
+
+
+def declarations(tree: etree._ElementTree) -> list[tuple[str, str, int, bool]]:
+    """What the file's ``<?xml-model?>`` instructions say, apart from where the file is:
+    (href, kind, line, remote), in document order (teipress.validation.facts keeps them)."""
     out = []
     node = tree.getroot().getprevious()
     pis = []
@@ -89,8 +95,39 @@ def declared_models(tree: etree._ElementTree, file_path: Path) -> list[Model]:
         if not href:
             continue
         kind = _kind(href, attrs.get("schematypens", ""), attrs.get("type", ""))
-        line = pi.sourceline or 1
-        if _is_remote(href):
+        out.append((href, kind, pi.sourceline or 1, _is_remote(href)))
+    return out
+
+
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+
+
+def prolog_models(path: Path, size: int = 16384) -> list[Model]:
+    """The schemas the ``<?xml-model?>`` instructions before a file's root element name, read
+    from its first bytes without parsing it: a guess (what a comment holds, or a prolog longer
+    than *size*, can mislead it), for deciding what to compile ahead."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(size)
+    except OSError:
+        return []
+    first = _FIRST_ELEMENT.search(head)
+    head = head[:first.start()] if first else head
+    text = head.decode("utf-8", errors="replace")
+    out = []
+    for pi in re.findall(r"<\?xml-model\s(.*?)\?>", text, re.S):
+        attrs = {m[0]: m[1] or m[2] for m in _PSEUDO_ATTR.findall(pi)}
+        href = attrs.get("href", "").strip()
+        if href:
+            out.append((href, _kind(href, attrs.get("schematypens", ""), attrs.get("type", "")), 1, _is_remote(href)))
+    return models_of(out, path)
+
+
+def models_of(declared: list[tuple[str, str, int, bool]], file_path: Path) -> list[Model]:
+    """The schemas of :func:`declarations`, found from the file at *file_path*."""
+    out = []
+    for href, kind, line, remote in declared:
+        if remote:
             out.append(Model(href, kind, line, None))
         else:
             local = href[5:] if href.lower().startswith("file:") else href
