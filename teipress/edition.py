@@ -14,6 +14,7 @@ and a stage that reads a file's tree has it parsed then, in a bounded cache (:cl
 """
 from __future__ import annotations
 
+import copy
 import os
 import posixpath
 import threading
@@ -72,12 +73,12 @@ class Parsed:
                 self._ids.setdefault(el.get(XML_ID), el)  # the first of a repeated id, as TEI readers do
         return self._ids.get(xid)
 
-    def entry(self, ordinal: int) -> etree._Element:
-        """The *ordinal*-th person, place, org or event element (teipress.validation.facts's
+    def entries(self) -> list[etree._Element]:
+        """The person, place, org and event elements, in document order (teipress.validation.facts's
         FileFacts.entries are in the same order)."""
         if self._entries is None:
             self._entries = list(self.tree.getroot().iter(t("person"), t("place"), t("org"), t("event")))
-        return self._entries[ordinal]
+        return self._entries
 
     def texts(self) -> list[etree._Element]:
         if self._texts is None:
@@ -145,12 +146,29 @@ class TeiFile:
         # teipress.commands.validate.loading_check), or None.
         self.checked = None
         self._parsed = Parsed(tree) if tree is not None else None
+        self._own_tree = tree is not None
+        self._entries: list | None = None  # (element, where) of each entry, kept (entry())
 
     def __repr__(self) -> str:
         return f"TeiFile({self.key!r}, {self.kind})"
 
     def parsed(self) -> Parsed:
         return TREES.parsed(self.container or self)
+
+    def entry(self, ordinal: int) -> tuple[etree._Element, str]:
+        """The *ordinal*-th person, place, org or event element of the file (FileFacts.entries
+        are in the same order), and where in the file it stands (Entry.where).
+
+        The element is the same every time it is asked for, whatever parse the file's tree is
+        of by then: a register's tree stays parsed, and so does a tree the file was made with;
+        a document's entries are copied out of it once (with a letter's persons in its <back>,
+        the register's pages read every entry of thousands of letters, which would otherwise
+        parse them again and again)."""
+        if self._entries is None:
+            els = self.parsed().entries()
+            keep = self.kind == "register" or self._own_tree
+            self._entries = [(el if keep else copy.deepcopy(el), _where(el)) for el in els]
+        return self._entries[ordinal]
 
     @property
     def tree(self) -> etree._ElementTree:
@@ -169,6 +187,11 @@ class TeiFile:
             return own
         stem = PurePosixPath(self.rel).stem
         return f"{stem}-{self.n}" if self.container is not None else stem
+
+    @property
+    def own_id(self) -> str:
+        """Its root's xml:id ('' without one), from its facts when it has them (no parse)."""
+        return self._own_id()
 
     def _own_id(self) -> str:
         facts = (self.container or self).facts
@@ -191,12 +214,22 @@ class TeiFile:
                 for h in a.findall("tei:teiHeader", NS)]
 
 
+def _where(el: etree._Element) -> str:
+    for a in el.iterancestors():
+        local = etree.QName(a).localname
+        if local in ("particDesc", "back", "standOff"):
+            return local
+        if local == "teiHeader":
+            return "header"
+    return "text"
+
+
 class Entry:
     """A register entry: a person, place or organisation.
 
-    Made from its file's facts: its element is found when asked for, in the file's current
-    parse (*ordinal*: its place among the file's entry elements); one made with its element in
-    hand keeps it."""
+    Made from its file's facts (*ordinal*: its place among the file's entry elements, *facts*:
+    its EntryFacts); its element is found when first asked for (TeiFile.entry) and kept.  One
+    made with its element in hand keeps that."""
 
     def __init__(self, id: str, kind: str, file: TeiFile | None, element: etree._Element | None = None,
                  ordinal: int = -1, facts: "object | None" = None):
@@ -208,9 +241,10 @@ class Entry:
 
     @property
     def element(self) -> etree._Element:
-        if self._element is not None:
-            return self._element
-        return self.file.parsed().entry(self._ordinal)
+        """Its element: the same one each time (TeiFile.entry), so it may be kept and compared."""
+        if self._element is None:
+            self._element = self.file.entry(self._ordinal)[0]
+        return self._element
 
     @property
     def where(self) -> str:
@@ -218,13 +252,9 @@ class Entry:
         document around it: 'particDesc' (a play's cast), 'back', 'standOff', 'header', 'text'."""
         if self.file.kind == "register":
             return "register"
-        for a in self.element.iterancestors():
-            local = etree.QName(a).localname
-            if local in ("particDesc", "back", "standOff"):
-                return local
-            if local == "teiHeader":
-                return "header"
-        return "text"
+        if self._ordinal >= 0:
+            return self.file.entry(self._ordinal)[1]
+        return _where(self.element)
 
     def names(self) -> list[str]:
         tag = ENTRY_NAME_TAGS[self.kind]

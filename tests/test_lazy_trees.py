@@ -117,12 +117,17 @@ def test_elements_of_a_parse_are_never_taken_for_those_of_another(tmp_path, monk
     # each element is placed by its own parse: the old one is still in the fourth TEI
     assert ed.document_of(corpus, old).key == ed.document_of(corpus, new).key == "corpus.xml#4"
     assert [p.root.get("{http://www.w3.org/XML/1998/namespace}id") for p in ed.documents if p.container][:1] == ["first"]
-    # a register entry's element is of its file's current parse, and the same entry each time
+    # an entry's element is the same each time, whatever parse its file's tree is of by then
     tom = ed.entries[("own.xml", "tom")]
     first = tom.element
     ed.file("letter-2.xml").root
-    second = tom.element
-    assert first is not second and second.getroottree().getroot() is ed.file("own.xml").root
-    assert first.get("{http://www.w3.org/XML/1998/namespace}id") == second.get(
-        "{http://www.w3.org/XML/1998/namespace}id") == "tom"
+    assert ed.file("own.xml")._parsed is None
+    assert tom.element is first and ed.entries[("own.xml", "tom")].element is first
+    ed.file("own.xml").root  # parsed again: the entry keeps its element
+    assert tom.element is first and first.get("{http://www.w3.org/XML/1998/namespace}id") == "tom"
     assert (tom.name, tom.where, tom.description) == ("Tom Other", "back", "A friend.")
+    # a register's tree stays parsed: its entries are elements of it
+    anna = ed.entries[("persons.xml", "anna")]
+    for f in ed.documents:
+        f.root
+    assert anna.element.getroottree().getroot() is ed.file("persons.xml").root

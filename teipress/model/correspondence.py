@@ -301,7 +301,7 @@ class Sequence:
         self.by_name: dict[str, object] = {}
         for doc in docs:
             rel = PurePosixPath(doc.file.rel)
-            for key in (doc.id, doc.file.root.get(XML_ID) or "", rel.stem, rel.name, str(rel)):
+            for key in (doc.id, doc.file.own_id, rel.stem, rel.name, str(rel)):
                 if key:
                     self.by_name.setdefault(key, doc)
 

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ..edition import pointer_target
+from ..validation import facts as facts_mod
 from ..xmlparse import NS, XML_ID
 from . import paths
 
@@ -302,6 +304,28 @@ def _cts_work(f) -> tuple[str, str] | None:
     return None
 
 
+def _may_point(ed, doc, local: str | None, attr: str) -> bool:
+    """Whether the document's file has a pointer in *attr* (of element *local*) into another
+    file of the edition, by its facts: a document without one needs no parse here (an edition
+    of thousands of letters)."""
+    for a, tok, el, _line, _col in facts_mod.of(doc.file).pointers:
+        if a == attr and (local is None or el == local):
+            try:
+                rel = pointer_target(doc.file.rel, tok)[0]
+            except ValueError:
+                continue
+            if rel != doc.file.rel and ed.file(rel) is not None:
+                return True
+    return False
+
+
+def _may_be_cts(doc) -> bool:
+    """Whether the document's text has a div typed edition or translation (_cts_work), by its facts."""
+    facts = facts_mod.of(doc.file)
+    typed = facts.typed[doc.file.n - 1 if doc.file.container is not None else 0] if facts.typed else []
+    return any(name == "div" and kind in ("edition", "translation") for name, kind, _r, _l in typed)
+
+
 def found_pairs(ed, docs) -> list[tuple[object, object, str]]:
     """(original, translation, method) for the pairs the TEI declares."""
     by_file = {d.file.key: d for d in docs}
@@ -314,6 +338,8 @@ def found_pairs(ed, docs) -> list[tuple[object, object, str]]:
             out.append((o, t, method))
 
     for d in docs:  # a header that names its original
+        if not _may_point(ed, d, "relatedItem", "target"):
+            continue
         for item in d.file.root.iterfind(".//tei:sourceDesc//tei:relatedItem[@type='original'][@target]", NS):
             for tok in item.get("target").split():
                 hit = _resolve(ed, d.file, tok)
@@ -321,6 +347,8 @@ def found_pairs(ed, docs) -> list[tuple[object, object, str]]:
                     o = by_file[hit[0].key]
                     add(o, d, _method(ed, o, d))
     for d in docs:  # @corresp from one document's text into another's: the pointing one translates
+        if not _may_point(ed, d, None, "corresp"):
+            continue
         for el in d.file.root.iterfind(".//tei:text//*[@corresp]", NS):
             hit = next((h for tok in el.get("corresp").split() if (h := _resolve(ed, d.file, tok))), None)
             if hit and hit[0].key in by_file and hit[0] is not d.file and hit[1] is not None and _in_text(hit[1]):
@@ -328,7 +356,7 @@ def found_pairs(ed, docs) -> list[tuple[object, object, str]]:
                 break
     works: dict[str, dict[str, object]] = {}
     for d in docs:
-        w = _cts_work(d.file)
+        w = _cts_work(d.file) if _may_be_cts(d) else None
         if w:
             works.setdefault(w[0], {}).setdefault(w[1], d)
     for kinds in works.values():
