@@ -131,3 +131,37 @@ def test_elements_of_a_parse_are_never_taken_for_those_of_another(tmp_path, monk
     for f in ed.documents:
         f.root
     assert anna.element.getroottree().getroot() is ed.file("persons.xml").root
+
+
+def _forget_compiled_schemas():
+    from teipress.validation import schema
+
+    schema._ready.clear()
+    for fn in (schema._compile, schema._fast, schema._declared):
+        fn.cache_clear()
+
+
+def test_an_incremental_build_takes_the_compiled_schema_from_its_cache(tmp_path, monkeypatch):
+    from teipress.validation import schema
+    from test_facts import diagnostics
+
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    root = big_edition(tmp_path / "ed")
+    store = cache_mod.Cache(tmp_path / "cache")
+    _forget_compiled_schemas()
+    diagnostics(root, store)
+    p = root / "tei" / "letter-3.xml"  # an element the schema does not know: xmlschema words it
+    p.write_text(p.read_text(encoding="utf-8").replace("A note on letter 3.", "A <bogus>note</bogus>."), encoding="utf-8")
+    _forget_compiled_schemas()  # as a new process: only the cache has the schema compiled
+
+    def no_compiling(*args):
+        raise AssertionError("compiled again")
+
+    with monkeypatch.context() as m:
+        m.setattr(schema, "_open_xsd", no_compiling)
+        from teipress.validation import schema_fast
+        m.setattr(schema_fast, "build", no_compiling)
+        cached = diagnostics(root, store)
+    _forget_compiled_schemas()
+    assert cached == diagnostics(root)
+    assert any("[schema]" in d and "letter-3.xml" in d for d in cached)

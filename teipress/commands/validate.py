@@ -34,7 +34,7 @@ def validate_edition(ed: Edition, report: Report, jobs: int | None = None, cache
     keys: dict = {}
     if cache is not None:
         todo, keys = _cached_schemas(report, todo, cache, done)
-    _compile_before_forking(todo)
+    _compile_before_forking(todo, cache)
     _validate_schemas(report, todo, _jobs(jobs))
     if keys:
         _store_schemas(report, keys, cache)
@@ -123,13 +123,14 @@ def plan_schemas(ed: Edition, report: Report, cache=None) -> list[tuple]:
     return todo
 
 
-def loading_check(root: Path, config, files: list) -> "Callable | None":
+def loading_check(root: Path, config, files: list, cache=None) -> "Callable | None":
     """The schema check done in the pass that parses each file for its facts (teipress.edition.load
     with check=this), so that a file is parsed once.  The schemas *files* name (read off their
     prologs: a guess, which only decides what is compiled) and teipress's own are compiled here,
     before the workers are forked.  Returns check(file, facts) -> (schemas, report base,
     diagnostics), or None for a file whose schemas are not all compiled (validate_edition then
-    checks it, as it checks any file whose planned schemas are not those it was checked against)."""
+    checks it, as it checks any file whose planned schemas are not those it was checked against).
+    *cache*: an incremental build's, which keeps the compiled XSDs (schema.from_cache)."""
     fallback = schema.fallback_model()
     fixed = None
     configured = config.get("schema")
@@ -151,6 +152,7 @@ def loading_check(root: Path, config, files: list) -> "Callable | None":
     for m in wanted:
         if (m.kind, m.path) not in usable:
             try:
+                schema.from_cache(m, cache)
                 schema.load(m)
                 usable[(m.kind, m.path)] = True
             except Exception:  # a broken schema: validate_edition says so
@@ -256,11 +258,12 @@ def _verdict(model, cache=None) -> tuple:
     return outcome
 
 
-def _compile_before_forking(todo) -> None:
+def _compile_before_forking(todo, cache=None) -> None:
     """Compile the schemas of the files still to check, before any worker is forked (each
     would compile its own); a schema that fails here fails there too, and is reported so."""
     for m in dict.fromkeys(m for _f, models in todo for m in models):
         try:
+            schema.from_cache(m, cache)
             schema.load(m)
         except Exception:
             pass

@@ -184,6 +184,22 @@ class FastSchema:
     text: bytes = b""  # the generated XSD 1.0 (for reading; tests)
     target: str = ""
     _tags: tuple | None = None
+    xml_text: bytes = b""  # the generated schema of the xml: attributes it imports
+    tests: dict = field(default_factory=dict)  # tag -> [(assertion, namespaces)]: what asserts compiles
+
+    def __getstate__(self) -> dict:
+        """Pickled (teipress.validation.schema keeps it in an incremental build's cache, beside
+        the xmlschema schema its visitor's groups belong to): libxml2's schema and the compiled
+        assertions are made again from their text."""
+        state = dict(self.__dict__)
+        state["schema"] = None
+        state["asserts"] = {}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.schema = _libxml2_schema(self.text, self.xml_text)
+        self.asserts = {tag: [compile_assertion(test, ns) for test, ns in tests] for tag, tests in self.tests.items()}
 
     def accepts(self, tree) -> bool:
         root = tree.getroot() if hasattr(tree, "getroot") else tree
@@ -243,6 +259,23 @@ def _patterned(st, patterns) -> None:
     _xs("pattern", r, value=patterns[-1])
 
 
+def _libxml2_schema(text: bytes, xml_text: bytes) -> etree.XMLSchema:
+    """libxml2's compiled form of the generated XSD 1.0 *text*, which imports *xml_text*."""
+    class _Resolve(etree.Resolver):
+        def resolve(self, url, pubid, context):
+            if url.endswith("teipress-fast-xml.xsd"):
+                return self.resolve_string(xml_text, context)
+            return None
+
+    parser = etree.XMLParser(no_network=True, resolve_entities=False)
+    parser.resolvers.add(_Resolve())
+    try:
+        doc = etree.fromstring(text, parser, base_url="teipress-fast.xsd")
+        return etree.XMLSchema(etree.ElementTree(doc))
+    except (etree.XMLSchemaParseError, etree.XMLSyntaxError) as exc:
+        raise Unsupported(f"XSD 1.0 form: {exc}") from None
+
+
 class _Translator:
     """Writes the XSD 1.0 schema libxml2 runs: one global element per concrete declared
     name, each content model a repeated choice of the names it may hold."""
@@ -287,21 +320,8 @@ class _Translator:
             self.simple_type(att, alts, in_xml=True)
         text = etree.tostring(self.root)
         xml_text = etree.tostring(self.xml_root)
-
-        class _Resolve(etree.Resolver):
-            def resolve(self, url, pubid, context):
-                if url.endswith("teipress-fast-xml.xsd"):
-                    return self.resolve_string(xml_text, context)
-                return None
-
-        parser = etree.XMLParser(no_network=True, resolve_entities=False)
-        parser.resolvers.add(_Resolve())
-        try:
-            doc = etree.fromstring(text, parser, base_url="teipress-fast.xsd")
-            self.fast.schema = etree.XMLSchema(etree.ElementTree(doc))
-        except (etree.XMLSchemaParseError, etree.XMLSyntaxError) as exc:
-            raise Unsupported(f"XSD 1.0 form: {exc}") from None
-        self.fast.text = text
+        self.fast.schema = _libxml2_schema(text, xml_text)
+        self.fast.text, self.fast.xml_text = text, xml_text
         return self.fast
 
     def check_element(self, e) -> None:
@@ -375,11 +395,15 @@ class _Translator:
         if not tests:
             return
         compiled = []
+        sources = []
         for a in tests:
             if getattr(a, "xpath_default_namespace", ""):
                 raise Unsupported("assertion with a default namespace")
-            compiled.append(compile_assertion(a.path, dict(a.namespaces or self.xsd.namespaces)))
+            ns = dict(a.namespaces or self.xsd.namespaces)
+            compiled.append(compile_assertion(a.path, ns))
+            sources.append((a.path, ns))
         self.fast.asserts[tag] = compiled
+        self.fast.tests[tag] = sources
 
     def attributes(self, ct, attrs) -> None:
         for key, a in attrs.items():
