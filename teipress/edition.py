@@ -152,6 +152,12 @@ class TeiFile:
     def __repr__(self) -> str:
         return f"TeiFile({self.key!r}, {self.kind})"
 
+    def with_tree(self, tree: etree._ElementTree) -> "TeiFile":
+        """The same file with another tree (a cut copy of it, say), which it keeps."""
+        out = copy.copy(self)
+        out._parsed, out._own_tree, out._entries = Parsed(tree), True, None
+        return out
+
     def parsed(self) -> Parsed:
         return TREES.parsed(self.container or self)
 

@@ -79,7 +79,7 @@ def beginning(root: etree._Element, k: int) -> etree._Element:
 
 
 def _fails(ctx: BuildContext, doc, root: etree._Element, names, message: str, typeset) -> bool:
-    part = dataclasses.replace(doc.file, tree=etree.ElementTree(root))
+    part = doc.file.with_tree(etree.ElementTree(root))
     part_doc = dataclasses.replace(doc, file=part, model=model(ctx, part, names))
     with tempfile.TemporaryDirectory(prefix="teipress-locate-", dir=ctx.scratch) as tmp:
         work = Path(tmp) / "root"
