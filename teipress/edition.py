@@ -172,8 +172,13 @@ class TeiFile:
         parse them again and again)."""
         if self._entries is None:
             els = self.parsed().entries()
-            keep = self.kind == "register" or self._own_tree
-            self._entries = [(el if keep else copy.deepcopy(el), _where(el)) for el in els]
+            if self.kind == "register" or self._own_tree:
+                self._entries = [(el, _where(el)) for el in els]
+            else:  # copies, in one small tree for the file (a tree of its own each costs more)
+                holder = etree.Element("entries")
+                for el in els:
+                    holder.append(copy.deepcopy(el))
+                self._entries = [(kept, _where(el)) for kept, el in zip(holder, els)]
         return self._entries[ordinal]
 
     @property
