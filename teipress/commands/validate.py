@@ -159,7 +159,7 @@ def loading_check(root: Path, config, files: list, cache=None) -> "Callable | No
                 usable[(m.kind, m.path)] = False
     if fixed is not None and not all(usable.values()):
         return None
-    real_root, tei_dir = root.resolve(), (root / "tei").resolve()
+    real_root = root.resolve()
     base = Path.cwd()
 
     def planned(f, facts) -> list | None:
