@@ -23,7 +23,7 @@ from ..edition import KEYED_NAMES, POINTER_ATTRS as REFERRING_ATTRS, TeiFile, cl
 from ..xmlparse import NS, TEI_NS, XML_ID, position
 
 # Bump when what read() records changes shape (the cache key also holds teipress's digest).
-VERSION = 1
+VERSION = 2
 _KEYED_TAGS = frozenset(t(n) for n in KEYED_NAMES)
 _ENTRY_TAGS = (t("person"), t("place"), t("org"), t("event"))
 
@@ -38,6 +38,13 @@ class EntryFacts:
     idnos: list[str]  # the text of each of its idno children
     line: int  # its start tag's line (the column is found when it is reported)
     name: str  # teipress.edition.Entry.name
+    # What the registers read of an entry with an xml:id (teipress.model.registers.describe), so
+    # that merging descriptions and showing an entry never walk its file's tree again:
+    names: list[str] = field(default_factory=list)  # the text of each of its names (Entry.names)
+    keys: list[str] = field(default_factory=list)  # its authority keys ('gnd:118609807'), sorted
+    richness: int = 0  # how many nodes its description holds: an identity's fullest leads
+    where: str = ""  # the part of its file holding it: 'particDesc', 'back', 'standOff', 'header', 'text'
+    about: object = None  # what a register entry shows of it (teipress.model.registers.About)
 
 
 @dataclass
@@ -98,12 +105,15 @@ def read(f: TeiFile) -> FileFacts:
     texts = tei_texts(root)
     for part in (texts if texts and texts != [root] else [root]):
         out.typed.append(_typed(part))
+    from ..model import registers  # (the model package reads the edition module this one is read by)
+
     for el in root.iter(*_ENTRY_TAGS):
         kind = etree.QName(el).localname
         entry = edition_mod.Entry(el.get(XML_ID) or "", kind, f, el)
         out.entries.append(EntryFacts(entry.id, kind, el.get("n") or "",
                                       ["".join(i.itertext()) for i in el.findall("tei:idno", NS)],
-                                      el.sourceline or 1, entry.name))
+                                      el.sourceline or 1, entry.name,
+                                      **(registers.describe(entry) if entry.id else {})))
     out.local = {name: _diagnostics(check, f) for name, check in rules.LOCAL.items()}
     return out
 
