@@ -43,9 +43,9 @@ def authority_keys(entry: Entry) -> set[str]:
     return set(facts_of(entry).keys)
 
 
-def _authority_keys(el) -> set[str]:
-    values = [("", el.get("key") or "")] + [("", u) for u in (el.get("sameAs") or "").split()]
-    values += [((i.get("type") or "").casefold(), _text(i)) for i in el.findall("tei:idno", NS)]
+def _authority_keys(el, idnos: list[tuple[str, str]]) -> set[str]:
+    """*idnos*: (@type case-folded, text) of each idno child of *el*."""
+    values = [("", el.get("key") or "")] + [("", u) for u in (el.get("sameAs") or "").split()] + idnos
     out = set()
     for kind, value in values:
         value = value.strip()
@@ -163,9 +163,8 @@ def event_date(entry: Entry) -> str:
     return facts_of(entry).about.event_date
 
 
-def _event_date(entry: Entry) -> str:
-    el = entry.element
-    if entry.kind != "event":
+def _event_date(kind: str, el) -> str:
+    if kind != "event":
         return ""
     if el.get("when"):
         return el.get("when")
@@ -185,14 +184,13 @@ def description(entry: Entry) -> str:
     return facts_of(entry).about.description
 
 
-def _life_dates(entry: Entry) -> str:
-    el = entry.element
-    if entry.kind == "event":
-        return dates.heading_label(_event_date(entry), el.get("cert") or "")
-    birth, death = el.find("tei:birth", NS), el.find("tei:death", NS)
-    text = dates.life_dates(_when(birth), _when(death))
-    for node in (birth, death):
-        y = dates.year(_when(node))
+def _life_dates(kind: str, el, birth, death, born: str, died: str) -> str:
+    """*birth*, *death*: its first birth and death (or None), *born*, *died* their dates (_when)."""
+    if kind == "event":
+        return dates.heading_label(_event_date(kind, el), el.get("cert") or "")
+    text = dates.life_dates(born, died)
+    for node, when in ((birth, born), (death, died)):
+        y = dates.year(when)
         if y and _uncertain(node):
             text = re.sub(rf"(?<![0-9]){re.escape(y)}(?![0-9?])", y + "?", text, count=1)
     return text
@@ -224,11 +222,10 @@ def original_names(entry: Entry) -> list[tuple[str, str, str]]:
     return list(facts_of(entry).about.originals)
 
 
-def _original_names(entry: Entry) -> list[tuple[str, str, str]]:
-    tag = NAME_TAGS[entry.kind]
+def _original_names(names: list, texts: list[str]) -> list[tuple[str, str, str]]:
+    """*names*: the entry's name elements, *texts* their texts."""
     out = []
-    for n in entry.element.findall(f"tei:{tag}", NS):
-        text = _text(n)
+    for n, text in zip(names, texts):
         if not text or (n.get("type") != "original" and _latin(text)):
             continue
         lang = n.get(XML_LANG) or ""
@@ -237,7 +234,7 @@ def _original_names(entry: Entry) -> list[tuple[str, str, str]]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # (one per record of every entry: kept small)
 class Identifier:
     """An authority record an entry names: 'wikidata', 'Q855', 'http://www.wikidata.org/entity/Q855'."""
 
@@ -264,10 +261,8 @@ def identifiers(entry: Entry) -> list[Identifier]:
     return list(facts_of(entry).about.identifiers)
 
 
-def _identifiers(entry: Entry) -> list[Identifier]:
-    el = entry.element
-    values = [("", u) for u in (el.get("sameAs") or "").split()]
-    values += [((i.get("type") or "").casefold(), _text(i)) for i in el.findall("tei:idno", NS)]
+def _identifiers(el, idnos: list[tuple[str, str]]) -> list[Identifier]:
+    values = [("", u) for u in (el.get("sameAs") or "").split()] + idnos
     out: dict[tuple[str, str], Identifier] = {}
     for kind, value in values:
         hit = authority.record(value, kind)
@@ -276,7 +271,7 @@ def _identifiers(entry: Entry) -> list[Identifier]:
     return list(out.values())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # (one per record of every entry: kept small)
 class Source:
     """A work the editors cite as a source of an entry: its text as they wrote it, and the
     address (ref/ptr @target, or a bare URL in @source) where a reader finds it."""
@@ -313,9 +308,9 @@ def sources(entry: Entry) -> list[Source]:
 
 def _sources(entry: Entry) -> list[Source]:
     el = entry.element
-    found = [b for b in el if etree.QName(b).localname in _BIBL_TAGS]
-    for lb in el.findall("tei:listBibl", NS):
-        found += [b for b in lb.iter() if etree.QName(b).localname in _BIBL_TAGS
+    found = [b for b in el if isinstance(b.tag, str) and etree.QName(b).localname in _BIBL_TAGS]
+    for lb in el.findall("tei:listBibl", NS):  # (a comment among them is no source)
+        found += [b for b in lb.iter() if isinstance(b.tag, str) and etree.QName(b).localname in _BIBL_TAGS
                   and etree.QName(b.getparent()).localname == "listBibl"]
     out = [_source_of(b) for b in found]
     # @source (places, events …) and ptr children (a person may hold no bibl, but a ptr)
@@ -347,11 +342,11 @@ def offices_at(entry: Entry, when: str) -> list[str]:
     return out
 
 
-def _occupations(el) -> tuple[tuple[str, str, str, str], ...]:
+def _occupations(occupations) -> tuple[tuple[str, str, str, str], ...]:
     """(text, start, end, @cert) of each occupation: the span its dates give, each bound as written."""
     return tuple((_text(occ), occ.get("from") or occ.get("notBefore") or occ.get("when") or "",
                   occ.get("to") or occ.get("notAfter") or occ.get("when") or "", occ.get("cert") or "")
-                 for occ in el.findall("tei:occupation", NS))
+                 for occ in occupations)
 
 
 def _text(el) -> str:
@@ -367,18 +362,17 @@ def index_label(entry: Entry) -> tuple[str, str]:
     has a surname and forename (surname-first names such as Korean ones stay in their order);
     a numbered meeting of a body under the body: 'Communist Party of the Soviet Union, 22nd
     Congress', never among the digits."""
-    return facts_of(entry).about.label
+    facts = facts_of(entry)
+    return facts.about.label or (facts.name, facts.name)
 
 
-def _index_label(entry: Entry) -> tuple[str, str]:
-    label = entry.name
-    m = _ORDINAL_OF.match(label) if entry.kind != "person" else None
+def _index_label(kind: str, label: str, main: list) -> tuple[str, str]:
+    """*label*: the entry's name; *main*: its main names (teipress.edition.Entry.name)."""
+    m = _ORDINAL_OF.match(label) if kind != "person" else None
     if m:
         inverted = f"{m.group(2)}, {m.group(1)}"
         return inverted, inverted
-    if entry.kind == "person":
-        names = entry.element.findall(f"tei:{NAME_TAGS['person']}", NS)
-        main = [n for n in names if n.get("type") in (None, "main", "reg")] or names
+    if kind == "person":
         if main:
             sur, fore = main[0].find("tei:surname", NS), main[0].find("tei:forename", NS)
             if sur is not None and fore is not None:
@@ -407,11 +401,15 @@ class About:
     occupations: tuple = ()  # (text, start, end, @cert) of each occupation (_occupations)
     facts: tuple = ()  # the text of its affiliations, nationalities, faiths, residences
     type: str = ""  # its @type
-    label: tuple = ("", "")  # index_label: (label, sort text)
+    label: tuple = ()  # index_label: (label, sort text); () when both are its name
     sort_name: str = ""  # its first surname's text, else its name: what a register is sorted by
 
 
-_FACT_TAGS = ("tei:affiliation", "tei:nationality", "tei:faith", "tei:residence")
+_TEI = f"{{{NS['tei']}}}"
+_FACT_TAGS = ("affiliation", "nationality", "faith", "residence")
+_SURNAME = _TEI + "surname"
+# Children that may name a source of the entry (_sources reads them in any namespace)
+_SOURCE_CHILDREN = frozenset(_BIBL_TAGS + ("listBibl", "ptr"))
 
 
 def _part(el) -> str:
@@ -428,22 +426,50 @@ def _part(el) -> str:
 def describe(entry: Entry) -> dict:
     """What the registers read of *entry* (which holds its element), as the fields of its
     teipress.validation.facts.EntryFacts: its names, authority keys, richness and place (which
-    :func:`identities` merges by), and its :class:`About`."""
-    el = entry.element
-    tag = NAME_TAGS[entry.kind]
-    surname = el.find(".//tei:surname", NS)
-    facts = tuple(x for tag_ in _FACT_TAGS for x in (_text(y) for y in el.findall(tag_, NS)) if x)
+    :func:`identities` merges by), and its :class:`About`.  Its children are sorted once: every
+    entry of every file is described (a person in each letter's back), so no path is searched
+    twice."""
+    el, kind = entry.element, entry.kind
+    kids: dict[str, list] = {}
+    for c in el:
+        if isinstance(c.tag, str):
+            kids.setdefault(c.tag, []).append(c)
+
+    def of(local: str) -> list:  # its TEI children of one name, in order (findall("tei:…"))
+        return kids.get(_TEI + local, [])
+
+    richness, surname = 0, None
+    for n in el.iter():
+        richness += 1
+        if surname is None and n.tag == _SURNAME:
+            surname = n
+    names = of(NAME_TAGS[kind])
+    texts = [_text(n) for n in names]
+    main = [n for n in names if n.get("type") in (None, "main", "reg")] or names
+    name = _text(main[0]) if main else entry.id  # teipress.edition.Entry.name
+    idnos = [((i.get("type") or "").casefold(), _text(i)) for i in of("idno")]
+    notes = of("note")
+    desc = next((n for n in notes if n.get("type") == "description"), None)
+    desc = desc if desc is not None else (of("desc") or notes or [None])[0]
+    birth, death = (of("birth") or [None])[0], (of("death") or [None])[0]
+    born, died = _when(birth), _when(death)
+    cites = el.get("source") or any(tag.rpartition("}")[2] in _SOURCE_CHILDREN for tag in kids)
     from .correspondence import authority_uris  # (the letters read the same record)
 
-    about = About(originals=tuple(_original_names(entry)), identifiers=tuple(_identifiers(entry)),
-                  cmif=authority_uris(el), sources=tuple(_sources(entry)), description=entry.description,
-                  dates=_life_dates(entry), event_date=_event_date(entry),
-                  born=_when(el.find("tei:birth", NS)), died=_when(el.find("tei:death", NS)),
-                  occupations=_occupations(el), facts=facts, type=el.get("type") or "",
-                  label=_index_label(entry), sort_name=_text(surname) if surname is not None else entry.name)
-    return dict(names=[norm("".join(n.itertext())) for n in el.findall(f"tei:{tag}", NS)],
-                keys=sorted(_authority_keys(el)), richness=sum(1 for _ in el.iter()),
+    about = About(originals=tuple(_original_names(names, texts)), identifiers=tuple(_identifiers(el, idnos)),
+                  cmif=authority_uris(el), sources=tuple(_sources(entry)) if cites else (),
+                  description=_text(desc), dates=_life_dates(kind, el, birth, death, born, died),
+                  event_date=_event_date(kind, el), born=born, died=died,
+                  occupations=_occupations(of("occupation")),
+                  facts=tuple(x for local in _FACT_TAGS for x in map(_text, of(local)) if x),
+                  type=el.get("type") or "", label=_label_if_not(name, _index_label(kind, name, main)),
+                  sort_name=_text(surname) if surname is not None else name)
+    return dict(names=texts, keys=sorted(_authority_keys(el, idnos)), richness=richness,
                 where=_part(el), about=about)
+
+
+def _label_if_not(name: str, label: tuple[str, str]) -> tuple:
+    return () if label == (name, name) else label  # (most are: a record per entry is kept small)
 
 
 # FileFacts → its entries with an xml:id by id, made when first asked, gone with the facts.
@@ -473,7 +499,7 @@ def facts_of(entry) -> "facts_mod.EntryFacts":
     return facts_mod.EntryFacts(entry.id, entry.kind, "", [], 0, entry.name, **describe(entry))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileRef:
     """The file a description is kept in: its path under tei/ and its kind ('register', 'document')."""
 
@@ -481,7 +507,7 @@ class FileRef:
     kind: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Member:
     """One description of a register entry, as a plain record: no element, no tree."""
 
@@ -652,7 +678,7 @@ class RegisterEntry:
 
     @property
     def index_label(self) -> str:
-        return self._about.label[0]
+        return index_label(self.entry)[0]
 
     @property
     def date_value(self) -> str:
