@@ -13,7 +13,7 @@ from lxml import html
 
 from teipress import edition as edition_mod
 from teipress.commands import build as build_mod
-from teipress.model import EditionModel, registers
+from teipress.model import EditionModel, paths, registers
 from teipress.validation import facts as facts_mod
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -140,3 +140,32 @@ def test_an_incremental_build_never_shows_a_register_entry_stale(tmp_path):
     assert "Wirtin am Semmering." in olga and "Briefpartnerin" in olga
     tooltip = parse(out / "html" / "documents" / "a.html").xpath("//span[@class='tp-desc']")
     assert any("(1861–1897) Wirtin am Semmering." in text_of(s) for s in tooltip)
+
+
+class _Unread:
+    """An element that must not be read: the registers work from the files' facts alone."""
+
+    def __getattr__(self, name):
+        raise AssertionError(f"an entry's element was read ({name})")
+
+
+def _shown(es: dict) -> list:
+    return [(a, e.name, e.dates, e.variants, e.originals, e.description, e.details,
+             [(i.authority, i.value, i.uri) for i in e.identifiers], [s.parts for s in e.sources], e.sort_key,
+             e.index_label, e.date_value, e.json_ld_data(), e.authority_uris, e.files, e.offices_at("1888"))
+            for a, e in sorted(es.items())]
+
+
+def test_the_registers_never_read_an_entry_s_element(tmp_path):
+    """Merging the descriptions and showing the entries read the records its file's facts hold:
+    the same results with every entry's element gone (as when trees are parsed on demand)."""
+    ed = edition_mod.load(edition(tmp_path / "e"))
+    before = registers.identities(ed)
+    shown = _shown(registers.entries(ed, paths.REGISTER_PAGES, before))
+    for e in ed.entries.values():
+        e.element = _Unread()
+    groups = registers.identities(ed)
+    assert {k: [(m.file.rel, m.id) for m in v] for k, v in groups.items()} == \
+           {k: [(m.file.rel, m.id) for m in v] for k, v in before.items()}
+    assert _shown(registers.entries(ed, paths.REGISTER_PAGES, groups)) == shown
+    assert [registers.life_dates(m) for m in groups[("b.xml", "pmb2")]] == ["1862–", "1862–"]
