@@ -8,6 +8,7 @@ teipress.model.registers) and for the letters (the CMIF's @ref, teipress.model.c
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # name → (the identifier in a URL of the authority, the URI the record is cited by)
 AUTHORITIES = {
@@ -27,6 +28,9 @@ ALIASES = {"pnd": "gnd", "gnd-id": "gnd", "wikidata-id": "wikidata", "qid": "wik
 _BARE_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]*$")
 
 
+# The same identifier is read again and again (a person described in every letter's back, the
+# registers, the CMIF): its reading is kept.
+@lru_cache(maxsize=1 << 16)
 def record(value: str, kind: str = "") -> tuple[str, str] | None:
     """(authority, identifier) of *value*: an URL of a known authority, or a bare identifier in
     an idno whose @type (*kind*) names one; else None."""

@@ -129,7 +129,7 @@ def _entry_attrs(entry: Entry, names: Names) -> dict[str, str]:
     if facts is None:
         facts = names.shown[(head.file.rel, head.id)] = dict(
             register=head.file.rel, name=head.name,
-            desc=next((d for m in members for d in [m.description] if d), ""),
+            desc=next((d for m in members for d in [registers.description(m)] if d), ""),
             dates=next((d for m in members for d in [registers.life_dates(m)] if d), ""))
     return dict(kind=entry.kind, anchor=names.anchors[key], **facts)
     members = (names.identities or {}).get(key) or [entry]

@@ -246,7 +246,7 @@ def _name(el, kind: str, entries: dict) -> Name:
     own = tuple(u for u in (authority_uri(v) for v in (el.get("ref") or "").split()) if u)
     if entry is None:
         return Name(written, written, kind, authority=own, sort=(written.casefold(),))
-    authority = tuple(dict.fromkeys(own + authority_uris(entry.entry.element)))
+    authority = tuple(dict.fromkeys(own + entry.authority_uris))  # (read with the register's facts)
     return Name(entry.name or written, written, entry.kind if kind != "place" else "place",
                 entry.anchor, entry.href, authority, entry.sort_key, entry.entry.id)
 

@@ -38,6 +38,13 @@ class EntryFacts:
     idnos: list[str]  # the text of each of its idno children
     line: int  # its start tag's line (the column is found when it is reported)
     name: str  # teipress.edition.Entry.name
+    # What the registers read of an entry with an xml:id (teipress.model.registers.describe), so
+    # that merging descriptions and showing an entry never walk its file's tree again:
+    names: list[str] = field(default_factory=list)  # the text of each of its names (Entry.names)
+    keys: list[str] = field(default_factory=list)  # its authority keys ('gnd:118609807'), sorted
+    richness: int = 0  # how many nodes its description holds: an identity's fullest leads
+    where: str = ""  # the part of its file holding it: 'particDesc', 'back', 'standOff', 'header', 'text'
+    about: object = None  # what a register entry shows of it (teipress.model.registers.About)
 
 
 @dataclass
@@ -107,12 +114,15 @@ def read(f: TeiFile) -> FileFacts:
         out.typed.append(_typed(part))
     out.corpus = len(parts) if parts != [root] else 0
     out.texts = [part.get(XML_ID) or "" for part in parts]
+    from ..model import registers  # (the model package reads the edition module this one is read by)
+
     for el in root.iter(*_ENTRY_TAGS):
         kind = etree.QName(el).localname
         entry = edition_mod.Entry(el.get(XML_ID) or "", kind, f, el)
         out.entries.append(EntryFacts(entry.id, kind, el.get("n") or "",
                                       ["".join(i.itertext()) for i in el.findall("tei:idno", NS)],
-                                      el.sourceline or 1, entry.name))
+                                      el.sourceline or 1, entry.name,
+                                      **(registers.describe(entry) if entry.id else {})))
     out.local = {name: _diagnostics(check, f) for name, check in rules.LOCAL.items()}
     out.models = schema.declarations(f.tree) if f.container is None else []
     return out
