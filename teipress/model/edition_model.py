@@ -374,15 +374,21 @@ def read_own_facts(tree: etree._ElementTree, title_order) -> OwnFacts:
                     mentions.extract(tree), correspondence_mod.facts(tree), mentions.division_records(tree))
 
 
-def own_facts(ed: Edition, f: TeiFile, data: bytes, cache=None) -> OwnFacts:
-    """The OwnFacts of *f*'s behaviour model *data*, from *cache* when it holds those of the
-    same model (and the same edition.toml title_order, which picks the title)."""
+def own_facts_key(ed: Edition, data: bytes) -> str:
+    """The cache key of the OwnFacts of behaviour model *data*: the model and edition.toml's
+    title_order (which picks the title) are all they are read from."""
     from ..commands import cache as cache_mod
 
+    return cache_mod.digest("own-facts", OWN_FACTS_VERSION, cache_mod.tool_fingerprint(), data,
+                            ed.config.get("title_order"))
+
+
+def own_facts(ed: Edition, f: TeiFile, data: bytes, cache=None) -> OwnFacts:
+    """The OwnFacts of *f*'s behaviour model *data*, from *cache* when it holds those of the
+    same model (own_facts_key)."""
     key = None
     if cache is not None:
-        key = cache_mod.digest("own-facts", OWN_FACTS_VERSION, cache_mod.tool_fingerprint(), data,
-                               ed.config.get("title_order"))
+        key = own_facts_key(ed, data)
         hit = cache.get_object("own", key)
         if isinstance(hit, OwnFacts):
             return hit
