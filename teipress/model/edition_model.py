@@ -463,7 +463,12 @@ def _model_or_error(ed: Edition, f: TeiFile, names: Names, cache) -> bytes:
 
 def _split(doc: Document, where: dict) -> list[str]:
     """Give a document one page per division (teipress.model.split); its own page becomes the contents."""
-    ids = {el.get(XML_ID) for el in doc.file.root.iter() if isinstance(el.tag, str) and el.get(XML_ID)}
+    if doc.file.container is None:  # every xml:id of the file, from its facts (not its tree)
+        from ..validation import facts as facts_mod
+
+        ids = {i for i in facts_mod.of(doc.file).ids if i}
+    else:  # (a corpus file's facts hold the ids of all its TEIs)
+        ids = {el.get(XML_ID) for el in doc.file.root.iter() if isinstance(el.tag, str) and el.get(XML_ID)}
     model = doc.model  # parsed once here: its divisions are cut out of this tree
     divs = split_mod.points(model, ids)
     if not divs:
