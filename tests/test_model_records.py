@@ -113,3 +113,21 @@ def test_a_split_documents_pages_are_stored_too(tmp_path, monkeypatch):
     for d in (split, *split.parts):
         assert not any(isinstance(v, edition_model.etree._ElementTree) for v in d.__dict__.values())
     assert split.contents.getroot().find(".//{urn:teipress:model}block[@page]") is not None
+
+
+def test_forked_workers_read_the_models_the_build_stored(tmp_path, monkeypatch):
+    # The models' bytes are in the build's scratch file (Spill): a forked worker (the HTML
+    # stage's) reads its own document's through the descriptor it inherits.
+    from lxml import etree
+
+    from teipress import workers
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("TEIPRESS_JOBS", "2")
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)  # an earlier test's idle thread
+    root = letters_edition(tmp_path / "ed", 4)
+    em = EditionModel.build(edition_mod.load(root))
+    assert workers.forks(len(em.pages), 1)
+    here = [etree.tostring(d.model) for d in em.pages]
+    assert list(workers.forked_map(lambda d: etree.tostring(d.model), em.pages, 1)) == here
+    assert len(set(here)) == len(em.pages)

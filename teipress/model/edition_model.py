@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ctypes
 import os
+import tempfile
+import threading
 from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -126,15 +128,42 @@ class Document:
                 if div.get("division") == "true" and div.get("id")}
 
 
+class Spill:
+    """An unnamed scratch file holding the bytes of one build's stored models (Stored): an
+    edition of 20,000 letters has about 500 MB of them, which need not stay in memory.  Forked
+    workers read it through the descriptor they inherit (pread: no shared file position); the
+    system removes it when the last stored model of the build is gone."""
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile(prefix="teipress-models-")
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def put(self, data: bytes) -> int:
+        """Keep *data*; returns where it starts."""
+        with self.lock:
+            offset = self.size
+            self.size += len(data)
+            os.pwrite(self.file.fileno(), data, offset)
+        return offset
+
+    def read(self, offset: int, size: int) -> bytes:
+        return os.pread(self.file.fileno(), size, offset)
+
+
 class Stored:
-    """A behaviour model kept as its serialised bytes once the model is complete: a tree
-    takes about ten times the memory of its text, and an edition of thousands of documents
-    must not hold every one at once.  Each read parses it again (see stored_tree)."""
+    """A behaviour model kept as its serialised bytes, in the build's Spill: a tree takes about
+    ten times the memory of its text, and an edition of thousands of documents must not hold
+    every one at once.  Each read parses it again (see stored_tree)."""
 
-    __slots__ = ("data", "__weakref__")
+    __slots__ = ("spill", "offset", "size", "__weakref__")
 
-    def __init__(self, data: bytes):
-        self.data = data
+    def __init__(self, data: bytes, spill: Spill):
+        self.spill, self.offset, self.size = spill, spill.put(data), len(data)
+
+    @property
+    def data(self) -> bytes:
+        return self.spill.read(self.offset, self.size)
 
 
 @lru_cache(maxsize=8)
@@ -170,12 +199,12 @@ def give_back_memory() -> None:
         pass
 
 
-def store(doc: Document) -> None:
-    """Keep *doc*'s trees as their bytes from now on (see Stored)."""
+def store(doc: Document, spill: Spill) -> None:
+    """Keep *doc*'s trees as their bytes in *spill* from now on (see Stored)."""
     for name in ("_model", "_contents"):
         value = doc.__dict__.get(name)
         if isinstance(value, etree._ElementTree):
-            doc.__dict__[name] = Stored(etree.tostring(value.getroot(), encoding="utf-8"))
+            doc.__dict__[name] = Stored(etree.tostring(value.getroot(), encoding="utf-8"), spill)
 
 
 @dataclass(frozen=True)
@@ -238,6 +267,7 @@ class EditionModel:
         # What each model says, as its worker read it (OwnFacts): resolved below against the
         # edition's registers, pages and letters, then let go.
         found: dict[Document, OwnFacts] = {}
+        spill = Spill()
         for f, data, own, placed, image_warnings in models(ed, sorted(ed.documents, key=lambda f: (f.rel, f.n)),
                                                            names, cache):
             doc_id = names.doc_ids[f.key]
@@ -251,7 +281,7 @@ class EditionModel:
             images.update(placed)
             dp = paths.DocumentPaths(doc_id)
             # the model is kept as its bytes and parsed by whoever reads it (Stored)
-            doc = Document(file=f, id=doc_id, path=dp.page, model=Stored(data), paths=dp,
+            doc = Document(file=f, id=doc_id, path=dp.page, model=Stored(data, spill), paths=dp,
                            info=header_mod.with_corpus(ed, f, names, own.info),
                            tei=paths.tei_copy(f), division_records=own.records)
             docs.append(doc)
@@ -309,7 +339,7 @@ class EditionModel:
         letters = correspondence_mod.attach(docs, reg_entries, base_url, {d: own.letter for d, own in found.items()})
         del found
         for d in (p for doc in docs for p in (doc, *doc.parts)):
-            store(d)  # the model is made: from here on it is only read
+            store(d, spill)  # the model is made: from here on it is only read
         give_back_memory()
         return cls(edition=ed, metadata=metadata, version=metadata.version, build_time=build_time,
                    documents=docs, registers=registers.registers(reg_entries, paths.REGISTER_PAGES),
@@ -363,7 +393,7 @@ class OwnFacts:
 
 
 # Bump when OwnFacts or what fills it changes shape (the key also holds teipress's digest).
-OWN_FACTS_VERSION = 2
+OWN_FACTS_VERSION = 3
 
 
 def read_own_facts(tree: etree._ElementTree, title_order) -> OwnFacts:

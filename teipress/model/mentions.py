@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import dates, text
 
@@ -233,13 +234,13 @@ def list_entry(el, entries: dict[str, ListEntry], where: dict, doc_page) -> List
     return entries[key]
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):
     """A name or date of a document's text as its behaviour model alone has it (read once, in
     the worker that made the model, and cached with it: teipress.model.edition_model.own_facts);
     what the edition adds (its registers, its split pages, the document's title and date) is
     resolved by attach.  *section*, *short*, *dated*: '' (None for *short*) where the mention
-    stands outside any division, for the document's title or date to stand in."""
+    stands outside any division, for the document's title or date to stand in.  A named tuple:
+    thousands travel from the workers and the cache, and a tuple unpickles five times faster."""
     id: str
     position: int
     section: str
