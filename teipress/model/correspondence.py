@@ -262,14 +262,20 @@ def _raw_name(el, kind: str) -> RawName:
     return plain(el), anchors, own, kind
 
 
-def _name(raw: RawName, entries: dict) -> Name:
+def _name(raw: RawName, entries: dict, memo: dict) -> Name:
+    """*memo*: id of a register entry → what a Name takes of it, read once per build (a
+    correspondent names thousands of letters)."""
     written, anchors, own, kind = raw
     entry = next((entries[a] for a in anchors if a in entries), None)
     if entry is None:
         return Name(written, written, kind, authority=own, sort=(written.casefold(),))
-    authority = tuple(dict.fromkeys(own + authority_uris(entry.entry.element)))
-    return Name(entry.name or written, written, entry.kind if kind != "place" else "place",
-                entry.anchor, entry.href, authority, entry.sort_key, entry.entry.id)
+    facts = memo.get(id(entry))
+    if facts is None:
+        facts = memo[id(entry)] = (entry.name, entry.kind, entry.anchor, entry.href,
+                                   authority_uris(entry.entry.element), entry.sort_key, entry.entry.id)
+    name, entry_kind, anchor, href, uris, sort, entry_id = facts
+    return Name(name or written, written, entry_kind if kind != "place" else "place",
+                anchor, href, tuple(dict.fromkeys(own + uris)), sort, entry_id)
 
 
 def facts(model_root) -> LetterFacts | None:
@@ -298,24 +304,26 @@ def facts(model_root) -> LetterFacts | None:
     return LetterFacts(tuple(parties), tuple(places), tuple(when), tuple(context))
 
 
-def resolve(found: LetterFacts | None, entries: dict) -> Letter | None:
+def resolve(found: LetterFacts | None, entries: dict, memo: dict | None = None) -> Letter | None:
     """The Letter of a document's LetterFacts, its names read as the register entries
-    *entries* (by anchor: teipress.model.registers.entries) have them."""
+    *entries* (by anchor: teipress.model.registers.entries) have them; *memo*: shared by the
+    letters of one build (_name)."""
     if found is None:
         return None
+    memo = {} if memo is None else memo
     senders: list[Name] = []
     recipients: list[Name] = []
     places = {"sender": [], "recipient": []}
     when: dict[str, When] = {}
     for part, raw in found.parties:
-        name = _name(raw, entries)
+        name = _name(raw, entries, memo)
         if not name.name:
             continue
         target = senders if part == "sender" else recipients if part == "recipient" else None
         if target is not None and name.key not in {n.key for n in target}:
             target.append(name)
     for part, raw in found.places:
-        name = _name(raw, entries)
+        name = _name(raw, entries, memo)
         if part and name.name and name.key not in {n.key for n in places[part]}:
             places[part].append(name)
     for part, date in found.when:
@@ -372,9 +380,10 @@ def attach(docs: list, entries: dict, base_url: str = "", found: dict | None = N
     """Give every document its Letter (``doc.correspondence``) and every letter its neighbours;
     returns the letters' documents in date order.  *docs*: the edition's documents, in its order;
     *found*: document → its LetterFacts, where its model's worker read them (else read here)."""
+    memo: dict = {}
     for doc in docs:
         doc.correspondence = resolve(found[doc] if found is not None and doc in found else facts(doc.model),
-                                     entries)
+                                     entries, memo)
     letters = sorted((d for d in docs if d.correspondence is not None), key=order_key)
     seq = Sequence(letters, base_url)
     for i, doc in enumerate(letters):
