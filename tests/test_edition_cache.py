@@ -174,20 +174,22 @@ def test_the_letters_page_from_the_cache(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("left_out", [False, True])
 def test_the_records_of_unchanged_documents_come_from_the_cache(tmp_path, monkeypatch, left_out):
-    # The chronology's dates of the records are read from each document's model: in an
-    # incremental build only the changed document's are read again.
+    # The chronology's dates of the records are read from each document's model, once, with
+    # its other facts (teipress.model.edition_model.OwnFacts, kept under the model's bytes): in
+    # an incremental build only the changed document's are read again.
     from test_incremental import edition
-    from teipress.model import mentions
-    from teipress.outputs import page_cache
+    from teipress.model import edition_model, mentions
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.setenv("TEIPRESS_JOBS", "1")
     read = []
-    real = mentions.records
-    monkeypatch.setattr(mentions, "records", lambda docs, page_of: read.extend(d.id for d in docs) or real(docs, page_of))
-    if left_out:  # the records' key without the document's model: its old records stay
-        real_bytes = page_cache._model_bytes
-        monkeypatch.setattr(page_cache, "_model_bytes", lambda doc: [b"same"] + real_bytes(doc)[1:])
+    real = mentions.division_records
+    monkeypatch.setattr(mentions, "division_records", lambda model: read.append(model.getroot().get("id"))
+                        or real(model))
+    if left_out:  # the facts' key without the document's model: its old records stay
+        real_key = edition_model.own_facts_key
+        monkeypatch.setattr(edition_model, "own_facts_key", lambda ed, data: real_key(ed, data.replace(
+            b"1961-04-02", b"1961-03-02")))
     root = edition(tmp_path / "ed", letters=3)
     out = tmp_path / "out"
     build(root, out)

@@ -18,7 +18,8 @@ folder built into; the output folder itself holds only what the build makes):
 - ``model/``: each document's behaviour model, keyed by its file and its registry
   (teipress.model.behaviour.behaviour_bytes);
 - ``own/``: what each behaviour model alone says (its header facts, warnings, unknown rend
-  values), under the model's bytes (teipress.model.edition_model.own_facts);
+  values, images, pointers, mentions, letter facts, dated divisions), under the model's bytes
+  (teipress.model.edition_model.own_facts);
 - ``pdf/``: each document's PDF, keyed by the folder its typesetting reads;
 - ``page/``: each document's HTML page(s) and citation files, keyed by everything they show
   (teipress.outputs.page_cache);

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ..isodate import DateError, parse as parse_iso
-from ..xmlparse import NS, XML_ID
+from ..xmlparse import NS
 from . import authority, dates, paths
 from .text import MODEL_NS, plain
 
@@ -237,58 +237,105 @@ def _when(el) -> When:
                 cert=el.get("cert", ""), n=el.get("n", ""))
 
 
-def _name(el, kind: str, entries: dict) -> Name:
+# A name as a letter's model has it, before the registers resolve it:
+# (written, its register anchors, the authority URIs of its own @ref, kind).
+RawName = tuple[str, tuple[str, ...], tuple[str, ...], str]
+
+
+@dataclass(frozen=True)
+class LetterFacts:
+    """A document's correspDesc as its behaviour model alone has it (read once, in the worker
+    that made the model, and cached with it); resolve() makes its Letter with the edition's
+    register entries.  *parties*: (part, name) with part 'sender', 'recipient' or ''."""
+
+    parties: tuple[tuple[str, RawName], ...] = ()
+    places: tuple[tuple[str, RawName], ...] = ()
+    when: tuple[tuple[str, When], ...] = ()
+    context: tuple[tuple[str, str, str, str], ...] = ()
+
+
+def _raw_name(el, kind: str) -> RawName:
     """A name of the model (the m:name a correspAction's name became, inside its wrapper)."""
-    written = plain(el)
     inner = el.find(MT + "name")
-    anchors = (inner.get("ref") or "").split() if inner is not None else []
-    entry = next((entries[a] for a in anchors if a in entries), None)
+    anchors = tuple((inner.get("ref") or "").split()) if inner is not None else ()
     own = tuple(u for u in (authority_uri(v) for v in (el.get("ref") or "").split()) if u)
+    return plain(el), anchors, own, kind
+
+
+def _name(raw: RawName, entries: dict, memo: dict) -> Name:
+    """*memo*: id of a register entry → what a Name takes of it, read once per build (a
+    correspondent names thousands of letters)."""
+    written, anchors, own, kind = raw
+    entry = next((entries[a] for a in anchors if a in entries), None)
     if entry is None:
         return Name(written, written, kind, authority=own, sort=(written.casefold(),))
-    authority = tuple(dict.fromkeys(own + entry.authority_uris))  # (read with the register's facts)
-    return Name(entry.name or written, written, entry.kind if kind != "place" else "place",
-                entry.anchor, entry.href, authority, entry.sort_key, entry.entry.id)
+    facts = memo.get(id(entry))
+    if facts is None:
+        facts = memo[id(entry)] = (entry.name, entry.kind, entry.anchor, entry.href,
+                                   entry.authority_uris, entry.sort_key, entry.entry.id)
+    name, entry_kind, anchor, href, uris, sort, entry_id = facts
+    return Name(name or written, written, entry_kind if kind != "place" else "place",
+                anchor, href, tuple(dict.fromkeys(own + uris)), sort, entry_id)
 
 
-def read(model_root, entries: dict) -> Letter | None:
-    """The Letter of a document's behaviour model; None when its header has no correspDesc.
-    *entries*: the edition's register entries by anchor (teipress.model.registers.entries)."""
+def facts(model_root) -> LetterFacts | None:
+    """The LetterFacts of a document's behaviour model; None when its header has no correspDesc."""
     root = model_root.getroot() if hasattr(model_root, "getroot") else model_root
     letters = root.findall(f"{MT}metadata/{MT}letter")
     if not letters:
         return None
-    senders: list[Name] = []
-    recipients: list[Name] = []
-    places = {"sender": [], "recipient": []}
-    when: dict[str, When] = {}
-    context = []
+    parties, places, when, context = [], [], [], []
     for letter in letters:
         for action in letter.iterfind(MT + "letter-action"):
             a_type = action.get("type", "")
             for party in action.iterfind(MT + "letter-party"):
-                part = role(a_type, party.get("type", ""))
-                name = _name(party, party.get("kind", "person"), entries)
-                if not name.name:
-                    continue
-                target = senders if part == "sender" else recipients if part == "recipient" else None
-                if target is not None and name.key not in {n.key for n in target}:
-                    target.append(name)
+                parties.append((role(a_type, party.get("type", "")), _raw_name(party, party.get("kind", "person"))))
             part = role(a_type, "")
             for place in action.iterfind(MT + "letter-place"):
-                name = _name(place, "place", entries)
-                if part and name.name and name.key not in {n.key for n in places[part]}:
-                    places[part].append(name)
+                places.append((part, _raw_name(place, "place")))
             date = action.find(MT + "letter-date")
-            if part and date is not None and part not in when:
-                when[part] = _when(date)
+            if part and date is not None:
+                when.append((part, _when(date)))
         for ref in letter.iterfind(MT + "letter-context"):
             d = direction(ref.get("type", ""), ref.get("subtype", ""))
             if d and (ref.get("target") or "").strip():
                 context.append((d, scope(ref.get("type", ""), ref.get("subtype", "")),
                                 ref.get("target").strip(), plain(ref)))
+    return LetterFacts(tuple(parties), tuple(places), tuple(when), tuple(context))
+
+
+def resolve(found: LetterFacts | None, entries: dict, memo: dict | None = None) -> Letter | None:
+    """The Letter of a document's LetterFacts, its names read as the register entries
+    *entries* (by anchor: teipress.model.registers.entries) have them; *memo*: shared by the
+    letters of one build (_name)."""
+    if found is None:
+        return None
+    memo = {} if memo is None else memo
+    senders: list[Name] = []
+    recipients: list[Name] = []
+    places = {"sender": [], "recipient": []}
+    when: dict[str, When] = {}
+    for part, raw in found.parties:
+        name = _name(raw, entries, memo)
+        if not name.name:
+            continue
+        target = senders if part == "sender" else recipients if part == "recipient" else None
+        if target is not None and name.key not in {n.key for n in target}:
+            target.append(name)
+    for part, raw in found.places:
+        name = _name(raw, entries, memo)
+        if part and name.name and name.key not in {n.key for n in places[part]}:
+            places[part].append(name)
+    for part, date in found.when:
+        when.setdefault(part, date)
     return Letter(tuple(senders), tuple(recipients), tuple(places["sender"]), tuple(places["recipient"]),
-                  when.get("sender"), when.get("recipient"), tuple(context))
+                  when.get("sender"), when.get("recipient"), found.context)
+
+
+def read(model_root, entries: dict) -> Letter | None:
+    """The Letter of a document's behaviour model; None when its header has no correspDesc.
+    *entries*: the edition's register entries by anchor (teipress.model.registers.entries)."""
+    return resolve(facts(model_root), entries)
 
 
 # -- the letters of an edition -------------------------------------------------------------------
@@ -329,11 +376,14 @@ def order_key(doc) -> tuple:
     return (letter.sort or "9999", int(n) if n.isascii() and n.isdigit() else 0)
 
 
-def attach(docs: list, entries: dict, base_url: str = "") -> list:
+def attach(docs: list, entries: dict, base_url: str = "", found: dict | None = None) -> list:
     """Give every document its Letter (``doc.correspondence``) and every letter its neighbours;
-    returns the letters' documents in date order.  *docs*: the edition's documents, in its order."""
+    returns the letters' documents in date order.  *docs*: the edition's documents, in its order;
+    *found*: document → its LetterFacts, where its model's worker read them (else read here)."""
+    memo: dict = {}
     for doc in docs:
-        doc.correspondence = read(doc.model, entries)
+        doc.correspondence = resolve(found[doc] if found is not None and doc in found else facts(doc.model),
+                                     entries, memo)
     letters = sorted((d for d in docs if d.correspondence is not None), key=order_key)
     seq = Sequence(letters, base_url)
     for i, doc in enumerate(letters):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ctypes
 import os
+import tempfile
+import threading
 from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -63,6 +65,9 @@ class Document:
     # A letter's sender, recipient, places, dates and neighbours (teipress.model.correspondence);
     # None for a document without correspDesc and for the pages of a split document.
     correspondence: "correspondence_mod.Letter | None" = None
+    # Its dated divisions (teipress.model.mentions.division_records), as its model's worker read
+    # them; None: read off the model when asked (mentions.records).
+    division_records: list | None = None
 
     @property
     def title(self) -> str:
@@ -123,15 +128,42 @@ class Document:
                 if div.get("division") == "true" and div.get("id")}
 
 
+class Spill:
+    """An unnamed scratch file holding the bytes of one build's stored models (Stored): an
+    edition of 20,000 letters has about 500 MB of them, which need not stay in memory.  Forked
+    workers read it through the descriptor they inherit (pread: no shared file position); the
+    system removes it when the last stored model of the build is gone."""
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile(prefix="teipress-models-")
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def put(self, data: bytes) -> int:
+        """Keep *data*; returns where it starts."""
+        with self.lock:
+            offset = self.size
+            self.size += len(data)
+            os.pwrite(self.file.fileno(), data, offset)
+        return offset
+
+    def read(self, offset: int, size: int) -> bytes:
+        return os.pread(self.file.fileno(), size, offset)
+
+
 class Stored:
-    """A behaviour model kept as its serialised bytes once the model is complete: a tree
-    takes about ten times the memory of its text, and an edition of thousands of documents
-    must not hold every one at once.  Each read parses it again (see stored_tree)."""
+    """A behaviour model kept as its serialised bytes, in the build's Spill: a tree takes about
+    ten times the memory of its text, and an edition of thousands of documents must not hold
+    every one at once.  Each read parses it again (see stored_tree)."""
 
-    __slots__ = ("data", "__weakref__")
+    __slots__ = ("spill", "offset", "size", "__weakref__")
 
-    def __init__(self, tree: etree._ElementTree):
-        self.data = etree.tostring(tree.getroot(), encoding="utf-8")
+    def __init__(self, data: bytes, spill: Spill):
+        self.spill, self.offset, self.size = spill, spill.put(data), len(data)
+
+    @property
+    def data(self) -> bytes:
+        return self.spill.read(self.offset, self.size)
 
 
 @lru_cache(maxsize=8)
@@ -167,12 +199,12 @@ def give_back_memory() -> None:
         pass
 
 
-def store(doc: Document) -> None:
-    """Keep *doc*'s trees as their bytes from now on (see Stored)."""
+def store(doc: Document, spill: Spill) -> None:
+    """Keep *doc*'s trees as their bytes in *spill* from now on (see Stored)."""
     for name in ("_model", "_contents"):
         value = doc.__dict__.get(name)
         if isinstance(value, etree._ElementTree):
-            doc.__dict__[name] = Stored(value)
+            doc.__dict__[name] = Stored(etree.tostring(value.getroot(), encoding="utf-8"), spill)
 
 
 @dataclass(frozen=True)
@@ -232,7 +264,12 @@ class EditionModel:
         images: set[str] = set()
         rends_seen: set[str] = set()
         docs: list[Document] = []
-        for f, tree, own in models(ed, sorted(ed.documents, key=lambda f: (f.rel, f.n)), names, cache):
+        # What each model says, as its worker read it (OwnFacts): resolved below against the
+        # edition's registers, pages and letters, then let go.
+        found: dict[Document, OwnFacts] = {}
+        spill = Spill()
+        for f, data, own, placed, image_warnings in models(ed, sorted(ed.documents, key=lambda f: (f.rel, f.n)),
+                                                           names, cache):
             doc_id = names.doc_ids[f.key]
             warnings += [f"{f.rel}: {w}" for w in own.warnings]
             for value in own.rends:  # one warning per value for the whole edition
@@ -240,27 +277,15 @@ class EditionModel:
                     rends_seen.add(value)
                     warnings.append(f"{f.rel}: rend value '{value}' is not in the rend vocabulary "
                                     "(docs/elements.md); shown in a neutral style")
-            for g in tree.iterfind(".//m:graphic[@src]", M):
-                src = g.get("src")
-                img = paths.image(f, src)
-                if img is None:  # outside the edition, or an encoded '..': never copied
-                    warnings.append(f"{f.rel}: image '{g.get('src')}' is not inside the edition folder; not published")
-                else:
-                    # the model names it from tei/ (the document may be in a sub-folder), so
-                    # that the HTML and the PDF find the same file
-                    g.set("src", img)
-                    why = images_mod.problem(ed.tei_dir / img)
-                    if why:  # both outputs show its description in its place
-                        g.set("missing", why)
-                        line = images_mod.line_of(f, src)
-                        warnings.append(f"{f.rel}{f':{line}' if line else ''}: image '{src}' {why}; "
-                                        "its description is shown instead")
-                    else:
-                        images.add(img)
+            warnings += image_warnings
+            images.update(placed)
             dp = paths.DocumentPaths(doc_id)
-            docs.append(Document(file=f, id=doc_id, path=dp.page, model=tree, paths=dp,
-                                 info=own.info or header_mod.document_info(ed, f, names, tree),
-                                 tei=paths.tei_copy(f)))
+            # the model is kept as its bytes and parsed by whoever reads it (Stored)
+            doc = Document(file=f, id=doc_id, path=dp.page, model=Stored(data, spill), paths=dp,
+                           info=header_mod.with_corpus(ed, f, names, own.info),
+                           tei=paths.tei_copy(f), division_records=own.records)
+            docs.append(doc)
+            found[doc] = own
         folder = header_mod.folder_name(ed)
         infos = [d.info for d in docs]
         metadata = header_mod.edition_metadata(ed.config, infos, folder)
@@ -290,14 +315,12 @@ class EditionModel:
         in_registers = {a: {m.file.rel for m in e.members if m.file.kind == "register"}
                         for a, e in reg_entries.items()}
         for doc in docs:
-            doc.register_files = sorted({rel for el in doc.model.iter()
-                                         if isinstance(el.tag, str) for a in (el.get("ref") or "").split()
-                                         if a in in_registers for rel in in_registers[a]})
+            doc.register_files = sorted({rel for a in found[doc].refs if a in in_registers for rel in in_registers[a]})
         page_of = {d.id: d.path for d in docs}
         for doc in docs:
-            mentions.collect(doc, reg_entries, {i: p for (d, i), p in where.items() if d == doc.id},
-                             lambda el: mentions.list_entry(el, list_entries, where,
-                                                            lambda d: page_of.get(d, f"documents/{d}.html")))
+            mentions.attach(doc, found[doc].mentions, reg_entries, {i: p for (d, i), p in where.items() if d == doc.id},
+                            lambda el: mentions.list_entry(el, list_entries, where,
+                                                           lambda d: page_of.get(d, f"documents/{d}.html")))
             for part in doc.parts:
                 part.occurrences = [o for o in doc.occurrences if o.page == part.path]
                 part.dates = [o for o in doc.dates if o.page == part.path]
@@ -313,9 +336,10 @@ class EditionModel:
                         kinds.setdefault(e.kind, []).append(e)
             d._entries = {k: sorted(v, key=lambda e: e.sort_key) for k, v in sorted(kinds.items())}
         base_url = ed.config.get("base_url") or ""
-        letters = correspondence_mod.attach(docs, reg_entries, base_url)
+        letters = correspondence_mod.attach(docs, reg_entries, base_url, {d: own.letter for d, own in found.items()})
+        del found
         for d in (p for doc in docs for p in (doc, *doc.parts)):
-            store(d)  # the model is made: from here on it is only read
+            store(d, spill)  # the model is made: from here on it is only read
         give_back_memory()
         return cls(edition=ed, metadata=metadata, version=metadata.version, build_time=build_time,
                    documents=docs, registers=registers.registers(reg_entries, paths.REGISTER_PAGES),
@@ -346,46 +370,97 @@ PARALLEL_FROM = 16
 
 @dataclass
 class OwnFacts:
-    """What a document's behaviour model alone says, read once per model (and kept in an
-    incremental build's cache under the model's bytes): its header facts (None for a TEI of a
-    corpus, whose facts fall back on the corpus's headers), the warnings about what the model
-    dropped, and its @rend values outside the vocabulary."""
+    """What a document's behaviour model alone says, read once per model in the worker that
+    made it (and kept in an incremental build's cache under the model's bytes), so that the
+    edition-wide steps never parse or walk the model:
 
-    info: header_mod.DocumentInfo | None
+    - its own header's facts (a TEI of a corpus adds its corpora's: header.with_corpus);
+    - the warnings about what the model dropped, and its @rend values outside the vocabulary;
+    - the @src of its images (placed by place_images);
+    - every register anchor any element points to (@ref: the register files it refers to);
+    - its mentions: names and dates of the text (mentions.extract, resolved by mentions.attach);
+    - its correspDesc (correspondence.facts, resolved by correspondence.resolve);
+    - its dated divisions (mentions.division_records: the chronology's records)."""
+
+    info: header_mod.DocumentInfo
     warnings: list[str]
     rends: list[str]
+    graphics: tuple[str, ...] = ()
+    refs: tuple[str, ...] = ()
+    mentions: list = field(default_factory=list)
+    letter: "correspondence_mod.LetterFacts | None" = None
+    records: list = field(default_factory=list)
 
 
 # Bump when OwnFacts or what fills it changes shape (the key also holds teipress's digest).
-OWN_FACTS_VERSION = 1
+OWN_FACTS_VERSION = 3
+
+
+def read_own_facts(tree: etree._ElementTree, title_order) -> OwnFacts:
+    """The OwnFacts of a behaviour model *tree*; *title_order*: edition.toml's (picks the title)."""
+    return OwnFacts(header_mod.read(tree, title_order), model_warnings(tree), unknown_rends(tree),
+                    tuple(g.get("src") for g in tree.iterfind(".//m:graphic[@src]", M)),
+                    tuple(sorted({a for v in tree.xpath("//@ref") for a in v.split()})),
+                    mentions.extract(tree), correspondence_mod.facts(tree), mentions.division_records(tree))
+
+
+def own_facts_key(ed: Edition, data: bytes) -> str:
+    """The cache key of the OwnFacts of behaviour model *data*: the model and edition.toml's
+    title_order (which picks the title) are all they are read from."""
+    from ..commands import cache as cache_mod
+
+    return cache_mod.digest("own-facts", OWN_FACTS_VERSION, cache_mod.tool_fingerprint(), data,
+                            ed.config.get("title_order"))
 
 
 def own_facts(ed: Edition, f: TeiFile, data: bytes, cache=None) -> OwnFacts:
     """The OwnFacts of *f*'s behaviour model *data*, from *cache* when it holds those of the
-    same model (and the same edition.toml title_order, which picks the title)."""
-    from ..commands import cache as cache_mod
-
-    corpus = f.container is not None
+    same model (own_facts_key)."""
     key = None
     if cache is not None:
-        key = cache_mod.digest("own-facts", OWN_FACTS_VERSION, cache_mod.tool_fingerprint(), data, corpus,
-                               ed.config.get("title_order"))
+        key = own_facts_key(ed, data)
         hit = cache.get_object("own", key)
         if isinstance(hit, OwnFacts):
             return hit
-    tree = parse_model(data)
-    own = OwnFacts(None if corpus else header_mod.read(tree, ed.config.get("title_order")),
-                   model_warnings(tree), unknown_rends(tree))
+    own = read_own_facts(parse_model(data), ed.config.get("title_order"))
     if key is not None:
         cache.put_object("own", key, own)
     return own
 
 
+def place_images(ed: Edition, f: TeiFile, data: bytes, srcs: tuple[str, ...]) -> tuple[bytes, list[str], list[str]]:
+    """The model *data* with its images (@src, *srcs*) named from tei/ (the document may be in a
+    sub-folder, and the HTML and the PDF must find the same file) and a missing or unreadable
+    one marked (@missing: both outputs show its description in its place); with the images to
+    publish and the warnings.  Asked of the files on every build, never cached."""
+    if not srcs:
+        return data, [], []
+    tree = parse_model(data)
+    placed: list[str] = []
+    warnings: list[str] = []
+    for g in tree.iterfind(".//m:graphic[@src]", M):
+        src = g.get("src")
+        img = paths.image(f, src)
+        if img is None:  # outside the edition, or an encoded '..': never copied
+            warnings.append(f"{f.rel}: image '{src}' is not inside the edition folder; not published")
+            continue
+        g.set("src", img)
+        why = images_mod.problem(ed.tei_dir / img)
+        if why:
+            g.set("missing", why)
+            line = images_mod.line_of(f, src)
+            warnings.append(f"{f.rel}{f':{line}' if line else ''}: image '{src}' {why}; "
+                            "its description is shown instead")
+        else:
+            placed.append(img)
+    return etree.tostring(tree.getroot(), encoding="utf-8"), placed, warnings
+
+
 def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
-    """(file, behaviour model, its OwnFacts) of each of *files*, in order: made side by side in
-    forked workers for a large edition (teipress.workers: forked once Names is known, so they
-    share it), one by one in this process otherwise.  Either way each model goes through
-    its serialised form, so both ways give the same trees."""
+    """(file, behaviour model's bytes, its OwnFacts, its images to publish, warnings about its
+    images) of each of *files*, in order: made side by side in forked workers for a large
+    edition (teipress.workers: forked once Names is known, so they share it), one by one in
+    this process otherwise.  This process never parses a model: it takes the workers' records."""
     forked = workers.forks(len(files), PARALLEL_FROM)
 
     def one(f: TeiFile):
@@ -394,17 +469,18 @@ def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
         try:
             data = _model_or_error(ed, f, names, cache)
             own = own_facts(ed, f, data, cache)
+            data, placed, image_warnings = place_images(ed, f, data, own.graphics)
         except ModelError as exc:  # travels back as a value: the parent raises it
-            data, own = exc, None
+            data, own, placed, image_warnings = exc, None, [], []
         used = {k: set(v) for k, v in cache.used.items()} if forked and cache is not None else {}
-        return data, own, used
+        return data, own, placed, image_warnings, used
 
-    for f, (data, own, used) in zip(files, workers.forked_map(one, files, PARALLEL_FROM)):
+    for f, (data, own, placed, image_warnings, used) in zip(files, workers.forked_map(one, files, PARALLEL_FROM)):
         if isinstance(data, ModelError):
             raise data
         for kind, keys in used.items():  # what the workers used stays in the cache (Cache.finish)
             cache.used.setdefault(kind, set()).update(keys)
-        yield f, parse_model(data), own
+        yield f, data, own, placed, image_warnings
         progress.advance()
 
 
@@ -417,8 +493,14 @@ def _model_or_error(ed: Edition, f: TeiFile, names: Names, cache) -> bytes:
 
 def _split(doc: Document, where: dict) -> list[str]:
     """Give a document one page per division (teipress.model.split); its own page becomes the contents."""
-    ids = {el.get(XML_ID) for el in doc.file.root.iter() if isinstance(el.tag, str) and el.get(XML_ID)}
-    divs = split_mod.points(doc.model, ids)
+    if doc.file.container is None:  # every xml:id of the file, from its facts (not its tree)
+        from ..validation import facts as facts_mod
+
+        ids = {i for i in facts_mod.of(doc.file).ids if i}
+    else:  # (a corpus file's facts hold the ids of all its TEIs)
+        ids = {el.get(XML_ID) for el in doc.file.root.iter() if isinstance(el.tag, str) and el.get(XML_ID)}
+    model = doc.model  # parsed once here: its divisions are cut out of this tree
+    divs = split_mod.points(model, ids)
     if not divs:
         return [f"{doc.file.rel}: split: no division carries an xml:id, so the document stays one page"]
     names = paths.part_names([d.get("id") for d in divs])
@@ -426,7 +508,7 @@ def _split(doc: Document, where: dict) -> list[str]:
     values = [mentions.division_date(d)[0] for d in divs]
     for div, name, path, value in zip(divs, names, pages, values):
         doc.parts.append(Document(file=doc.file, id=f"{doc.id}/{name}", path=path,
-                                  model=split_mod.part_model(doc.model, div), paths=doc.paths,
+                                  model=split_mod.part_model(model, div), paths=doc.paths,
                                   info=doc.info, meta=doc.meta, edition_language=doc.edition_language,
                                   tei=doc.tei, anchor=div.get("id"),
                                   label=div.get("label") or div.get("id"), part_date=value, parent=doc))
@@ -434,6 +516,6 @@ def _split(doc: Document, where: dict) -> list[str]:
         a.next, b.prev = b, a
     for xid, path in split_mod.page_of_ids(divs, pages).items():
         where[(doc.id, xid)] = path
-    doc.contents = split_mod.contents_model(doc.model, divs, pages,
+    doc.contents = split_mod.contents_model(model, divs, pages,
                                             [(v, mentions.division_date_label(d)) for d, v in zip(divs, values)])
     return []

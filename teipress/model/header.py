@@ -796,11 +796,16 @@ def document_info(ed, f, names, model) -> DocumentInfo:
     """The header facts of document *f* (a TeiFile) from its *model*, the title chosen by
     edition.toml's `title_order`; a TEI of a teiCorpus falls back, fact by fact, to the
     headers of the corpora around it (teipress.model.behaviour.corpus_header_models)."""
-    order = ed.config.get("title_order")
-    info = read(model, order)
+    return with_corpus(ed, f, names, read(model, ed.config.get("title_order")))
+
+
+def with_corpus(ed, f, names, info: DocumentInfo) -> DocumentInfo:
+    """*info*, read off document *f*'s own header (read), with what it lacks taken from the
+    corpora around it when *f* is a TEI of a teiCorpus (document_info)."""
     if getattr(f, "container", None) is not None:
         from .behaviour import corpus_header_models
 
+        order = ed.config.get("title_order")
         for corpus in corpus_header_models(ed, f, names):
             info = inherit(info, read(corpus, order), f.n)
     return info

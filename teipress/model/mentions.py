@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import dates, text
 
@@ -233,13 +234,37 @@ def list_entry(el, entries: dict[str, ListEntry], where: dict, doc_page) -> List
     return entries[key]
 
 
-def collect(doc, reg_entries: dict, pages: dict[str, str] | None = None, in_document=None) -> None:
-    """Occurrences and dates of a document; *pages*: id → page, for a split document;
-    *in_document*: model name → its ListEntry (names pointing into a list in a document)."""
-    pages = pages or {}
-    body = doc.model.find("m:text", {"m": MT[1:-1]})
+class Mention(NamedTuple):
+    """A name or date of a document's text as its behaviour model alone has it (read once, in
+    the worker that made the model, and cached with it: teipress.model.edition_model.own_facts);
+    what the edition adds (its registers, its split pages, the document's title and date) is
+    resolved by attach.  *section*, *short*, *dated*: '' (None for *short*) where the mention
+    stands outside any division, for the document's title or date to stand in.  A named tuple:
+    thousands travel from the workers and the cache, and a tuple unpickles five times faster."""
+    id: str
+    position: int
+    section: str
+    before: str
+    text: str
+    after: str
+    source_page: str
+    short: str | None
+    full: str | None
+    editorial: bool
+    dated: str
+    refs: tuple[str, ...] = ()  # a name's register anchors (@ref)
+    in_list: tuple[str, str, str, str, str] | None = None  # a name's list entry: doc, target, kind, label, desc
+    date: tuple[str, str, str, str] | None = None  # a date's value, sort, precision, cert
+
+
+def extract(model) -> list[Mention]:
+    """The mentions of a document's behaviour model (*model*: its tree or root): every name
+    that may point to an entry and every date of the text, in document order."""
+    root = model.getroot() if hasattr(model, "getroot") else model
+    body = root.find(MT + "text")
     if body is None:
-        return
+        return []
+    out = []
     position = 0
     source_page = ""  # the printed page of the last page break before here
     labels: dict[str, tuple[str, str]] = {}
@@ -254,33 +279,81 @@ def collect(doc, reg_entries: dict, pages: dict[str, str] | None = None, in_docu
         el_id = el.get("id")
         if not el_id:
             continue
+        extra: dict = {}
+        if el.tag == MT + "name":
+            extra["refs"] = tuple((el.get("ref") or "").split())
+            if el.get("target") and el.get("doc") and el.get("kind"):
+                extra["in_list"] = (el.get("doc"), el.get("target"), el.get("kind"), el.get("label") or "",
+                                    el.get("desc") or "")
+            if not extra["refs"] and "in_list" not in extra:
+                continue  # it can name no entry
+        else:
+            if el.get("precision") in (None, "none") or el.get("life") == "true":
+                continue  # undated, or a life date of a list of persons: no date of the text
+            extra["date"] = (el.get("value", ""), el.get("sort", ""), el.get("precision", ""), el.get("cert", ""))
         before, inside, after = context(el, passages)
-        section = section_of(el) or doc.title
-        short, full = location(el, doc.title, labels)
-        where = " · ".join(x for x in (page_label(source_page), short) if x)
         div = division_of(el)
+        if div is None:
+            short = full = None
+        else:
+            short, full = location(el, "", labels)
         div_key = div.getroottree().getpath(div) if div is not None else ""
         if div_key not in div_dates:
             div_dates[div_key] = division_date(div)[0] if div is not None else ""
-        common = dict(position=position, page=pages.get(el_id, ""), where=where,
+        out.append(Mention(el_id, position, section_of(el), before, inside, after, source_page, short, full,
+                           in_editors_note(el), div_dates[div_key], **extra))
+    return out
+
+
+def attach(doc, found: list[Mention], reg_entries: dict, pages: dict[str, str] | None = None,
+           in_document=None) -> None:
+    """Give *doc* its occurrences and dates from its mentions *found* (extract), and each
+    register entry its occurrences; *pages*: id → page, for a split document; *in_document*:
+    the ListEntry of a name pointing into a list in a document (list_entry)."""
+    pages = pages or {}
+    title = doc.title
+    short_title = None
+    for m in found:
+        if m.short is None:
+            if short_title is None:
+                short_title = shorten(title)
+            short, full = short_title, title
+        else:
+            short, full = m.short, m.full
+        common = dict(position=m.position, page=pages.get(m.id, ""),
+                      where=" · ".join(x for x in (page_label(m.source_page), short) if x),
                       where_full=full if short.endswith("…") else "",
-                      editorial=in_editors_note(el), dated=div_dates[div_key] or doc_date(doc))
-        if el.tag == MT + "name":
-            entries = [reg_entries[a] for a in (el.get("ref") or "").split() if a in reg_entries]
-            if not entries and el.get("target") and el.get("doc") and el.get("kind") and in_document:
-                entries = [in_document(el)]
+                      editorial=m.editorial, dated=m.dated or doc_date(doc))
+        section = m.section or title
+        if m.date is None:
+            entries = [reg_entries[a] for a in m.refs if a in reg_entries]
+            if not entries and m.in_list is not None and in_document:
+                entries = [in_document(_ListName(*m.in_list))]
             if not entries:
                 continue
-            occ = Occurrence(doc, el_id, section, before, inside, after, [e.anchor for e in entries], **common)
+            occ = Occurrence(doc, m.id, section, m.before, m.text, m.after, [e.anchor for e in entries], **common)
             doc.occurrences.append(occ)
             for e in entries:
                 e.occurrences.append(occ)
         else:
-            if el.get("precision") in (None, "none") or el.get("life") == "true":
-                continue  # undated, or a life date of a list of persons: no date of the text
-            doc.dates.append(DateRef(doc, el_id, section, before, inside, after, **common,
-                                     value=el.get("value", ""), sort=el.get("sort", ""),
-                                     precision=el.get("precision", ""), cert=el.get("cert", "")))
+            value, sort, precision, cert = m.date
+            doc.dates.append(DateRef(doc, m.id, section, m.before, m.text, m.after, **common,
+                                     value=value, sort=sort, precision=precision, cert=cert))
+
+
+class _ListName:
+    """A name's list attributes as list_entry reads them off a model element."""
+
+    def __init__(self, doc, target, kind, label, desc):
+        self._attrs = {"doc": doc, "target": target, "kind": kind, "label": label, "desc": desc}
+
+    def get(self, name, default=None):
+        return self._attrs.get(name) or default
+
+
+def collect(doc, reg_entries: dict, pages: dict[str, str] | None = None, in_document=None) -> None:
+    """Occurrences and dates of a document, read off its model (extract, then attach)."""
+    attach(doc, extract(doc.model), reg_entries, pages, in_document)
 
 
 def doc_date(doc) -> str:
@@ -309,29 +382,43 @@ class Record:
         return self.value.split("/")[0]
 
 
+def division_records(model) -> list[tuple[str, str, str, str, str]]:
+    """(id, value, cert, label, full head) of every dated division of a document's behaviour
+    model (the innermost dated ones), in document order: its records (Record), before the
+    edition says which page holds each."""
+    root = model.getroot() if hasattr(model, "getroot") else model
+    body = root.find(MT + "text")
+    if body is None:
+        return []
+    out = []
+    divs = [d for d in body.iter(MT + "block") if d.get("division") == "true" and d.get("id")]
+    for div in divs:
+        if any(c is not div and c.get("division") == "true" and division_date(c)[0]
+               for c in div.iter(MT + "block")):
+            continue  # a division of dated divisions: its parts are the records
+        value, cert = division_date(div)
+        if not value:
+            continue
+        full = (div.get("label") or "") if div.find(MT + "heading") is not None else ""
+        short = shorten(full, 90) if full else "no heading in the source"
+        pb = next((b.get("n") for b in div.iter(MT + "page-break") if b.get("n") and _outside_notes(b)), "")
+        if pb:
+            short = f"{page_label(pb)} · {short}"
+        out.append((div.get("id"), value, cert, short, full))
+    return out
+
+
 def records(docs, page_of) -> list[Record]:
     """Every dated division of the documents (the innermost dated ones), in date order;
-    *page_of*: (document id, model id) → the page holding it."""
+    *page_of*: (document id, model id) → the page holding it.  A document's rows are those
+    its model's worker read (Document.division_records), else read off its model."""
     out = []
     for doc in docs:
-        body = doc.model.getroot().find(MT + "text")
-        if body is None:
-            continue
-        divs = [d for d in body.iter(MT + "block") if d.get("division") == "true" and d.get("id")]
-        for div in divs:
-            if any(c is not div and c.get("division") == "true" and division_date(c)[0]
-                   for c in div.iter(MT + "block")):
-                continue  # a division of dated divisions: its parts are the records
-            value, cert = division_date(div)
-            if not value:
-                continue
-            full = (div.get("label") or "") if div.find(MT + "heading") is not None else ""
-            short = shorten(full, 90) if full else "no heading in the source"
-            pb = next((b.get("n") for b in div.iter(MT + "page-break") if b.get("n") and _outside_notes(b)), "")
-            if pb:
-                short = f"{page_label(pb)} · {short}"
-            out.append(Record(doc, div.get("id"), value, cert, short, full,
-                              f"{page_of(doc.id, div.get('id'))}#{div.get('id')}"))
+        rows = getattr(doc, "division_records", None)
+        if rows is None:
+            rows = division_records(doc.model)
+        out += [Record(doc, i, value, cert, short, full, f"{page_of(doc.id, i)}#{i}")
+                for i, value, cert, short, full in rows]
     return in_order(out)
 
 

@@ -126,32 +126,7 @@ def page_key(edition: str, template: str, path: str, site) -> str | None:
 
 
 def records(em, cache, edition: str) -> list:
-    """em.records (the chronology's dates of the records) with each document's records kept
-    under its stored model: reading them means parsing every document's model, so a document
-    whose model is unchanged gives its records from the cache (one cache entry for all)."""
-    from ..model import mentions
-    from . import page_cache
-
-    slot = cache_mod.digest(KIND, "records")
-    kept = cache.get_object(KIND, slot)
-    kept = kept if isinstance(kept, dict) else {}
-    new: dict[str, list] = {}
-    out = []
-    for doc in em.documents:
-        if doc.parent is not None:
-            continue
-        model = page_cache._model_bytes(doc)[0]
-        if not model:  # (no stored model to key it by: read as em.records reads it)
-            out += mentions.records([doc], em.page_of)
-            continue
-        # *edition* holds teipress and where every id of a split document is (page_of)
-        key = cache_mod.digest(edition, doc.id, model)
-        rows = kept.get(key)
-        if rows is None:
-            rows = [(r.id, r.value, r.cert, r.label, r.label_full, r.href)
-                    for r in mentions.records([doc], em.page_of)]
-        new[key] = rows
-        out += [mentions.Record(doc, *row) for row in rows]
-    if new.keys() != kept.keys():  # (else the previous build's entry, read above, is kept)
-        cache.put(KIND, slot, pickle.dumps(new, protocol=pickle.HIGHEST_PROTOCOL))
-    return mentions.in_order(out)
+    """em.records (the chronology's dates of the records).  Each document's are read in the
+    worker that made its model and kept with it in the cache (teipress.model.edition_model
+    OwnFacts), so an unchanged document's come from there: nothing more to keep here."""
+    return em.records
