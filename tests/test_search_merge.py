@@ -189,8 +189,8 @@ def test_an_incremental_build_indexes_again_only_the_run_of_the_changed_letter(t
     out = tmp_path / "out"
     only = {"sources", "html", "search"}
     calls = []
-    real = search._pagefind
-    monkeypatch.setattr(search, "_pagefind", lambda site, *a: calls.append(site) or real(site, *a))
+    real = search._start
+    monkeypatch.setattr(search, "_start", lambda site, *a: calls.append(site) or real(site, *a))
     build_mod.build(root, out, only=only, incremental=True)
     runs = len(calls)
     assert runs > 2
