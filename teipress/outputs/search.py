@@ -74,14 +74,18 @@ def pages_to_index(site: Path) -> list[Path]:
 
 
 def _scan(site: Path) -> list[tuple[Path, str]]:
-    """pages_to_index with each page's digest (what a run's key is made of)."""
+    """pages_to_index with each page's path in the site and digest (what a run's key is made of)."""
     top = len(str(site)) + 1
-    pages = sorted((url_of(str(p)[top:].replace(os.sep, "/")), p) for p in site.rglob("*.html")
-                   if p.relative_to(site).parts[0] != BUNDLE)
+    pages = []
+    for p in site.rglob("*.html"):
+        rel = str(p)[top:].replace(os.sep, "/")
+        if not rel.startswith(BUNDLE + "/"):
+            pages.append((url_of(rel), rel, p))
+    pages.sort()
     body, every = [], []
-    for _, page in pages:
+    for _, rel, page in pages:
         data = page.read_bytes()
-        every.append((page, hashlib.sha1(data).hexdigest()))
+        every.append((page, (rel, hashlib.sha1(data).hexdigest())))
         if b"data-pagefind-body" in data and _BODY.search(data):  # (the test first: a quick one)
             body.append(every[-1])
     return body or every
@@ -97,9 +101,10 @@ def runs_of(site: Path, pages: list[Path], per_run: int) -> list[list[Path]]:
     the previous run's in URL order, as the merge numbers them (search_merge.write)."""
     every = max(1, min(RUN_PAGES, per_run // 2))
     runs, run = [], []
+    top = len(str(site)) + 1
     for page in pages:
         run.append(page)
-        rel = page.relative_to(site).as_posix().encode("utf-8")
+        rel = str(page)[top:].replace(os.sep, "/").encode("utf-8")
         if len(run) >= per_run or int.from_bytes(hashlib.sha1(rel).digest()[:4], "big") % every == 0:
             runs.append(run)
             run = []
@@ -149,10 +154,11 @@ def index_site(site: Path, language: str | None = None, pages_per_run: int | Non
 
 
 def _run_key(site: Path, run: list[Path], digests: dict, language: str | None) -> str:
-    """A run's key: Pagefind's version, the command's options, the pages' paths and bytes, and
-    the form search_merge.read_run gives it."""
+    """A run's key: Pagefind's version, the command's options, the pages' paths and bytes
+    (*digests*: page → its path in the site and digest), and the form search_merge.read_run
+    gives it."""
     return cache_mod.digest("pagefind run", search_merge.RUN_FORMAT, cache_mod.package_version("pagefind-bin"),
-                            _options(language), [(p.relative_to(site).as_posix(), digests[p]) for p in run])
+                            _options(language), [digests[p] for p in run])
 
 
 def _cached_run(cache, key: str) -> "search_merge.Run | None":
