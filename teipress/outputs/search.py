@@ -126,8 +126,10 @@ def index_site(site: Path, language: str | None = None, pages_per_run: int | Non
     try:
         got: list[search_merge.Run | None] = [None] * len(runs)
         keys = [_run_key(site, run, digests, language) for run in runs] if cache is not None else []
+        spill = tmp / "fragments"
+        spill.mkdir()
         for n, key in enumerate(keys):
-            got[n] = _cached_run(cache, key)
+            got[n] = _spilled(_cached_run(cache, key), spill)
         todo = [n for n, r in enumerate(got) if r is None]
         try:
             indexed = _pagefind_runs(site, [runs[n] for n in todo], tmp, language)
@@ -137,6 +139,7 @@ def index_site(site: Path, language: str | None = None, pages_per_run: int | Non
                     shutil.rmtree(bundle)
                     if cache is not None:
                         _keep_run(cache, keys[n], got[n])
+                    _spilled(got[n], spill)
             if put is not None:
                 if (site / BUNDLE).exists():
                     shutil.rmtree(site / BUNDLE)
@@ -151,6 +154,24 @@ def index_site(site: Path, language: str | None = None, pages_per_run: int | Non
         shutil.move(str(merged), site / BUNDLE)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _spilled(run: "search_merge.Run | None", folder: Path) -> "search_merge.Run | None":
+    """*run* with its fragments (most of its bytes) moved to files in *folder*: the merge
+    holds every run at once, so a site's fragments would otherwise all be in memory."""
+    if run is None:
+        return None
+    for lang in run.langs.values():
+        pages = []
+        for url, digest, words, raw in lang.pages:
+            if isinstance(raw, bytes):
+                path = folder / digest
+                if not path.exists():
+                    path.write_bytes(raw)
+                raw = path
+            pages.append((url, digest, words, raw))
+        lang.pages = pages
+    return run
 
 
 def _run_key(site: Path, run: list[Path], digests: dict, language: str | None) -> str:

@@ -47,7 +47,8 @@ class Lang:
     version: str  # the meta file's version
     wasm: str
     fields: list[str]  # the meta fields, numbered as in the locations
-    pages: list[tuple[str, str, int, bytes]]  # (URL, SHA-1 of the fragment, word count, fragment file)
+    # (URL, SHA-1 of the fragment, word count, fragment file's bytes, or a file holding them)
+    pages: list[tuple[str, str, int, bytes | Path]]
     words: list[tuple]  # (word, segment, ((variant form, segment), …)) in word order
     filters: dict[str, dict[str, list[int]]]  # name → value → page numbers, in order
 
@@ -149,7 +150,7 @@ def _merge_language(lang: str, parts: list[Lang], target: Path, put) -> tuple[st
     for _, digest, _, raw in pages:
         if digest not in written:  # two pages with identical fragments share one file, as in Pagefind
             written.add(digest)
-            put(target / "fragment" / f"{names[digest]}.pf_fragment", raw)
+            put(target / "fragment" / f"{names[digest]}.pf_fragment", raw if isinstance(raw, bytes) else raw.read_bytes())
     chunks = _write_words(lang, parts, shifts, target, put)
     filters = _write_filters(lang, parts, shifts, target, put)
     version = parts[0].version if parts else fmt.VERSION
