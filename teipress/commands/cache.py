@@ -201,15 +201,17 @@ class Cache:
         self._writer: list | None = None  # [pid, fd, pack, end] of this process's pack
         self._fds: dict[Path, int] = {}
         self._listed: set[Path] = set()  # the packs the index lists (their other entries are dead)
-        self._lock = threading.Lock()  # (serve puts from threads)
+        self._lock = threading.RLock()  # (serve puts and gets from threads)
 
     # -- reading -------------------------------------------------------------------------
     def get(self, kind: str, key: str) -> bytes | None:
         self.used.setdefault(kind, set()).add(key)
         k = (kind, key)
         loc = self._new.get(k) or self._previous().get(k)
-        if loc is None and self._refresh():
-            loc = self._new.get(k)
+        if loc is None:
+            with self._lock:
+                if self._refresh():
+                    loc = self._new.get(k)
         data = self._read(loc) if loc is not None else None
         if data is None:
             self.misses += 1
@@ -222,7 +224,10 @@ class Cache:
         try:
             fd = self._fds.get(pack)
             if fd is None:
-                fd = self._fds[pack] = os.open(pack, os.O_RDONLY)
+                with self._lock:
+                    fd = self._fds.get(pack)
+                    if fd is None:
+                        fd = self._fds[pack] = os.open(pack, os.O_RDONLY)
             data = os.pread(fd, length, offset)
         except OSError:
             return None
@@ -231,21 +236,26 @@ class Cache:
     def _previous(self) -> dict:
         """The entries of the previous build's cache (its index, and any pack it does not list)."""
         if self._old is None:
-            self._old = {}
-            try:
-                index = pickle.loads((self.folder / INDEX).read_bytes())
-                if index.get("version") == INDEX_VERSION:
-                    self._old = {k: (self.folder / pack, *rest) for k, (pack, *rest) in index["entries"].items()}
-                    listed = set(index["packs"])
-                else:
-                    listed = set()
-            except Exception:  # no index (never finished), another version, a damaged file
-                listed = set()
-            self._listed = {self.folder / name for name in listed}
-            for pack in sorted(self.folder.glob("*" + PACK)):  # (a store used without finish())
-                if pack.name not in listed:
-                    _scan(pack, 0, self._old)
+            with self._lock:
+                if self._old is None:
+                    self._old = self._read_index()
         return self._old
+
+    def _read_index(self) -> dict:
+        old: dict = {}
+        listed: set[str] = set()
+        try:
+            index = pickle.loads((self.folder / INDEX).read_bytes())
+            if index.get("version") == INDEX_VERSION:
+                old = {k: (self.folder / pack, *rest) for k, (pack, *rest) in index["entries"].items()}
+                listed = set(index["packs"])
+        except Exception:  # no index (never finished), another version, a damaged file
+            pass
+        self._listed = {self.folder / name for name in listed}
+        for pack in sorted(self.folder.glob("*" + PACK)):  # (a store used without finish())
+            if pack.name not in listed:
+                _scan(pack, 0, old)
+        return old
 
     def _refresh(self) -> bool:
         """Read what other processes (forked workers) appended to their packs in the staging
