@@ -294,3 +294,16 @@ def test_random_edits_additions_and_removals_index_to_the_bytes_of_a_clean_index
         shutil.copytree(site, clean, ignore=shutil.ignore_patterns("pagefind"))
         search.index_site(clean)
         assert digests(site / "pagefind") == digests(clean / "pagefind"), step
+
+
+def test_fragments_held_in_files_beyond_the_memory_budget_give_the_same_bundle(site, monkeypatch):
+    """Past SPILL_FROM bytes the runs' fragments wait in files, not in memory: the same bundle."""
+    search.index_site(site, pages_per_run=3)
+    held = digests(site / "pagefind")
+    monkeypatch.setattr(search, "SPILL_FROM", 3000)
+    written = []
+    real = search._Spill.__call__
+    monkeypatch.setattr(search._Spill, "__call__",
+                        lambda self, run: (real(self, run), written.extend(self.folder.iterdir()) if self.folder.exists() else None)[0])
+    search.index_site(site, pages_per_run=3)
+    assert written and digests(site / "pagefind") == held

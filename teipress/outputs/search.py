@@ -34,6 +34,9 @@ PAGES_PER_RUN = 1000
 # over 1,000: 3-4 s), and Pagefind's time over the whole site is the same in runs of 100 as in
 # one run of 1,000 (measured, docs/benchmarks.md).
 RUN_PAGES = 64
+# Bytes of the runs' fragments held in memory until the merge writes them; beyond, they wait in
+# files (search._Spill).
+SPILL_FROM = 256 << 20
 BUNDLE = "pagefind"
 # An element carrying data-pagefind-body; text cannot match: its "<" is written "&lt;".
 _BODY = re.compile(rb"<[A-Za-z][^<>]*?\sdata-pagefind-body[\s=/>]")
@@ -126,10 +129,9 @@ def index_site(site: Path, language: str | None = None, pages_per_run: int | Non
     try:
         got: list[search_merge.Run | None] = [None] * len(runs)
         keys = [_run_key(site, run, digests, language) for run in runs] if cache is not None else []
-        spill = tmp / "fragments"
-        spill.mkdir()
+        spilled = _Spill(tmp / "fragments")
         for n, key in enumerate(keys):
-            got[n] = _spilled(_cached_run(cache, key), spill)
+            got[n] = spilled(_cached_run(cache, key))
         todo = [n for n, r in enumerate(got) if r is None]
         try:
             indexed = _pagefind_runs(site, [runs[n] for n in todo], tmp, language)
@@ -139,7 +141,7 @@ def index_site(site: Path, language: str | None = None, pages_per_run: int | Non
                     shutil.rmtree(bundle)
                     if cache is not None:
                         _keep_run(cache, keys[n], got[n])
-                    _spilled(got[n], spill)
+                    spilled(got[n])
             if put is not None:
                 if (site / BUNDLE).exists():
                     shutil.rmtree(site / BUNDLE)
@@ -156,22 +158,34 @@ def index_site(site: Path, language: str | None = None, pages_per_run: int | Non
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _spilled(run: "search_merge.Run | None", folder: Path) -> "search_merge.Run | None":
-    """*run* with its fragments (most of its bytes) moved to files in *folder*: the merge
-    holds every run at once, so a site's fragments would otherwise all be in memory."""
-    if run is None:
-        return None
-    for lang in run.langs.values():
-        pages = []
-        for url, digest, words, raw in lang.pages:
-            if isinstance(raw, bytes):
-                path = folder / digest
-                if not path.exists():
-                    path.write_bytes(raw)
-                raw = path
-            pages.append((url, digest, words, raw))
-        lang.pages = pages
-    return run
+class _Spill:
+    """Where the runs' fragments wait until the merge writes them: in memory up to SPILL_FROM
+    bytes (a site of 5,000 letters holds about 20 MB of them), in files of *folder* beyond, so
+    that the memory of the stage stays bounded however many pages the site has."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.held = 0
+
+    def __call__(self, run: "search_merge.Run | None") -> "search_merge.Run | None":
+        if run is None:
+            return None
+        for lang in run.langs.values():
+            size = sum(len(raw) for _, _, _, raw in lang.pages if isinstance(raw, bytes))
+            if self.held + size <= SPILL_FROM:
+                self.held += size
+                continue
+            self.folder.mkdir(exist_ok=True)
+            pages = []
+            for url, digest, words, raw in lang.pages:
+                if isinstance(raw, bytes):
+                    path = self.folder / digest
+                    if not path.exists():
+                        path.write_bytes(raw)
+                    raw = path
+                pages.append((url, digest, words, raw))
+            lang.pages = pages
+        return run
 
 
 def _run_key(site: Path, run: list[Path], digests: dict, language: str | None) -> str:
