@@ -49,7 +49,8 @@ def test_register_pages_from_the_cache_are_those_of_a_clean_build(tmp_path, monk
 
 
 @pytest.mark.parametrize("part, kind", [("_mentions", "text"), ("_mentions", "title"), ("_facts", "life"),
-                                        ("_facts", "register")])
+                                        ("_facts", "register"), ("_descriptions", "register"),
+                                        ("_descriptions", "life")])
 def test_a_register_entry_key_missing_what_it_shows_gives_a_stale_page(tmp_path, monkeypatch, part, kind):
     # The test above would catch a key that leaves out one of these: with it left out, the
     # register page differs from a clean build's.

@@ -189,8 +189,8 @@ def test_an_incremental_build_indexes_again_only_the_run_of_the_changed_letter(t
     out = tmp_path / "out"
     only = {"sources", "html", "search"}
     calls = []
-    real = search._pagefind
-    monkeypatch.setattr(search, "_pagefind", lambda site, *a: calls.append(site) or real(site, *a))
+    real = search._start
+    monkeypatch.setattr(search, "_start", lambda site, *a: calls.append(site) or real(site, *a))
     build_mod.build(root, out, only=only, incremental=True)
     runs = len(calls)
     assert runs > 2
@@ -241,3 +241,69 @@ def test_the_search_benchmark_runs_and_checks_the_merged_index(shared, tmp_path)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "40 pages: the two bundles' contents are equal" in proc.stdout
     assert "| 40 |" in proc.stdout and "one page changed" in proc.stdout
+
+
+def test_random_edits_additions_and_removals_index_to_the_bytes_of_a_clean_index(tmp_path, monkeypatch):
+    """An incremental index (the runs whose pages are unchanged from the cache, as search_merge
+    reads them) after random pages edited, added and removed: the bytes of a clean index, and
+    Pagefind ran only over the runs that changed."""
+    import random
+
+    from teipress.commands.cache import Cache
+
+    monkeypatch.setattr(search, "RUN_PAGES", 3)
+    rng = random.Random(12)
+    vocabulary = ["alpha", "beta", "gamma", "delta", "café", "cafe", "naïve", "zebra", "omega", "kappa"]
+    site = tmp_path / "site"
+    (site / "documents").mkdir(parents=True)
+
+    def page(n: int, stamp: int) -> str:
+        words = " ".join(rng.choice(vocabulary) + (str(n) if rng.random() < 0.2 else "") for _ in range(rng.randint(3, 40)))
+        extra = (f'<span data-pagefind-filter="year">{1900 + n % 4}</span>'
+                 f'<span data-pagefind-meta="subject">s{stamp}</span>') if n % 3 else ""
+        return (f'<html lang="en"><body><main data-pagefind-body><h1>Page {n}</h1><p>{words} {extra}</p>'
+                f'</main></body></html>')
+
+    for n in range(30):
+        (site / "documents" / f"p{n:03d}.html").write_text(page(n, 0), encoding="utf-8")
+    (site / "index.html").write_text('<html lang="en"><body><p>home</p></body></html>', encoding="utf-8")
+    folder = tmp_path / "cache-0"
+    starts = []
+    real = search._start
+    monkeypatch.setattr(search, "_start", lambda part, *a: starts.append(part) or real(part, *a))
+    for step in range(1, 7):
+        pages = sorted((site / "documents").glob("*.html"))
+        for _ in range(rng.randint(1, 3)):
+            kind = rng.choice(["edit", "edit", "add", "remove"])
+            if kind == "edit":
+                p = rng.choice(pages)
+                p.write_text(page(int(p.stem[1:]), step), encoding="utf-8")
+            elif kind == "add":
+                n = 100 + rng.randint(0, 899)
+                (site / "documents" / f"p{n:03d}.html").write_text(page(n, step), encoding="utf-8")
+            elif len(pages) > 3:
+                rng.choice(pages).unlink()
+        store = Cache(folder, tmp_path / f"staging-{step}")
+        starts.clear()
+        search.index_site(site, cache=store)
+        store.finish(tmp_path / f"cache-{step}")
+        folder = tmp_path / f"cache-{step}"
+        runs = len(search.runs_of(site, search.pages_to_index(site), search.PAGES_PER_RUN))
+        assert step == 1 or len(starts) < runs
+        clean = tmp_path / f"clean-{step}"
+        shutil.copytree(site, clean, ignore=shutil.ignore_patterns("pagefind"))
+        search.index_site(clean)
+        assert digests(site / "pagefind") == digests(clean / "pagefind"), step
+
+
+def test_fragments_held_in_files_beyond_the_memory_budget_give_the_same_bundle(site, monkeypatch):
+    """Past SPILL_FROM bytes the runs' fragments wait in files, not in memory: the same bundle."""
+    search.index_site(site, pages_per_run=3)
+    held = digests(site / "pagefind")
+    monkeypatch.setattr(search, "SPILL_FROM", 3000)
+    written = []
+    real = search._Spill.__call__
+    monkeypatch.setattr(search._Spill, "__call__",
+                        lambda self, run: (real(self, run), written.extend(self.folder.iterdir()) if self.folder.exists() else None)[0])
+    search.index_site(site, pages_per_run=3)
+    assert written and digests(site / "pagefind") == held

@@ -6,31 +6,35 @@ never by guessing what changed: so an entry is either exactly what a clean build
 or it is not found.  The teipress code itself (every file of the package, not only its
 version number) is part of every key, so an edited stylesheet or template misses the cache.
 
-These are kept, in the edition folder's ``.teipress-cache/`` (one folder per output
-folder built into; the output folder itself holds only what the build makes):
+These kinds of entry are kept, in the edition folder's ``.teipress-cache/`` (one folder per
+output folder built into; the output folder itself holds only what the build makes), in pack
+files with an index (`Cache`):
 
-- ``facts/``: each TEI file's facts, under its bytes (teipress.validation.facts): its ids,
+- ``facts``: each TEI file's facts, under its bytes (teipress.validation.facts): its ids,
   pointers, register entries and one-file diagnostics, so the integrity rules and the choice
   of registers do not read an unchanged file's tree again;
-- ``schema/``: the schema diagnostics of each file (the slow part of validation), and each
+- ``schema``: the schema diagnostics of each file (the slow part of validation), and each
   schema's verdict (it compiles, or why not), so a build whose files are all checked compiles
   no schema;
-- ``model/``: each document's behaviour model, keyed by its file and its registry
+- ``model``: each document's behaviour model, keyed by its file and its registry
   (teipress.model.behaviour.behaviour_bytes);
-- ``own/``: what each behaviour model alone says (its header facts, warnings, unknown rend
+- ``own``: what each behaviour model alone says (its header facts, warnings, unknown rend
   values, images, pointers, mentions, letter facts, dated divisions), under the model's bytes
   (teipress.model.edition_model.own_facts);
-- ``pdf/``: each document's PDF, keyed by the folder its typesetting reads;
-- ``page/``: each document's HTML page(s) and citation files, keyed by everything they show
+- ``pdf``: each document's PDF, keyed by the folder its typesetting reads;
+- ``page``: each document's HTML page(s) and citation files, keyed by everything they show
   (teipress.outputs.page_cache);
+- ``search``, ``edition-page``: the search index's runs, the edition's own pages
+  (teipress.outputs.search, edition_cache);
 - ``build.pickle``: the last complete build's fingerprint (sources, edition.toml, templates,
   teipress, SOURCE_DATE_EPOCH, options) and a listing of its output, so that a build of
   unchanged sources into an untouched output is recognised in a moment and not repeated.
 
 A build reads the previous build's cache and writes what it makes into a staging folder beside
 it (what an interrupted build leaves there, the next one removes); only a complete build turns the entries it used, new and old,
-into the cache, which then takes the old one's place.  So the cache holds one build's worth and
-no more, and a cache lost at a kill is only a slower next build: an entry is never wrong.
+into the cache, which then takes the old one's place.  So the cache holds one build's worth
+(and the dead bytes of packs mostly live, at most as much again), and a cache lost at a kill is
+only a slower next build: an entry is never wrong.
 """
 from __future__ import annotations
 
@@ -39,8 +43,12 @@ import datetime as dt
 import hashlib
 import os
 import pickle
+import secrets
 import shutil
+import struct
 import tempfile
+import threading
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -155,45 +163,161 @@ def output_listing(out: Path) -> str:
     return digest(rows)
 
 
+# A cache entry in a pack: this head (a mark, the lengths of its kind, key and bytes, the
+# CRC-32 of its bytes), its kind and key (UTF-8), then its bytes.
+_RECORD = struct.Struct("<4sHHQI")
+_MARK = b"TPc1"
+PACK = ".pack"
+INDEX = "index.pickle"
+INDEX_VERSION = 1
+# finish() copies a pack's live entries into a new pack when less than this share of its
+# bytes is live (so the cache stays within about twice one build's worth) or when the pack is
+# small (so that many small builds do not leave many small packs).
+LIVE_SHARE = 0.5
+SMALL_PACK = 4 << 20
+
+
 class Cache:
-    """A content-keyed store of bytes, one file per entry (``kind/ab/abcdef…``): read from
-    *folder* (the previous build's), written into *staging* (folder itself when None)."""
+    """A content-keyed store of bytes: read from *folder* (the previous build's), written into
+    *staging* (folder itself when None).
+
+    Entries are not one file each (thousands of small files cost more to create than to
+    fill): each process appends what it puts to a pack file of its own in the staging folder
+    (``<pid>-<token>.pack``), so forked workers never write to one file together; finish()
+    gathers the entries a build used into the new cache folder (packs linked, or their live
+    entries copied when most of a pack is dead) and writes its index.  An entry is read by its
+    offset and checked against its CRC-32: a damaged or torn entry is a miss, never wrong bytes.
+    A key names one content, but for the few slots the main process itself rewrites
+    (edition_cache's), so an entry another process put is looked for only when this process
+    knows of none (_refresh)."""
 
     def __init__(self, folder: Path, staging: Path | None = None):
         self.folder = Path(folder)
         self.staging = Path(staging) if staging is not None else self.folder
         self.used: dict[str, set[str]] = {}
         self.hits = self.misses = 0
+        self._old: dict | None = None  # (kind, key) → (pack, offset, length, crc) of folder
+        self._new: dict = {}  # the same for the entries of the staging folder seen so far
+        self._scanned: dict[Path, int] = {}  # staging packs: how many bytes were read
+        self._writer: list | None = None  # [pid, fd, pack, end] of this process's pack
+        self._fds: dict[Path, int] = {}
+        self._listed: set[Path] = set()  # the packs the index lists (their other entries are dead)
+        self._lock = threading.RLock()  # (serve puts and gets from threads)
 
-    def _path(self, kind: str, key: str, base: Path | None = None) -> Path:
-        return (base or self.folder) / kind / key[:2] / key
-
+    # -- reading -------------------------------------------------------------------------
     def get(self, kind: str, key: str) -> bytes | None:
         self.used.setdefault(kind, set()).add(key)
-        for base in dict.fromkeys((self.staging, self.folder)):
+        k = (kind, key)
+        loc = self._new.get(k) or self._previous().get(k)
+        if loc is None:
+            with self._lock:
+                if self._refresh():
+                    loc = self._new.get(k)
+        data = self._read(loc) if loc is not None else None
+        if data is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return data
+
+    def _read(self, loc) -> bytes | None:
+        pack, offset, length, crc = loc
+        try:
+            fd = self._fds.get(pack)
+            if fd is None:
+                with self._lock:
+                    fd = self._fds.get(pack)
+                    if fd is None:
+                        fd = self._fds[pack] = os.open(pack, os.O_RDONLY)
+            data = os.pread(fd, length, offset)
+        except OSError:
+            return None
+        return data if len(data) == length and zlib.crc32(data) == crc else None
+
+    def _previous(self) -> dict:
+        """The entries of the previous build's cache (its index, and any pack it does not list)."""
+        if self._old is None:
+            with self._lock:
+                if self._old is None:
+                    self._old = self._read_index()
+        return self._old
+
+    def _read_index(self) -> dict:
+        old: dict = {}
+        listed: set[str] = set()
+        try:
+            index = pickle.loads((self.folder / INDEX).read_bytes())
+            if index.get("version") == INDEX_VERSION:
+                old = {k: (self.folder / pack, *rest) for k, (pack, *rest) in index["entries"].items()}
+                listed = set(index["packs"])
+        except Exception:  # no index (never finished), another version, a damaged file
+            pass
+        self._listed = {self.folder / name for name in listed}
+        for pack in sorted(self.folder.glob("*" + PACK)):  # (a store used without finish())
+            if pack.name not in listed:
+                _scan(pack, 0, old)
+        return old
+
+    def _refresh(self) -> bool:
+        """Read what other processes (forked workers) appended to their packs in the staging
+        folder since last time; whether anything was found."""
+        found = False
+        try:
+            packs = [p for p in os.scandir(self.staging) if p.name.endswith(PACK)]
+        except OSError:
+            return False
+        mine = self._writer[2] if self._writer is not None and self._writer[0] == os.getpid() else None
+        self._previous()
+        for entry in packs:
+            pack = Path(entry.path)
+            if pack == mine or pack in self._listed:
+                continue
             try:
-                data = self._path(kind, key, base).read_bytes()
+                size = entry.stat().st_size
             except OSError:
                 continue
-            self.hits += 1
-            return data
-        self.misses += 1
-        return None
+            if size > self._scanned.get(pack, 0):
+                before = len(self._new)
+                self._scanned[pack] = _scan(pack, self._scanned.get(pack, 0), self._new)
+                found = found or len(self._new) != before
+        return found
 
+    # -- writing -------------------------------------------------------------------------
     def put(self, kind: str, key: str, data: bytes) -> None:
         self.used.setdefault(kind, set()).add(key)
-        path = self._path(kind, key, self.staging)
-        with contextlib.suppress(OSError):  # a cache that cannot be written is only slower
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)  # never a half-written entry under its name
+        names = kind.encode("utf-8"), key.encode("utf-8")
+        crc = zlib.crc32(data)
+        head = _RECORD.pack(_MARK, len(names[0]), len(names[1]), len(data), crc)
+        with self._lock, contextlib.suppress(OSError):  # a cache that cannot be written is only slower
+            writer = self._pack()
+            if writer is None:
+                return
+            _, fd, pack, end = writer
+            record = b"".join((head, *names, data))
+            done = 0
+            while done < len(record):
+                done += os.pwrite(fd, record[done:], end + done)
+            writer[3] = end + len(record)
+            self._new[(kind, key)] = (pack, end + len(record) - len(data), len(data), crc)
+
+    def _pack(self) -> list | None:
+        """This process's pack (a forked worker opens its own: it never writes to its parent's)."""
+        pid = os.getpid()
+        if self._writer is None or self._writer[0] != pid:
+            self._writer = None
+            self.staging.mkdir(parents=True, exist_ok=True)
+            pack = self.staging / f"{pid}-{secrets.token_hex(6)}{PACK}"
+            fd = os.open(pack, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            self._writer = [pid, fd, pack, 0]
+            self._scanned[pack] = 0
+        return self._writer
 
     def branch(self) -> "Cache":
         """The same store with its own record of use, for one job in a forked worker: what
         the job used goes back to this one's record (absorb), which a fork would not carry."""
-        return Cache(self.folder, self.staging)
+        other = Cache(self.folder, self.staging)
+        other._old, other._listed = self._old, self._listed
+        return other
 
     def absorb(self, used: dict[str, set[str]], hits: int = 0, misses: int = 0) -> None:
         """Count as used by this build the entries a branch used (see branch)."""
@@ -214,26 +338,80 @@ class Cache:
     def put_object(self, kind: str, key: str, value) -> None:
         self.put(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
+    def keys(self, kind: str) -> set[str]:
+        """The keys of *kind* this cache holds (for tests and reports)."""
+        self._refresh()
+        return {key for k, key in (*self._previous(), *self._new) if k == kind}
+
     def finish(self, dest: Path) -> None:
-        """Make *dest* this build's cache: every entry it used, new (moved from the staging
-        folder) or old (linked from the previous cache)."""
+        """Make *dest* this build's cache: every entry it used, new (from the staging packs,
+        which other processes appended to as well) or old (from the previous cache's packs).
+        A pack mostly live is hard-linked as it is; the live entries of the others are copied
+        into one new pack.  The index, written last, lists the entries; an entry of a pack it
+        does not list does not exist."""
+        if self._writer is not None and self._writer[0] == os.getpid():
+            with contextlib.suppress(OSError):
+                os.close(self._writer[1])
+            self._writer = None
+        self._refresh()
+        old = self._previous()
+        live: dict = {}
         for kind, keys in sorted(self.used.items()):
             for key in sorted(keys):
-                target = self._path(kind, key, dest)
-                for base in dict.fromkeys((self.staging, self.folder)):
-                    src = self._path(kind, key, base)
-                    if not src.is_file():
-                        continue
-                    with contextlib.suppress(OSError):
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        try:  # a file system without hard links: a copy
-                            if base == self.staging and base != self.folder:
-                                os.replace(src, target)
-                            else:
-                                os.link(src, target)
-                        except OSError:
-                            shutil.copyfile(src, target)
-                    break
+                loc = self._new.get((kind, key)) or old.get((kind, key))
+                if loc is not None:
+                    live[(kind, key)] = loc
+        share: dict[Path, int] = {}
+        for pack, _, length, _ in live.values():
+            share[pack] = share.get(pack, 0) + length
+        dest.mkdir(parents=True, exist_ok=True)
+        kept, entries, copy = [], {}, []
+        for pack in sorted(share):
+            try:
+                size = pack.stat().st_size
+            except OSError:
+                continue
+            if size >= SMALL_PACK and share[pack] >= LIVE_SHARE * size:
+                try:
+                    _link(pack, dest / pack.name)
+                except OSError:
+                    continue
+                kept.append(pack)
+            else:
+                copy.append(pack)
+        for k, loc in live.items():
+            if loc[0] in kept:
+                entries[k] = (loc[0].name, *loc[1:])
+        if copy:
+            with contextlib.suppress(OSError):
+                name = f"{os.getpid()}-{secrets.token_hex(6)}{PACK}"
+                fd = os.open(dest / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+                with os.fdopen(fd, "wb") as fh:
+                    end = 0
+                    for k, loc in sorted(live.items(), key=lambda kv: (str(kv[1][0]), kv[1][1])):
+                        if loc[0] not in copy:
+                            continue
+                        data = self._read(loc)
+                        if data is None:
+                            continue
+                        names = k[0].encode("utf-8"), k[1].encode("utf-8")
+                        fh.write(_RECORD.pack(_MARK, len(names[0]), len(names[1]), len(data), loc[3]))
+                        fh.write(names[0] + names[1])
+                        end += _RECORD.size + len(names[0]) + len(names[1])
+                        entries[k] = (name, end, len(data), loc[3])
+                        fh.write(data)
+                        end += len(data)
+                kept.append(dest / name)
+        index = {"version": INDEX_VERSION, "packs": sorted(p.name for p in kept), "entries": entries}
+        with contextlib.suppress(OSError):
+            (dest / INDEX).write_bytes(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+        self.close()
+
+    def close(self) -> None:
+        for fd in self._fds.values():
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._fds.clear()
 
     # -- the whole build ---------------------------------------------------------------
     def last_build(self):
@@ -247,6 +425,39 @@ class Cache:
         with contextlib.suppress(OSError):
             dest.mkdir(parents=True, exist_ok=True)
             (dest / "build.pickle").write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _scan(pack: Path, start: int, into: dict) -> int:
+    """Add the entries of *pack* from offset *start* to *into*; return where its whole records
+    end (a record still being written, or torn by a kill, is left for later or for ever)."""
+    at = start
+    try:
+        with open(pack, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            while at + _RECORD.size <= size:
+                fh.seek(at)
+                head = fh.read(_RECORD.size)
+                mark, nkind, nkey, length, crc = _RECORD.unpack(head)
+                if mark != _MARK:
+                    break
+                names = fh.read(nkind + nkey)
+                data_at = at + _RECORD.size + nkind + nkey
+                if len(names) < nkind + nkey or data_at + length > size:
+                    break
+                into[(names[:nkind].decode("utf-8"), names[nkind:].decode("utf-8"))] = (pack, data_at, length, crc)
+                at = data_at + length
+    except (OSError, UnicodeDecodeError, struct.error):
+        pass
+    return at
+
+
+def _link(src: Path, dest: Path) -> None:
+    try:  # a file system without hard links: a copy
+        os.link(src, dest)
+    except FileExistsError:
+        pass
+    except OSError:
+        shutil.copyfile(src, dest)
 
 
 def package_version(name: str) -> str:

@@ -40,6 +40,33 @@ def entry_key(edition: str, root: str, e) -> str:
     return cache_mod.digest(edition, root, _facts(e), _mentions(e))
 
 
+def _descriptions(e, files: dict) -> list | None:
+    """Every description of the entry, by its file and id, each file's bytes (TeiFile.digest)
+    noted once in *files*: what the JSON-LD of the entry is read from; None when a file has no
+    digest."""
+    out = []
+    for m in e.members or [e.entry]:
+        f = m.file
+        if not f.digest:
+            return None
+        files[f.rel, f.n] = f.digest
+        out.append((f.rel, f.n, m.id))
+    return [e.entry.file.rel, e.entry.file.n, e.entry.id, out]
+
+
+def json_ld_key(edition: str, reg) -> str | None:
+    """The key of a register page's JSON-LD (registers.Register.json_ld: read from the entries'
+    descriptions, every entry of the page, at every build): their files' bytes and ids, the
+    entries' anchors and kinds; None when it is not kept."""
+    rows, files = [], {}
+    for e in reg.entries:
+        described = _descriptions(e, files)
+        if described is None:
+            return None
+        rows.append((e.anchor, e.kind, described))
+    return cache_mod.digest(edition, "json-ld", reg.path, reg.label, rows, sorted(files.items()))
+
+
 class Fragments:
     """The rendered entries of one register page: those of the previous build, read from the
     cache, and those of this build, written back by save()."""

@@ -302,10 +302,16 @@ def _pdf_sources(ctx: BuildContext, doc) -> list[tuple[Path, str]]:
     return []
 
 
-def register_page(env, render, reg, cache, edition_key: str) -> None:
+def register_page(env, render, reg, cache, edition_key: str, base_url: str = "") -> None:
     """A register page, each entry rendered alone (register_entry.html); in an incremental build
-    an entry whose facts are unchanged comes from the cache (teipress.outputs.edition_cache)."""
+    an entry whose facts are unchanged comes from the cache (teipress.outputs.edition_cache),
+    and so does the page's JSON-LD when no description of its entries changed."""
     root = "../" * reg.path.count("/")
+    key = edition_cache.json_ld_key(edition_key, reg) if edition_key else None
+    kept_ld = cache.get(edition_cache.KIND, key) if key else None
+    json_ld = kept_ld.decode("utf-8") if kept_ld is not None else reg.json_ld(base_url)
+    if key and kept_ld is None:
+        cache.put(edition_cache.KIND, key, json_ld.encode("utf-8"))
     entry = env.get_template("register_entry.html")
     kept = edition_cache.Fragments(cache if edition_key else None, reg.path)
 
@@ -315,7 +321,7 @@ def register_page(env, render, reg, cache, edition_key: str) -> None:
             return Markup(render_entry())
         return Markup(kept.get(edition_cache.entry_key(edition_key, root, e), render_entry))
 
-    render("register.html", reg.path, register=reg, entry_html=entry_html)
+    render("register.html", reg.path, register=reg, entry_html=entry_html, json_ld=json_ld)
     kept.save()
 
 
@@ -420,7 +426,7 @@ def _build(ctx: BuildContext) -> None:
         for part in doc.parts:
             part.fields = fields
     for reg in s.registers:
-        register_page(env, render, reg, ctx.cache, edition_key)
+        register_page(env, render, reg, ctx.cache, edition_key, s.base_url)
     if em.letters:  # an index of letters only for an edition of letters
         render("letters.html", paths.LETTERS_PAGE, cmif=paths.CMIF_FILE)
     for view in s.parallel:

@@ -124,19 +124,31 @@ def sha1(raw: bytes) -> str:
 
 def read_fragment(path) -> bytes:
     """A fragment's JSON (bytes, as hashed)."""
-    raw = gzip.decompress(path.read_bytes())
+    return fragment_json(path.read_bytes(), path.name)
+
+
+def fragment_json(data: bytes, name: str) -> bytes:
+    """The JSON of a fragment file's bytes *data* (*name*: the file's, for messages)."""
+    raw = gzip.decompress(data)
     if not raw.startswith(MAGIC):
-        raise FormatError(f"{path.name}: not a Pagefind fragment")
+        raise FormatError(f"{name}: not a Pagefind fragment")
     return raw[len(MAGIC):]
 
 
 # -- word chunks, fast: a page's locations are copied, never decoded ----------------------
 # A word chunk holds every location of every word: most of the index.  The merge changes page
 # numbers only, so each page entry [number, locations, meta locations] is read by one regular
-# expression (in C) as [number, body, weight, split]: *body* the two location arrays as the CBOR
-# bytes they are, *split* where the meta locations begin in it, *weight* what the entry adds
-# to its chunk's size (Pagefind counts locations + meta locations + 1).  What follows an array
-# of integers in a chunk is never an integer, so a run of integers ends with its array.
+# expression (in C): its number, and its *body* (the two location arrays as the CBOR bytes they
+# are).  What follows an array of integers in a chunk is never an integer, so a run of
+# integers ends with its array.
+#
+# A word's page list is kept as a *segment* (first, last, count, rest, weight): its first and
+# last page numbers (absolute), how many entries, and *rest*, the list's bytes after the first
+# entry's number (the first body, then every later entry with its number as a difference).
+# Differences do not change when every page number is shifted alike, so the merge joins the
+# runs' segments of a word by writing one number per segment and copying *rest* as it is.
+# *weight* is what the list adds to its chunk's size: Pagefind counts locations + meta
+# locations + 1 per page.
 
 def _array_head(data: bytes, i: int) -> tuple[int, int]:
     head = data[i]
@@ -152,41 +164,83 @@ def _array_head(data: bytes, i: int) -> tuple[int, int]:
 
 
 # A CBOR integer (major types 0 and 1: 1, 2, 3, 5 or 9 bytes, told by the first byte), an
-# array's head, and a page entry made of them.
+# array's head, and a page entry made of them: groups number, location array's head, meta
+# location array's head.
 _INT = rb"(?:[\x00-\x17\x20-\x37]|[\x18\x38].|[\x19\x39]..|[\x1a\x3a].{4}|[\x1b\x3b].{8})"
-_ARRAY = rb"(?:[\x80-\x97]|\x98.|\x99..|\x9a.{4}|\x9b.{8})"
-_PAGE = re.compile(rb"\x83([\x00-\x17]|\x18.|\x19..|\x1a.{4}|\x1b.{8})((" + _ARRAY + _INT + rb"*)"
-                   + _ARRAY + _INT + rb"*)", re.S)
+_ARRAY = rb"([\x80-\x97]|\x98.|\x99..|\x9a.{4}|\x9b.{8})"
+_PAGE = re.compile(rb"\x83([\x00-\x17]|\x18.|\x19..|\x1a.{4}|\x1b.{8})" + _ARRAY + _INT + rb"*"
+                   + _ARRAY + _INT + rb"*", re.S)
 _UINT = [bytes((k,)) if k < 24 else bytes((0x18, k)) for k in range(256)]
 
 
-def _count(array: bytes) -> int:
-    """The number of items an array's head (at the start of *array*) announces."""
-    head = array[0]
-    if head < 0x98:
-        return head - 0x80
-    return int.from_bytes(array[1:1 + (1 << (head - 0x98))], "big")
+def _count(head: bytes) -> int:
+    """The number of items an array's head announces."""
+    first = head[0]
+    if first < 0x98:
+        return first - 0x80
+    return int.from_bytes(head[1:], "big")
 
 
-def _pages(data: bytes, i: int) -> tuple[list, int]:
-    """A page list at *i*: [[page number (a difference), body, weight, split], …], and the end."""
-    n, i = _array_head(data, i)
-    pages = []
+def _uint(n: int) -> bytes:
+    return _UINT[n] if n < 256 else _head(0, n)
+
+
+def _entries(data: bytes, i: int, n: int, perm=None) -> tuple[list, int]:
+    """*n* page entries at *i*: [(page number, body, weight), …] with the numbers made absolute
+    (and mapped through *perm* if given, then sorted), and the end."""
+    out = []
     match = _PAGE.match
+    last = 0
     for _ in range(n):
         m = match(data, i)
         if m is None:
             raise FormatError("a page entry is not [page, locations, meta locations]")
-        number, body, locs = m.group(1, 2, 3)
-        split = len(locs)
-        pages.append([number[0] if len(number) == 1 else int.from_bytes(number[1:], "big"), body,
-                      _count(locs) + _count(body[split:]) + 1, split])
-        i = m.end()
-    return pages, i
+        number, locs, meta = m.group(1, 2, 3)
+        last += number[0] if len(number) == 1 else int.from_bytes(number[1:], "big")
+        start, i = m.start(2), m.end()
+        out.append((last if perm is None else perm[last], data[start:i],
+                    (locs[0] - 0x7f if locs[0] < 0x98 else _count(locs) + 1)
+                    + (meta[0] - 0x80 if meta[0] < 0x98 else _count(meta))))
+    if perm is not None:
+        out.sort()
+    return out, i
 
 
-def read_words(path) -> list:
-    """A word chunk: [[word, pages, [[variant form, pages], …]], …], pages as `_pages` reads them."""
+def segment(entries: list) -> tuple:
+    """A page list's segment (see above) from its entries [(absolute number, body, weight), …]
+    in order."""
+    first, body, weight = entries[0]
+    parts = [body]
+    last = first
+    uint = _UINT
+    for number, body, w in entries[1:]:
+        d = number - last
+        parts.append(b"\x83")
+        parts.append(uint[d] if d < 256 else _head(0, d))
+        parts.append(body)
+        last = number
+        weight += w
+    return first, last, len(entries), b"".join(parts), weight
+
+
+def segment_entries(seg: tuple) -> list:
+    """The entries of a segment, as `segment` takes them."""
+    first, _, n, rest, _ = seg
+    data = b"\x83" + _uint(first) + rest
+    return _entries(data, 0, n)[0]
+
+
+def _page_list(data: bytes, i: int, perm) -> tuple[tuple, int]:
+    n, i = _array_head(data, i)
+    if n == 0:
+        return (0, 0, 0, b"", 0), i
+    entries, i = _entries(data, i, n, perm)
+    return segment(entries), i
+
+
+def read_segments(path, perm=None) -> list:
+    """A word chunk: [(word, segment, ((variant form, segment), …)), …], the page numbers
+    mapped through *perm* (a list: old number → new) if given."""
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(MAGIC):
         raise FormatError(f"{path.name}: not a Pagefind index file")
@@ -198,15 +252,15 @@ def read_words(path) -> list:
             if data[i] != 0x83:
                 raise FormatError("a word entry is not [word, pages, variants]")
             word, i = _decode(data, i + 1)
-            pages, i = _pages(data, i)
+            seg, i = _page_list(data, i, perm)
             n_var, i = _array_head(data, i)
             variants = []
             for _ in range(n_var):
                 _, i = _array_head(data, i)
                 form, i = _decode(data, i)
-                vpages, i = _pages(data, i)
-                variants.append([form, vpages])
-            words.append([word, pages, variants])
+                vseg, i = _page_list(data, i, perm)
+                variants.append((form, vseg))
+            words.append((word, seg, tuple(variants)))
     except IndexError:
         raise FormatError(f"{path.name}: truncated") from None
     if one != 1 or i != len(data):
@@ -214,57 +268,39 @@ def read_words(path) -> list:
     return words
 
 
-def with_meta_fields(entry: list, fields: list[int]) -> None:
-    """Renumber the meta fields of a page entry's meta locations: field k becomes fields[k]."""
-    body, split = entry[1], entry[3]
-    meta = [-(fields[-x - 1] + 1) if x < 0 else x for x in _decode(body, split)[0]]
-    out = [body[:split]]
+def with_meta_fields(body: bytes, fields: list[int]) -> bytes:
+    """A page entry's body with the meta fields of its meta locations renumbered: field k
+    becomes fields[k]."""
+    _, i = _decode(body, 0)  # the locations
+    meta = [-(fields[-x - 1] + 1) if x < 0 else x for x in _decode(body, i)[0]]
+    out = [body[:i]]
     _encode(meta, out)
-    entry[1] = b"".join(out)
-
-
-def _encode_pages(pages: list, out: list) -> None:
-    out.append(_head(4, len(pages)))
-    uint = _UINT
-    for number, body, _, _ in pages:
-        out.append(b"\x83")
-        out.append(uint[number] if number < 256 else _head(0, number))
-        out.append(body)
-
-
-def encode_words(words: list) -> bytes:
-    """Unzipped bytes of a word chunk holding *words* (as `read_words` gives them)."""
-    out = [MAGIC, b"\x81", _head(4, len(words))]
-    for word, pages, variants in words:
-        out.append(b"\x83")
-        _encode(word, out)
-        _encode_pages(pages, out)
-        out.append(_head(4, len(variants)))
-        for form, vpages in variants:
-            out.append(b"\x82")
-            _encode(form, out)
-            _encode_pages(vpages, out)
     return b"".join(out)
 
 
-# -- page numbers stored as differences -----------------------------------------------------
+def encode_segments(segments, out: list) -> None:
+    """A page list made of segments [(shift, segment), …] (each segment's page numbers plus its
+    shift, the segments in page order) appended to *out* as CBOR."""
+    out.append(_head(4, sum(s[2] for _, s in segments)))
+    last = 0
+    uint = _UINT
+    for shift, (first, end, n, rest, _) in segments:
+        if not n:
+            continue
+        d = first + shift - last
+        out.append(b"\x83")
+        out.append(uint[d] if d < 256 else _head(0, d))
+        out.append(rest)
+        last = end + shift
+
 
 def absolute(pages: list) -> list:
-    """A word's (or variant's) page entries with their page numbers made absolute (in place)."""
+    """A word's (or variant's) decoded page entries with their page numbers (stored as
+    differences) made absolute, in place."""
     last = 0
     for entry in pages:
         last += entry[0]
         entry[0] = last
-    return pages
-
-
-def differences(pages: list) -> list:
-    """The inverse of `absolute`: entries sorted by page number, numbers made differences."""
-    last = 0
-    for entry in pages:
-        number = entry[0]
-        entry[0] = number - last
-        last = number
     return pages
 
 

@@ -12,6 +12,7 @@ of HTML pages; `index_site` works on any such folder.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -20,7 +21,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..commands import cache as cache_mod
+from .. import workers
+from ..commands import cache as cache_mod, output
 from ..commands.build import BuildContext, BuildError
 from . import pagefind_format, search_merge
 
@@ -32,6 +34,9 @@ PAGES_PER_RUN = 1000
 # over 1,000: 3-4 s), and Pagefind's time over the whole site is the same in runs of 100 as in
 # one run of 1,000 (measured, docs/benchmarks.md).
 RUN_PAGES = 64
+# Bytes of the runs' fragments held in memory until the merge writes them; beyond, they wait in
+# files (search._Spill).
+SPILL_FROM = 256 << 20
 BUNDLE = "pagefind"
 # An element carrying data-pagefind-body; text cannot match: its "<" is written "&lt;".
 _BODY = re.compile(rb"<[A-Za-z][^<>]*?\sdata-pagefind-body[\s=/>]")
@@ -54,30 +59,55 @@ def build(ctx: BuildContext) -> None:
     if not (site / "index.html").is_file():
         raise BuildError("the search stage indexes the HTML edition, but build/html was not made; "
                          "build the html stage too (e.g. --only html --only search)")
-    index_site(site, language=ctx.edition.config.get("language"), work=ctx.scratch, cache=ctx.cache)
+    # The bundle's files are written into the new output like the pages: where the previous
+    # output holds the same bytes at the same place, linked from it (commands/output.put).
+    index_site(site, language=ctx.edition.config.get("language"), work=ctx.scratch, cache=ctx.cache,
+               put=lambda path, data: output.put(path, data, ctx.out, ctx.before))
+
+
+def url_of(rel: str) -> str:
+    """The URL Pagefind gives the page at *rel* (a path relative to the site)."""
+    return "/" + (rel[:-len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel)
 
 
 def pages_to_index(site: Path) -> list[Path]:
-    """The pages one Pagefind run over *site* would index, in path order: those with a
-    data-pagefind-body if any page has one (Pagefind then passes over the others), else all."""
-    pages = sorted((p for p in site.rglob("*.html") if p.relative_to(site).parts[0] != BUNDLE),
-                   key=lambda p: p.relative_to(site).as_posix())
-    body = [p for p in pages if _BODY.search(p.read_bytes())]
-    return body or pages
+    """The pages one Pagefind run over *site* would index, in the order of their URLs: those
+    with a data-pagefind-body if any page has one (Pagefind then passes over the others), else all."""
+    return [page for page, _ in _scan(site)]
+
+
+def _scan(site: Path) -> list[tuple[Path, str]]:
+    """pages_to_index with each page's path in the site and digest (what a run's key is made of)."""
+    top = len(str(site)) + 1
+    pages = []
+    for p in site.rglob("*.html"):
+        rel = str(p)[top:].replace(os.sep, "/")
+        if not rel.startswith(BUNDLE + "/"):
+            pages.append((url_of(rel), rel, p))
+    pages.sort()
+    body, every = [], []
+    for _, rel, page in pages:
+        data = page.read_bytes()
+        every.append((page, (rel, hashlib.sha1(data).hexdigest())))
+        if b"data-pagefind-body" in data and _BODY.search(data):  # (the test first: a quick one)
+            body.append(every[-1])
+    return body or every
 
 
 def runs_of(site: Path, pages: list[Path], per_run: int) -> list[list[Path]]:
-    """The pages (in path order) cut into runs of at most *per_run*.  A run ends after a page
+    """The pages (in URL order) cut into runs of at most *per_run*.  A run ends after a page
     whose path's digest says so (one page in RUN_PAGES, or in per_run / 2 if that is fewer),
     or when it is full: where the runs
     are cut depends on the pages at the cuts, not on their positions, so a page added or
     removed changes its own run (and the next when a full run was cut) and leaves the others,
-    and their entries in an incremental build's cache, as they were."""
+    and their entries in an incremental build's cache, as they were.  Each run's pages follow
+    the previous run's in URL order, as the merge numbers them (search_merge.write)."""
     every = max(1, min(RUN_PAGES, per_run // 2))
     runs, run = [], []
+    top = len(str(site)) + 1
     for page in pages:
         run.append(page)
-        rel = page.relative_to(site).as_posix().encode("utf-8")
+        rel = str(page)[top:].replace(os.sep, "/").encode("utf-8")
         if len(run) >= per_run or int.from_bytes(hashlib.sha1(rel).digest()[:4], "big") % every == 0:
             runs.append(run)
             run = []
@@ -85,27 +115,40 @@ def runs_of(site: Path, pages: list[Path], per_run: int) -> list[list[Path]]:
 
 
 def index_site(site: Path, language: str | None = None, pages_per_run: int | None = None,
-               work: Path | None = None, cache: "cache_mod.Cache | None" = None) -> None:
+               work: Path | None = None, cache: "cache_mod.Cache | None" = None, put=None) -> None:
     """Write *site*/pagefind/: Pagefind over the site's pages, at most `pages_per_run` (default
     PAGES_PER_RUN) pages a run, the runs' bundles merged.  *work*: where the runs' files go;
-    *cache*: an incremental build's cache, which keeps each run's bundle."""
-    pages = pages_to_index(site)
+    *cache*: an incremental build's cache, which keeps each run as the merge reads it
+    (search_merge.Run), so that only the runs whose pages changed are given to Pagefind again;
+    *put(path, bytes)*: writes a file of the bundle (default: the bundle is made apart and
+    moved into place)."""
+    scanned = _scan(site)
+    digests = dict(scanned)
+    runs = runs_of(site, [page for page, _ in scanned], pages_per_run or PAGES_PER_RUN)
     tmp = Path(tempfile.mkdtemp(prefix="search-", dir=work or site.parent))
     try:
-        bundles = []
-        for n, run in enumerate(runs_of(site, pages, pages_per_run or PAGES_PER_RUN)):
-            part = tmp / f"site-{n}"
-            for page in run:  # the run's pages at their own paths, so the URLs are the site's
-                dest = part / page.relative_to(site)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                _link(page, dest)
-            part.mkdir(exist_ok=True)
-            bundles.append(tmp / f"bundle-{n}")
-            _index_run(part, bundles[-1], language, tmp, cache)
-            shutil.rmtree(part)
-        merged = tmp / "merged"
+        got: list[search_merge.Run | None] = [None] * len(runs)
+        keys = [_run_key(site, run, digests, language) for run in runs] if cache is not None else []
+        spilled = _Spill(tmp / "fragments")
+        for n, key in enumerate(keys):
+            got[n] = spilled(_cached_run(cache, key))
+        todo = [n for n, r in enumerate(got) if r is None]
         try:
-            search_merge.merge(bundles, merged)
+            indexed = _pagefind_runs(site, [runs[n] for n in todo], tmp, language)
+            with contextlib.closing(indexed):  # (a failure stops the Pagefind runs still going)
+                for n, bundle in zip(todo, indexed):
+                    got[n] = search_merge.read_run(bundle)
+                    shutil.rmtree(bundle)
+                    if cache is not None:
+                        _keep_run(cache, keys[n], got[n])
+                    spilled(got[n])
+            if put is not None:
+                if (site / BUNDLE).exists():
+                    shutil.rmtree(site / BUNDLE)
+                search_merge.write(got, site / BUNDLE, put)
+                return
+            merged = tmp / "merged"
+            search_merge.write(got, merged)
         except (pagefind_format.FormatError, KeyError, IndexError, TypeError, ValueError, OSError) as exc:
             raise BuildError(f"could not merge Pagefind's indexes: {exc}") from None
         if (site / BUNDLE).exists():
@@ -115,23 +158,93 @@ def index_site(site: Path, language: str | None = None, pages_per_run: int | Non
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _index_run(part: Path, bundle: Path, language: str | None, home: Path, cache) -> None:
-    """Pagefind over the folder *part*, or its bundle from the cache.  The bundle is Pagefind's
-    alone: its key is Pagefind's version, the command's options and the pages' bytes."""
-    if cache is None:
-        _pagefind(part, bundle, language, home)
-        return
-    key = cache_mod.digest("pagefind run", cache_mod.package_version("pagefind-bin"), _options(language),
-                           cache_mod.folder_digest(part))
-    files = cache.get_object("search", key)
-    if files is not None:
-        for rel, data in files:
-            (bundle / rel).parent.mkdir(parents=True, exist_ok=True)
-            (bundle / rel).write_bytes(data)
-        return
-    _pagefind(part, bundle, language, home)
-    cache.put_object("search", key, [(p.relative_to(bundle).as_posix(), p.read_bytes())
-                                     for p in sorted(bundle.rglob("*")) if p.is_file()])
+class _Spill:
+    """Where the runs' fragments wait until the merge writes them: in memory up to SPILL_FROM
+    bytes (a site of 5,000 letters holds about 20 MB of them), in files of *folder* beyond, so
+    that the memory of the stage stays bounded however many pages the site has."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.held = 0
+
+    def __call__(self, run: "search_merge.Run | None") -> "search_merge.Run | None":
+        if run is None:
+            return None
+        for lang in run.langs.values():
+            size = sum(len(raw) for _, _, _, raw in lang.pages if isinstance(raw, bytes))
+            if self.held + size <= SPILL_FROM:
+                self.held += size
+                continue
+            self.folder.mkdir(exist_ok=True)
+            pages = []
+            for url, digest, words, raw in lang.pages:
+                if isinstance(raw, bytes):
+                    path = self.folder / digest
+                    if not path.exists():
+                        path.write_bytes(raw)
+                    raw = path
+                pages.append((url, digest, words, raw))
+            lang.pages = pages
+        return run
+
+
+def _run_key(site: Path, run: list[Path], digests: dict, language: str | None) -> str:
+    """A run's key: Pagefind's version, the command's options, the pages' paths and bytes
+    (*digests*: page → its path in the site and digest), and the form search_merge.read_run
+    gives it."""
+    return cache_mod.digest("pagefind run", search_merge.RUN_FORMAT, cache_mod.package_version("pagefind-bin"),
+                            _options(language), [digests[p] for p in run])
+
+
+def _cached_run(cache, key: str) -> "search_merge.Run | None":
+    """A run from the cache, its Pagefind files (the same in every run) kept once apart."""
+    kept = cache.get_object("search", key)
+    if not isinstance(kept, search_merge.Run):
+        return None
+    files = {}
+    for name, sha in kept.files.items():
+        data = cache.get("search", sha)
+        if data is None or hashlib.sha256(data).hexdigest() != sha:
+            return None
+        files[name] = data
+    kept.files = files
+    return kept
+
+
+def _keep_run(cache, key: str, run: "search_merge.Run") -> None:
+    shas = {}
+    for name, data in run.files.items():
+        shas[name] = sha = hashlib.sha256(data).hexdigest()
+        if cache.get("search", sha) is None:
+            cache.put("search", sha, data)
+    cache.put_object("search", key, search_merge.Run(run.entry, run.langs, shas))
+
+
+def _pagefind_runs(site: Path, runs: list[list[Path]], tmp: Path, language: str | None):
+    """Pagefind over each run, several at a time (one a core): the bundle of each run, in
+    order, as it is done (the caller reads one while Pagefind indexes the next)."""
+    at_once = max(1, workers.jobs())
+    started: list[tuple[subprocess.Popen, Path, Path]] = []
+    queue = list(enumerate(runs))
+    try:
+        while queue or started:
+            while queue and len(started) < at_once:
+                n, run = queue.pop(0)
+                part = tmp / f"site-{n}"
+                for page in run:  # the run's pages at their own paths, so the URLs are the site's
+                    dest = part / page.relative_to(site)
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    _link(page, dest)
+                part.mkdir(exist_ok=True)
+                started.append((_start(part, tmp / f"bundle-{n}", language, tmp), part, tmp / f"bundle-{n}"))
+            proc, part, bundle = started.pop(0)
+            _finish(proc, bundle)
+            shutil.rmtree(part)
+            yield bundle
+    finally:
+        for proc, _, _ in started:
+            proc.kill()
+            proc.wait()
 
 
 def _link(src: Path, dest: Path) -> None:
@@ -146,12 +259,23 @@ def _options(language: str | None) -> list[str]:
 
 
 def _pagefind(site: Path, bundle: Path, language: str | None, home: Path) -> None:
+    """Pagefind over the folder *site*, its bundle written to *bundle*."""
+    _finish(_start(site, bundle, language, home), bundle)
+
+
+def _start(site: Path, bundle: Path, language: str | None, home: Path) -> subprocess.Popen:
     cmd = [executable(), "--site", str(site), "--output-path", str(bundle), *_options(language)]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={"PATH": "/usr/bin:/bin", "HOME": str(home)})
+
+
+def _finish(proc: subprocess.Popen, bundle: Path) -> None:
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
-                              env={"PATH": "/usr/bin:/bin", "HOME": str(home)})
+        stdout, stderr = proc.communicate(timeout=600)
     except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
         raise BuildError("Pagefind took more than 10 minutes to index the site") from None
     if proc.returncode != 0 or not (bundle / "pagefind.js").is_file():
-        detail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+        detail = (stderr or stdout).strip().splitlines()[-5:]
         raise BuildError("Pagefind could not index the HTML edition: " + " / ".join(detail))

@@ -9,121 +9,162 @@ computes on one index.  What Pagefind stores for a page (its words and their pos
 filters, its fragment) does not depend on the other pages of the run, so the merge only has to
 renumber pages, join each word's page lists and cut the word list into chunks by Pagefind's rule.
 
-Memory: the parts' word chunks are read one at a time per part, in word order (a k-way merge);
-what stays in memory for the whole site is one short entry per page and the filters.
-
 Pages are numbered in the order of their URLs, so the bundle depends on the pages only: not on
 how many runs there were, nor on the file system (one Pagefind run numbers pages in the order
 the file system lists them, which differs between machines).
+
+In two steps, so that an incremental build redoes only the first for the runs that changed:
+
+- `read_run`: one run's bundle, its pages renumbered in the order of their URLs, each word's
+  page list kept as a *segment* (pagefind_format: the list's bytes, which do not change when
+  all its page numbers are shifted alike).  This is the part that reads every page entry.  A
+  `Run` pickles: the search stage keeps it in an incremental build's cache.
+- `write`: the runs, whose pages follow one another in URL order (search.runs_of cuts them so),
+  joined: each run's page numbers shifted by the pages before it, so a word's merged page list
+  is its runs' segments one after the other, one number written anew per segment.  Runs whose
+  pages interleave are first combined entry by entry (`_combine`), so any split is merged right.
 """
 from __future__ import annotations
 
 import heapq
 import json
-import os
-import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
+from typing import Callable
 
 from . import pagefind_format as fmt
 
 FRAGMENT_DIGITS = 7  # Pagefind's short name of a fragment, chunk or filter file
 META_DIGITS = 10  # and of a meta file
-_number = itemgetter(0)
+# What read_run makes: part of the cache keys of runs (teipress.outputs.search).
+RUN_FORMAT = 1
 
 
 @dataclass
-class _Part:
-    """One part's index of one language."""
-    bundle: Path
-    meta: list
-    numbers: list[int] = field(default_factory=list)  # the part's page number → the merged one
+class Lang:
+    """One run's index of one language, its pages numbered in URL order."""
+    version: str  # the meta file's version
+    wasm: str
+    fields: list[str]  # the meta fields, numbered as in the locations
+    # (URL, SHA-1 of the fragment, word count, fragment file's bytes, or a file holding them)
+    pages: list[tuple[str, str, int, bytes | Path]]
+    words: list[tuple]  # (word, segment, ((variant form, segment), …)) in word order
+    filters: dict[str, dict[str, list[int]]]  # name → value → page numbers, in order
 
 
 @dataclass
-class _Page:
-    url: str
-    digest: str  # SHA-1 of the fragment's JSON
-    words: int
-    source: Path  # the fragment file
+class Run:
+    entry: dict  # pagefind-entry.json but its languages
+    langs: dict[str, Lang]
+    files: dict[str, bytes]  # Pagefind's scripts, styles and WebAssembly
 
 
 def merge(bundles: list[Path], target: Path) -> None:
-    """Merge the bundles (each the output of one Pagefind run over some of the pages) into *target*.
-    The page fragments are moved, not copied: the bundles are spent."""
-    entries = [json.loads((b / "pagefind-entry.json").read_text(encoding="utf-8")) for b in bundles]
-    for b, entry in zip(bundles, entries):
-        if entry.get("version") != fmt.VERSION:
-            raise fmt.FormatError(f"{b}: Pagefind {entry.get('version')} wrote it; the merge reads {fmt.VERSION}")
-    target.mkdir(parents=True)
+    """Merge the bundles (each the output of one Pagefind run over some of the pages) into *target*."""
+    write([read_run(b) for b in bundles], target)
+
+
+def read_run(bundle: Path) -> Run:
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    if entry.get("version") != fmt.VERSION:
+        raise fmt.FormatError(f"{bundle}: Pagefind {entry.get('version')} wrote it; the merge reads {fmt.VERSION}")
+    files = {f.name: f.read_bytes() for f in sorted(bundle.iterdir())
+             if f.is_file() and f.suffix != ".pf_meta" and f.name != "pagefind-entry.json"}
+    langs = {lang: _read_lang(bundle, info) for lang, info in entry["languages"].items()}
+    return Run({k: v for k, v in entry.items() if k != "languages"}, langs, files)
+
+
+def _read_lang(bundle: Path, info: dict) -> Lang:
+    meta = fmt.read(bundle / f"pagefind.{info['hash']}.pf_meta")
+    if len(meta) > 4 and meta[4]:
+        raise fmt.FormatError(f"{bundle}: sort orders (data-pagefind-sort) cannot be merged")
+    found = []
+    for number, (short, words) in enumerate(meta[1]):
+        raw = (bundle / "fragment" / f"{short}.pf_fragment").read_bytes()
+        data = fmt.fragment_json(raw, short)
+        found.append((json.loads(data)["url"], fmt.sha1(data), words, raw, number))
+    found.sort(key=lambda f: f[:2])
+    perm = [0] * len(found)
+    for new, f in enumerate(found):
+        perm[f[4]] = new
+    words = []
+    for _, _, short in meta[2]:
+        words += fmt.read_segments(bundle / "index" / f"{short}.pf_index", perm)
+    filters: dict[str, dict[str, list[int]]] = {}
+    for _, short in meta[3]:
+        name, values = fmt.read(bundle / "filter" / f"{short}.pf_filter")
+        into = filters.setdefault(name, {})
+        for value, pages in values:
+            into.setdefault(value, []).extend(perm[p] for p in pages)
+    for values in filters.values():
+        for pages in values.values():
+            pages.sort()
+    return Lang(meta[0], info["wasm"], list(meta[5]) if len(meta) > 5 else [],
+                [f[:4] for f in found], words, filters)
+
+
+def write(runs: list[Run], target: Path, put: Callable[[Path, bytes], None] | None = None) -> None:
+    """The merged bundle of *runs* in *target*, each file written by *put* (default: written)."""
+    put = put or _put
     # Pagefind's scripts and WebAssembly are the same in every bundle (they depend on the
-    # languages only): the union of the parts' files.
-    for b in bundles:
-        for f in sorted(b.iterdir()):
-            if f.is_file() and f.suffix != ".pf_meta" and f.name != "pagefind-entry.json" and not (target / f.name).exists():
-                shutil.copyfile(f, target / f.name)
-    for sub in ("fragment", "index", "filter"):
-        (target / sub).mkdir()
+    # languages only): the union of the runs' files.
+    files: dict[str, bytes] = {}
+    for r in runs:
+        for name, data in sorted(r.files.items()):
+            files.setdefault(name, data)
+    for name, data in files.items():
+        put(target / name, data)
     languages: dict[str, dict] = {}
-    for lang in sorted({lang for e in entries for lang in e["languages"]}):
-        parts = [_Part(b, fmt.read(b / f"pagefind.{e['languages'][lang]['hash']}.pf_meta"))
-                 for b, e in zip(bundles, entries) if lang in e["languages"]]
-        wasm = next(e["languages"][lang]["wasm"] for e in entries if lang in e["languages"])
-        meta_hash, pages = _merge_language(lang, parts, target)
-        languages[lang] = {"hash": meta_hash, "wasm": wasm, "page_count": pages}
+    for lang in sorted({lang for r in runs for lang in r.langs}):
+        parts = [r.langs[lang] for r in runs if lang in r.langs]
+        meta_hash, pages = _merge_language(lang, parts, target, put)
+        languages[lang] = {"hash": meta_hash, "wasm": parts[0].wasm, "page_count": pages}
+    first = runs[0].entry if runs else {}
     entry = {"version": fmt.VERSION, "languages": languages,
-             "include_characters": entries[0].get("include_characters", [])}
-    for key in sorted(set().union(*entries) - set(entry)):
-        entry[key] = entries[0][key]
-    (target / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
-                                                encoding="utf-8")
+             "include_characters": first.get("include_characters", [])}
+    for key in sorted(set().union(*(r.entry for r in runs)) - set(entry)):
+        entry[key] = first[key]
+    put(target / "pagefind-entry.json",
+        json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
-def _merge_language(lang: str, parts: list[_Part], target: Path) -> tuple[str, int]:
-    version = parts[0].meta[0]
-    meta_fields = sorted({f for p in parts for f in (p.meta[5] if len(p.meta) > 5 else [])})
-    for p in parts:
-        if len(p.meta) > 4 and p.meta[4]:
-            raise fmt.FormatError(f"{p.bundle}: sort orders (data-pagefind-sort) cannot be merged")
-    pages = _number_pages(parts)
-    names = _fragment_names(lang, pages)
-    for page in pages:
-        dest = target / "fragment" / f"{names[page.digest]}.pf_fragment"
-        if not dest.exists():  # two pages with identical fragments share one file, as in Pagefind
-            os.replace(page.source, dest)
-    field_maps = [_field_map(p, meta_fields) for p in parts]
-    chunks = _write_words(lang, parts, field_maps, target)
-    filters = _write_filters(lang, parts, target)
-    meta = [version, [[names[p.digest], p.words] for p in pages], chunks, filters, [], meta_fields]
+def _put(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def _merge_language(lang: str, parts: list[Lang], target: Path, put) -> tuple[str, int]:
+    fields = sorted({f for p in parts for f in p.fields})
+    parts = _in_order([_with_fields(p, fields) for p in parts if p.pages])
+    pages = [page for p in parts for page in p.pages]
+    shifts, before = [], 0
+    for p in parts:  # a run's page numbers follow those of the runs before it
+        shifts.append(before)
+        before += len(p.pages)
+    names = _fragment_names(lang, [p[1] for p in pages])
+    written = set()
+    for _, digest, _, raw in pages:
+        if digest not in written:  # two pages with identical fragments share one file, as in Pagefind
+            written.add(digest)
+            put(target / "fragment" / f"{names[digest]}.pf_fragment", raw if isinstance(raw, bytes) else raw.read_bytes())
+    chunks = _write_words(lang, parts, shifts, target, put)
+    filters = _write_filters(lang, parts, shifts, target, put)
+    version = parts[0].version if parts else fmt.VERSION
+    meta = [version, [[names[p[1]], p[2]] for p in pages], chunks, filters, [], fields]
     raw = fmt.encode(meta)
     meta_hash = f"{lang}_{fmt.sha1(raw[len(fmt.MAGIC):])[:META_DIGITS]}"  # Pagefind's meta name
-    (target / f"pagefind.{meta_hash}.pf_meta").write_bytes(fmt.zipped(raw))
+    put(target / f"pagefind.{meta_hash}.pf_meta", fmt.zipped(raw))
     return meta_hash, len(pages)
 
 
-def _number_pages(parts: list[_Part]) -> list[_Page]:
-    """Every page of every part, numbered in the order of their URLs."""
-    found = []
-    for k, part in enumerate(parts):
-        part.numbers = [0] * len(part.meta[1])
-        for number, (short, words) in enumerate(part.meta[1]):
-            source = part.bundle / "fragment" / f"{short}.pf_fragment"
-            data = fmt.read_fragment(source)
-            url = json.loads(data)["url"]
-            found.append((url, fmt.sha1(data), k, number, words, source))
-    found.sort(key=lambda f: f[:2])
-    merged = []
-    for url, digest, k, number, words, source in found:
-        parts[k].numbers[number] = len(merged)
-        merged.append(_Page(url, digest, words, source))
-    return merged
-
-
-def _fragment_names(lang: str, pages: list[_Page]) -> dict[str, str]:
+def _fragment_names(lang: str, digests: list[str]) -> dict[str, str]:
     """Each fragment's file name: the shortest prefix of its SHA-1 (7 digits at least) that no
     other fragment shares, so that the names do not depend on which run met a page first."""
-    digests = sorted({p.digest for p in pages})
+    digests = sorted(set(digests))
     names = {}
     for i, d in enumerate(digests):
         n = FRAGMENT_DIGITS
@@ -134,94 +175,148 @@ def _fragment_names(lang: str, pages: list[_Page]) -> dict[str, str]:
     return names
 
 
-def _field_map(part: _Part, meta_fields: list[str]) -> list[int] | None:
-    """Each of the part's meta field numbers → the merged one (None: the same numbers)."""
-    mine = part.meta[5] if len(part.meta) > 5 else []
-    numbers = [meta_fields.index(f) for f in mine]
-    return None if numbers == list(range(len(mine))) else numbers
+# -- runs that need more than shifting: other meta field numbers, interleaved pages ----------
+def _with_fields(part: Lang, fields: list[str]) -> Lang:
+    """*part* with its meta field numbers those of *fields* (a run numbers only its own)."""
+    numbers = [fields.index(f) for f in part.fields]
+    if numbers == list(range(len(numbers))):
+        return part
+
+    def renumbered(seg):
+        if not seg[2]:
+            return seg
+        return fmt.segment([(n, fmt.with_meta_fields(body, numbers), w) for n, body, w in fmt.segment_entries(seg)])
+
+    words = [(w, renumbered(seg), tuple((form, renumbered(v)) for form, v in variants))
+             for w, seg, variants in part.words]
+    return Lang(part.version, part.wasm, fields, part.pages, words, part.filters)
 
 
-def _renumber(pages: list, numbers: list[int], fields: list[int] | None) -> list:
-    fmt.absolute(pages)
-    for entry in pages:
-        entry[0] = numbers[entry[0]]
-        if fields is not None:
-            fmt.with_meta_fields(entry, fields)
-    return pages
+def _in_order(parts: list[Lang]) -> list[Lang]:
+    """The parts in the order of their pages, parts whose pages interleave combined into one."""
+    out: list[Lang] = []
+    for p in sorted(parts, key=lambda p: p.pages[0][:2]):
+        if out and out[-1].pages[-1][:2] >= p.pages[0][:2]:
+            out[-1] = _combine(out[-1], p)
+        else:
+            out.append(p)
+    return out
 
 
-def _words(part: _Part, fields: list[int] | None):
-    """The part's words in word order, one chunk in memory at a time, renumbered."""
-    for _, _, short in part.meta[2]:
-        for word, pages, variants in fmt.read_words(part.bundle / "index" / f"{short}.pf_index"):
-            _renumber(pages, part.numbers, fields)
-            for v in variants:
-                _renumber(v[1], part.numbers, fields)
-            yield word, pages, variants
+def _combine(a: Lang, b: Lang) -> Lang:
+    """One part of two whose pages interleave: every page entry renumbered (the slow way)."""
+    tagged = sorted([(p[:2], 0, i) for i, p in enumerate(a.pages)] + [(p[:2], 1, i) for i, p in enumerate(b.pages)])
+    maps = ([0] * len(a.pages), [0] * len(b.pages))
+    for new, (_, k, i) in enumerate(tagged):
+        maps[k][i] = new
+    pages = [(a, b)[k].pages[i] for _, k, i in tagged]
+
+    def joined(segs):
+        entries = sorted((maps[k][n], body, w) for k, seg in segs if seg[2] for n, body, w in fmt.segment_entries(seg))
+        return fmt.segment(entries) if entries else (0, 0, 0, b"", 0)
+
+    words = []
+    for word, group in _grouped(heapq.merge(*[[(w, k, seg, v) for w, seg, v in p.words] for k, p in enumerate((a, b))],
+                                            key=itemgetter(0))):
+        forms: dict[str, list] = {}
+        for _, k, _, variants in group:
+            for form, v in variants:
+                forms.setdefault(form, []).append((k, v))
+        words.append((word, joined([(k, seg) for _, k, seg, _ in group]),
+                      tuple((form, joined(forms[form])) for form in sorted(forms))))
+    filters: dict[str, dict[str, list[int]]] = {}
+    for k, part in enumerate((a, b)):
+        for name, values in part.filters.items():
+            into = filters.setdefault(name, {})
+            for value, numbers in values.items():
+                into.setdefault(value, []).extend(maps[k][n] for n in numbers)
+    for values in filters.values():
+        for numbers in values.values():
+            numbers.sort()
+    return Lang(a.version, a.wasm, a.fields, pages, words, filters)
 
 
-def _joined(streams):
-    """The words of all parts, each once, with its pages (and its variants' pages) joined."""
-    current = None
-    for word, pages, variants in heapq.merge(*streams, key=lambda w: w[0]):
-        if current is not None and current[0] == word:
-            current[1].extend(pages)
-            for form, vpages in variants:
-                current[2].setdefault(form, []).extend(vpages)
-            continue
-        if current is not None:
-            yield current
-        current = [word, pages, {}]
-        for form, vpages in variants:
-            current[2].setdefault(form, []).extend(vpages)
-    if current is not None:
-        yield current
+def _grouped(rows):
+    """Consecutive rows with the same word (row[0]), as (word, [rows])."""
+    current, group = None, []
+    for row in rows:
+        if group and row[0] != current:
+            yield current, group
+            group = []
+        current = row[0]
+        group.append(row)
+    if group:
+        yield current, group
 
 
-def _write_words(lang: str, parts: list[_Part], field_maps, target: Path) -> list[list[str]]:
+# -- the merged files ---------------------------------------------------------------------
+def _write_words(lang: str, parts: list[Lang], shifts: list[int], target: Path, put) -> list[list[str]]:
     """Write the merged word chunks, cut where one Pagefind run cuts them; return the
     meta's chunk list [[from, to, hash], …]."""
     chunks: list[tuple[str, str, str]] = []
     names: set[str] = set()
-    chunk: list = []
-    size = 0
+    body: list[bytes] = []
+    first = None
+    count = size = 0
+    encode, encode_segments, limit = fmt._encode, fmt.encode_segments, fmt.CHUNK_SIZE
 
-    def close():
-        raw = fmt.encode_words(chunk)
+    def close(last):
+        raw = b"".join([fmt.MAGIC, b"\x81", fmt._head(4, count)] + body)
         name = _short_name(lang, raw, names)
-        (target / "index" / f"{name}.pf_index").write_bytes(fmt.zipped(raw))
-        chunks.append((chunk[0][0], chunk[-1][0], name))
+        put(target / "index" / f"{name}.pf_index", fmt.zipped(raw))
+        chunks.append((first, last, name))
 
-    streams = [_words(p, fm) for p, fm in zip(parts, field_maps)]
-    for word, pages, variants in _joined(streams):
-        entry = [word, fmt.differences(sorted(pages, key=_number)),
-                 [[form, fmt.differences(sorted(vpages, key=_number))] for form, vpages in sorted(variants.items())]]
-        size += sum(p[2] for p in pages)  # Pagefind's measure of a chunk (fmt._pages)
-        chunk.append(entry)
-        if size >= fmt.CHUNK_SIZE:
-            close()
-            chunk, size = [], 0
-    if chunk:
-        close()
+    streams = [[(w, shift, seg, v) for w, seg, v in p.words] for p, shift in zip(parts, shifts)]
+    for word, group in _grouped(heapq.merge(*streams, key=itemgetter(0))):
+        if first is None:
+            first = word
+        body.append(b"\x83")
+        encode(word, body)
+        if len(group) == 1:  # (the common case, made short)
+            _, shift, seg, variants = group[0]
+            encode_segments([(shift, seg)], body)
+            size += seg[4]  # Pagefind's measure of a chunk (pagefind_format.segment)
+            body.append(fmt._head(4, len(variants)))
+            for form, v in sorted(variants, key=itemgetter(0)):
+                body.append(b"\x82")
+                encode(form, body)
+                encode_segments([(shift, v)], body)
+        else:
+            encode_segments([(shift, seg) for _, shift, seg, _ in group], body)
+            size += sum(row[2][4] for row in group)
+            forms: dict[str, list] = {}
+            for _, shift, _, variants in group:
+                for form, v in variants:
+                    forms.setdefault(form, []).append((shift, v))
+            body.append(fmt._head(4, len(forms)))
+            for form in sorted(forms):
+                body.append(b"\x82")
+                encode(form, body)
+                encode_segments(forms[form], body)
+        count += 1
+        if size >= limit:
+            close(word)
+            body, first, count, size = [], None, 0, 0
+    if count:
+        close(word)
     bounds = fmt.chunk_bounds([(c[0], c[1]) for c in chunks])
     return [[frm, to, c[2]] for (frm, to), c in zip(bounds, chunks)]
 
 
-def _write_filters(lang: str, parts: list[_Part], target: Path) -> list[list[str]]:
+def _write_filters(lang: str, parts: list[Lang], shifts: list[int], target: Path, put) -> list[list[str]]:
     """One filter file per filter name, values sorted, each value's pages in order."""
     merged: dict[str, dict[str, list[int]]] = {}
-    for part in parts:
-        for name, short in part.meta[3]:
-            fname, values = fmt.read(part.bundle / "filter" / f"{short}.pf_filter")
-            into = merged.setdefault(fname, {})
-            for value, pages in values:
-                into.setdefault(value, []).extend(part.numbers[p] for p in pages)
+    for part, shift in zip(parts, shifts):
+        for name, values in part.filters.items():
+            into = merged.setdefault(name, {})
+            for value, pages in values.items():
+                into.setdefault(value, []).extend(p + shift for p in pages)
     out = []
     used: set[str] = set()
     for name in sorted(merged):
-        raw = fmt.encode([name, [[v, sorted(ps)] for v, ps in sorted(merged[name].items())]])
+        raw = fmt.encode([name, [[v, ps] for v, ps in sorted(merged[name].items())]])
         short = _short_name(lang, raw, used)
-        (target / "filter" / f"{short}.pf_filter").write_bytes(fmt.zipped(raw))
+        put(target / "filter" / f"{short}.pf_filter", fmt.zipped(raw))
         out.append([name, short])
     return out
 

@@ -1,0 +1,141 @@
+"""The incremental build's cache keeps its entries in pack files (teipress/commands/cache.py):
+each process appends to a pack of its own, finish() gathers the entries a build used and
+writes the index.  A torn, damaged or half-written entry is a miss, never wrong bytes, and a
+build killed while writing the cache leaves a cache the next build uses."""
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from teipress.commands import cache as cache_mod
+from test_incremental import EPOCH, build, edition, same_tree
+
+
+def packs(folder):
+    return sorted(folder.glob("*" + cache_mod.PACK))
+
+
+def test_entries_put_by_forked_workers_are_read_and_kept(tmp_path):
+    store = cache_mod.Cache(tmp_path / "cache", tmp_path / "staging")
+    store.put("a", "parent", b"p" * 100)
+    children = []
+    for n in range(3):
+        pid = os.fork()
+        if pid == 0:  # a worker: writes to a pack of its own, never its parent's
+            store.put("a", f"child-{n}", bytes([n]) * 5000)
+            store.put_object("b", f"obj-{n}", {"n": n})
+            os._exit(0)
+        children.append(pid)
+    for pid in children:
+        assert os.waitpid(pid, 0)[1] == 0
+    assert len(packs(tmp_path / "staging")) == 4
+    assert store.get("a", "child-2") == bytes([2]) * 5000
+    assert store.get_object("b", "obj-1") == {"n": 1}
+    store.absorb({"a": {"child-1", "child-2"}})  # what the workers used (child-0: not used)
+    store.finish(tmp_path / "new")
+    kept = cache_mod.Cache(tmp_path / "new")
+    assert kept.keys("a") == {"parent", "child-1", "child-2"}
+    assert kept.get("a", "child-0") is None and kept.get("a", "parent") == b"p" * 100
+
+
+def test_a_torn_or_damaged_entry_is_a_miss_and_the_others_are_read(tmp_path):
+    store = cache_mod.Cache(tmp_path / "cache", tmp_path / "staging")
+    for n in range(5):
+        store.put("k", f"e{n}", f"entry {n} ".encode() * 200)
+    store.finish(tmp_path / "new")
+    [pack] = packs(tmp_path / "new")
+    data = bytearray(pack.read_bytes())
+    at = data.index(b"entry 2 ")
+    data[at] ^= 0xFF  # one bit pattern changed in entry 2
+    pack.write_bytes(bytes(data[:len(data) - 10]))  # and the last entry torn
+    kept = cache_mod.Cache(tmp_path / "new")
+    assert kept.get("k", "e2") is None and kept.get("k", "e4") is None
+    assert [kept.get("k", f"e{n}") for n in (0, 1, 3)] == [f"entry {n} ".encode() * 200 for n in (0, 1, 3)]
+
+
+def test_a_writer_killed_in_the_middle_of_an_entry_leaves_the_others_readable(tmp_path):
+    store = cache_mod.Cache(tmp_path / "cache", tmp_path / "staging")
+    pid = os.fork()
+    if pid == 0:
+        store.put("k", "whole", b"w" * 1000)
+        real = os.pwrite
+
+        def half(fd, data, offset):  # the kill comes after half of the next entry is written
+            real(fd, data[:len(data) // 2], offset)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        os.pwrite = half
+        store.put("k", "torn", b"t" * 100_000)
+        os._exit(0)
+    assert os.waitpid(pid, 0)[1] != 0
+    assert store.get("k", "whole") == b"w" * 1000
+    assert store.get("k", "torn") is None
+    store.put("k", "torn", b"t" * 100_000)  # made again by the next one
+    store.finish(tmp_path / "new")
+    kept = cache_mod.Cache(tmp_path / "new")
+    assert kept.get("k", "torn") == b"t" * 100_000 and kept.get("k", "whole") == b"w" * 1000
+
+
+def test_dead_entries_do_not_pile_up(tmp_path, monkeypatch):
+    """Build after build an entry is replaced: the cache holds about one build's worth."""
+    monkeypatch.setattr(cache_mod, "SMALL_PACK", 1000)
+    folder = tmp_path / "c0"
+    for n in range(1, 12):
+        store = cache_mod.Cache(folder, tmp_path / f"s{n}")
+        for k in range(5):  # five entries that stay, one that changes every build
+            assert n == 1 or store.get("stay", f"k{k}") == bytes([k]) * 2000
+            if n == 1:
+                store.put("stay", f"k{k}", bytes([k]) * 2000)
+        store.put("change", f"v{n}", bytes([n]) * 4000)
+        store.finish(tmp_path / f"c{n}")
+        folder = tmp_path / f"c{n}"
+    size = sum(p.stat().st_size for p in packs(folder))
+    assert size < 2 * (5 * 2000 + 4000) + 2000
+    assert cache_mod.Cache(folder).keys("change") == {"v11"}
+
+
+@pytest.mark.parametrize("after", [1, 6])
+def test_a_build_killed_while_writing_the_cache_leaves_a_usable_cache(tmp_path, monkeypatch, after):
+    """A build killed (SIGKILL, half an entry written) after some of its cache writes: the next
+    incremental builds make the bytes of a clean build, and use the cache the one before left."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=4)
+    out = tmp_path / "out"
+    build(root, out)
+    f = root / "tei" / "letter-2.xml"
+    f.write_text(f.read_text(encoding="utf-8").replace("wrote from", "wrote (killed) from"), encoding="utf-8")
+    pid = os.fork()
+    if pid == 0:
+        try:
+            real, count = os.pwrite, [0]
+
+            def dying(fd, data, offset):
+                count[0] += 1
+                if count[0] >= after:
+                    real(fd, data[:len(data) // 2], offset)
+                    os.kill(os.getpid(), signal.SIGKILL)
+                return real(fd, data, offset)
+
+            os.pwrite = dying
+            build(root, out)
+        finally:
+            os._exit(0)
+    status = os.waitpid(pid, 0)[1]
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+    result = build(root, out)
+    assert not result.up_to_date
+    build(root, tmp_path / "clean", incremental=False)
+    assert same_tree(out, tmp_path / "clean") == []
+    # the cache the last build left is whole: a further edit is built from it
+    f.write_text(f.read_text(encoding="utf-8").replace("wrote (killed) from", "wrote (again) from"), encoding="utf-8")
+    calls = []
+    from teipress.outputs import page_cache
+    real_put = page_cache.put
+    monkeypatch.setattr(page_cache, "put", lambda cache, key, *a: calls.append(key) or real_put(cache, key, *a))
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    build(root, out)
+    assert len(calls) == 1  # one document's pages rendered again, the others from the cache
+    build(root, tmp_path / "clean2", incremental=False)
+    assert same_tree(out, tmp_path / "clean2") == []
