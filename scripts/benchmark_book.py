@@ -218,6 +218,7 @@ def plain_typst(tei_file: Path) -> str:
 def _usage() -> dict:
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"cpu": own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime,
+            "cpu_own": own.ru_utime + own.ru_stime,  # this process: the Python preparation of one document
             "rss_mib": own.ru_maxrss / 1024, "child_mib": kids.ru_maxrss / 1024}
 
 
@@ -304,6 +305,7 @@ def measure_teipress(edition_dir: Path) -> dict:
     pdfs = sorted((out / "pdf").rglob("*.pdf"))  # a document in volumes: pdf/<id>/volume-<n>.pdf
     volumes = sorted((out / "pdf").glob("*/volume-*.pdf"), key=lambda p: int(p.stem.split("-")[1]))
     result = {"wall": wall, "cpu": after["cpu"] - before["cpu"], "pages": _pages(pdfs),
+              "cpu_own": after["cpu_own"] - before["cpu_own"],
               "rss_mib": after["rss_mib"], "child_mib": after["child_mib"], "documents": len(ed.documents),
               "pdfs": len(pdfs), "left_out": [str(x) for x in ctx.left_out],
               "volumes": [_pages([p]) for p in volumes],
@@ -471,7 +473,9 @@ def main() -> None:
             print(lines[-1], flush=True)
             if tp["volumes"]:
                 lines.append(f"| … per volume: pages {' + '.join(map(str, tp['volumes']))}; peak memory of each "
-                             f"volume's worker (MiB), in the order typeset: {', '.join(map(str, tp['worker_peaks']))} | | | | | | | | |")
+                             f"volume's worker (MiB), in the order typeset: {', '.join(map(str, tp['worker_peaks']))}; "
+                             f"CPU of the Python preparation {tp['cpu_own']:.1f} s, of the Typst workers "
+                             f"{tp['cpu'] - tp['cpu_own']:.1f} s | | | | | | | | |")
                 print(lines[-1], flush=True)
             if tp["left_out"]:
                 print("  left out: " + "; ".join(tp["left_out"]), flush=True)

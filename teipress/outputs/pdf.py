@@ -15,6 +15,7 @@ import dataclasses
 import functools
 import json
 import os
+import re
 import shutil
 import tempfile
 import unicodedata
@@ -233,37 +234,79 @@ def document_data(ctx: BuildContext, doc, attached: list[dict]) -> dict:
     }
 
 
-def prepare(ctx: BuildContext, doc, workdir: Path, model=None, volume: dict | None = None) -> None:
+def prepare(ctx: BuildContext, doc, workdir: Path, model=None, volume: dict | None = None,
+            attach: bool = True, shared: dict | None = None) -> None:
     """Fill *workdir* with exactly what the template needs, and nothing else.  For one volume of
     a long document (teipress.outputs.volumes): *model*, the volume's part of the behaviour
-    model, and *volume*, what the template needs to know of the other volumes."""
+    model, *volume*, what the template needs to know of the other volumes, *attach*: whether
+    this volume carries the attachments, and *shared*, a dictionary kept from one volume to the
+    next for the facts of the whole document (made once, not once a volume)."""
     for p in TEMPLATE_DIR.glob("*.typ"):
         if p.name != parallel_pdf.MAIN:  # the facing pages' own template (outputs/parallel_pdf.py)
             place(p, workdir / p.name)
-    att = attachments(ctx.model, doc)
+    att = attachments(ctx.model, doc) if attach else []
     (workdir / "files").mkdir()
     for src, meta in att:
         place(src, workdir / "files" / meta["name"])
-    data = document_data(ctx, doc, [m for _, m in att])
+    if shared is None:
+        data = document_data(ctx, doc, [m for _, m in att])
+    else:  # (a copy: the volume's own keys go into it below)
+        if "data" not in shared:
+            shared["data"] = document_data(ctx, doc, [])
+        data = dict(shared["data"], attachments=[m for _, m in att])
     data["images"] = copy_images(ctx, doc, workdir)
     if volume is not None:
         data["volume"] = volume
     # whether the text has a critical apparatus: the template looks for its anchors in one walk
     # over every node of the model, which a text without one need not pay for
     data["apparatus"] = (doc.model.getroot() if model is None else model).find(".//m:app", M) is not None
-    data = json.dumps(data, ensure_ascii=False, indent=1)
     model, flattened = pdf_depth.shallow(doc.model.getroot() if model is None else model)
     if flattened:
         line, col = pdf_locate.position(doc.file, pdf_depth.first_deep(doc.file.root))
         ctx.log(f"  {where_of(doc.file.path)}:{line}:{col}: warning: elements nested more than "
                 f"{pdf_depth.MAX_DEPTH} deep; in the PDF {flattened} of them are typeset as runs of text "
                 "(phrases' formatting combined, structures dissolved into their words)")
-    model = etree.tostring(model, encoding="unicode")
+    model, data["margin_chunks"] = number_page_breaks(model)
+    data = json.dumps(data, ensure_ascii=False, indent=1)
     swap = replace_uncovered(ctx, doc, data + model)
     if swap:  # (str.translate walks the whole text even with nothing to replace: 0.2 s for a book)
         data, model = data.translate(swap), model.translate(swap)
     (workdir / "data.json").write_text(data, encoding="utf-8")
     (workdir / "model.xml").write_text('<?xml version="1.0" encoding="utf-8"?>\n' + model, encoding="utf-8")
+
+
+# Source page breaks to a group of the margin's marks (margin.typ): each page's background looks
+# up its page numbers among the groups around its page, not among all the marks of the text.
+MARGIN_GROUP = 32
+# A text keeps all its marks in one list when it has marks the margin places by themselves
+# (margin.typ outer-label: they stack with the page numbers in the order of the text), or page
+# breaks printed elsewhere than in the order of the text (in a note, a reading of the apparatus
+# or of a correction, a heading the contents repeat): the groups hold marks in the text's order.
+ONE_LIST = (".//m:note[@placement='margin'] | .//m:inline[@style='forme-work'] | .//m:page-break"
+            "[ancestor::m:note or ancestor::m:app or ancestor::m:alternate or ancestor::m:heading]")
+
+
+def number_page_breaks(root) -> tuple[str, int]:
+    """The model serialised, each source page break given its group of MARGIN_GROUP in document
+    order (group="0" …, and group-opens="true" on the first of each group), and the number of
+    groups (0: none, all marks in one list).  Done on the way out, so the model itself, which
+    the other outputs read, is not changed.  Why: each page's background found its page numbers
+    in a list of every mark of the text, and Typst hashes the whole answer of a query each time
+    it is asked, so a 900-page volume paid pages x marks, about a twentieth of its time."""
+    out = etree.tostring(root, encoding="unicode")
+    if root.xpath(ONE_LIST, namespaces=M):
+        return out, 0
+    prefix = root.prefix
+    tag = f"<{prefix}:page-break" if prefix else "<page-break"
+    count = 0
+
+    def group(m: re.Match) -> str:
+        nonlocal count
+        n, count = count, count + 1
+        return f'{m.group(0)} group="{n // MARGIN_GROUP}"' + (' group-opens="true"' if n % MARGIN_GROUP == 0 else "")
+
+    out = re.sub(re.escape(tag) + r"(?=[\s/>])", group, out)
+    return out, -(-count // MARGIN_GROUP)
 
 
 def place(src: Path, dest: Path) -> None:

@@ -16,6 +16,7 @@ book in five volumes).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -26,12 +27,15 @@ from ..model import volumes as volume_plan
 from . import pdf
 
 
-def typeset(ctx: BuildContext, doc, part: volume_plan.Volume, volume: dict) -> tuple[bytes, dict]:
-    """One volume: its PDF and its facts (last page and note number, divisions, mentions)."""
+def typeset(ctx: BuildContext, doc, part: volume_plan.Volume, volume: dict,
+            shared: dict | None = None) -> tuple[bytes, dict]:
+    """One volume: its PDF and its facts (last page and note number, divisions, mentions).
+    *shared*: kept from one volume to the next (pdf.prepare)."""
     with tempfile.TemporaryDirectory(prefix="teipress-pdf-", dir=ctx.scratch) as tmp:
         work = Path(tmp) / "root"
         work.mkdir()
-        pdf.prepare(ctx, doc, work, model=volume_plan.volume_model(doc.model.getroot(), part), volume=volume)
+        pdf.prepare(ctx, doc, work, model=volume_plan.volume_model(doc.model.getroot(), part), volume=volume,
+                    attach=part.n == part.of, shared=shared)
         facts = Path(tmp) / "facts.json"
         made = pdf.compile_pdf(work, ctx.build_time, ctx.log, cache=ctx.cache, facts=facts, alone=True)
         return made, json.loads(facts.read_text(encoding="utf-8"))
@@ -43,6 +47,8 @@ def build(ctx: BuildContext, doc, parts: list[volume_plan.Volume]) -> None:
     made: dict[int, bytes] = {}
     facts: list[dict] = []
     page, note = 1, 0
+    shared: dict = {}
+    source = attached_source(ctx, doc, parts[-1].n)
     try:
         for part in parts:
             ctx.log(f"    pdf {doc.id}: volume {part.n} of {part.of}")
@@ -52,8 +58,8 @@ def build(ctx: BuildContext, doc, parts: list[volume_plan.Volume]) -> None:
                 ranges = [{"n": p.n, "first": start, "last": f["last-page"]}
                           for p, f, start in zip(parts, facts, starts(facts))]
                 contents = [dict(r, heads=f["heads"]) for r, f in zip(ranges, facts)]
-            pdf_bytes, f = typeset(ctx, doc, part, volume_data(part, page, note, contents=contents,
-                                                               mentions=earlier, ranges=ranges))
+            pdf_bytes, f = typeset(ctx, doc, part, volume_data(part, page, note, contents=contents, mentions=earlier,
+                                                               ranges=ranges, source=source), shared)
             made[part.n] = pdf_bytes
             facts.append(f)
             page, note = f["last-page"] + 1, f["last-note"]
@@ -84,10 +90,26 @@ def starts(facts: list[dict]) -> list[int]:
     return [1] + [f["last-page"] + 1 for f in facts[:-1]]
 
 
+def attached_source(ctx: BuildContext, doc, last: int) -> dict:
+    """Where the TEI source is, for the volumes that do not carry it: its file name, its SHA-256
+    (so that a volume found alone can tell its source when it meets it) and the volume it is
+    attached to.  Only the last volume attaches the source and the registers: attached to every
+    volume, a 12 MB source was compressed again for each (a quarter of a second) and stored in
+    each (4 MB a volume); the last is the volume that also holds the contents of all volumes and
+    the indexes (docs/guide.md, Volumes)."""
+    name = Path(doc.file.rel).name
+    digest = hashlib.sha256()
+    with open(doc.file.path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return {"name": name, "sha256": digest.hexdigest(), "volume": last}
+
+
 def volume_data(part: volume_plan.Volume, first_page: int, first_note: int, contents=None, mentions=None,
-                ranges=None) -> dict:
+                ranges=None, source: dict | None = None) -> dict:
     """What the template reads as data.volume (edition.typ): the volume's number and where its
     page and note numbers start; for the last, the divisions of the volumes before (the contents
-    of all volumes), the pages of their mentions and the pages each of them holds."""
+    of all volumes), the pages of their mentions and the pages each of them holds; *source*:
+    where the TEI source is attached (attached_source)."""
     return {"n": part.n, "of": part.of, "first_page": first_page, "first_note": first_note,
-            "contents": contents, "mentions": mentions, "ranges": ranges}
+            "contents": contents, "mentions": mentions, "ranges": ranges, "source": source}
