@@ -23,7 +23,7 @@ from ..edition import KEYED_NAMES, POINTER_ATTRS as REFERRING_ATTRS, TeiFile, cl
 from ..xmlparse import NS, TEI_NS, XML_ID, XmlError, parse, position
 
 # Bump when what read() records changes shape (the cache key also holds teipress's digest).
-VERSION = 2
+VERSION = 3
 _KEYED_TAGS = frozenset(t(n) for n in KEYED_NAMES)
 _ENTRY_TAGS = (t("person"), t("place"), t("org"), t("event"))
 
