@@ -501,10 +501,14 @@ def facts_of(entry) -> "facts_mod.EntryFacts":
 
 @dataclass(frozen=True, slots=True)
 class FileRef:
-    """The file a description is kept in: its path under tei/ and its kind ('register', 'document')."""
+    """The file a description is kept in: its path under tei/, its kind ('register', 'document'),
+    its ordinal in a corpus file and the digest of its bytes (what an incremental build keys the
+    register page's JSON-LD by: teipress.outputs.edition_cache.json_ld_key)."""
 
     rel: str
     kind: str
+    n: int = 0
+    digest: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -521,7 +525,8 @@ class Member:
         if isinstance(entry, Member):
             return entry
         f = entry.file
-        return cls(entry.id, entry.kind, FileRef(f.rel, f.kind) if f is not None else FileRef("", ""),
+        return cls(entry.id, entry.kind, (FileRef(f.rel, f.kind, f.n, f.digest) if f is not None
+                                             else FileRef("", "")),
                    facts_of(entry))
 
     @property
