@@ -163,7 +163,7 @@ def test_the_registers_never_read_an_entry_s_element(tmp_path):
     before = registers.identities(ed)
     shown = _shown(registers.entries(ed, paths.REGISTER_PAGES, before))
     for e in ed.entries.values():
-        e.element = _Unread()
+        e._element = _Unread()  # (Entry finds its element on demand and keeps it here)
     groups = registers.identities(ed)
     assert {k: [(m.file.rel, m.id) for m in v] for k, v in groups.items()} == \
            {k: [(m.file.rel, m.id) for m in v] for k, v in before.items()}
