@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from teipress import edition as edition_mod
+from teipress import edition as edition_mod, workers
 from teipress.commands import build as build_mod
 from teipress.commands import cache as cache_mod
 from teipress.validation import facts as facts_mod
@@ -91,6 +91,8 @@ def test_an_incremental_rebuild_after_one_edit_parses_only_that_file(tmp_path, m
 
 def test_loading_and_validating_parse_no_document_in_this_process(tmp_path, monkeypatch):
     monkeypatch.setenv("TEIPRESS_JOBS", "2")
+    # An earlier test's idle thread (a browser test's server) would keep the work in this process.
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)
     root = big_edition(tmp_path / "ed", letters=facts_mod.PARALLEL_FROM)
     trees = edition_mod.Trees()
     monkeypatch.setattr(edition_mod, "TREES", trees)
