@@ -173,12 +173,12 @@ class TeiFile:
         if self._entries is None:
             els = self.parsed().entries()
             if self.kind == "register" or self._own_tree:
-                self._entries = [(el, _where(el)) for el in els]
+                self._entries = [(el, part_of(el)) for el in els]
             else:  # copies, in one small tree for the file (a tree of its own each costs more)
                 holder = etree.Element("entries")
                 for el in els:
                     holder.append(copy.deepcopy(el))
-                self._entries = [(kept, _where(el)) for kept, el in zip(holder, els)]
+                self._entries = [(kept, part_of(el)) for kept, el in zip(holder, els)]
         return self._entries[ordinal]
 
     @property
@@ -225,7 +225,9 @@ class TeiFile:
                 for h in a.findall("tei:teiHeader", NS)]
 
 
-def _where(el: etree._Element) -> str:
+def part_of(el: etree._Element) -> str:
+    """The part of a document around an entry element (Entry.where, for a document): 'particDesc',
+    'back', 'standOff', 'header' or 'text'."""
     for a in el.iterancestors():
         local = etree.QName(a).localname
         if local in ("particDesc", "back", "standOff"):
@@ -265,7 +267,7 @@ class Entry:
             return "register"
         if self._ordinal >= 0:
             return self.file.entry(self._ordinal)[1]
-        return _where(self.element)
+        return part_of(self.element)
 
     def names(self) -> list[str]:
         tag = ENTRY_NAME_TAGS[self.kind]

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..edition import ENTRY_NAME_TAGS, Edition, Entry, norm
+from ..edition import ENTRY_NAME_TAGS, Edition, Entry, norm, part_of
 from ..validation import facts as facts_mod
 from ..xmlparse import NS
 from . import authority, dates
@@ -412,17 +412,6 @@ _SURNAME = _TEI + "surname"
 _SOURCE_CHILDREN = frozenset(_BIBL_TAGS + ("listBibl", "ptr"))
 
 
-def _part(el) -> str:
-    """The part of a document around an entry (teipress.edition.Entry.where, for a document)."""
-    for a in el.iterancestors():
-        local = etree.QName(a).localname
-        if local in ("particDesc", "back", "standOff"):
-            return local
-        if local == "teiHeader":
-            return "header"
-    return "text"
-
-
 def describe(entry: Entry) -> dict:
     """What the registers read of *entry* (which holds its element), as the fields of its
     teipress.validation.facts.EntryFacts: its names, authority keys, richness and place (which
@@ -465,7 +454,7 @@ def describe(entry: Entry) -> dict:
                   type=el.get("type") or "", label=_label_if_not(name, _index_label(kind, name, main)),
                   sort_name=_text(surname) if surname is not None else name)
     return dict(names=texts, keys=sorted(_authority_keys(el, idnos)), richness=richness,
-                where=_part(el), about=about)
+                where=part_of(el), about=about)
 
 
 def _label_if_not(name: str, label: tuple[str, str]) -> tuple:
