@@ -97,12 +97,10 @@ def attached_source(ctx: BuildContext, doc, last: int) -> dict:
     volume, a 12 MB source was compressed again for each (a quarter of a second) and stored in
     each (4 MB a volume); the last is the volume that also holds the contents of all volumes and
     the indexes (docs/guide.md, Volumes)."""
-    name = Path(doc.file.rel).name
-    digest = hashlib.sha256()
-    with open(doc.file.path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return {"name": name, "sha256": digest.hexdigest(), "volume": last}
+    source = doc.file.container or doc.file
+    # the digest loading read (TeiFile.digest); a file made without loading reads its bytes here
+    sha256 = source.digest or hashlib.sha256(source.path.read_bytes()).hexdigest()
+    return {"name": Path(doc.file.rel).name, "sha256": sha256, "volume": last}
 
 
 def volume_data(part: volume_plan.Volume, first_page: int, first_note: int, contents=None, mentions=None,
