@@ -332,12 +332,6 @@ def resolve(found: LetterFacts | None, entries: dict, memo: dict | None = None) 
                   when.get("sender"), when.get("recipient"), found.context)
 
 
-def read(model_root, entries: dict) -> Letter | None:
-    """The Letter of a document's behaviour model; None when its header has no correspDesc.
-    *entries*: the edition's register entries by anchor (teipress.model.registers.entries)."""
-    return resolve(facts(model_root), entries)
-
-
 # -- the letters of an edition -------------------------------------------------------------------
 
 class Sequence:

@@ -351,11 +351,6 @@ class _ListName:
         return self._attrs.get(name) or default
 
 
-def collect(doc, reg_entries: dict, pages: dict[str, str] | None = None, in_document=None) -> None:
-    """Occurrences and dates of a document, read off its model (extract, then attach)."""
-    attach(doc, extract(doc.model), reg_entries, pages, in_document)
-
-
 def doc_date(doc) -> str:
     """The document's own date (its header's), for a mention outside any dated division."""
     return (getattr(doc, "date_value", "") or "").split("/")[0]
