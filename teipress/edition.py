@@ -140,8 +140,12 @@ class TeiFile:
         self.n = n
         # What the edition-wide steps need from the file (teipress.validation.facts), and the
         # digest of its bytes, under which an incremental build keeps them.
-        self.facts = facts
+        self._facts = facts
+        self._load_facts = None  # how to get them when first read (an incremental build's cache)
         self.digest = digest
+        # What the last build found in a file of the same bytes (teipress.validation.recall),
+        # when its facts are left in the cache until read.
+        self.recalled = None
         # What the pass that read its facts also found (its schema check, see
         # teipress.commands.validate.loading_check), or None.
         self.checked = None
@@ -151,6 +155,24 @@ class TeiFile:
 
     def __repr__(self) -> str:
         return f"TeiFile({self.key!r}, {self.kind})"
+
+    @property
+    def facts(self):
+        """Its facts (teipress.validation.facts.FileFacts): those loading read, or, for a file an
+        incremental build knows unchanged, those of its cache, read when first asked for."""
+        if self._facts is None and self._load_facts is not None:
+            load, self._load_facts = self._load_facts, None
+            self._facts = load()
+        return self._facts
+
+    @facts.setter
+    def facts(self, value) -> None:
+        self._facts, self._load_facts = value, None
+
+    def facts_later(self, load) -> None:
+        """Read its facts with *load()* when first asked for (an incremental build's cache holds
+        them): a build in which a few files changed need not read every file's."""
+        self._facts, self._load_facts = None, load
 
     def with_tree(self, tree: etree._ElementTree) -> "TeiFile":
         """The same file with another tree (a cut copy of it, say), which it keeps."""
@@ -205,7 +227,8 @@ class TeiFile:
         return self._own_id()
 
     def _own_id(self) -> str:
-        facts = (self.container or self).facts
+        holder = self.container or self
+        facts = holder.recalled if holder._facts is None and holder.recalled is not None else holder.facts
         ids = getattr(facts, "texts", None)
         if self._parsed is None and ids:  # from the facts: no parse
             return ids[self.n - 1 if self.container is not None else 0]
@@ -301,6 +324,8 @@ class Edition:
     config: config_mod.Config
     files: list[TeiFile] = field(default_factory=list)
     errors: list[XmlError] = field(default_factory=list)
+    # An incremental build's loading (teipress.validation.recall.Loading), which validation reads.
+    recall: object = None
 
     @property
     def tei_dir(self) -> Path:
@@ -337,11 +362,14 @@ class Edition:
     # -- indexes, built once ------------------------------------------------
     def __post_init__(self):
         self._by_rel: dict[str, TeiFile] = {}
-        self._keys: tuple[dict[str, list[Entry]], ...] = ({}, {}, {})
+        self._entries: dict[tuple[str, str], Entry] | None = {}
+        self._keys: tuple[dict[str, list[Entry]], ...] | None = ({}, {}, {})
         self._parts: dict[str, list[TeiFile]] = {}
 
     def index(self) -> None:
-        """The edition's lookups, from its files' facts (teipress.validation.facts): no tree is read."""
+        """The edition's lookups, from its files' facts (teipress.validation.facts): no tree is read.
+        The register entries and their keys are gathered when first asked for: they need every
+        file's facts, which an incremental build in which a few files changed need not read."""
         from .validation import facts as facts_mod
 
         self._by_rel = {f.rel: f for f in self.files}
@@ -349,24 +377,45 @@ class Edition:
         # copy, so ids, pointers and line numbers stay those of the file).
         self._parts = {}
         for f in self.files:
-            count = facts_mod.of(f).corpus
-            if f.kind == "document" and count:
+            if f.kind != "document":
+                continue
+            count = facts_mod.light(f).corpus
+            if count:
                 self._parts[f.rel] = [TeiFile(f.path, f.rel, None, "document", container=f, n=i)
                                       for i in range(1, count + 1)]
-        self.entries: dict[tuple[str, str], Entry] = {}
-        for f in self.files:
-            for i, e in enumerate(facts_mod.of(f).entries):
-                if e.id:  # the last element of a repeated id, as before
-                    self.entries[(f.rel, e.id)] = Entry(e.id, e.kind, f, ordinal=i, facts=e)
+        self._entries = self._keys = None
+
+    @property
+    def entries(self) -> dict[tuple[str, str], Entry]:
+        """(file, xml:id) → its register entry, for every person, place, org and event with an id."""
+        if self._entries is None:
+            from .validation import facts as facts_mod
+
+            entries: dict[tuple[str, str], Entry] = {}
+            for f in self.files:
+                for i, e in enumerate(facts_mod.of(f).entries):
+                    if e.id:  # the last element of a repeated id, as before
+                        entries[(f.rel, e.id)] = Entry(e.id, e.kind, f, ordinal=i, facts=e)
+            self._entries = entries
+        return self._entries
+
+    @entries.setter
+    def entries(self, value: dict) -> None:
+        self._entries, self._keys = value, None
+
+    def _key_tiers(self) -> tuple[dict[str, list[Entry]], ...]:
         # @key → entries, by xml:id, then @n, then idno text: the editors' key may be any of them
         # (Escher's letters key by person/@n).  Sorted, so ambiguity is judged the same every run.
-        self._keys: tuple[dict[str, list[Entry]], ...] = ({}, {}, {})
-        for _k, entry in sorted(self.entries.items()):
-            values = ([entry.id], [entry._facts.n], entry._facts.idnos)
-            for tier, vals in zip(self._keys, values):
-                for v in dict.fromkeys(norm(v) for v in vals):
-                    if v:
-                        tier.setdefault(v, []).append(entry)
+        if self._keys is None:
+            keys: tuple[dict[str, list[Entry]], ...] = ({}, {}, {})
+            for _k, entry in sorted(self.entries.items()):
+                values = ([entry.id], [entry._facts.n], entry._facts.idnos)
+                for tier, vals in zip(keys, values):
+                    for v in dict.fromkeys(norm(v) for v in vals):
+                        if v:
+                            tier.setdefault(v, []).append(entry)
+            self._keys = keys
+        return self._keys
 
     def resolve(self, source: TeiFile, pointer: str) -> tuple[TeiFile, etree._Element | None] | None:
         """Resolve a TEI pointer written in *source*.
@@ -399,7 +448,7 @@ class Edition:
         @n is, else whose idno is.  None when the first tier with a match has several (an
         ambiguous key) or none has any (a key into an outside authority): the name stays text."""
         key = norm(key or "")
-        for tier in self._keys:
+        for tier in self._key_tiers():
             hits = tier.get(key)
             if hits:
                 return hits[0] if len(hits) == 1 else None
@@ -489,31 +538,66 @@ def referred_files(files: list[TeiFile]) -> set[str]:
     """The files (rel paths) other files point into (``persons.xml#x``, by any pointer
     attribute), or whose entries another file names by ``@key`` (teipress.edition.KEYED_NAMES).
     Read off each file's facts (teipress.validation.facts), not its tree."""
+    rels = {f.rel for f in files}
+    owners = key_owners(files)
+    out: set[str] = set()
+    for f in files:
+        out |= refers_of(f, rels, owners)
+    return out
+
+
+def key_owners(files: list[TeiFile]) -> dict[str, frozenset]:
+    """@key value → the files shaped like a register with an entry it may name (by its xml:id,
+    @n or an idno)."""
     from .validation import facts as facts_mod
 
-    by_rel = {f.rel for f in files}
-    out: set[str] = set()
-    keys: dict[str, set[str]] = {}  # @key value -> files using it
+    owners: dict[str, set] = {}
     for f in files:
         facts = facts_mod.of(f)
-        base = PurePosixPath(f.rel).parent
-        for path in facts.targets:
-            rel = (base / path).as_posix()
-            if rel != f.rel and rel in by_rel:
+        if facts.shape != "register":
+            continue
+        for e in facts.entries:
+            for v in [e.id, e.n] + e.idnos:
+                if v.strip():
+                    owners.setdefault(norm(v), set()).add(f.rel)
+    return {k: frozenset(v) for k, v in owners.items()}
+
+
+def refers_of(f: TeiFile, rels: set[str], owners: dict[str, frozenset]) -> frozenset:
+    """The other files of *rels* file *f* refers to: those its pointers name, and the
+    register-shaped files with an entry one of its @key values may name (*owners*: key_owners)."""
+    from .validation import facts as facts_mod
+
+    facts = facts_mod.of(f)
+    out = set()
+    base = _parent(f.rel)
+    for path in facts.targets:
+        rel = _joined(base, path)
+        if rel != f.rel and rel in rels:
+            out.add(rel)
+    for key in facts.keys:
+        for rel in owners.get(key, ()):
+            if rel != f.rel:
                 out.add(rel)
-        for key in facts.keys:
-            keys.setdefault(key, set()).add(f.rel)
-    if keys:
-        for f in files:
-            facts = facts_mod.of(f)
-            if f.rel in out or facts.shape != "register":
-                continue
-            for e in facts.entries:
-                values = [e.id, e.n] + e.idnos
-                if any(keys.get(norm(v), set()) - {f.rel} for v in values if v.strip()):
-                    out.add(f.rel)
-                    break
-    return out
+    return frozenset(out)
+
+
+_JOINED: dict[tuple[str, str], str] = {}
+
+
+def _parent(rel: str) -> str:
+    return rel.rpartition("/")[0] or "."
+
+
+def _joined(base: str, path: str) -> str:
+    """PurePosixPath(base) / path, as a string (an edition's letters name the same few files)."""
+    key = (base, path)
+    got = _JOINED.get(key)
+    if got is None:
+        if len(_JOINED) > 100_000:
+            _JOINED.clear()
+        got = _JOINED[key] = (PurePosixPath(base) / path).as_posix()
+    return got
 
 
 def settle_kinds(files: list[TeiFile], named: list[str]) -> None:
@@ -555,27 +639,42 @@ def load(edition_dir: Path | str, cache=None, check=None) -> Edition:
     """Read every TEI file of an edition: its facts, and the schemas it names; parse failures
     are collected, not raised.  No tree is kept (TeiFile parses its own when read).
     *cache*: an incremental build's (teipress.commands.cache), which keeps each file's facts
-    (teipress.validation.facts) under its bytes: a file whose bytes it knows is not parsed.
+    (teipress.validation.facts) under its bytes: a file whose bytes it knows is not parsed, and
+    one the last build found with the same bytes has its facts read only when asked for
+    (teipress.validation.recall: Edition.recall).
     *check*: check(root, config, files to parse), what else to do with each file in the pass
     that parses it (teipress.validation.facts.attach)."""
-    from .validation import facts as facts_mod
+    from .validation import facts as facts_mod, recall
 
     root = Path(edition_dir)
     ed = Edition(root=root, config=config_mod.load(root))
     follow = ed.config.get("follow_symlinks") is True
     found: list = []  # TeiFile or XmlError, in the order of the files
-    for p in tei_files(root / "tei"):
-        refused = outside_edition(root, p, follow)
-        if refused is not None:
-            found.append(refused)
-            continue
-        found.append(TeiFile(p, p.relative_to(root / "tei").as_posix()))
+    tei = root / "tei"
+    real_dirs: dict[Path, bool] = {}  # a folder of tei/ → whether it lies inside the edition, links resolved
+    for p in tei_files(tei):
+        if not follow:
+            # A file that is no link, in a folder inside the edition, is inside it: only links
+            # are resolved one by one (an edition of thousands of files).
+            inside = real_dirs.get(p.parent)
+            if inside is None:
+                inside = real_dirs[p.parent] = safepath.inside(root, p.parent)
+            refused = None if inside and not os.path.islink(p) else outside_edition(root, p, follow)
+            if refused is not None:
+                found.append(refused)
+                continue
+        found.append(TeiFile(p, p.relative_to(tei).as_posix()))
     named = list(ed.config.get("registers") or [])
     for rel in named:
         if not (root / "tei" / rel).is_file():
             raise config_mod.ConfigError(ed.config.path, 1, f"'registers' names '{rel}', but tei/ has no such "
                                          f"file (paths are relative to tei/, e.g. registers = [\"persons.xml\"])")
-    failed = facts_mod.attach([f for f in found if isinstance(f, TeiFile)], cache,
+    files = [f for f in found if isinstance(f, TeiFile)]
+    loading = None
+    if cache is not None:
+        loading = recall.Loading(recall.previous(cache, root), cache)
+        loading.digests(files)
+    failed = facts_mod.attach([f for f in files if f.recalled is None], cache,
                               check and (lambda todo: check(root, ed.config, todo)))
     for f in found:
         if isinstance(f, XmlError):
@@ -583,8 +682,10 @@ def load(edition_dir: Path | str, cache=None, check=None) -> Edition:
         elif f.rel in failed:
             ed.errors.append(failed[f.rel])
         else:
-            f.kind = f.facts.shape
+            f.kind = facts_mod.light(f).shape
             ed.files.append(f)
-    settle_kinds(ed.files, named)
+    if loading is None or not loading.settle(ed, named, len(files) != len(found)):
+        settle_kinds(ed.files, named)
+    ed.recall = loading
     ed.index()
     return ed

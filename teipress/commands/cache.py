@@ -283,6 +283,11 @@ class Cache:
         return found
 
     # -- writing -------------------------------------------------------------------------
+    def keep(self, kind: str, key: str) -> None:
+        """Count an entry as used by this build without reading it (it is read later, if at all,
+        or what it holds is known from another entry): finish() keeps it in the cache."""
+        self.used.setdefault(kind, set()).add(key)
+
     def put(self, kind: str, key: str, data: bytes) -> None:
         self.used.setdefault(kind, set()).add(key)
         names = kind.encode("utf-8"), key.encode("utf-8")

@@ -9,7 +9,7 @@ from typing import Callable
 from .. import edition as edition_mod, workers
 from ..config import ConfigError
 from ..edition import Edition
-from ..validation import catalog, facts as facts_mod, rules, schema
+from ..validation import catalog, facts as facts_mod, recall, rules, schema
 from ..validation.diagnostics import Report
 
 
@@ -29,16 +29,21 @@ def validate_edition(ed: Edition, report: Report, jobs: int | None = None, cache
     """
     for err in ed.errors:
         report.error(err.path, err.line, err.col, err.message, err.rule)
+    loading = ed.recall if cache is not None else None
     todo = plan_schemas(ed, report, cache)
     todo, done = _checked_in_loading(report, todo)
     keys: dict = {}
+    schemas: dict = {}  # rel → (key, pickled diagnostics): each file's schema findings, for the memo
     if cache is not None:
-        todo, keys = _cached_schemas(report, todo, cache, done)
+        todo, keys = _cached_schemas(report, todo, cache, done, loading, schemas)
     _compile_before_forking(todo, cache)
     _validate_schemas(report, todo, _jobs(jobs))
     if keys:
-        _store_schemas(report, keys, cache)
-    rules.check(ed, report)
+        _store_schemas(report, keys, cache, schemas)
+    if loading is not None:  # what the last build found of files unchanged is not found again
+        recall.check(ed, report, loading, schemas)
+    else:
+        rules.check(ed, report)
     _drop_shadowed(report)
     apply_severities(ed.config, report)
     return len(ed.files) + len(ed.errors)
@@ -67,25 +72,35 @@ def plan_schemas(ed: Edition, report: Report, cache=None) -> list[tuple]:
     unnamed: list = []
     broken: dict = {}
     todo = []
+    # Thousands of letters name the same schemas from the same folder: each is found once.
+    found: dict[tuple, list] = {}
+    is_file = _Memo(lambda p: p.is_file())
+    in_root = _Memo(lambda p: p.is_relative_to(root))
+    in_tei = _Memo(lambda p: p.is_relative_to(tei_dir))
+    fallback = schema.fallback_model()
     for f in ed.files:
         models = [fixed] if fixed else []
         remote_here = []
         if not fixed:
-            declared = schema.models_of(facts_mod.of(f).models, f.path)
+            decl = facts_mod.light(f).models
+            where = (tuple(map(tuple, decl)), f.path.parent)
+            declared = found.get(where)
+            if declared is None:
+                declared = found[where] = schema.models_of(decl, f.path)
             if not declared and not configured:
                 unnamed.append(f)
             for m in declared:
-                if m.remote or (not m.path.is_file() and schema.is_tei_schema(m.href)):
+                if m.remote or (not is_file(m.path) and schema.is_tei_schema(m.href)):
                     remote_here.append(m)  # TEI's own schema, out of reach: the shipped one stands in
-                elif not m.path.is_relative_to(root):
+                elif not in_root(m.path):
                     # Projects keep schemas beside their sources (../schema/x.rng); an edition
                     # folder made of their sources is still read, but nothing outside it is.
                     outside.setdefault(m.href, [f, m.line, set()])[2].add(f.path)
-                elif not m.path.is_file() and not m.path.is_relative_to(tei_dir):
+                elif not is_file(m.path) and not in_tei(m.path):
                     # ../meta/x.sch: a schema kept beside the sources in the editors' repository,
                     # not part of the edition folder we were given
                     absent.setdefault(m.href, [f, m.line, set()])[2].add(f.path)
-                elif not m.path.is_file():
+                elif not is_file(m.path):
                     report.error(f.path, m.line, 1, f"the schema '{m.href}' named in <?xml-model?> does not "
                                  f"exist ({_rel(m.path, root)})", "schema-missing")
                 elif _usable(report, m, f.path, m.line, broken, cache):
@@ -94,11 +109,11 @@ def plan_schemas(ed: Edition, report: Report, cache=None) -> list[tuple]:
         # TEI's templates name tei_all.rng twice, as RELAX NG and as Schematron: its rules run once
         models = [m for m in models if not (m.kind == "sch" and m.path in grammars)]
         if not any(m.kind in ("xsd", "rng") for m in models):
-            models.append(schema.fallback_model())  # never without a grammar
+            models.append(fallback)  # never without a grammar
             for m in remote_here:  # said only when the remote schema's place is taken
                 remote.setdefault(m.href, [f, m.line, set()])[2].add(f.path)
         todo.append((f, models))
-    fallback = schema.fallback_model().path.name
+    fallback = fallback.path.name
     # Each schema out of reach is said once, with the number of files that name it.
     said = {"schema-remote": ("note", remote, lambda href: (
                 f"the remote schema '{href}', which is not fetched" if schema._is_remote(href)
@@ -121,6 +136,18 @@ def plan_schemas(ed: Edition, report: Report, cache=None) -> list[tuple]:
                    f"{files} no schema (<?xml-model?>): validated against teipress's own schema ({fallback})",
                    "schema-default")
     return todo
+
+
+class _Memo:
+    """A function of a path, worked out once per path."""
+
+    def __init__(self, fn):
+        self.fn, self.known = fn, {}
+
+    def __call__(self, path):
+        if path not in self.known:
+            self.known[path] = self.fn(path)
+        return self.known[path]
 
 
 def loading_check(root: Path, config, files: list, cache=None) -> "Callable | None":
@@ -320,27 +347,43 @@ def _validate_schemas(report: Report, todo, jobs: int) -> None:
         report.items.extend(items)
 
 
-def _cached_schemas(report: Report, todo, cache, done: list) -> list:
+def _cached_schemas(report: Report, todo, cache, done: list, loading=None, schemas: dict | None = None) -> list:
     """The files of *todo* whose schema diagnostics are not in *cache* (those in it are added
     to *report*), and the keys to store the others under once they are checked.  *done*: the
-    files of the plan checked while loading, each file's diagnostics stored now."""
+    files of the plan checked while loading, each file's diagnostics stored now.  *loading*:
+    an incremental build's (teipress.validation.recall), whose memo holds the last build's
+    diagnostics of each file; *schemas* receives each file's (key, pickled diagnostics)."""
+    import pickle
+
     misses = []
     keys = {}
     digests: dict = {}  # each schema's folder read once, not once per file
+    memo = loading.memo if loading is not None else None
+    schemas = {} if schemas is None else schemas
     for f, models, items in done:
         if f.digest:
-            cache.put_object("schema", _schema_key(report, f, models, digests), items)
+            key = _schema_key(report, f, models, digests)
+            cache.put_object("schema", key, items)
+            schemas[f.rel] = (key, pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL))
     for f, models in todo:
         if not f.digest:
             misses.append((f, models))
             continue
         key = _schema_key(report, f, models, digests)
+        rec = memo.files.get(f.rel) if memo is not None else None
+        if rec is not None and rec.schema_key == key:
+            cache.keep("schema", key)  # (a later build that cannot use the memo reads it)
+            report.items.extend(pickle.loads(rec.schema))
+            schemas[f.rel] = (key, rec.schema)
+            continue
         items = cache.get_object("schema", key)
         if items is None:
             keys[f.path] = key
             misses.append((f, models))
+            schemas[f.rel] = (key, f.path)  # (_store_schemas puts its diagnostics here)
         else:
             report.items.extend(items)
+            schemas[f.rel] = (key, pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL))
     return misses, keys
 
 
@@ -349,8 +392,12 @@ def _schema_key(report: Report, f, models, digests: dict) -> str:
     report names files from, and teipress."""
     from . import cache as cache_mod
 
+    schemas = ("models", tuple(models))
+    if schemas not in digests:  # the same few schemas for thousands of files
+        digests[schemas] = cache_mod.digest(
+            [(m.kind, str(m.path), _schema_digest(m.path, digests)) for m in models])
     return cache_mod.digest(cache_mod.tool_fingerprint(), str(report.base), str(f.path), f.digest,
-                            [(m.kind, str(m.path), _schema_digest(m.path, digests)) for m in models])
+                            digests[schemas])
 
 
 def _schema_digest(path: Path | None, digests: dict | None = None) -> list:
@@ -367,7 +414,9 @@ def _schema_digest(path: Path | None, digests: dict | None = None) -> list:
     return digests[path.parent]
 
 
-def _store_schemas(report: Report, keys: dict, cache) -> None:
+def _store_schemas(report: Report, keys: dict, cache, schemas: dict | None = None) -> None:
+    import pickle
+
     names = {report._name(p): p for p in keys}
     found: dict = {p: [] for p in keys}
     for d in report.items:
@@ -376,6 +425,9 @@ def _store_schemas(report: Report, keys: dict, cache) -> None:
             found[p].append(d)
     for p, key in keys.items():
         cache.put_object("schema", key, found[p])
+    for rel, (key, p) in list((schemas or {}).items()):
+        if isinstance(p, Path):
+            schemas[rel] = (key, pickle.dumps(found[p], protocol=pickle.HIGHEST_PROTOCOL))
 
 
 # What schema.validate reports about a file (the rest comes from the integrity rules).

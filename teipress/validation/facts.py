@@ -156,6 +156,16 @@ def of(f: TeiFile) -> FileFacts:
     return f.facts
 
 
+def light(f: TeiFile):
+    """What loading and the schema plan read of *f* (its shape, corpus, texts and <?xml-model?>
+    declarations): from the last build's record of a file of the same bytes when its facts are
+    not read yet (teipress.validation.recall), else from its facts."""
+    f = f.container or f
+    if f._facts is None and f.recalled is not None:
+        return f.recalled
+    return of(f)
+
+
 # From this many files on, files not in the cache are read on every core.
 PARALLEL_FROM = 16
 

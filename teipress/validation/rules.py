@@ -86,12 +86,13 @@ class Index:
             for e in facts.entries:
                 if e.id:
                     self.entries[(f.rel, e.id)] = e
-        self.keys: tuple[dict[str, list], ...] = ({}, {}, {})
-        for k, e in sorted(self.entries.items()):
-            for tier, vals in zip(self.keys, ([e.id], [e.n], e.idnos)):
-                for v in dict.fromkeys(norm(v) for v in vals):
-                    if v:
-                        tier.setdefault(v, []).append(k)
+        self.keys: tuple[dict[str, list], ...] = key_tiers(self.entries)
+
+    def has(self, rel: str, xid: str) -> bool:
+        return (rel, xid) in self.ids
+
+    def entry(self, key: tuple[str, str]) -> "facts_mod.EntryFacts | None":
+        return self.entries.get(key)
 
     def resolve(self, source: TeiFile, pointer: str) -> tuple[str, str] | None:
         """(file, xml:id) a pointer in *source* names ('' for a whole file), None when it does
@@ -101,7 +102,7 @@ class Index:
             return None
         if not fragment:
             return (target_rel, "")
-        return (target_rel, fragment) if (target_rel, fragment) in self.ids else None
+        return (target_rel, fragment) if self.has(target_rel, fragment) else None
 
     def entry_for_key(self, key: str) -> tuple[str, str] | None:
         for tier in self.keys:
@@ -111,31 +112,83 @@ class Index:
         return None
 
 
+def key_tiers(entries: dict) -> tuple[dict[str, list], ...]:
+    """@key value → the entries it may name: by xml:id, by @n, by idno (Index.entry_for_key)."""
+    keys: tuple[dict[str, list], ...] = ({}, {}, {})
+    for k, e in sorted(entries.items()):
+        for tier, vals in zip(keys, ([e.id], [e.n], e.idnos)):
+            for v in dict.fromkeys(norm(v) for v in vals):
+                if v:
+                    tier.setdefault(v, []).append(k)
+    return keys
+
+
+class NearIndex(Index):
+    """Index's answers for the pointers of a few files, reading only the facts of the files they
+    point into; what depends on every file (the files, the @key lookups) is given, from the last
+    build, whose edition-wide facts are known unchanged (teipress.validation.recall)."""
+
+    def __init__(self, ed: Edition, keys: dict[str, tuple[str, str] | None]):
+        self.files = {f.rel: f for f in ed.files}
+        self._ed = ed
+        self._known_keys = keys
+        self._ids: dict[str, set[str]] = {}
+        self._entries: dict[str, dict] = {}
+        self._full: Index | None = None
+
+    def has(self, rel: str, xid: str) -> bool:
+        if rel not in self._ids:
+            self._ids[rel] = set(facts_mod.of(self.files[rel]).ids)
+        return xid in self._ids[rel]
+
+    def entry(self, key: tuple[str, str]) -> "facts_mod.EntryFacts | None":
+        rel = key[0]
+        if rel not in self._entries:
+            self._entries[rel] = {e.id: e for e in facts_mod.of(self.files[rel]).entries if e.id} \
+                if rel in self.files else {}
+        return self._entries[rel].get(key[1])
+
+    def entry_for_key(self, key: str) -> tuple[str, str] | None:
+        if key in self._known_keys:
+            return self._known_keys[key]
+        if self._full is None:  # a key no file used before: every entry is read
+            self._full = Index(self._ed)
+        return self._full.entry_for_key(key)
+
+
 def check_pointers(ed: Edition, report: Report, index: "Index | None" = None) -> set[tuple[str, str]]:
     """[pointer-*] every pointer resolves; returns the register entries used."""
     used: set[tuple[str, str]] = set()
     unreadable = _unreadable(ed)
     index = index or Index(ed)
+    prefixes = _prefixes(ed)
     for f in ed.files:
-        facts = facts_mod.of(f)
-        bare: dict[tuple[str, str], list] = {}
-        dangling: dict[tuple[str, str], list] = {}
-        for attr, ptr, local, line, col in facts.pointers:
-            _check_pointer(ed, index, report, f, local, attr, ptr, line, col, used, unreadable, bare, dangling)
-        # @key is no pointer (it may name an outside authority): never an error, but an
-        # entry it names is used.
-        for key in facts.keys:
-            entry = index.entry_for_key(key)
-            if entry is not None:
-                used.add(entry)
-        for (attr, ptr), hits in bare.items():
-            _report_bare(ed, index, report, f, attr, ptr, hits)
-        # one error for each missing id a file points to, however often (a critical edition's
-        # hundreds of @wit="#A" without a listWit are one problem, not hundreds)
-        for hits in dangling.values():
-            line, col, msg = hits[0]
-            more = f" (and {len(hits) - 1} more pointers to it in this file)" if len(hits) > 1 else ""
-            report.error(f.path, line, col, msg + more, "pointer-resolves")
+        used |= pointers_of(index, f, report, unreadable, prefixes)
+    return used
+
+
+def pointers_of(index: Index, f: TeiFile, report: Report, unreadable: set[str], prefixes: set[str]) -> set:
+    """[pointer-*] the pointers of file *f*; returns the register entries they use."""
+    used: set[tuple[str, str]] = set()
+    facts = facts_mod.of(f)
+    bare: dict[tuple[str, str], list] = {}
+    dangling: dict[tuple[str, str], list] = {}
+    for attr, ptr, local, line, col in facts.pointers:
+        _check_pointer(prefixes, index, report, f, local, attr, ptr, line, col, used, unreadable, bare, dangling)
+    # @key is no pointer (it may name an outside authority): never an error, but an
+    # entry it names is used.
+    for key in facts.keys:
+        entry = index.entry_for_key(key)
+        if entry is not None:
+            used.add(entry)
+    for (attr, ptr), hits in bare.items():
+        _report_bare(index, report, f, attr, ptr, hits)
+    # one error for each missing id a file points to, however often (a critical edition's
+    # hundreds of @wit="#A" without a listWit are one problem, not hundreds)
+    for hits in dangling.values():
+        line, col, msg = hits[0]
+        more = f" (and {len(hits) - 1} more pointers to it in this file)" if len(hits) > 1 else ""
+        report.error(f.path, line, col, msg + more, "pointer-resolves")
     return used
 
 
@@ -156,12 +209,12 @@ def _is_bare(ptr: str) -> bool:
     return "#" not in ptr and "/" not in ptr and not ptr.lower().endswith(".xml")
 
 
-def _check_pointer(ed, index, report, f, local, attr, ptr, line, col, used, unreadable, bare, dangling) -> None:
+def _check_pointer(prefixes, index, report, f, local, attr, ptr, line, col, used, unreadable, bare, dangling) -> None:
     where = f"@{attr} of <{local}>"
     if is_external(ptr):
         scheme = ptr.split(":", 1)[0].lower()
         if scheme not in UNSAFE_SCHEMES and scheme not in SAFE_SCHEMES:
-            if scheme not in _prefixes(ed):
+            if scheme not in prefixes:
                 report.warning(
                     f.path, line, col,
                     f"{where} uses '{scheme}:' ('{ptr}'), neither a URI scheme the edition links nor a "
@@ -202,9 +255,9 @@ def _check_pointer(ed, index, report, f, local, attr, ptr, line, col, used, unre
         return
     if not hit[1]:
         return
-    if hit in index.entries:
+    entry = index.entry(hit)
+    if entry is not None:
         used.add(hit)
-        entry = index.entries[hit]
         want = NAME_KIND.get(local) if attr == "ref" else ("person" if attr == "who" else None)
         if want and entry.kind != want:
             report.error(
@@ -233,11 +286,11 @@ def _target_rel(f: TeiFile, path: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(f.rel), unquote(path)))
 
 
-def _report_bare(ed, index, report, f, attr, ptr, hits) -> None:
+def _report_bare(index, report, f, attr, ptr, hits) -> None:
     local, line, col = hits[0]
     where = f"@{attr} of <{local}>"
     more = f" (and {len(hits) - 1} more like it in this file)" if len(hits) > 1 else ""
-    if (f.rel, ptr) in index.ids:
+    if index.has(f.rel, ptr):
         hint = f"this file has xml:id '{ptr}': write '#{ptr}'"
     elif _target_rel(f, ptr + ".xml") in index.files:
         hint = f"the edition has the file '{ptr}.xml': write '{ptr}.xml'"
@@ -315,33 +368,37 @@ def check_types(ed: Edition, report: Report) -> None:
     notes say who wrote them.  Conventions an edition opts into by declaring the taxonomy:
     an edition without one is not held to them."""
     declared = declared_types(ed)
+    for f in ed.documents:
+        types_of(f, declared, report)
+
+
+def types_of(f: TeiFile, declared: dict[str, set[str]], report: Report) -> None:
+    """check_types for one document (a TEI of a corpus: its own text, the n-th of its file's)."""
     if not declared:
         return
-    for f in ed.documents:
-        # a TEI of a corpus: its own text, the n-th of its file's
-        for name, etype, has_resp, line in facts_mod.of(f).typed[f.n - 1 if f.container is not None else 0]:
-            cats = declared.get(name)
-            if cats is None:
-                continue
-            rule = "note-type" if name == "note" else "type-declared"
-            col = column_of(f.path, line, "type=" if etype else f"<{name}")
-            if etype is None:
-                if name == "note":
-                    report.warning(f.path, line, col,
-                                   f"<note> has no @type (declared: {', '.join(sorted(cats))})", rule)
-            elif not set(etype.split()) <= cats:
-                report.error(
-                    f.path, line, col,
-                    f"<{name} type='{etype}'>: type not declared in the taxonomy '{name}-types' "
-                    f"(declared: {', '.join(sorted(cats))})",
-                    rule,
-                )
-            if name == "note" and not has_resp:
-                report.warning(
-                    f.path, line, column_of(f.path, line, "<note"),
-                    "<note> has no @resp: say who wrote it (e.g. resp=\"#editor-id\")",
-                    "note-resp",
-                )
+    for name, etype, has_resp, line in facts_mod.of(f).typed[f.n - 1 if f.container is not None else 0]:
+        cats = declared.get(name)
+        if cats is None:
+            continue
+        rule = "note-type" if name == "note" else "type-declared"
+        col = column_of(f.path, line, "type=" if etype else f"<{name}")
+        if etype is None:
+            if name == "note":
+                report.warning(f.path, line, col,
+                               f"<note> has no @type (declared: {', '.join(sorted(cats))})", rule)
+        elif not set(etype.split()) <= cats:
+            report.error(
+                f.path, line, col,
+                f"<{name} type='{etype}'>: type not declared in the taxonomy '{name}-types' "
+                f"(declared: {', '.join(sorted(cats))})",
+                rule,
+            )
+        if name == "note" and not has_resp:
+            report.warning(
+                f.path, line, column_of(f.path, line, "<note"),
+                "<note> has no @resp: say who wrote it (e.g. resp=\"#editor-id\")",
+                "note-resp",
+            )
 
 
 def check_unused(ed: Edition, report: Report, used: set[tuple[str, str]], index: "Index | None" = None) -> None:
@@ -349,20 +406,24 @@ def check_unused(ed: Edition, report: Report, used: set[tuple[str, str]], index:
     register (thousands of persons, a few in this edition) gets one line, not thousands."""
     if ed.errors:
         return  # an unreadable file may hold the references: no verdict
-    index = index or Index(ed)
     by_file: dict[str, list] = {}
-    for key, entry in sorted(index.entries.items()):
-        f = index.files[key[0]]
-        if f.kind == "register" and key not in used:
-            by_file.setdefault(f.rel, []).append(entry)
-    for rel, entries in by_file.items():
-        f = index.files[rel]
+    totals: dict[str, int] = {}
+    for f in ed.files:
+        if f.kind != "register":
+            continue
+        entries = {e.id: e for e in facts_mod.of(f).entries if e.id}  # the last of a repeated id
+        totals[f.rel] = len(entries)
+        for xid, entry in sorted(entries.items()):
+            if (f.rel, xid) not in used:
+                by_file.setdefault(f.rel, []).append(entry)
+    files = {f.rel: f for f in ed.files}
+    for rel, entries in sorted(by_file.items()):
+        f = files[rel]
         if len(entries) > UNUSED_ONE_BY_ONE:
             first = entries[0]
-            total = sum(1 for k in index.entries if k[0] == rel)
             report.warning(
                 f.path, first.line, column_of(f.path, first.line, f"<{first.kind}"),
-                f"{len(entries)} of the {total} entries of {rel} are never referred to by the "
+                f"{len(entries)} of the {totals[rel]} entries of {rel} are never referred to by the "
                 f"edition (the first: {first.kind} '{first.id}')",
                 "register-unused",
             )
@@ -427,13 +488,48 @@ def _root_of(f: TeiFile, report: Report) -> None:
 LOCAL = {"root": _root_of, "ids": _ids_of, "dates": _dates_of, "identifiers": _identifiers_of}
 
 
-def check(ed: Edition, report: Report) -> None:
-    """Every rule, over the files' facts (teipress.validation.facts): no tree is read here."""
+# The rules of one file, in the order a report gives them (check_unused comes last, edition-wide).
+GROUPS = ("root", "ids", "pointers", "dates", "identifiers", "types")
+
+
+def check(ed: Edition, report: Report) -> dict[str, tuple[dict[str, list], set]]:
+    """Every rule, over the files' facts (teipress.validation.facts): no tree is read here.
+    Returns what each file gave (file_rules), for an incremental build to keep."""
     index = Index(ed)
-    check_root(ed, report)
-    check_ids(ed, report)
-    used = check_pointers(ed, report, index)
-    check_dates(ed, report)
-    check_identifiers(ed, report)
-    check_types(ed, report)
-    check_unused(ed, report, used, index)
+    unreadable, prefixes, declared = _unreadable(ed), _prefixes(ed), declared_types(ed)
+    found = {f.rel: file_rules(ed, f, index, report, unreadable, prefixes, declared) for f in ed.files}
+    put_together(ed, report, found)
+    check_unused(ed, report, set().union(*(used for _, used in found.values())))
+    return found
+
+
+def file_rules(ed: Edition, f: TeiFile, index: Index, report: Report, unreadable: set[str], prefixes: set[str],
+               declared: dict[str, set[str]]) -> tuple[dict[str, list], set]:
+    """What the rules (but check_unused) say of file *f*: rule group → its diagnostics, and the
+    register entries the file uses.  They depend on the file's own facts and on what *index*,
+    *unreadable*, *prefixes* and *declared* hold of the edition (teipress.validation.recall)."""
+    sub = Report(base=report.base)
+    sub._names = report._names  # (a file's name is resolved once per report)
+    out: dict[str, list] = {}
+    used: set = set()
+    local = facts_mod.of(f).local
+    for group in GROUPS:
+        if group == "pointers":
+            used = pointers_of(index, f, sub, unreadable, prefixes)
+        elif group == "types":
+            if f.kind == "document":
+                for doc in ed._parts.get(f.rel, [f]):
+                    types_of(doc, declared, sub)
+        else:
+            for line, col, severity, message, rule in local[group]:
+                sub.add(f.path, line, col, severity, message, rule)
+        out[group], sub.items = sub.items, []
+    return out, used
+
+
+def put_together(ed: Edition, report: Report, found: dict[str, tuple[dict[str, list], set]]) -> None:
+    """The files' diagnostics (file_rules) into *report*, rule group by rule group, in the order of
+    the files: as the rules said them one after another over the whole edition."""
+    for group in GROUPS:
+        for f in ed.files:
+            report.items.extend(found[f.rel][0][group])

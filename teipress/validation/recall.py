@@ -1,0 +1,310 @@
+"""What the last incremental build's loading and validation found, file by file, so that a build
+in which a few files changed reads and checks only those.
+
+An edition of thousands of letters has hundreds of thousands of ids and pointers: reading every
+file's facts and resolving every pointer again costs seconds when one letter changed.  The
+integrity rules' diagnostics of a file depend on its own facts and on a few edition-wide things:
+the files there are, the ids and register entries each declares, the prefixes and taxonomies,
+which files are registers (teipress.validation.rules.file_rules).  So the last build's findings
+are kept, in one entry of the cache (:class:`Memo`), with what each file contributed to those
+edition-wide things (:func:`outward`), and a build reuses them only when it finds the same
+files, none unreadable, and every changed file contributing the same as before (the same ids,
+entries, prefixes, taxonomies, and files it refers to): then every other file's diagnostics are
+those of the last build, and only the changed files are checked, against their targets' facts.
+Anything else (a file added, removed or renamed, an id added or renamed, another register
+entry) checks every file, as a clean build does.
+
+A file whose stat (size, times, inode) is the one recorded when its bytes were last read is not
+read again, unless it had changed less than :data:`RACY_NS` before that reading: a file written
+twice within one tick of a coarse clock keeps its time (git's "racily clean" rule).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import time
+from typing import NamedTuple
+
+from . import facts as facts_mod
+
+VERSION = 1
+KIND = "validated"
+# How long before it was read a file must have last changed for its stat to stand for its bytes:
+# more than the coarsest file time (2 s on FAT), so that a write in the tick of the reading,
+# which would leave the same time, is never missed.
+RACY_NS = 3 * 10**9
+
+
+class FileRecord(NamedTuple):
+    """One file as the last build found it."""
+
+    sig: tuple  # its stat when its bytes were read: (size, mtime_ns, ctime_ns, inode, device)
+    seen: int  # when that stat was taken (time.time_ns())
+    digest: str  # the SHA-256 of its bytes
+    facts_key: str  # where the cache keeps its facts (teipress.validation.facts.cache_key)
+    shape: str  # what teipress.validation.facts.light gives of it without its facts
+    corpus: int
+    texts: list
+    models: list
+    kind: str  # 'register' or 'document', once the edition's registers were settled
+    outward: str  # what it gives the rest of the edition (outward())
+    refers: frozenset  # the files it refers to (teipress.edition.refers_of)
+    used: bytes  # the register entries its pointers use (pickled set)
+    rules: bytes  # its diagnostics by rule group (pickled; rules.file_rules)
+    schema_key: str  # what its schema diagnostics depend on (commands.validate._schema_key)
+    schema: bytes  # its schema diagnostics (pickled list)
+
+
+class Memo:
+    """The last build's findings (see the module's text)."""
+
+    def __init__(self, tool: str, root: str, named: tuple, base: str):
+        self.version = VERSION
+        self.tool, self.root, self.named, self.base = tool, root, named, base
+        self.files: dict[str, FileRecord] = {}
+        self.errors = False  # a file could not be read: nothing is reused
+        self.key_owners: dict[str, frozenset] = {}  # @key value → the register-shaped files naming it
+        self.keys: dict[str, object] = {}  # every @key value a file uses → the entry it names, or None
+        self.prefixes: set[str] = set()
+        self.declared: dict[str, set[str]] = {}
+        self.uses: dict[tuple[str, str], int] = {}  # register entry → how many files use it
+        self.unused: bytes = pickle.dumps([])
+
+
+def slot(root) -> str:
+    """The cache key of an edition's memo (one per cache, rewritten by every build)."""
+    from ..commands import cache as cache_mod
+
+    return cache_mod.digest(KIND, VERSION, os.path.abspath(root))
+
+
+def previous(cache, root) -> Memo | None:
+    """The memo the last complete build left for the edition at *root*, if it is of this teipress."""
+    from ..commands import cache as cache_mod
+
+    memo = cache.get_object(KIND, slot(root))
+    if (not isinstance(memo, Memo) or memo.version != VERSION or memo.tool != cache_mod.tool_fingerprint()
+            or memo.root != os.path.abspath(root)):
+        return None
+    return memo
+
+
+def outward(facts) -> str:
+    """What of a file's facts the rest of the edition's findings depend on: its shape, its ids,
+    its entries' ids, kinds, @n and idnos, its prefixes and its taxonomies."""
+    from ..commands import cache as cache_mod
+
+    return cache_mod.digest(facts.shape, facts.ids, [(e.id, e.kind, e.n, e.idnos) for e in facts.entries],
+                            facts.prefixes, facts.taxonomies)
+
+
+class Loading:
+    """What loading found with the memo: the stat and time of each file, whether the memo may
+    stand for the files not changed, and what the build keeps of them for the next one."""
+
+    def __init__(self, memo: Memo | None, cache):
+        self.memo, self.cache = memo, cache
+        self.seen: dict[str, tuple] = {}  # rel → (sig, time) of this build's look at the file
+        self.recalled: set[str] = set()  # files of the same bytes as in the memo (facts not read)
+        self.reusable = False  # the memo stands for every file not changed (see the module's text)
+
+    def digests(self, files) -> None:
+        """Give each file its digest: the memo's when its stat says it is unchanged (and was
+        not changed just before it was read), else from its bytes.  Files of the memo's bytes
+        have their facts read from the cache only when asked for."""
+        from . import facts as facts_mod
+
+        memo = self.memo
+        for f in files:
+            now = time.time_ns()
+            try:
+                st = os.stat(f.path)
+            except OSError:
+                continue  # parsing says why
+            sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+            rec = memo.files.get(f.rel) if memo is not None else None
+            if (rec is not None and rec.sig == sig and st.st_mtime_ns < rec.seen - RACY_NS
+                    and st.st_ctime_ns < rec.seen - RACY_NS):
+                f.digest = rec.digest
+                self.seen[f.rel] = (sig, rec.seen)
+            else:
+                try:
+                    with open(f.path, "rb") as fh:
+                        f.digest = hashlib.sha256(fh.read()).hexdigest()
+                except OSError:
+                    continue
+                self.seen[f.rel] = (sig, now)
+            if rec is not None and rec.digest == f.digest:
+                f.recalled = rec
+                self.cache.keep("facts", rec.facts_key)
+                f.facts_later(lambda f=f, key=rec.facts_key: _facts(f, key, self.cache))
+                self.recalled.add(f.rel)
+
+    def settle(self, ed, named: list[str], refused: bool) -> bool:
+        """Settle which files are registers from the memo, when it stands for every file not
+        changed; whether it does (else teipress.edition.settle_kinds must, from every file)."""
+        from .. import edition as edition_mod
+
+        memo = self.memo
+        if (memo is None or refused or ed.errors or memo.errors or tuple(named) != memo.named
+                or len(ed.files) != len(memo.files) or any(f.rel not in memo.files for f in ed.files)):
+            return False
+        rels = {f.rel for f in ed.files}
+        referred: set[str] = set()
+        for f in ed.files:
+            rec = memo.files[f.rel]
+            if f.rel in self.recalled:
+                referred |= rec.refers
+                continue
+            facts = facts_mod.of(f)
+            if outward(facts) != rec.outward:
+                return False
+            refers = edition_mod.refers_of(f, rels, memo.key_owners)
+            if refers != rec.refers:
+                return False
+            referred |= refers
+        for f in ed.files:
+            shape = facts_mod.light(f).shape
+            kind = "register" if f.rel in named or (shape == "register" and f.rel in referred) else "document"
+            if kind != memo.files[f.rel].kind:
+                return False
+        for f in ed.files:
+            f.kind = memo.files[f.rel].kind
+        self.reusable = True
+        return True
+
+
+def _facts(f, key: str, cache):
+    """The facts of a file the memo knows: from the cache, else (an entry lost) read again."""
+    got = cache.get_object("facts", key)
+    return got if isinstance(got, facts_mod.FileFacts) else facts_mod.read(f)
+
+
+def check(ed, report, loading: Loading, schemas: dict) -> None:
+    """The integrity rules' diagnostics into *report* (as teipress.validation.rules.check): the
+    last build's for every file not changed when the memo stands for them (Loading.reusable),
+    the changed files' found now; then the memo of this build is put in the cache.  *schemas*:
+    each file's (schema key, pickled schema diagnostics), kept in the memo too."""
+    memo = loading.memo
+    if loading.reusable and memo.base == str(report.base):
+        new = _check_changed(ed, report, loading)
+    else:
+        new = _check_all(ed, report, loading)
+    new.files = {}
+    for f in ed.files:
+        rec = new.files_found.get(f.rel)
+        if rec is None:
+            continue
+        key, blob = schemas.get(f.rel, ("", _EMPTY))
+        if not isinstance(blob, bytes):
+            key, blob = "", _EMPTY
+        sig, seen = loading.seen.get(f.rel, ((), 0))
+        if rec.sig != sig or rec.seen != seen or rec.schema_key != key or rec.schema != blob:
+            rec = rec._replace(sig=sig, seen=seen, schema_key=key, schema=blob)
+        new.files[f.rel] = rec
+    del new.files_found
+    loading.cache.put_object(KIND, slot(ed.root), new)
+
+
+_EMPTY = pickle.dumps([], protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _dumps(value) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _record(f, loading: Loading, kind: str, facts, refers, used, pieces) -> FileRecord:
+    sig, seen = loading.seen.get(f.rel, ((), 0))
+    return FileRecord(sig, seen, f.digest, facts_mod.cache_key(f), facts.shape, facts.corpus, facts.texts,
+                      facts.models, kind, outward(facts), refers, _dumps(used), _dumps(pieces), "", _EMPTY)
+
+
+def _check_all(ed, report, loading: Loading) -> Memo:
+    """Every file checked (rules.check), and the memo made afresh."""
+    from .. import edition as edition_mod
+    from ..commands import cache as cache_mod
+    from . import rules
+    from .diagnostics import Report
+
+    index = rules.Index(ed)
+    unreadable, prefixes, declared = rules._unreadable(ed), rules._prefixes(ed), rules.declared_types(ed)
+    found = {f.rel: rules.file_rules(ed, f, index, report, unreadable, prefixes, declared) for f in ed.files}
+    rules.put_together(ed, report, found)
+    unused = Report(base=report.base)
+    unused._names = report._names
+    rules.check_unused(ed, unused, set().union(*(used for _, used in found.values())))
+    report.items.extend(unused.items)
+
+    new = Memo(cache_mod.tool_fingerprint(), os.path.abspath(ed.root), tuple(ed.config.get("registers") or []),
+               str(report.base))
+    new.errors = bool(ed.errors)
+    new.prefixes, new.declared = prefixes, declared
+    new.unused = _dumps(unused.items)
+    rels = {f.rel for f in ed.files}
+    new.key_owners = edition_mod.key_owners(ed.files)
+    registers = {f.rel for f in ed.files if f.kind == "register"}
+    new.files_found = {}
+    for f in ed.files:
+        facts = facts_mod.of(f)
+        for key in facts.keys:
+            if key not in new.keys:
+                new.keys[key] = index.entry_for_key(key)
+        pieces, used = found[f.rel]
+        used = frozenset(k for k in used if k[0] in registers)
+        for k in used:
+            new.uses[k] = new.uses.get(k, 0) + 1
+        if f.digest:
+            new.files_found[f.rel] = _record(f, loading, f.kind, facts, edition_mod.refers_of(f, rels, new.key_owners),
+                                             used, pieces)
+    return new
+
+
+def _check_changed(ed, report, loading: Loading) -> Memo:
+    """Only the changed files checked, against their targets' facts; every other file's
+    diagnostics are the memo's (the edition-wide facts are those of the last build)."""
+    import copy
+
+    from . import rules
+    from .diagnostics import Report
+
+    memo = loading.memo
+    changed = [f for f in ed.files if f.rel not in loading.recalled]
+    index = rules.NearIndex(ed, memo.keys)
+    registers = {f.rel for f in ed.files if f.kind == "register"}
+    found = {f.rel: rules.file_rules(ed, f, index, report, set(), memo.prefixes, memo.declared) for f in changed}
+    pieces = {f.rel: found[f.rel][0] if f.rel in found else pickle.loads(memo.files[f.rel].rules)
+              for f in ed.files}
+    for group in rules.GROUPS:
+        for f in ed.files:
+            report.items.extend(pieces[f.rel][group])
+    new = copy.copy(memo)
+    new.keys, new.uses = dict(memo.keys), dict(memo.uses)
+    new.files_found = dict(memo.files)
+    moved = False
+    for f in changed:
+        facts = facts_mod.of(f)
+        used = frozenset(k for k in found[f.rel][1] if k[0] in registers)
+        rec = memo.files[f.rel]
+        before = pickle.loads(rec.used)
+        if used != before:
+            moved = True
+            for k in before:
+                new.uses[k] -= 1
+                if not new.uses[k]:
+                    del new.uses[k]
+            for k in used:
+                new.uses[k] = new.uses.get(k, 0) + 1
+        for key in facts.keys:
+            if key not in new.keys:
+                new.keys[key] = index.entry_for_key(key)
+        new.files_found[f.rel] = _record(f, loading, f.kind, facts, rec.refers, used, found[f.rel][0])
+    if moved or any(f.kind == "register" for f in changed):  # (a register's lines may have moved)
+        unused = Report(base=report.base)
+        unused._names = report._names
+        rules.check_unused(ed, unused, set(new.uses))
+        new.unused = _dumps(unused.items)
+        report.items.extend(unused.items)
+    else:
+        report.items.extend(pickle.loads(memo.unused))
+    return new
