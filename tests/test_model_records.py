@@ -94,7 +94,8 @@ def test_the_main_process_parses_no_model_and_keeps_none(tmp_path, monkeypatch):
     em = EditionModel.build(ed, cache=store)
     # every model's facts came from the cache: an unchanged letter costs a cache read, not a parse
     assert parsed == []
-    assert all(isinstance(d.__dict__["_model"], edition_model.Stored) for d in em.pages)
+    # and every model was left in the cache, not read (edition_model.Cached)
+    assert all(isinstance(d.__dict__["_model"], edition_model.Cached) for d in em.pages)
     assert em.records and em.chronology and em.letters  # (all from the records)
     assert parsed == []
     # a reader parses the model it reads, and only a few stay parsed

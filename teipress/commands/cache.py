@@ -220,6 +220,21 @@ class Cache:
         self.hits += 1
         return data
 
+    def locate(self, kind: str, key: str) -> tuple | None:
+        """Where the entry *kind*/*key* is kept, without reading it: (pack, offset, length,
+        CRC-32), or None.  Counted as used, as by get().  The caller reads it itself (its
+        bytes may still be damaged: check the length and CRC, as get() does); the packs of
+        the previous build are only read during a build, and an open descriptor keeps one
+        readable after finish() replaced the cache."""
+        self.used.setdefault(kind, set()).add(key)
+        k = (kind, key)
+        loc = self._new.get(k) or self._previous().get(k)
+        if loc is None:
+            with self._lock:
+                if self._refresh():
+                    loc = self._new.get(k)
+        return loc
+
     def _read(self, loc) -> bytes | None:
         pack, offset, length, crc = loc
         try:

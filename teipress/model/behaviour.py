@@ -72,11 +72,12 @@ class Names:
         return cls(registers.anchors(ed, groups), paths.document_ids(ed), groups)
 
 
-def registry(ed: Edition, f: TeiFile, names: Names) -> etree._Element:
-    """Every pointer written in *f*, resolved: register entries, labels, links."""
-    doc_id = names.doc_ids.get(f.key) or paths.safe_name(f.id)  # a register has no document id
-    root = etree.Element(f"{{{MODEL_NS}}}registry", doc=doc_id, file=f.rel)
+def pointers(f: TeiFile) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What *f* asks the registry for: every pointer token of its POINTER_ATTRS, and every
+    @key of its names (name_key), each sorted and once.  A function of the file's bytes alone
+    (teipress.model.model_cache keeps it under them)."""
     tokens: set[str] = set()
+    keys: set[str] = set()
     for el in f.root.iter():
         if not isinstance(el.tag, str):
             continue
@@ -84,7 +85,19 @@ def registry(ed: Edition, f: TeiFile, names: Names) -> etree._Element:
             v = el.get(attr)
             if v:
                 tokens.update(v.split())
-    for tok in sorted(tokens):
+        k = name_key(el)
+        if k:
+            keys.add(k)
+    return tuple(sorted(tokens)), tuple(sorted(keys))
+
+
+def registry(ed: Edition, f: TeiFile, names: Names, asked: tuple | None = None) -> etree._Element:
+    """Every pointer written in *f*, resolved: register entries, labels, links; *asked*: its
+    pointers(f), when known."""
+    doc_id = names.doc_ids.get(f.key) or paths.safe_name(f.id)  # a register has no document id
+    root = etree.Element(f"{{{MODEL_NS}}}registry", doc=doc_id, file=f.rel)
+    tokens, keys = asked if asked is not None else pointers(f)
+    for tok in tokens:
         attrs = {"key": tok}
         entry = ed.entry_for(f, tok)
         if entry is not None:
@@ -109,8 +122,7 @@ def registry(ed: Edition, f: TeiFile, names: Names) -> etree._Element:
         etree.SubElement(root, f"{{{MODEL_NS}}}pointer", attrs)
     # Names keyed into a register (@key, whole value: keys may hold spaces); the stylesheet uses
     # one only when the name's pointers reach no register entry.
-    keys = {k for el in f.root.iter() if (k := name_key(el))}
-    for k in sorted(keys):
+    for k in keys:
         entry = ed.entry_for_key(k)
         if entry is not None:
             etree.SubElement(root, f"{{{MODEL_NS}}}keyed", {"key": k, **_entry_attrs(entry, names)})
@@ -132,13 +144,6 @@ def _entry_attrs(entry: Entry, names: Names) -> dict[str, str]:
             desc=next((d for m in members for d in [registers.description(m)] if d), ""),
             dates=next((d for m in members for d in [registers.life_dates(m)] if d), ""))
     return dict(kind=entry.kind, anchor=names.anchors[key], **facts)
-    members = (names.identities or {}).get(key) or [entry]
-    head = members[0]
-    desc = next((d for m in members for d in [m.description] if d), "")
-    dates = next((d for m in members for d in [registers.life_dates(m)] if d), "")
-    names.shown[key] = dict(kind=entry.kind, anchor=names.anchors[key], register=head.file.rel,
-                            name=head.name, desc=desc, dates=dates)
-    return dict(names.shown[key])
 
 
 def list_entry_kind(el) -> str:
@@ -190,19 +195,23 @@ def behaviour(ed: Edition, f: TeiFile, names: Names | None = None) -> etree._Ele
     return result
 
 
-def behaviour_bytes(ed: Edition, f: TeiFile, names: Names, cache=None) -> bytes:
+def behaviour_bytes(ed: Edition, f: TeiFile, names: Names, cache=None, asked: tuple | None = None,
+                    keys: dict | None = None) -> bytes:
     """The behaviour model of *f* serialised, from *cache* (teipress.commands.cache) when it
     holds the model of the same inputs.  The stylesheet reads only the document and its
     registry (every pointer of the file, resolved), so those, the file's place and teipress
     itself make the key: an edited register entry changes the registry of every document
-    naming it, and only theirs."""
+    naming it, and only theirs.  *asked*: pointers(f), when known; *keys*: given, gets the
+    model's cache key as ``keys["model"]``."""
     from ..commands import cache as cache_mod
 
-    reg = registry(ed, f, names)
+    reg = registry(ed, f, names, asked)
     key = None
     if cache is not None:
         key = cache_mod.digest(cache_mod.tool_fingerprint(), f.key, f.path.read_bytes(),
                                etree.tostring(reg, encoding="utf-8"))
+        if keys is not None:
+            keys["model"] = key
         hit = cache.get("model", key)
         if hit is not None:
             return hit

@@ -11,6 +11,7 @@ import ctypes
 import os
 import tempfile
 import threading
+import zlib
 from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,8 +22,8 @@ from .. import __version__, workers
 from ..edition import Edition, TeiFile
 from ..commands import progress
 from ..xmlparse import XML_ID
-from . import correspondence as correspondence_mod, mentions, paths, registers, split as split_mod
-from .behaviour import (M, MODEL_NS, Names, behaviour_bytes, header_only, parse_model, warnings as model_warnings,
+from . import correspondence as correspondence_mod, mentions, model_cache, paths, registers, split as split_mod
+from .behaviour import (M, MODEL_NS, Names, behaviour_bytes, header_only, parse_model, pointers, warnings as model_warnings,
                         unknown_rends)
 from . import header as header_mod
 from . import images as images_mod
@@ -166,8 +167,58 @@ class Stored:
         return self.spill.read(self.offset, self.size)
 
 
+class Packs:
+    """Open descriptors of the cache packs a build's Cached models are in: opened once, in the
+    main process (forked workers inherit them), and kept open, so that a pack the cache
+    replaces at the end of the build (Cache.finish) stays readable while the model is."""
+
+    def __init__(self):
+        self.fds: dict = {}
+        self.lock = threading.Lock()
+
+    def fd(self, pack) -> int | None:
+        with self.lock:
+            if pack not in self.fds:
+                try:
+                    self.fds[pack] = os.open(pack, os.O_RDONLY)
+                except OSError:
+                    self.fds[pack] = None
+            return self.fds[pack]
+
+    def __del__(self, close=os.close):  # (os may be gone when the interpreter exits)
+        for fd in self.fds.values():
+            if fd is not None:
+                try:
+                    close(fd)
+                except OSError:
+                    pass
+
+
+class Cached:
+    """A behaviour model left where an incremental build's cache keeps it (teipress.model.
+    model_cache): its place in a pack, read when a page is rendered.  Bytes that are not what
+    the cache wrote (a damaged or torn pack: the length or CRC-32 differs) are never used: the
+    model is made again (*remake*), so a damaged cache only costs time."""
+
+    __slots__ = ("packs", "fd", "offset", "size", "crc", "remake", "__weakref__")
+
+    def __init__(self, packs: Packs, pack, offset: int, size: int, crc: int, remake):
+        self.packs, self.fd = packs, packs.fd(pack)  # (the descriptors stay open while it is held)
+        self.offset, self.size, self.crc, self.remake = offset, size, crc, remake
+
+    @property
+    def data(self) -> bytes:
+        try:
+            data = os.pread(self.fd, self.size, self.offset) if self.fd is not None else b""
+        except OSError:
+            data = b""
+        if len(data) == self.size and zlib.crc32(data) == self.crc:
+            return data
+        return self.remake()
+
+
 @lru_cache(maxsize=8)
-def stored_tree(stored: Stored) -> etree._ElementTree:
+def stored_tree(stored: "Stored | Cached") -> etree._ElementTree:
     """The tree of a stored model.  The few read last are kept, so that a stage reading one
     document's model several times in a row parses it once; outputs only read models."""
     return parse_model(stored.data)
@@ -175,10 +226,10 @@ def stored_tree(stored: Stored) -> etree._ElementTree:
 
 def _tree_property(name: str) -> property:
     """A Document's model tree (or contents tree): the tree itself while the model is being
-    made, a Stored one after EditionModel.build (Document.store)."""
+    made, a Stored or Cached one after EditionModel.build (Document.store)."""
     def get(self):
         value = self.__dict__.get(name)
-        return stored_tree(value) if isinstance(value, Stored) else value
+        return stored_tree(value) if isinstance(value, (Stored, Cached)) else value
 
     def put(self, value) -> None:
         self.__dict__[name] = value
@@ -280,8 +331,9 @@ class EditionModel:
             warnings += image_warnings
             images.update(placed)
             dp = paths.DocumentPaths(doc_id)
-            # the model is kept as its bytes and parsed by whoever reads it (Stored)
-            doc = Document(file=f, id=doc_id, path=dp.page, model=Stored(data, spill), paths=dp,
+            # the model is kept as its bytes (or left in the cache) and parsed by whoever reads it
+            doc = Document(file=f, id=doc_id, path=dp.page,
+                           model=data if isinstance(data, Cached) else Stored(data, spill), paths=dp,
                            info=header_mod.with_corpus(ed, f, names, own.info),
                            tei=paths.tei_copy(f), division_records=own.records)
             docs.append(doc)
@@ -413,12 +465,14 @@ def own_facts_key(ed: Edition, data: bytes) -> str:
                             ed.config.get("title_order"))
 
 
-def own_facts(ed: Edition, f: TeiFile, data: bytes, cache=None) -> OwnFacts:
+def own_facts(ed: Edition, f: TeiFile, data: bytes, cache=None, keys: dict | None = None) -> OwnFacts:
     """The OwnFacts of *f*'s behaviour model *data*, from *cache* when it holds those of the
-    same model (own_facts_key)."""
+    same model (own_facts_key); *keys*: given, gets that key as ``keys["own"]``."""
     key = None
     if cache is not None:
         key = own_facts_key(ed, data)
+        if keys is not None:
+            keys["own"] = key
         hit = cache.get_object("own", key)
         if isinstance(hit, OwnFacts):
             return hit
@@ -458,24 +512,41 @@ def place_images(ed: Edition, f: TeiFile, data: bytes, srcs: tuple[str, ...]) ->
 
 def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
     """(file, behaviour model's bytes, its OwnFacts, its images to publish, warnings about its
-    images) of each of *files*, in order: made side by side in forked workers for a large
-    edition (teipress.workers: forked once Names is known, so they share it), one by one in
-    this process otherwise.  This process never parses a model: it takes the workers' records."""
-    forked = workers.forks(len(files), PARALLEL_FROM)
+    images) of each of *files*, in order.  With *cache*, a document whose model the cache
+    holds for the same inputs (model_cache) is found here, its model left in the cache
+    (Cached, not read) and its OwnFacts read from it; the others are made side by side in
+    forked workers for a large edition (teipress.workers: forked once Names is known, so they
+    share it), one by one in this process otherwise.  This process never parses a model."""
+    found: dict[int, tuple] = {}
+    asked: dict[str, tuple] = {}  # document key → its pointers, when the cache had them
+    lookup = model_cache.Lookup(ed, names) if cache is not None else None
+    if lookup is not None:
+        packs = Packs()
+        for i, f in enumerate(files):
+            hit = _cached(ed, f, names, cache, lookup, packs, asked)
+            if hit is not None:
+                found[i] = hit
+    todo = [f for i, f in enumerate(files) if i not in found]
+    forked = workers.forks(len(todo), PARALLEL_FROM)
 
     def one(f: TeiFile):
         if forked and cache is not None:
             cache.used.clear()  # this worker's copy: what this document used goes back to the parent
         try:
-            data = _model_or_error(ed, f, names, cache)
-            own = own_facts(ed, f, data, cache)
+            data, own = _made(ed, f, names, cache, lookup, asked.get(f.key))
             data, placed, image_warnings = place_images(ed, f, data, own.graphics)
         except ModelError as exc:  # travels back as a value: the parent raises it
             data, own, placed, image_warnings = exc, None, [], []
         used = {k: set(v) for k, v in cache.used.items()} if forked and cache is not None else {}
         return data, own, placed, image_warnings, used
 
-    for f, (data, own, placed, image_warnings, used) in zip(files, workers.forked_map(one, files, PARALLEL_FROM)):
+    made = workers.forked_map(one, todo, PARALLEL_FROM)
+    for i, f in enumerate(files):
+        if i in found:
+            yield f, *found.pop(i), [], []
+            progress.advance()
+            continue
+        data, own, placed, image_warnings, used = next(made)
         if isinstance(data, ModelError):
             raise data
         for kind, keys in used.items():  # what the workers used stays in the cache (Cache.finish)
@@ -484,9 +555,56 @@ def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
         progress.advance()
 
 
-def _model_or_error(ed: Edition, f: TeiFile, names: Names, cache) -> bytes:
+def _cached(ed: Edition, f: TeiFile, names: Names, cache, lookup, packs: Packs, asked: dict):
+    """(Cached model, OwnFacts) of *f* when the cache holds its model for the same inputs
+    (model_cache), else None.  A model with images is not taken: its images are looked at
+    on every build (place_images)."""
+    digest = model_cache.file_digest(f)
+    if not digest:
+        return None
+    mine = cache.get_object(model_cache.POINTERS, model_cache.pointers_key(f, digest))
+    if not (isinstance(mine, tuple) and len(mine) == 2):
+        return None
+    asked[f.key] = mine
+    key = lookup.key(f, digest, mine)
+    record = cache.get_object(model_cache.MODEL_OF, key) if key is not None else None
+    if not (isinstance(record, tuple) and len(record) == 2):
+        return None
+    model_key, own_key = record
+    loc = cache.locate("model", model_key)
+    if loc is None:
+        return None
+    own = cache.get_object("own", own_key)
+    if not isinstance(own, OwnFacts) or own.graphics:
+        return None
+    pack, offset, size, crc = loc
+    return Cached(packs, pack, offset, size, crc, lambda: _model_or_error(ed, f, names, None)), own
+
+
+def _made(ed: Edition, f: TeiFile, names: Names, cache, lookup, asked: tuple | None):
+    """*f*'s behaviour model's bytes and OwnFacts, made (or its model found by its own key,
+    behaviour_bytes); with *cache*, what model_cache looks for next time is kept."""
+    if cache is None:
+        data = _model_or_error(ed, f, names, None)
+        return data, own_facts(ed, f, data)
+    digest = model_cache.file_digest(f)
+    if asked is None:
+        asked = pointers(f)
+        if digest:
+            cache.put_object(model_cache.POINTERS, model_cache.pointers_key(f, digest), asked)
+    keys: dict = {}
+    data = _model_or_error(ed, f, names, cache, asked, keys)
+    own = own_facts(ed, f, data, cache, keys)
+    key = lookup.key(f, digest, asked) if digest else None
+    if key is not None and "model" in keys:
+        cache.put_object(model_cache.MODEL_OF, key, (keys["model"], keys["own"]))
+    return data, own
+
+
+def _model_or_error(ed: Edition, f: TeiFile, names: Names, cache, asked: tuple | None = None,
+                    keys: dict | None = None) -> bytes:
     try:
-        return behaviour_bytes(ed, f, names, cache)
+        return behaviour_bytes(ed, f, names, cache, asked, keys)
     except etree.XSLTApplyError as exc:
         raise ModelError(f"{f.rel}: the behaviour model failed: {exc}") from None
 

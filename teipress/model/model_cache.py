@@ -1,0 +1,92 @@
+"""Finding a document's behaviour model in an incremental build's cache without making it.
+
+The model's own cache key (behaviour.behaviour_bytes) is a digest of the document's bytes and
+of its registry, every pointer of the file resolved; working the registry out needs the
+document's tree, so a build that only asked that key would parse every document again, in
+workers, to learn that nothing changed.  What the registry is made of is known without the
+tree, though:
+
+- what the document asks of it (behaviour.pointers: its pointer tokens and name keys) is a
+  function of its bytes alone, kept in the cache under them (kind ``pointers``);
+- what each of them resolves to is read off the edition's records (``resolution``): a
+  register entry as the text shows it (behaviour._entry_attrs, the very facts the registry
+  writes), and any other target by its file's bytes, id and document ids (more than the
+  registry takes of it, never less: a change there misses, it never finds a stale model).
+
+Those make the document's *lookup key*, under which the worker that made the model kept
+its model's key and its OwnFacts' key (kind ``model-of``).  A document whose lookup key is
+found is neither parsed, nor sent to a worker, nor read: its model is left in the cache's
+pack (edition_model.Cached) and read when a page is rendered.
+"""
+from __future__ import annotations
+
+from ..edition import Edition, TeiFile, pointer_target
+from . import paths
+from .behaviour import Names, _entry_attrs
+
+# Bump when what the lookup key or the records below hold changes.
+VERSION = 1
+POINTERS = "pointers"
+MODEL_OF = "model-of"
+
+
+def file_digest(f: TeiFile) -> str:
+    """The SHA-256 of the bytes *f* was loaded from (of its corpus file for a TEI of a corpus)."""
+    return (f.container or f).digest or ""
+
+
+def pointers_key(f: TeiFile, digest: str) -> str:
+    from ..commands import cache as cache_mod
+
+    return cache_mod.digest(POINTERS, VERSION, cache_mod.tool_fingerprint(), f.key, digest)
+
+
+class Lookup:
+    """The lookup keys of an edition's documents (see the module's docstring)."""
+
+    def __init__(self, ed: Edition, names: Names):
+        self.ed, self.names = ed, names
+        self.docs_of: dict[str, list[str]] = {}  # file rel → the ids of the documents it gives
+        for d in ed.documents:
+            self.docs_of.setdefault(d.rel, []).append(names.doc_ids.get(d.key, ""))
+
+    def resolution(self, f: TeiFile, asked: tuple) -> list | None:
+        """What *f*'s registry is made of besides its own bytes, *asked* being its pointers
+        (behaviour.pointers); None when it cannot be told without trees (a target file whose
+        bytes loading did not read)."""
+        ed, names = self.ed, self.names
+        tokens, keys = asked
+        out: list = [names.doc_ids.get(f.key) or paths.safe_name(f.id), f.rel]
+        for tok in tokens:
+            try:
+                rel, fragment = pointer_target(f.rel, tok)
+            except ValueError:  # outside the edition, or a URI: the registry skips it
+                continue
+            target = ed.file(rel)
+            if target is None:
+                continue
+            # Edition.entry_for: an entry's file declares its id, so the element is found
+            entry = ed.entries.get((rel, fragment)) if fragment else None
+            if entry is not None:
+                out.append((tok, _entry_attrs(entry, names)))
+                continue
+            if not target.digest:
+                return None
+            # Its label, list entry kind and description are read off the target's element:
+            # the target file's bytes (and the fragment) fix them, as its kind and documents
+            # fix the link.
+            out.append((tok, rel, fragment, target.kind, target.digest, self.docs_of.get(rel, [])))
+        for k in keys:
+            entry = ed.entry_for_key(k)
+            out.append((k, _entry_attrs(entry, names) if entry is not None else None))
+        return out
+
+    def key(self, f: TeiFile, digest: str, asked: tuple) -> str | None:
+        """*f*'s lookup key (kind MODEL_OF), or None (see resolution)."""
+        from ..commands import cache as cache_mod
+
+        found = self.resolution(f, asked)
+        if found is None:
+            return None
+        return cache_mod.digest(MODEL_OF, VERSION, cache_mod.tool_fingerprint(), f.key, digest,
+                                self.ed.config.get("title_order"), found)

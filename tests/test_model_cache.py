@@ -1,0 +1,171 @@
+"""Behaviour models found in an incremental build's cache without being made or read
+(teipress.model.model_cache, edition_model.Cached): a document whose inputs are unchanged is
+not parsed, not sent to a worker and its model's bytes are read only when a page reads them;
+a changed input (its own bytes, a register entry it names, a person of another file's back
+sharing an identity) is made again, and a damaged cache gives the right model all the same."""
+from __future__ import annotations
+
+import importlib
+import os
+
+from teipress import edition as edition_mod, workers
+from teipress.commands import cache as cache_mod
+from teipress.model import EditionModel, edition_model, model_cache
+
+from test_incremental import EPOCH, build, same_tree
+from test_model_records import letters_edition, summary
+
+behaviour = importlib.import_module("teipress.model.behaviour")  # the package's name is a function
+
+
+def warm(tmp_path, monkeypatch, n: int = 7):
+    """A letters edition whose models the cache holds: (its folder, the cache)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    root = letters_edition(tmp_path / "ed", n)
+    store = cache_mod.Cache(tmp_path / "cache")
+    EditionModel.build(edition_mod.load(root), cache=store)
+    return root, store
+
+
+def counting(monkeypatch) -> dict:
+    """Counts of the models made, the documents given to workers and the Cached models read."""
+    seen = {"made": [], "workers": [], "read": [], "remade": []}
+    real_remake = edition_model._model_or_error
+    monkeypatch.setattr(edition_model, "_model_or_error",
+                        lambda ed, f, names, cache, *a: (cache is None and seen["remade"].append(f.key))
+                        or real_remake(ed, f, names, cache, *a))
+    real_made, real_map, real_data = edition_model._made, workers.forked_map, edition_model.Cached.data
+    monkeypatch.setattr(edition_model, "_made", lambda ed, f, *a: seen["made"].append(f.key) or real_made(ed, f, *a))
+    monkeypatch.setattr(workers, "forked_map",
+                        lambda fn, items, *a, **k: seen["workers"].extend(items) or real_map(fn, items, *a, **k))
+    monkeypatch.setattr(edition_model.Cached, "data",
+                        property(lambda self: seen["read"].append(self) or real_data.fget(self)))
+    return seen
+
+
+def cached(em) -> list[str]:
+    return sorted(d.id for d in em.documents if isinstance(d.__dict__["_model"], edition_model.Cached))
+
+
+def test_a_warm_cache_makes_no_model_and_reads_only_the_models_rendered(tmp_path, monkeypatch):
+    root, store = warm(tmp_path, monkeypatch)
+    ed = edition_mod.load(root)
+    seen = counting(monkeypatch)
+    em = EditionModel.build(ed, cache=store)
+    split = next(d for d in em.documents if d.parts)
+    # the split letter's model is read to cut it into pages; no other is made, sent or read
+    assert seen["made"] == [] and seen["workers"] == []
+    assert [r for r in seen["read"]] == [split.__dict__["_model"]]
+    assert len(cached(em)) == len(em.documents)
+    one = next(d for d in em.documents if not d.parts)
+    assert one.model.getroot().get("id")
+    assert seen["read"][1:] == [one.__dict__["_model"]]
+    assert seen["remade"] == []  # (read from the cache's pack, not made again)
+    assert summary(em) == summary(EditionModel.build(edition_mod.load(root)))
+
+
+def test_what_a_document_names_misses_the_lookup_when_it_changes(tmp_path, monkeypatch):
+    root, store = warm(tmp_path, monkeypatch)
+    tei = root / "tei"
+    # a word of one letter; the name of a register person only the letters of Bert name
+    f = tei / "letter-5.xml"
+    f.write_text(f.read_text(encoding="utf-8").replace("wrote from", "wrote again from"), encoding="utf-8")
+    p = tei / "persons.xml"
+    p.write_text(p.read_text(encoding="utf-8").replace("Bert Example", "Bert Beispiel"), encoding="utf-8")
+    ed = edition_mod.load(root)
+    seen = counting(monkeypatch)
+    em = EditionModel.build(ed, cache=store)
+    naming_bert = sorted(d.id for d in em.documents if "persons.xml#bert" in d.file.path.read_text(encoding="utf-8"))
+    split = [d.id for d in em.documents if d.parts]
+    assert naming_bert and "letter-5" not in naming_bert
+    assert sorted(paths_of(seen["made"], em)) == sorted({"letter-5", *naming_bert} - set())
+    assert set(cached(em)) == {d.id for d in em.documents} - {"letter-5", *naming_bert}
+    assert split  # (a split letter's model found in the cache is cut into pages all the same)
+    assert summary(em) == summary(EditionModel.build(edition_mod.load(root)))
+
+
+def paths_of(keys: list[str], em) -> list[str]:
+    return [d.id for d in em.documents if d.file.key in keys]
+
+
+def test_a_person_added_to_a_letters_back_reaches_every_letter_naming_her(tmp_path, monkeypatch):
+    # The same person (one authority key) described in a register and in a letter's back is one
+    # identity: the fuller description leads, so every letter naming her shows it.
+    root, store = warm(tmp_path, monkeypatch)
+    tei = root / "tei"
+    p = tei / "persons.xml"
+    p.write_text(p.read_text(encoding="utf-8").replace(
+        '<persName type="main">Bert Example</persName>',
+        '<persName type="main">Bert Example</persName><idno type="GND">118609807</idno>'), encoding="utf-8")
+    EditionModel.build(edition_mod.load(root), cache=store)
+    f = tei / "letter-6.xml"
+    f.write_text(f.read_text(encoding="utf-8").replace("</text>", """<back><listPerson><person xml:id="b2">
+        <persName type="main">Bert Example</persName><idno type="GND">118609807</idno>
+        <birth when="1890"/><death when="1950"/><note type="description">A painter.</note>
+      </person></listPerson></back></text>"""), encoding="utf-8")
+    ed = edition_mod.load(root)
+    em = EditionModel.build(ed, cache=store)
+    assert summary(em) == summary(EditionModel.build(edition_mod.load(root)))
+    fresh = {d.id: d.model for d in EditionModel.build(edition_mod.load(root)).documents}
+    from lxml import etree
+    for d in em.documents:  # every model, taken from the cache or not, is the one made afresh
+        assert etree.tostring(d.model) == etree.tostring(fresh[d.id]), d.id
+
+
+def test_a_damaged_or_torn_model_in_the_cache_is_made_again(tmp_path, monkeypatch):
+    root, store = warm(tmp_path, monkeypatch)
+    fresh = {d.id: behaviour.etree.tostring(d.model) for d in EditionModel.build(edition_mod.load(root)).documents}
+    em = EditionModel.build(edition_mod.load(root), cache=cache_mod.Cache(tmp_path / "cache"))
+    docs = [d for d in em.documents if isinstance(d.__dict__["_model"], edition_model.Cached) and not d.parts]
+    assert len(docs) >= 3
+    damaged, torn = docs[0].__dict__["_model"], docs[1].__dict__["_model"]
+    # one byte of one model changed in its pack; the pack cut short in the middle of another
+    fd = os.open(pack_of(tmp_path / "cache", damaged), os.O_RDWR)
+    byte = os.pread(fd, 1, damaged.offset + 5)
+    os.pwrite(fd, bytes([byte[0] ^ 0x20]), damaged.offset + 5)
+    os.close(fd)
+    edition_model.stored_tree.cache_clear()
+    assert behaviour.etree.tostring(docs[0].model) == fresh[docs[0].id]
+    os.truncate(pack_of(tmp_path / "cache", torn), torn.offset + torn.size // 2)
+    assert behaviour.etree.tostring(docs[1].model) == fresh[docs[1].id]
+    for d in em.documents:
+        assert behaviour.etree.tostring(d.model) == fresh[d.id], d.id
+
+
+def pack_of(folder, stored) -> str:
+    """The pack file a Cached model is read from."""
+    for pack in folder.glob("*.pack"):
+        if os.path.samestat(os.stat(pack), os.fstat(stored.fd)):
+            return str(pack)
+    raise AssertionError("no pack holds the model")
+
+
+def test_builds_with_a_warm_cache_on_two_cores_give_the_bytes_of_a_clean_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("TEIPRESS_JOBS", "2")
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)  # an earlier test's idle thread
+    root = letters_edition(tmp_path / "ed", edition_model.PARALLEL_FROM + 3)
+    out = tmp_path / "out"
+    build(root, out)
+    tei = root / "tei"
+    f = tei / "letter-7.xml"
+    f.write_text(f.read_text(encoding="utf-8").replace('when="1900-02-', 'when="1899-02-'), encoding="utf-8")
+    (tei / "letter-3.xml").unlink()
+    build(root, out)  # the HTML stage's forked workers read the models left in the cache's packs
+    build(root, tmp_path / "clean", incremental=False)
+    assert same_tree(out, tmp_path / "clean") == []
+
+
+def test_the_lookup_key_reads_no_tree(tmp_path, monkeypatch):
+    root, store = warm(tmp_path, monkeypatch, 4)
+    ed = edition_mod.load(root, cache=store)
+    names = behaviour.Names.of(ed)
+    lookup = model_cache.Lookup(ed, names)
+    parsed = []
+    real = edition_mod.Trees.parsed
+    monkeypatch.setattr(edition_mod.Trees, "parsed", lambda self, f: parsed.append(f.rel) or real(self, f))
+    for f in ed.documents:
+        asked = store.get_object(model_cache.POINTERS, model_cache.pointers_key(f, model_cache.file_digest(f)))
+        assert asked is not None and lookup.key(f, model_cache.file_digest(f), asked)
+    assert [rel for rel in parsed if rel != "persons.xml"] == []
