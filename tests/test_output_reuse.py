@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from test_incremental import EPOCH, build, edit_letters, letters_edition, same_tree
-from teipress.commands import output
+from teipress.commands import output, shadow
 
 
 def test_put_links_the_same_bytes_and_never_writes_into_the_previous_output(tmp_path):
@@ -53,6 +53,11 @@ def test_a_rebuild_links_unchanged_files_and_leaves_the_previous_output_as_it_wa
         edit_letters(root, "text" if not incremental else "title")
         build(root, out, incremental=incremental)
         monkeypatch.setattr(output, "remove", real_remove)
+        if incremental:  # the previous output is not removed: it is the next build's shadow
+            kept = shadow.shadow_folder(out)
+            for rel, (data, _ino) in before.items():
+                assert (kept / rel).read_bytes() == data, rel
+            seen.append(kept)
         assert seen
         build(root, tmp_path / f"clean-{incremental}", incremental=False)
         assert same_tree(out, tmp_path / f"clean-{incremental}") == []

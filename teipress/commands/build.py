@@ -22,7 +22,7 @@ from .. import edition as edition_mod
 from ..edition import Edition
 from ..model import EditionModel, ModelError
 from ..validation.diagnostics import Report
-from . import cache as cache_mod, output, progress
+from . import cache as cache_mod, interrupt, output, progress, shadow
 from .validate import loading_check, validate_edition
 
 
@@ -99,12 +99,13 @@ def stage_sources(ctx: BuildContext) -> None:
     src = ctx.edition.tei_dir
     dst = ctx.out / "tei"
     # The TEI files the build is made of (--keep-going leaves bad ones out), and the schemas.
-    built = {f.path for f in ctx.edition.files}
+    # (a file's digest, read when it was loaded: an unchanged file is not read again)
+    built = {f.path: f.digest for f in ctx.edition.files}
     for p in sorted(src.rglob("*")):
         if p.suffix == ".xml" and p not in built and p.relative_to(src).parts[0] != "schema":
             continue
         if p.is_file() and (p.suffix in (".xml", ".xsd", ".rng", ".sch")):
-            output.put(dst / p.relative_to(src), p.read_bytes(), ctx.out, ctx.before)
+            output.put_known(dst / p.relative_to(src), built.get(p, ""), p.read_bytes, ctx.out, ctx.before)
 
 
 def stages() -> list[tuple[str, Callable[[BuildContext], None]]]:
@@ -261,10 +262,14 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
                 new = store.folder.with_name(store.folder.name + ".new")
                 shutil.rmtree(new, ignore_errors=True)
                 store.finish(new)
+                writer = output._writer
+                if writer is not None:  # the manifests of the new output and of the shadow to be
+                    shadow.write_manifests(new, writer.manifests())
                 after = cache_mod.edition_fingerprint(edition_dir, out, options)
                 if after == fingerprint and not result.left_out:  # else the next build starts afresh
+                    known = writer.listing(cache_mod.BUILT) if writer is not None else None
                     store.record_build(new, {
-                        "fingerprint": fingerprint, "listing": cache_mod.output_listing(folder),
+                        "fingerprint": fingerprint, "listing": cache_mod.output_listing(folder, known),
                         "report": list(result.report.items), "files": result.files, "left_out": []})
                 cache_mod.replace(store.folder, new)
         try:
@@ -352,6 +357,29 @@ def run(ed: Edition, out_dir: Path, log: Callable[[str], None] = lambda m: None,
         return _run(ed, out_dir, log, only, model, keep_going, left_out, cache, complete)
 
 
+def _target(out_dir: Path, only: set[str] | None, cache: "cache_mod.Cache | None"):
+    """The folder the stages write into, and the Writer that follows them (None without a
+    cache): the shadow of an incremental build, renamed to a temporary name while it is
+    brought up to date (a kill then leaves only a temporary folder, removed by the next
+    build), or a fresh folder (commands/shadow.py)."""
+    kept = shadow.shadow_folder(out_dir)
+    if cache is None:
+        output.remove(kept)  # (the shadow of an earlier incremental build: no longer followed)
+        return output.temp_folder(out_dir), None
+    manifests = shadow.read_manifests(cache.folder)
+    # The PDF stage's files are written by Typst, not through the Writer: such a build starts afresh.
+    usable = (only is not None and "pdf" not in only and kept.is_dir() and not kept.is_symlink()
+              and shadow.folder_id(kept) in manifests)
+    tmp = output.temp_folder(out_dir)
+    if usable:
+        with interrupt.deferred():
+            tmp.rmdir()
+            kept.rename(tmp)
+    else:
+        output.remove(kept)
+    return tmp, shadow.Writer(tmp, out_dir, manifests, shadow=usable)
+
+
 def _run(ed: Edition, out_dir: Path, log: Callable[[str], None], only: set[str] | None,
          model: EditionModel | None, keep_going: bool, left_out: list[LeftOut] | None,
          cache: "cache_mod.Cache | None" = None, complete: Callable[[Path], None] | None = None) -> dict[str, float]:
@@ -367,10 +395,11 @@ def _run(ed: Edition, out_dir: Path, log: Callable[[str], None], only: set[str] 
         if extra:
             log(f"  also building {', '.join(sorted(extra))} (part of html/)")
         only = set(only) | extra
-    tmp = output.temp_folder(out_dir)
+    tmp, writer = _target(out_dir, only, cache)
     scratch = None
     try:
         scratch = output.temp_folder(out_dir)
+        output._writer = writer
         # A partial build without the PDF stage links the previous build's PDFs; a build that
         # makes PDFs must never fall back on them (a PDF that failed would come back stale).
         ctx = BuildContext(edition=ed, out=tmp, model=model, log=log, keep_going=keep_going,
@@ -397,17 +426,26 @@ def _run(ed: Edition, out_dir: Path, log: Callable[[str], None], only: set[str] 
                 ) from exc
             timings[name] = time.perf_counter() - t0
             log(f"  {name:<10} {timings[name]:7.2f} s")
+        t0 = time.perf_counter()
         output.remove(scratch)
         # Outputs this build did not make (screenshots, a deposit, the stages --only skipped)
         # come along into the new folder, which then takes the place of the previous one whole.
-        output.carry_over(out_dir, tmp)
+        if writer is not None:  # (and what an earlier build left in the shadow goes)
+            writer.complete(output.carry_over, output._ours)
+        else:
+            output.carry_over(out_dir, tmp)
         if complete is not None:  # the output is whole: the incremental build records it
             complete(tmp)
-        output.replace(tmp, out_dir)
+        # The previous output becomes the next incremental build's shadow (commands/shadow.py).
+        output.replace(tmp, out_dir, keep=shadow.shadow_folder(out_dir)
+                       if writer is not None and writer.other is not None else None)
+        timings["finish"] = time.perf_counter() - t0
+        log(f"  {'finish':<10} {timings['finish']:7.2f} s")
     except BaseException:
         output.remove(tmp)
         raise
     finally:
+        output._writer = None
         if scratch is not None:
             output.remove(scratch)
     return timings

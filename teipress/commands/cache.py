@@ -144,12 +144,22 @@ def edition_fingerprint(edition_dir: Path, out: Path, options: dict) -> str:
                   [(name, folder_digest(root / name, skip)) for name in EDITION_INPUTS])
 
 
-def output_listing(out: Path) -> str:
+def output_listing(out: Path, known: dict[str, tuple[int, int]] | None = None) -> str:
     """What a build left in *out*: every file of html/, pdf/, tei/ with its size and time.
 
     A no-op build is trusted only when this is unchanged: a page deleted or edited by hand
-    since is made again."""
+    since is made again.  *known*: the size and time of each of those files (path relative
+    to *out* → (size, mtime)), as the build that made them noted them (commands/shadow.py),
+    so that its listing needs no walk of the folder; the rows are the same as the walk's."""
     rows = []
+    if known is not None:
+        def walk_order(rel: str) -> tuple:  # os.walk's below: a folder's files, then its folders
+            *folders, name = rel.split("/")
+            return (*((1, f) for f in folders), (0, name))
+
+        for rel in sorted(known, key=walk_order):
+            rows.append((rel, *known[rel]))
+        return digest(rows)
     for name in BUILT:
         top = out / name
         for dirpath, dirnames, filenames in os.walk(top):
@@ -234,6 +244,10 @@ class Cache:
                 if self._refresh():
                     loc = self._new.get(k)
         return loc
+
+    def keep(self, kind: str, key: str) -> None:
+        """Count the entry as used by this build without reading it (it stays in the cache)."""
+        self.used.setdefault(kind, set()).add(key)
 
     def _read(self, loc) -> bytes | None:
         pack, offset, length, crc = loc

@@ -225,22 +225,24 @@ def _link(src, dst) -> None:
         shutil.copy2(src, dst, follow_symlinks=False)
 
 
+# The writer of the build running in this process (teipress.commands.shadow), set by build.py.
+_writer = None
+
+
 def put(path: Path, data: bytes, new: Path, previous: Path | None) -> None:
     """Write *data* at *path* inside the new output folder *new*.  Where the previous output
     *previous* holds the same bytes at the same place, the file is hard-linked from it instead
     (no data written now, and removing the previous output later only drops a link); the
     previous output is read, never written: a file written anew first replaces whatever link
-    is at *path*, so no write goes through a link into the previous output."""
+    is at *path*, so no write goes through a link into the previous output.  In an
+    incremental build the build's Writer decides from the manifests, without reading the
+    previous output (teipress.commands.shadow)."""
+    if _writer is not None and _writer.holds(path):
+        _writer.put(path, data)
+        return
     if previous is not None:
         old = previous / path.relative_to(new)
-        try:
-            st = os.lstat(old)
-            # a plain file no other name shares (a link to it is ours alone), with the same bytes
-            same = (stat.S_ISREG(st.st_mode) and st.st_nlink == 1 and st.st_size == len(data)
-                    and old.read_bytes() == data)
-        except (OSError, ValueError):
-            same = False
-        if same:
+        if _same_as(old, data):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)
             try:
@@ -265,8 +267,61 @@ def put(path: Path, data: bytes, new: Path, previous: Path | None) -> None:
         fh.write(data)
 
 
-def replace(new: Path, out: Path) -> None:
-    """Make the complete folder *new* the output *out* in one step; the previous output is removed.
+def _same_as(old, data: bytes) -> bool:
+    """*old* is a plain file no other name shares (a link to it is ours alone), with *data*."""
+    try:
+        st = os.lstat(old)
+        return (stat.S_ISREG(st.st_mode) and st.st_nlink == 1 and st.st_size == len(data)
+                and Path(old).read_bytes() == data)
+    except (OSError, ValueError):
+        return False
+
+
+def put_known(path: Path, digest: str, load, new: Path, previous: Path | None) -> None:
+    """put() of a file whose bytes' SHA-256 (*digest*) is known: load() reads them only when
+    they must be written (an incremental build's unchanged page, source)."""
+    if _writer is not None and _writer.holds(path) and digest:
+        _writer.put(path, digest=digest, load=load)
+    else:
+        put(path, load(), new, previous)
+
+
+def made_file(path: Path) -> bool:
+    """Whether this build made the file *path* of its output (an incremental build's folder
+    may still hold files of an earlier build that this one did not make)."""
+    return _writer.made_file(path) if _writer is not None else path.is_file()
+
+
+def made_under(folder: Path) -> list[tuple[str, str]] | None:
+    """(path relative to *folder*, SHA-256) of every file this build wrote under *folder*
+    through put(); None when no Writer follows it (then the folder holds what was made)."""
+    return _writer.made_under(folder) if _writer is not None and _writer.holds(folder / "x") else None
+
+
+def journal() -> None:
+    """Note what put() makes from now on in this process (a forked worker's files), for taken()."""
+    if _writer is not None:
+        _writer.journal = []
+
+
+def taken() -> list:
+    """What put() made since journal(), for absorb() in the process that forked this one."""
+    if _writer is None or _writer.journal is None:
+        return []
+    got, _writer.journal = _writer.journal, None
+    return got
+
+
+def absorb(made: list) -> None:
+    """The files a forked worker made (its taken()) count as made by this build."""
+    if _writer is not None:
+        for rel, rec in made:
+            _writer.made[rel] = rec
+
+
+def replace(new: Path, out: Path, keep: Path | None = None) -> None:
+    """Make the complete folder *new* the output *out* in one step; the previous output is
+    removed, or with *keep* renamed to *keep* (an incremental build's shadow, see Writer).
 
     Call with the lock of *out* held, after carry_over()."""
     os.chmod(new, 0o755)
@@ -274,7 +329,12 @@ def replace(new: Path, out: Path) -> None:
         new.rename(out)
         return
     if _exchange(new, out):
-        remove(new)  # now the previous output
+        if keep is None:
+            remove(new)  # now the previous output
+        else:
+            with interrupt.deferred():
+                remove(keep)
+                new.rename(keep)
         return
     # No renameat2 here (another OS, or a file system without it): two renames; a kill
     # between them leaves the previous output as .<name>.tmp-old-*, which sweep() restores.
@@ -283,7 +343,12 @@ def replace(new: Path, out: Path) -> None:
     with interrupt.deferred():
         out.rename(old)
         new.rename(out)
-    remove(old)
+    if keep is None:
+        remove(old)
+    else:
+        with interrupt.deferred():
+            remove(keep)
+            old.rename(keep)
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -14,6 +14,7 @@ import uuid
 
 from lxml import etree
 
+from ..commands import output
 from ..commands.build import BuildContext
 from ..model import paths
 from ..xmlparse import TEI_NS, XML_ID
@@ -123,5 +124,4 @@ def build(ctx: BuildContext) -> None:
         ctx.log("  note: cmif.xml names the letters by relative links; set base_url in edition.toml "
                 "so that correspSearch can harvest it")
     out = ctx.out / "html" / paths.CMIF_FILE
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(serialise(em))
+    output.put(out, serialise(em), ctx.out, ctx.before)

@@ -69,6 +69,15 @@ def write(path: Path, text: str | bytes) -> None:
         output.put(path, data, path.parent, None)
 
 
+def write_known(path: Path, digest: str, load) -> None:
+    """write() of a file whose bytes' SHA-256 is known: load() gives them when they must be written."""
+    new, previous = _outputs
+    if previous is not None and new is not None and path.is_relative_to(new):
+        output.put_known(path, digest, load, new, previous)
+    else:
+        output.put_known(path, digest, load, path.parent, None)
+
+
 def copy_tree(src: Path, dst: Path) -> None:
     for p in sorted(src.rglob("*")):
         if p.is_file() and "__pycache__" not in p.parts:
@@ -291,10 +300,10 @@ def _pdf_sources(ctx: BuildContext, doc) -> list[tuple[Path, str]]:
     for base in (ctx.out, ctx.previous):
         if base is None:
             continue
-        if (base / doc.paths.pdf).is_file():
+        if output.made_file(base / doc.paths.pdf):
             return [(base / doc.paths.pdf, doc.pdf)]
         volumes, n = [], 1
-        while (base / doc.paths.volume(n)).is_file():
+        while output.made_file(base / doc.paths.volume(n)):
             volumes.append((base / doc.paths.volume(n), doc.paths.volume_download(n)))
             n += 1
         if volumes:
@@ -343,7 +352,8 @@ def _build(ctx: BuildContext) -> None:
 
     # Beside every page its TEI source, the images it shows and its PDF.
     for f in ctx.edition.files:  # from the sources, not from the sources stage's output
-        write(out / paths.tei_copy(f), f.path.read_bytes())
+        # (their digest was read when they were loaded: an unchanged file is not read again)
+        write_known(out / paths.tei_copy(f), f.digest, f.path.read_bytes)
     for rel in em.images:
         src = ctx.edition.tei_dir / rel
         if src.is_file():
@@ -384,7 +394,8 @@ def _build(ctx: BuildContext) -> None:
 
     render("index.html", "index.html")
 
-    def document_pages(doc: Page) -> list[Field]:
+    def document_pages(doc: Page) -> tuple[list[Field], list]:
+        output.journal()  # (what a forked worker writes goes back to the build's Writer)
         fill(em, doc)
         files: list[tuple[str, bytes]] = []
         # A split document's own page is its contents; each division has a page (teipress.model.split).
@@ -398,12 +409,13 @@ def _build(ctx: BuildContext) -> None:
                       (cites["ris"], citation.ris(record).encode("utf-8")),
                       (cites["csl_json"], (json.dumps([citation.csl_json(record)], ensure_ascii=False,
                                                       indent=1, sort_keys=True) + "\n").encode("utf-8"))]
-        for path, data in files:
-            write(out / path, data)
+        digests = [page_cache.sha(data) for _path, data in files]
+        for (path, data), sha in zip(files, digests):
+            write_known(out / path, sha, lambda data=data: data)
         unfill(doc)
         if keys:  # (a forked worker writes the entry itself: only the key goes back)
-            page_cache.put(ctx.cache, keys[doc.id], files, doc.fields)
-        return doc.fields
+            page_cache.put(ctx.cache, keys[doc.id], files, digests, doc.fields)
+        return doc.fields, output.taken()
 
     keys = {d.id: page_cache.page_key(edition_key, d, PANEL_KINDS) for d in s.documents} if edition_key else {}
     todo = []
@@ -412,16 +424,19 @@ def _build(ctx: BuildContext) -> None:
         if kept is None:
             todo.append(doc)
             continue
-        files, doc.fields = kept
-        for path, data in files:
-            write(out / path, data)
+        # An unchanged page's bytes are read from the cache only when they must be written
+        # (they are not in the output, or not at that place: commands/shadow.py).
+        files, doc.fields, load = kept
+        for path, sha in files:
+            write_known(out / path, sha, lambda path=path, load=load: load()[path])
         for part in doc.parts:
             part.fields = doc.fields
 
     # Each document's pages are its own files: made on every core, each by one worker, which
     # sends back only the metadata fields the edition's pages read (licence, changes, principles).
     stylesheet()  # compiled once, before the workers are forked
-    for doc, fields in zip(todo, workers.forked_map(document_pages, todo, PARALLEL_FROM)):
+    for doc, (fields, made) in zip(todo, workers.forked_map(document_pages, todo, PARALLEL_FROM)):
+        output.absorb(made)
         doc.fields = fields
         for part in doc.parts:
             part.fields = fields
@@ -432,7 +447,7 @@ def _build(ctx: BuildContext) -> None:
     for view in s.parallel:
         # the facing-pages PDF: made by this build, else kept from the previous one
         src = next((b / view.pair.pdf for b in (ctx.out, ctx.previous)
-                    if b is not None and (b / view.pair.pdf).is_file()), None)
+                    if b is not None and output.made_file(b / view.pair.pdf)), None)
         if src is not None:
             write(out / view.pair.download, src.read_bytes())
             view.pdf = view.pair.download

@@ -19,6 +19,7 @@ every page again, but never leaves one stale.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import pickle
 
 from lxml import etree
@@ -26,6 +27,7 @@ from lxml import etree
 from ..commands import cache as cache_mod
 
 KIND = "page"
+BYTES = "page-bytes"  # (the bytes of the files an entry of KIND lists)
 
 
 def edition_digest(ctx, em) -> str:
@@ -46,17 +48,19 @@ def edition_digest(ctx, em) -> str:
     )
 
 
-def _model_bytes(doc) -> list[bytes]:
-    """The document's stored behaviour models (its model, and a split document's contents)."""
+def _model_bytes(doc) -> list[str]:
+    """The digests of the document's stored behaviour models (its model, and a split
+    document's contents): hashed apart, not written out in the key's text."""
     out = []
     for name in ("_model", "_contents"):
         value = doc.__dict__.get(name)
         if value is None:
-            out.append(b"")
+            data = b""
         elif isinstance(value, etree._ElementTree):
-            out.append(etree.tostring(value.getroot(), encoding="utf-8"))
+            data = etree.tostring(value.getroot(), encoding="utf-8")
         else:  # edition_model.Stored
-            out.append(value.data)
+            data = value.data
+        out.append(hashlib.sha256(data).hexdigest())
     return out
 
 
@@ -104,14 +108,40 @@ def page_key(edition: str, page, kinds) -> str:
             _letter(d.correspondence), _entries(p, kinds),
             _parallel(p),
         ))
-    return cache_mod.digest(edition, parts)
+    return cache_mod.digest(edition, "files with their digests", parts)
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def get(cache, key: str):
-    """(files, fields) kept for *key*: files as (path in html/, bytes), fields the metadata
-    fields the edition's pages read; None when not kept."""
-    return cache.get_object(KIND, key)
+    """(files, fields, load) kept for *key*: files as (path in html/, SHA-256 of its bytes),
+    fields the metadata fields the edition's pages read, load() the files' bytes by path
+    (read from the cache when first asked for: an incremental build writes an unchanged
+    page's bytes only where the output lacks them); None when not kept."""
+    kept = cache.get_object(KIND, key)
+    cache.keep(BYTES, key)  # (kept by this build whether read or not)
+    if not (isinstance(kept, tuple) and len(kept) == 2 and all(isinstance(d, str) for _, d in kept[0])):
+        return None
+    files, fields = kept
+    got: dict = {}
+
+    def load() -> dict[str, bytes]:
+        if not got:
+            data = cache.get_object(BYTES, key)
+            if not isinstance(data, list) or [p for p, _ in data] != [p for p, _ in files]:
+                raise OSError(f"the incremental build's cache lost the pages of entry {key}: "
+                              "remove the folder .teipress-cache and build again")
+            got.update(data)
+        return got
+
+    return files, fields, load
 
 
-def put(cache, key: str, files: list[tuple[str, bytes]], fields: list) -> None:
-    cache.put(KIND, key, pickle.dumps((files, fields), protocol=pickle.HIGHEST_PROTOCOL))
+def put(cache, key: str, files: list[tuple[str, bytes]], digests: list[str], fields: list) -> None:
+    """Keep a document's files (path in html/, bytes) under *key*: their paths and *digests*
+    with the fields in one small entry, their bytes in another (read only when written)."""
+    cache.put(BYTES, key, pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL))
+    cache.put(KIND, key, pickle.dumps(([(p, d) for (p, _), d in zip(files, digests)], fields),
+                                      protocol=pickle.HIGHEST_PROTOCOL))

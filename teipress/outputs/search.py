@@ -56,13 +56,13 @@ def executable() -> str:
 
 def build(ctx: BuildContext) -> None:
     site = ctx.out / "html"
-    if not (site / "index.html").is_file():
+    if not output.made_file(site / "index.html"):
         raise BuildError("the search stage indexes the HTML edition, but build/html was not made; "
                          "build the html stage too (e.g. --only html --only search)")
     # The bundle's files are written into the new output like the pages: where the previous
     # output holds the same bytes at the same place, linked from it (commands/output.put).
     index_site(site, language=ctx.edition.config.get("language"), work=ctx.scratch, cache=ctx.cache,
-               put=lambda path, data: output.put(path, data, ctx.out, ctx.before))
+               put=lambda path, data: output.put(path, data, ctx.out, ctx.before), made=output.made_under(site))
 
 
 def url_of(rel: str) -> str:
@@ -76,21 +76,41 @@ def pages_to_index(site: Path) -> list[Path]:
     return [page for page, _ in _scan(site)]
 
 
-def _scan(site: Path) -> list[tuple[Path, str]]:
-    """pages_to_index with each page's path in the site and digest (what a run's key is made of)."""
+def _scan(site: Path, made: list[tuple[str, str]] | None = None, cache=None) -> list[tuple[Path, str]]:
+    """pages_to_index with each page's path in the site and digest (what a run's key is made of).
+    *made*: the files of the site as the build made them (path in the site, SHA-256), so that
+    no page is looked for on disk (an incremental build's folder may hold pages of an earlier
+    build, commands/shadow.py); with *cache*, whether a page has a body is kept under its
+    digest, so that an unchanged page is not read."""
     top = len(str(site)) + 1
     pages = []
-    for p in site.rglob("*.html"):
-        rel = str(p)[top:].replace(os.sep, "/")
-        if not rel.startswith(BUNDLE + "/"):
-            pages.append((url_of(rel), rel, p))
+    if made is None:
+        for p in site.rglob("*.html"):
+            rel = str(p)[top:].replace(os.sep, "/")
+            if not rel.startswith(BUNDLE + "/"):
+                pages.append((url_of(rel), rel, p, None))
+    else:
+        for rel, sha in made:
+            if rel.endswith(".html") and not rel.startswith(BUNDLE + "/"):
+                pages.append((url_of(rel), rel, site / rel, sha))
     pages.sort()
+    slot = cache_mod.digest("search", "pages with a body")
+    kept = cache.get_object("search", slot) if cache is not None and made is not None else None
+    known = kept if isinstance(kept, dict) else {}
+    bodies = {}
     body, every = [], []
-    for _, rel, page in pages:
-        data = page.read_bytes()
-        every.append((page, (rel, hashlib.sha1(data).hexdigest())))
-        if b"data-pagefind-body" in data and _BODY.search(data):  # (the test first: a quick one)
+    for _, rel, page, sha in pages:
+        has = known.get(sha) if sha is not None else None
+        if has is None:
+            data = page.read_bytes()
+            sha = hashlib.sha256(data).hexdigest()
+            has = b"data-pagefind-body" in data and _BODY.search(data) is not None  # (the quick test first)
+        bodies[sha] = has
+        every.append((page, (rel, sha)))
+        if has:
             body.append(every[-1])
+    if cache is not None and made is not None and bodies != known:
+        cache.put_object("search", slot, bodies)
     return body or every
 
 
@@ -115,14 +135,15 @@ def runs_of(site: Path, pages: list[Path], per_run: int) -> list[list[Path]]:
 
 
 def index_site(site: Path, language: str | None = None, pages_per_run: int | None = None,
-               work: Path | None = None, cache: "cache_mod.Cache | None" = None, put=None) -> None:
+               work: Path | None = None, cache: "cache_mod.Cache | None" = None, put=None,
+               made: list[tuple[str, str]] | None = None) -> None:
     """Write *site*/pagefind/: Pagefind over the site's pages, at most `pages_per_run` (default
     PAGES_PER_RUN) pages a run, the runs' bundles merged.  *work*: where the runs' files go;
     *cache*: an incremental build's cache, which keeps each run as the merge reads it
     (search_merge.Run), so that only the runs whose pages changed are given to Pagefind again;
     *put(path, bytes)*: writes a file of the bundle (default: the bundle is made apart and
-    moved into place)."""
-    scanned = _scan(site)
+    moved into place); *made*: the site's files as the build made them (see _scan)."""
+    scanned = _scan(site, made, cache)
     digests = dict(scanned)
     runs = runs_of(site, [page for page, _ in scanned], pages_per_run or PAGES_PER_RUN)
     tmp = Path(tempfile.mkdtemp(prefix="search-", dir=work or site.parent))
@@ -143,7 +164,7 @@ def index_site(site: Path, language: str | None = None, pages_per_run: int | Non
                         _keep_run(cache, keys[n], got[n])
                     spilled(got[n])
             if put is not None:
-                if (site / BUNDLE).exists():
+                if made is None and (site / BUNDLE).exists():  # (else the build's Writer removes what is not made)
                     shutil.rmtree(site / BUNDLE)
                 search_merge.write(got, site / BUNDLE, put)
                 return

@@ -1,0 +1,293 @@
+"""An incremental build's output written as a difference: the shadow and the manifests.
+
+A build replaces its output folder whole (commands/output.py): it makes a complete new folder
+beside the output and exchanges the two names in one system call.  Making a new folder of
+25,000 files for one changed letter costs more than everything else such a build does, so an
+incremental build keeps the folder the exchange took out of service, the *shadow*
+(``.<output>.shadow`` beside it), one build behind, and brings it up to date instead of
+making a folder anew:
+
+- a *manifest* of each folder (relative path → digest of the bytes, size, mtime, inode) is
+  kept in the build's cache (`read_manifests`/`Writer.manifests`), under the folder's own
+  inode number, so it follows the folder through the exchange;
+- before the build touches the shadow it renames it to a temporary name of the output
+  (``.<output>.tmp-…``): a build killed while updating it leaves a temporary folder, which
+  the next build removes (output.sweep) and then starts from a fresh folder, as a failed
+  build's cleanup does;
+- every file of the shadow is checked against its manifest by its size, mtime and inode (one
+  walk, no file read): a file edited or replaced by hand, in the shadow or in the output it
+  shares inodes with, is not trusted and is written again;
+- a file the build makes (`Writer.put`) whose digest the shadow's file already has is left
+  alone; one the output holds with that digest (checked as above) is hard-linked from it; any
+  other is written anew.  A file is never written through a link: its name is unlinked
+  first, so the output, which shares inodes with the shadow, is never changed;
+- what the build did not make is removed (stale pages), the entries of the output it did not
+  make at all (screenshots, a deposit, the stages --only skipped) are hard-linked in as
+  before, and the shadow is exchanged with the output: the old output becomes the shadow.
+
+The stages read only what this build made (`made_file`, `made_under`), never a file the
+shadow still holds from an earlier build.  A stage that writes files itself (the PDF stage,
+through Typst) cannot be followed, so a build running it starts from a fresh folder, with
+the same linking from the output (build.py decides).
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import shutil
+import stat
+from pathlib import Path
+
+MANIFESTS = "outputs.pickle"  # in the cache folder (commands/cache.py)
+VERSION = 1
+
+
+def shadow_folder(out: Path) -> Path:
+    return out.parent / f".{out.name}.shadow"
+
+
+def folder_id(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
+
+
+def read_manifests(cache_folder: Path) -> dict[int, dict]:
+    """The manifests the last complete build left: folder inode → {path: (digest, size, mtime, inode)}."""
+    try:
+        kept = pickle.loads((cache_folder / MANIFESTS).read_bytes())
+        if kept.get("version") == VERSION:
+            return kept["folders"]
+    except Exception:  # none yet, another version, a damaged file: the build starts afresh
+        pass
+    return {}
+
+
+def write_manifests(cache_folder: Path, folders: dict[int, dict]) -> None:
+    with contextlib.suppress(OSError):
+        cache_folder.mkdir(parents=True, exist_ok=True)
+        (cache_folder / MANIFESTS).write_bytes(
+            pickle.dumps({"version": VERSION, "folders": folders}, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def walk(top: Path) -> tuple[dict[str, tuple], list[str]]:
+    """Every file under *top*: relative path → (size, mtime, inode, is a plain file); and the folders."""
+    files: dict[str, tuple] = {}
+    folders: list[str] = []
+    stack = [("", str(top))]
+    while stack:
+        rel, path = stack.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for e in entries:
+            r = f"{rel}{e.name}"
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    folders.append(r)
+                    stack.append((r + "/", e.path))
+                    continue
+                st = e.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            files[r] = (st.st_size, st.st_mtime_ns, st.st_ino, stat.S_ISREG(st.st_mode))
+    return files, folders
+
+
+class Writer:
+    """Writes the files of a build into *target* (the shadow, brought up to date, or a fresh
+    folder), keeping the manifest of what it made; *out*: the output it will replace, whose
+    files of the same digest are linked; *manifests*: read_manifests()."""
+
+    def __init__(self, target: Path, out: Path, manifests: dict[int, dict], shadow: bool):
+        self.target = target
+        self.prefix = str(target) + os.sep
+        self.out = out
+        self.shadow = shadow  # target holds an earlier build's files (else it is a fresh folder)
+        self.made: dict[str, tuple] = {}
+        self.journal: list | None = None
+        self.written = self.linked = self.kept = 0
+        oid = folder_id(out)
+        self.other = manifests.get(oid) if oid is not None else None
+        self.other_id = oid
+        self.found: dict[str, tuple] = {}
+        self.folders: list[str] = []
+        self.base: dict[str, tuple] = {}
+        if shadow:
+            self.found, self.folders = walk(target)
+            record = manifests.get(folder_id(target), {})
+            for rel, (size, mtime, ino, plain) in self.found.items():
+                rec = record.get(rel)
+                if plain and rec is not None and rec[1:] == (size, mtime, ino):
+                    self.base[rel] = rec
+
+    # -- writing ---------------------------------------------------------------------------
+    def holds(self, path: Path) -> bool:
+        return str(path).startswith(self.prefix)
+
+    def put(self, path: Path, data: bytes | None = None, digest: str | None = None, load=None) -> None:
+        """The file *path* (inside target) with *data*, or with the bytes of *digest* that
+        load() gives when they must be written."""
+        rel = str(path)[len(self.prefix):]
+        if digest is None:
+            digest = sha(data)
+        rec = self.base.get(rel)
+        if rec is not None and rec[0] == digest:
+            self.kept += 1
+            return self._made(rel, rec)
+        old = self.other.get(rel) if self.other is not None else None
+        if old is not None and old[0] == digest:
+            src = os.path.join(self.out, rel)
+            try:
+                st = os.lstat(src)
+                same = stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns, st.st_ino) == old[1:]
+            except OSError:
+                same = False
+            if same and self._link(src, path, rel):
+                self.linked += 1
+                return self._made(rel, old)
+        if data is None:
+            data = load()
+            digest = sha(data)  # (what is written is what the manifest says)
+        if self.other is None and not self.shadow:
+            from .output import _same_as
+
+            src = os.path.join(self.out, rel)
+            if _same_as(src, data) and self._link(src, path, rel):
+                st = os.lstat(path)
+                self.linked += 1
+                return self._made(rel, (digest, st.st_size, st.st_mtime_ns, st.st_ino))
+        self._clear(path, rel)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+        try:
+            fd = os.open(path, flags, 0o666)
+        except FileNotFoundError:
+            self._parent(path)
+            fd = os.open(path, flags, 0o666)
+        try:
+            view, done = memoryview(data), 0
+            while done < len(data):
+                done += os.write(fd, view[done:])
+            st = os.fstat(fd)  # (after the last write: its size and time are the file's)
+        finally:
+            os.close(fd)
+        self.written += 1
+        self._made(rel, (digest, st.st_size, st.st_mtime_ns, st.st_ino))
+
+    def _made(self, rel: str, rec: tuple) -> None:
+        self.made[rel] = rec
+        if self.journal is not None:
+            self.journal.append((rel, rec))
+
+    def _clear(self, path: Path, rel: str) -> None:
+        """Nothing at *path* (so that what comes is a new file: never written through a link)."""
+        if rel in self.found or rel in self.made or not self.shadow:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            except IsADirectoryError:
+                shutil.rmtree(path)
+            except PermissionError:  # (a folder, on some systems)
+                if os.path.isdir(path) and not os.path.islink(path):
+                    shutil.rmtree(path)
+                else:
+                    raise
+        elif os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path)
+
+    def _parent(self, path: Path) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):  # a file of an earlier build where a folder goes
+            p = path.parent
+            while self.holds(p):
+                if os.path.lexists(p) and not os.path.isdir(p):
+                    os.unlink(p)
+                p = p.parent
+            path.parent.mkdir(parents=True, exist_ok=True)
+
+    def _link(self, src: str, path: Path, rel: str) -> bool:
+        self._clear(path, rel)
+        try:
+            os.link(src, path, follow_symlinks=False)
+        except FileNotFoundError:
+            self._parent(path)
+            try:
+                os.link(src, path, follow_symlinks=False)
+            except OSError:
+                return False
+        except OSError:  # a file system without hard links: written
+            return False
+        return True
+
+    # -- reading what this build made ------------------------------------------------------
+    def made_file(self, path: Path) -> bool:
+        if not self.holds(path):
+            return path.is_file()
+        if not self.shadow:  # a fresh folder holds only this build's files (the PDF stage's too)
+            return path.is_file()
+        return str(path)[len(self.prefix):] in self.made
+
+    def made_under(self, folder: Path) -> list[tuple[str, str]]:
+        """(path relative to *folder*, digest) of every file this build made under it."""
+        start = str(folder)[len(self.prefix):] + "/"
+        return [(rel[len(start):], rec[0]) for rel, rec in self.made.items() if rel.startswith(start)]
+
+    # -- the end of the build --------------------------------------------------------------
+    def complete(self, carry_over, ours) -> None:
+        """Make target the whole output: in a shadow, remove what this build did not make and
+        take the entries of the output it did not make at all (carry_over(out, target, skip))."""
+        tops = {rel.split("/", 1)[0] for rel in self.made}
+        if self.shadow:
+            emptied = set()
+            for rel in self.found:
+                if rel not in self.made and rel.split("/", 1)[0] in tops:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(self.prefix + rel)
+                    emptied.add(rel.rpartition("/")[0])
+            for d in sorted(emptied, key=lambda r: r.count("/"), reverse=True):
+                while d:  # the folders left empty, up to the first that is not
+                    try:
+                        os.rmdir(self.prefix + d)
+                    except OSError:
+                        break
+                    d = d.rpartition("/")[0]
+            for entry in os.listdir(self.target):
+                if entry not in tops and not ours(entry):
+                    p = self.target / entry
+                    if p.is_dir() and not p.is_symlink():
+                        shutil.rmtree(p)
+                    else:
+                        p.unlink()
+        carry_over(self.out, self.target, skip=lambda name: name in tops)
+
+    def listing(self, built: tuple[str, ...]) -> dict[str, tuple[int, int]]:
+        """Size and mtime of every file of the *built* folders of target (for output_listing):
+        this build's from its manifest, those of folders it did not make (carried over) read."""
+        known = {rel: (rec[1], rec[2]) for rel, rec in self.made.items() if rel.split("/", 1)[0] in built}
+        tops = {rel.split("/", 1)[0] for rel in self.made}
+        for name in built:
+            if name not in tops and (self.target / name).is_dir():
+                for rel, st in walk(self.target / name)[0].items():
+                    known[f"{name}/{rel}"] = st[:2]
+        return known
+
+    def manifests(self) -> dict[int, dict]:
+        """The manifests to keep: target's (this build's files) and the output's, which becomes
+        the shadow."""
+        kept = {}
+        if self.other is not None and self.other_id is not None:
+            kept[self.other_id] = self.other
+        tid = folder_id(self.target)
+        if tid is not None:
+            kept[tid] = self.made
+        return kept
