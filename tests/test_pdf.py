@@ -1,6 +1,7 @@
 """The PDF edition: text, notes, indexes, attachment, metadata, fonts, PDF/A, safety, determinism."""
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -220,12 +221,34 @@ def test_index_has_cross_references_note_pages_and_files_congresses_under_their_
 
 
 def test_attachment_is_the_tei_source(reader):
+    """The source, whole; and for each register an extract holding exactly the entries the
+    source points to (read here off the source's own pointers, "persons.xml#id"), as encoded."""
     att = reader.attachments
-    assert att["nkidp-114978.xml"][0] == (REPO / "tei" / "nkidp-114978.xml").read_bytes()
-    assert att["persons.xml"][0] == (REPO / "tei" / "persons.xml").read_bytes()
-    # associated file of the document (PDF/A-3): /AF on the catalog with relationship Source
-    af = [f.get_object() for f in reader.trailer["/Root"]["/AF"]]
-    assert any(f["/AFRelationship"] == "/Source" and f["/F"] == "nkidp-114978.xml" for f in af)
+    source = (REPO / "tei" / "nkidp-114978.xml").read_bytes()
+    assert att["nkidp-114978.xml"][0] == source
+    pointed: dict[str, set[str]] = {}
+    for el in etree.fromstring(source).iter("{*}*"):
+        for value in el.attrib.values():
+            for m in re.finditer(r"(?:^|\s)(persons|places|organisations|events)\.xml#(\S+)", value):
+                pointed.setdefault(m.group(1), set()).add(m.group(2))
+    assert sorted(att) == sorted(["nkidp-114978.xml", *(f"{r}-extract.xml" for r in pointed)])
+    for register, ids in pointed.items():
+        extract = etree.fromstring(att[f"{register}-extract.xml"][0])
+        kept = extract.findall("tei:standOff/*/*", NS)
+        assert {el.get("{http://www.w3.org/XML/1998/namespace}id") for el in kept} == ids, register
+        whole = etree.parse(str(REPO / "tei" / f"{register}.xml"))
+        for el in kept:  # the register's own element, as encoded
+            same = whole.find(f".//*[@xml:id='{el.get('{http://www.w3.org/XML/1998/namespace}id')}']", NS)
+            assert etree.tostring(el, method="c14n", exclusive=True) == etree.tostring(same, method="c14n", exclusive=True)
+        sha = hashlib.sha256((REPO / "tei" / f"{register}.xml").read_bytes()).hexdigest()
+        assert extract.findtext(".//tei:sourceDesc/tei:bibl/tei:idno[@type='SHA-256']", namespaces=NS) == sha
+    # associated files of the document (PDF/A-3): /AF on the catalog, the source with relationship
+    # Source, each extract Supplement with a description saying what it holds
+    af = {f.get_object()["/F"]: f.get_object() for f in reader.trailer["/Root"]["/AF"]}
+    assert af["nkidp-114978.xml"]["/AFRelationship"] == "/Source"
+    assert af["persons-extract.xml"]["/AFRelationship"] == "/Supplement"
+    assert af["persons-extract.xml"]["/Desc"].startswith(
+        f"TEI P5 extract of the register persons.xml: the {len(pointed['persons'])} persons this document refers to")
 
 
 def test_metadata_and_pdfa_identification(reader, default_pdf):
@@ -307,7 +330,7 @@ def test_typst_sees_only_its_sandbox(make_edition, tmp_path, monkeypatch):
     monkeypatch.setattr(pdf_mod, "compile_pdf", spy)
     build_pdfs(make_edition(), tmp_path / "out")
     assert set(seen["files"]) == {"apparatus.typ", "back.typ", "body.typ", "data.json", "edition.typ", "front.typ",
-                                  "margin.typ", "mathml.typ", "behaviours.typ", "model.xml", "style.typ", "files/mini.xml", "files/persons.xml"}
+                                  "margin.typ", "mathml.typ", "behaviours.typ", "model.xml", "style.typ", "files/mini.xml", "files/persons-extract.xml"}
 
 
 SEPARATE = {"lb", "l", "p", "ab", "head", "addrLine", "address", "closer", "opener", "dateline", "salute",

@@ -165,13 +165,21 @@ def test_metadata_of_each_volume(volumes):
         assert f"Volume {n} of 5" in pdftotext(pdf, "-f", "1", "-l", "1")
         source = (REPO / "tei" / f"{DOC}.xml").read_bytes()
         imprint = " ".join(pdftotext(pdf, "-f", "2", "-l", "2").split())
-        if n == 5:  # the last volume carries the TEI source (and the registers) of all five
+        if n == 5:  # the last volume carries the TEI source (and the registers' extracts) of all five
             assert reader.attachments[f"{DOC}.xml"][0] == source
             assert f"carries the TEI P5 source of all 5 volumes as an attachment: {DOC}.xml" in imprint
         else:  # the others say where it is, and which file it is
             assert not reader.attachments
             assert (f"The TEI P5 source of all 5 volumes, {DOC}.xml (SHA-256 {hashlib.sha256(source).hexdigest()}), "
                     "is attached to volume 5") in imprint
+
+
+def test_last_volume_attaches_what_the_one_file_does(volumes, single):
+    """The source and the registers' extracts of the whole document (the entries all five volumes
+    refer to), byte for byte those the document printed as one file carries."""
+    last = {name: data[0] for name, data in PdfReader(volumes[-1]).attachments.items()}
+    assert last == {name: data[0] for name, data in PdfReader(single).attachments.items()}
+    assert {f"{DOC}.xml", "persons-extract.xml", "places-extract.xml"} <= set(last)
 
 
 def _words(pdf: Path) -> set[str]:

@@ -29,7 +29,7 @@ from ..commands import cache as cache_mod, progress
 from ..commands.build import BuildContext, BuildError, DocumentFailed, LeftOut, where_of
 from ..model import M, MODEL_NS, citation, dates, images, registers, text
 from ..model import volumes as volume_plan
-from . import fonts, parallel_pdf, pdf_depth, pdf_locate, typeset, volumes
+from . import fonts, parallel_pdf, pdf_depth, pdf_locate, register_extract, typeset, volumes
 
 MT = "{%s}" % MODEL_NS
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "typst"
@@ -49,20 +49,17 @@ def font_paths() -> list[str]:
     return [str(d) for d in fonts.font_dirs()]
 
 
-def attachments(em, doc) -> list[tuple[Path, dict]]:
-    """The document's TEI source, and the registers it refers to (by any pointer style), as
-    associated files."""
-    files = [(doc.file.path, {"name": Path(doc.file.rel).name, "relationship": "source",
-                              "description": f"TEI P5 source of this edition ({doc.file.rel})"})]
-    names = {Path(doc.file.rel).name}
-    for rel in doc.register_files:
-        reg = em.edition.file(rel)
-        name = Path(rel).name
-        if reg is None or name in names:
-            continue
-        names.add(name)
-        files.append((reg.path, {"name": name, "relationship": "supplement",
-                                 "description": f"TEI P5 register referred to by the source ({rel})"}))
+def attachments(em, doc) -> list[tuple[Path | bytes, dict]]:
+    """The document's TEI source, and for each register it refers to (by any pointer style) an
+    extract holding the entries it refers to (outputs/register_extract.py), as associated files:
+    each a path to place in the sandbox, or the bytes to write there.  Not the whole register:
+    Typst compressed a register of megabytes again for every letter naming one of its persons."""
+    files: list[tuple[Path | bytes, dict]] = [
+        (doc.file.path, {"name": Path(doc.file.rel).name, "relationship": "source",
+                         "description": f"TEI P5 source of this edition ({doc.file.rel})"})]
+    taken = {Path(doc.file.rel).name}
+    for x in register_extract.extracts(em, doc, taken):
+        files.append((x.data, {"name": x.name, "relationship": "supplement", "description": x.description}))
     return files
 
 
@@ -247,7 +244,10 @@ def prepare(ctx: BuildContext, doc, workdir: Path, model=None, volume: dict | No
     att = attachments(ctx.model, doc) if attach else []
     (workdir / "files").mkdir()
     for src, meta in att:
-        place(src, workdir / "files" / meta["name"])
+        if isinstance(src, bytes):
+            (workdir / "files" / meta["name"]).write_bytes(src)
+        else:
+            place(src, workdir / "files" / meta["name"])
     if shared is None:
         data = document_data(ctx, doc, [m for _, m in att])
     else:  # (a copy: the volume's own keys go into it below)
