@@ -256,7 +256,9 @@ class WorkerPeaks:
     def __exit__(self, *exc):
         self._proc.stdin.close()  # the watcher's signal to write what it saw and end
         self._proc.wait()
-        self.peaks = {int(k): v for k, v in json.loads(self._out.read_text() or "{}").items()}
+        seen = json.loads(self._out.read_text() or "{}")
+        self.peaks = {int(k): v for k, v in seen.get("peaks", {}).items()}
+        self.lanes = sorted(seen.get("lanes", {}).values(), reverse=True)
         self._out.unlink()
 
 
@@ -273,12 +275,50 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu(pid: int, reaped: bool = True) -> float:
+    """Seconds of CPU of *pid* (user + system), and of its children it has waited for."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # after the command's name: state is field 3 of stat(5), utime 14, stime 15, cutime 16, cstime 17
+    ticks = int(fields[11]) + int(fields[12]) + ((int(fields[13]) + int(fields[14])) if reaped else 0)
+    return ticks / TICK
+
+
+def _children(pid: int) -> list[int]:
+    kids: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            kids += [int(x) for x in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return kids
+
+
+def _lanes(pid: int, lanes: dict[int, float]) -> None:
+    """The CPU of each lane of the PDF stage so far: a forked worker (a child of *pid* running
+    this script's measurement, not the watcher) with the Typst children it has ended and the
+    one it has now.  The busiest lane is what the stage's wall time would be on idle cores."""
+    for kid in _children(pid):
+        try:
+            if b"--measure" not in Path(f"/proc/{kid}/cmdline").read_bytes():
+                continue
+            total = _cpu(kid) + sum(_cpu(k, reaped=False) for k in _descendants(kid))
+        except (OSError, ValueError, IndexError):
+            continue
+        lanes[kid] = max(lanes.get(kid, 0.0), total)
+
+
 def watch(pid: int, out: Path, every: float) -> None:
-    """--watch: the peaks of *pid*'s Typst workers (any depth below it), until stdin closes."""
+    """--watch: the peaks of *pid*'s Typst workers (any depth below it), and the CPU of each of
+    its forked workers with their Typst children (_lanes), until stdin closes."""
     peaks: dict[int, float] = {}
+    lanes: dict[int, float] = {}
     done = threading.Event()
     threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
     while not done.is_set():
+        _lanes(pid, lanes)
         for kid in _descendants(pid):
             try:
                 if b"teipress.outputs.typeset" not in Path(f"/proc/{kid}/cmdline").read_bytes():
@@ -290,7 +330,7 @@ def watch(pid: int, out: Path, every: float) -> None:
             if m:
                 peaks[kid] = max(peaks.get(kid, 0.0), int(m.group(1)) / 1024)
         done.wait(every)
-    out.write_text(json.dumps(peaks))
+    out.write_text(json.dumps({"peaks": peaks, "lanes": lanes}))
 
 
 def measure_teipress(edition_dir: Path) -> dict:
@@ -316,7 +356,9 @@ def measure_teipress(edition_dir: Path) -> dict:
               "rss_mib": after["rss_mib"], "child_mib": after["child_mib"], "documents": len(ed.documents),
               "pdfs": len(pdfs), "left_out": [str(x) for x in ctx.left_out],
               "volumes": [_pages([p]) for p in volumes],
-              "worker_peaks": [round(workers.peaks[pid]) for pid in sorted(workers.peaks)]}
+              "worker_peaks": [round(workers.peaks[pid]) for pid in sorted(workers.peaks)],
+              # the CPU of each forked worker with its Typst children, busiest first (none: one lane)
+              "lanes": [round(x, 1) for x in workers.lanes]}
     shutil.rmtree(out, ignore_errors=True)
     return result
 
@@ -499,8 +541,12 @@ def main() -> None:
                     one = child("teipress", folder, 1)
                     lines.append(row(f"{label}: teipress PDF stage, one document at a time, round {n}", one, floor))
                     print(lines[-1], flush=True)
+                    lanes = tp.get("lanes") or []
+                    # on idle cores the stage takes about its busiest lane's CPU time
+                    idle = (f"; lanes {' / '.join(f'{x:.1f}' for x in lanes)} s of CPU, so on idle cores "
+                            f"{one['cpu'] / lanes[0]:.2f}× (one's CPU / the busiest lane's)") if lanes else ""
                     lines.append(f"| speed-up of {args.jobs} workers over one, round {n} (load {os.getloadavg()[0]:.1f}) "
-                                 f"| | | {one['wall'] / tp['wall']:.2f}× | CPU {tp['cpu'] / one['cpu']:.2f}× of one's "
+                                 f"| | | {one['wall'] / tp['wall']:.2f}× | CPU {tp['cpu'] / one['cpu']:.2f}× of one's{idle} "
                                  f"| | | | |")
                     print(lines[-1], flush=True)
         if "incremental" in cases:
