@@ -486,17 +486,11 @@ def cost(doc) -> int:
 RUN = 8
 
 
-# At least this many runs a worker: runs are handed out as workers come free, the largest first,
-# and the last few decide how long one worker waits for the other.  With four runs a worker, 49
-# real documents of 2 to 400 KB went out in runs of 7, and the two lanes took 11.7 and 9.3 s of CPU.
-RUNS_A_WORKER = 16
-
-
 def runs(docs: list, processes: int) -> list[list[int]]:
     """The documents' indexes in runs of up to RUN neighbours (shorter for a short list: at least
-    RUNS_A_WORKER runs a worker), the runs with the most TEI first, so that no worker is left with
-    a long one at the end."""
-    size = max(1, min(RUN, -(-len(docs) // (RUNS_A_WORKER * processes))))
+    four runs a worker), the runs with the most TEI first, so that no worker is left with a long
+    one at the end."""
+    size = max(1, min(RUN, -(-len(docs) // (4 * processes))))
     chunks = [list(range(i, min(i + size, len(docs)))) for i in range(0, len(docs), size)]
     return sorted(chunks, key=lambda run: (-sum(cost(docs[i]) for i in run), run[0]))
 
