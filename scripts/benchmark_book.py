@@ -542,9 +542,12 @@ def main() -> None:
                     lines.append(row(f"{label}: teipress PDF stage, one document at a time, round {n}", one, floor))
                     print(lines[-1], flush=True)
                     lanes = tp.get("lanes") or []
-                    # on idle cores the stage takes about its busiest lane's CPU time
+                    # on idle cores the stage takes about its busiest lane's CPU time, and at least
+                    # its whole CPU time (the main process's share included) over the cores
+                    floor = max(lanes[0], tp["cpu"] / args.jobs) if lanes else 0
                     idle = (f"; lanes {' / '.join(f'{x:.1f}' for x in lanes)} s of CPU, so on idle cores "
-                            f"{one['cpu'] / lanes[0]:.2f}× (one's CPU / the busiest lane's)") if lanes else ""
+                            f"about {one['cpu'] / floor:.2f}× (one's CPU / the larger of the busiest lane's "
+                            f"and the stage's CPU over {args.jobs} cores)") if lanes else ""
                     lines.append(f"| speed-up of {args.jobs} workers over one, round {n} (load {os.getloadavg()[0]:.1f}) "
                                  f"| | | {one['wall'] / tp['wall']:.2f}× | CPU {tp['cpu'] / one['cpu']:.2f}× of one's{idle} "
                                  f"| | | | |")
