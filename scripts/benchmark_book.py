@@ -1,7 +1,8 @@
 """PDF stage at book scale: a 2 MB document with about 1,000 notes, ten times that, and an
 edition of 100+ documents, each beside the same text typeset as plain Typst (the floor).
 
-    .venv/bin/python scripts/benchmark_book.py [--cases book,book10,edition,incremental] [--jobs 2]
+    .venv/bin/python scripts/benchmark_book.py [--cases book,book10,edition,distinct,incremental]
+                                               [--jobs 2] [--rounds 3]
                                                [--no-floor] [--one-file] [--write docs/benchmarks.md]
 
 The book is made from ../shared/corpora: the FRUS excerpt's header, front matter (lists of
@@ -10,7 +11,13 @@ FRUS-style document (a numbered heading with a source note), with a footnote nam
 the FRUS list every few paragraphs, so the index of persons grows with the text.  The novels
 keep their own <pb/>s, so footnotes and margin page numbers share paragraphs.  "book10" is the
 same body ten times over (ids made unique); "edition" is every corpus file three times over
-(copies renamed) as one edition.
+(copies renamed) as one edition; "distinct" is every corpus file once, so that no two documents
+are copies (two copies typeset by different workers lose what Typst's cache would share between
+them, which made the speed-up of two workers over one read low and vary from run to run).
+
+For "edition" and "distinct" with --jobs above 1, the stage is also run one document at a time,
+--rounds times each way, alternately (one at a time, then --jobs workers, …), and the speed-up is
+given per round, with the CPU time beside the wall time.
 
 The floor is the same text as plain Typst markup (headings, paragraphs, footnotes; no model, no
 index, no margin numbers), on the same page, font and PDF standards, typeset with the `typst`
@@ -249,7 +256,9 @@ class WorkerPeaks:
     def __exit__(self, *exc):
         self._proc.stdin.close()  # the watcher's signal to write what it saw and end
         self._proc.wait()
-        self.peaks = {int(k): v for k, v in json.loads(self._out.read_text() or "{}").items()}
+        seen = json.loads(self._out.read_text() or "{}")
+        self.peaks = {int(k): v for k, v in seen.get("peaks", {}).items()}
+        self.lanes = sorted(seen.get("lanes", {}).values(), reverse=True)
         self._out.unlink()
 
 
@@ -266,12 +275,50 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu(pid: int, reaped: bool = True) -> float:
+    """Seconds of CPU of *pid* (user + system), and of its children it has waited for."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # after the command's name: state is field 3 of stat(5), utime 14, stime 15, cutime 16, cstime 17
+    ticks = int(fields[11]) + int(fields[12]) + ((int(fields[13]) + int(fields[14])) if reaped else 0)
+    return ticks / TICK
+
+
+def _children(pid: int) -> list[int]:
+    kids: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            kids += [int(x) for x in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return kids
+
+
+def _lanes(pid: int, lanes: dict[int, float]) -> None:
+    """The CPU of each lane of the PDF stage so far: a forked worker (a child of *pid* running
+    this script's measurement, not the watcher) with the Typst children it has ended and the
+    one it has now.  The busiest lane is what the stage's wall time would be on idle cores."""
+    for kid in _children(pid):
+        try:
+            if b"--measure" not in Path(f"/proc/{kid}/cmdline").read_bytes():
+                continue
+            total = _cpu(kid) + sum(_cpu(k, reaped=False) for k in _descendants(kid))
+        except (OSError, ValueError, IndexError):
+            continue
+        lanes[kid] = max(lanes.get(kid, 0.0), total)
+
+
 def watch(pid: int, out: Path, every: float) -> None:
-    """--watch: the peaks of *pid*'s Typst workers (any depth below it), until stdin closes."""
+    """--watch: the peaks of *pid*'s Typst workers (any depth below it), and the CPU of each of
+    its forked workers with their Typst children (_lanes), until stdin closes."""
     peaks: dict[int, float] = {}
+    lanes: dict[int, float] = {}
     done = threading.Event()
     threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
     while not done.is_set():
+        _lanes(pid, lanes)
         for kid in _descendants(pid):
             try:
                 if b"teipress.outputs.typeset" not in Path(f"/proc/{kid}/cmdline").read_bytes():
@@ -283,7 +330,7 @@ def watch(pid: int, out: Path, every: float) -> None:
             if m:
                 peaks[kid] = max(peaks.get(kid, 0.0), int(m.group(1)) / 1024)
         done.wait(every)
-    out.write_text(json.dumps(peaks))
+    out.write_text(json.dumps({"peaks": peaks, "lanes": lanes}))
 
 
 def measure_teipress(edition_dir: Path) -> dict:
@@ -309,7 +356,9 @@ def measure_teipress(edition_dir: Path) -> dict:
               "rss_mib": after["rss_mib"], "child_mib": after["child_mib"], "documents": len(ed.documents),
               "pdfs": len(pdfs), "left_out": [str(x) for x in ctx.left_out],
               "volumes": [_pages([p]) for p in volumes],
-              "worker_peaks": [round(workers.peaks[pid]) for pid in sorted(workers.peaks)]}
+              "worker_peaks": [round(workers.peaks[pid]) for pid in sorted(workers.peaks)],
+              # the CPU of each forked worker with its Typst children, busiest first (none: one lane)
+              "lanes": [round(x, 1) for x in workers.lanes]}
     shutil.rmtree(out, ignore_errors=True)
     return result
 
@@ -417,6 +466,8 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="TEIPRESS_JOBS for the PDF stage")
     ap.add_argument("--keep", type=Path, help="make the inputs in this folder and keep them")
     ap.add_argument("--write", type=Path, help="also write the table into this markdown file")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="edition, distinct: measure one at a time and --jobs workers this many times each")
     ap.add_argument("--no-floor", action="store_true", help="leave out plain Typst (book10's takes 10 minutes)")
     ap.add_argument("--one-file", action="store_true",
                     help="also typeset each book as one file ([pdf] volume_characters = 0), as before volumes")
@@ -448,6 +499,8 @@ def main() -> None:
                     make_book(args.corpora, 10, 1, folder)
                 elif case == "edition":
                     make_edition(args.corpora, 3, folder)
+                elif case == "distinct":
+                    make_edition(args.corpora, 1, folder)
                 else:
                     raise SystemExit(f"unknown case {case}")
             size = sum(p.stat().st_size for p in (folder / "tei").glob("*.xml")) / 1e6
@@ -479,11 +532,26 @@ def main() -> None:
                 print(lines[-1], flush=True)
             if tp["left_out"]:
                 print("  left out: " + "; ".join(tp["left_out"]), flush=True)
-            if case == "edition" and args.jobs > 1:
-                one = child("teipress", folder, 1)
-                lines.append(row(f"{label}: teipress PDF stage, one document at a time", one, floor))
-                print(lines[-1], flush=True)
-                lines.append(f"| speed-up of {args.jobs} workers over one | | | {one['wall'] / tp['wall']:.2f}× | | | | | |")
+            if case in ("edition", "distinct") and args.jobs > 1:
+                for n in range(1, args.rounds + 1):
+                    if n > 1:
+                        tp = child("teipress", folder, args.jobs)
+                        lines.append(row(f"{label}: teipress PDF stage, round {n}", tp, floor))
+                        print(lines[-1], flush=True)
+                    one = child("teipress", folder, 1)
+                    lines.append(row(f"{label}: teipress PDF stage, one document at a time, round {n}", one, floor))
+                    print(lines[-1], flush=True)
+                    lanes = tp.get("lanes") or []
+                    # on idle cores the stage takes about its busiest lane's CPU time, and at least
+                    # its whole CPU time (the main process's share included) over the cores
+                    floor = max(lanes[0], tp["cpu"] / args.jobs) if lanes else 0
+                    idle = (f"; lanes {' / '.join(f'{x:.1f}' for x in lanes)} s of CPU, so on idle cores "
+                            f"about {one['cpu'] / floor:.2f}× (one's CPU / the larger of the busiest lane's "
+                            f"and the stage's CPU over {args.jobs} cores)") if lanes else ""
+                    lines.append(f"| speed-up of {args.jobs} workers over one, round {n} (load {os.getloadavg()[0]:.1f}) "
+                                 f"| | | {one['wall'] / tp['wall']:.2f}× | CPU {tp['cpu'] / one['cpu']:.2f}× of one's{idle} "
+                                 f"| | | | |")
+                    print(lines[-1], flush=True)
         if "incremental" in cases:
             lines += ["", "| PDF stage, workers kept warm (serve) | documents | first build (s) | "
                       "after a one-paragraph change (s) |", "|---|---:|---:|---:|"]

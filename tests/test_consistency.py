@@ -200,11 +200,17 @@ def test_with_base_url_every_citation_has_the_absolute_permalink(make_edition, t
 
 
 def test_every_register_a_document_refers_to_is_attached(built):
-    """D5: by any pointer style (@ref, @who, @key …), as the model resolved them."""
+    """D5: by any pointer style (@ref, @who, @key …), as the model resolved them: an extract of
+    each register (its entries the document refers to, outputs/register_extract.py), its header
+    naming the register."""
     em, out = built
     for doc in em.documents:
-        attached = set(PdfReader(out / doc.paths.pdf).attachments)
-        assert attached == {Path(doc.file.rel).name} | {Path(r).name for r in doc.register_files}, doc.file.rel
+        attached = PdfReader(out / doc.paths.pdf).attachments
+        assert set(attached) == {Path(doc.file.rel).name} | {f"{Path(r).stem}-extract.xml"
+                                                             for r in doc.register_files}, doc.file.rel
+        for rel in doc.register_files:
+            header = etree.fromstring(attached[f"{Path(rel).stem}-extract.xml"][0])
+            assert header.findtext(".//{*}sourceDesc/{*}bibl/{*}ref") == Path(rel).name
     if any(f.rel == "people.xml" for f in em.edition.registers):  # the Escher letters' @key
         assert any("people.xml" in d.register_files for d in em.documents)
 

@@ -43,7 +43,11 @@ class Extract:
 
 def referred(em, doc) -> dict[str, list[str]]:
     """Register file (rel) → the xml:ids of its entries *doc* refers to, by any pointer style
-    (the model's resolved @ref anchors, as edition_model reads doc.register_files), sorted."""
+    (the model's resolved @ref anchors, from which edition_model chose doc.register_files),
+    sorted; for the files of doc.register_files."""
+    files = set(doc.register_files)
+    if not files:
+        return {}
     anchors = {a for v in doc.model.getroot().xpath("//@ref") for a in v.split()}
     by_file: dict[str, set[str]] = {}
     for a in anchors:
@@ -51,7 +55,7 @@ def referred(em, doc) -> dict[str, list[str]]:
         if e is None:
             continue
         for m in e.members:  # every description of it, in every register file
-            if m.file.kind == "register" and m.id:
+            if m.file.kind == "register" and m.file.rel in files and m.id:
                 by_file.setdefault(m.file.rel, set()).add(m.id)
     return {rel: sorted(ids) for rel, ids in sorted(by_file.items())}
 
