@@ -169,3 +169,20 @@ def test_the_lookup_key_reads_no_tree(tmp_path, monkeypatch):
         asked = store.get_object(model_cache.POINTERS, model_cache.pointers_key(f, model_cache.file_digest(f)))
         assert asked is not None and lookup.key(f, model_cache.file_digest(f), asked)
     assert [rel for rel in parsed if rel != "persons.xml"] == []
+
+
+def test_the_lookups_reading_of_pointers_is_the_editions():
+    # model_cache reads '#id' the quick way and keeps the answer for a folder's other files
+    from teipress.edition import pointer_target
+
+    lookup = model_cache.Lookup.__new__(model_cache.Lookup)
+    lookup.targets = {}
+    pointers = ["#a", "#a#b", "#a:b", "#", "a.xml#x", "../a.xml#x", "sub/a.xml", "#a%20b", "?q", "#a?b",
+                "x#", "./#x", "..", ".", "http://x/y", "#ä", "a.xml", "#a\\b", "people.xml#E1", "../../x.xml"]
+    for source in ["l.xml", "d/l.xml", "d/e/l.xml", "m.xml", "d/m.xml"]:
+        for p in pointers * 2:  # (the second time from what was kept)
+            try:
+                want = pointer_target(source, p)
+            except ValueError:
+                want = None
+            assert lookup._target(source, p) == want, (source, p)

@@ -8,6 +8,7 @@ deposit records) read this and never the TEI, nor another output's files.
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import tempfile
 import threading
@@ -307,6 +308,17 @@ class EditionModel:
     def build(cls, ed: Edition, build_time: datetime | None = None, cache=None) -> "EditionModel":
         """The model of *ed*; *cache*: an incremental build's (teipress.commands.cache), from
         which a document's behaviour model is taken when its inputs are unchanged."""
+        # The collector would walk the loaded edition's records (hundreds of thousands, none
+        # garbage) again and again while the model's records are made: they are set aside
+        # (and forked workers then leave their pages shared) until the model is made.
+        gc.freeze()
+        try:
+            return cls._build(ed, build_time, cache)
+        finally:
+            gc.unfreeze()
+
+    @classmethod
+    def _build(cls, ed: Edition, build_time: datetime | None, cache) -> "EditionModel":
         if not ed.documents:
             raise ModelError(f"the edition in {ed.root} has no TEI document (only registers); "
                              "add a document to tei/")
@@ -360,7 +372,7 @@ class EditionModel:
             if doc.id in to_split:
                 warnings += _split(doc, where)
 
-        reg_entries = registers.entries(ed, paths.REGISTER_PAGES, names.identities)
+        reg_entries = registers.entries(ed, paths.REGISTER_PAGES, names.identities, names.anchors)
         list_entries: dict[str, mentions.ListEntry] = {}
         # register files only: a person described in another letter's back is not a register
         # (worked out once per entry: an identity may be described in every letter)
@@ -369,8 +381,11 @@ class EditionModel:
         for doc in docs:
             doc.register_files = sorted({rel for a in found[doc].refs if a in in_registers for rel in in_registers[a]})
         page_of = {d.id: d.path for d in docs}
+        pages_of: dict[str, dict[str, str]] = {}  # split document → its ids' pages
+        for (d, i), p in where.items():
+            pages_of.setdefault(d, {})[i] = p
         for doc in docs:
-            mentions.attach(doc, found[doc].mentions, reg_entries, {i: p for (d, i), p in where.items() if d == doc.id},
+            mentions.attach(doc, found[doc].mentions, reg_entries, pages_of.get(doc.id, {}),
                             lambda el: mentions.list_entry(el, list_entries, where,
                                                            lambda d: page_of.get(d, f"documents/{d}.html")))
             for part in doc.parts:
