@@ -263,7 +263,9 @@ class Cache:
         try:
             index = pickle.loads((self.folder / INDEX).read_bytes())
             if index.get("version") == INDEX_VERSION:
-                old = {k: (self.folder / pack, *rest) for k, (pack, *rest) in index["entries"].items()}
+                packs: dict = {}  # one Path per pack: its hash is then worked out once, not per entry
+                old = {k: (packs.get(pack) or packs.setdefault(pack, self.folder / pack), *rest)
+                       for k, (pack, *rest) in index["entries"].items()}
                 listed = set(index["packs"])
         except Exception:  # no index (never finished), another version, a damaged file
             pass

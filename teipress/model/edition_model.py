@@ -392,6 +392,14 @@ class EditionModel:
                 part.occurrences = [o for o in doc.occurrences if o.page == part.path]
                 part.dates = [o for o in doc.dates if o.page == part.path]
         docs.sort(key=lambda d: (d.date_sort or "9999", d.title.casefold(), d.id))
+        sort_keys: dict[int, tuple] = {}  # entry → its sort key, worked out once (an entry is on many pages)
+
+        def sort_key(e) -> tuple:
+            key = sort_keys.get(id(e))
+            if key is None:
+                key = sort_keys[id(e)] = e.sort_key
+            return key
+
         for d in (p for doc in docs for p in (doc, *doc.parts)):
             kinds: dict[str, list] = {}
             seen = set()
@@ -401,7 +409,7 @@ class EditionModel:
                     if e is not None and a not in seen:
                         seen.add(a)
                         kinds.setdefault(e.kind, []).append(e)
-            d._entries = {k: sorted(v, key=lambda e: e.sort_key) for k, v in sorted(kinds.items())}
+            d._entries = {k: sorted(v, key=sort_key) for k, v in sorted(kinds.items())}
         base_url = ed.config.get("base_url") or ""
         letters = correspondence_mod.attach(docs, reg_entries, base_url, {d: own.letter for d, own in found.items()})
         del found
