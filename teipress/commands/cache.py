@@ -18,6 +18,10 @@ files with an index (`Cache`):
   no schema;
 - ``model``: each document's behaviour model, keyed by its file and its registry
   (teipress.model.behaviour.behaviour_bytes);
+- ``pointers``, ``model-of``: what each document asks its registry for (under its bytes), and
+  under its lookup key (its bytes and what those pointers resolve to) the keys of its ``model``
+  and ``own`` entries, so that a document whose inputs are unchanged is found without being
+  parsed (teipress.model.model_cache);
 - ``own``: what each behaviour model alone says (its header facts, warnings, unknown rend
   values, images, pointers, mentions, letter facts, dated divisions), under the model's bytes
   (teipress.model.edition_model.own_facts);
