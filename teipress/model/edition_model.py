@@ -308,14 +308,16 @@ class EditionModel:
     def build(cls, ed: Edition, build_time: datetime | None = None, cache=None) -> "EditionModel":
         """The model of *ed*; *cache*: an incremental build's (teipress.commands.cache), from
         which a document's behaviour model is taken when its inputs are unchanged."""
-        # The collector would walk the loaded edition's records (hundreds of thousands, none
-        # garbage) again and again while the model's records are made: they are set aside
-        # (and forked workers then leave their pages shared) until the model is made.
-        gc.freeze()
+        # The collector would walk the loaded edition's records and the model's (hundreds of
+        # thousands, none garbage) again and again while the model's records are made: it waits
+        # until the model is made (the workers making models run it: models()).
+        enabled = gc.isenabled()
+        gc.disable()
         try:
             return cls._build(ed, build_time, cache)
         finally:
-            gc.unfreeze()
+            if enabled:
+                gc.enable()
 
     @classmethod
     def _build(cls, ed: Edition, build_time: datetime | None, cache) -> "EditionModel":
@@ -553,6 +555,8 @@ def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
     forked = workers.forks(len(todo), PARALLEL_FROM)
 
     def one(f: TeiFile):
+        if forked and not gc.isenabled():
+            gc.enable()  # (a worker's garbage is its own: EditionModel.build)
         if forked and cache is not None:
             cache.used.clear()  # this worker's copy: what this document used goes back to the parent
         try:
