@@ -169,3 +169,45 @@ def test_the_lookup_key_reads_no_tree(tmp_path, monkeypatch):
         asked = store.get_object(model_cache.POINTERS, model_cache.pointers_key(f, model_cache.file_digest(f)))
         assert asked is not None and lookup.key(f, model_cache.file_digest(f), asked)
     assert [rel for rel in parsed if rel != "persons.xml"] == []
+
+
+def test_the_lookups_reading_of_pointers_is_the_editions():
+    # model_cache reads '#id' the quick way and keeps the answer for a folder's other files
+    from teipress.edition import pointer_target
+
+    lookup = model_cache.Lookup.__new__(model_cache.Lookup)
+    lookup.targets = {}
+    pointers = ["#a", "#a#b", "#a:b", "#", "a.xml#x", "../a.xml#x", "sub/a.xml", "#a%20b", "?q", "#a?b",
+                "x#", "./#x", "..", ".", "http://x/y", "#ä", "a.xml", "#a\\b", "people.xml#E1", "../../x.xml"]
+    for source in ["l.xml", "d/l.xml", "d/e/l.xml", "m.xml", "d/m.xml"]:
+        for p in pointers * 2:  # (the second time from what was kept)
+            try:
+                want = pointer_target(source, p)
+            except ValueError:
+                want = None
+            assert lookup._target(source, p) == want, (source, p)
+
+
+def test_a_teicorpus_and_pointers_into_other_files_rebuild_to_a_clean_build(tmp_path, monkeypatch):
+    # own.xml points into corpus.xml (a teiCorpus whose TEIs are documents): an edit of the
+    # corpus changes what own.xml's registry says of that target, so own.xml's model is made
+    # again, as are the corpus's own; the letters are found in the cache.
+    from test_lazy_trees import _build, big_edition
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    root = big_edition(tmp_path / "ed", letters=3)
+    out = tmp_path / "out"
+    _build(root, out, incremental=True)
+    corpus = root / "tei" / "corpus.xml"
+    text = corpus.read_text(encoding="utf-8")
+    assert 'xml:id="first"' in text
+    corpus.write_text(text.replace('xml:id="first"', 'xml:id="first" n="1"', 1), encoding="utf-8")
+    made = []
+    real = edition_model._made
+    monkeypatch.setattr(edition_model, "_made", lambda ed, f, *a: made.append(f.key) or real(ed, f, *a))
+    _build(root, out, incremental=True)
+    assert "own.xml" in made and any(k.startswith("corpus.xml#") for k in made)
+    assert not any(k.startswith("letter-") for k in made)
+    _build(root, tmp_path / "clean")
+    assert same_tree(out, tmp_path / "clean") == []

@@ -18,6 +18,10 @@ files with an index (`Cache`):
   no schema;
 - ``model``: each document's behaviour model, keyed by its file and its registry
   (teipress.model.behaviour.behaviour_bytes);
+- ``pointers``, ``model-of``: what each document asks its registry for (under its bytes), and
+  under its lookup key (its bytes and what those pointers resolve to) the keys of its ``model``
+  and ``own`` entries, so that a document whose inputs are unchanged is found without being
+  parsed (teipress.model.model_cache);
 - ``own``: what each behaviour model alone says (its header facts, warnings, unknown rend
   values, images, pointers, mentions, letter facts, dated divisions), under the model's bytes
   (teipress.model.edition_model.own_facts);
@@ -277,7 +281,9 @@ class Cache:
         try:
             index = pickle.loads((self.folder / INDEX).read_bytes())
             if index.get("version") == INDEX_VERSION:
-                old = {k: (self.folder / pack, *rest) for k, (pack, *rest) in index["entries"].items()}
+                packs: dict = {}  # one Path per pack: its hash is then worked out once, not per entry
+                old = {k: (packs.get(pack) or packs.setdefault(pack, self.folder / pack), *rest)
+                       for k, (pack, *rest) in index["entries"].items()}
                 listed = set(index["packs"])
         except Exception:  # no index (never finished), another version, a damaged file
             pass

@@ -8,6 +8,7 @@ deposit records) read this and never the TEI, nor another output's files.
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import tempfile
 import threading
@@ -307,6 +308,19 @@ class EditionModel:
     def build(cls, ed: Edition, build_time: datetime | None = None, cache=None) -> "EditionModel":
         """The model of *ed*; *cache*: an incremental build's (teipress.commands.cache), from
         which a document's behaviour model is taken when its inputs are unchanged."""
+        # The collector would walk the loaded edition's records and the model's (hundreds of
+        # thousands, none garbage) again and again while the model's records are made: it waits
+        # until the model is made (the workers making models run it: models()).
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return cls._build(ed, build_time, cache)
+        finally:
+            if enabled:
+                gc.enable()
+
+    @classmethod
+    def _build(cls, ed: Edition, build_time: datetime | None, cache) -> "EditionModel":
         if not ed.documents:
             raise ModelError(f"the edition in {ed.root} has no TEI document (only registers); "
                              "add a document to tei/")
@@ -360,7 +374,7 @@ class EditionModel:
             if doc.id in to_split:
                 warnings += _split(doc, where)
 
-        reg_entries = registers.entries(ed, paths.REGISTER_PAGES, names.identities)
+        reg_entries = registers.entries(ed, paths.REGISTER_PAGES, names.identities, names.anchors)
         list_entries: dict[str, mentions.ListEntry] = {}
         # register files only: a person described in another letter's back is not a register
         # (worked out once per entry: an identity may be described in every letter)
@@ -369,14 +383,25 @@ class EditionModel:
         for doc in docs:
             doc.register_files = sorted({rel for a in found[doc].refs if a in in_registers for rel in in_registers[a]})
         page_of = {d.id: d.path for d in docs}
+        pages_of: dict[str, dict[str, str]] = {}  # split document → its ids' pages
+        for (d, i), p in where.items():
+            pages_of.setdefault(d, {})[i] = p
         for doc in docs:
-            mentions.attach(doc, found[doc].mentions, reg_entries, {i: p for (d, i), p in where.items() if d == doc.id},
+            mentions.attach(doc, found[doc].mentions, reg_entries, pages_of.get(doc.id, {}),
                             lambda el: mentions.list_entry(el, list_entries, where,
                                                            lambda d: page_of.get(d, f"documents/{d}.html")))
             for part in doc.parts:
                 part.occurrences = [o for o in doc.occurrences if o.page == part.path]
                 part.dates = [o for o in doc.dates if o.page == part.path]
         docs.sort(key=lambda d: (d.date_sort or "9999", d.title.casefold(), d.id))
+        sort_keys: dict[int, tuple] = {}  # entry → its sort key, worked out once (an entry is on many pages)
+
+        def sort_key(e) -> tuple:
+            key = sort_keys.get(id(e))
+            if key is None:
+                key = sort_keys[id(e)] = e.sort_key
+            return key
+
         for d in (p for doc in docs for p in (doc, *doc.parts)):
             kinds: dict[str, list] = {}
             seen = set()
@@ -386,7 +411,7 @@ class EditionModel:
                     if e is not None and a not in seen:
                         seen.add(a)
                         kinds.setdefault(e.kind, []).append(e)
-            d._entries = {k: sorted(v, key=lambda e: e.sort_key) for k, v in sorted(kinds.items())}
+            d._entries = {k: sorted(v, key=sort_key) for k, v in sorted(kinds.items())}
         base_url = ed.config.get("base_url") or ""
         letters = correspondence_mod.attach(docs, reg_entries, base_url, {d: own.letter for d, own in found.items()})
         del found
@@ -530,6 +555,8 @@ def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
     forked = workers.forks(len(todo), PARALLEL_FROM)
 
     def one(f: TeiFile):
+        if forked and not gc.isenabled():
+            gc.enable()  # (a worker's garbage is its own: EditionModel.build)
         if forked and cache is not None:
             cache.used.clear()  # this worker's copy: what this document used goes back to the parent
         try:

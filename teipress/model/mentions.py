@@ -313,32 +313,40 @@ def attach(doc, found: list[Mention], reg_entries: dict, pages: dict[str, str] |
     pages = pages or {}
     title = doc.title
     short_title = None
+    own_date = None  # the document's date: the date of a mention outside any dated division
     for m in found:
+        if m.date is None:  # a name: an occurrence of the entries it names, if any
+            entries = [reg_entries[a] for a in m.refs if a in reg_entries]
+            if not entries and m.in_list is not None and in_document:
+                entries = [in_document(_ListName(*m.in_list))]
+            if not entries:
+                continue
         if m.short is None:
             if short_title is None:
                 short_title = shorten(title)
             short, full = short_title, title
         else:
             short, full = m.short, m.full
-        common = dict(position=m.position, page=pages.get(m.id, ""),
-                      where=" · ".join(x for x in (page_label(m.source_page), short) if x),
-                      where_full=full if short.endswith("…") else "",
-                      editorial=m.editorial, dated=m.dated or doc_date(doc))
+        label = page_label(m.source_page)
+        where = f"{label} · {short}" if label and short else (label or short)
+        dated = m.dated
+        if not dated:
+            if own_date is None:
+                own_date = doc_date(doc)
+            dated = own_date
         section = m.section or title
         if m.date is None:
-            entries = [reg_entries[a] for a in m.refs if a in reg_entries]
-            if not entries and m.in_list is not None and in_document:
-                entries = [in_document(_ListName(*m.in_list))]
-            if not entries:
-                continue
-            occ = Occurrence(doc, m.id, section, m.before, m.text, m.after, [e.anchor for e in entries], **common)
+            occ = Occurrence(doc, m.id, section, m.before, m.text, m.after, [e.anchor for e in entries],
+                             m.position, pages.get(m.id, ""), where, full if short.endswith("…") else "",
+                             m.editorial, dated)
             doc.occurrences.append(occ)
             for e in entries:
                 e.occurrences.append(occ)
         else:
             value, sort, precision, cert = m.date
-            doc.dates.append(DateRef(doc, m.id, section, m.before, m.text, m.after, **common,
-                                     value=value, sort=sort, precision=precision, cert=cert))
+            doc.dates.append(DateRef(doc, m.id, section, m.before, m.text, m.after, [], m.position,
+                                     pages.get(m.id, ""), where, full if short.endswith("…") else "",
+                                     m.editorial, dated, value, sort, precision, cert))
 
 
 class _ListName:

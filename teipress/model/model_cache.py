@@ -20,6 +20,8 @@ pack (edition_model.Cached) and read when a page is rendered.
 """
 from __future__ import annotations
 
+import re
+
 from ..edition import Edition, TeiFile, pointer_target
 from . import paths
 from .behaviour import Names, _entry_attrs
@@ -28,6 +30,8 @@ from .behaviour import Names, _entry_attrs
 VERSION = 1
 POINTERS = "pointers"
 MODEL_OF = "model-of"
+# What makes pointer_target read a pointer the long way (teipress.edition.pointer_target)
+_SPECIAL = re.compile(r"[:/%?\\ ]")
 
 
 def file_digest(f: TeiFile) -> str:
@@ -49,6 +53,28 @@ class Lookup:
         self.docs_of: dict[str, list[str]] = {}  # file rel → the ids of the documents it gives
         for d in ed.documents:
             self.docs_of.setdefault(d.rel, []).append(names.doc_ids.get(d.key, ""))
+        self.shown: dict = {}  # entry → its _entry_attrs, as text (a register entry is named by thousands)
+        self.targets: dict = {}  # (folder, pointer) → pointer_target's answer, or the ValueError
+
+    def _shown(self, entry) -> str:
+        key = (entry.file.rel, entry.id)
+        text = self.shown.get(key)
+        if text is None:
+            text = self.shown[key] = repr(_entry_attrs(entry, self.names))
+        return text
+
+    def _target(self, source_rel: str, tok: str):
+        """pointer_target(source_rel, tok), or None where it raises (the registry skips it)."""
+        if tok[:1] == "#" and tok.isprintable() and not _SPECIAL.search(tok):
+            return source_rel, tok[1:]  # (its quick reading of '#id')
+        # A pointer with a path names the same file from every file of a folder
+        key = (source_rel if tok[:1] in "#?" else source_rel.rpartition("/")[0], tok)
+        if key not in self.targets:
+            try:
+                self.targets[key] = pointer_target(source_rel, tok)
+            except ValueError:  # outside the edition, or a URI
+                self.targets[key] = None
+        return self.targets[key]
 
     def resolution(self, f: TeiFile, asked: tuple) -> list | None:
         """What *f*'s registry is made of besides its own bytes, *asked* being its pointers
@@ -58,17 +84,17 @@ class Lookup:
         tokens, keys = asked
         out: list = [names.doc_ids.get(f.key) or paths.safe_name(f.id), f.rel]
         for tok in tokens:
-            try:
-                rel, fragment = pointer_target(f.rel, tok)
-            except ValueError:  # outside the edition, or a URI: the registry skips it
+            found = self._target(f.rel, tok)
+            if found is None:
                 continue
+            rel, fragment = found
             target = ed.file(rel)
             if target is None:
                 continue
             # Edition.entry_for: an entry's file declares its id, so the element is found
             entry = ed.entries.get((rel, fragment)) if fragment else None
             if entry is not None:
-                out.append((tok, _entry_attrs(entry, names)))
+                out.append((tok, self._shown(entry)))
                 continue
             if not target.digest:
                 return None
@@ -78,7 +104,7 @@ class Lookup:
             out.append((tok, rel, fragment, target.kind, target.digest, self.docs_of.get(rel, [])))
         for k in keys:
             entry = ed.entry_for_key(k)
-            out.append((k, _entry_attrs(entry, names) if entry is not None else None))
+            out.append((k, self._shown(entry) if entry is not None else None))
         return out
 
     def key(self, f: TeiFile, digest: str, asked: tuple) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
@@ -56,6 +57,7 @@ def transliterate(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1 << 16)  # (asked again for the same ids by every document's metadata)
 def safe_name(text: str, fallback: str = "document") -> str:
     """'brief-ä' → 'brief-a'; '../../x' → 'x'; '' → *fallback*; 'NUL' → 'NUL_'; at most
     MAX_NAME characters."""

@@ -133,10 +133,16 @@ def anchors(ed: Edition, groups: dict | None = None) -> dict[tuple[str, str], st
     for e in heads.values():
         counts[e.id] = counts.get(e.id, 0) + 1
     out = {}
+    stems: dict[str, str] = {}  # (one per file, not per entry: thousands of entries share one)
     for key in sorted(ed.entries):
         head = groups[key][0]
-        stem = re.sub(r"[^A-Za-z0-9_-]", "-", Path(head.file.rel).stem)
-        out[key] = head.id if counts[head.id] == 1 else f"{stem}-{head.id}"
+        if counts[head.id] == 1:
+            out[key] = head.id
+            continue
+        rel = head.file.rel
+        if rel not in stems:
+            stems[rel] = re.sub(r"[^A-Za-z0-9_-]", "-", Path(rel).stem)
+        out[key] = f"{stems[rel]}-{head.id}"
     return out
 
 
@@ -477,8 +483,8 @@ def _entries_of(file_facts) -> dict:
 def facts_of(entry) -> "facts_mod.EntryFacts":
     """The facts of a register entry (teipress.validation.facts.EntryFacts, with its record):
     those its file's facts hold, else (an entry made without a file) read from its element."""
-    own = getattr(entry, "facts", None)
-    if isinstance(own, facts_mod.EntryFacts) and own.about is not None:
+    own = getattr(entry, "facts", None) or getattr(entry, "_facts", None)  # (a Member's; an Entry's)
+    if isinstance(own, facts_mod.EntryFacts) and own.about is not None and own.kind == entry.kind:
         return own
     f = getattr(entry, "file", None)
     if f is not None and getattr(f, "path", None) is not None:
@@ -740,11 +746,13 @@ class Register:
         return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def entries(ed: Edition, pages: dict[str, str], groups: dict | None = None) -> dict[str, RegisterEntry]:
+def entries(ed: Edition, pages: dict[str, str], groups: dict | None = None,
+            ids: dict | None = None) -> dict[str, RegisterEntry]:
     """Every register entry of the edition by anchor, one per identity (:func:`identities`);
-    *pages*: kind → register page; *groups*: the identities when worked out already."""
+    *pages*: kind → register page; *groups*, *ids*: the identities and their anchors when
+    worked out already (behaviour.Names)."""
     groups = groups if groups is not None else identities(ed)
-    ids = anchors(ed, groups)
+    ids = ids if ids is not None else anchors(ed, groups)
     out: dict[str, RegisterEntry] = {}
     for key in sorted(ed.entries):
         members = groups[key]
