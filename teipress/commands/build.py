@@ -247,6 +247,7 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
         finish = None
         if store is not None:
             options = {"allow_invalid": allow_invalid, "keep_going": keep_going, "only": sorted(only or ())}
+            stamp = cache_mod.input_stamp(edition_dir, out)  # (before the digest: see finish)
             fingerprint = cache_mod.edition_fingerprint(edition_dir, out, options)
             done = up_to_date(store, fingerprint, out)
             if done is not None:
@@ -265,7 +266,10 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
                 writer = output._writer
                 if writer is not None:  # the manifests of the new output and of the shadow to be
                     shadow.write_manifests(new, writer.manifests())
-                after = cache_mod.edition_fingerprint(edition_dir, out, options)
+                # Sources edited during the build: its output is not theirs (the stamp says so
+                # without reading every source again; if it changed, the digest decides).
+                same = cache_mod.input_stamp(edition_dir, out) == stamp
+                after = fingerprint if same else cache_mod.edition_fingerprint(edition_dir, out, options)
                 if after == fingerprint and not result.left_out:  # else the next build starts afresh
                     known = writer.listing(cache_mod.BUILT) if writer is not None else None
                     store.record_build(new, {

@@ -90,10 +90,23 @@ class Fragments:
         self.new[key] = html
         return html
 
+    @staticmethod
+    def keep(cache, page: str) -> None:
+        """Keep the page's entries for the next build without reading them (the page came whole
+        from the cache)."""
+        cache.keep(KIND, cache_mod.digest(KIND, "register entries", page))
+
     def save(self) -> None:
         # (the same entries as the previous build's: its cache entry, read above, is kept as it is)
         if self.cache is not None and (self.rendered or self.new.keys() != self.old.keys()):
             self.cache.put(KIND, self.slot, pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def register_key(edition: str, reg, json_ld: str, entries: list[str]) -> str:
+    """The key of a whole register page: its label, files and JSON-LD, and the keys of its
+    entries (entry_key) in their order."""
+    return cache_mod.digest(edition, "register page", reg.path, reg.label, list(reg.files),
+                            cache_mod.digest(json_ld.encode("utf-8")), entries)
 
 
 # -- pages made of the whole edition: each key holds what its template shows ---------------
@@ -112,13 +125,24 @@ def home_key(site) -> list:
 
 
 def _fields(site) -> list:
-    """Every document's metadata fields (licence, availability, changes …), as shown."""
-    return [[(f.name, sorted(f.attrs.items()), str(f.html)) for f in d.fields] for d in site.documents]
+    """Every document's metadata fields (licence, availability, changes …), as shown: the
+    digest of each document's (page_cache.fields_digest, worked out once per document, kept
+    with its pages in the cache)."""
+    from . import page_cache
+
+    return [d.__dict__.get("fields_digest") or page_cache.fields_digest(page_cache.plain_fields(d.fields))
+            for d in site.documents]
 
 
 def about_key(site) -> list:
     """about.html: the documents' licences and changes (the credits are the edition's metadata)."""
     return _fields(site)
+
+
+def principles_key(site) -> list:
+    """principles.html: the documents' principles (in their fields), each with the page and
+    title of the first document stating it."""
+    return [[(d.path, d.title) for d in site.documents], _fields(site)]
 
 
 def letters_key(site) -> list:
@@ -143,7 +167,7 @@ def chronology_key(site) -> list:
 
 # template → what it shows beyond the edition's own facts
 PAGE_KEYS = {"index.html": home_key, "about.html": about_key, "letters.html": letters_key,
-             "chronology.html": chronology_key}
+             "chronology.html": chronology_key, "principles.html": principles_key}
 
 
 def page_key(edition: str, template: str, path: str, site) -> str | None:
