@@ -361,6 +361,13 @@ def run(ed: Edition, out_dir: Path, log: Callable[[str], None] = lambda m: None,
         return _run(ed, out_dir, log, only, model, keep_going, left_out, cache, complete)
 
 
+def shadow_builds(only: set[str] | None) -> bool:
+    """Whether an incremental build of the stages *only* updates a shadow (commands/shadow.py):
+    the PDF stage's files are written by Typst, not through the Writer, so a build making PDFs
+    starts from a fresh folder."""
+    return only is not None and "pdf" not in only
+
+
 def _target(out_dir: Path, only: set[str] | None, cache: "cache_mod.Cache | None"):
     """The folder the stages write into, and the Writer that follows them (None without a
     cache): the shadow of an incremental build, renamed to a temporary name while it is
@@ -371,8 +378,7 @@ def _target(out_dir: Path, only: set[str] | None, cache: "cache_mod.Cache | None
         output.remove(kept)  # (the shadow of an earlier incremental build: no longer followed)
         return output.temp_folder(out_dir), None
     manifests = shadow.read_manifests(cache.folder)
-    # The PDF stage's files are written by Typst, not through the Writer: such a build starts afresh.
-    usable = (only is not None and "pdf" not in only and kept.is_dir() and not kept.is_symlink()
+    usable = (shadow_builds(only) and kept.is_dir() and not kept.is_symlink()
               and shadow.folder_id(kept) in manifests)
     tmp = output.temp_folder(out_dir)
     if usable:
@@ -440,9 +446,11 @@ def _run(ed: Edition, out_dir: Path, log: Callable[[str], None], only: set[str] 
             output.carry_over(out_dir, tmp)
         if complete is not None:  # the output is whole: the incremental build records it
             complete(tmp)
-        # The previous output becomes the next incremental build's shadow (commands/shadow.py).
+        # The previous output becomes the next incremental build's shadow (commands/shadow.py),
+        # when it has a manifest and this build could have used one (a build making PDFs,
+        # which Typst writes anew each time, would only keep a second copy of them).
         output.replace(tmp, out_dir, keep=shadow.shadow_folder(out_dir)
-                       if writer is not None and writer.other is not None else None)
+                       if writer is not None and writer.other is not None and shadow_builds(only) else None)
         timings["finish"] = time.perf_counter() - t0
         log(f"  {'finish':<10} {timings['finish']:7.2f} s")
     except BaseException:

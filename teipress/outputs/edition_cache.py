@@ -13,6 +13,7 @@ edition.toml, the metadata, the build date …): what every page reads of the ed
 """
 from __future__ import annotations
 
+import dataclasses
 import pickle
 
 from ..commands import cache as cache_mod
@@ -65,6 +66,44 @@ def json_ld_key(edition: str, reg) -> str | None:
             return None
         rows.append((e.anchor, e.kind, described))
     return cache_mod.digest(edition, "json-ld", reg.path, reg.label, rows, sorted(files.items()))
+
+
+class _Described:
+    """A register entry's JSON-LD data kept from an earlier build, in the entry's place."""
+
+    def __init__(self, data: dict):
+        self.data = data
+
+    def json_ld_data(self, base_url: str = "") -> dict:
+        return self.data
+
+
+def json_ld_slot(reg) -> str:
+    return cache_mod.digest(KIND, "register json-ld entries", reg.path)
+
+
+def json_ld(cache, edition: str, reg, base_url: str = "") -> str:
+    """reg.json_ld(base_url), each entry's part kept from the previous build when the
+    descriptions it is read from are unchanged (the key of json_ld_key, entry by entry): when
+    one letter describing a person changed, that person's part is read again, not the page's."""
+    slot = json_ld_slot(reg)
+    got = cache.get_object(KIND, slot)
+    old = got if isinstance(got, dict) else {}
+    new, items = {}, []
+    for e in reg.entries:
+        files: dict = {}
+        described = _descriptions(e, files)
+        key = (cache_mod.digest(edition, "json-ld entry", reg.path, e.anchor, e.kind, described,
+                                sorted(files.items())) if described is not None else None)
+        data = old.get(key) if key else None
+        if data is None:
+            data = e.json_ld_data(base_url)
+        if key:
+            new[key] = data
+        items.append(_Described(data))
+    if new.keys() != old.keys():
+        cache.put_object(KIND, slot, new)
+    return dataclasses.replace(reg, entries=items).json_ld(base_url)
 
 
 class Fragments:

@@ -319,9 +319,14 @@ def register_page(env, render, reg, cache, edition_key: str, base_url: str = "",
     root = "../" * reg.path.count("/")
     key = edition_cache.json_ld_key(edition_key, reg) if edition_key else None
     kept_ld = cache.get(edition_cache.KIND, key) if key else None
-    json_ld = kept_ld.decode("utf-8") if kept_ld is not None else reg.json_ld(base_url)
-    if key and kept_ld is None:
+    if kept_ld is not None:
+        json_ld = kept_ld.decode("utf-8")
+        cache.keep(edition_cache.KIND, edition_cache.json_ld_slot(reg))  # (its entries' parts stay)
+    elif key:  # the unchanged entries' parts from the cache
+        json_ld = edition_cache.json_ld(cache, edition_key, reg, base_url)
         cache.put(edition_cache.KIND, key, json_ld.encode("utf-8"))
+    else:
+        json_ld = reg.json_ld(base_url)
     entry = env.get_template("register_entry.html")
     keys = {id(e): edition_cache.entry_key(edition_key, root, e) for e in reg.entries} if edition_key else {}
     page_key = (edition_cache.register_key(edition_key, reg, json_ld, [keys[id(e)] for e in reg.entries])
