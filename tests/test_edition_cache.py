@@ -202,3 +202,20 @@ def test_the_records_of_unchanged_documents_come_from_the_cache(tmp_path, monkey
     build(root, tmp_path / "clean", incremental=False)
     differ = same_tree(out, tmp_path / "clean")
     assert ("html/chronology.html" in differ) if left_out else differ == []
+
+
+@pytest.mark.parametrize("kind", ["life", "text"])
+def test_a_register_json_ld_put_together_from_kept_entries_is_the_registers_own(tmp_path, monkeypatch, kind):
+    seen = []
+    real = edition_cache.json_ld
+
+    def checked(cache, edition, reg, base_url=""):
+        text = real(cache, edition, reg, base_url)
+        assert text == reg.json_ld(base_url)
+        seen.append(reg.path)
+        return text
+
+    monkeypatch.setattr(edition_cache, "json_ld", checked)
+    _rendered, differ = rebuild_after(tmp_path, monkeypatch, kind)
+    assert differ == []
+    assert "persons.html" in seen or kind == "text"

@@ -247,6 +247,7 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
         finish = None
         if store is not None:
             options = {"allow_invalid": allow_invalid, "keep_going": keep_going, "only": sorted(only or ())}
+            stamp = cache_mod.input_stamp(edition_dir, out)  # (before the digest: see finish)
             fingerprint = cache_mod.edition_fingerprint(edition_dir, out, options)
             done = up_to_date(store, fingerprint, out)
             if done is not None:
@@ -265,7 +266,10 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
                 writer = output._writer
                 if writer is not None:  # the manifests of the new output and of the shadow to be
                     shadow.write_manifests(new, writer.manifests())
-                after = cache_mod.edition_fingerprint(edition_dir, out, options)
+                # Sources edited during the build: its output is not theirs (the stamp says so
+                # without reading every source again; if it changed, the digest decides).
+                same = cache_mod.input_stamp(edition_dir, out) == stamp
+                after = fingerprint if same else cache_mod.edition_fingerprint(edition_dir, out, options)
                 if after == fingerprint and not result.left_out:  # else the next build starts afresh
                     known = writer.listing(cache_mod.BUILT) if writer is not None else None
                     store.record_build(new, {
@@ -357,6 +361,13 @@ def run(ed: Edition, out_dir: Path, log: Callable[[str], None] = lambda m: None,
         return _run(ed, out_dir, log, only, model, keep_going, left_out, cache, complete)
 
 
+def shadow_builds(only: set[str] | None) -> bool:
+    """Whether an incremental build of the stages *only* updates a shadow (commands/shadow.py):
+    the PDF stage's files are written by Typst, not through the Writer, so a build making PDFs
+    starts from a fresh folder."""
+    return only is not None and "pdf" not in only
+
+
 def _target(out_dir: Path, only: set[str] | None, cache: "cache_mod.Cache | None"):
     """The folder the stages write into, and the Writer that follows them (None without a
     cache): the shadow of an incremental build, renamed to a temporary name while it is
@@ -367,8 +378,7 @@ def _target(out_dir: Path, only: set[str] | None, cache: "cache_mod.Cache | None
         output.remove(kept)  # (the shadow of an earlier incremental build: no longer followed)
         return output.temp_folder(out_dir), None
     manifests = shadow.read_manifests(cache.folder)
-    # The PDF stage's files are written by Typst, not through the Writer: such a build starts afresh.
-    usable = (only is not None and "pdf" not in only and kept.is_dir() and not kept.is_symlink()
+    usable = (shadow_builds(only) and kept.is_dir() and not kept.is_symlink()
               and shadow.folder_id(kept) in manifests)
     tmp = output.temp_folder(out_dir)
     if usable:
@@ -436,9 +446,11 @@ def _run(ed: Edition, out_dir: Path, log: Callable[[str], None], only: set[str] 
             output.carry_over(out_dir, tmp)
         if complete is not None:  # the output is whole: the incremental build records it
             complete(tmp)
-        # The previous output becomes the next incremental build's shadow (commands/shadow.py).
+        # The previous output becomes the next incremental build's shadow (commands/shadow.py),
+        # when it has a manifest and this build could have used one (a build making PDFs,
+        # which Typst writes anew each time, would only keep a second copy of them).
         output.replace(tmp, out_dir, keep=shadow.shadow_folder(out_dir)
-                       if writer is not None and writer.other is not None else None)
+                       if writer is not None and writer.other is not None and shadow_builds(only) else None)
         timings["finish"] = time.perf_counter() - t0
         log(f"  {'finish':<10} {timings['finish']:7.2f} s")
     except BaseException:

@@ -148,6 +148,27 @@ def edition_fingerprint(edition_dir: Path, out: Path, options: dict) -> str:
                   [(name, folder_digest(root / name, skip)) for name in EDITION_INPUTS])
 
 
+def input_stamp(edition_dir: Path, out: Path) -> str:
+    """The size, time and inode of every input file of edition_fingerprint (not their bytes):
+    taken when a build starts and again when it ends, it tells whether a source was written
+    meanwhile without reading them all again."""
+    root = Path(os.path.abspath(edition_dir))
+    skip = os.path.abspath(out)
+    rows = []
+    for name in ("edition.toml", *EDITION_INPUTS):
+        for dirpath, dirnames, filenames in os.walk(root / name):
+            dirnames[:] = sorted(d for d in dirnames if os.path.join(dirpath, d) != skip)
+            for f in sorted(filenames):
+                with contextlib.suppress(OSError):
+                    st = os.stat(os.path.join(dirpath, f))
+                    rows.append((dirpath, f, st.st_size, st.st_mtime_ns, st.st_ino))
+        with contextlib.suppress(OSError):
+            if name == "edition.toml":
+                st = os.stat(root / name)
+                rows.append((name, st.st_size, st.st_mtime_ns, st.st_ino))
+    return digest(rows)
+
+
 def output_listing(out: Path, known: dict[str, tuple[int, int]] | None = None) -> str:
     """What a build left in *out*: every file of html/, pdf/, tei/ with its size and time.
 
@@ -419,18 +440,19 @@ class Cache:
                 kept.append(pack)
             else:
                 copy.append(pack)
+        linked, copied = set(kept), set(copy)  # (sets: a Path compared in a list costs)
+        names = {pack: pack.name for pack in linked}
         for k, loc in live.items():
-            if loc[0] in kept:
-                entries[k] = (loc[0].name, *loc[1:])
+            if loc[0] in linked:
+                entries[k] = (names[loc[0]], *loc[1:])
         if copy:
             with contextlib.suppress(OSError):
                 name = f"{os.getpid()}-{secrets.token_hex(6)}{PACK}"
                 fd = os.open(dest / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
                 with os.fdopen(fd, "wb") as fh:
                     end = 0
-                    for k, loc in sorted(live.items(), key=lambda kv: (str(kv[1][0]), kv[1][1])):
-                        if loc[0] not in copy:
-                            continue
+                    moved = [kv for kv in live.items() if kv[1][0] in copied]
+                    for k, loc in sorted(moved, key=lambda kv: (str(kv[1][0]), kv[1][1])):
                         data = self._read(loc)
                         if data is None:
                             continue

@@ -9,6 +9,11 @@ into the new folder as hard links before the exchange, so they survive without b
 copied.  A lock file beside the target (flock) keeps two writers apart; it is removed
 when the writer finishes.  Temporary folders a killed writer left behind (only
 SIGKILL can do that: SIGINT and SIGTERM clean up) are removed by the next writer.
+
+An incremental build does not make its new folder from nothing: it brings the previous
+output's *shadow* up to date and exchanges the two in the same way (teipress.commands.shadow,
+through put() and replace(keep=...)); while it does, the shadow has a temporary name, so a
+kill leaves nothing but a temporary folder for the next writer to remove.
 """
 from __future__ import annotations
 

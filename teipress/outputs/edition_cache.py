@@ -13,6 +13,7 @@ edition.toml, the metadata, the build date …): what every page reads of the ed
 """
 from __future__ import annotations
 
+import dataclasses
 import pickle
 
 from ..commands import cache as cache_mod
@@ -67,6 +68,44 @@ def json_ld_key(edition: str, reg) -> str | None:
     return cache_mod.digest(edition, "json-ld", reg.path, reg.label, rows, sorted(files.items()))
 
 
+class _Described:
+    """A register entry's JSON-LD data kept from an earlier build, in the entry's place."""
+
+    def __init__(self, data: dict):
+        self.data = data
+
+    def json_ld_data(self, base_url: str = "") -> dict:
+        return self.data
+
+
+def json_ld_slot(reg) -> str:
+    return cache_mod.digest(KIND, "register json-ld entries", reg.path)
+
+
+def json_ld(cache, edition: str, reg, base_url: str = "") -> str:
+    """reg.json_ld(base_url), each entry's part kept from the previous build when the
+    descriptions it is read from are unchanged (the key of json_ld_key, entry by entry): when
+    one letter describing a person changed, that person's part is read again, not the page's."""
+    slot = json_ld_slot(reg)
+    got = cache.get_object(KIND, slot)
+    old = got if isinstance(got, dict) else {}
+    new, items = {}, []
+    for e in reg.entries:
+        files: dict = {}
+        described = _descriptions(e, files)
+        key = (cache_mod.digest(edition, "json-ld entry", reg.path, e.anchor, e.kind, described,
+                                sorted(files.items())) if described is not None else None)
+        data = old.get(key) if key else None
+        if data is None:
+            data = e.json_ld_data(base_url)
+        if key:
+            new[key] = data
+        items.append(_Described(data))
+    if new.keys() != old.keys():
+        cache.put_object(KIND, slot, new)
+    return dataclasses.replace(reg, entries=items).json_ld(base_url)
+
+
 class Fragments:
     """The rendered entries of one register page: those of the previous build, read from the
     cache, and those of this build, written back by save()."""
@@ -90,10 +129,23 @@ class Fragments:
         self.new[key] = html
         return html
 
+    @staticmethod
+    def keep(cache, page: str) -> None:
+        """Keep the page's entries for the next build without reading them (the page came whole
+        from the cache)."""
+        cache.keep(KIND, cache_mod.digest(KIND, "register entries", page))
+
     def save(self) -> None:
         # (the same entries as the previous build's: its cache entry, read above, is kept as it is)
         if self.cache is not None and (self.rendered or self.new.keys() != self.old.keys()):
             self.cache.put(KIND, self.slot, pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def register_key(edition: str, reg, json_ld: str, entries: list[str]) -> str:
+    """The key of a whole register page: its label, files and JSON-LD, and the keys of its
+    entries (entry_key) in their order."""
+    return cache_mod.digest(edition, "register page", reg.path, reg.label, list(reg.files),
+                            cache_mod.digest(json_ld.encode("utf-8")), entries)
 
 
 # -- pages made of the whole edition: each key holds what its template shows ---------------
@@ -112,13 +164,24 @@ def home_key(site) -> list:
 
 
 def _fields(site) -> list:
-    """Every document's metadata fields (licence, availability, changes …), as shown."""
-    return [[(f.name, sorted(f.attrs.items()), str(f.html)) for f in d.fields] for d in site.documents]
+    """Every document's metadata fields (licence, availability, changes …), as shown: the
+    digest of each document's (page_cache.fields_digest, worked out once per document, kept
+    with its pages in the cache)."""
+    from . import page_cache
+
+    return [d.__dict__.get("fields_digest") or page_cache.fields_digest(page_cache.plain_fields(d.fields))
+            for d in site.documents]
 
 
 def about_key(site) -> list:
     """about.html: the documents' licences and changes (the credits are the edition's metadata)."""
     return _fields(site)
+
+
+def principles_key(site) -> list:
+    """principles.html: the documents' principles (in their fields), each with the page and
+    title of the first document stating it."""
+    return [[(d.path, d.title) for d in site.documents], _fields(site)]
 
 
 def letters_key(site) -> list:
@@ -143,7 +206,7 @@ def chronology_key(site) -> list:
 
 # template → what it shows beyond the edition's own facts
 PAGE_KEYS = {"index.html": home_key, "about.html": about_key, "letters.html": letters_key,
-             "chronology.html": chronology_key}
+             "chronology.html": chronology_key, "principles.html": principles_key}
 
 
 def page_key(edition: str, template: str, path: str, site) -> str | None:

@@ -311,26 +311,42 @@ def _pdf_sources(ctx: BuildContext, doc) -> list[tuple[Path, str]]:
     return []
 
 
-def register_page(env, render, reg, cache, edition_key: str, base_url: str = "") -> None:
+def register_page(env, render, reg, cache, edition_key: str, base_url: str = "", write_page=None) -> None:
     """A register page, each entry rendered alone (register_entry.html); in an incremental build
     an entry whose facts are unchanged comes from the cache (teipress.outputs.edition_cache),
-    and so does the page's JSON-LD when no description of its entries changed."""
+    and so does the page's JSON-LD when no description of its entries changed, and the whole
+    page (written by *write_page(path, bytes)*) when neither its entries nor its JSON-LD did."""
     root = "../" * reg.path.count("/")
     key = edition_cache.json_ld_key(edition_key, reg) if edition_key else None
     kept_ld = cache.get(edition_cache.KIND, key) if key else None
-    json_ld = kept_ld.decode("utf-8") if kept_ld is not None else reg.json_ld(base_url)
-    if key and kept_ld is None:
+    if kept_ld is not None:
+        json_ld = kept_ld.decode("utf-8")
+        cache.keep(edition_cache.KIND, edition_cache.json_ld_slot(reg))  # (its entries' parts stay)
+    elif key:  # the unchanged entries' parts from the cache
+        json_ld = edition_cache.json_ld(cache, edition_key, reg, base_url)
         cache.put(edition_cache.KIND, key, json_ld.encode("utf-8"))
+    else:
+        json_ld = reg.json_ld(base_url)
     entry = env.get_template("register_entry.html")
+    keys = {id(e): edition_cache.entry_key(edition_key, root, e) for e in reg.entries} if edition_key else {}
+    page_key = (edition_cache.register_key(edition_key, reg, json_ld, [keys[id(e)] for e in reg.entries])
+                if edition_key and write_page is not None else None)
+    html = cache.get(edition_cache.KIND, page_key) if page_key else None
+    if html is not None:
+        edition_cache.Fragments.keep(cache, reg.path)  # (its entries stay for the next build)
+        write_page(reg.path, html)
+        return
     kept = edition_cache.Fragments(cache if edition_key else None, reg.path)
 
     def entry_html(e) -> Markup:
         render_entry = lambda: entry.render(root=root, e=e)  # noqa: E731
         if not edition_key:
             return Markup(render_entry())
-        return Markup(kept.get(edition_cache.entry_key(edition_key, root, e), render_entry))
+        return Markup(kept.get(keys[id(e)], render_entry))
 
-    render("register.html", reg.path, register=reg, entry_html=entry_html, json_ld=json_ld)
+    made = render("register.html", reg.path, register=reg, entry_html=entry_html, json_ld=json_ld)
+    if page_key and made is not None:
+        cache.put(edition_cache.KIND, page_key, made)
     kept.save()
 
 
@@ -374,7 +390,7 @@ def _build(ctx: BuildContext) -> None:
     env = environment(ctx.edition.root / "templates")
     common = dict(site=s)
 
-    def render(template: str, path: str, **kw) -> None:
+    def render(template: str, path: str, **kw) -> bytes:
         # In an incremental build a page made of the whole edition is kept under the key of
         # what it shows (teipress.outputs.edition_cache), rendered again only when that changed.
         key = edition_cache.page_key(edition_key, template, path, s) if edition_key else None
@@ -385,6 +401,7 @@ def _build(ctx: BuildContext) -> None:
             if key:
                 ctx.cache.put(edition_cache.KIND, key, html)
         write(out / path, html)
+        return html
 
     # An incremental build keeps each document's files under a key of all they show
     # (teipress.outputs.page_cache): an unchanged document's are written, not rendered again.
@@ -426,7 +443,8 @@ def _build(ctx: BuildContext) -> None:
             continue
         # An unchanged page's bytes are read from the cache only when they must be written
         # (they are not in the output, or not at that place: commands/shadow.py).
-        files, doc.fields, load = kept
+        files, fields, doc.fields_digest, load = kept
+        doc.fields = [Field(name, Attrs(attrs), Markup(html)) for name, attrs, html in fields]
         for path, sha in files:
             write_known(out / path, sha, lambda path=path, load=load: load()[path])
         for part in doc.parts:
@@ -438,10 +456,12 @@ def _build(ctx: BuildContext) -> None:
     for doc, (fields, made) in zip(todo, workers.forked_map(document_pages, todo, PARALLEL_FROM)):
         output.absorb(made)
         doc.fields = fields
+        doc.fields_digest = page_cache.fields_digest(page_cache.plain_fields(fields))
         for part in doc.parts:
             part.fields = fields
     for reg in s.registers:
-        register_page(env, render, reg, ctx.cache, edition_key, s.base_url)
+        register_page(env, render, reg, ctx.cache, edition_key, s.base_url,
+                      lambda path, data: write(out / path, data))
     if em.letters:  # an index of letters only for an edition of letters
         render("letters.html", paths.LETTERS_PAGE, cmif=paths.CMIF_FILE)
     for view in s.parallel:

@@ -32,6 +32,7 @@ BYTES = "page-bytes"  # (the bytes of the files an entry of KIND lists)
 
 def edition_digest(ctx, em) -> str:
     """What every document page reads of the edition as a whole."""
+    _letters.clear()
     ed = ctx.edition
     toml = ed.root / "edition.toml"
     return cache_mod.digest(
@@ -68,17 +69,26 @@ def _neighbour(doc) -> tuple:
     return (doc.path, doc.title) if doc is not None else ()
 
 
+# _letter's answers in this build, by the letter (its page's key and letters.html's both ask;
+# emptied by edition_digest, once a build: the letters live as long as the build's model).
+_letters: dict[int, tuple] = {}
+
+
 def _letter(letter) -> tuple:
     """A letter's facts as the page shows them: its names and dates, and of its neighbours
     only their page and title (a Document's repr would be the whole document)."""
     if letter is None:
         return ()
+    known = _letters.get(id(letter))
+    if known is not None and known[0] is letter:
+        return known[1]
     out = []
     for f in dataclasses.fields(letter):
         value = getattr(letter, f.name)
         if f.name in ("prev", "next", "prev_in_correspondence", "next_in_correspondence"):
             value = _neighbour(value)
         out.append((f.name, repr(value)))
+    _letters[id(letter)] = (letter, tuple(out))
     return tuple(out)
 
 
@@ -115,16 +125,29 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def plain_fields(fields: list) -> list[tuple]:
+    """Metadata fields (teipress.outputs.html.Field) as plain (name, attributes, HTML) tuples:
+    what the cache keeps (unpickling thousands of Markup and dict subclasses costs more than
+    making them again) and what fields_digest reads."""
+    return [(f.name, dict(f.attrs), str(f.html)) for f in fields]
+
+
+def fields_digest(plain: list[tuple]) -> str:
+    """The digest of a document's fields as the edition's pages show them (about, principles)."""
+    return cache_mod.digest([(name, sorted(attrs.items()), html) for name, attrs, html in plain])
+
+
 def get(cache, key: str):
-    """(files, fields, load) kept for *key*: files as (path in html/, SHA-256 of its bytes),
-    fields the metadata fields the edition's pages read, load() the files' bytes by path
-    (read from the cache when first asked for: an incremental build writes an unchanged
-    page's bytes only where the output lacks them); None when not kept."""
+    """(files, fields, digest, load) kept for *key*: files as (path in html/, SHA-256 of its
+    bytes), fields the metadata fields the edition's pages read (plain_fields) and their
+    fields_digest, load() the files' bytes by path (read from the cache when first asked for:
+    an incremental build writes an unchanged page's bytes only where the output lacks them);
+    None when not kept."""
     kept = cache.get_object(KIND, key)
     cache.keep(BYTES, key)  # (kept by this build whether read or not)
-    if not (isinstance(kept, tuple) and len(kept) == 2 and all(isinstance(d, str) for _, d in kept[0])):
+    if not (isinstance(kept, tuple) and len(kept) == 3 and all(isinstance(d, str) for _, d in kept[0])):
         return None
-    files, fields = kept
+    files, fields, digest = kept
     got: dict = {}
 
     def load() -> dict[str, bytes]:
@@ -136,12 +159,13 @@ def get(cache, key: str):
             got.update(data)
         return got
 
-    return files, fields, load
+    return files, fields, digest, load
 
 
 def put(cache, key: str, files: list[tuple[str, bytes]], digests: list[str], fields: list) -> None:
     """Keep a document's files (path in html/, bytes) under *key*: their paths and *digests*
     with the fields in one small entry, their bytes in another (read only when written)."""
+    plain = plain_fields(fields)
     cache.put(BYTES, key, pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL))
-    cache.put(KIND, key, pickle.dumps(([(p, d) for (p, _), d in zip(files, digests)], fields),
+    cache.put(KIND, key, pickle.dumps(([(p, d) for (p, _), d in zip(files, digests)], plain, fields_digest(plain)),
                                       protocol=pickle.HIGHEST_PROTOCOL))
