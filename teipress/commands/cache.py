@@ -270,10 +270,6 @@ class Cache:
                     loc = self._new.get(k)
         return loc
 
-    def keep(self, kind: str, key: str) -> None:
-        """Count the entry as used by this build without reading it (it stays in the cache)."""
-        self.used.setdefault(kind, set()).add(key)
-
     def _read(self, loc) -> bytes | None:
         pack, offset, length, crc = loc
         try:
