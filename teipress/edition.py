@@ -622,7 +622,10 @@ def _tei_files(tei_dir: Path) -> list[tuple[Path, str]]:
     of thousands of files."""
     out = []
     top = str(tei_dir)
-    for p in sorted(tei_dir.rglob("*.xml")):
+    # In the order of their parts, as paths sort (compared as text on POSIX: a path's
+    # comparison is slow, and an edition has thousands).
+    found = tei_dir.rglob("*.xml")
+    for p in (sorted(found, key=lambda p: str(p).split("/")) if os.name == "posix" else sorted(found)):
         text = str(p)
         if text.startswith(top + os.sep):
             rel = text[len(top) + 1:].replace(os.sep, "/")

@@ -32,7 +32,7 @@ def validate_edition(ed: Edition, report: Report, jobs: int | None = None, cache
     loading = ed.recall if cache is not None else None
     todo = plan_schemas(ed, report, cache)
     if cache is not None:
-        for m in dict.fromkeys(m for _f, models in todo for m in models):
+        for m in {id(m): m for _f, models in todo for m in models}.values():  # (the same few objects)
             schema.keep_compiled(m, cache)
     todo, done = _checked_in_loading(report, todo)
     keys: dict = {}
