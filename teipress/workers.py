@@ -99,10 +99,12 @@ def aside(fn: Callable[[], R]) -> Aside | None:
     import pickle
 
     r, w = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: fn(), its result down the pipe, and out without the parent's exit handlers
         status = 1
         try:
+            _die_with(parent)
             os.close(r)
             data = pickle.dumps(fn(), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(w, "wb") as fh:
@@ -112,3 +114,18 @@ def aside(fn: Callable[[], R]) -> Aside | None:
             os._exit(status)
     os.close(w)
     return Aside(pid, r)
+
+
+def _die_with(parent: int) -> None:
+    """End this (forked) process when *parent* ends, killed or not: it holds what the parent
+    held (the output's lock), which a build started next must find released (Linux; elsewhere
+    the child ends when its work is done)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:  # not Linux
+        pass
+    if os.getppid() != parent:  # the parent ended before that took effect
+        os._exit(1)
