@@ -34,6 +34,13 @@ def validate_edition(ed: Edition, report: Report, jobs: int | None = None, cache
     if cache is not None:
         for m in {id(m): m for _f, models in todo for m in models}.values():  # (the same few objects)
             schema.keep_compiled(m, cache)
+    found = None
+    if loading is not None:
+        # The integrity rules first: the changed files' schema check is still at work in a
+        # child (teipress.validation.facts.Checked); their diagnostics follow the schema's.
+        rules_report = Report(base=report.base)
+        rules_report._names = report._names
+        found = recall.check_rules(ed, rules_report, loading)
     todo, done = _checked_in_loading(report, todo)
     keys: dict = {}
     schemas: dict = {}  # rel → (key, pickled diagnostics): each file's schema findings, for the memo
@@ -43,8 +50,9 @@ def validate_edition(ed: Edition, report: Report, jobs: int | None = None, cache
     _validate_schemas(report, todo, _jobs(jobs))
     if keys:
         _store_schemas(report, keys, cache, schemas)
-    if loading is not None:  # what the last build found of files unchanged is not found again
-        recall.check(ed, report, loading, schemas)
+    if found is not None:  # what the last build found of files unchanged is not found again
+        report.items.extend(rules_report.items)
+        recall.remember(ed, loading, found, schemas)
     else:
         rules.check(ed, report)
     _drop_shadowed(report)

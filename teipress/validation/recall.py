@@ -185,15 +185,23 @@ def _facts(f, key: str, cache):
 
 
 def check(ed, report, loading: Loading, schemas: dict) -> None:
+    """check_rules, then remember."""
+    remember(ed, loading, check_rules(ed, report, loading), schemas)
+
+
+def check_rules(ed, report, loading: Loading) -> Memo:
     """The integrity rules' diagnostics into *report* (as teipress.validation.rules.check): the
     last build's for every file not changed when the memo stands for them (Loading.reusable),
-    the changed files' found now; then the memo of this build is put in the cache.  *schemas*:
-    each file's (schema key, pickled schema diagnostics), kept in the memo too."""
+    the changed files' found now.  Returns this build's memo, which remember() completes."""
     memo = loading.memo
     if loading.reusable and memo.base == str(report.base):
-        new = _check_changed(ed, report, loading)
-    else:
-        new = _check_all(ed, report, loading)
+        return _check_changed(ed, report, loading)
+    return _check_all(ed, report, loading)
+
+
+def remember(ed, loading: Loading, new: Memo, schemas: dict) -> None:
+    """Put this build's memo (check_rules) in the cache, with each file's stat and its schema
+    findings (*schemas*: rel → (schema key, its schemas' digest, pickled diagnostics))."""
     new.files = {}
     for f in ed.files:
         rec = new.files_found.get(f.rel)
