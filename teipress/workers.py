@@ -93,7 +93,9 @@ def aside(fn: Callable[[], R]) -> Aside | None:
     Aside.result() waits for what it returns (it must pickle).  None where forking is not safe
     or wanted (see the module's docstring): the caller does the work itself.  For work that
     takes long on one core while this process has other work to do (the schema check of the
-    one file an incremental build parses, while the rest of the edition is recalled)."""
+    one file an incremental build parses, while the rest of the edition is recalled).  The child
+    closes every descriptor it inherits but the standard streams: fn() opens what it reads (an
+    incremental build's cache: Cache.reopen)."""
     if not forks(2, 2):
         return None
     import pickle
@@ -105,7 +107,10 @@ def aside(fn: Callable[[], R]) -> Aside | None:
         status = 1
         try:
             _die_with(parent)
-            os.close(r)
+            # Nothing inherited stays open but the standard streams and the pipe: a descriptor
+            # of the output's lock would keep it held (flock) for as long as the child lives.
+            os.closerange(3, w)
+            os.closerange(w + 1, _MAX_FD)
             data = pickle.dumps(fn(), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(w, "wb") as fh:
                 fh.write(data)
@@ -114,6 +119,9 @@ def aside(fn: Callable[[], R]) -> Aside | None:
             os._exit(status)
     os.close(w)
     return Aside(pid, r)
+
+
+_MAX_FD = os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 65536
 
 
 def _die_with(parent: int) -> None:

@@ -412,6 +412,12 @@ class Cache:
             (dest / INDEX).write_bytes(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
         self.close()
 
+    def reopen(self) -> None:
+        """In a forked child that closed the descriptors it inherited (workers.aside): forget
+        them, so that packs are opened again when read, and its own pack made when written."""
+        self._fds = {}
+        self._writer = None
+
     def close(self) -> None:
         for fd in self._fds.values():
             with contextlib.suppress(OSError):

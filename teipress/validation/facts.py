@@ -202,7 +202,7 @@ def attach(files: list[TeiFile], cache=None, check=None) -> dict:
             # A few files (an incremental build's changed ones): their schema check, which
             # first unpickles the compiled schema, is done by a child while this process
             # recalls the rest of the edition; validation takes its result (Checked.get).
-            aside = workers.aside(lambda: _check_only(todo, check(todo)))
+            aside = workers.aside(lambda: _check_only(todo, lambda: check(todo), cache))
         if aside is not None:
             for i, f in enumerate(todo):
                 f.checked = Checked(aside, i)
@@ -232,9 +232,12 @@ class Checked:
         return got[self.i] if got is not None and self.i < len(got) else None
 
 
-def _check_only(todo: list[TeiFile], also) -> list:
-    """also(file, facts) for each of *todo* (in the child of workers.aside); None for a file
-    that does not parse (loading says why)."""
+def _check_only(todo: list[TeiFile], make, cache=None) -> list:
+    """make()(file, facts) for each of *todo* (in the child of workers.aside, which opens the
+    cache's packs again); None for a file that does not parse (loading says why)."""
+    if cache is not None:
+        cache.reopen()
+    also = make()
     out = []
     for f in todo:
         got = _read_file(f, also)
