@@ -31,8 +31,9 @@ def _print_report(report: Report, files: int, fmt: str) -> None:
     if fmt == "json":
         click.echo(report.to_json(files))
         return
-    for d in report.sorted():
-        click.echo(str(d), err=False)
+    lines = [str(d) for d in report.sorted()]
+    if lines:  # in one write: an edition of thousands of letters may have tens of thousands
+        click.echo("\n".join(lines), err=False)
     click.echo(report.summary(files), err=True)
 
 

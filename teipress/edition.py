@@ -614,12 +614,26 @@ def settle_kinds(files: list[TeiFile], named: list[str]) -> None:
 
 def tei_files(tei_dir: Path) -> list[Path]:
     """Every XML file under tei/, in a stable order, except the schema folder."""
+    return [p for p, _rel in _tei_files(tei_dir)]
+
+
+def _tei_files(tei_dir: Path) -> list[tuple[Path, str]]:
+    """tei_files, each with its path relative to tei/ (POSIX), worked out as text: an edition
+    of thousands of files."""
     out = []
-    for p in sorted(tei_dir.rglob("*.xml")):
-        rel = p.relative_to(tei_dir)
-        if rel.parts and rel.parts[0] == "schema":
+    top = str(tei_dir)
+    # In the order of their parts, as paths sort (compared as text on POSIX: a path's
+    # comparison is slow, and an edition has thousands).
+    found = tei_dir.rglob("*.xml")
+    for p in (sorted(found, key=lambda p: str(p).split("/")) if os.name == "posix" else sorted(found)):
+        text = str(p)
+        if text.startswith(top + os.sep):
+            rel = text[len(top) + 1:].replace(os.sep, "/")
+        else:
+            rel = p.relative_to(tei_dir).as_posix()
+        if rel.split("/", 1)[0] == "schema":
             continue
-        out.append(p)
+        out.append((p, rel))
     return out
 
 
@@ -651,19 +665,20 @@ def load(edition_dir: Path | str, cache=None, check=None) -> Edition:
     follow = ed.config.get("follow_symlinks") is True
     found: list = []  # TeiFile or XmlError, in the order of the files
     tei = root / "tei"
-    real_dirs: dict[Path, bool] = {}  # a folder of tei/ → whether it lies inside the edition, links resolved
-    for p in tei_files(tei):
+    real_dirs: dict[str, bool] = {}  # a folder of tei/ → whether it lies inside the edition, links resolved
+    for p, rel in _tei_files(tei):
         if not follow:
             # A file that is no link, in a folder inside the edition, is inside it: only links
             # are resolved one by one (an edition of thousands of files).
-            inside = real_dirs.get(p.parent)
+            folder = os.path.dirname(str(p))
+            inside = real_dirs.get(folder)
             if inside is None:
-                inside = real_dirs[p.parent] = safepath.inside(root, p.parent)
+                inside = real_dirs[folder] = safepath.inside(root, folder)
             refused = None if inside and not os.path.islink(p) else outside_edition(root, p, follow)
             if refused is not None:
                 found.append(refused)
                 continue
-        found.append(TeiFile(p, p.relative_to(tei).as_posix()))
+        found.append(TeiFile(p, rel))
     named = list(ed.config.get("registers") or [])
     for rel in named:
         if not (root / "tei" / rel).is_file():

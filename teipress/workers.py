@@ -63,3 +63,77 @@ def forked_map(fn: Callable[[T], R], items: Sequence[T], minimum: int,
 def _run(i: int):
     fn, items = _job
     return fn(items[i])
+
+
+class Aside:
+    """fn() at work in a forked child while this process goes on (aside())."""
+
+    def __init__(self, pid: int, fd: int):
+        self.pid, self.fd = pid, fd
+        self._done, self._value = False, None
+
+    def result(self):
+        """What fn() returned (waited for), or None when the child failed."""
+        import pickle
+
+        if not self._done:
+            self._done = True
+            try:
+                with os.fdopen(self.fd, "rb") as fh:
+                    data = fh.read()
+                _, status = os.waitpid(self.pid, 0)
+                self._value = pickle.loads(data) if status == 0 and data else None
+            except Exception:  # (a child killed, a result that does not unpickle): the caller does it
+                self._value = None
+        return self._value
+
+
+def aside(fn: Callable[[], R]) -> Aside | None:
+    """Start fn() in a forked child, which inherits what this process has worked out, and go on:
+    Aside.result() waits for what it returns (it must pickle).  None where forking is not safe
+    or wanted (see the module's docstring): the caller does the work itself.  For work that
+    takes long on one core while this process has other work to do (the schema check of the
+    one file an incremental build parses, while the rest of the edition is recalled).  The child
+    closes every descriptor it inherits but the standard streams: fn() opens what it reads (an
+    incremental build's cache: Cache.reopen)."""
+    if not forks(2, 2):
+        return None
+    import pickle
+
+    r, w = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the child: fn(), its result down the pipe, and out without the parent's exit handlers
+        status = 1
+        try:
+            _die_with(parent)
+            # Nothing inherited stays open but the standard streams and the pipe: a descriptor
+            # of the output's lock would keep it held (flock) for as long as the child lives.
+            os.closerange(3, w)
+            os.closerange(w + 1, _MAX_FD)
+            data = pickle.dumps(fn(), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(w, "wb") as fh:
+                fh.write(data)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(w)
+    return Aside(pid, r)
+
+
+_MAX_FD = os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 65536
+
+
+def _die_with(parent: int) -> None:
+    """End this (forked) process when *parent* ends, killed or not: it holds what the parent
+    held (the output's lock), which a build started next must find released (Linux; elsewhere
+    the child ends when its work is done)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:  # not Linux
+        pass
+    if os.getppid() != parent:  # the parent ended before that took effect
+        os._exit(1)

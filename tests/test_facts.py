@@ -217,6 +217,8 @@ def test_after_one_edit_only_that_documents_header_is_read_again(tmp_path, monke
 def test_a_validation_whose_files_are_all_checked_compiles_no_schema(tmp_path, monkeypatch):
     from teipress.validation import schema
 
+    # In one process: with more, the one edited file is checked by a child (workers.aside).
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
     root = edition(tmp_path / "ed")
     store = cache_mod.Cache(tmp_path / "cache")
     first = diagnostics(root, store)

@@ -290,6 +290,8 @@ def test_after_one_edit_only_that_file_is_schema_checked_and_modelled_again(tmp_
     behaviour = importlib.import_module("teipress.model.behaviour")  # the package's name is a function
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    # In one process: with more, the one edited file is schema-checked by a child (workers.aside).
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
     root = edition(tmp_path / "ed", letters=3)
     out = tmp_path / "out"
     build(root, out)

@@ -74,7 +74,7 @@ def edit(rng: random.Random, root: Path, step: int) -> str:
     """An editor's change, chosen at random among those that matter to the integrity rules."""
     tei = root / "tei"
     kind = rng.choice(["word", "word", "add-id", "rename-id", "break", "fix", "bare", "register", "delete",
-                       "add", "rename-file", "key", "cross", "cross"])
+                       "add", "rename-file", "key", "cross", "cross", "schema"])
     f = rng.choice(letters(root))
     text = f.read_text(encoding="utf-8")
     if kind == "word":
@@ -95,6 +95,8 @@ def edit(rng: random.Random, root: Path, step: int) -> str:
         text = re.sub(r'target="B(\d+)"', rf'target="B{step}\1"', text, count=1)
     elif kind == "cross":  # a letter points into the register (which a register edit may break)
         text = re.sub(r'ref="#[^"]+"', f'ref="people.xml#{first_person(root)}"', text, count=1)
+    elif kind == "schema":  # an element no schema allows there
+        text = text.replace("<p>", f"<p><bogus n='{step}'/>", 1)
     elif kind == "key":
         text = re.sub(r'key="[^"]*"', 'key="Escher (vom Glas) Alfred"', text, count=1)
     elif kind == "register":  # a new person in the register, and one gone
@@ -229,3 +231,23 @@ def test_a_kept_edition_loads_as_a_clean_one(generated, tmp_path):
         [(g.rel, g.kind, g.id, g.digest) for g in clean.documents]
     assert sorted(ed.entries) == sorted(clean.entries)
     assert [g.facts == h.facts for g, h in zip(ed.files, clean.files)] == [True] * len(clean.files)
+
+
+def test_the_changed_files_schema_check_done_aside_is_the_clean_builds(generated, tmp_path, monkeypatch):
+    """The one changed file's schema check is made by a forked child while the rest of the
+    edition is recalled (workers.aside); its diagnostics are those a clean build gives."""
+    from teipress import workers
+
+    monkeypatch.setenv("TEIPRESS_JOBS", "2")
+    root = fresh(generated, tmp_path)
+    out = tmp_path / "out"
+    incremental(root, out)
+    f = letters(root)[2]
+    f.write_text(f.read_text(encoding="utf-8").replace("<p>", "<p><bogus/>", 1), encoding="utf-8")
+    asides = []
+    real = workers.aside
+    monkeypatch.setattr(workers, "aside", lambda fn: asides.append(fn) or real(fn))
+    got = incremental(root, out)
+    assert len(asides) == 1
+    want = report_of(root)
+    assert same(got, want) and any("bogus" in line for line in want[1])

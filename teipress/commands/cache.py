@@ -13,6 +13,9 @@ files with an index (`Cache`):
 - ``facts``: each TEI file's facts, under its bytes (teipress.validation.facts): its ids,
   pointers, register entries and one-file diagnostics, so the integrity rules and the choice
   of registers do not read an unchanged file's tree again;
+- ``validated``: one entry, rewritten by every build: what its loading and validation found of
+  each file (its stat, digest, diagnostics, what it gives the rest of the edition), so that a
+  build in which a few files changed reads and checks only those (teipress.validation.recall);
 - ``schema``: the schema diagnostics of each file (the slow part of validation), and each
   schema's verdict (it compiles, or why not), so a build whose files are all checked compiles
   no schema;
@@ -464,6 +467,12 @@ class Cache:
         with contextlib.suppress(OSError):
             (dest / INDEX).write_bytes(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
         self.close()
+
+    def reopen(self) -> None:
+        """In a forked child that closed the descriptors it inherited (workers.aside): forget
+        them, so that packs are opened again when read, and its own pack made when written."""
+        self._fds = {}
+        self._writer = None
 
     def close(self) -> None:
         for fd in self._fds.values():

@@ -31,6 +31,16 @@ def validate_edition(ed: Edition, report: Report, jobs: int | None = None, cache
         report.error(err.path, err.line, err.col, err.message, err.rule)
     loading = ed.recall if cache is not None else None
     todo = plan_schemas(ed, report, cache)
+    if cache is not None:
+        for m in {id(m): m for _f, models in todo for m in models}.values():  # (the same few objects)
+            schema.keep_compiled(m, cache)
+    found = None
+    if loading is not None:
+        # The integrity rules first: the changed files' schema check is still at work in a
+        # child (teipress.validation.facts.Checked); their diagnostics follow the schema's.
+        rules_report = Report(base=report.base)
+        rules_report._names = report._names
+        found = recall.check_rules(ed, rules_report, loading)
     todo, done = _checked_in_loading(report, todo)
     keys: dict = {}
     schemas: dict = {}  # rel → (key, pickled diagnostics): each file's schema findings, for the memo
@@ -40,8 +50,9 @@ def validate_edition(ed: Edition, report: Report, jobs: int | None = None, cache
     _validate_schemas(report, todo, _jobs(jobs))
     if keys:
         _store_schemas(report, keys, cache, schemas)
-    if loading is not None:  # what the last build found of files unchanged is not found again
-        recall.check(ed, report, loading, schemas)
+    if found is not None:  # what the last build found of files unchanged is not found again
+        report.items.extend(rules_report.items)
+        recall.remember(ed, loading, found, schemas)
     else:
         rules.check(ed, report)
     _drop_shadowed(report)
@@ -83,7 +94,7 @@ def plan_schemas(ed: Edition, report: Report, cache=None) -> list[tuple]:
         remote_here = []
         if not fixed:
             decl = facts_mod.light(f).models
-            where = (tuple(map(tuple, decl)), f.path.parent)
+            where = (tuple(map(tuple, decl)), os.path.dirname(str(f.path)))
             declared = found.get(where)
             if declared is None:
                 declared = found[where] = schema.models_of(decl, f.path)
@@ -227,9 +238,15 @@ def _checked_in_loading(report: Report, todo) -> tuple[list, list]:
     planned for them; the diagnostics of the others go to *report*, and are returned with them."""
     left = []
     done = []
+    base = str(report.base)
     for f, models in todo:
-        got = getattr(f, "checked", None)
-        if got is not None and got[0] == tuple(models) and got[1] == str(report.base):
+        got = f.checked
+        if got is None:
+            left.append((f, models))
+            continue
+        if isinstance(got, facts_mod.Checked):
+            got = f.checked = got.get()
+        if got is not None and got[0] == tuple(models) and got[1] == base:
             report.items.extend(got[2])
             done.append((f, models, got[2]))
         else:
@@ -359,45 +376,55 @@ def _cached_schemas(report: Report, todo, cache, done: list, loading=None, schem
     keys = {}
     digests: dict = {}  # each schema's folder read once, not once per file
     memo = loading.memo if loading is not None else None
+    base = str(report.base)
     schemas = {} if schemas is None else schemas
     for f, models, items in done:
         if f.digest:
-            key = _schema_key(report, f, models, digests)
+            key, on = _schema_key(report, f, models, digests)
             cache.put_object("schema", key, items)
-            schemas[f.rel] = (key, pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL))
+            schemas[f.rel] = (key, on, pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL))
     for f, models in todo:
         if not f.digest:
             misses.append((f, models))
             continue
-        key = _schema_key(report, f, models, digests)
         rec = memo.files.get(f.rel) if memo is not None else None
-        if rec is not None and rec.schema_key == key:
-            cache.keep("schema", key)  # (a later build that cannot use the memo reads it)
-            report.items.extend(pickle.loads(rec.schema))
-            schemas[f.rel] = (key, rec.schema)
+        if rec is not None and rec.digest == f.digest and memo.base == base and rec.schema_on == _schemas_digest(
+                models, digests):  # (the same file, bytes and schemas: the memo's key, not worked out again)
+            cache.keep("schema", rec.schema_key)  # (a later build that cannot use the memo reads it)
+            if rec.schema != recall.EMPTY:
+                report.items.extend(pickle.loads(rec.schema))
+            schemas[f.rel] = (rec.schema_key, rec.schema_on, rec.schema)
             continue
+        key, on = _schema_key(report, f, models, digests)
         items = cache.get_object("schema", key)
         if items is None:
             keys[f.path] = key
             misses.append((f, models))
-            schemas[f.rel] = (key, f.path)  # (_store_schemas puts its diagnostics here)
+            schemas[f.rel] = (key, on, f.path)  # (_store_schemas puts its diagnostics here)
         else:
             report.items.extend(items)
-            schemas[f.rel] = (key, pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL))
+            schemas[f.rel] = (key, on, pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL))
     return misses, keys
 
 
-def _schema_key(report: Report, f, models, digests: dict) -> str:
+def _schema_key(report: Report, f, models, digests: dict) -> tuple[str, str]:
     """What a file's schema diagnostics depend on: its bytes, its schemas' files, where the
-    report names files from, and teipress."""
+    report names files from, and teipress; and the part of it that is its schemas' files."""
+    from . import cache as cache_mod
+
+    on = _schemas_digest(models, digests)
+    return cache_mod.digest(cache_mod.tool_fingerprint(), str(report.base), str(f.path), f.digest, on), on
+
+
+def _schemas_digest(models, digests: dict) -> str:
+    """The digest of *models*' files (the same few schemas for thousands of files: worked out once)."""
     from . import cache as cache_mod
 
     schemas = ("models", tuple(models))
-    if schemas not in digests:  # the same few schemas for thousands of files
+    if schemas not in digests:
         digests[schemas] = cache_mod.digest(
             [(m.kind, str(m.path), _schema_digest(m.path, digests)) for m in models])
-    return cache_mod.digest(cache_mod.tool_fingerprint(), str(report.base), str(f.path), f.digest,
-                            digests[schemas])
+    return digests[schemas]
 
 
 def _schema_digest(path: Path | None, digests: dict | None = None) -> list:
@@ -425,9 +452,9 @@ def _store_schemas(report: Report, keys: dict, cache, schemas: dict | None = Non
             found[p].append(d)
     for p, key in keys.items():
         cache.put_object("schema", key, found[p])
-    for rel, (key, p) in list((schemas or {}).items()):
+    for rel, (key, on, p) in list((schemas or {}).items()):
         if isinstance(p, Path):
-            schemas[rel] = (key, pickle.dumps(found[p], protocol=pickle.HIGHEST_PROTOCOL))
+            schemas[rel] = (key, on, pickle.dumps(found[p], protocol=pickle.HIGHEST_PROTOCOL))
 
 
 # What schema.validate reports about a file (the rest comes from the integrity rules).

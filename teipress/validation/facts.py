@@ -195,15 +195,54 @@ def attach(files: list[TeiFile], cache=None, check=None) -> dict:
                 f.facts = hit
                 continue
         todo.append(f)
-    also = check(todo) if (todo and check is not None) else None  # made here: the workers inherit it
+    also = None
+    if todo and check is not None:
+        aside = None
+        if len(todo) < PARALLEL_FROM:
+            # A few files (an incremental build's changed ones): their schema check, which
+            # first unpickles the compiled schema, is done by a child while this process
+            # recalls the rest of the edition; validation takes its result (Checked.get).
+            aside = workers.aside(lambda: _check_only(todo, lambda: check(todo), cache))
+        if aside is not None:
+            for i, f in enumerate(todo):
+                f.checked = Checked(aside, i)
+        else:
+            also = check(todo)  # made here: the workers inherit it
     for f, got in zip(todo, workers.forked_map(lambda f: _read_file(f, also), todo, PARALLEL_FROM)):
         if isinstance(got[0], FileFacts):
-            f.facts, f.checked = got
+            f.facts = got[0]
+            if also is not None:
+                f.checked = got[1]
             if cache is not None and f.rel in keys:
                 cache.put_object("facts", keys[f.rel], f.facts)
         else:
             failed[f.rel] = XmlError(f.path, *got)
     return failed
+
+
+class Checked:
+    """What loading's check found of a file, from the child that does it (workers.aside)."""
+
+    def __init__(self, aside, i: int):
+        self.aside, self.i = aside, i
+
+    def get(self):
+        """check(file, facts)'s result, or None (the child failed, or the file did not parse there)."""
+        got = self.aside.result()
+        return got[self.i] if got is not None and self.i < len(got) else None
+
+
+def _check_only(todo: list[TeiFile], make, cache=None) -> list:
+    """make()(file, facts) for each of *todo* (in the child of workers.aside, which opens the
+    cache's packs again); None for a file that does not parse (loading says why)."""
+    if cache is not None:
+        cache.reopen()
+    also = make()
+    out = []
+    for f in todo:
+        got = _read_file(f, also)
+        out.append(got[1] if isinstance(got[0], FileFacts) else None)
+    return out
 
 
 def _read_file(f: TeiFile, also=None) -> tuple:

@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from . import facts as facts_mod
 
-VERSION = 1
+VERSION = 2
 KIND = "validated"
 # How long before it was read a file must have last changed for its stat to stand for its bytes:
 # more than the coarsest file time (2 s on FAT), so that a write in the tick of the reading,
@@ -49,10 +49,13 @@ class FileRecord(NamedTuple):
     models: list
     kind: str  # 'register' or 'document', once the edition's registers were settled
     outward: str  # what it gives the rest of the edition (outward())
-    refers: frozenset  # the files it refers to (teipress.edition.refers_of)
+    refers: tuple  # the files it refers to (teipress.edition.refers_of), sorted
     used: bytes  # the register entries its pointers use (pickled set)
-    rules: bytes  # its diagnostics by rule group (pickled; rules.file_rules)
+    # Its diagnostics by rule group (rules.file_rules), pickled as tuples: (thousands of
+    # letters' tens of thousands of warnings are made again from them in a moment).
+    rules: bytes
     schema_key: str  # what its schema diagnostics depend on (commands.validate._schema_key)
+    schema_on: str  # the part of that key that is its schemas' files
     schema: bytes  # its schema diagnostics (pickled list)
 
 
@@ -155,15 +158,15 @@ class Loading:
         for f in ed.files:
             rec = memo.files[f.rel]
             if f.rel in self.recalled:
-                referred |= rec.refers
+                referred.update(rec.refers)
                 continue
             facts = facts_mod.of(f)
             if outward(facts) != rec.outward:
                 return False
-            refers = edition_mod.refers_of(f, rels, memo.key_owners)
+            refers = tuple(sorted(edition_mod.refers_of(f, rels, memo.key_owners)))
             if refers != rec.refers:
                 return False
-            referred |= refers
+            referred.update(refers)
         for f in ed.files:
             shape = facts_mod.light(f).shape
             kind = "register" if f.rel in named or (shape == "register" and f.rel in referred) else "document"
@@ -182,32 +185,40 @@ def _facts(f, key: str, cache):
 
 
 def check(ed, report, loading: Loading, schemas: dict) -> None:
+    """check_rules, then remember."""
+    remember(ed, loading, check_rules(ed, report, loading), schemas)
+
+
+def check_rules(ed, report, loading: Loading) -> Memo:
     """The integrity rules' diagnostics into *report* (as teipress.validation.rules.check): the
     last build's for every file not changed when the memo stands for them (Loading.reusable),
-    the changed files' found now; then the memo of this build is put in the cache.  *schemas*:
-    each file's (schema key, pickled schema diagnostics), kept in the memo too."""
+    the changed files' found now.  Returns this build's memo, which remember() completes."""
     memo = loading.memo
     if loading.reusable and memo.base == str(report.base):
-        new = _check_changed(ed, report, loading)
-    else:
-        new = _check_all(ed, report, loading)
+        return _check_changed(ed, report, loading)
+    return _check_all(ed, report, loading)
+
+
+def remember(ed, loading: Loading, new: Memo, schemas: dict) -> None:
+    """Put this build's memo (check_rules) in the cache, with each file's stat and its schema
+    findings (*schemas*: rel → (schema key, its schemas' digest, pickled diagnostics))."""
     new.files = {}
     for f in ed.files:
         rec = new.files_found.get(f.rel)
         if rec is None:
             continue
-        key, blob = schemas.get(f.rel, ("", _EMPTY))
+        key, on, blob = schemas.get(f.rel, ("", "", EMPTY))
         if not isinstance(blob, bytes):
-            key, blob = "", _EMPTY
+            key, on, blob = "", "", EMPTY
         sig, seen = loading.seen.get(f.rel, ((), 0))
-        if rec.sig != sig or rec.seen != seen or rec.schema_key != key or rec.schema != blob:
-            rec = rec._replace(sig=sig, seen=seen, schema_key=key, schema=blob)
+        if rec.sig != sig or rec.seen != seen or rec.schema_key != key or rec.schema_on != on or rec.schema != blob:
+            rec = rec._replace(sig=sig, seen=seen, schema_key=key, schema_on=on, schema=blob)
         new.files[f.rel] = rec
     del new.files_found
     loading.cache.put_object(KIND, slot(ed.root), new)
 
 
-_EMPTY = pickle.dumps([], protocol=pickle.HIGHEST_PROTOCOL)
+EMPTY = pickle.dumps([], protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _dumps(value) -> bytes:
@@ -216,8 +227,18 @@ def _dumps(value) -> bytes:
 
 def _record(f, loading: Loading, kind: str, facts, refers, used, pieces) -> FileRecord:
     sig, seen = loading.seen.get(f.rel, ((), 0))
+    rules = {group: [(d.path, d.line, d.col, d.severity, d.message, d.rule) for d in items]
+             for group, items in pieces.items()}
     return FileRecord(sig, seen, f.digest, facts_mod.cache_key(f), facts.shape, facts.corpus, facts.texts,
-                      facts.models, kind, outward(facts), refers, _dumps(used), _dumps(pieces), "", _EMPTY)
+                      facts.models, kind, outward(facts), tuple(sorted(refers)), _dumps(used), _dumps(rules),
+                      "", "", EMPTY)
+
+
+def _pieces(rec: FileRecord) -> dict[str, list]:
+    """A file's diagnostics by rule group, as the memo keeps them (_record)."""
+    from .diagnostics import Diagnostic
+
+    return {group: [Diagnostic(*d) for d in items] for group, items in pickle.loads(rec.rules).items()}
 
 
 def _check_all(ed, report, loading: Loading) -> Memo:
@@ -273,8 +294,7 @@ def _check_changed(ed, report, loading: Loading) -> Memo:
     index = rules.NearIndex(ed, memo.keys)
     registers = {f.rel for f in ed.files if f.kind == "register"}
     found = {f.rel: rules.file_rules(ed, f, index, report, set(), memo.prefixes, memo.declared) for f in changed}
-    pieces = {f.rel: found[f.rel][0] if f.rel in found else pickle.loads(memo.files[f.rel].rules)
-              for f in ed.files}
+    pieces = {f.rel: found[f.rel][0] if f.rel in found else _pieces(memo.files[f.rel]) for f in ed.files}
     for group in rules.GROUPS:
         for f in ed.files:
             report.items.extend(pieces[f.rel][group])

@@ -211,9 +211,7 @@ def from_cache(model: Model, cache) -> None:
     ready_key = (model.kind, path, path.stat().st_mtime)
     if ready_key in _ready:
         return
-    key = cache_mod.digest("compiled-schema", 1, cache_mod.tool_fingerprint(), cache_mod.package_version("xmlschema"),
-                           cache_mod.package_version("lxml"), sys.version, os.environ.get("TEIPRESS_SCHEMA_FASTPATH", "1"),
-                           model.kind, str(path), cache_mod.folder_digest(path.parent))
+    key = _compiled_key(model)
     data = cache.get("schema", key)
     if data is not None:
         try:
@@ -228,6 +226,34 @@ def from_cache(model: Model, cache) -> None:
         cache.put("schema", key, pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:  # a schema that does not pickle is compiled each time
         pass
+
+
+def _compiled_key(model: Model) -> str:
+    """Where an incremental build's cache keeps *model*'s compiled XSD (from_cache)."""
+    import os
+    import sys
+
+    from ..commands import cache as cache_mod
+
+    return cache_mod.digest("compiled-schema", 1, cache_mod.tool_fingerprint(), _version("xmlschema"),
+                            _version("lxml"), sys.version,
+                            os.environ.get("TEIPRESS_SCHEMA_FASTPATH", "1"), model.kind, str(model.path),
+                            cache_mod.folder_digest(model.path.parent))
+
+
+@lru_cache(maxsize=4)
+def _version(package: str) -> str:
+    """An installed package's version, asked once per process (reading the metadata is slow)."""
+    from ..commands import cache as cache_mod
+
+    return cache_mod.package_version(package)
+
+
+def keep_compiled(model: Model, cache) -> None:
+    """Keep *model*'s compiled XSD in *cache* for a later build, when this one compiles nothing
+    (no file of it was parsed): else the next build that checks one file compiles it again."""
+    if cache is not None and model.kind in ("xsd", "xsd-open") and model.path is not None and model.path.is_file():
+        cache.keep("schema", _compiled_key(model))
 
 
 @lru_cache(maxsize=16)
