@@ -8,7 +8,7 @@
 
   <!-- A paragraph that holds blocks (a list inside a TEI p) cannot be an HTML <p>. -->
   <xsl:template name="holds-blocks">
-    <xsl:value-of select="boolean(.//*[self::m:paragraph or self::m:block or self::m:list or self::m:table or self::m:figure
+    <xsl:value-of select="boolean(descendant::*[self::m:paragraph or self::m:block or self::m:list or self::m:table or self::m:figure
                           or self::m:line or self::m:speech or self::m:quote[@block]][not(ancestor::m:note)])"/>
   </xsl:template>
 
@@ -124,7 +124,7 @@
       <xsl:if test="@part"><xsl:attribute name="data-part"><xsl:value-of select="@part"/></xsl:attribute></xsl:if>
       <xsl:call-template name="lang"/>
       <!-- every fifth line numbered, and every line a critical apparatus entry is keyed to -->
-      <xsl:if test="@n and (@n mod 5 = 0 or .//m:app[not(ancestor::m:note)])">
+      <xsl:if test="@n and (@n mod 5 = 0 or descendant::m:app[not(ancestor::m:note)])">
         <span class="tp-lnum" data-pagefind-ignore=""><xsl:value-of select="@n"/></span>
       </xsl:if>
       <xsl:apply-templates/>
@@ -302,7 +302,7 @@
           </xsl:otherwise>
         </xsl:choose>
       </a>
-      <xsl:variable name="sub" select=".//m:block[@division = 'true'][generate-id(ancestor::m:block[@division = 'true'][1]) = generate-id(current())]"/>
+      <xsl:variable name="sub" select="descendant::m:block[@division = 'true'][generate-id(ancestor::m:block[@division = 'true'][1]) = generate-id(current())]"/>
       <xsl:if test="$sub and @level &lt; 3">
         <ol><xsl:apply-templates select="$sub" mode="toc"/></ol>
       </xsl:if>
