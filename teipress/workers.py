@@ -13,6 +13,7 @@ lock another thread holds and hang the worker.
 """
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import threading
@@ -63,3 +64,15 @@ def forked_map(fn: Callable[[T], R], items: Sequence[T], minimum: int,
 def _run(i: int):
     fn, items = _job
     return fn(items[i])
+
+
+def started(results: Iterator[R]) -> Iterator[R]:
+    """*results* (of forked_map) with its work begun: the workers are forked and their jobs
+    handed out now, so that this process can do other work while they run, and read the
+    results after.  (Without workers, the first job is done here now.)  The caller closes
+    *results* when it stops early, so that no worker is left running."""
+    try:
+        first = next(results)
+    except StopIteration:
+        return iter(())
+    return itertools.chain([first], results)
