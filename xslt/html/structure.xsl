@@ -6,12 +6,6 @@
     xmlns:tpf="urn:teipress:functions"
     exclude-result-prefixes="m tpf">
 
-  <!-- A paragraph that holds blocks (a list inside a TEI p) cannot be an HTML <p>. -->
-  <xsl:template name="holds-blocks">
-    <xsl:value-of select="boolean(descendant::*[self::m:paragraph or self::m:block or self::m:list or self::m:table or self::m:figure
-                          or self::m:line or self::m:speech or self::m:quote[@block]][not(ancestor::m:note)])"/>
-  </xsl:template>
-
   <xsl:template name="permalink">
     <a class="tp-permalink" href="#{@id}" data-pagefind-ignore="">
       <span class="tp-vh">Permalink to this passage</span>
@@ -108,8 +102,11 @@
   </xsl:template>
 
   <xsl:template match="m:paragraph">
-    <xsl:variable name="blocks"><xsl:call-template name="holds-blocks"/></xsl:variable>
-    <xsl:element name="{substring('divp', 1 + 3 * ($blocks = 'false'), 3 - 2 * ($blocks = 'false'))}">
+    <!-- A paragraph that holds blocks (a list inside a TEI p; not counting those of its notes)
+         cannot be an HTML <p>: a div. -->
+    <xsl:variable name="blocks" select="boolean((descendant::m:paragraph | descendant::m:block | descendant::m:list | descendant::m:table
+                                  | descendant::m:figure | descendant::m:line | descendant::m:speech | descendant::m:quote[@block])[not(ancestor::m:note)])"/>
+    <xsl:element name="{substring('divp', 1 + 3 * not($blocks), 3 - 2 * not($blocks))}">
       <xsl:attribute name="class">tp-p</xsl:attribute>
       <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
       <xsl:call-template name="lang"/>
