@@ -410,7 +410,7 @@ def _build(ctx: BuildContext) -> None:
             page_cache.put(ctx.cache, keys[doc.id], files, doc.fields)
         return doc.fields
 
-    # (the keys are worked out on every core too: 0.5 ms a letter)
+    # (the keys are worked out on every core too: each reads its document's model bytes and facts)
     keys = dict(zip([d.id for d in s.documents], workers.forked_map(
         lambda d: page_cache.page_key(edition_key, d, PANEL_KINDS), s.documents, PARALLEL_FROM))) if edition_key else {}
     todo = []
