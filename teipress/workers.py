@@ -13,6 +13,7 @@ lock another thread holds and hang the worker.
 """
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import threading
@@ -137,3 +138,15 @@ def _die_with(parent: int) -> None:
         pass
     if os.getppid() != parent:  # the parent ended before that took effect
         os._exit(1)
+
+
+def started(results: Iterator[R]) -> Iterator[R]:
+    """*results* (of forked_map) with its work begun: the workers are forked and their jobs
+    handed out now, so that this process can do other work while they run, and read the
+    results after.  (Without workers, the first job is done here now.)  The caller closes
+    *results* when it stops early, so that no worker is left running."""
+    try:
+        first = next(results)
+    except StopIteration:
+        return iter(())
+    return itertools.chain([first], results)

@@ -32,16 +32,16 @@
     <parts>
       <part name="text"><xsl:apply-templates select="m:text/node()"/></part>
       <part name="notes">
-        <xsl:if test="m:text//m:note[not(@placement = 'margin' or @placement = 'inline')]">
+        <xsl:if test="m:text/descendant::m:note[not(@placement = 'margin' or @placement = 'inline')]">
           <ol class="tp-notes">
-            <xsl:apply-templates select="m:text//m:note[not(@placement = 'margin' or @placement = 'inline')]" mode="footnote"/>
+            <xsl:apply-templates select="m:text/descendant::m:note[not(@placement = 'margin' or @placement = 'inline')]" mode="footnote"/>
           </ol>
         </xsl:if>
       </part>
       <part name="toc">
-        <xsl:if test="m:text//m:block[@division = 'true']">
+        <xsl:if test="m:text/descendant::m:block[@division = 'true']">
           <ol>
-            <xsl:apply-templates select="m:text//m:block[@division = 'true'][not(ancestor::m:block[@division = 'true'])]" mode="toc"/>
+            <xsl:apply-templates select="m:text/descendant::m:block[@division = 'true'][not(ancestor::m:block[@division = 'true'])]" mode="toc"/>
           </ol>
         </xsl:if>
       </part>

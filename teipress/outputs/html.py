@@ -115,9 +115,10 @@ class Page:
     def __getattr__(self, name):
         return getattr(self.doc, name)
 
-    @property
+    @cached_property
     def citation(self) -> citation.Citation:
-        """The page's citation record (teipress.model.citation), with the PDF it really links."""
+        """The page's citation record (teipress.model.citation), with the PDF it really links;
+        made once a page (its shell reads it a dozen times)."""
         return citation.record(self.em, self)
 
     def field(self, name: str, **attrs) -> list[Field]:
@@ -198,9 +199,18 @@ def _division_date_fn(_context, doc: str, div: str) -> str:
     bookmarks (Document.division_dates, the PDF's rule too), '' if it has none."""
     cache = _local.__dict__.setdefault("division_dates", {})
     if doc not in cache:
-        found = next((d for d in _local.model.documents if d.id == doc), None)
+        found = _documents_by_id(_local.model).get(doc)
         cache[doc] = found.division_dates() if found is not None else {}
     return cache[doc].get(div, "")
+
+
+def _documents_by_id(em) -> dict:
+    """The model's documents by id, made once per model and process: a search through the list
+    for every page made the stage quadratic in the edition (5,000 letters: 12.5 million looks)."""
+    kept = _local.__dict__.get("documents_by_id")
+    if kept is None or kept[0] is not em:
+        kept = _local.documents_by_id = (em, {d.id: d for d in em.documents})
+    return kept[1]
 
 
 def stylesheet():
@@ -366,14 +376,8 @@ def _build(ctx: BuildContext) -> None:
     for w in em.warnings:
         ctx.log(f"  warning: {w}")
 
-    # Beside every page its TEI source, the images it shows and its PDF.
-    for f in ctx.edition.files:  # from the sources, not from the sources stage's output
-        # (their digest was read when they were loaded: an unchanged file is not read again)
-        write_known(out / paths.tei_copy(f), f.digest, f.path.read_bytes)
-    for rel in em.images:
-        src = ctx.edition.tei_dir / rel
-        if src.is_file():
-            write(out / "tei" / rel, src.read_bytes())
+    # Beside every page its PDF.
+    # (the TEI sources and images are copied while the workers make the pages: _edition_pages)
     pdfs: dict[str, list[str]] = {}
     for doc in em.documents:
         sources = _pdf_sources(ctx, doc)
@@ -434,7 +438,9 @@ def _build(ctx: BuildContext) -> None:
             page_cache.put(ctx.cache, keys[doc.id], files, digests, doc.fields)
         return doc.fields, output.taken()
 
-    keys = {d.id: page_cache.page_key(edition_key, d, PANEL_KINDS) for d in s.documents} if edition_key else {}
+    # (the keys are worked out on every core too: each reads its document's model bytes and facts)
+    keys = dict(zip([d.id for d in s.documents], workers.forked_map(
+        lambda d: page_cache.page_key(edition_key, d, PANEL_KINDS), s.documents, PARALLEL_FROM))) if edition_key else {}
     todo = []
     for doc in s.documents:
         kept = page_cache.get(ctx.cache, keys[doc.id]) if keys else None
@@ -453,12 +459,32 @@ def _build(ctx: BuildContext) -> None:
     # Each document's pages are its own files: made on every core, each by one worker, which
     # sends back only the metadata fields the edition's pages read (licence, changes, principles).
     stylesheet()  # compiled once, before the workers are forked
-    for doc, (fields, made) in zip(todo, workers.forked_map(document_pages, todo, PARALLEL_FROM)):
-        output.absorb(made)
-        doc.fields = fields
-        doc.fields_digest = page_cache.fields_digest(page_cache.plain_fields(fields))
-        for part in doc.parts:
-            part.fields = fields
+    env.get_template("document.html")  # (likewise: else each worker compiles it again)
+    results = workers.forked_map(document_pages, todo, PARALLEL_FROM)
+    try:
+        _edition_pages(ctx, s, env, render, edition_key, workers.started(results), todo)
+    finally:
+        results.close()  # (after a failure here: no worker is left running)
+    render("about.html", "about.html")
+    render("search.html", "search.html")
+    render("404.html", "404.html")
+
+
+def _edition_pages(ctx, s: Site, env, render, edition_key: str, made, todo: list[Page]) -> None:
+    """The edition's own pages, while the workers make the documents' (*made*: their fields, in
+    the order of *todo*): first those that do not read the documents' fields (the registers,
+    letters, facing pages, chronology), so that no core waits for the other at the end of the
+    stage, then, with every document's fields, the principles (about.html reads them too)."""
+    out = ctx.out / "html"
+    em = ctx.model
+    # Beside every page its TEI source and the images it shows.
+    for f in ctx.edition.files:  # from the sources, not from the sources stage's output
+        # (their digest was read when they were loaded: an unchanged file is not read again)
+        write_known(out / paths.tei_copy(f), f.digest, f.path.read_bytes)
+    for rel in em.images:
+        src = ctx.edition.tei_dir / rel
+        if src.is_file():
+            write(out / "tei" / rel, src.read_bytes())
     for reg in s.registers:
         register_page(env, render, reg, ctx.cache, edition_key, s.base_url,
                       lambda path, data: write(out / path, data))
@@ -473,7 +499,10 @@ def _build(ctx: BuildContext) -> None:
             view.pdf = view.pair.download
         render("parallel.html", view.path, view=view)
     render("chronology.html", "chronology.html")
+    for doc, (fields, written) in zip(todo, made):
+        output.absorb(written)  # (what the worker wrote into the output)
+        doc.fields = fields
+        doc.fields_digest = page_cache.fields_digest(page_cache.plain_fields(fields))
+        for part in doc.parts:
+            part.fields = fields
     render("principles.html", "principles.html")
-    render("about.html", "about.html")
-    render("search.html", "search.html")
-    render("404.html", "404.html")

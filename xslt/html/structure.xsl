@@ -6,12 +6,6 @@
     xmlns:tpf="urn:teipress:functions"
     exclude-result-prefixes="m tpf">
 
-  <!-- A paragraph that holds blocks (a list inside a TEI p) cannot be an HTML <p>. -->
-  <xsl:template name="holds-blocks">
-    <xsl:value-of select="boolean(.//*[self::m:paragraph or self::m:block or self::m:list or self::m:table or self::m:figure
-                          or self::m:line or self::m:speech or self::m:quote[@block]][not(ancestor::m:note)])"/>
-  </xsl:template>
-
   <xsl:template name="permalink">
     <a class="tp-permalink" href="#{@id}" data-pagefind-ignore="">
       <span class="tp-vh">Permalink to this passage</span>
@@ -108,8 +102,11 @@
   </xsl:template>
 
   <xsl:template match="m:paragraph">
-    <xsl:variable name="blocks"><xsl:call-template name="holds-blocks"/></xsl:variable>
-    <xsl:element name="{substring('divp', 1 + 3 * ($blocks = 'false'), 3 - 2 * ($blocks = 'false'))}">
+    <!-- A paragraph that holds blocks (a list inside a TEI p; not counting those of its notes)
+         cannot be an HTML <p>: a div. -->
+    <xsl:variable name="blocks" select="boolean((descendant::m:paragraph | descendant::m:block | descendant::m:list | descendant::m:table
+                                  | descendant::m:figure | descendant::m:line | descendant::m:speech | descendant::m:quote[@block])[not(ancestor::m:note)])"/>
+    <xsl:element name="{substring('divp', 1 + 3 * not($blocks), 3 - 2 * not($blocks))}">
       <xsl:attribute name="class">tp-p</xsl:attribute>
       <xsl:if test="@id"><xsl:attribute name="id"><xsl:value-of select="@id"/></xsl:attribute></xsl:if>
       <xsl:call-template name="lang"/>
@@ -124,7 +121,7 @@
       <xsl:if test="@part"><xsl:attribute name="data-part"><xsl:value-of select="@part"/></xsl:attribute></xsl:if>
       <xsl:call-template name="lang"/>
       <!-- every fifth line numbered, and every line a critical apparatus entry is keyed to -->
-      <xsl:if test="@n and (@n mod 5 = 0 or .//m:app[not(ancestor::m:note)])">
+      <xsl:if test="@n and (@n mod 5 = 0 or descendant::m:app[not(ancestor::m:note)])">
         <span class="tp-lnum" data-pagefind-ignore=""><xsl:value-of select="@n"/></span>
       </xsl:if>
       <xsl:apply-templates/>
@@ -302,7 +299,7 @@
           </xsl:otherwise>
         </xsl:choose>
       </a>
-      <xsl:variable name="sub" select=".//m:block[@division = 'true'][generate-id(ancestor::m:block[@division = 'true'][1]) = generate-id(current())]"/>
+      <xsl:variable name="sub" select="descendant::m:block[@division = 'true'][generate-id(ancestor::m:block[@division = 'true'][1]) = generate-id(current())]"/>
       <xsl:if test="$sub and @level &lt; 3">
         <ol><xsl:apply-templates select="$sub" mode="toc"/></ol>
       </xsl:if>
