@@ -67,11 +67,15 @@ class Parsed:
         self._ids = self._entries = self._texts = None
 
     def by_id(self, xid: str) -> etree._Element | None:
-        if self._ids is None:
-            self._ids = {}
+        ids = self._ids
+        if ids is None:
+            # Filled, then published whole: a PDF stage in threads asks the same register from
+            # several threads at once, and a half-filled map would answer "no such id".
+            ids = {}
             for el in self.tree.getroot().xpath("descendant-or-self::*[@xml:id]"):
-                self._ids.setdefault(el.get(XML_ID), el)  # the first of a repeated id, as TEI readers do
-        return self._ids.get(xid)
+                ids.setdefault(el.get(XML_ID), el)  # the first of a repeated id, as TEI readers do
+            self._ids = ids
+        return ids.get(xid)
 
     def entries(self) -> list[etree._Element]:
         """The person, place, org and event elements, in document order (teipress.validation.facts's
