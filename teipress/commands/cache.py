@@ -244,13 +244,7 @@ class Cache:
 
     # -- reading -------------------------------------------------------------------------
     def get(self, kind: str, key: str) -> bytes | None:
-        self.used.setdefault(kind, set()).add(key)
-        k = (kind, key)
-        loc = self._new.get(k) or self._previous().get(k)
-        if loc is None:
-            with self._lock:
-                if self._refresh():
-                    loc = self._new.get(k)
+        loc = self.locate(kind, key)
         data = self._read(loc) if loc is not None else None
         if data is None:
             self.misses += 1
