@@ -64,6 +64,7 @@ class Document:
     # The register files (rel paths) it refers to by any pointer style (@ref, @who, @key …),
     # read off the resolved names of its model.
     register_files: list[str] = field(default_factory=list)
+    register_entries: dict[str, list[str]] = field(default_factory=dict)  # register file → ids referred to
     # A letter's sender, recipient, places, dates and neighbours (teipress.model.correspondence);
     # None for a document without correspDesc and for the pages of a split document.
     correspondence: "correspondence_mod.Letter | None" = None
@@ -378,10 +379,15 @@ class EditionModel:
         list_entries: dict[str, mentions.ListEntry] = {}
         # register files only: a person described in another letter's back is not a register
         # (worked out once per entry: an identity may be described in every letter)
-        in_registers = {a: {m.file.rel for m in e.members if m.file.kind == "register"}
+        in_registers = {a: [(m.file.rel, m.id) for m in e.members if m.file.kind == "register"]
                         for a, e in reg_entries.items()}
-        for doc in docs:
-            doc.register_files = sorted({rel for a in found[doc].refs if a in in_registers for rel in in_registers[a]})
+        for doc in docs:  # the register files and entries it refers to (its PDF attaches their extracts)
+            chosen: dict[str, set[str]] = {}
+            for a in found[doc].refs:
+                for rel, xid in in_registers.get(a, ()):
+                    chosen.setdefault(rel, set()).update([xid] if xid else [])
+            doc.register_files = sorted(chosen)
+            doc.register_entries = {rel: sorted(ids) for rel, ids in sorted(chosen.items()) if ids}
         page_of = {d.id: d.path for d in docs}
         pages_of: dict[str, dict[str, str]] = {}  # split document → its ids' pages
         for (d, i), p in where.items():

@@ -42,22 +42,9 @@ class Extract:
 
 
 def referred(em, doc) -> dict[str, list[str]]:
-    """Register file (rel) → the xml:ids of its entries *doc* refers to, by any pointer style
-    (the model's resolved @ref anchors, from which edition_model chose doc.register_files),
-    sorted; for the files of doc.register_files."""
-    files = set(doc.register_files)
-    if not files:
-        return {}
-    anchors = {a for v in doc.model.getroot().xpath("//@ref") for a in v.split()}
-    by_file: dict[str, set[str]] = {}
-    for a in anchors:
-        e = em.entries.get(a)
-        if e is None:
-            continue
-        for m in e.members:  # every description of it, in every register file
-            if m.file.kind == "register" and m.file.rel in files and m.id:
-                by_file.setdefault(m.file.rel, set()).add(m.id)
-    return {rel: sorted(ids) for rel, ids in sorted(by_file.items())}
+    """Register file (rel) → the xml:ids of its entries *doc* refers to, by any pointer style,
+    sorted: decided once, where the model chose doc.register_files (edition_model)."""
+    return doc.register_entries
 
 
 def sha256_of(reg) -> str:
