@@ -544,9 +544,9 @@ def main() -> None:
                     lanes = tp.get("lanes") or []
                     # on idle cores the stage takes about its busiest lane's CPU time, and at least
                     # its whole CPU time (the main process's share included) over the cores
-                    floor = max(lanes[0], tp["cpu"] / args.jobs) if lanes else 0
+                    busiest = max(lanes[0], tp["cpu"] / args.jobs) if lanes else 0
                     idle = (f"; lanes {' / '.join(f'{x:.1f}' for x in lanes)} s of CPU, so on idle cores "
-                            f"about {one['cpu'] / floor:.2f}× (one's CPU / the larger of the busiest lane's "
+                            f"about {one['cpu'] / busiest:.2f}× (one's CPU / the larger of the busiest lane's "
                             f"and the stage's CPU over {args.jobs} cores)") if lanes else ""
                     lines.append(f"| speed-up of {args.jobs} workers over one, round {n} (load {os.getloadavg()[0]:.1f}) "
                                  f"| | | {one['wall'] / tp['wall']:.2f}× | CPU {tp['cpu'] / one['cpu']:.2f}× of one's{idle} "
