@@ -337,18 +337,22 @@ def measure_teipress(edition_dir: Path) -> dict:
     """The PDF stage of teipress for an edition (model built first, not timed)."""
     from teipress import edition
     from teipress.commands.build import BuildContext, make_model
-    from teipress.outputs import pdf
+    from teipress.outputs import pdf, pdf_timeline
 
     ed = edition.load(edition_dir)
     model = make_model(ed)
     out = Path(tempfile.mkdtemp(prefix="teipress-bench-"))
     ctx = BuildContext(edition=ed, out=out, model=model, keep_going=True, scratch=out)
+    timeline = out / "timeline.jsonl"
+    os.environ[pdf_timeline.ENV] = str(timeline)  # the workers inherit it
     before = _usage()
     t0 = time.perf_counter()
     with WorkerPeaks() as workers:
         pdf.build(ctx)
     wall = time.perf_counter() - t0
     after = _usage()
+    del os.environ[pdf_timeline.ENV]
+    records = pdf_timeline.read(timeline)
     pdfs = sorted((out / "pdf").rglob("*.pdf"))  # a document in volumes: pdf/<id>/volume-<n>.pdf
     volumes = sorted((out / "pdf").glob("*/volume-*.pdf"), key=lambda p: int(p.stem.split("-")[1]))
     result = {"wall": wall, "cpu": after["cpu"] - before["cpu"], "pages": _pages(pdfs),
@@ -358,7 +362,8 @@ def measure_teipress(edition_dir: Path) -> dict:
               "volumes": [_pages([p]) for p in volumes],
               "worker_peaks": [round(workers.peaks[pid]) for pid in sorted(workers.peaks)],
               # the CPU of each forked worker with its Typst children, busiest first (none: one lane)
-              "lanes": [round(x, 1) for x in workers.lanes]}
+              "lanes": [round(x, 1) for x in workers.lanes],
+              "timeline": pdf_timeline.summary(records), "records": records}
     shutil.rmtree(out, ignore_errors=True)
     return result
 
@@ -430,6 +435,41 @@ def measure_incremental(edition_dir: Path) -> dict:
         typeset.keep_warm(False)
         shutil.rmtree(work, ignore_errors=True)
     return {"cold": times[0], "changed": times[1], "documents": len(ed.documents)}
+
+
+def where_the_time_went(t: dict) -> str:
+    """The timeline of a run (teipress.outputs.pdf_timeline.summary) in words: the serial parts
+    (the main process alone before the first document and after the last), and each lane (a
+    forked worker with its Typst child): its CPU, its documents and how long it stood idle at
+    the end while another worked.  Under load the wall times stretch; the CPU does not."""
+    lanes = t["lanes"]
+    return (f"main process {t['main_cpu']:.2f} s of CPU, {t['before_first']:.2f} s before the first document, "
+            f"{t['after_last']:.2f} s after the last; lanes "
+            + " / ".join(f"{x['cpu']:.1f}" for x in lanes) + " s of CPU ("
+            + " / ".join(str(x["documents"]) for x in lanes) + " documents), idle at the end "
+            + " / ".join(f"{x['idle_at_end'] - t['after_last']:.2f}" for x in lanes) + " s")
+
+
+def chart(records: list[dict], width: int = 100) -> str:
+    """Each lane of a run as a line of *width* columns over its wall time: '#' a document under
+    way, '.' idle; and the main process ('m': before the first document and after the last)."""
+    from teipress.outputs import pdf_timeline
+
+    begin = next(r["t"] for r in records if r.get("event") == "begin")
+    end = next(r["t"] for r in records if r.get("event") == "end")
+    step = max(end - begin, 1e-9) / width
+    lanes = pdf_timeline.lanes(records)
+    first = min((d[0]["start"] for d in lanes.values()), default=end)
+    last = max((d[-1]["end"] for d in lanes.values()), default=begin)
+    rows = ["main   " + "".join("m" if begin + (k + 0.5) * step < first or begin + (k + 0.5) * step > last
+                                else " " for k in range(width))]
+    for n, docs in enumerate(lanes.values(), 1):
+        cols = []
+        for k in range(width):
+            t = begin + (k + 0.5) * step
+            cols.append("#" if any(d["start"] <= t < d["end"] for d in docs) else ".")
+        rows.append(f"lane {n} " + "".join(cols))
+    return "\n".join(rows) + f"\n(one column: {step * 1000:.0f} ms)"
 
 
 def child(what: str, edition_dir: Path, jobs: int) -> dict:
@@ -541,17 +581,11 @@ def main() -> None:
                     one = child("teipress", folder, 1)
                     lines.append(row(f"{label}: teipress PDF stage, one document at a time, round {n}", one, floor))
                     print(lines[-1], flush=True)
-                    lanes = tp.get("lanes") or []
-                    # on idle cores the stage takes about its busiest lane's CPU time, and at least
-                    # its whole CPU time (the main process's share included) over the cores
-                    busiest = max(lanes[0], tp["cpu"] / args.jobs) if lanes else 0
-                    idle = (f"; lanes {' / '.join(f'{x:.1f}' for x in lanes)} s of CPU, so on idle cores "
-                            f"about {one['cpu'] / busiest:.2f}× (one's CPU / the larger of the busiest lane's "
-                            f"and the stage's CPU over {args.jobs} cores)") if lanes else ""
                     lines.append(f"| speed-up of {args.jobs} workers over one, round {n} (load {os.getloadavg()[0]:.1f}) "
-                                 f"| | | {one['wall'] / tp['wall']:.2f}× | CPU {tp['cpu'] / one['cpu']:.2f}× of one's{idle} "
-                                 f"| | | | |")
+                                 f"| | | {one['wall'] / tp['wall']:.2f}× | CPU {tp['cpu'] / one['cpu']:.2f}× of one's; "
+                                 f"{where_the_time_went(tp['timeline'])} | | | | |")
                     print(lines[-1], flush=True)
+                    print(chart(tp["records"]), flush=True)
         if "incremental" in cases:
             lines += ["", "| PDF stage, workers kept warm (serve) | documents | first build (s) | "
                       "after a one-paragraph change (s) |", "|---|---:|---:|---:|"]

@@ -54,16 +54,42 @@ def forked_map(fn: Callable[[T], R], items: Sequence[T], minimum: int,
     _job = (fn, items)
     try:
         ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(n, len(items)), mp_context=ctx) as pool:
-            yield from pool.map(_run, range(len(items)),
-                                chunksize=chunksize or max(1, min(32, len(items) // (n * 4))))
+        # the workers end with this process, killed or not (die_with): none outlives a build
+        with ProcessPoolExecutor(max_workers=min(n, len(items)), mp_context=ctx,
+                                 initializer=die_with, initargs=(os.getpid(),)) as pool:
+            size = chunksize or max(1, min(32, len(items) // (n * 4)))
+            futures = [pool.submit(_run, i, min(i + size, len(items))) for i in range(0, len(items), size)]
+            futures.reverse()  # popped in order: a result is let go once read
+            try:
+                while futures:
+                    yield from futures.pop().result()
+            except BaseException:
+                # Interrupted (SIGINT, SIGTERM), or the caller stopped reading: the work under way
+                # is not wanted.  Leaving the pool would wait for each worker to finish the jobs
+                # it holds (a run of PDFs: many seconds), so the workers are killed first; what
+                # they started themselves ends with them (die_with; a PDF worker's Typst child).
+                # (The jobs not begun are not cancelled: the pool fails them itself when it
+                # finds its workers gone, and a cancelled one makes it fail with a traceback,
+                # CPython 3.11.)
+                kill(pool)
+                raise
     finally:
         _job = ()
 
 
-def _run(i: int):
+def kill(pool: ProcessPoolExecutor) -> None:
+    """Kill the worker processes of *pool* (the executor then finds them gone and shuts down
+    at once)."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.kill()
+        except (OSError, ValueError):  # already gone
+            pass
+
+
+def _run(start: int, stop: int) -> list:
     fn, items = _job
-    return fn(items[i])
+    return [fn(items[i]) for i in range(start, stop)]
 
 
 class Aside:
@@ -107,7 +133,7 @@ def aside(fn: Callable[[], R]) -> Aside | None:
     if pid == 0:  # the child: fn(), its result down the pipe, and out without the parent's exit handlers
         status = 1
         try:
-            _die_with(parent)
+            die_with(parent)
             # Nothing inherited stays open but the standard streams and the pipe: a descriptor
             # of the output's lock would keep it held (flock) for as long as the child lives.
             os.closerange(3, w)
@@ -125,7 +151,7 @@ def aside(fn: Callable[[], R]) -> Aside | None:
 _MAX_FD = os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 65536
 
 
-def _die_with(parent: int) -> None:
+def die_with(parent: int) -> None:
     """End this (forked) process when *parent* ends, killed or not: it holds what the parent
     held (the output's lock), which a build started next must find released (Linux; elsewhere
     the child ends when its work is done)."""

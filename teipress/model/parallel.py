@@ -102,9 +102,12 @@ def _safe(key: str) -> str:
 
 
 # -- the ids the behaviour model gives TEI elements (xslt/model/common.xsl, template "id") ----
-def model_id(el: etree._Element) -> str:
+def model_id(el: etree._Element, ordinals: dict | None = None) -> str:
     """The model's @id of TEI element *el*: its xml:id, else the nearest identified ancestor's
-    followed by element names and ordinals among same-named siblings ('t.body1.div1.l3')."""
+    followed by element names and ordinals among same-named siblings ('t.body1.div1.l3').
+    *ordinals*: a dictionary kept from call to call over one tree (each parent's children
+    numbered once, not each child's preceding siblings counted again: quadratic in a long
+    poem's verses)."""
     own = el.get(XML_ID)
     if own:
         return own
@@ -123,8 +126,17 @@ def model_id(el: etree._Element) -> str:
         prefix = "t"
     steps = []
     for e in reversed(chain):
-        n = 1 + sum(1 for s in e.itersiblings(preceding=True) if isinstance(s.tag, str)
-                    and etree.QName(s).localname == etree.QName(e).localname)
+        if ordinals is None:
+            n = 1 + sum(1 for s in e.itersiblings(preceding=True) if isinstance(s.tag, str)
+                        and etree.QName(s).localname == etree.QName(e).localname)
+        else:
+            if e not in ordinals:
+                counts: dict[str, int] = {}
+                for s in (e.getparent() if e.getparent() is not None else [e]):
+                    if isinstance(s.tag, str):
+                        name = etree.QName(s).localname
+                        counts[name] = ordinals[s] = counts.get(name, 0) + 1
+            n = ordinals[e]
         steps.append(f"{etree.QName(e).localname}{n}")
     return ".".join([prefix, *steps])
 
@@ -440,6 +452,7 @@ class _Cutter:
         self.by_id: dict = {}
         self.parts: dict = {}  # element → how many units it has run into
         self.milestones: dict = {}  # (unit, n) → the model's milestone (xslt/model/core.xsl: text "unit n")
+        self.ordinals: dict = {}  # TEI element → its ordinal among same-named siblings (model_id)
         if self.text is not None:
             self._number(self.text, 0)
             # words[i]: how many positions before i hold words (an element's text, or a tail,
@@ -478,7 +491,7 @@ class _Cutter:
         if tei_el.tag == TEI + "milestone":  # the model gives a milestone no id: its unit and number
             el = self.milestones.get((tei_el.get("unit") or "", " ".join((tei_el.get("n") or "").split())))
         else:
-            el = self.by_id.get(model_id(tei_el))
+            el = self.by_id.get(model_id(tei_el, self.ordinals))
         if el is None or any(a.tag == MT + "note" for a in el.iterancestors()):
             return None
         return _lift(el, self.text)

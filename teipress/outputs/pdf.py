@@ -14,10 +14,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import multiprocessing
 import os
 import re
 import shutil
 import tempfile
+import time
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -29,7 +31,7 @@ from ..commands import cache as cache_mod, progress
 from ..commands.build import BuildContext, BuildError, DocumentFailed, LeftOut, where_of
 from ..model import M, MODEL_NS, citation, dates, images, registers, text
 from ..model import volumes as volume_plan
-from . import fonts, parallel_pdf, pdf_depth, pdf_locate, register_extract, typeset, volumes
+from . import fonts, parallel_pdf, pdf_depth, pdf_locate, pdf_timeline, register_extract, typeset, volumes
 
 MT = "{%s}" % MODEL_NS
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "typst"
@@ -437,6 +439,7 @@ PARALLEL_FROM = 2
 
 
 def build(ctx: BuildContext) -> None:
+    pdf_timeline.event("begin")
     out = ctx.out / "pdf"
     out.mkdir(parents=True, exist_ok=True)
     docs = ctx.model.documents + parallel_pdf.pairs(ctx)
@@ -453,6 +456,7 @@ def build(ctx: BuildContext) -> None:
         in_workers(ctx, docs, failed)
     else:
         on_threads(ctx, docs, failed)
+    pdf_timeline.event("end")
     if failed:
         raise BuildError(f"{len(failed)} PDF(s) could not be typeset (--keep-going builds the other "
                          "documents and lists these):\n" + "\n".join(str(failed[i]) for i in sorted(failed)))
@@ -467,32 +471,74 @@ def build_one(ctx: BuildContext, doc) -> None:
     build_document(ctx, doc, ctx.out / doc.paths.pdf)
 
 
+def build_timed(ctx: BuildContext, docs: list, i: int) -> None:
+    """build_one of docs[i], with its times in the stage's timeline when one is asked for
+    (outputs/pdf_timeline.py)."""
+    if not pdf_timeline.path():
+        return build_one(ctx, docs[i])
+    t0, cpu0, typst0 = time.time(), pdf_timeline.own_cpu(), typeset.child_cpu()
+    try:
+        build_one(ctx, docs[i])
+    finally:
+        pdf_timeline.write({"event": "document", "index": i, "pid": os.getpid(), "start": t0, "end": time.time(),
+                            "cpu": pdf_timeline.own_cpu() - cpu0, "typst": typeset.child_cpu() - typst0,
+                            "cost": cost(docs[i])})
+
+
+# What a PDF costs, roughly, counted in bytes of TEI: its text, and a fixed part for what every
+# document has (title page, contents, imprint, indexes: about what 5 kB of text cost Typst).
+# Facing pages cost three times their two texts (each unit is laid out on both pages and the
+# longer side decides where the next begins): 7.0 s of Typst's CPU for a Latin text and its
+# translation, which alone took 0.8 and 1.4 s.
+FIXED_COST = 5_000
+PAIR_FACTOR = 3
+
+
 def cost(doc) -> int:
-    """What a document's PDF costs, roughly: the bytes of its TEI (of both, for facing pages)."""
-    files = [doc.original.file, doc.translation.file] if isinstance(doc, parallel_pdf.parallel_model.Pair) \
-        else [doc.file]
+    """What a document's PDF costs, roughly (FIXED_COST, PAIR_FACTOR): the bytes of its TEI."""
+    pair = isinstance(doc, parallel_pdf.parallel_model.Pair)
     total = 0
-    for f in files:
+    for f in [doc.original.file, doc.translation.file] if pair else [doc.file]:
         try:
             total += os.path.getsize(f.path)
         except OSError:
             pass
-    return total
+    return FIXED_COST + total * (PAIR_FACTOR if pair else 1)
 
 
 # Documents go to the workers in runs of neighbours in the edition's order: Typst keeps what it laid
 # out for the last few documents its process typeset, and neighbours share much of it (the same
 # correspondents and index entries, the same attached register; here and there the same text).
 RUN = 8
+# A document costing more than the work over BIG × the workers is a job of its own.
+BIG = 16
 
 
 def runs(docs: list, processes: int) -> list[list[int]]:
-    """The documents' indexes in runs of up to RUN neighbours (shorter for a short list: at least
-    four runs a worker), the runs with the most TEI first, so that no worker is left with a long
-    one at the end."""
-    size = max(1, min(RUN, -(-len(docs) // (4 * processes))))
-    chunks = [list(range(i, min(i + size, len(docs)))) for i in range(0, len(docs), size)]
-    return sorted(chunks, key=lambda run: (-sum(cost(docs[i]) for i in run), run[0]))
+    """The documents' indexes as the jobs of the workers, in the order they are handed out (a
+    worker takes the next when it is done).  Each big document (over 1/BIG of a worker's share)
+    is a job of its own; the others go in runs of up to RUN neighbours, each run costing at
+    most half a worker's share of what is left after the runs before it, so that the runs
+    shrink as the work runs out and the last documents go one at a time.  The jobs are handed
+    out the most costly first: whichever worker finishes first takes the next, and the last
+    jobs are small, so no worker is left with a long one while the other has nothing."""
+    costs = [cost(doc) for doc in docs]
+    share = sum(costs) / processes
+    jobs = [[i] for i, c in enumerate(costs) if c * BIG > share]
+    left = sum(c for c in costs if c * BIG <= share)
+    run: list[int] = []
+    for i, c in enumerate(costs):
+        if c * BIG > share:
+            continue
+        if run and (len(run) == RUN or run[-1] != i - 1
+                    or sum(costs[j] for j in run) + c > left / (2 * processes)):
+            jobs.append(run)
+            left -= sum(costs[j] for j in run)
+            run = []
+        run.append(i)
+    if run:
+        jobs.append(run)
+    return sorted(jobs, key=lambda job: (-sum(costs[i] for i in job), job[0]))
 
 
 def in_workers(ctx: BuildContext, docs: list, failed: dict[int, LeftOut]) -> None:
@@ -505,20 +551,32 @@ def in_workers(ctx: BuildContext, docs: list, failed: dict[int, LeftOut]) -> Non
         said: list[str] = []
         mine = dataclasses.replace(ctx, log=said.append, keep_going=True, left_out=[],
                                    cache=ctx.cache.branch() if ctx.cache is not None else None)
-        build_one(mine, docs[i])
+        build_timed(mine, docs, i)
         used = (mine.cache.used, mine.cache.hits, mine.cache.misses) if mine.cache is not None else None
         return said, mine.left_out, used
 
     def job(run: list[int]):
-        typst_ends_with_worker()
+        forked = os.getpid() != stage
+        if forked:
+            typst_ends_with_worker()
+        with taken.get_lock():
+            taken.value += 1
         try:
             return [one(i) for i in run]
         except BaseException:
             typeset.cancel_all()  # this worker's Typst children (an interruption)
             raise
+        finally:
+            if forked and taken.value == len(plan):  # no job is left for this worker: its Typst
+                typeset.close()                       # child ends now, while the others work, not after
+                pdf_timeline.event("closed")
+
+    stage = os.getpid()
 
     not_made: dict[int, LeftOut] = {}
     plan = runs(docs, workers.jobs())
+    taken = multiprocessing.get_context("fork").Value("i", 0)  # jobs begun, counted in every worker
+    pdf_timeline.event("fork")
     try:
         for run, results in zip(plan, workers.forked_map(job, plan, PARALLEL_FROM, chunksize=1)):
             for i, (said, left_out, used) in zip(run, results):
@@ -528,6 +586,7 @@ def in_workers(ctx: BuildContext, docs: list, failed: dict[int, LeftOut]) -> Non
                     ctx.cache.absorb(*used)
                 not_made.update((i, item) for item in left_out)
             progress.advance(len(run))  # documents done, for the progress display
+        pdf_timeline.event("results")
     except BaseException:
         typeset.cancel_all()
         raise
@@ -545,13 +604,18 @@ _typst_owner = 0  # the process whose Typst workers end with it (typst_ends_with
 def typst_ends_with_worker() -> None:
     """A forked worker keeps its Typst child from one document to the next (Typst's fonts and
     caches); when the pool ends the worker, the child is ended and waited for with it (so its
-    CPU time counts as the build's, and no Typst outlives the stage)."""
+    CPU time counts as the build's, and no Typst outlives the stage), and when the worker is
+    killed (an interrupted build), the child dies with it.  The child is started at the
+    worker's first job, before the first document is prepared, so that it finds its fonts
+    meanwhile."""
     global _typst_owner
     if _typst_owner != os.getpid():
         from multiprocessing import util
 
         _typst_owner = os.getpid()
         util.Finalize(None, typeset.close, exitpriority=10)
+        typeset.die_with_this_process()
+        typeset.start(font_paths())
 
 
 def on_threads(ctx: BuildContext, docs: list, failed: dict[int, LeftOut]) -> None:
@@ -561,7 +625,7 @@ def on_threads(ctx: BuildContext, docs: list, failed: dict[int, LeftOut]) -> Non
     sandbox folder; the PDFs do not depend on the order)."""
     def one(i: int, doc) -> None:
         try:
-            build_one(ctx, doc)
+            build_timed(ctx, docs, i)
         except DocumentFailed as exc:
             failed[i] = exc.item
         finally:

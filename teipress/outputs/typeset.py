@@ -80,11 +80,15 @@ RECYCLE = 40
 
 
 class _Worker:
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, font_paths: list[str] | None = None):
         import tempfile
 
         self.stderr = tempfile.TemporaryFile()  # a file, not a pipe: a chatty child cannot block
-        self.proc = subprocess.Popen([sys.executable, "-m", "teipress.outputs.typeset", str(limit)],
+        # The child of a forked worker of the PDF stage ends with it (killed or not: an
+        # interrupted build kills its workers); font_paths: the fonts to find before the first job.
+        parent = os.getpid() if _die_with_parent else 0
+        self.proc = subprocess.Popen([sys.executable, "-m", "teipress.outputs.typeset", str(limit), str(parent),
+                                      json.dumps(font_paths or [])],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
                                      # out of the terminal's process group: Ctrl-C is for us to handle
                                      start_new_session=True)
@@ -127,6 +131,7 @@ class _Worker:
 
 
 _idle: list[_Worker] = []
+_die_with_parent = False  # set in a forked worker of the PDF stage (die_with_this_process)
 _busy: set[_Worker] = set()
 _guard = threading.Lock()
 _cancelled = threading.Event()
@@ -136,10 +141,32 @@ _warm = threading.Event()  # keep idle workers between PDF stages (keep_warm)
 def _forget_inherited() -> None:
     """A process forked from this one (teipress.workers: the PDF stage's) inherits the lists of
     its parent's Typst workers, whose pipes are the parent's to use: it starts its own."""
-    global _guard
+    global _guard, _die_with_parent
     _idle.clear()
     _busy.clear()
     _guard = threading.Lock()
+    _die_with_parent = False
+
+
+def die_with_this_process() -> None:
+    """The Typst children this process starts from now on end when it ends, killed or not (Linux:
+    PR_SET_PDEATHSIG).  Only for a process whose Typst children are started by its main thread
+    and live no longer than it (a forked worker of the PDF stage): the signal comes when the
+    thread that started the child ends."""
+    global _die_with_parent
+    _die_with_parent = True
+
+
+def start(font_paths: list[str]) -> None:
+    """Start a Typst worker now, unless one is idle: it loads Typst and finds its fonts while
+    this process prepares the first document, instead of after."""
+    limit = memory_limit()
+    with _guard:
+        if _cancelled.is_set() or any(w.limit == limit for w in _idle):
+            return
+    w = _Worker(limit, font_paths)
+    with _guard:
+        _idle.append(w)
 
 
 if hasattr(os, "register_at_fork"):
@@ -182,6 +209,22 @@ def cancel_all() -> None:
             w.proc.kill()
         except OSError:
             pass
+
+
+def child_cpu() -> float:
+    """Seconds of CPU of this process's Typst children: those ended and waited for (os.times),
+    and those alive (/proc, Linux; elsewhere not counted).  For the stage's timeline."""
+    t = os.times()
+    total = t.children_user + t.children_system
+    with _guard:
+        alive = [w.proc.pid for w in list(_busy) + _idle]
+    for pid in alive:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
 
 
 def reset() -> None:
@@ -325,13 +368,20 @@ def _typeset(job: dict, typst) -> dict:
     return {"status": 0, "warnings": [str(getattr(w, "message", w)) for w in warnings]}
 
 
-def _child(limit: int) -> int:
+def _child(limit: int, parent: int = 0, font_paths: list[str] | None = None) -> int:
+    if parent:
+        from .. import workers
+
+        workers.die_with(parent)
     if limit:
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         import typst
+
+        if font_paths:  # found now, while the parent prepares the first document
+            _compiler(typst, font_paths)
     except MemoryError:
         return 4
     out = sys.stdout.buffer
@@ -345,4 +395,6 @@ def _child(limit: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_child(int(sys.argv[1]) if len(sys.argv) > 1 else 0))
+    args = sys.argv[1:]
+    sys.exit(_child(int(args[0]) if args else 0, int(args[1]) if len(args) > 1 else 0,
+                    json.loads(args[2]) if len(args) > 2 else None))
