@@ -17,7 +17,13 @@ them, which made the speed-up of two workers over one read low and vary from run
 
 For "edition" and "distinct" with --jobs above 1, the stage is also run one document at a time,
 --rounds times each way, alternately (one at a time, then --jobs workers, …), and the speed-up is
-given per round, with the CPU time beside the wall time.
+given per round, with the CPU time beside the wall time, and the timeline of the run with workers
+(TEIPRESS_PDF_TIMELINE, teipress/outputs/pdf_timeline.py): the main process's CPU and the wall time
+before the first document and after the last (the serial parts), each lane's CPU (a forked worker
+with its Typst child) and documents, and how long each lane stood idle at the end while another
+worked; a chart of the lanes over the run is printed (not written).  Under load the wall times
+stretch, so judge by the timeline and the CPU; the speed-up itself is a wall-clock figure for an
+idle machine.
 
 The floor is the same text as plain Typst markup (headings, paragraphs, footnotes; no model, no
 index, no margin numbers), on the same page, font and PDF standards, typeset with the `typst`
@@ -243,7 +249,8 @@ class WorkerPeaks:
     of its own (this script with --watch): a thread here would keep the PDF stage from forking
     (teipress.workers forks only a process without other threads), and so measure another path."""
 
-    def __init__(self, every: float = 0.05):
+    # (every 50 ms the watcher took 3 % of a core, which two busy workers felt and one did not)
+    def __init__(self, every: float = 0.25):
         self.every = every
         self.peaks: dict[int, float] = {}
         self._out = Path(tempfile.mkstemp(prefix="teipress-peaks-", suffix=".json")[1])
@@ -352,7 +359,7 @@ def measure_teipress(edition_dir: Path) -> dict:
     wall = time.perf_counter() - t0
     after = _usage()
     del os.environ[pdf_timeline.ENV]
-    records = pdf_timeline.read(timeline)
+    records = pdf_timeline.read(timeline) if timeline.exists() else []  # (none: a teipress before timelines)
     pdfs = sorted((out / "pdf").rglob("*.pdf"))  # a document in volumes: pdf/<id>/volume-<n>.pdf
     volumes = sorted((out / "pdf").glob("*/volume-*.pdf"), key=lambda p: int(p.stem.split("-")[1]))
     result = {"wall": wall, "cpu": after["cpu"] - before["cpu"], "pages": _pages(pdfs),
@@ -363,7 +370,7 @@ def measure_teipress(edition_dir: Path) -> dict:
               "worker_peaks": [round(workers.peaks[pid]) for pid in sorted(workers.peaks)],
               # the CPU of each forked worker with its Typst children, busiest first (none: one lane)
               "lanes": [round(x, 1) for x in workers.lanes],
-              "timeline": pdf_timeline.summary(records), "records": records}
+              "timeline": pdf_timeline.summary(records) if records else None, "records": records}
     shutil.rmtree(out, ignore_errors=True)
     return result
 
@@ -442,6 +449,8 @@ def where_the_time_went(t: dict) -> str:
     (the main process alone before the first document and after the last), and each lane (a
     forked worker with its Typst child): its CPU, its documents and how long it stood idle at
     the end while another worked.  Under load the wall times stretch; the CPU does not."""
+    if t is None:
+        return "no timeline"
     lanes = t["lanes"]
     return (f"main process {t['main_cpu']:.2f} s of CPU, {t['before_first']:.2f} s before the first document, "
             f"{t['after_last']:.2f} s after the last; lanes "
@@ -585,7 +594,8 @@ def main() -> None:
                                  f"| | | {one['wall'] / tp['wall']:.2f}× | CPU {tp['cpu'] / one['cpu']:.2f}× of one's; "
                                  f"{where_the_time_went(tp['timeline'])} | | | | |")
                     print(lines[-1], flush=True)
-                    print(chart(tp["records"]), flush=True)
+                    if tp["records"]:
+                        print(chart(tp["records"]), flush=True)
         if "incremental" in cases:
             lines += ["", "| PDF stage, workers kept warm (serve) | documents | first build (s) | "
                       "after a one-paragraph change (s) |", "|---|---:|---:|---:|"]
