@@ -2,6 +2,10 @@
 is retired after RECYCLE of them, and none outlives the PDF stage."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from conftest import MINI_DOC
 from sitebuild import build_edition
 from teipress.outputs import typeset
@@ -47,6 +51,30 @@ def test_workers_are_retired_after_recycle_documents(make_edition, tmp_path, mon
     build_edition(root, tmp_path / "again", only={"pdf"})
     for pdf in (tmp_path / "out" / "pdf").glob("*.pdf"):
         assert pdf.read_bytes() == (tmp_path / "again" / "pdf" / pdf.name).read_bytes(), pdf.name
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads a worker's memory from /proc (Linux)")
+def test_a_worker_grown_over_retire_rss_is_retired_unless_kept_warm(make_edition, tmp_path, monkeypatch):
+    """A worker whose Typst caches grew past RETIRE_RSS (a big document's) is not given the next
+    document in a build: a fresh one is (the PDFs are the same); kept warm, it is kept."""
+    root = edition_of(make_edition, 2)  # and mini.xml: three documents
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    monkeypatch.setattr(typeset, "RETIRE_RSS", 1)  # every worker holds more than a byte
+    started = count_workers(monkeypatch)
+    build_edition(root, tmp_path / "out", only={"pdf"})
+    assert len(started) == 3
+    monkeypatch.setattr(typeset, "RETIRE_RSS", 512 << 20)
+    build_edition(root, tmp_path / "again", only={"pdf"})
+    assert len(started) == 4  # a worker of a few dozen MB typesets all three
+    for pdf in (tmp_path / "out" / "pdf").glob("*.pdf"):
+        assert pdf.read_bytes() == (tmp_path / "again" / "pdf" / pdf.name).read_bytes(), pdf.name
+    monkeypatch.setattr(typeset, "RETIRE_RSS", 1)
+    typeset.keep_warm()
+    try:
+        build_edition(root, tmp_path / "warm", only={"pdf"})
+        assert len(started) == 5
+    finally:
+        typeset.keep_warm(False)
 
 
 def test_kept_warm_workers_outlive_the_stage_and_retypeset_a_changed_document(make_edition, tmp_path, monkeypatch):
