@@ -48,9 +48,7 @@
        node-set of every preceding sibling and compared names as strings, for every id.  The
        two differ only where a sibling of another namespace has the same local name, so the
        count is kept in documents holding elements of another namespace (an egXML, MathML).
-       (Not a key of such elements: a key's match pattern with a predicate is tested counting
-       each element's siblings, the square of a long run of siblings; see textstructure.xsl.) -->
-  <xsl:variable name="foreign-elements" select="boolean(//*[not(self::tei:*)])"/>
+       ($foreign-elements, param.xsl.) -->
   <xsl:template name="ordinal">
     <xsl:choose>
       <xsl:when test="not($foreign-elements)"><xsl:number/></xsl:when>
