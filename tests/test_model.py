@@ -316,3 +316,16 @@ def test_generated_ids_count_same_named_siblings_of_any_namespace(make_edition):
     other = second[0][:-len("anchor1")]
     assert other != stem and other.endswith(".") and second[:2] == [f"{other}anchor1", f"{other}anchor2"]
     assert second[-1] == f"{other}anchor4"  # the foreign anchor is the third of its name
+
+
+def test_manuscript_description_in_the_text(make_edition):
+    # Its head is a heading, every other child a labelled field; empty fields are left out
+    # unless they hold an image (msdescription.xsl: a template and a key, no predicates on '*').
+    tree = model_after_vienna(make_edition, (
+        '<msDesc><msIdentifier><settlement>Bern</settlement><idno/></msIdentifier><head>Ms head</head>'
+        '<physDesc/><additional><figure><graphic url="a.png"/></figure></additional>'
+        '<history><p>Old</p></history><msPart><head>Part</head><physDesc> </physDesc></msPart></msDesc>'))
+    ms = tree.find(".//m:block[@style='ms-desc']", M)
+    assert [h.text for h in ms.iter(f"{{{model.MODEL_NS}}}heading")] == ["Ms head", "Part"]
+    fields = [b.get("tei") for b in ms.iter(f"{{{model.MODEL_NS}}}block") if b.get("style") == "field"]
+    assert fields == ["settlement", "additional", "history"]
