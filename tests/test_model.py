@@ -300,3 +300,32 @@ def test_the_header_follows_the_one_url_rule(make_edition):
     assert meta.find("m:licence", M).get("href") == "HTTPS://creativecommons.org/licenses/by/4.0/"
     assert meta.find("m:source", M).get("url") == "Https://archive.example.org/1"
     assert [u.get("href") for u in meta.iterfind("m:bibl//m:url", M)] == ["Https://archive.example.org/1"]
+
+
+def test_generated_ids_count_same_named_siblings_of_any_namespace(make_edition):
+    # An element without xml:id is named by its place among the siblings of its local name
+    # (common.xsl, template ordinal): xsl:number counts them where every sibling is TEI, the
+    # slow count where a sibling of another namespace has the same local name.
+    run = "<anchor/>" * 300
+    tree = model_after_vienna(make_edition, f'<seg>{run}</seg> <seg><anchor/><anchor/><x:anchor xmlns:x="urn:x"/><anchor/></seg>')
+    first, second = [[a.get("id") for a in seg.iterfind("m:anchor", M)] for seg in
+                     [s for s in tree.iter(f"{{{model.MODEL_NS}}}*") if s.find("m:anchor", M) is not None][:2]]
+    assert len(first) == 300 and len(set(first)) == 300
+    stem = first[0][:-len("anchor1")]
+    assert stem.endswith(".") and first == [f"{stem}anchor{i}" for i in range(1, 301)]
+    other = second[0][:-len("anchor1")]
+    assert other != stem and other.endswith(".") and second[:2] == [f"{other}anchor1", f"{other}anchor2"]
+    assert second[-1] == f"{other}anchor4"  # the foreign anchor is the third of its name
+
+
+def test_manuscript_description_in_the_text(make_edition):
+    # Its head is a heading, every other child a labelled field; empty fields are left out
+    # unless they hold an image (msdescription.xsl: a template and a key, no predicates on '*').
+    tree = model_after_vienna(make_edition, (
+        '<msDesc><msIdentifier><settlement>Bern</settlement><idno/></msIdentifier><head>Ms head</head>'
+        '<physDesc/><additional><figure><graphic url="a.png"/></figure></additional>'
+        '<history><p>Old</p></history><msPart><head>Part</head><physDesc> </physDesc></msPart></msDesc>'))
+    ms = tree.find(".//m:block[@style='ms-desc']", M)
+    assert [h.text for h in ms.iter(f"{{{model.MODEL_NS}}}heading")] == ["Ms head", "Part"]
+    fields = [b.get("tei") for b in ms.iter(f"{{{model.MODEL_NS}}}block") if b.get("style") == "field"]
+    assert fields == ["settlement", "additional", "history"]

@@ -279,7 +279,7 @@
     <xsl:for-each select="*">
       <xsl:choose>
         <xsl:when test="self::m:witness-group"><xsl:apply-templates select="." mode="conspectus"/></xsl:when>
-        <xsl:when test="self::m:witness and not(preceding-sibling::*[1][self::m:witness])">
+        <xsl:when test="self::m:witness and not(preceding-sibling::*[1]/self::*[self::m:witness])">
           <dl class="tp-witnesses">
             <xsl:apply-templates select=". | following-sibling::m:witness[generate-id(preceding-sibling::*[not(self::m:witness)][1])
                                           = generate-id(current()/preceding-sibling::*[not(self::m:witness)][1])]" mode="conspectus"/>

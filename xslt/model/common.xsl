@@ -37,9 +37,22 @@
         <xsl:for-each select="ancestor-or-self::*[count(ancestor::*) &gt;= $depth]">
           <xsl:text>.</xsl:text>
           <xsl:value-of select="local-name()"/>
-          <xsl:value-of select="count(preceding-sibling::*[local-name() = local-name(current())]) + 1"/>
+          <xsl:call-template name="ordinal"/>
         </xsl:for-each>
       </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- An element's place among its siblings of the same local name (1, 2, …).  xsl:number
+       counts the siblings of the same namespace and name in C; the XPath count() built a
+       node-set of every preceding sibling and compared names as strings, for every id.  The
+       two differ only where a sibling of another namespace has the same local name, so the
+       count is kept in documents holding elements of another namespace (an egXML, MathML).
+       ($foreign-elements, param.xsl.) -->
+  <xsl:template name="ordinal">
+    <xsl:choose>
+      <xsl:when test="not($foreign-elements)"><xsl:number/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="count(preceding-sibling::*[local-name() = local-name(current())]) + 1"/></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 

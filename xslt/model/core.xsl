@@ -14,7 +14,7 @@
     exclude-result-prefixes="tei">
 
   <!-- == headings, paragraphs, verse == -->
-  <xsl:template match="tei:head">
+  <xsl:template match="tei:head" name="heading">
     <m:heading>
       <xsl:call-template name="id-attr"/>
       <xsl:call-template name="common"/>
@@ -128,7 +128,7 @@
   <!-- A page break inside a word (pb break="no": "εὐαγγε<pb break="no"/>λίου"): the word is
        printed whole and the page's mark follows it, after the punctuation ending the word (the
        text after the break emits it, below), so that neither output splits the word. -->
-  <xsl:template match="tei:pb[@break = 'no'][following-sibling::node()[1][self::text()][normalize-space()]]"/>
+  <xsl:template match="tei:pb[@break = 'no'][following-sibling::node()[1]/self::node()[self::text()][normalize-space()]]"/>
 
   <xsl:template match="tei:pb" name="page-break">
     <m:page-break>
@@ -145,12 +145,23 @@
   </xsl:template>
 
   <!-- A word broken across lines or pages (lb or pb break="no") is one word: the white space the
-       encoder put beside the break (an indented new line) is dropped on both sides. -->
-  <xsl:template match="text()[following-sibling::node()[1][self::tei:lb[@break = 'no'] or self::tei:pb[@break = 'no']]
-                       or preceding-sibling::node()[1][self::tei:lb[@break = 'no'] or self::tei:pb[@break = 'no']]]">
+       encoder put beside the break (an indented new line) is dropped on both sides.  Every text
+       node comes here and the test is made inside: as a pattern's predicate libxslt evaluated
+       it counting the node's siblings every time (long runs of siblings cost their square). -->
+  <xsl:template match="text()">
+    <xsl:choose>
+      <xsl:when test="following-sibling::node()[1]/self::node()[self::tei:lb[@break = 'no'] or self::tei:pb[@break = 'no']]
+                      or preceding-sibling::node()[1]/self::node()[self::tei:lb[@break = 'no'] or self::tei:pb[@break = 'no']]">
+        <xsl:call-template name="broken-word"/>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="."/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="broken-word">
     <xsl:variable name="t" select="."/>
-    <xsl:variable name="lead" select="boolean(preceding-sibling::node()[1][self::tei:lb[@break = 'no'] or self::tei:pb[@break = 'no']])"/>
-    <xsl:variable name="trail" select="boolean(following-sibling::node()[1][self::tei:lb[@break = 'no'] or self::tei:pb[@break = 'no']])"/>
+    <xsl:variable name="lead" select="boolean(preceding-sibling::node()[1]/self::node()[self::tei:lb[@break = 'no'] or self::tei:pb[@break = 'no']])"/>
+    <xsl:variable name="trail" select="boolean(following-sibling::node()[1]/self::node()[self::tei:lb[@break = 'no'] or self::tei:pb[@break = 'no']])"/>
     <xsl:choose>
       <xsl:when test="normalize-space($t) = ''"/>
       <xsl:otherwise>
@@ -169,7 +180,7 @@
         </xsl:variable>
         <xsl:choose>
           <!-- after a page break inside a word: the rest of the word, then the page's mark -->
-          <xsl:when test="preceding-sibling::node()[1][self::tei:pb[@break = 'no']]">
+          <xsl:when test="preceding-sibling::node()[1]/self::node()[self::tei:pb[@break = 'no']]">
             <xsl:variable name="word" select="substring-before(concat(translate($text, '&#9;&#10;&#13;', '   '), ' '), ' ')"/>
             <xsl:value-of select="$word"/>
             <xsl:for-each select="preceding-sibling::node()[1]"><xsl:call-template name="page-break"/></xsl:for-each>
@@ -296,7 +307,7 @@
   <xsl:template match="tei:cit">
     <m:block tei="cit"><xsl:call-template name="id-attr"/><xsl:call-template name="common"/>
       <xsl:for-each select="node()">
-        <xsl:if test="self::* and preceding-sibling::node()[1][self::*]"><xsl:text> </xsl:text></xsl:if>
+        <xsl:if test="self::* and preceding-sibling::node()[1]/self::node()[self::*]"><xsl:text> </xsl:text></xsl:if>
         <xsl:apply-templates select="."/>
       </xsl:for-each>
     </m:block>
@@ -368,10 +379,10 @@
         <xsl:choose>
           <xsl:when test="self::tei:label">
             <m:item><xsl:call-template name="id-attr"/><m:label><xsl:apply-templates/></m:label>
-              <xsl:apply-templates select="following-sibling::*[1][self::tei:item]/node()"/>
+              <xsl:apply-templates select="following-sibling::*[1]/self::*[self::tei:item]/node()"/>
             </m:item>
           </xsl:when>
-          <xsl:when test="self::tei:item and preceding-sibling::*[1][self::tei:label]"/>
+          <xsl:when test="self::tei:item and preceding-sibling::*[1]/self::*[self::tei:label]"/>
           <xsl:otherwise>
             <!-- Anything else between items (a pb, a note) is wrapped; the id stays on it, not twice. -->
             <m:item><xsl:if test="self::tei:item"><xsl:call-template name="id-attr"/><xsl:call-template name="common"/></xsl:if>
@@ -425,8 +436,8 @@
           <!-- an addition, deletion or unclear reading of letters inside a word
                ("schwier<add>i</add>ge"): the outputs mark it without breaking the word -->
           <xsl:if test="local-name() = 'add' or local-name() = 'del' or local-name() = 'unclear'">
-            <xsl:variable name="prev" select="preceding-sibling::node()[1][self::text()]"/>
-            <xsl:variable name="next" select="following-sibling::node()[1][self::text()]"/>
+            <xsl:variable name="prev" select="preceding-sibling::node()[1]/self::node()[self::text()]"/>
+            <xsl:variable name="next" select="following-sibling::node()[1]/self::node()[self::text()]"/>
             <xsl:variable name="stops" select="' &#9;&#10;&#13;.,;:!?()[]{}-–—/&quot;“”„‘’«»'"/>
             <xsl:if test="($prev and not(contains($stops, substring($prev, string-length($prev)))))
                           or ($next and not(contains($stops, substring($next, 1, 1))))">

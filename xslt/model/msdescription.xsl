@@ -26,7 +26,15 @@
     <xsl:apply-templates/>
   </xsl:template>
 
-  <xsl:template match="tei:msIdentifier/* | tei:msDesc/*[not(self::tei:head)] | tei:msPart/*[not(self::tei:head)] | tei:msFrag/*[not(self::tei:head)]">
+  <!-- Its head is a heading (core.xsl), not a field.  (Said by a template of higher priority,
+       not by a predicate such as msDesc/*[not(self::tei:head)]: libxslt tests a predicate on
+       '*' for every element, counting its siblings each time, which made long runs of
+       siblings cost their square; see textstructure.xsl.) -->
+  <xsl:template match="tei:msDesc/tei:head | tei:msPart/tei:head | tei:msFrag/tei:head" priority="0.6">
+    <xsl:call-template name="heading"/>
+  </xsl:template>
+
+  <xsl:template match="tei:msIdentifier/* | tei:msDesc/* | tei:msPart/* | tei:msFrag/*">
     <m:block tei="{local-name()}" style="field">
       <xsl:call-template name="common"/>
       <xsl:attribute name="label"><xsl:call-template name="ms-field-label"/></xsl:attribute>
@@ -43,11 +51,12 @@
     </m:block>
   </xsl:template>
 
-  <!-- An empty field (a DTA header's <physDesc/>) is not printed: a label without a value. -->
-  <xsl:template match="tei:msIdentifier/*[not(normalize-space()) and not(.//tei:graphic)]
-                       | tei:msDesc/*[not(normalize-space()) and not(.//tei:graphic)]
-                       | tei:msPart/*[not(normalize-space()) and not(.//tei:graphic)]
-                       | tei:msFrag/*[not(normalize-space()) and not(.//tei:graphic)]" priority="0.75"/>
+  <!-- An empty field (a DTA header's <physDesc/>) is not printed: a label without a value.
+       Told by a key, not by a pattern's predicate on '*' (which libxslt tests on every element,
+       counting its siblings each time: long runs of siblings cost their square). -->
+  <xsl:key name="ms-empty-field" match="tei:msIdentifier/* | tei:msDesc/* | tei:msPart/* | tei:msFrag/*"
+           use="string(not(normalize-space()) and not(.//tei:graphic))"/>
+  <xsl:template match="key('ms-empty-field', 'true')" priority="0.75"/>
 
   <!-- The field's label: the name a catalogue gives it. -->
   <xsl:template name="ms-field-label">

@@ -101,6 +101,13 @@
   <xsl:variable name="mml-attributes" select="' mathvariant stretchy fence separator separators lspace rspace linethickness accent accentunder open close notation columnalign rowalign columnspan rowspan width displaystyle scriptlevel largeop movablelimits '"/>
 
 
+  <!-- foreign-elements: whether the document holds an element outside the TEI namespace (an
+       egXML's, MathML's); ids count siblings by local name the slow way only then (common.xsl,
+       template ordinal).  Not a key of such elements: a key's match pattern with a predicate
+       is tested counting each element's siblings, the square of a long run of siblings (see
+       textstructure.xsl).  Not a parameter: computed from the document. -->
+  <xsl:variable name="foreign-elements" select="boolean(//*[not(self::tei:*)])"/>
+
   <!-- line-numbers-rtf, line-numbers: every verse line (l) in the text of each TEI document,
        readings left out, with its place among them (m:line-number/@l = generate-id(), @n), in
        one pass: the number an apparatus entry is keyed by when the line has no @n (textcrit.xsl,

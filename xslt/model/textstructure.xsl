@@ -14,11 +14,16 @@
   <!-- == document == -->
   <xsl:template match="/">
     <!-- any root: a file that is no TEI (a teiCorpus without TEI in it) still gives a document -->
-    <xsl:apply-templates select="*"/>
+    <xsl:apply-templates select="*" mode="root"/>
   </xsl:template>
 
+  <!-- Which root is which is told in mode "root", not by a pattern such as /*[not(self::tei:TEI)]:
+       libxslt tests a pattern's predicate on every element, counting the element's siblings
+       each time, so long runs of siblings (paragraphs, lines) cost their square. -->
+  <xsl:template match="tei:TEI" mode="root"><xsl:apply-templates select="."/></xsl:template>
+
   <!-- Another root (a teiCorpus holding no TEI): a document with the root's own header. -->
-  <xsl:template match="/*[not(self::tei:TEI)]" priority="1">
+  <xsl:template match="*" mode="root">
     <m:document id="{$doc-id}" lang="{@xml:lang}" file="{$registry/@file}">
       <xsl:apply-templates select="tei:teiHeader" mode="metadata"/>
       <m:text><xsl:apply-templates select="node()[not(self::tei:teiHeader)]"/></m:text>
