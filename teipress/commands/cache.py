@@ -25,6 +25,9 @@ files with an index (`Cache`):
   under its lookup key (its bytes and what those pointers resolve to) the keys of its ``model``
   and ``own`` entries, so that a document whose inputs are unchanged is found without being
   parsed (teipress.model.model_cache);
+- ``model-snapshot``: one entry, rewritten by every build: what its model stage found of each
+  document (its digest, pointers, lookup key, and the keys ``model-of`` gave), read at once in
+  place of ten thousand ``pointers`` and ``model-of`` entries (teipress.model.model_cache);
 - ``own``: what each behaviour model alone says (its header facts, warnings, unknown rend
   values, images, pointers, mentions, letter facts, dated divisions), under the model's bytes
   (teipress.model.edition_model.own_facts);

@@ -21,6 +21,7 @@ pack (edition_model.Cached) and read when a page is rendered.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from ..edition import Edition, TeiFile, pointer_target
 from . import paths
@@ -116,3 +117,63 @@ class Lookup:
             return None
         return cache_mod.digest(MODEL_OF, VERSION, cache_mod.tool_fingerprint(), f.key, digest,
                                 self.ed.config.get("title_order"), found)
+
+
+# -- the snapshot: every document's records in one read ------------------------------------
+#
+# At thousands of letters, reading each document's ``pointers`` and ``model-of`` entries one
+# by one (and working out the key of each) is ten thousand cache reads per build.  The model
+# stage of an incremental build therefore leaves one record of what it found, per edition
+# (kind SNAPSHOT, rewritten by every build, like teipress.validation.recall's memo): for each
+# document, its bytes' digest, its ``pointers`` key and pointers, its lookup key and what
+# ``model-of`` holds under it.  Nothing in it is trusted blindly: its pointers stand only for
+# a file of the same bytes (and teipress), and its model and OwnFacts keys only for the same
+# lookup key, worked out afresh on every build.  Those two are what the cache's own entries
+# would give for the same keys (pointers are a function of the bytes; ``model-of`` of the
+# lookup key), so an old snapshot of any build is never wrong; a damaged or torn one is not
+# read at all (the cache's CRC, then the checks of previous_snapshot), and a document it does
+# not cover is looked up entry by entry, as before.
+
+SNAPSHOT = "model-snapshot"
+SNAPSHOT_VERSION = 1
+
+
+class Seen(NamedTuple):
+    """One document as the last build's model stage found it (see above)."""
+
+    digest: str  # file_digest
+    pointers_key: str
+    asked: tuple  # behaviour.pointers
+    lookup: str  # its lookup key (kind MODEL_OF)
+    model_key: str
+    own_key: str
+
+
+def snapshot_slot(ed: Edition) -> str:
+    """The cache key of an edition's snapshot (one per cache, rewritten by every build)."""
+    import os
+
+    from ..commands import cache as cache_mod
+
+    return cache_mod.digest(SNAPSHOT, SNAPSHOT_VERSION, os.path.abspath(ed.root))
+
+
+def previous_snapshot(cache, ed: Edition) -> dict[str, Seen]:
+    """The last complete build's snapshot of *ed* (document key → Seen), or {} when there is
+    none of this teipress and edition.toml's title_order (or it cannot be read)."""
+    from ..commands import cache as cache_mod
+
+    got = cache.get_object(SNAPSHOT, snapshot_slot(ed))
+    if not (isinstance(got, tuple) and len(got) == 4 and got[0] == SNAPSHOT_VERSION
+            and got[1] == cache_mod.tool_fingerprint() and got[2] == repr(ed.config.get("title_order"))
+            and isinstance(got[3], dict)):
+        return {}
+    return got[3]
+
+
+def keep_snapshot(cache, ed: Edition, seen: dict[str, Seen]) -> None:
+    """Put this build's snapshot (document key → Seen) in the cache."""
+    from ..commands import cache as cache_mod
+
+    cache.put_object(SNAPSHOT, snapshot_slot(ed), (SNAPSHOT_VERSION, cache_mod.tool_fingerprint(),
+                                                    repr(ed.config.get("title_order")), seen))
