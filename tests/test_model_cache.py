@@ -233,8 +233,15 @@ def test_a_warm_build_reads_one_snapshot_not_each_documents_lookups(tmp_path, mo
     f.write_text(f.read_text(encoding="utf-8").replace("wrote from", "wrote again from"), encoding="utf-8")
     counts = reads_by_kind(monkeypatch)
     seen = counting(monkeypatch)
+    worked_out = []
+    real_key = model_cache.Lookup.key_and_deps
+    monkeypatch.setattr(model_cache.Lookup, "key_and_deps",
+                        lambda self, f, *a: worked_out.append(f.key) or real_key(self, f, *a))
     em = EditionModel.build(edition_mod.load(root), cache=store)
     assert counts[model_cache.SNAPSHOT] == 1
+    # the lookup key of a letter whose inputs are all as the snapshot found them is its
+    # (the edited letter's is worked out, in this process and by the worker that made it)
+    assert set(worked_out) == {f for f in seen["made"]} and paths_of(worked_out, em) == ["letter-5"]
     # only the edited letter's pointers are looked for (under its new bytes); no other
     # document's pointers or model-of entry is read, yet every other model is the cache's
     assert counts.get(model_cache.POINTERS, 0) == 1 and counts.get(model_cache.MODEL_OF, 0) == 0
@@ -242,7 +249,7 @@ def test_a_warm_build_reads_one_snapshot_not_each_documents_lookups(tmp_path, mo
     assert set(cached(em)) == {d.id for d in em.documents} - {"letter-5"}
     # what the snapshot stands for stays in the cache: without it, each is found entry by entry
     assert all(s.pointers_key in store.used[model_cache.POINTERS] and s.lookup in store.used[model_cache.MODEL_OF]
-               for s in model_cache.previous_snapshot(store, edition_mod.load(root)).values())
+               for s in model_cache.previous_snapshot(store, edition_mod.load(root)).docs.values())
     assert models_of(em) == models_of(EditionModel.build(edition_mod.load(root)))
 
 

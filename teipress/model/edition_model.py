@@ -555,11 +555,13 @@ def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
     if lookup is not None:
         packs = Packs()
         before = model_cache.previous_snapshot(cache, ed)
+        lookup.compare(before)
+        last = before.docs if before is not None else {}
         for i, f in enumerate(files):
-            hit = _cached(ed, f, names, cache, lookup, packs, asked, before.get(f.key), seen)
+            hit = _cached(ed, f, names, cache, lookup, packs, asked, last.get(f.key), seen)
             if hit is not None:
                 found[i] = hit
-        del before
+        del before, last
     todo = [f for i, f in enumerate(files) if i not in found]
     forked = workers.forks(len(todo), PARALLEL_FROM)
 
@@ -593,7 +595,7 @@ def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
         yield f, data, own, placed, image_warnings
         progress.advance()
     if cache is not None:  # (every document's model made or found: the build goes on)
-        model_cache.keep_snapshot(cache, ed, seen)
+        model_cache.keep_snapshot(cache, ed, lookup, seen)
 
 
 def _cached(ed: Edition, f: TeiFile, names: Names, cache, lookup, packs: Packs, asked: dict,
@@ -617,7 +619,11 @@ def _cached(ed: Edition, f: TeiFile, names: Names, cache, lookup, packs: Packs, 
     if not (isinstance(mine, tuple) and len(mine) == 2):
         return None
     asked[f.key] = mine
-    key = lookup.key(f, digest, mine)
+    key = lookup.reuse(f, digest, last) if same else None
+    if key is not None:  # (every input of its lookup key is as the snapshot found it)
+        targets, entries = last.targets, last.entries
+    else:
+        key, targets, entries = lookup.key_and_deps(f, digest, mine)
     if key is None:
         return None
     if same and last.lookup == key:  # (what model-of holds under the same key)
@@ -635,7 +641,7 @@ def _cached(ed: Edition, f: TeiFile, names: Names, cache, lookup, packs: Packs, 
     if not isinstance(own, OwnFacts) or own.graphics:
         return None
     pack, offset, size, crc = loc
-    seen[f.key] = model_cache.Seen(digest, pointers_key, mine, key, model_key, own_key)
+    seen[f.key] = model_cache.Seen(digest, pointers_key, mine, key, model_key, own_key, targets, entries)
     return Cached(packs, pack, offset, size, crc, lambda: _model_or_error(ed, f, names, None)), own
 
 
@@ -654,11 +660,12 @@ def _made(ed: Edition, f: TeiFile, names: Names, cache, lookup, asked: tuple | N
     keys: dict = {}
     data = _model_or_error(ed, f, names, cache, asked, keys)
     own = own_facts(ed, f, data, cache, keys)
-    key = lookup.key(f, digest, asked) if digest else None
+    key, targets, entries = lookup.key_and_deps(f, digest, asked) if digest else (None, (), ())
     seen = None
     if key is not None and "model" in keys:
         cache.put_object(model_cache.MODEL_OF, key, (keys["model"], keys["own"]))
-        seen = model_cache.Seen(digest, model_cache.pointers_key(f, digest), asked, key, keys["model"], keys["own"])
+        seen = model_cache.Seen(digest, model_cache.pointers_key(f, digest), asked, key, keys["model"], keys["own"],
+                                targets, entries)
     return data, own, seen
 
 

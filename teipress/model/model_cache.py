@@ -20,6 +20,7 @@ pack (edition_model.Cached) and read when a page is rendered.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import NamedTuple
 
@@ -77,10 +78,11 @@ class Lookup:
                 self.targets[key] = None
         return self.targets[key]
 
-    def resolution(self, f: TeiFile, asked: tuple) -> list | None:
+    def resolution(self, f: TeiFile, asked: tuple, deps: tuple[set, set] | None = None) -> list | None:
         """What *f*'s registry is made of besides its own bytes, *asked* being its pointers
         (behaviour.pointers); None when it cannot be told without trees (a target file whose
-        bytes loading did not read)."""
+        bytes loading did not read).  *deps*: given, gets the files its pointers lead into and
+        the register entries they resolve to (what the snapshot checks: Lookup.reuse)."""
         ed, names = self.ed, self.names
         tokens, keys = asked
         out: list = [names.doc_ids.get(f.key) or paths.safe_name(f.id), f.rel]
@@ -89,6 +91,8 @@ class Lookup:
             if found is None:
                 continue
             rel, fragment = found
+            if deps is not None:
+                deps[0].add(rel)
             target = ed.file(rel)
             if target is None:
                 continue
@@ -96,6 +100,8 @@ class Lookup:
             entry = ed.entries.get((rel, fragment)) if fragment else None
             if entry is not None:
                 out.append((tok, self._shown(entry)))
+                if deps is not None:
+                    deps[1].add((rel, fragment))
                 continue
             if not target.digest:
                 return None
@@ -108,15 +114,72 @@ class Lookup:
             out.append((k, self._shown(entry) if entry is not None else None))
         return out
 
-    def key(self, f: TeiFile, digest: str, asked: tuple) -> str | None:
+    def key(self, f: TeiFile, digest: str, asked: tuple, deps: tuple[set, set] | None = None) -> str | None:
         """*f*'s lookup key (kind MODEL_OF), or None (see resolution)."""
         from ..commands import cache as cache_mod
 
-        found = self.resolution(f, asked)
+        found = self.resolution(f, asked, deps)
         if found is None:
             return None
         return cache_mod.digest(MODEL_OF, VERSION, cache_mod.tool_fingerprint(), f.key, digest,
                                 self.ed.config.get("title_order"), found)
+
+    def key_and_deps(self, f: TeiFile, digest: str, asked: tuple) -> tuple[str | None, tuple, tuple]:
+        """*f*'s lookup key, the files its pointers lead into and the entries they resolve to
+        (sorted: Seen.targets, Seen.entries)."""
+        deps: tuple[set, set] = (set(), set())
+        key = self.key(f, digest, asked, deps)
+        return key, tuple(sorted(deps[0])), tuple(sorted(deps[1]))
+
+    # -- what the last build's snapshot says, checked against this build ------------------
+    def compare(self, before: "Snapshot | None") -> None:
+        """Make ready to tell which documents' lookup keys are the snapshot's (reuse): the
+        files whose bytes or kind changed since, when the edition has the same files and
+        document ids as then (else nothing is reused)."""
+        self.before = before
+        self.changed: set[str] | None = None
+        self.shown_digests: dict = {}
+        if before is None:
+            return
+        now = self.files()
+        if now.keys() != before.files.keys() or self.names.doc_ids != before.doc_ids:
+            return
+        self.changed = {rel for rel, was in before.files.items() if now[rel] != was}
+
+    def files(self) -> dict[str, tuple[str, str]]:
+        """Every file of the edition → (the digest of its bytes, its kind)."""
+        return {f.rel: (f.digest or "", f.kind) for f in self.ed.files}
+
+    def shown_digest(self, key: tuple[str, str]) -> bytes | None:
+        """A short digest of how the texts show register entry *key* (_shown), or None."""
+        got = self.shown_digests.get(key)
+        if got is None:
+            entry = self.ed.entries.get(key)
+            if entry is None:
+                return None
+            got = self.shown_digests[key] = hashlib.blake2b(self._shown(entry).encode("utf-8"),
+                                                            digest_size=16).digest()
+        return got
+
+    def reuse(self, f: TeiFile, digest: str, last: "Seen") -> str | None:
+        """*f*'s lookup key as the snapshot has it, when every input of it is as it was then,
+        without working it out: the same bytes (so the same pointers), no @key asked (keyed
+        names may be answered by any file), no file its pointers lead into changed (its
+        entries, kind, bytes and documents are as they were: compare), and every register
+        entry they resolve to shown as it was (its identity may have gained a fuller
+        description elsewhere).  The file set and every document id are the same (compare),
+        and the snapshot is of this teipress and title_order (previous_snapshot); else None."""
+        changed = self.changed
+        if changed is None or last.digest != digest or last.asked[1] or f.rel in changed:
+            return None
+        if any(rel in changed for rel in last.targets):
+            return None
+        was = self.before.shown
+        for key in last.entries:
+            d = self.shown_digest(key)
+            if d is None or was.get(key) != d:
+                return None
+        return last.lookup
 
 
 # -- the snapshot: every document's records in one read ------------------------------------
@@ -135,7 +198,7 @@ class Lookup:
 # not cover is looked up entry by entry, as before.
 
 SNAPSHOT = "model-snapshot"
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 
 
 class Seen(NamedTuple):
@@ -147,6 +210,18 @@ class Seen(NamedTuple):
     lookup: str  # its lookup key (kind MODEL_OF)
     model_key: str
     own_key: str
+    targets: tuple  # the files its pointers lead into (Lookup.key_and_deps)
+    entries: tuple  # the register entries (file, xml:id) they resolve to
+
+
+class Snapshot(NamedTuple):
+    """The last build's model stage: each document as it found it, and what the lookup keys
+    it holds were worked out from (Lookup.reuse)."""
+
+    docs: dict  # document key → Seen
+    files: dict  # every file → (its digest, its kind) (Lookup.files)
+    doc_ids: dict  # document key → its id (Names.doc_ids)
+    shown: dict  # register entry (file, xml:id) a document resolves to → Lookup.shown_digest
 
 
 def snapshot_slot(ed: Edition) -> str:
@@ -158,22 +233,30 @@ def snapshot_slot(ed: Edition) -> str:
     return cache_mod.digest(SNAPSHOT, SNAPSHOT_VERSION, os.path.abspath(ed.root))
 
 
-def previous_snapshot(cache, ed: Edition) -> dict[str, Seen]:
-    """The last complete build's snapshot of *ed* (document key → Seen), or {} when there is
-    none of this teipress and edition.toml's title_order (or it cannot be read)."""
+def previous_snapshot(cache, ed: Edition) -> Snapshot | None:
+    """The last complete build's snapshot of *ed*, or None when there is none of this
+    teipress and edition.toml's title_order (or it cannot be read)."""
     from ..commands import cache as cache_mod
 
     got = cache.get_object(SNAPSHOT, snapshot_slot(ed))
     if not (isinstance(got, tuple) and len(got) == 4 and got[0] == SNAPSHOT_VERSION
             and got[1] == cache_mod.tool_fingerprint() and got[2] == repr(ed.config.get("title_order"))
-            and isinstance(got[3], dict)):
-        return {}
+            and isinstance(got[3], Snapshot) and all(isinstance(part, dict) for part in got[3])):
+        return None
     return got[3]
 
 
-def keep_snapshot(cache, ed: Edition, seen: dict[str, Seen]) -> None:
+def keep_snapshot(cache, ed: Edition, lookup: Lookup, seen: dict[str, Seen]) -> None:
     """Put this build's snapshot (document key → Seen) in the cache."""
     from ..commands import cache as cache_mod
 
+    shown = {}
+    for s in seen.values():
+        for key in s.entries:
+            if key not in shown:
+                d = lookup.shown_digest(key)
+                if d is not None:
+                    shown[key] = d
+    snapshot = Snapshot(seen, lookup.files(), dict(lookup.names.doc_ids), shown)
     cache.put_object(SNAPSHOT, snapshot_slot(ed), (SNAPSHOT_VERSION, cache_mod.tool_fingerprint(),
-                                                    repr(ed.config.get("title_order")), seen))
+                                                    repr(ed.config.get("title_order")), snapshot))
