@@ -281,3 +281,27 @@ def test_a_damaged_foreign_or_old_snapshot_is_a_miss_never_a_wrong_model(tmp_pat
             assert counts.get(model_cache.MODEL_OF, 0) < len(em.documents)
         else:  # read entry by entry (a model whose inputs are the same is still the cache's)
             assert counts.get(model_cache.POINTERS, 0) >= len(em.documents) - 1, name
+
+
+def test_a_key_that_comes_to_name_an_entry_misses_the_snapshot(tmp_path, monkeypatch):
+    # A name's @key may be answered by an entry of any file: a key that named none names the
+    # person another letter comes to describe, in a letter whose own inputs are unchanged.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    root = letters_edition(tmp_path / "ed", 7)
+    tei = root / "tei"
+    f = tei / "letter-2.xml"
+    f.write_text(f.read_text(encoding="utf-8").replace(
+        "wrote from", 'wrote <persName key="carla">to Carla</persName> from'), encoding="utf-8")
+    store = cache_mod.Cache(tmp_path / "cache")
+    EditionModel.build(edition_mod.load(root), cache=store)
+    EditionModel.build(edition_mod.load(root), cache=store)  # (its snapshot now holds every letter)
+    before = models_of(EditionModel.build(edition_mod.load(root)))
+    g = tei / "letter-6.xml"
+    g.write_text(g.read_text(encoding="utf-8").replace("</text>", """<back><listPerson><person xml:id="carla">
+        <persName type="main">Carla Example</persName></person></listPerson></back></text>"""), encoding="utf-8")
+    seen = counting(monkeypatch)
+    em = EditionModel.build(edition_mod.load(root), cache=store)
+    clean = models_of(EditionModel.build(edition_mod.load(root)))
+    assert "letter-2" in paths_of(seen["made"], em)
+    assert clean["letter-2"] != before["letter-2"] and models_of(em) == clean

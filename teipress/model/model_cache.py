@@ -57,6 +57,10 @@ class Lookup:
             self.docs_of.setdefault(d.rel, []).append(names.doc_ids.get(d.key, ""))
         self.shown: dict = {}  # entry → its _entry_attrs, as text (a register entry is named by thousands)
         self.targets: dict = {}  # (folder, pointer) → pointer_target's answer, or the ValueError
+        self.before: Snapshot | None = None  # the last build's snapshot, and (compare) the files
+        self.changed: set[str] | None = None  # changed since; None: no lookup key is reused
+        self.shown_digests: dict = {}  # register entry → shown_digest
+        self.keyed_entries: dict = {}  # @key → the entry it names (keyed)
 
     def _shown(self, entry) -> str:
         key = (entry.file.rel, entry.id)
@@ -112,6 +116,8 @@ class Lookup:
         for k in keys:
             entry = ed.entry_for_key(k)
             out.append((k, self._shown(entry) if entry is not None else None))
+            if deps is not None and entry is not None:
+                deps[1].add((entry.file.rel, entry.id))
         return out
 
     def key(self, f: TeiFile, digest: str, asked: tuple, deps: tuple[set, set] | None = None) -> str | None:
@@ -136,9 +142,7 @@ class Lookup:
         """Make ready to tell which documents' lookup keys are the snapshot's (reuse): the
         files whose bytes or kind changed since, when the edition has the same files and
         document ids as then (else nothing is reused)."""
-        self.before = before
-        self.changed: set[str] | None = None
-        self.shown_digests: dict = {}
+        self.before, self.changed = before, None
         if before is None:
             return
         now = self.files()
@@ -161,19 +165,31 @@ class Lookup:
                                                             digest_size=16).digest()
         return got
 
+    def keyed(self, key: str) -> tuple[str, str] | None:
+        """The register entry (file, xml:id) a name's @key *key* names (Edition.entry_for_key)."""
+        if key not in self.keyed_entries:
+            entry = self.ed.entry_for_key(key)
+            self.keyed_entries[key] = (entry.file.rel, entry.id) if entry is not None else None
+        return self.keyed_entries[key]
+
     def reuse(self, f: TeiFile, digest: str, last: "Seen") -> str | None:
         """*f*'s lookup key as the snapshot has it, when every input of it is as it was then,
         without working it out: the same bytes (so the same pointers), no @key asked (keyed
         names may be answered by any file), no file its pointers lead into changed (its
-        entries, kind, bytes and documents are as they were: compare), and every register
-        entry they resolve to shown as it was (its identity may have gained a fuller
+        entries, kind, bytes and documents are as they were: compare), every @key it asks
+        naming the entry it named then (any file may hold the entry a key names), and every
+        register entry they resolve to shown as it was (its identity may have gained a fuller
         description elsewhere).  The file set and every document id are the same (compare),
         and the snapshot is of this teipress and title_order (previous_snapshot); else None."""
         changed = self.changed
-        if changed is None or last.digest != digest or last.asked[1] or f.rel in changed:
+        if changed is None or last.digest != digest or f.rel in changed:
             return None
         if any(rel in changed for rel in last.targets):
             return None
+        keyed = self.before.keyed
+        for k in last.asked[1]:
+            if k not in keyed or keyed[k] != self.keyed(k):
+                return None
         was = self.before.shown
         for key in last.entries:
             d = self.shown_digest(key)
@@ -198,7 +214,7 @@ class Lookup:
 # not cover is looked up entry by entry, as before.
 
 SNAPSHOT = "model-snapshot"
-SNAPSHOT_VERSION = 2
+SNAPSHOT_VERSION = 3
 
 
 class Seen(NamedTuple):
@@ -211,7 +227,7 @@ class Seen(NamedTuple):
     model_key: str
     own_key: str
     targets: tuple  # the files its pointers lead into (Lookup.key_and_deps)
-    entries: tuple  # the register entries (file, xml:id) they resolve to
+    entries: tuple  # the register entries (file, xml:id) they and its @keys resolve to
 
 
 class Snapshot(NamedTuple):
@@ -222,6 +238,7 @@ class Snapshot(NamedTuple):
     files: dict  # every file → (its digest, its kind) (Lookup.files)
     doc_ids: dict  # document key → its id (Names.doc_ids)
     shown: dict  # register entry (file, xml:id) a document resolves to → Lookup.shown_digest
+    keyed: dict  # each @key a document asks → the entry it names (Lookup.keyed)
 
 
 def snapshot_slot(ed: Edition) -> str:
@@ -250,13 +267,16 @@ def keep_snapshot(cache, ed: Edition, lookup: Lookup, seen: dict[str, Seen]) -> 
     """Put this build's snapshot (document key → Seen) in the cache."""
     from ..commands import cache as cache_mod
 
-    shown = {}
+    shown, keyed = {}, {}
     for s in seen.values():
         for key in s.entries:
             if key not in shown:
                 d = lookup.shown_digest(key)
                 if d is not None:
                     shown[key] = d
-    snapshot = Snapshot(seen, lookup.files(), dict(lookup.names.doc_ids), shown)
+        for k in s.asked[1]:
+            if k not in keyed:
+                keyed[k] = lookup.keyed(k)
+    snapshot = Snapshot(seen, lookup.files(), dict(lookup.names.doc_ids), shown, keyed)
     cache.put_object(SNAPSHOT, snapshot_slot(ed), (SNAPSHOT_VERSION, cache_mod.tool_fingerprint(),
                                                     repr(ed.config.get("title_order")), snapshot))
