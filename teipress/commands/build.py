@@ -276,7 +276,7 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
                     known = writer.listing(cache_mod.BUILT) if writer is not None else None
                     store.record_build(new, {
                         "fingerprint": fingerprint, "listing": cache_mod.output_listing(folder, known),
-                        "report": list(result.report.items), "files": result.files, "left_out": []})
+                        "files": result.files, "left_out": []}, result.report.items)
                 cache_mod.replace(store.folder, new)
         try:
             return _build(edition_dir, out, allow_invalid, keep_going, only, check, log, show, store, finish)
@@ -336,8 +336,11 @@ def up_to_date(store: "cache_mod.Cache", fingerprint: str, out: Path) -> Result 
     last = store.last_build()
     if not last or last.get("fingerprint") != fingerprint or last.get("listing") != cache_mod.output_listing(out):
         return None
+    items = store.last_report(last)
+    if items is None:  # (its diagnostics are lost: built again, it prints them all)
+        return None
     report = Report(base=Path.cwd())
-    report.items = list(last["report"])
+    report.items = items
     return Result(edition=None, report=report, files=last["files"], left_out=list(last["left_out"]),
                   up_to_date=True)
 
