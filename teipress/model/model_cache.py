@@ -60,6 +60,7 @@ class Lookup:
         self.before: Snapshot | None = None  # the last build's snapshot, and (compare) the files
         self.changed: set[str] | None = None  # changed since; None: no lookup key is reused
         self.shown_digests: dict = {}  # register entry → shown_digest
+        self.head_digests: dict = {}  # the head entry of an identity → a digest of its facts
         self.keyed_entries: dict = {}  # @key → the entry it names (keyed)
 
     def _shown(self, entry) -> str:
@@ -154,15 +155,24 @@ class Lookup:
         """Every file of the edition → (the digest of its bytes, its kind)."""
         return {f.rel: (f.digest or "", f.kind) for f in self.ed.files}
 
-    def shown_digest(self, key: tuple[str, str]) -> bytes | None:
-        """A short digest of how the texts show register entry *key* (_shown), or None."""
+    def shown_digest(self, key: tuple[str, str]) -> tuple | None:
+        """How the texts show register entry *key* (what _shown writes out), or None: its
+        kind, its anchor and a short digest of its identity's facts (worked out once per
+        identity: thousands of entries of letters' backs share a register person's)."""
         got = self.shown_digests.get(key)
         if got is None:
             entry = self.ed.entries.get(key)
             if entry is None:
                 return None
-            got = self.shown_digests[key] = hashlib.blake2b(self._shown(entry).encode("utf-8"),
-                                                            digest_size=16).digest()
+            names = self.names
+            members = (names.identities or {}).get(key) or [entry]
+            head = (members[0].file.rel, members[0].id)
+            facts = self.head_digests.get(head)
+            if facts is None:
+                _entry_attrs(entry, names)  # (fills names.shown for its identity)
+                facts = self.head_digests[head] = hashlib.blake2b(repr(names.shown[head]).encode("utf-8"),
+                                                                  digest_size=16).digest()
+            got = self.shown_digests[key] = (entry.kind, names.anchors[key], facts)
         return got
 
     def keyed(self, key: str) -> tuple[str, str] | None:
@@ -214,7 +224,7 @@ class Lookup:
 # not cover is looked up entry by entry, as before.
 
 SNAPSHOT = "model-snapshot"
-SNAPSHOT_VERSION = 3
+SNAPSHOT_VERSION = 4
 
 
 class Seen(NamedTuple):
@@ -258,9 +268,14 @@ def previous_snapshot(cache, ed: Edition) -> Snapshot | None:
     got = cache.get_object(SNAPSHOT, snapshot_slot(ed))
     if not (isinstance(got, tuple) and len(got) == 4 and got[0] == SNAPSHOT_VERSION
             and got[1] == cache_mod.tool_fingerprint() and got[2] == repr(ed.config.get("title_order"))
-            and isinstance(got[3], Snapshot) and all(isinstance(part, dict) for part in got[3])):
+            and isinstance(got[3], tuple) and len(got[3]) == len(Snapshot._fields)
+            and all(isinstance(part, dict) for part in got[3])):
         return None
-    return got[3]
+    try:  # (kept as plain tuples: pickling thousands of named tuples costs)
+        docs = {key: Seen._make(row) for key, row in got[3][0].items()}
+    except TypeError:
+        return None
+    return Snapshot(docs, *got[3][1:])
 
 
 def keep_snapshot(cache, ed: Edition, lookup: Lookup, seen: dict[str, Seen]) -> None:
@@ -277,6 +292,6 @@ def keep_snapshot(cache, ed: Edition, lookup: Lookup, seen: dict[str, Seen]) -> 
         for k in s.asked[1]:
             if k not in keyed:
                 keyed[k] = lookup.keyed(k)
-    snapshot = Snapshot(seen, lookup.files(), dict(lookup.names.doc_ids), shown, keyed)
+    snapshot = ({key: tuple(s) for key, s in seen.items()}, lookup.files(), dict(lookup.names.doc_ids), shown, keyed)
     cache.put_object(SNAPSHOT, snapshot_slot(ed), (SNAPSHOT_VERSION, cache_mod.tool_fingerprint(),
                                                     repr(ed.config.get("title_order")), snapshot))
