@@ -4,6 +4,7 @@ what its key proves unchanged."""
 from __future__ import annotations
 
 import filecmp
+import pickle
 import random
 import shutil
 from pathlib import Path
@@ -136,10 +137,23 @@ def test_the_warnings_of_an_up_to_date_build_are_shown_again(tmp_path, monkeypat
     p.write_text(p.read_text(encoding="utf-8").replace(
         "</listPerson>", '<person xml:id="nobody"><persName>Nobody</persName></person></listPerson>'), encoding="utf-8")
     shown = []
+    done = []
     for _ in range(2):
-        build_mod.build(root, tmp_path / "out", only=NO_PDF, incremental=True,
-                        show=lambda report, files: shown.append(sorted(d.rule for d in report.items)))
-    assert shown[0] == shown[1] and "register-unused" in shown[0]
+        done.append(build_mod.build(root, tmp_path / "out", only=NO_PDF, incremental=True,
+                                    show=lambda report, files: shown.append(sorted(report.items))).up_to_date)
+    assert done == [False, True]
+    assert shown[0] == shown[1] and "register-unused" in [d.rule for d in shown[0]]
+    # the diagnostics are kept apart from the no-op record: lost, or of another build, the
+    # build is made again (and shows them all the same), never shown wrong
+    folder = cache_mod.cache_folder(root, tmp_path / "out")
+    report = folder / cache_mod.REPORT
+    for damage in (lambda: report.unlink(), lambda: report.write_bytes(b"torn"),
+                   lambda: report.write_bytes(pickle.dumps(("another build", [])))):
+        damage()
+        result = build_mod.build(root, tmp_path / "out", only=NO_PDF, incremental=True,
+                                 show=lambda report, files: shown.append(sorted(report.items)))
+        assert not result.up_to_date and shown[-1] == shown[0]
+    assert build_mod.build(root, tmp_path / "out", only=NO_PDF, incremental=True).up_to_date
 
 
 def test_a_schema_error_in_a_file_checked_before_is_still_found(tmp_path, monkeypatch):

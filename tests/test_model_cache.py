@@ -211,3 +211,97 @@ def test_a_teicorpus_and_pointers_into_other_files_rebuild_to_a_clean_build(tmp_
     assert not any(k.startswith("letter-") for k in made)
     _build(root, tmp_path / "clean")
     assert same_tree(out, tmp_path / "clean") == []
+
+
+# -- the snapshot: one record of every document's lookups (model_cache.keep_snapshot) ----------
+def reads_by_kind(monkeypatch) -> dict:
+    """How many entries of each kind the cache reads (Cache.get)."""
+    counts: dict[str, int] = {}
+    real = cache_mod.Cache.get
+    monkeypatch.setattr(cache_mod.Cache, "get",
+                        lambda self, kind, key: counts.__setitem__(kind, counts.get(kind, 0) + 1) or real(self, kind, key))
+    return counts
+
+
+def models_of(em) -> dict[str, bytes]:
+    return {d.id: behaviour.etree.tostring(d.model) for d in em.documents}
+
+
+def test_a_warm_build_reads_one_snapshot_not_each_documents_lookups(tmp_path, monkeypatch):
+    root, store = warm(tmp_path, monkeypatch)
+    f = root / "tei" / "letter-5.xml"
+    f.write_text(f.read_text(encoding="utf-8").replace("wrote from", "wrote again from"), encoding="utf-8")
+    counts = reads_by_kind(monkeypatch)
+    seen = counting(monkeypatch)
+    worked_out = []
+    real_key = model_cache.Lookup.key_and_deps
+    monkeypatch.setattr(model_cache.Lookup, "key_and_deps",
+                        lambda self, f, *a: worked_out.append(f.key) or real_key(self, f, *a))
+    em = EditionModel.build(edition_mod.load(root), cache=store)
+    assert counts[model_cache.SNAPSHOT] == 1
+    # the lookup key of a letter whose inputs are all as the snapshot found them is its
+    # (the edited letter's is worked out, in this process and by the worker that made it)
+    assert set(worked_out) == {f for f in seen["made"]} and paths_of(worked_out, em) == ["letter-5"]
+    # only the edited letter's pointers are looked for (under its new bytes); no other
+    # document's pointers or model-of entry is read, yet every other model is the cache's
+    assert counts.get(model_cache.POINTERS, 0) == 1 and counts.get(model_cache.MODEL_OF, 0) == 0
+    assert paths_of(seen["made"], em) == ["letter-5"]
+    assert set(cached(em)) == {d.id for d in em.documents} - {"letter-5"}
+    # what the snapshot stands for stays in the cache: without it, each is found entry by entry
+    assert all(s.pointers_key in store.used[model_cache.POINTERS] and s.lookup in store.used[model_cache.MODEL_OF]
+               for s in model_cache.previous_snapshot(store, edition_mod.load(root)).docs.values())
+    assert models_of(em) == models_of(EditionModel.build(edition_mod.load(root)))
+
+
+def test_a_damaged_foreign_or_old_snapshot_is_a_miss_never_a_wrong_model(tmp_path, monkeypatch):
+    root, store = warm(tmp_path, monkeypatch)
+    slot = model_cache.snapshot_slot(edition_mod.load(root))
+    old = store.get(model_cache.SNAPSHOT, slot)  # before the edits below
+    tei = root / "tei"
+    for name, a, b in (("letter-5.xml", "wrote from", "wrote again from"),
+                       ("persons.xml", "Bert Example", "Bert Beispiel")):
+        f = tei / name
+        f.write_text(f.read_text(encoding="utf-8").replace(a, b), encoding="utf-8")
+    EditionModel.build(edition_mod.load(root), cache=store)  # (this build's snapshot is then replaced:)
+    clean = models_of(EditionModel.build(edition_mod.load(root)))
+    whole = store.get(model_cache.SNAPSHOT, slot)
+    bad = bytearray(whole)
+    bad[len(bad) // 2] ^= 0xFF
+    import pickle
+
+    version, tool, order, docs = pickle.loads(whole)
+    foreign = pickle.dumps((version, tool + "x", order, docs))  # of another teipress
+    for name, data in (("old", old), ("damaged", bytes(bad)), ("torn", whole[: len(whole) // 2]),
+                       ("not a snapshot", b"\x80\x05K\x01."), ("of another teipress", foreign)):
+        store.put(model_cache.SNAPSHOT, slot, data)
+        counts = reads_by_kind(monkeypatch)
+        em = EditionModel.build(edition_mod.load(root), cache=store)
+        assert models_of(em) == clean, name
+        if name == "old":  # the letters its entries still stand for are found through it
+            assert counts.get(model_cache.MODEL_OF, 0) < len(em.documents)
+        else:  # read entry by entry (a model whose inputs are the same is still the cache's)
+            assert counts.get(model_cache.POINTERS, 0) >= len(em.documents) - 1, name
+
+
+def test_a_key_that_comes_to_name_an_entry_misses_the_snapshot(tmp_path, monkeypatch):
+    # A name's @key may be answered by an entry of any file: a key that named none names the
+    # person another letter comes to describe, in a letter whose own inputs are unchanged.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    root = letters_edition(tmp_path / "ed", 7)
+    tei = root / "tei"
+    f = tei / "letter-2.xml"
+    f.write_text(f.read_text(encoding="utf-8").replace(
+        "wrote from", 'wrote <persName key="carla">to Carla</persName> from'), encoding="utf-8")
+    store = cache_mod.Cache(tmp_path / "cache")
+    EditionModel.build(edition_mod.load(root), cache=store)
+    EditionModel.build(edition_mod.load(root), cache=store)  # (its snapshot now holds every letter)
+    before = models_of(EditionModel.build(edition_mod.load(root)))
+    g = tei / "letter-6.xml"
+    g.write_text(g.read_text(encoding="utf-8").replace("</text>", """<back><listPerson><person xml:id="carla">
+        <persName type="main">Carla Example</persName></person></listPerson></back></text>"""), encoding="utf-8")
+    seen = counting(monkeypatch)
+    em = EditionModel.build(edition_mod.load(root), cache=store)
+    clean = models_of(EditionModel.build(edition_mod.load(root)))
+    assert "letter-2" in paths_of(seen["made"], em)
+    assert clean["letter-2"] != before["letter-2"] and models_of(em) == clean

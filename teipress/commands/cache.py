@@ -25,6 +25,9 @@ files with an index (`Cache`):
   under its lookup key (its bytes and what those pointers resolve to) the keys of its ``model``
   and ``own`` entries, so that a document whose inputs are unchanged is found without being
   parsed (teipress.model.model_cache);
+- ``model-snapshot``: one entry, rewritten by every build: what its model stage found of each
+  document (its digest, pointers, lookup key, and the keys ``model-of`` gave), read at once in
+  place of ten thousand ``pointers`` and ``model-of`` entries (teipress.model.model_cache);
 - ``own``: what each behaviour model alone says (its header facts, warnings, unknown rend
   values, images, pointers, mentions, letter facts, dated divisions), under the model's bytes
   (teipress.model.edition_model.own_facts);
@@ -35,7 +38,8 @@ files with an index (`Cache`):
   (teipress.outputs.search, edition_cache);
 - ``build.pickle``: the last complete build's fingerprint (sources, edition.toml, templates,
   teipress, SOURCE_DATE_EPOCH, options) and a listing of its output, so that a build of
-  unchanged sources into an untouched output is recognised in a moment and not repeated.
+  unchanged sources into an untouched output is recognised in a moment and not repeated;
+  ``report.pickle`` beside it holds that build's diagnostics (a no-op build prints them).
 
 A build reads the previous build's cache and writes what it makes into a staging folder beside
 it (what an interrupted build leaves there, the next one removes); only a complete build turns the entries it used, new and old,
@@ -208,6 +212,7 @@ _MARK = b"TPc1"
 PACK = ".pack"
 INDEX = "index.pickle"
 INDEX_VERSION = 1
+REPORT = "report.pickle"
 # finish() copies a pack's live entries into a new pack when less than this share of its
 # bytes is live (so the cache stays within about twice one build's worth) or when the pack is
 # small (so that many small builds do not leave many small packs).
@@ -475,17 +480,40 @@ class Cache:
         self._fds.clear()
 
     # -- the whole build ---------------------------------------------------------------
+    # The last build's record is two files: what tells whether a build is a no-op
+    # (build.pickle: a few hundred bytes, read by every build) and its diagnostics
+    # (report.pickle: tens of thousands at thousands of letters, as plain tuples, read only by
+    # a no-op build, which prints them).
     def last_build(self):
         try:
             return pickle.loads((self.folder / "build.pickle").read_bytes())
         except Exception:
             return None
 
+    def last_report(self, last: dict) -> list | None:
+        """The diagnostics of the build *last* (last_build), or None when they cannot be read
+        (a report of another build: each file names the build it belongs to)."""
+        from ..validation.diagnostics import Diagnostic
+
+        try:
+            stamp, rows = pickle.loads((self.folder / REPORT).read_bytes())
+            if stamp != last.get("report"):
+                return None
+            return [Diagnostic(*row) for row in rows]
+        except Exception:
+            return None
+
     @staticmethod
-    def record_build(dest: Path, record) -> None:
+    def record_build(dest: Path, record: dict, report: list) -> None:
+        """Write the record of a complete build (*record*: what a no-op build checks) and its
+        diagnostics *report*."""
         with contextlib.suppress(OSError):
             dest.mkdir(parents=True, exist_ok=True)
-            (dest / "build.pickle").write_bytes(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+            stamp = secrets.token_hex(8)
+            rows = [(d.path, d.line, d.col, d.severity, d.message, d.rule) for d in report]
+            (dest / REPORT).write_bytes(pickle.dumps((stamp, rows), protocol=pickle.HIGHEST_PROTOCOL))
+            (dest / "build.pickle").write_bytes(pickle.dumps({**record, "report": stamp},
+                                                             protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _scan(pack: Path, start: int, into: dict) -> int:

@@ -550,13 +550,18 @@ def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
     share it), one by one in this process otherwise.  This process never parses a model."""
     found: dict[int, tuple] = {}
     asked: dict[str, tuple] = {}  # document key → its pointers, when the cache had them
+    seen: dict[str, model_cache.Seen] = {}  # this build's snapshot (model_cache.keep_snapshot)
     lookup = model_cache.Lookup(ed, names) if cache is not None else None
     if lookup is not None:
         packs = Packs()
+        before = model_cache.previous_snapshot(cache, ed)
+        lookup.compare(before)
+        last = before.docs if before is not None else {}
         for i, f in enumerate(files):
-            hit = _cached(ed, f, names, cache, lookup, packs, asked)
+            hit = _cached(ed, f, names, cache, lookup, packs, asked, last.get(f.key), seen)
             if hit is not None:
                 found[i] = hit
+        del before, last
     todo = [f for i, f in enumerate(files) if i not in found]
     forked = workers.forks(len(todo), PARALLEL_FROM)
 
@@ -565,13 +570,14 @@ def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
             gc.enable()  # (a worker's garbage is its own: EditionModel.build)
         if forked and cache is not None:
             cache.used.clear()  # this worker's copy: what this document used goes back to the parent
+        snap = None
         try:
-            data, own = _made(ed, f, names, cache, lookup, asked.get(f.key))
+            data, own, snap = _made(ed, f, names, cache, lookup, asked.get(f.key))
             data, placed, image_warnings = place_images(ed, f, data, own.graphics)
         except ModelError as exc:  # travels back as a value: the parent raises it
             data, own, placed, image_warnings = exc, None, [], []
         used = {k: set(v) for k, v in cache.used.items()} if forked and cache is not None else {}
-        return data, own, placed, image_warnings, used
+        return data, own, placed, image_warnings, used, snap
 
     made = workers.forked_map(one, todo, PARALLEL_FROM)
     for i, f in enumerate(files):
@@ -579,28 +585,52 @@ def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
             yield f, *found.pop(i), [], []
             progress.advance()
             continue
-        data, own, placed, image_warnings, used = next(made)
+        data, own, placed, image_warnings, used, found_now = next(made)
         if isinstance(data, ModelError):
             raise data
+        if found_now is not None:
+            seen[f.key] = found_now
         for kind, keys in used.items():  # what the workers used stays in the cache (Cache.finish)
             cache.used.setdefault(kind, set()).update(keys)
         yield f, data, own, placed, image_warnings
         progress.advance()
+    if cache is not None:  # (every document's model made or found: the build goes on)
+        model_cache.keep_snapshot(cache, ed, lookup, seen)
 
 
-def _cached(ed: Edition, f: TeiFile, names: Names, cache, lookup, packs: Packs, asked: dict):
+def _cached(ed: Edition, f: TeiFile, names: Names, cache, lookup, packs: Packs, asked: dict,
+            last: "model_cache.Seen | None", seen: dict):
     """(Cached model, OwnFacts) of *f* when the cache holds its model for the same inputs
     (model_cache), else None.  A model with images is not taken: its images are looked at
-    on every build (place_images)."""
+    on every build (place_images).  *last*: what the last build's snapshot says of *f*
+    (model_cache.previous_snapshot), which stands for the ``pointers`` and ``model-of``
+    entries it names when *f* has the same bytes and lookup key; what was found goes to
+    *seen* (this build's snapshot)."""
     digest = model_cache.file_digest(f)
     if not digest:
         return None
-    mine = cache.get_object(model_cache.POINTERS, model_cache.pointers_key(f, digest))
+    same = last is not None and last.digest == digest
+    if same:  # (its pointers are a function of its bytes: the entry is kept, not read)
+        pointers_key, mine = last.pointers_key, last.asked
+        cache.keep(model_cache.POINTERS, pointers_key)
+    else:
+        pointers_key = model_cache.pointers_key(f, digest)
+        mine = cache.get_object(model_cache.POINTERS, pointers_key)
     if not (isinstance(mine, tuple) and len(mine) == 2):
         return None
     asked[f.key] = mine
-    key = lookup.key(f, digest, mine)
-    record = cache.get_object(model_cache.MODEL_OF, key) if key is not None else None
+    key = lookup.reuse(f, digest, last) if same else None
+    if key is not None:  # (every input of its lookup key is as the snapshot found it)
+        targets, entries = last.targets, last.entries
+    else:
+        key, targets, entries = lookup.key_and_deps(f, digest, mine)
+    if key is None:
+        return None
+    if same and last.lookup == key:  # (what model-of holds under the same key)
+        record = (last.model_key, last.own_key)
+        cache.keep(model_cache.MODEL_OF, key)
+    else:
+        record = cache.get_object(model_cache.MODEL_OF, key)
     if not (isinstance(record, tuple) and len(record) == 2):
         return None
     model_key, own_key = record
@@ -611,15 +641,17 @@ def _cached(ed: Edition, f: TeiFile, names: Names, cache, lookup, packs: Packs, 
     if not isinstance(own, OwnFacts) or own.graphics:
         return None
     pack, offset, size, crc = loc
+    seen[f.key] = model_cache.Seen(digest, pointers_key, mine, key, model_key, own_key, targets, entries)
     return Cached(packs, pack, offset, size, crc, lambda: _model_or_error(ed, f, names, None)), own
 
 
 def _made(ed: Edition, f: TeiFile, names: Names, cache, lookup, asked: tuple | None):
     """*f*'s behaviour model's bytes and OwnFacts, made (or its model found by its own key,
-    behaviour_bytes); with *cache*, what model_cache looks for next time is kept."""
+    behaviour_bytes), and what the snapshot keeps of it (model_cache.Seen, or None); with
+    *cache*, what model_cache looks for next time is kept."""
     if cache is None:
         data = _model_or_error(ed, f, names, None)
-        return data, own_facts(ed, f, data)
+        return data, own_facts(ed, f, data), None
     digest = model_cache.file_digest(f)
     if asked is None:
         asked = pointers(f)
@@ -628,10 +660,13 @@ def _made(ed: Edition, f: TeiFile, names: Names, cache, lookup, asked: tuple | N
     keys: dict = {}
     data = _model_or_error(ed, f, names, cache, asked, keys)
     own = own_facts(ed, f, data, cache, keys)
-    key = lookup.key(f, digest, asked) if digest else None
+    key, targets, entries = lookup.key_and_deps(f, digest, asked) if digest else (None, (), ())
+    seen = None
     if key is not None and "model" in keys:
         cache.put_object(model_cache.MODEL_OF, key, (keys["model"], keys["own"]))
-    return data, own
+        seen = model_cache.Seen(digest, model_cache.pointers_key(f, digest), asked, key, keys["model"], keys["own"],
+                                targets, entries)
+    return data, own, seen
 
 
 def _model_or_error(ed: Edition, f: TeiFile, names: Names, cache, asked: tuple | None = None,
