@@ -116,10 +116,28 @@ class Page:
         # self.pdf is then volume 1, which holds the title page
         self.volumes = list(volumes or [])
         self.text = self.notes = self.toc = Markup("")
-        self.fields: list[Field] = []
+        self._plain: list[tuple] | None = None
+        self.fields = []
 
     def __getattr__(self, name):
         return getattr(self.doc, name)
+
+    @property
+    def fields(self) -> list[Field]:
+        """The page's metadata fields; those the page cache kept are made Fields when first read
+        (a build whose about and principles pages come from the cache never reads them)."""
+        if self._plain is not None:
+            self._fields = [Field(name, Attrs(attrs), Markup(html)) for name, attrs, html in self._plain]
+            self._plain = None
+        return self._fields
+
+    @fields.setter
+    def fields(self, value: list[Field]) -> None:
+        self._fields, self._plain = value, None
+
+    def keep_fields(self, plain: list[tuple]) -> None:
+        """The fields as the page cache keeps them (page_cache.plain_fields)."""
+        self._fields, self._plain = None, plain
 
     @cached_property
     def citation(self) -> citation.Citation:
@@ -309,13 +327,29 @@ def unfill(page: Page) -> None:
         p.text = p.notes = p.toc = Markup("")
 
 
-def _pdf_sources(ctx: BuildContext, doc) -> list[tuple[Path, str]]:
-    """The document's PDF, or its volumes' PDFs (teipress.outputs.volumes), each with its place
-    beside the pages: made by this build, else kept from the previous build (a partial build,
-    `--only html`, still links the PDFs it did not remake)."""
+def _pdf_bases(ctx: BuildContext) -> list[Path]:
+    """The output folders a document's PDF may be taken from (_pdf_sources): this build's, then
+    the previous build's, each only if it holds a PDF at all (a build without PDFs then looks
+    for none of its thousands of documents')."""
+    bases = []
     for base in (ctx.out, ctx.previous):
         if base is None:
             continue
+        writer = output._writer
+        if writer is not None and writer.shadow and writer.holds(base / "pdf"):
+            # (a shadow holds PDFs of earlier builds: only what this build made counts)
+            if writer.made_under(base / "pdf"):
+                bases.append(base)
+        elif (base / "pdf").is_dir():  # (Typst writes the PDFs itself, not through the Writer)
+            bases.append(base)
+    return bases
+
+
+def _pdf_sources(ctx: BuildContext, doc, bases: list[Path] | None = None) -> list[tuple[Path, str]]:
+    """The document's PDF, or its volumes' PDFs (teipress.outputs.volumes), each with its place
+    beside the pages: made by this build, else kept from the previous build (a partial build,
+    `--only html`, still links the PDFs it did not remake); *bases*: _pdf_bases(ctx)."""
+    for base in (bases if bases is not None else _pdf_bases(ctx)):
         if output.made_file(base / doc.paths.pdf):
             return [(base / doc.paths.pdf, doc.pdf)]
         volumes, n = [], 1
@@ -385,8 +419,9 @@ def _build(ctx: BuildContext) -> None:
     # Beside every page its PDF.
     # (the TEI sources and images are copied while the workers make the pages: _edition_pages)
     pdfs: dict[str, list[str]] = {}
+    bases = _pdf_bases(ctx)
     for doc in em.documents:
-        sources = _pdf_sources(ctx, doc)
+        sources = _pdf_sources(ctx, doc, bases)
         if not sources:
             ctx.log(f"  warning: {doc.file.rel}: no PDF was built, so its page links none "
                     "(build the pdf stage too)")
@@ -464,11 +499,10 @@ def _build(ctx: BuildContext) -> None:
         # An unchanged page's bytes are read from the cache only when they must be written
         # (they are not in the output, or not at that place: commands/shadow.py).
         files, fields, doc.fields_digest, load = kept
-        doc.fields = [Field(name, Attrs(attrs), Markup(html)) for name, attrs, html in fields]
         for path, sha in files:
             write_known(top + path, sha, lambda path=path, load=load: load()[path])
-        for part in doc.parts:
-            part.fields = doc.fields
+        for page in (doc, *doc.parts):
+            page.keep_fields(fields)
 
     # Each document's pages are its own files: made on every core, each by one worker, which
     # sends back only the metadata fields the edition's pages read (licence, changes, principles).
