@@ -202,11 +202,13 @@ class Cached:
     the cache wrote (a damaged or torn pack: the length or CRC-32 differs) are never used: the
     model is made again (*remake*), so a damaged cache only costs time."""
 
-    __slots__ = ("packs", "fd", "offset", "size", "crc", "remake", "__weakref__")
+    __slots__ = ("packs", "fd", "offset", "size", "crc", "remake", "key", "__weakref__")
 
-    def __init__(self, packs: Packs, pack, offset: int, size: int, crc: int, remake):
+    def __init__(self, packs: Packs, pack, offset: int, size: int, crc: int, remake, key: str | None = None):
         self.packs, self.fd = packs, packs.fd(pack)  # (the descriptors stay open while it is held)
         self.offset, self.size, self.crc, self.remake = offset, size, crc, remake
+        # its cache key, which names these bytes (the page cache keys pages by it: page_cache.Models)
+        self.key = key
 
     @property
     def data(self) -> bytes:
@@ -642,7 +644,7 @@ def _cached(ed: Edition, f: TeiFile, names: Names, cache, lookup, packs: Packs, 
         return None
     pack, offset, size, crc = loc
     seen[f.key] = model_cache.Seen(digest, pointers_key, mine, key, model_key, own_key, targets, entries)
-    return Cached(packs, pack, offset, size, crc, lambda: _model_or_error(ed, f, names, None)), own
+    return Cached(packs, pack, offset, size, crc, lambda: _model_or_error(ed, f, names, None), model_key), own
 
 
 def _made(ed: Edition, f: TeiFile, names: Names, cache, lookup, asked: tuple | None):

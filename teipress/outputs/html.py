@@ -9,6 +9,7 @@ hosted under any path.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from dataclasses import dataclass
 from functools import cached_property
@@ -69,8 +70,13 @@ def write(path: Path, text: str | bytes) -> None:
         output.put(path, data, path.parent, None)
 
 
-def write_known(path: Path, digest: str, load) -> None:
+def write_known(path: Path | str, digest: str, load) -> None:
     """write() of a file whose bytes' SHA-256 is known: load() gives them when they must be written."""
+    writer = output._writer
+    if writer is not None and digest and writer.holds(path):  # (the quick way: no Path made)
+        writer.put(path, digest=digest, load=load)
+        return
+    path = Path(path)
     new, previous = _outputs
     if previous is not None and new is not None and path.is_relative_to(new):
         output.put_known(path, digest, load, new, previous)
@@ -110,10 +116,28 @@ class Page:
         # self.pdf is then volume 1, which holds the title page
         self.volumes = list(volumes or [])
         self.text = self.notes = self.toc = Markup("")
-        self.fields: list[Field] = []
+        self._plain: list[tuple] | None = None
+        self.fields = []
 
     def __getattr__(self, name):
         return getattr(self.doc, name)
+
+    @property
+    def fields(self) -> list[Field]:
+        """The page's metadata fields; those the page cache kept are made Fields when first read
+        (a build whose about and principles pages come from the cache never reads them)."""
+        if self._plain is not None:
+            self._fields = [Field(name, Attrs(attrs), Markup(html)) for name, attrs, html in self._plain]
+            self._plain = None
+        return self._fields
+
+    @fields.setter
+    def fields(self, value: list[Field]) -> None:
+        self._fields, self._plain = value, None
+
+    def keep_fields(self, plain: list[tuple]) -> None:
+        """The fields as the page cache keeps them (page_cache.plain_fields)."""
+        self._fields, self._plain = None, plain
 
     @cached_property
     def citation(self) -> citation.Citation:
@@ -303,13 +327,29 @@ def unfill(page: Page) -> None:
         p.text = p.notes = p.toc = Markup("")
 
 
-def _pdf_sources(ctx: BuildContext, doc) -> list[tuple[Path, str]]:
-    """The document's PDF, or its volumes' PDFs (teipress.outputs.volumes), each with its place
-    beside the pages: made by this build, else kept from the previous build (a partial build,
-    `--only html`, still links the PDFs it did not remake)."""
+def _pdf_bases(ctx: BuildContext) -> list[Path]:
+    """The output folders a document's PDF may be taken from (_pdf_sources): this build's, then
+    the previous build's, each only if it holds a PDF at all (a build without PDFs then looks
+    for none of its thousands of documents')."""
+    bases = []
     for base in (ctx.out, ctx.previous):
         if base is None:
             continue
+        writer = output._writer
+        if writer is not None and writer.shadow and writer.holds(base / "pdf"):
+            # (a shadow holds PDFs of earlier builds: only what this build made counts)
+            if writer.made_under(base / "pdf"):
+                bases.append(base)
+        elif (base / "pdf").is_dir():  # (Typst writes the PDFs itself, not through the Writer)
+            bases.append(base)
+    return bases
+
+
+def _pdf_sources(ctx: BuildContext, doc, bases: list[Path] | None = None) -> list[tuple[Path, str]]:
+    """The document's PDF, or its volumes' PDFs (teipress.outputs.volumes), each with its place
+    beside the pages: made by this build, else kept from the previous build (a partial build,
+    `--only html`, still links the PDFs it did not remake); *bases*: _pdf_bases(ctx)."""
+    for base in (bases if bases is not None else _pdf_bases(ctx)):
         if output.made_file(base / doc.paths.pdf):
             return [(base / doc.paths.pdf, doc.pdf)]
         volumes, n = [], 1
@@ -379,8 +419,9 @@ def _build(ctx: BuildContext) -> None:
     # Beside every page its PDF.
     # (the TEI sources and images are copied while the workers make the pages: _edition_pages)
     pdfs: dict[str, list[str]] = {}
+    bases = _pdf_bases(ctx)
     for doc in em.documents:
-        sources = _pdf_sources(ctx, doc)
+        sources = _pdf_sources(ctx, doc, bases)
         if not sources:
             ctx.log(f"  warning: {doc.file.rel}: no PDF was built, so its page links none "
                     "(build the pdf stage too)")
@@ -434,27 +475,34 @@ def _build(ctx: BuildContext) -> None:
         for (path, data), sha in zip(files, digests):
             write_known(out / path, sha, lambda data=data: data)
         unfill(doc)
-        if keys:  # (a forked worker writes the entry itself: only the key goes back)
-            page_cache.put(ctx.cache, keys[doc.id], files, digests, doc.fields)
-        return doc.fields, output.taken()
+        # (a forked worker writes the pages' bytes into the cache itself: what the index keeps goes back)
+        record = page_cache.put(ctx.cache, keys[doc.id], files, digests, doc.fields) if keys else None
+        return doc.fields, output.taken(), record
 
     # (the keys are worked out on every core too: each reads its document's model bytes and facts)
-    keys = dict(zip([d.id for d in s.documents], workers.forked_map(
-        lambda d: page_cache.page_key(edition_key, d, PANEL_KINDS), s.documents, PARALLEL_FROM))) if edition_key else {}
+    keys = {}
+    if edition_key:
+        models = page_cache.Models(ctx.cache)
+        for d, (key, learnt) in zip(s.documents, workers.forked_map(
+                lambda d: page_cache.page_key(edition_key, d, PANEL_KINDS, models), s.documents, PARALLEL_FROM)):
+            keys[d.id] = key
+            models.learn(learnt)
+        models.save(ctx.cache)
+    index = page_cache.Index(ctx.cache) if keys else None
     todo = []
+    top = f"{out}{os.sep}"
     for doc in s.documents:
-        kept = page_cache.get(ctx.cache, keys[doc.id]) if keys else None
+        kept = index.get(keys[doc.id]) if index is not None else None
         if kept is None:
             todo.append(doc)
             continue
         # An unchanged page's bytes are read from the cache only when they must be written
         # (they are not in the output, or not at that place: commands/shadow.py).
         files, fields, doc.fields_digest, load = kept
-        doc.fields = [Field(name, Attrs(attrs), Markup(html)) for name, attrs, html in fields]
         for path, sha in files:
-            write_known(out / path, sha, lambda path=path, load=load: load()[path])
-        for part in doc.parts:
-            part.fields = doc.fields
+            write_known(top + path, sha, lambda path=path, load=load: load()[path])
+        for page in (doc, *doc.parts):
+            page.keep_fields(fields)
 
     # Each document's pages are its own files: made on every core, each by one worker, which
     # sends back only the metadata fields the edition's pages read (licence, changes, principles).
@@ -462,15 +510,18 @@ def _build(ctx: BuildContext) -> None:
     env.get_template("document.html")  # (likewise: else each worker compiles it again)
     results = workers.forked_map(document_pages, todo, PARALLEL_FROM)
     try:
-        _edition_pages(ctx, s, env, render, edition_key, workers.started(results), todo)
+        _edition_pages(ctx, s, env, render, edition_key, workers.started(results), todo,
+                       index and (lambda doc, record: index.add(keys[doc.id], record)))
     finally:
         results.close()  # (after a failure here: no worker is left running)
+    if index is not None:
+        index.save()
     render("about.html", "about.html")
     render("search.html", "search.html")
     render("404.html", "404.html")
 
 
-def _edition_pages(ctx, s: Site, env, render, edition_key: str, made, todo: list[Page]) -> None:
+def _edition_pages(ctx, s: Site, env, render, edition_key: str, made, todo: list[Page], kept=None) -> None:
     """The edition's own pages, while the workers make the documents' (*made*: their fields, in
     the order of *todo*): first those that do not read the documents' fields (the registers,
     letters, facing pages, chronology), so that no core waits for the other at the end of the
@@ -499,8 +550,10 @@ def _edition_pages(ctx, s: Site, env, render, edition_key: str, made, todo: list
             view.pdf = view.pair.download
         render("parallel.html", view.path, view=view)
     render("chronology.html", "chronology.html")
-    for doc, (fields, written) in zip(todo, made):
+    for doc, (fields, written, record) in zip(todo, made):
         output.absorb(written)  # (what the worker wrote into the output)
+        if kept is not None:  # (the page cache's index: kept(doc, record))
+            kept(doc, record)
         doc.fields = fields
         doc.fields_digest = page_cache.fields_digest(page_cache.plain_fields(fields))
         for part in doc.parts:

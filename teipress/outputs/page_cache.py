@@ -49,20 +49,64 @@ def edition_digest(ctx, em) -> str:
     )
 
 
+MODELS = ("_model", "_contents")
+
+
+def _model_digest(value) -> str:
+    """The SHA-256 of a stored behaviour model's bytes (b"" for none), read and hashed."""
+    if value is None:
+        data = b""
+    elif isinstance(value, etree._ElementTree):
+        data = etree.tostring(value.getroot(), encoding="utf-8")
+    else:  # edition_model.Stored or Cached
+        data = value.data
+    return hashlib.sha256(data).hexdigest()
+
+
 def _model_bytes(doc) -> list[str]:
-    """The digests of the document's stored behaviour models (its model, and a split
-    document's contents): hashed apart, not written out in the key's text."""
-    out = []
-    for name in ("_model", "_contents"):
-        value = doc.__dict__.get(name)
-        if value is None:
-            data = b""
-        elif isinstance(value, etree._ElementTree):
-            data = etree.tostring(value.getroot(), encoding="utf-8")
-        else:  # edition_model.Stored
-            data = value.data
-        out.append(hashlib.sha256(data).hexdigest())
-    return out
+    """The digests of the document's behaviour models, each read and hashed (Models.of knows
+    those of models kept in the cache without reading them)."""
+    return [_model_digest(doc.__dict__.get(name)) for name in MODELS]
+
+
+class Models:
+    """The SHA-256 of each document's behaviour model bytes (its model, and a split document's
+    contents), which its page key holds.  A model left in the cache (edition_model.Cached) is
+    named by its cache key, which names its bytes: the digest of those bytes is kept under it
+    from one build to the next (one entry for the edition), so that an unchanged document's
+    model is neither read nor hashed.  A model made by this build is hashed: the same digest,
+    so a page's key does not depend on where its model came from."""
+
+    def __init__(self, cache):
+        self.slot = cache_mod.digest(KIND, "model digests")
+        kept = cache.get_object(KIND, self.slot) if cache is not None else None
+        self.old: dict[str, str] = kept if isinstance(kept, dict) else {}
+        self.new: dict[str, str] = {}
+
+    def of(self, doc) -> tuple[list[str], list[tuple[str, str]]]:
+        """The digests of *doc*'s models, and the (cache key, digest) pairs worked out here
+        (for learn(): a forked worker's dictionary is its own)."""
+        out, learnt = [], []
+        for name in MODELS:
+            value = doc.__dict__.get(name)
+            key = getattr(value, "key", None)  # (a Cached model's)
+            digest = self.old.get(key) if key else None
+            if digest is None:
+                digest = _model_digest(value)
+            if key:
+                learnt.append((key, digest))
+            out.append(digest)
+        return out, learnt
+
+    def learn(self, learnt: list[tuple[str, str]]) -> None:
+        self.new.update(learnt)
+
+    def save(self, cache) -> None:
+        """Keep the digests of this build's cached models for the next build."""
+        if self.new == self.old:
+            cache.keep(KIND, self.slot)
+        else:
+            cache.put_object(KIND, self.slot, self.new)
 
 
 def _neighbour(doc) -> tuple:
@@ -105,20 +149,23 @@ def _parallel(page) -> list:
             for v in getattr(page, "parallel", [])]
 
 
-def page_key(edition: str, page, kinds) -> str:
+def page_key(edition: str, page, kinds, models: Models) -> tuple[str, list]:
     """The key of a document's output files; *edition*: edition_digest; *page*: its
-    teipress.outputs.html.Page (its split pages in page.parts); *kinds*: the side panel's."""
-    parts = []
+    teipress.outputs.html.Page (its split pages in page.parts); *kinds*: the side panel's;
+    with what Models.of learnt of its models' digests (for Models.learn)."""
+    parts, learnt = [], []
     for p in (page, *page.parts):
         d = p.doc
+        digests, new = models.of(d)
+        learnt += new
         parts.append((
             p.id, p.path, p.title, p.tei, p.pdf, p.volumes, d.anchor, d.label, d.part_date,
-            _model_bytes(d), repr(d.info), repr(d.meta), d.edition_language, d.years,
+            digests, repr(d.info), repr(d.meta), d.edition_language, d.years,
             _neighbour(d.parent), _neighbour(d.prev), _neighbour(d.next),
             _letter(d.correspondence), _entries(p, kinds),
             _parallel(p),
         ))
-    return cache_mod.digest(edition, "files with their digests", parts)
+    return cache_mod.digest(edition, "files with their digests", parts), learnt
 
 
 def sha(data: bytes) -> str:
@@ -137,35 +184,63 @@ def fields_digest(plain: list[tuple]) -> str:
     return cache_mod.digest([(name, sorted(attrs.items()), html) for name, attrs, html in plain])
 
 
-def get(cache, key: str):
-    """(files, fields, digest, load) kept for *key*: files as (path in html/, SHA-256 of its
-    bytes), fields the metadata fields the edition's pages read (plain_fields) and their
-    fields_digest, load() the files' bytes by path (read from the cache when first asked for:
-    an incremental build writes an unchanged page's bytes only where the output lacks them);
-    None when not kept."""
-    kept = cache.get_object(KIND, key)
-    cache.keep(BYTES, key)  # (kept by this build whether read or not)
-    if not (isinstance(kept, tuple) and len(kept) == 3 and all(isinstance(d, str) for _, d in kept[0])):
-        return None
-    files, fields, digest = kept
-    got: dict = {}
+class Index:
+    """What the page cache keeps of every document of the edition (each page key → its files'
+    paths and digests, its metadata fields and their digest), in one cache entry: read once
+    per build, where a one-letter build of 5,000 letters read 5,000 entries one by one.  The
+    files' bytes stay one entry per key (BYTES), read only when a file must be written.
+    Rewritten when the keys change; a damaged entry is a miss (Cache: CRC-32), so every page
+    is rendered again, never one taken wrongly."""
 
-    def load() -> dict[str, bytes]:
-        if not got:
-            data = cache.get_object(BYTES, key)
-            if not isinstance(data, list) or [p for p, _ in data] != [p for p, _ in files]:
-                raise OSError(f"the incremental build's cache lost the pages of entry {key}: "
-                              "remove the folder .teipress-cache and build again")
-            got.update(data)
-        return got
+    def __init__(self, cache):
+        self.cache = cache
+        self.slot = cache_mod.digest(KIND, "every document's entry")
+        kept = cache.get_object(KIND, self.slot)
+        self.old: dict = kept if isinstance(kept, dict) else {}
+        self.new: dict = {}
 
-    return files, fields, digest, load
+    def get(self, key: str):
+        """(files, fields, digest, load) kept for *key*: files as (path in html/, SHA-256 of
+        its bytes), fields the metadata fields the edition's pages read (plain_fields) and
+        their fields_digest, load() the files' bytes by path (read from the cache when first
+        asked for: an incremental build writes an unchanged page's bytes only where the output
+        lacks them); None when not kept."""
+        kept = self.old.get(key)
+        if not (isinstance(kept, tuple) and len(kept) == 3 and all(isinstance(d, str) for _, d in kept[0])):
+            return None
+        self.cache.keep(BYTES, key)  # (kept by this build whether read or not)
+        self.new[key] = kept
+        files, fields, digest = kept
+        got: dict = {}
+        cache = self.cache
+
+        def load() -> dict[str, bytes]:
+            if not got:
+                data = cache.get_object(BYTES, key)
+                if not isinstance(data, list) or [p for p, _ in data] != [p for p, _ in files]:
+                    raise OSError(f"the incremental build's cache lost the pages of entry {key}: "
+                                  "remove the folder .teipress-cache and build again")
+                got.update(data)
+            return got
+
+        return files, fields, digest, load
+
+    def add(self, key: str, record: tuple) -> None:
+        """A document's entry, as put() made it (in this process or in a forked worker)."""
+        self.new[key] = record
+
+    def save(self) -> None:
+        # (a key names its entry's content: the same keys, the same entries)
+        if self.new.keys() == self.old.keys():
+            self.cache.keep(KIND, self.slot)
+        else:
+            self.cache.put_object(KIND, self.slot, self.new)
 
 
-def put(cache, key: str, files: list[tuple[str, bytes]], digests: list[str], fields: list) -> None:
-    """Keep a document's files (path in html/, bytes) under *key*: their paths and *digests*
-    with the fields in one small entry, their bytes in another (read only when written)."""
+def put(cache, key: str, files: list[tuple[str, bytes]], digests: list[str], fields: list) -> tuple:
+    """Keep a document's files (path in html/, bytes) under *key*; return what Index.add keeps
+    of them (their paths and *digests* with the fields: read at every build), the bytes being
+    kept apart (read only when written)."""
     plain = plain_fields(fields)
     cache.put(BYTES, key, pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL))
-    cache.put(KIND, key, pickle.dumps(([(p, d) for (p, _), d in zip(files, digests)], plain, fields_digest(plain)),
-                                      protocol=pickle.HIGHEST_PROTOCOL))
+    return [(p, d) for (p, _), d in zip(files, digests)], plain, fields_digest(plain)
