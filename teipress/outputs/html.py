@@ -303,6 +303,14 @@ def unfill(page: Page) -> None:
         p.text = p.notes = p.toc = Markup("")
 
 
+def forget(page: Page) -> None:
+    """Let go of what rendering a document's pages worked out and kept on them (its citation
+    record, its fields), in a worker that sent them back."""
+    for p in (page, *page.parts):
+        p.__dict__.pop("citation", None)
+        p.fields = []
+
+
 def _pdf_sources(ctx: BuildContext, doc) -> list[tuple[Path, str]]:
     """The document's PDF, or its volumes' PDFs (teipress.outputs.volumes), each with its place
     beside the pages: made by this build, else kept from the previous build (a partial build,
@@ -436,7 +444,10 @@ def _build(ctx: BuildContext) -> None:
         unfill(doc)
         if keys:  # (a forked worker writes the entry itself: only the key goes back)
             page_cache.put(ctx.cache, keys[doc.id], files, digests, doc.fields)
-        return doc.fields, output.taken()
+        fields = doc.fields
+        if workers.in_worker():  # what the page's shell read goes back pickled: a worker lets go
+            forget(doc)  # of it, else it would hold every one of its documents' records at the end
+        return fields, output.taken()
 
     # (the keys are worked out on every core too: each reads its document's model bytes and facts)
     keys = dict(zip([d.id for d in s.documents], workers.forked_map(
