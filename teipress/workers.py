@@ -13,6 +13,7 @@ lock another thread holds and hang the worker.
 """
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import os
@@ -45,13 +46,14 @@ def forked_map(fn: Callable[[T], R], items: Sequence[T], minimum: int,
     (default: jobs()).  *chunksize*: items a worker takes at a time (default: a few per
     worker); 1 for jobs of very unequal cost, handed out largest first, so that no worker is
     left with a long one at the end."""
-    global _job
+    global _job, _parent
     if not forks(len(items), minimum, processes):
         for item in items:
             yield fn(item)
         return
     n = processes or jobs()
-    _job = (fn, items)
+    _job, _parent = (fn, items), os.getpid()
+    frozen()
     try:
         ctx = multiprocessing.get_context("fork")
         # the workers end with this process, killed or not (die_with): none outlives a build
@@ -75,6 +77,41 @@ def forked_map(fn: Callable[[T], R], items: Sequence[T], minimum: int,
                 raise
     finally:
         _job = ()
+        thawed()
+
+
+_parent = 0  # the process that forked the running map's workers
+
+
+def in_worker() -> bool:
+    """Whether this process is a worker forked by forked_map (its jobs' results go back pickled,
+    so what a job leaves on the objects it inherited is never read again)."""
+    return bool(_job) and _parent != 0 and os.getpid() != _parent
+
+
+_frozen = 0  # how many forked_maps are running (the collector is thawed when the last ends)
+
+
+def frozen() -> None:
+    """Keep the collector off what this process holds now, while workers forked from it run.
+
+    A forked worker shares this process's memory until either writes to a page.  The cyclic
+    collector writes into the header of every object it walks, so one full collection, in the
+    worker or here, would copy nearly every page of an edition's records into the process that
+    ran it: the edition's memory counted once more for each.  Frozen objects are never walked
+    (their garbage, if any, waits until thawed())."""
+    global _frozen
+    if _frozen == 0:
+        gc.freeze()
+    _frozen += 1
+
+
+def thawed() -> None:
+    """The workers of the last running forked_map are gone: the collector walks everything again."""
+    global _frozen
+    _frozen -= 1
+    if _frozen == 0:
+        gc.unfreeze()
 
 
 def kill(pool: ProcessPoolExecutor) -> None:
@@ -129,7 +166,10 @@ def aside(fn: Callable[[], R]) -> Aside | None:
 
     r, w = os.pipe()
     parent = os.getpid()
+    gc.freeze()  # (the child's collector leaves the inherited objects alone: frozen())
     pid = os.fork()
+    if pid != 0 and _frozen == 0:
+        gc.unfreeze()
     if pid == 0:  # the child: fn(), its result down the pipe, and out without the parent's exit handlers
         status = 1
         try:

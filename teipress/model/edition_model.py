@@ -581,6 +581,8 @@ def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
         used = {k: set(v) for k, v in cache.used.items()} if forked and cache is not None else {}
         return data, own, placed, image_warnings, used, snap
 
+    if forked:  # what loading and validation freed goes back to the system before the workers
+        give_back_memory()  # are forked: else each starts with it (and may touch it)
     made = workers.forked_map(one, todo, PARALLEL_FROM)
     for i, f in enumerate(files):
         if i in found:

@@ -327,6 +327,14 @@ def unfill(page: Page) -> None:
         p.text = p.notes = p.toc = Markup("")
 
 
+def forget(page: Page) -> None:
+    """Let go of what rendering a document's pages worked out and kept on them (its citation
+    record, its fields), in a worker that sent them back."""
+    for p in (page, *page.parts):
+        p.__dict__.pop("citation", None)
+        p.fields = []
+
+
 def _pdf_bases(ctx: BuildContext) -> list[Path]:
     """The output folders a document's PDF may be taken from (_pdf_sources): this build's, then
     the previous build's, each only if it holds a PDF at all (a build without PDFs then looks
@@ -477,7 +485,10 @@ def _build(ctx: BuildContext) -> None:
         unfill(doc)
         # (a forked worker writes the pages' bytes into the cache itself: what the index keeps goes back)
         record = page_cache.put(ctx.cache, keys[doc.id], files, digests, doc.fields) if keys else None
-        return doc.fields, output.taken(), record
+        fields = doc.fields
+        if workers.in_worker():  # what the page's shell read goes back pickled: a worker lets go
+            forget(doc)  # of it, else it would hold every one of its documents' records at the end
+        return fields, output.taken(), record
 
     # (the keys are worked out on every core too: each reads its document's model bytes and facts)
     keys = {}
