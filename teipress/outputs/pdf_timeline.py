@@ -5,7 +5,9 @@ When set, the stage appends one JSON line per event to the file: the main proces
 made it, when it began and ended (seconds since the epoch) and the CPU it took, in the worker
 (the Python preparation) and in the worker's Typst child (the typesetting).
 scripts/benchmark_book.py reads it back (lanes(), summary()) to show where each core stood idle.
-Nothing of the build depends on it; unset, nothing is recorded.
+Nothing of the build depends on it; unset, nothing is recorded.  (Where the stage typesets on
+threads of one process, `teipress serve`, a document's Typst CPU is that of all the process's
+Typst children while it was under way.)
 """
 from __future__ import annotations
 
