@@ -188,7 +188,9 @@ def letters_key(site) -> list:
     """letters.html: every letter's facts (names, dates, places) and title, by correspondent and year."""
     from . import page_cache
 
-    return [{d.id: (d.path, d.title, page_cache._letter(d.correspondence)) for d in site.model.letters},
+    known = getattr(site, "letter_digests", None) or {}  # (the page keys' work: html._build)
+    return [{d.id: (d.path, d.title, known.get(d.id) or page_cache.letter_digest(d.correspondence))
+             for d in site.model.letters},
             [(year, [d.id for d in docs]) for year, docs in site.letter_years],
             [(c.id, repr(c.name), [d.id for d in c.sent], [d.id for d in c.received]) for c in site.correspondents]]
 

@@ -494,10 +494,13 @@ def _build(ctx: BuildContext) -> None:
     keys = {}
     if edition_key:
         models = page_cache.Models(ctx.cache)
-        for d, (key, learnt) in zip(s.documents, workers.forked_map(
-                lambda d: page_cache.page_key(edition_key, d, PANEL_KINDS, models), s.documents, PARALLEL_FROM)):
+        s.letter_digests = {}
+        for d, (key, learnt, letter) in zip(s.documents, workers.forked_map(
+                lambda d: (*page_cache.page_key(edition_key, d, PANEL_KINDS, models),
+                           page_cache.letter_digest(d.doc.correspondence)), s.documents, PARALLEL_FROM)):
             keys[d.id] = key
             models.learn(learnt)
+            s.letter_digests[d.id] = letter
         models.save(ctx.cache)
     index = page_cache.Index(ctx.cache) if keys else None
     todo = []

@@ -136,6 +136,13 @@ def _letter(letter) -> tuple:
     return tuple(out)
 
 
+def letter_digest(letter) -> str:
+    """The digest of _letter(letter): what the page keys worked out, in forked workers, handed
+    to the letters page's key (edition_cache.letters_key), which would else read every letter
+    again."""
+    return cache_mod.digest(_letter(letter))
+
+
 def _entries(page, kinds) -> list:
     """The register entries of the page's side panel, as it shows and links them."""
     return [(kind, [(e.href, e.name, e.dates, e.description, e.desc_id) for e in page.entries(kind)])
