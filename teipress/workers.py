@@ -89,25 +89,27 @@ def in_worker() -> bool:
     return bool(_job) and _parent != 0 and os.getpid() != _parent
 
 
-_frozen = 0  # how many forked_maps are running (the collector is thawed when the last ends)
+_frozen = 0  # how many holders of the freeze are running (the collector is thawed when the last ends)
 
 
 def frozen() -> None:
-    """Keep the collector off what this process holds now, while workers forked from it run.
+    """Keep the collector off what this process holds now, until the matching thawed().
 
     A forked worker shares this process's memory until either writes to a page.  The cyclic
     collector writes into the header of every object it walks, so one full collection, in the
     worker or here, would copy nearly every page of an edition's records into the process that
     ran it: the edition's memory counted once more for each.  Frozen objects are never walked
-    (their garbage, if any, waits until thawed())."""
+    (their garbage, if any, waits until thawed()).  A build holds the freeze over its loaded
+    records until it ends (commands.build.records_kept), each forked_map while its workers run;
+    every call also sets aside what was made since the last, and only the last thawed() gives
+    everything back to the collector (serve builds again and again in one process)."""
     global _frozen
-    if _frozen == 0:
-        gc.freeze()
+    gc.freeze()
     _frozen += 1
 
 
 def thawed() -> None:
-    """The workers of the last running forked_map are gone: the collector walks everything again."""
+    """One holder of the freeze is done (frozen()); the last one thaws everything."""
     global _frozen
     _frozen -= 1
     if _frozen == 0:

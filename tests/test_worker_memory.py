@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import os
 
+import pytest
+
 from teipress import workers
 from teipress.outputs import html
 
@@ -78,3 +80,30 @@ def test_html_workers_forget_each_document_they_sent_back(tmp_path, monkeypatch)
     assert "letter-2 " in "\n".join(forgotten) and not any(line.endswith(" 0") for line in forgotten
                                                            if line.startswith("letter-2 "))
     assert same_tree(tmp_path / "one", tmp_path / "two") == []
+
+
+def test_a_build_holds_the_freeze_over_its_stages_and_gives_it_back(tmp_path, monkeypatch):
+    """The loaded edition and its model are set aside from the collector while the output stages
+    run (commands.build.records_kept), and given back when the build ends, failed or not:
+    `serve` builds again and again in one process."""
+    from teipress.commands import build as build_mod
+    from teipress.outputs import cmif
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=3)
+    seen = []
+    real = cmif.build
+
+    def spy(ctx):
+        seen.append(gc.get_freeze_count())
+        return real(ctx)
+
+    monkeypatch.setattr(cmif, "build", spy)
+    for incremental in (False, True, True):  # a clean build, one that fills the cache, a no-op
+        build(root, tmp_path / "out", incremental=incremental)
+        assert gc.get_freeze_count() == 0
+    assert len(seen) == 2 and all(count > 0 for count in seen)
+    (root / "tei" / "letter-2.xml").write_text("<TEI>", encoding="utf-8")  # not well-formed
+    with pytest.raises(build_mod.NotValid):
+        build(root, tmp_path / "bad", incremental=False)
+    assert gc.get_freeze_count() == 0 and workers._frozen == 0

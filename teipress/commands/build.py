@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from .. import edition as edition_mod
+from .. import edition as edition_mod, workers
 from ..edition import Edition
 from ..model import EditionModel, ModelError
 from ..validation.diagnostics import Report
@@ -281,7 +281,6 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
         try:
             return _build(edition_dir, out, allow_invalid, keep_going, only, check, log, show, store, finish)
         finally:
-            gc.unfreeze()  # (records_kept)
             if store is not None and store.staging != store.folder:
                 shutil.rmtree(store.staging, ignore_errors=True)
 
@@ -304,18 +303,12 @@ def _build(edition_dir, out, allow_invalid, keep_going, only, check, log, show, 
     log(f"building {result.model.metadata.id} into {out}")
     log(f"  {'validate':<10} {validated:7.2f} s")
     log(f"  {'model':<10} {seconds:7.2f} s")
-    # The loaded edition and its model (hundreds of thousands of records, none of them garbage)
-    # live until the build ends: the collector no longer walks them at every collection the
-    # output stages' allocations set off (in a one-letter build of 5,000 letters those walks
-    # were a large share of its time); they are given back to it when the build ends (serve
-    # builds again and again in one process).
-    gc.freeze()
-    try:
+    try:  # (the loaded edition and its model stay frozen until the build ends: records_kept)
         stages_run = run(result.edition, out, log=log, only=only, model=result.model, keep_going=keep_going,
                          left_out=result.left_out, lock=False, cache=store,
                          complete=finish and (lambda folder: finish(folder, result)))
     finally:
-        gc.unfreeze()
+        workers.thawed()
     result.timings = {"validate": validated, "model": seconds, **stages_run}
     return result
 
@@ -323,20 +316,21 @@ def _build(edition_dir, out, allow_invalid, keep_going, only, check, log, show, 
 @contextlib.contextmanager
 def records_kept():
     """Load, validate and make the model with Python's cyclic collector paused, then set what
-    they made aside from it (gc.freeze) until the build ends.
+    they made aside from it (workers.frozen) until the build ends (workers.thawed in _build).
 
     Those records (every file's facts, diagnostics and model records: millions of objects at
     thousands of letters) live until the build ends and hold no garbage cycles worth the
     name (a couple of hundred objects at 5,000 letters), yet each full collection walks all
-    of them: paused, loading a cache's records costs a third less, and the full collection
-    that followed the model stage (a second of CPU at 5,000 letters) never comes.  The build
-    lets them go at its end (gc.unfreeze in build()), so `serve`'s builds do not pile up."""
+    of them, in the loading and again at every collection the output stages' allocations set
+    off: paused, loading a cache's records costs a third less, and the full collection that
+    followed the model stage (a second of CPU at 5,000 letters) never comes.  A load that
+    fails freezes nothing."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
+        workers.frozen()
     finally:
-        gc.freeze()
         if enabled:
             gc.enable()
 
