@@ -40,6 +40,41 @@ def test_entries_put_by_forked_workers_are_read_and_kept(tmp_path):
     assert kept.get("a", "child-0") is None and kept.get("a", "parent") == b"p" * 100
 
 
+def test_a_worker_s_jobs_share_its_pack_and_what_it_read(tmp_path, monkeypatch):
+    """The branch each job of a forked worker takes (Cache.branch) keeps its own record of use
+    but writes to the worker's one pack, and does not read the other workers' packs again from
+    their start at each miss (a pack per job, each read again by every later job: the PDF stage
+    of an incremental build of thousands of letters was quadratic)."""
+    store = cache_mod.Cache(tmp_path / "cache", tmp_path / "staging")
+    store.put("a", "parent", b"p")
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a worker with three jobs, the other worker's pack written before them
+        ok = False
+        try:
+            scanned = []
+            real = cache_mod._scan
+            cache_mod._scan = lambda pack, start, found: scanned.append((pack, start)) or real(pack, start, found)
+            used = []
+            for n in range(3):
+                job = store.branch()
+                assert job.get("a", f"missing-{n}") is None  # a miss: the staging folder is looked at
+                job.put("a", f"job-{n}", bytes([n]) * 1000)
+                used.append(job.used)
+            mine = [p for p in packs(tmp_path / "staging") if p.name.startswith(f"{os.getpid()}-")]
+            # one pack for the worker; the parent's pack read once, from its start
+            ok = (len(mine) == 1 and [start for pack, start in scanned if pack.name.startswith(f"{os.getppid()}-")] == [0]
+                  and used == [{"a": {f"missing-{n}", f"job-{n}"}} for n in range(3)])
+        finally:
+            os.write(w, b"1" if ok else b"0")
+            os._exit(0)
+    os.close(w)
+    assert os.read(r, 1) == b"1"
+    os.waitpid(pid, 0)
+    assert len(packs(tmp_path / "staging")) == 2
+    assert store.get("a", "job-2") == bytes([2]) * 1000
+
+
 def test_a_torn_or_damaged_entry_is_a_miss_and_the_others_are_read(tmp_path):
     store = cache_mod.Cache(tmp_path / "cache", tmp_path / "staging")
     for n in range(5):
