@@ -147,12 +147,19 @@ def test_random_edits_give_the_report_of_a_clean_build(generated, tmp_path, seed
         assert same(got, want), kinds
 
 
-def test_one_changed_letter_is_the_only_file_read_and_checked(generated, tmp_path, monkeypatch):
+def built_then_edited(generated, tmp_path, index: int, opening: str):
+    """A fresh copy of the generated edition built incrementally, then its letter *index* given
+    *opening* at the start of its first paragraph: (edition, output folder, the letter)."""
     root = fresh(generated, tmp_path)
     out = tmp_path / "out"
     incremental(root, out)
-    f = letters(root)[3]
-    f.write_text(f.read_text(encoding="utf-8").replace("<p>", "<p>Korrektur ", 1), encoding="utf-8")
+    f = letters(root)[index]
+    f.write_text(f.read_text(encoding="utf-8").replace("<p>", "<p>" + opening, 1), encoding="utf-8")
+    return root, out, f
+
+
+def test_one_changed_letter_is_the_only_file_read_and_checked(generated, tmp_path, monkeypatch):
+    root, out, f = built_then_edited(generated, tmp_path, 3, "Korrektur ")
     checked = []
     from teipress.validation import rules
 
@@ -219,11 +226,7 @@ def test_a_sabotaged_memo_fails_the_comparison(generated, tmp_path, monkeypatch,
 
 def test_a_kept_edition_loads_as_a_clean_one(generated, tmp_path):
     """An edition loaded with the memo has the same files, kinds, documents and entries."""
-    root = fresh(generated, tmp_path)
-    out = tmp_path / "out"
-    incremental(root, out)
-    f = letters(root)[1]
-    f.write_text(f.read_text(encoding="utf-8").replace("<p>", "<p>Noch ", 1), encoding="utf-8")
+    root, out, f = built_then_edited(generated, tmp_path, 1, "Noch ")
     ed = incremental(root, out)[4]
     clean = edition_mod.load(root)
     assert ed.recall.reusable
@@ -239,11 +242,7 @@ def test_the_changed_files_schema_check_done_aside_is_the_clean_builds(generated
     from teipress import workers
 
     monkeypatch.setenv("TEIPRESS_JOBS", "2")
-    root = fresh(generated, tmp_path)
-    out = tmp_path / "out"
-    incremental(root, out)
-    f = letters(root)[2]
-    f.write_text(f.read_text(encoding="utf-8").replace("<p>", "<p><bogus/>", 1), encoding="utf-8")
+    root, out, f = built_then_edited(generated, tmp_path, 2, "<bogus/>")
     asides = []
     real = workers.aside
     monkeypatch.setattr(workers, "aside", lambda fn: asides.append(fn) or real(fn))

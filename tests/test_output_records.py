@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from test_incremental import EPOCH, build, edition, same_tree
-from test_shadow import clean, word
+from test_shadow import built, clean, word
 from teipress.commands import cache as cache_mod, shadow
 from teipress.outputs import html, page_cache
 
@@ -45,24 +45,10 @@ def damage(store_folder, kind: str, key: str) -> None:
         fh.write(bytes([byte[0] ^ 0x01]))
 
 
-def built(tmp_path, monkeypatch, letters: int, edited: list[tuple[int, int]]):
-    """An edition of *letters* letters built in one process, then again after each (letter,
-    word) edit in *edited*: (edition folder, output folder)."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    monkeypatch.setenv("TEIPRESS_JOBS", "1")
-    root = edition(tmp_path / "ed", letters=letters)
-    out = tmp_path / "out"
-    build(root, out)
-    for letter, n in edited:
-        word(root, letter, n)
-        build(root, out)
-    return root, out
-
-
 @pytest.mark.parametrize("record", ["manifests", "model digests", "page index"])
 def test_a_damaged_record_of_the_output_is_built_afresh_never_wrong(tmp_path, monkeypatch, record):
     # (after the second build the output has a shadow, and the models come from the cache)
-    root, out = built(tmp_path, monkeypatch, 5, [(2, 1)])
+    root, out = built(tmp_path, monkeypatch, 5, [(2, 1)], jobs=1)
     folder = cache_mod.cache_folder(root, out)
     if record == "manifests":
         raw = bytearray((folder / shadow.MANIFESTS).read_bytes())
@@ -89,7 +75,7 @@ def test_page_keys_from_kept_model_digests_are_those_of_the_models_bytes(tmp_pat
     # A model left in the cache is named by its cache key: the digest kept under that key must
     # be the digest of the bytes it names, or a page would be kept under a wrong key.
     # (the second build is the first whose models come from the cache: their digests are kept)
-    root, out = built(tmp_path, monkeypatch, 4, [(2, 1)])
+    root, out = built(tmp_path, monkeypatch, 4, [(2, 1)], jobs=1)
     word(root, 1, 2)
     seen = []
     real_of = page_cache.Models.of
@@ -111,7 +97,7 @@ def test_page_keys_from_kept_model_digests_are_those_of_the_models_bytes(tmp_pat
 
 
 def test_the_page_index_is_one_entry_read_once(tmp_path, monkeypatch):
-    root, out = built(tmp_path, monkeypatch, 4, [])
+    root, out = built(tmp_path, monkeypatch, 4, [], jobs=1)
     word(root, 4, 1)
     read = []
     real_get = cache_mod.Cache.get

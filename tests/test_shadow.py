@@ -129,13 +129,23 @@ KILLER = textwrap.dedent("""
 """)
 
 
-def test_a_build_killed_while_updating_the_shadow_leaves_the_output_whole(tmp_path, monkeypatch):
+def built(tmp_path, monkeypatch, letters: int, edited: list[tuple[int, int]], jobs: int | None = None):
+    """An edition of *letters* letters built incrementally, then again after each (letter,
+    word) edit in *edited*; *jobs*: TEIPRESS_JOBS.  (edition folder, output folder)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    root = edition(tmp_path / "ed", letters=3)
+    if jobs is not None:
+        monkeypatch.setenv("TEIPRESS_JOBS", str(jobs))
+    root = edition(tmp_path / "ed", letters=letters)
     out = tmp_path / "out"
-    for step in range(2):
-        word(root, 1, step)
+    build(root, out)
+    for letter, n in edited:
+        word(root, letter, n)
         build(root, out)
+    return root, out
+
+
+def test_a_build_killed_while_updating_the_shadow_leaves_the_output_whole(tmp_path, monkeypatch):
+    root, out = built(tmp_path, monkeypatch, 3, [(1, 0), (1, 1)])
     for step, at in enumerate((1, 5, 40)):
         before = tmp_path / f"before-{step}"
         os.system(f"cp -a {out} {before}")
@@ -156,12 +166,7 @@ def test_a_build_killed_while_updating_the_shadow_leaves_the_output_whole(tmp_pa
 
 
 def test_a_build_that_fails_removes_the_half_updated_shadow(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    root = edition(tmp_path / "ed", letters=2)
-    out = tmp_path / "out"
-    for step in range(3):
-        word(root, 1, step)
-        build(root, out)
+    root, out = built(tmp_path, monkeypatch, 2, [(1, 0), (1, 1), (1, 2)])
     before = tmp_path / "before"
     os.system(f"cp -a {out} {before}")
     word(root, 2, 5)
