@@ -13,11 +13,13 @@ keep their own <pb/>s, so footnotes and margin page numbers share paragraphs.  "
 same body ten times over (ids made unique); "edition" is every corpus file three times over
 (copies renamed) as one edition; "distinct" is every corpus file once, so that no two documents
 are copies (two copies typeset by different workers lose what Typst's cache would share between
-them, which made the speed-up of two workers over one read low and vary from run to run).
+them); "varied" is every corpus file three times over like "edition", but each copy's text changed
+throughout (varied()), so that its 147 documents are all different bytes and lay out differently.
 
-For "edition" and "distinct" with --jobs above 1, the stage is also run one document at a time,
+For "edition", "distinct" and "varied" with --jobs above 1, the stage is also run one document at a time,
 --rounds times each way, alternately (one at a time, then --jobs workers, …), and the speed-up is
-given per round, with the CPU time beside the wall time, and the timeline of the run with workers
+given per round, with the CPU time beside the wall time and the speed-up estimated from CPU
+(estimated_speedup: what an idle machine would show), and the timeline of the run with workers
 (TEIPRESS_PDF_TIMELINE, teipress/outputs/pdf_timeline.py): the main process's CPU and the wall time
 before the first document and after the last (the serial parts), each lane's CPU (a forked worker
 with its Typst child) and documents, and how long each lane stood idle at the end while another
@@ -137,8 +139,10 @@ def make_book(corpora: Path, rounds: int, passes: int, target: Path) -> Path:
     return target
 
 
-def make_edition(corpora: Path, copies: int, target: Path) -> Path:
-    """Every corpus file (the deliberately broken ones left out) *copies* times, as one edition."""
+def make_edition(corpora: Path, copies: int, target: Path, vary: bool = False) -> Path:
+    """Every corpus file (the deliberately broken ones left out) *copies* times, as one edition;
+    *vary*: each copy's text changed (vary()), so that no two documents are the same bytes or
+    lay out a paragraph the same."""
     tei = target / "tei"
     tei.mkdir(parents=True, exist_ok=True)
     files = sorted(p for p in corpora.rglob("*.xml") if "negative" not in p.parts)
@@ -146,9 +150,40 @@ def make_edition(corpora: Path, copies: int, target: Path) -> Path:
         for c in range(copies):
             # registers keep their names: documents point at them by file name
             name = p.name if c == 0 or p.name == "people.xml" else f"{p.stem}-copy{c}{p.suffix}"
-            if not (tei / name).exists():
+            if (tei / name).exists():
+                continue
+            if vary and c:
+                (tei / name).write_bytes(varied(p, c))
+            else:
                 shutil.copy(p, tei / name)
     return target
+
+
+# the elements whose text a varied copy changes: every paragraph, verse line, item, heading and note
+VARIED = {f"{T}{name}" for name in ("p", "l", "ab", "item", "head", "note", "speaker", "stage")}
+
+
+def varied(p: Path, copy_no: int) -> bytes:
+    """A copy of the TEI file *p* whose text differs from it throughout (as
+    scripts/benchmark_scale.py varies letters): a word of the document's own, chosen at random
+    (seeded by the file and the copy), put at the start of the text of every paragraph, verse line,
+    item, heading and note, and the copy's number in its title; markup, length and languages
+    stay those of the original."""
+    import random
+
+    tree = etree.parse(str(p), etree.XMLParser(huge_tree=True))
+    root = tree.getroot()
+    text = root.find(f".//{T}text")
+    words = sorted(set(re.findall(r"[^\W\d_]{4,}", " ".join(text.itertext())))) if text is not None else []
+    rng = random.Random(f"{p.name}/{copy_no}")
+    if words:
+        for el in text.iter(*VARIED):
+            if el.text and el.text.strip():
+                el.text = f"{rng.choice(words)} {el.text.lstrip()}"
+    title = root.find(f".//{T}titleStmt/{T}title")
+    if title is not None:
+        title.text = f"{(title.text or '').strip()} (copy {copy_no})"
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
 
 
 # -- the floor: plain Typst -----------------------------------------------------------------
@@ -456,12 +491,29 @@ def where_the_time_went(t: dict) -> str:
             f"{t['after_last']:.2f} s after the last; lanes "
             + " / ".join(f"{x['cpu']:.1f}" for x in lanes) + " s of CPU ("
             + " / ".join(str(x["documents"]) for x in lanes) + " documents), idle at the end "
-            + " / ".join(f"{x['idle_at_end'] - t['after_last']:.2f}" for x in lanes) + " s")
+            + " / ".join(f"{x['idle_at_end'] - t['after_last']:.2f}" for x in lanes) + " s, idle in all "
+            + " / ".join(f"{x.get('idle', 0.0):.2f}" for x in lanes) + " s, taken from another lane "
+            + " / ".join(str(x.get("stolen", 0)) for x in lanes))
+
+
+def estimated_speedup(one: dict, t: dict | None) -> float | None:
+    """What the speed-up of the workers would be on idle cores, from CPU alone: the CPU of the
+    stage one document at a time over the longest lane's CPU and idle time (the main process's
+    serial CPU added).  Under load, wall times stretch with other sessions' work; this does not."""
+    if not t or not t["lanes"]:
+        return None
+    return one["cpu"] / (max(x["cpu"] + x.get("idle", 0.0) for x in t["lanes"]) + t["main_cpu"])
+
+
+def _est(one: dict, tp: dict) -> str:
+    e = estimated_speedup(one, tp["timeline"])
+    return f"{e:.2f}×" if e else "–"
 
 
 def chart(records: list[dict], width: int = 100) -> str:
     """Each lane of a run as a line of *width* columns over its wall time: '#' a document under
-    way, '.' idle; and the main process ('m': before the first document and after the last)."""
+    way, 's' one it took from another lane's stretch, '.' idle; and the main process ('m':
+    before the first document and after the last)."""
     from teipress.outputs import pdf_timeline
 
     begin = next(r["t"] for r in records if r.get("event") == "begin")
@@ -476,7 +528,8 @@ def chart(records: list[dict], width: int = 100) -> str:
         cols = []
         for k in range(width):
             t = begin + (k + 0.5) * step
-            cols.append("#" if any(d["start"] <= t < d["end"] for d in docs) else ".")
+            now = [d for d in docs if d["start"] <= t < d["end"]]
+            cols.append(("s" if now[0].get("stolen") else "#") if now else ".")
         rows.append(f"lane {n} " + "".join(cols))
     return "\n".join(rows) + f"\n(one column: {step * 1000:.0f} ms)"
 
@@ -550,6 +603,8 @@ def main() -> None:
                     make_edition(args.corpora, 3, folder)
                 elif case == "distinct":
                     make_edition(args.corpora, 1, folder)
+                elif case == "varied":
+                    make_edition(args.corpora, 3, folder, vary=True)
                 else:
                     raise SystemExit(f"unknown case {case}")
             size = sum(p.stat().st_size for p in (folder / "tei").glob("*.xml")) / 1e6
@@ -581,7 +636,7 @@ def main() -> None:
                 print(lines[-1], flush=True)
             if tp["left_out"]:
                 print("  left out: " + "; ".join(tp["left_out"]), flush=True)
-            if case in ("edition", "distinct") and args.jobs > 1:
+            if case in ("edition", "distinct", "varied") and args.jobs > 1:
                 for n in range(1, args.rounds + 1):
                     if n > 1:
                         tp = child("teipress", folder, args.jobs)
@@ -591,7 +646,8 @@ def main() -> None:
                     lines.append(row(f"{label}: teipress PDF stage, one document at a time, round {n}", one, floor))
                     print(lines[-1], flush=True)
                     lines.append(f"| speed-up of {args.jobs} workers over one, round {n} (load {os.getloadavg()[0]:.1f}) "
-                                 f"| | | {one['wall'] / tp['wall']:.2f}× | CPU {tp['cpu'] / one['cpu']:.2f}× of one's; "
+                                 f"| | | {one['wall'] / tp['wall']:.2f}× (from CPU: {_est(one, tp)}) "
+                                 f"| CPU {tp['cpu'] / one['cpu']:.2f}× of one's; "
                                  f"{where_the_time_went(tp['timeline'])} | | | | |")
                     print(lines[-1], flush=True)
                     if tp["records"]:

@@ -539,34 +539,6 @@ def test_documents_typeset_in_worker_processes_equal_one_by_one(make_edition, tm
         assert re.search(r"copy2\.xml:\d+: warning: no font of the PDF has U\+10600", warning), warning
 
 
-def test_documents_go_to_the_workers_big_ones_alone_then_runs_that_shrink(monkeypatch):
-    """pdf.runs: every document once; a big one (over 1/BIG of a worker's share) a job of its
-    own, the others in runs of neighbours in the edition's order (Typst's caches serve the next
-    documents of a run) that shrink as the work runs out, down to single documents; the jobs
-    handed out the most costly first, so that no worker is left with a long one at the end."""
-    sizes = [5, 1, 1, 1, 90, 2, 2, 2, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1] * 10 + [400]
-    monkeypatch.setattr(pdf, "cost", lambda i: sizes[i])
-    plan = pdf.runs(list(range(len(sizes))), 2)
-    assert sorted(i for run in plan for i in run) == list(range(len(sizes)))
-    assert all(run == list(range(run[0], run[0] + len(run))) for run in plan)
-    share = sum(sizes) / 2
-    big = [i for i, size in enumerate(sizes) if size * pdf.BIG > share]
-    assert big == list(range(4, 200, 20)) + [200]  # 400 and the 90s (of 820 a worker)
-    assert all([i] in plan for i in big)
-    assert max(len(run) for run in plan) == pdf.RUN
-    totals = [sum(sizes[i] for i in run) for run in plan]
-    assert totals == sorted(totals, reverse=True)
-    assert plan[:11] == [[200]] + [[i] for i in range(4, 200, 20)]
-    # the cheapest jobs at the end are single documents: each worker finds short work to the end
-    assert [len(run) for run in plan[-4:]] == [1] * 4
-    monkeypatch.setattr(pdf, "cost", lambda i: 1)
-    # a few equal documents: each more than 1/BIG of a worker's share
-    assert [len(run) for run in pdf.runs(list(range(20)), 2)] == [1] * 20
-    # many: runs of RUN, the last ones shorter, the very last single documents
-    lengths = [len(run) for run in pdf.runs(list(range(1000)), 2)]
-    assert lengths[0] == pdf.RUN and lengths[-2:] == [1, 1] and lengths == sorted(lengths, reverse=True)
-
-
 def test_note_label_is_the_models_as_in_the_html(tmp_path, monkeypatch):
     """D4: an edition made by `teipress init` calls its `editorial` notes "Note of the editors"
     (note-types taxonomy); the PDF prints the label the model gives, as the HTML does."""

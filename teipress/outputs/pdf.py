@@ -31,7 +31,7 @@ from ..commands import cache as cache_mod, progress
 from ..commands.build import BuildContext, BuildError, DocumentFailed, LeftOut, where_of
 from ..model import M, MODEL_NS, citation, dates, images, registers, text
 from ..model import volumes as volume_plan
-from . import fonts, parallel_pdf, pdf_depth, pdf_locate, pdf_timeline, register_extract, typeset, volumes
+from . import fonts, parallel_pdf, pdf_depth, pdf_locate, pdf_schedule, pdf_timeline, register_extract, typeset, volumes
 
 MT = "{%s}" % MODEL_NS
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "typst"
@@ -471,9 +471,10 @@ def build_one(ctx: BuildContext, doc) -> None:
     build_document(ctx, doc, ctx.out / doc.paths.pdf)
 
 
-def build_timed(ctx: BuildContext, docs: list, i: int) -> None:
+def build_timed(ctx: BuildContext, docs: list, i: int, **where) -> None:
     """build_one of docs[i], with its times in the stage's timeline when one is asked for
-    (outputs/pdf_timeline.py)."""
+    (outputs/pdf_timeline.py); *where*: its lane in the workers' plan, and whether it was
+    taken from another lane's stretch (pdf_schedule.take)."""
     if not pdf_timeline.path():
         return build_one(ctx, docs[i])
     t0, cpu0, typst0 = time.time(), pdf_timeline.own_cpu(), typeset.child_cpu()
@@ -482,7 +483,7 @@ def build_timed(ctx: BuildContext, docs: list, i: int) -> None:
     finally:
         pdf_timeline.write({"event": "document", "index": i, "pid": os.getpid(), "start": t0, "end": time.time(),
                             "cpu": pdf_timeline.own_cpu() - cpu0, "typst": typeset.child_cpu() - typst0,
-                            "cost": cost(docs[i])})
+                            "cost": cost(docs[i]), **where})
 
 
 # What a PDF costs, roughly, counted in bytes of TEI: its text, and a fixed part for what every
@@ -506,39 +507,17 @@ def cost(doc) -> int:
     return FIXED_COST + total * (PAIR_FACTOR if pair else 1)
 
 
-# Documents go to the workers in runs of neighbours in the edition's order: Typst keeps what it laid
-# out for the last few documents its process typeset, and neighbours share much of it (the same
-# correspondents and index entries, the same attached register; here and there the same text).
-RUN = 8
-# A document costing more than the work over BIG × the workers is a job of its own.
-BIG = 16
+def shared_bytes(doc):
+    """What a document shares all of with another (pdf_schedule.units): its TEI's bytes (and its
+    place in the file, for a TEI of a corpus file); None for facing pages or bytes not known."""
+    if isinstance(doc, parallel_pdf.parallel_model.Pair) or not getattr(doc.file, "digest", ""):
+        return None
+    return doc.file.digest, doc.file.n
 
 
-def runs(docs: list, processes: int) -> list[list[int]]:
-    """The documents' indexes as the jobs of the workers, in the order they are handed out (a
-    worker takes the next when it is done).  Each big document (over 1/BIG of a worker's share)
-    is a job of its own; the others go in runs of up to RUN neighbours, each run costing at
-    most half a worker's share of what is left after the runs before it, so that the runs
-    shrink as the work runs out and the last documents go one at a time.  The jobs are handed
-    out the most costly first: whichever worker finishes first takes the next, and the last
-    jobs are small, so no worker is left with a long one while the other has nothing."""
-    costs = [cost(doc) for doc in docs]
-    share = sum(costs) / processes
-    jobs = [[i] for i, c in enumerate(costs) if c * BIG > share]
-    left = sum(c for c in costs if c * BIG <= share)
-    run: list[int] = []
-    for i, c in enumerate(costs):
-        if c * BIG > share:
-            continue
-        if run and (len(run) == RUN or run[-1] != i - 1
-                    or sum(costs[j] for j in run) + c > left / (2 * processes)):
-            jobs.append(run)
-            left -= sum(costs[j] for j in run)
-            run = []
-        run.append(i)
-    if run:
-        jobs.append(run)
-    return sorted(jobs, key=lambda job: (-sum(costs[i] for i in job), job[0]))
+def schedule(docs: list, processes: int) -> pdf_schedule.Plan:
+    """Which worker typesets which documents, and in what order (outputs/pdf_schedule.py)."""
+    return pdf_schedule.plan([cost(doc) for doc in docs], [shared_bytes(doc) for doc in docs], processes)
 
 
 def in_workers(ctx: BuildContext, docs: list, failed: dict[int, LeftOut]) -> None:
@@ -547,45 +526,53 @@ def in_workers(ctx: BuildContext, docs: list, failed: dict[int, LeftOut]) -> Non
     preparation of every document shared one core (the GIL) with the Typst processes.  A
     worker's log lines, failure and use of the cache come back with its result and are
     applied here, so the build is the one a single process makes."""
-    def one(i: int):
+    def one(i: int, **where):
         said: list[str] = []
         mine = dataclasses.replace(ctx, log=said.append, keep_going=True, left_out=[],
                                    cache=ctx.cache.branch() if ctx.cache is not None else None)
-        build_timed(mine, docs, i)
+        build_timed(mine, docs, i, **where)
         used = (mine.cache.used, mine.cache.hits, mine.cache.misses) if mine.cache is not None else None
         return said, mine.left_out, used
 
-    def job(run: list[int]):
+    def job(_):
+        """One document of the plan (each call takes one, so every document is taken once): the
+        next of this worker's own stretch, or, when that is done, one from the far end of another's."""
+        global _lane
         forked = os.getpid() != stage
         if forked:
             typst_ends_with_worker()
-        with taken.get_lock():
-            taken.value += 1
+        with ends.get_lock():
+            if _lane[0] != os.getpid():  # this worker's first job: it owns the next lane
+                _lane = (os.getpid(), claimed.value)
+                claimed.value += 1
+            i, stolen = pdf_schedule.take(plan, ends, _lane[1])
         try:
-            return [one(i) for i in run]
+            return i, one(i, lane=_lane[1], stolen=stolen)
         except BaseException:
             typeset.cancel_all()  # this worker's Typst children (an interruption)
             raise
         finally:
-            if forked and taken.value == len(plan):  # no job is left for this worker: its Typst
-                typeset.close()                       # child ends now, while the others work, not after
+            if forked and pdf_schedule.done(ends):  # no document is left for this worker: its
+                typeset.close()                      # Typst child ends now, while the others work
                 pdf_timeline.event("closed")
 
-    stage = os.getpid()
+    global _lane
+    stage, _lane = os.getpid(), (0, 0)  # (each worker owns a lane from its first job)
 
     not_made: dict[int, LeftOut] = {}
-    plan = runs(docs, workers.jobs())
-    taken = multiprocessing.get_context("fork").Value("i", 0)  # jobs begun, counted in every worker
+    plan = schedule(docs, workers.jobs())
+    fork = multiprocessing.get_context("fork")
+    ends = fork.Array("i", plan.ends())  # each lane's front and back, moved by the workers
+    claimed = fork.Value("i", 0, lock=False)  # lanes owned so far (under the lock of ends)
     pdf_timeline.event("fork")
     try:
-        for run, results in zip(plan, workers.forked_map(job, plan, PARALLEL_FROM, chunksize=1)):
-            for i, (said, left_out, used) in zip(run, results):
-                for line in said:
-                    ctx.log(line)
-                if used is not None:
-                    ctx.cache.absorb(*used)
-                not_made.update((i, item) for item in left_out)
-            progress.advance(len(run))  # documents done, for the progress display
+        for i, (said, left_out, used) in workers.forked_map(job, range(len(docs)), PARALLEL_FROM, chunksize=1):
+            for line in said:
+                ctx.log(line)
+            if used is not None:
+                ctx.cache.absorb(*used)
+            not_made.update((i, item) for item in left_out)
+            progress.advance()  # documents done, for the progress display
         pdf_timeline.event("results")
     except BaseException:
         typeset.cancel_all()
@@ -598,6 +585,7 @@ def in_workers(ctx: BuildContext, docs: list, failed: dict[int, LeftOut]) -> Non
         failed.update(not_made)
 
 
+_lane = (0, 0)  # (the worker, the lane of the plan it owns): in_workers
 _typst_owner = 0  # the process whose Typst workers end with it (typst_ends_with_worker)
 
 

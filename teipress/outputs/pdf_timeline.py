@@ -58,7 +58,9 @@ def lanes(records: list[dict]) -> dict[int, list[dict]]:
 
 def summary(records: list[dict]) -> dict:
     """Where the stage's wall time went: for each lane its first and last document against the
-    stage's start and end, the time between its documents, and its CPU; for the main process
+    stage's start and end, the time between its documents, its CPU, how long it stood idle
+    while another lane had a document under way, and how many of its documents it took from
+    another lane's stretch (outputs/pdf_schedule.py); for the main process
     its CPU before the first document began and after the last ended (the serial parts)."""
     main = {r["event"]: r for r in records if r.get("event") not in (None, "document", "closed")}
     begin, end = main["begin"], main["end"]
@@ -81,6 +83,9 @@ def summary(records: list[dict]) -> dict:
             "between": gaps, "cpu": sum(d["cpu"] + d["typst"] for d in ds),
             "cpu_python": sum(d["cpu"] for d in ds), "cpu_typst": sum(d["typst"] for d in ds),
             "idle_at_end": end["t"] - ds[-1]["end"],
+            # standing idle while the stage ran documents: before its first, between, after its last
+            "idle": (ds[0]["start"] - first) + gaps + (last - ds[-1]["end"]),
+            "stolen": sum(1 for d in ds if d.get("stolen")),
             "closing_typst": closed[pid] - ds[-1]["end"] if pid in closed else 0.0})
     out["lanes"].sort(key=lambda lane: lane["start"])
     return out
