@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from . import facts as facts_mod
 
-VERSION = 2
+VERSION = 3
 KIND = "validated"
 # How long before it was read a file must have last changed for its stat to stand for its bytes:
 # more than the coarsest file time (2 s on FAT), so that a write in the tick of the reading,
@@ -57,6 +57,9 @@ class FileRecord(NamedTuple):
     schema_key: str  # what its schema diagnostics depend on (commands.validate._schema_key)
     schema_on: str  # the part of that key that is its schemas' files
     schema: bytes  # its schema diagnostics (pickled list)
+    # Its register entries (FileFacts.entries, pickled): what the edition-wide register
+    # identities read of every file (teipress.edition.Edition.entries), without its facts.
+    entries: bytes
 
 
 class Memo:
@@ -178,6 +181,33 @@ class Loading:
         return True
 
 
+def entries_of(f) -> list:
+    """A file's register entries (FileFacts.entries): from the memo's record of the file's bytes
+    while its facts are not read (an edition of thousands of letters need not read every
+    letter's facts for the register identities), else from its facts."""
+    f = f.container or f
+    rec = f.recalled
+    if f._facts is None and rec is not None:
+        try:
+            got = pickle.loads(rec.entries)
+        except Exception:  # (a record of another teipress: the facts say)
+            got = None
+        if isinstance(got, list) and all(isinstance(e, facts_mod.EntryFacts) for e in got):
+            return got
+    return facts_mod.of(f).entries
+
+
+def entries_blob(f) -> bytes:
+    """A file's register entries as the memo keeps them (pickled; EMPTY without any): what
+    the register identities of the edition depend on of the file (model.registers.identities)."""
+    f = f.container or f
+    rec = f.recalled
+    if rec is not None and isinstance(rec.entries, bytes):
+        return rec.entries  # (a record of the file's bytes: its entries are those)
+    entries = facts_mod.of(f).entries
+    return _dumps(entries) if entries else EMPTY
+
+
 def _facts(f, key: str, cache):
     """The facts of a file the memo knows: from the cache, else (an entry lost) read again."""
     got = cache.get_object("facts", key)
@@ -231,7 +261,7 @@ def _record(f, loading: Loading, kind: str, facts, refers, used, pieces) -> File
              for group, items in pieces.items()}
     return FileRecord(sig, seen, f.digest, facts_mod.cache_key(f), facts.shape, facts.corpus, facts.texts,
                       facts.models, kind, outward(facts), tuple(sorted(refers)), _dumps(used), _dumps(rules),
-                      "", "", EMPTY)
+                      "", "", EMPTY, _dumps(facts.entries) if facts.entries else EMPTY)
 
 
 def _pieces(rec: FileRecord) -> dict[str, list]:
