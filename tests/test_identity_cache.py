@@ -150,3 +150,23 @@ def test_a_damaged_or_foreign_record_is_a_miss(tmp_path, monkeypatch):
     calls.clear()
     assert identity_cache._groups(registers.identities(ed2)) == kept
     assert calls == [1]
+
+
+def test_the_search_for_parallel_texts_reads_the_memo_as_it_would_the_facts(tmp_path, monkeypatch):
+    """Each file's pointers into other files and div types (teipress.model.parallel) from the
+    validation memo are those its facts give, and no unchanged file's facts are read for them."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed")
+    (root / "tei" / "t.xml").write_text((root / "tei" / "c.xml").read_text(encoding="utf-8").replace(
+        'xml:id="c"', 'xml:id="t"').replace('<div type="letter">', '<div type="translation" corresp="c.xml#c">'),
+        encoding="utf-8")
+    build(root, tmp_path / "out")
+    change(root, "text")
+    ed = loaded(root, tmp_path / "out")
+    got = {f.rel: (recall.pointers_out(f), recall.div_types(f)) for f in ed.files}
+    assert {f.rel for f in ed.files if f._facts is not None} == {"a.xml"}
+    fresh = edition_mod.load(root)
+    assert got == {f.rel: (recall.pointers_out(f), recall.div_types(f)) for f in fresh.files}
+    assert got["t.xml"] == ((("corresp", "c.xml#c", "div"), ("ref", "people.xml#hofer", "persName")),
+                            (("translation",),))
+    assert got["a.xml"] == ((), (("letter",),))

@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from . import facts as facts_mod
 
-VERSION = 3
+VERSION = 4
 KIND = "validated"
 # How long before it was read a file must have last changed for its stat to stand for its bytes:
 # more than the coarsest file time (2 s on FAT), so that a write in the tick of the reading,
@@ -60,6 +60,11 @@ class FileRecord(NamedTuple):
     # Its register entries (FileFacts.entries, pickled): what the edition-wide register
     # identities read of every file (teipress.edition.Edition.entries), without its facts.
     entries: bytes
+    # Its pointers into other files, (attribute, token, element's local name), and the div
+    # types of each of its TEIs' texts: what the edition-wide search for parallel texts reads
+    # of every document (teipress.model.parallel), without its facts.
+    outside: tuple
+    div_types: tuple
 
 
 class Memo:
@@ -261,7 +266,47 @@ def _record(f, loading: Loading, kind: str, facts, refers, used, pieces) -> File
              for group, items in pieces.items()}
     return FileRecord(sig, seen, f.digest, facts_mod.cache_key(f), facts.shape, facts.corpus, facts.texts,
                       facts.models, kind, outward(facts), tuple(sorted(refers)), _dumps(used), _dumps(rules),
-                      "", "", EMPTY, _dumps(facts.entries) if facts.entries else EMPTY)
+                      "", "", EMPTY, _dumps(facts.entries) if facts.entries else EMPTY,
+                      _outside(f.rel, facts), _div_types(facts))
+
+
+def _outside(rel: str, facts) -> tuple:
+    from ..edition import pointer_target
+
+    out = []
+    for a, tok, el, _line, _col in facts.pointers:
+        try:
+            if pointer_target(rel, tok)[0] == rel:
+                continue
+        except ValueError:
+            continue  # (no file of the edition)
+        out.append((a, tok, el))
+    return tuple(out)
+
+
+def _div_types(facts) -> tuple:
+    return tuple(tuple(sorted({kind for name, kind, _r, _l in typed if name == "div" and kind}))
+                 for typed in facts.typed)
+
+
+def pointers_out(f) -> tuple:
+    """(attribute, token, element's local name) of each pointer of file *f* into another file:
+    from the memo's record of its bytes while its facts are not read, else from its facts."""
+    f = f.container or f
+    rec = f.recalled
+    if f._facts is None and rec is not None and isinstance(rec.outside, tuple):
+        return rec.outside
+    return _outside(f.rel, facts_mod.of(f))
+
+
+def div_types(f) -> tuple:
+    """The div types of each TEI of file *f*'s text (one tuple per TEI; none without a text):
+    from the memo's record while its facts are not read, else from its facts."""
+    holder = f.container or f
+    rec = holder.recalled
+    if holder._facts is None and rec is not None and isinstance(rec.div_types, tuple):
+        return rec.div_types
+    return _div_types(facts_mod.of(holder))
 
 
 def _pieces(rec: FileRecord) -> dict[str, list]:
