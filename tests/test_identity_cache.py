@@ -171,3 +171,7 @@ def test_the_search_for_parallel_texts_reads_the_memo_as_it_would_the_facts(tmp_
     assert got["t.xml"] == ((("corresp", "c.xml#c", "div"), ("ref", "people.xml#hofer", "persName")),
                             (("translation",),))
     assert got["a.xml"] == ((), (("letter",),))
+    # a record that does not unpickle: the file's facts are read instead
+    t = next(f for f in ed.files if f.rel == "t.xml")
+    t.recalled = t.recalled._replace(outside=b"damaged", div_types=b"")
+    assert (recall.pointers_out(t), recall.div_types(t)) == got["t.xml"] and t._facts is not None

@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from . import facts as facts_mod
 
-VERSION = 4
+VERSION = 5
 KIND = "validated"
 # How long before it was read a file must have last changed for its stat to stand for its bytes:
 # more than the coarsest file time (2 s on FAT), so that a write in the tick of the reading,
@@ -61,10 +61,11 @@ class FileRecord(NamedTuple):
     # identities read of every file (teipress.edition.Edition.entries), without its facts.
     entries: bytes
     # Its pointers into other files, (attribute, token, element's local name), and the div
-    # types of each of its TEIs' texts: what the edition-wide search for parallel texts reads
-    # of every document (teipress.model.parallel), without its facts.
-    outside: tuple
-    div_types: tuple
+    # types of each of its TEIs' texts (both pickled: the memo is written by every build, and
+    # bytes cost nothing to pickle): what the edition-wide search for parallel texts reads of
+    # every document (teipress.model.parallel), without its facts.
+    outside: bytes
+    div_types: bytes
 
 
 class Memo:
@@ -267,7 +268,7 @@ def _record(f, loading: Loading, kind: str, facts, refers, used, pieces) -> File
     return FileRecord(sig, seen, f.digest, facts_mod.cache_key(f), facts.shape, facts.corpus, facts.texts,
                       facts.models, kind, outward(facts), tuple(sorted(refers)), _dumps(used), _dumps(rules),
                       "", "", EMPTY, _dumps(facts.entries) if facts.entries else EMPTY,
-                      _outside(f.rel, facts), _div_types(facts))
+                      _dumps(_outside(f.rel, facts)), _dumps(_div_types(facts)))
 
 
 def _outside(rel: str, facts) -> tuple:
@@ -294,9 +295,20 @@ def pointers_out(f) -> tuple:
     from the memo's record of its bytes while its facts are not read, else from its facts."""
     f = f.container or f
     rec = f.recalled
-    if f._facts is None and rec is not None and isinstance(rec.outside, tuple):
-        return rec.outside
+    if f._facts is None and rec is not None:
+        got = _loaded(rec.outside)
+        if got is not None:
+            return got
     return _outside(f.rel, facts_mod.of(f))
+
+
+def _loaded(blob) -> tuple | None:
+    """A tuple the memo keeps pickled, or None (a record of another teipress, damaged)."""
+    try:
+        got = pickle.loads(blob)
+    except Exception:
+        return None
+    return got if isinstance(got, tuple) else None
 
 
 def div_types(f) -> tuple:
@@ -304,8 +316,10 @@ def div_types(f) -> tuple:
     from the memo's record while its facts are not read, else from its facts."""
     holder = f.container or f
     rec = holder.recalled
-    if holder._facts is None and rec is not None and isinstance(rec.div_types, tuple):
-        return rec.div_types
+    if holder._facts is None and rec is not None:
+        got = _loaded(rec.div_types)
+        if got is not None:
+            return got
     return _div_types(facts_mod.of(holder))
 
 
