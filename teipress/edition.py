@@ -393,11 +393,11 @@ class Edition:
     def entries(self) -> dict[tuple[str, str], Entry]:
         """(file, xml:id) → its register entry, for every person, place, org and event with an id."""
         if self._entries is None:
-            from .validation import facts as facts_mod
+            from .validation import recall
 
             entries: dict[tuple[str, str], Entry] = {}
-            for f in self.files:
-                for i, e in enumerate(facts_mod.of(f).entries):
+            for f in self.files:  # (an incremental build's unchanged files: from its memo, not their facts)
+                for i, e in enumerate(recall.entries_of(f)):
                     if e.id:  # the last element of a repeated id, as before
                         entries[(f.rel, e.id)] = Entry(e.id, e.kind, f, ordinal=i, facts=e)
             self._entries = entries

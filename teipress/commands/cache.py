@@ -28,6 +28,8 @@ files with an index (`Cache`):
 - ``model-snapshot``: one entry, rewritten by every build: what its model stage found of each
   document (its digest, pointers, lookup key, and the keys ``model-of`` gave), read at once in
   place of ten thousand ``pointers`` and ``model-of`` entries (teipress.model.model_cache);
+- ``identities``: which register entries of the edition describe one person, place or
+  organisation, under every file's register entries (teipress.model.identity_cache);
 - ``own``: what each behaviour model alone says (its header facts, warnings, unknown rend
   values, images, pointers, mentions, letter facts, dated divisions), under the model's bytes
   (teipress.model.edition_model.own_facts);

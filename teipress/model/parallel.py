@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..edition import pointer_target
-from ..validation import facts as facts_mod
+from ..validation import recall
 from ..xmlparse import NS, XML_ID
 from . import paths
 
@@ -320,7 +320,7 @@ def _may_point(ed, doc, local: str | None, attr: str) -> bool:
     """Whether the document's file has a pointer in *attr* (of element *local*) into another
     file of the edition, by its facts: a document without one needs no parse here (an edition
     of thousands of letters)."""
-    for a, tok, el, _line, _col in facts_mod.of(doc.file).pointers:
+    for a, tok, el in recall.pointers_out(doc.file):  # (an unchanged file's from the memo: no facts read)
         if a == attr and (local is None or el == local):
             try:
                 rel = pointer_target(doc.file.rel, tok)[0]
@@ -333,9 +333,9 @@ def _may_point(ed, doc, local: str | None, attr: str) -> bool:
 
 def _may_be_cts(doc) -> bool:
     """Whether the document's text has a div typed edition or translation (_cts_work), by its facts."""
-    facts = facts_mod.of(doc.file)
-    typed = facts.typed[doc.file.n - 1 if doc.file.container is not None else 0] if facts.typed else []
-    return any(name == "div" and kind in ("edition", "translation") for name, kind, _r, _l in typed)
+    types = recall.div_types(doc.file)
+    kinds = types[doc.file.n - 1 if doc.file.container is not None else 0] if types else ()
+    return "edition" in kinds or "translation" in kinds
 
 
 def found_pairs(ed, docs) -> list[tuple[object, object, str]]:

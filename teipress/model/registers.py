@@ -67,6 +67,15 @@ def _authority_keys(el, idnos: list[tuple[str, str]]) -> set[str]:
 
 def identities(ed: Edition) -> dict[tuple[str, str], list[Entry]]:
     """Register entry (file, xml:id) → every entry describing the same person, place or
+    organisation (:func:`merged`); an incremental build's from its cache when the edition's
+    entries are those of a build before (teipress.model.identity_cache)."""
+    from . import identity_cache
+
+    return identity_cache.identities(ed, merged)
+
+
+def merged(ed: Edition) -> dict[tuple[str, str], list[Entry]]:
+    """Register entry (file, xml:id) → every entry describing the same person, place or
     organisation, the fullest description first (a register file's before a copy in a
     document).  Same kind, and: the same xml:id in two files (not a play's cast) whose
     names agree (or one has none); or a shared authority key (:func:`authority_keys`).

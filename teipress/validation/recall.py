@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from . import facts as facts_mod
 
-VERSION = 2
+VERSION = 5
 KIND = "validated"
 # How long before it was read a file must have last changed for its stat to stand for its bytes:
 # more than the coarsest file time (2 s on FAT), so that a write in the tick of the reading,
@@ -57,6 +57,15 @@ class FileRecord(NamedTuple):
     schema_key: str  # what its schema diagnostics depend on (commands.validate._schema_key)
     schema_on: str  # the part of that key that is its schemas' files
     schema: bytes  # its schema diagnostics (pickled list)
+    # Its register entries (FileFacts.entries, pickled): what the edition-wide register
+    # identities read of every file (teipress.edition.Edition.entries), without its facts.
+    entries: bytes
+    # Its pointers into other files, (attribute, token, element's local name), and the div
+    # types of each of its TEIs' texts (both pickled: the memo is written by every build, and
+    # bytes cost nothing to pickle): what the edition-wide search for parallel texts reads of
+    # every document (teipress.model.parallel), without its facts.
+    outside: bytes
+    div_types: bytes
 
 
 class Memo:
@@ -178,6 +187,33 @@ class Loading:
         return True
 
 
+def entries_of(f) -> list:
+    """A file's register entries (FileFacts.entries): from the memo's record of the file's bytes
+    while its facts are not read (an edition of thousands of letters need not read every
+    letter's facts for the register identities), else from its facts."""
+    f = f.container or f
+    rec = f.recalled
+    if f._facts is None and rec is not None:
+        try:
+            got = pickle.loads(rec.entries)
+        except Exception:  # (a record of another teipress: the facts say)
+            got = None
+        if isinstance(got, list) and all(isinstance(e, facts_mod.EntryFacts) for e in got):
+            return got
+    return facts_mod.of(f).entries
+
+
+def entries_blob(f) -> bytes:
+    """A file's register entries as the memo keeps them (pickled; EMPTY without any): what
+    the register identities of the edition depend on of the file (model.registers.identities)."""
+    f = f.container or f
+    rec = f.recalled
+    if rec is not None and isinstance(rec.entries, bytes):
+        return rec.entries  # (a record of the file's bytes: its entries are those)
+    entries = facts_mod.of(f).entries
+    return _dumps(entries) if entries else EMPTY
+
+
 def _facts(f, key: str, cache):
     """The facts of a file the memo knows: from the cache, else (an entry lost) read again."""
     got = cache.get_object("facts", key)
@@ -231,7 +267,60 @@ def _record(f, loading: Loading, kind: str, facts, refers, used, pieces) -> File
              for group, items in pieces.items()}
     return FileRecord(sig, seen, f.digest, facts_mod.cache_key(f), facts.shape, facts.corpus, facts.texts,
                       facts.models, kind, outward(facts), tuple(sorted(refers)), _dumps(used), _dumps(rules),
-                      "", "", EMPTY)
+                      "", "", EMPTY, _dumps(facts.entries) if facts.entries else EMPTY,
+                      _dumps(_outside(f.rel, facts)), _dumps(_div_types(facts)))
+
+
+def _outside(rel: str, facts) -> tuple:
+    from ..edition import pointer_target
+
+    out = []
+    for a, tok, el, _line, _col in facts.pointers:
+        try:
+            if pointer_target(rel, tok)[0] == rel:
+                continue
+        except ValueError:
+            continue  # (no file of the edition)
+        out.append((a, tok, el))
+    return tuple(out)
+
+
+def _div_types(facts) -> tuple:
+    return tuple(tuple(sorted({kind for name, kind, _r, _l in typed if name == "div" and kind}))
+                 for typed in facts.typed)
+
+
+def pointers_out(f) -> tuple:
+    """(attribute, token, element's local name) of each pointer of file *f* into another file:
+    from the memo's record of its bytes while its facts are not read, else from its facts."""
+    f = f.container or f
+    rec = f.recalled
+    if f._facts is None and rec is not None:
+        got = _loaded(rec.outside)
+        if got is not None:
+            return got
+    return _outside(f.rel, facts_mod.of(f))
+
+
+def _loaded(blob) -> tuple | None:
+    """A tuple the memo keeps pickled, or None (a record of another teipress, damaged)."""
+    try:
+        got = pickle.loads(blob)
+    except Exception:
+        return None
+    return got if isinstance(got, tuple) else None
+
+
+def div_types(f) -> tuple:
+    """The div types of each TEI of file *f*'s text (one tuple per TEI; none without a text):
+    from the memo's record while its facts are not read, else from its facts."""
+    holder = f.container or f
+    rec = holder.recalled
+    if holder._facts is None and rec is not None:
+        got = _loaded(rec.div_types)
+        if got is not None:
+            return got
+    return _div_types(facts_mod.of(holder))
 
 
 def _pieces(rec: FileRecord) -> dict[str, list]:
