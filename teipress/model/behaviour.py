@@ -29,6 +29,7 @@ XSLT_DIR = resources.xslt_dir()
 
 # Attributes whose values are (lists of) pointers worth resolving for the model.
 POINTER_ATTRS = ("ref", "who", "resp", "target", "corresp", "url")
+_ASKED = frozenset(POINTER_ATTRS) | {"key"}  # what pointers() reads (name_key: @key)
 # A name or term with an xml:id inside a list item is an entry of an in-document list (FRUS's
 # "List of Persons" / "List of Abbreviations"): pointers to it are name-links like register ones.
 LIST_ENTRY_KINDS = {"persName": "person", "placeName": "place", "orgName": "org", "term": "term"}
@@ -79,8 +80,8 @@ def pointers(f: TeiFile) -> tuple[tuple[str, ...], tuple[str, ...]]:
     tokens: set[str] = set()
     keys: set[str] = set()
     for el in f.root.iter():
-        if not isinstance(el.tag, str):
-            continue
+        if not isinstance(el.tag, str) or _ASKED.isdisjoint(el.keys()):
+            continue  # (most elements carry none of the attributes read here)
         for attr in POINTER_ATTRS:
             v = el.get(attr)
             if v:
