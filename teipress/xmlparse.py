@@ -6,6 +6,7 @@ failure becomes an :class:`XmlError` carrying the file, line and column.
 """
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -115,12 +116,14 @@ def column_of(path: Path, line: int, needle: str | None) -> int:
 
 
 def _lines(path: Path) -> list[str]:
-    return _read_lines(Path(path))
+    # Keyed by the path's text: a Path made and hashed anew for each of a file's thousands
+    # of pointers cost more than finding their columns.
+    return _read_lines(os.fspath(path))
 
 
 @lru_cache(maxsize=64)  # the files diagnosed last: a file's diagnostics come together, the
-def _read_lines(path: Path) -> list[str]:  # edition's thousands of files need not stay in memory
-    return path.read_text(encoding="utf-8", errors="replace").splitlines()
+def _read_lines(path: str) -> list[str]:  # edition's thousands of files need not stay in memory
+    return Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
 
 
 def position(path: Path, el: etree._Element, attr: str | None = None) -> tuple[int, int]:

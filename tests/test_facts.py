@@ -269,3 +269,31 @@ def test_a_pointer_out_of_the_edition_is_refused(pointer):
 
     with pytest.raises(ValueError):
         pointer_target("a.xml", pointer)
+
+
+def test_each_attribute_read_alone_is_recorded(tmp_path):
+    """read() looks past elements that carry none of the attributes it reads: each of them,
+    alone on an element (or beside attributes it does not read), is still recorded, with the
+    local rules' diagnostics (a bad date, a bad identifier in @sameAs or an idno)."""
+    from teipress.edition import TeiFile, classify
+    from teipress.xmlparse import parse
+
+    body = ('<p rend="x" xml:id="only-id">a</p>'
+            '<p><persName key="k1">K</persName> <rs type="x" ref="persons.xml#anna">A</rs> '
+            '<date when="1961-02-30">d</date> <date rend="y" from="1962" to="1961">r</date> '
+            '<name sameAs="https://www.wikidata.org/wiki/Qx">W</name> '
+            '<idno type="gnd">not-a-gnd</idno> <ref corresp="#only-id" n="1">c</ref> '
+            '<graphic url="img/a.png"/></p>')
+    path = tmp_path / "one.xml"
+    path.write_text(MINI_DOC.replace("A note.", body), encoding="utf-8")
+    tree = parse(path)
+    facts = facts_mod.read(TeiFile(path, "one.xml", tree, classify(tree.getroot())))
+    assert "only-id" in facts.ids
+    assert "k1" in facts.keys
+    assert ("ref", "persons.xml#anna", "rs") in [p[:3] for p in facts.pointers]
+    assert ("corresp", "#only-id", "ref") in [p[:3] for p in facts.pointers]
+    assert "persons.xml" in facts.targets
+    rules = {d[4] for found in facts.local.values() for d in found}
+    assert {"date-iso", "date-range", "idno-syntax"} <= rules
+    said = [d[3] for d in facts.local["identifiers"]]
+    assert any("@sameAs of <name>" in m for m in said) and any('<idno type="gnd">' in m for m in said)

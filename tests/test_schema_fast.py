@@ -402,3 +402,59 @@ def test_the_project_schema_has_a_fast_path_and_it_takes_the_default_edition(com
     for path, tree in tei_files(REPO / "tei"):
         for kind in FORMS:
             assert check(compiled, kind, tree) == (True, True), (kind, path.name)
+
+
+# -- the visitor's memo (FastSchema.decided) --------------------------------------
+
+def fresh(compiled, kind):
+    """The fast path of *kind* with an empty memo (a copy: the module's stays as it is)."""
+    fast = copy.copy(compiled[kind][1])
+    fast.decided = {}
+    return fast
+
+
+@pytest.mark.parametrize("kind", FORMS)
+def test_the_memo_gives_the_verdicts_the_visitor_gives(compiled, kind, monkeypatch):
+    """Warmed on the valid documents and on every edit before, the memo answers each edit as
+    the visitor alone does (memo off), and never accepts what xmlschema refuses."""
+    trees = [base for base in (mini(), persons())] + \
+        [tree for base in (mini(), persons()) for tree in structural_edits(base)]
+    warm = fresh(compiled, kind)
+    with_memo = [warm.accepts(tree) for tree in trees]
+    assert warm.decided and set(warm.decided.values()) == {True, False}  # refusals are kept too
+    monkeypatch.setattr(schema_fast, "MEMO_SIZE", 0)
+    cold = fresh(compiled, kind)
+    without = [cold.accepts(tree) for tree in trees]
+    assert not cold.decided
+    assert with_memo == without
+    xsd = compiled[kind][0]
+    for tree, fast_ok in zip(trees, with_memo):
+        assert xmlschema_accepts(xsd, tree) or not fast_ok
+
+
+def test_a_sequence_the_memo_accepted_is_refused_in_another_order(compiled):
+    """The memo is keyed by the element's name and its children's names in order: <text>'s
+    front and body, remembered as valid, do not make body and front valid."""
+    fast = fresh(compiled, "xsd")
+    good = mini()
+    text = good.getroot().find(T + "text")
+    front = etree.SubElement(text, T + "front")
+    etree.SubElement(etree.SubElement(front, T + "div"), T + "p").text = "Preface."
+    text.insert(0, front)  # front, body
+    assert xmlschema_accepts(compiled["xsd"][0], good) and fast.accepts(good)
+    assert fast.decided[(T + "text", (T + "front", T + "body"))] is True
+    swapped = copy.deepcopy(good)
+    text = swapped.getroot().find(T + "text")
+    text.append(text[0])  # body, front
+    assert not xmlschema_accepts(compiled["xsd"][0], swapped)
+    assert not fast.accepts(swapped)
+    assert fast.decided[(T + "text", (T + "body", T + "front"))] is False
+
+
+def test_the_memo_is_not_pickled(compiled):
+    import pickle
+
+    fast = fresh(compiled, "xsd")
+    assert fast.accepts(mini()) and fast.decided
+    again = pickle.loads(pickle.dumps(fast))
+    assert again.decided == {} and again.accepts(mini())

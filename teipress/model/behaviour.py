@@ -29,6 +29,7 @@ XSLT_DIR = resources.xslt_dir()
 
 # Attributes whose values are (lists of) pointers worth resolving for the model.
 POINTER_ATTRS = ("ref", "who", "resp", "target", "corresp", "url")
+_ASKED = frozenset(POINTER_ATTRS) | {"key"}  # what pointers() reads (name_key: @key)
 # A name or term with an xml:id inside a list item is an entry of an in-document list (FRUS's
 # "List of Persons" / "List of Abbreviations"): pointers to it are name-links like register ones.
 LIST_ENTRY_KINDS = {"persName": "person", "placeName": "place", "orgName": "org", "term": "term"}
@@ -79,8 +80,8 @@ def pointers(f: TeiFile) -> tuple[tuple[str, ...], tuple[str, ...]]:
     tokens: set[str] = set()
     keys: set[str] = set()
     for el in f.root.iter():
-        if not isinstance(el.tag, str):
-            continue
+        if not isinstance(el.tag, str) or _ASKED.isdisjoint(el.keys()):
+            continue  # (most elements carry none of the attributes read here)
         for attr in POINTER_ATTRS:
             v = el.get(attr)
             if v:
@@ -196,13 +197,14 @@ def behaviour(ed: Edition, f: TeiFile, names: Names | None = None) -> etree._Ele
 
 
 def behaviour_bytes(ed: Edition, f: TeiFile, names: Names, cache=None, asked: tuple | None = None,
-                    keys: dict | None = None) -> bytes:
+                    keys: dict | None = None, made: dict | None = None) -> bytes:
     """The behaviour model of *f* serialised, from *cache* (teipress.commands.cache) when it
     holds the model of the same inputs.  The stylesheet reads only the document and its
     registry (every pointer of the file, resolved), so those, the file's place and teipress
     itself make the key: an edited register entry changes the registry of every document
     naming it, and only theirs.  *asked*: pointers(f), when known; *keys*: given, gets the
-    model's cache key as ``keys["model"]``."""
+    model's cache key as ``keys["model"]``; *made*: given, gets the stylesheet's result tree as
+    ``made["tree"]`` when the model was made here (its reader need not parse the bytes again)."""
     from ..commands import cache as cache_mod
 
     reg = registry(ed, f, names, asked)
@@ -218,9 +220,12 @@ def behaviour_bytes(ed: Edition, f: TeiFile, names: Names, cache=None, asked: tu
     transform = stylesheet(str(XSLT_DIR / "model.xsl"))
     _local.registry = reg
     try:
-        data = etree.tostring(transform(f.tree), encoding="utf-8")
+        result = transform(f.tree)
     finally:
         _local.registry = None
+    data = etree.tostring(result, encoding="utf-8")
+    if made is not None:
+        made["tree"] = result
     if key is not None:
         cache.put("model", key, data)
     return data

@@ -498,9 +498,11 @@ def own_facts_key(ed: Edition, data: bytes) -> str:
                             ed.config.get("title_order"))
 
 
-def own_facts(ed: Edition, f: TeiFile, data: bytes, cache=None, keys: dict | None = None) -> OwnFacts:
+def own_facts(ed: Edition, f: TeiFile, data: bytes, cache=None, keys: dict | None = None,
+              tree: etree._ElementTree | None = None) -> OwnFacts:
     """The OwnFacts of *f*'s behaviour model *data*, from *cache* when it holds those of the
-    same model (own_facts_key); *keys*: given, gets that key as ``keys["own"]``."""
+    same model (own_facts_key); *keys*: given, gets that key as ``keys["own"]``; *tree*: the
+    stylesheet's result tree *data* was serialised from, read instead of parsing *data*."""
     key = None
     if cache is not None:
         key = own_facts_key(ed, data)
@@ -509,7 +511,7 @@ def own_facts(ed: Edition, f: TeiFile, data: bytes, cache=None, keys: dict | Non
         hit = cache.get_object("own", key)
         if isinstance(hit, OwnFacts):
             return hit
-    own = read_own_facts(parse_model(data), ed.config.get("title_order"))
+    own = read_own_facts(tree if tree is not None else parse_model(data), ed.config.get("title_order"))
     if key is not None:
         cache.put_object("own", key, own)
     return own
@@ -653,17 +655,18 @@ def _made(ed: Edition, f: TeiFile, names: Names, cache, lookup, asked: tuple | N
     """*f*'s behaviour model's bytes and OwnFacts, made (or its model found by its own key,
     behaviour_bytes), and what the snapshot keeps of it (model_cache.Seen, or None); with
     *cache*, what model_cache looks for next time is kept."""
+    made: dict = {}  # the stylesheet's result tree, when made here: read, not parsed again
     if cache is None:
-        data = _model_or_error(ed, f, names, None)
-        return data, own_facts(ed, f, data), None
+        data = _model_or_error(ed, f, names, None, made=made)
+        return data, own_facts(ed, f, data, tree=made.get("tree")), None
     digest = model_cache.file_digest(f)
     if asked is None:
         asked = pointers(f)
         if digest:
             cache.put_object(model_cache.POINTERS, model_cache.pointers_key(f, digest), asked)
     keys: dict = {}
-    data = _model_or_error(ed, f, names, cache, asked, keys)
-    own = own_facts(ed, f, data, cache, keys)
+    data = _model_or_error(ed, f, names, cache, asked, keys, made)
+    own = own_facts(ed, f, data, cache, keys, made.get("tree"))
     key, targets, entries = lookup.key_and_deps(f, digest, asked) if digest else (None, (), ())
     seen = None
     if key is not None and "model" in keys:
@@ -674,9 +677,9 @@ def _made(ed: Edition, f: TeiFile, names: Names, cache, lookup, asked: tuple | N
 
 
 def _model_or_error(ed: Edition, f: TeiFile, names: Names, cache, asked: tuple | None = None,
-                    keys: dict | None = None) -> bytes:
+                    keys: dict | None = None, made: dict | None = None) -> bytes:
     try:
-        return behaviour_bytes(ed, f, names, cache, asked, keys)
+        return behaviour_bytes(ed, f, names, cache, asked, keys, made)
     except etree.XSLTApplyError as exc:
         raise ModelError(f"{f.rel}: the behaviour model failed: {exc}") from None
 

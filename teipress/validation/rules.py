@@ -20,6 +20,7 @@ from .diagnostics import Report
 
 POINTER_ATTRS = ("ref", "who", "resp", "corresp", "target", "wit")
 DATE_ATTRS = ("when", "notBefore", "notAfter", "from", "to")
+_DATE_SET = frozenset(DATE_ATTRS)
 # Elements whose @from/@to are pages or pointers, not dates.
 NOT_DATES = {"biblScope", "citedRange", "app", "span", "locus", "locusGrp", "join", "alt", "link"}
 # xs:gYear, xs:gYearMonth, xs:date before year 1 (DraCor's ancient plays date their premieres so);
@@ -306,8 +307,8 @@ def check_dates(ed: Edition, report: Report) -> None:
 
 def _dates_of(f: TeiFile, report: Report) -> None:
     for el in _elements(f):
-        if _local(el) in NOT_DATES:
-            continue
+        if _DATE_SET.isdisjoint(el.keys()) or _local(el) in NOT_DATES:
+            continue  # (no date attribute: nothing below would look at it)
         parsed = {}
         for attr in DATE_ATTRS:
             value = el.get(attr)
@@ -450,6 +451,9 @@ def _identifiers_of(f: TeiFile, report: Report) -> None:
     from ..model import authority
 
     for el in _elements(f):
+        tag = el.tag
+        if el.get("sameAs") is None and not (tag == "idno" or tag.endswith("}idno")):
+            continue  # (neither an idno nor an element with @sameAs: nothing to check)
         local = _local(el)
         checks = []
         if local == "idno":

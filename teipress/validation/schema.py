@@ -474,13 +474,22 @@ def _declared(xsd) -> frozenset[str]:
     return frozenset(_local(name) for name in xsd.elements)
 
 
+@lru_cache(maxsize=16)
+def _declared_tags(xsd) -> frozenset[str]:
+    """_declared's names as TEI-namespace tags ('{http://www.tei-c.org/ns/1.0}p')."""
+    return frozenset(f"{{{TEI_NS}}}{name}" for name in _declared(xsd))
+
+
 def _undeclared(report: Report, xsd: xmlschema.XMLSchema11, file_path: Path, tree) -> None:
     """[schema] a TEI-namespace element the schema does not know: a typo or an invented name."""
     from ..xmlparse import _lines
 
     known = _declared(xsd)
+    tags = _declared_tags(xsd)
     nth: dict[tuple[int, str], int] = {}
     for el in tree.getroot().iter(f"{{{TEI_NS}}}*"):
+        if el.tag in tags:
+            continue  # (by the whole tag: no name to cut out of each known element's)
         name = _local(el.tag)
         if name not in known:
             parent = el.getparent()

@@ -186,6 +186,11 @@ class FastSchema:
     _tags: tuple | None = None
     xml_text: bytes = b""  # the generated schema of the xml: attributes it imports
     tests: dict = field(default_factory=dict)  # tag -> [(assertion, namespaces)]: what asserts compiles
+    # The visitor's verdicts so far: (tag, its children's tags) -> _model_accepts's answer.  The
+    # visitor reads nothing else of an element (its group is the tag's, its steps the children's
+    # names), so a sequence it has decided is decided the same way in any later element or file;
+    # thousands of letters repeat the same few hundred sequences.  Kept in this process only.
+    decided: dict = field(default_factory=dict)
 
     def __getstate__(self) -> dict:
         """Pickled (teipress.validation.schema keeps it in an incremental build's cache, beside
@@ -194,6 +199,7 @@ class FastSchema:
         state = dict(self.__dict__)
         state["schema"] = None
         state["asserts"] = {}
+        state["decided"] = {}
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -221,9 +227,28 @@ class FastSchema:
                 if not test(el):
                     return False
             group = self.visited.get(tag)
-            if group is not None and not _model_accepts(group, el):
+            if group is not None and not self._model_accepts(tag, group, el):
                 return False
         return True
+
+    def _model_accepts(self, tag: str, group, el) -> bool:
+        """_model_accepts(group, el), remembered by *el*'s tag and its children's tags (decided)."""
+        names = tuple(c.tag for c in el if isinstance(c.tag, str))
+        if len(names) > MEMO_CHILDREN:  # (a long run of paragraphs: not worth keeping)
+            return _model_accepts(group, el)
+        key = (tag, names)
+        verdict = self.decided.get(key)
+        if verdict is None:
+            verdict = _model_accepts(group, el)
+            if len(self.decided) < MEMO_SIZE:
+                self.decided[key] = verdict
+        return verdict
+
+
+# The visitor's memo (FastSchema.decided): at most this many sequences, each of at most this
+# many children, so that it stays a few megabytes whatever the edition.
+MEMO_SIZE = 50_000
+MEMO_CHILDREN = 200
 
 
 def _model_accepts(group, elem) -> bool:
