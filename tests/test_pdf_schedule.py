@@ -170,4 +170,8 @@ def test_the_pdfs_are_the_same_whatever_the_schedule(make_edition, tmp_path, mon
         pid = {r["index"]: r["pid"] for r in docs}
         model_docs = build_mod.make_model(__import__("teipress").edition.load(root)).documents
         same = [i for i, d in enumerate(model_docs) if d.file.rel in ("same-a.xml", "same-b.xml")]
-        assert len(same) == 2 and pid[same[0]] == pid[same[1]]
+        # The copies are one unit of one lane: split only when the other lane, run dry, took one
+        # (which depends on the machine's timing, so the test allows it but says which).
+        stolen = {r["index"]: r["stolen"] for r in docs}
+        assert len(same) == 2
+        assert pid[same[0]] == pid[same[1]] or stolen[same[0]] or stolen[same[1]]
