@@ -127,7 +127,8 @@ class Page:
         """The page's metadata fields; those the page cache kept are made Fields when first read
         (a build whose about and principles pages come from the cache never reads them)."""
         if self._plain is not None:
-            self._fields = [Field(name, Attrs(attrs), Markup(html)) for name, attrs, html in self._plain]
+            plain = self._plain() if callable(self._plain) else self._plain
+            self._fields = [Field(name, Attrs(attrs), Markup(html)) for name, attrs, html in plain]
             self._plain = None
         return self._fields
 
@@ -135,8 +136,9 @@ class Page:
     def fields(self, value: list[Field]) -> None:
         self._fields, self._plain = value, None
 
-    def keep_fields(self, plain: list[tuple]) -> None:
-        """The fields as the page cache keeps them (page_cache.plain_fields)."""
+    def keep_fields(self, plain) -> None:
+        """The fields as the page cache keeps them (page_cache.plain_fields), or a function that
+        gives them (page_cache.Index.get: unpickled only if the page's fields are read)."""
         self._fields, self._plain = None, plain
 
     @cached_property
@@ -490,17 +492,17 @@ def _build(ctx: BuildContext) -> None:
             forget(doc)  # of it, else it would hold every one of its documents' records at the end
         return fields, output.taken(), record
 
-    # (the keys are worked out on every core too: each reads its document's model bytes and facts)
+    # (worked out here, not in forked workers: a worker reading every document's records touches
+    # and so copies most of the parent's memory, which cost more than the keys themselves;
+    # at 5,000 letters about 1 s of CPU here against 2.6 s of waiting for two workers)
     keys = {}
     if edition_key:
         models = page_cache.Models(ctx.cache)
         s.letter_digests = {}
-        for d, (key, learnt, letter) in zip(s.documents, workers.forked_map(
-                lambda d: (*page_cache.page_key(edition_key, d, PANEL_KINDS, models),
-                           page_cache.letter_digest(d.doc.correspondence)), s.documents, PARALLEL_FROM)):
-            keys[d.id] = key
+        for d in s.documents:
+            keys[d.id], learnt = page_cache.page_key(edition_key, d, PANEL_KINDS, models)
             models.learn(learnt)
-            s.letter_digests[d.id] = letter
+            s.letter_digests[d.id] = page_cache.letter_digest(d.doc.correspondence)
         models.save(ctx.cache)
     index = page_cache.Index(ctx.cache) if keys else None
     todo = []
@@ -515,6 +517,8 @@ def _build(ctx: BuildContext) -> None:
         files, fields, doc.fields_digest, load = kept
         for path, sha in files:
             write_known(top + path, sha, lambda path=path, load=load: load()[path])
+        if doc.parts:  # (a document and its split pages share one list of fields)
+            fields = _once(fields)
         for page in (doc, *doc.parts):
             page.keep_fields(fields)
 
@@ -533,6 +537,17 @@ def _build(ctx: BuildContext) -> None:
     render("about.html", "about.html")
     render("search.html", "search.html")
     render("404.html", "404.html")
+
+
+def _once(make):
+    """make(), worked out at the first call only."""
+    got = []
+
+    def once():
+        if not got:
+            got.append(make())
+        return got[0]
+    return once
 
 
 def _edition_pages(ctx, s: Site, env, render, edition_key: str, made, todo: list[Page], kept=None) -> None:
