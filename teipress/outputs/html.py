@@ -371,7 +371,8 @@ def _pdf_sources(ctx: BuildContext, doc, bases: list[Path] | None = None) -> lis
     return []
 
 
-def register_page(env, render, reg, cache, edition_key: str, base_url: str = "", write_page=None) -> None:
+def register_page(env, render, reg, cache, edition_key: str, base_url: str = "", write_page=None,
+                  page_keys: dict[str, str] | None = None) -> None:
     """A register page, each entry rendered alone (register_entry.html); in an incremental build
     an entry whose facts are unchanged comes from the cache (teipress.outputs.edition_cache),
     and so does the page's JSON-LD when no description of its entries changed, and the whole
@@ -388,7 +389,11 @@ def register_page(env, render, reg, cache, edition_key: str, base_url: str = "",
     else:
         json_ld = reg.json_ld(base_url)
     entry = env.get_template("register_entry.html")
-    keys = {id(e): edition_cache.entry_key(edition_key, root, e) for e in reg.entries} if edition_key else {}
+    # (*page_keys*: each document's page key, by which an unchanged entry's key is found again)
+    if edition_key and page_keys is not None:
+        keys = edition_cache.entry_keys(cache, edition_key, root, reg, page_keys)
+    else:
+        keys = {id(e): edition_cache.entry_key(edition_key, root, e) for e in reg.entries} if edition_key else {}
     page_key = (edition_cache.register_key(edition_key, reg, json_ld, [keys[id(e)] for e in reg.entries])
                 if edition_key and write_page is not None else None)
     html = cache.get(edition_cache.KIND, page_key) if page_key else None
@@ -504,6 +509,7 @@ def _build(ctx: BuildContext) -> None:
             models.learn(learnt)
             s.letter_digests[d.id] = page_cache.letter_digest(d.doc.correspondence)
         models.save(ctx.cache)
+        s.page_keys = keys  # (the register entries' keys are found again by them: register_page)
     index = page_cache.Index(ctx.cache) if keys else None
     todo = []
     top = f"{out}{os.sep}"
@@ -567,7 +573,7 @@ def _edition_pages(ctx, s: Site, env, render, edition_key: str, made, todo: list
             write(out / "tei" / rel, src.read_bytes())
     for reg in s.registers:
         register_page(env, render, reg, ctx.cache, edition_key, s.base_url,
-                      lambda path, data: write(out / path, data))
+                      lambda path, data: write(out / path, data), getattr(s, "page_keys", None))
     if em.letters:  # an index of letters only for an edition of letters
         render("letters.html", paths.LETTERS_PAGE, cmif=paths.CMIF_FILE)
     for view in s.parallel:
