@@ -451,3 +451,41 @@ def test_facing_pages_keep_endnotes_after_the_spreads(tmp_path):
     text = subprocess.run(["pdftotext", str(tmp_path / "build" / "pdf" / "letter-en--letter-ru.pdf"), "-"],
                           check=True, capture_output=True, text=True).stdout
     assert "Endnoteoriginal words." in text
+
+
+def test_pairs_kept_in_an_incremental_build_follow_every_file(tmp_path, monkeypatch):
+    # The pairs the TEI declares are kept under every file's bytes (parallel.found_pairs_kept):
+    # after an edit that keeps or removes the pair the output is what a clean build makes, and
+    # a build whose files are all unchanged does not look through them again.
+    from test_incremental import build, same_tree
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    unpaired = TRANSLATION.replace('<relatedItem type="original" target="letter-ru.xml"/>', "").replace(
+        'corresp="letter-ru.xml#', 'n="')
+    root = make(tmp_path, {"letter-ru.xml": ORIGINAL, "letter-en.xml": TRANSLATION})
+    out = tmp_path / "out"
+    looked = []
+    real = parallel.found_pairs
+    monkeypatch.setattr(parallel, "found_pairs", lambda ed, docs: looked.append(1) or real(ed, docs))
+
+    def check(n: int, looked_again: bool, paired: bool) -> None:
+        looked.clear()
+        build(root, out)
+        assert bool(looked) == looked_again
+        assert bool(list((out / "html").glob("parallel*"))) == paired
+        clean = tmp_path / f"clean-{n}"
+        build(root, clean, incremental=False)
+        assert same_tree(out, clean) == []
+
+    check(0, True, True)
+    (root / "tei" / "letter-ru.xml").write_text(ORIGINAL.replace("Твой Иван.", "Твой Иван!"), encoding="utf-8")
+    check(1, True, True)
+    (root / "tei" / "letter-en.xml").write_text(unpaired, encoding="utf-8")
+    check(2, True, False)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")  # (every page again, the same files)
+    check(3, False, False)
+    (root / "tei" / "letter-en.xml").write_text(TRANSLATION, encoding="utf-8")
+    check(4, True, True)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767398400")
+    check(5, False, True)  # (the kept pair: its pages as a clean build makes them)

@@ -338,6 +338,29 @@ def _may_be_cts(doc) -> bool:
     return any(name == "div" and kind in ("edition", "translation") for name, kind, _r, _l in typed)
 
 
+FOUND = "parallel-pairs"
+
+
+def found_pairs_kept(ed, docs, by_id: dict, cache) -> list[tuple[object, object, str]]:
+    """found_pairs, from *cache* when every file of the edition has the bytes (and place, kind
+    and id) it had when they were found: the pairs are read from those files alone (their
+    pointers, which files and ids there are, their CTS divisions)."""
+    files = [(f.rel, f.n, f.kind, f.digest) for f in ed.files]
+    if cache is None or not all(d for *_rest, d in files):
+        return found_pairs(ed, docs)
+    from ..commands import cache as cache_mod
+
+    key = cache_mod.digest(FOUND, cache_mod.tool_fingerprint(), repr(sorted(ed.config.values.items())), files,
+                           [(d.file.rel, d.file.n, d.id) for d in docs])  # (in the documents' order)
+    kept = cache.get_object(FOUND, key)
+    if (isinstance(kept, list) and all(isinstance(t, tuple) and len(t) == 3 for t in kept)
+            and all(o in by_id and t in by_id for o, t, _m in kept)):
+        return [(by_id[o], by_id[t], m) for o, t, m in kept]
+    found = found_pairs(ed, docs)
+    cache.put_object(FOUND, key, [(o.id, t.id, m) for o, t, m in found])
+    return found
+
+
 def found_pairs(ed, docs) -> list[tuple[object, object, str]]:
     """(original, translation, method) for the pairs the TEI declares."""
     by_file = {d.file.key: d for d in docs}
@@ -585,8 +608,10 @@ def align(ed, orig, trans, method: str) -> list[Unit]:
     return units
 
 
-def pairs(em) -> list[Pair]:
-    """The edition's parallel texts (cached on the model: the HTML and the PDF read them)."""
+def pairs(em, cache=None) -> list[Pair]:
+    """The edition's parallel texts (cached on the model: the HTML and the PDF read them).
+    *cache*: an incremental build's, which keeps the pairs the TEI declares (found_pairs) under
+    the bytes of every file of the edition: an unchanged edition is not looked through again."""
     cached = getattr(em, "_parallel_pairs", None)
     if cached is not None:
         return cached
@@ -594,7 +619,7 @@ def pairs(em) -> list[Pair]:
     by_id = {d.id: d for d in docs}
     chosen = configured(em.edition.config.get("parallel"), docs)
     if chosen is None:
-        triples = found_pairs(em.edition, docs)
+        triples = found_pairs_kept(em.edition, docs, by_id, cache)
     else:
         triples = [(by_id[o], by_id[t], m or _method(em.edition, by_id[o], by_id[t])) for o, t, m in chosen]
     out = []

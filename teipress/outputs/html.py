@@ -290,7 +290,7 @@ def site(ctx: BuildContext, pdfs: dict[str, list[str]]) -> Site:
     _local.model = em
     try:
         try:
-            pairs = parallel_model.pairs(em)
+            pairs = parallel_model.pairs(em, ctx.cache)
         except parallel_model.ParallelError as exc:
             raise BuildError(str(exc)) from None
         views = [parallel_out.render(pair, by_id, html_xsl, fragments) for pair in pairs]
