@@ -59,6 +59,34 @@ def test_a_register_entry_key_missing_what_it_shows_gives_a_stale_page(tmp_path,
     assert "html/persons.html" in differ
 
 
+@pytest.mark.parametrize("kind", ["text", "title", "date"])
+def test_an_entry_key_kept_without_the_documents_naming_it_gives_a_stale_page(tmp_path, monkeypatch, kind):
+    # An entry's key is found again by its inputs (edition_cache.entry_keys): with the documents
+    # naming it (their page keys) left out of them, its old key, and its old rendering, come back.
+    monkeypatch.setattr(edition_cache, "_named", lambda e, page_keys: [])
+    _rendered, differ = rebuild_after(tmp_path, monkeypatch, kind)
+    assert "html/persons.html" in differ
+
+
+EVERY = ["anna", "bert", "vienna"]
+
+
+@pytest.mark.parametrize("kind, again", [("text", ["anna"]), ("life", EVERY),
+                                         ("toml", EVERY), ("epoch", EVERY)])
+def test_only_the_keys_of_entries_whose_inputs_changed_are_worked_out_again(tmp_path, monkeypatch, kind, again):
+    # l3 names Anna only (Vienna is on the places page); her dates are in persons.xml, which
+    # describes Bert too, and in the side panels of the letters naming her, which name Vienna
+    worked: list[str] = []
+    real = edition_cache.entry_key
+    monkeypatch.setattr(edition_cache, "entry_key",
+                        lambda edition, root, e: worked.append(e.anchor) or real(edition, root, e))
+    _rendered, differ = rebuild_after(tmp_path, monkeypatch, kind)
+    assert differ == []
+    # the first build works out every entry's key; the edited build those of the entries whose
+    # inputs changed (the clean build, without a cache, keeps none)
+    assert worked[:3] == EVERY and worked[3:] == again
+
+
 @pytest.mark.parametrize("left_out", [False, True])
 def test_an_entry_template_of_the_edition_renders_every_entry_again(tmp_path, monkeypatch, left_out):
     # The edition's own templates/ may hold register_entry.html: the key's edition part

@@ -54,10 +54,16 @@ def test_a_damaged_record_of_the_output_is_built_afresh_never_wrong(tmp_path, mo
         raw = bytearray((folder / shadow.MANIFESTS).read_bytes())
         raw[len(raw) // 2] ^= 0x01
         (folder / shadow.MANIFESTS).write_bytes(bytes(raw))
-    else:
-        slot = (page_cache.Models(None).slot if record == "model digests"
-                else cache_mod.digest(page_cache.KIND, "every document's entry"))
-        damage(folder, page_cache.KIND, slot)
+    elif record == "model digests":
+        damage(folder, page_cache.KIND, page_cache.Models(None).slot)
+    else:  # every shard of the index that holds a document
+        store = cache_mod.Cache(folder)
+        slots = [page_cache.shard_slot(n) for n in range(page_cache.SHARDS)
+                 if store.locate(page_cache.KIND, page_cache.shard_slot(n)) is not None]
+        store.close()
+        assert slots
+        for slot in slots:
+            damage(folder, page_cache.KIND, slot)
     rendered = []
     real_fill = html.fill
     monkeypatch.setattr(html, "fill", lambda em, page: rendered.append(page.id) or real_fill(em, page))
@@ -103,5 +109,56 @@ def test_the_page_index_is_one_entry_read_once(tmp_path, monkeypatch):
     real_get = cache_mod.Cache.get
     monkeypatch.setattr(cache_mod.Cache, "get", lambda self, kind, key: read.append(kind) or real_get(self, kind, key))
     build(root, out)
-    assert read.count(page_cache.KIND) == 2  # the index and the model digests, not an entry a document
+    assert read.count(page_cache.KIND) == 1 + page_cache.SHARDS  # the index and the model digests, not an entry a document
     assert read.count(page_cache.BYTES) == 0  # (the unchanged pages are in the output already)
+
+
+def test_a_damaged_shard_of_the_page_index_renders_its_documents_again_and_only_them(tmp_path, monkeypatch):
+    root, out = built(tmp_path, monkeypatch, 6, [(2, 1)], jobs=1)
+    folder = cache_mod.cache_folder(root, out)
+    store = cache_mod.Cache(folder)
+    index = page_cache.Index(store)
+    by_shard: dict[int, set[str]] = {}
+    for n, shard in enumerate(index.old):
+        for _key, (files, _digest, _fields) in shard.items():
+            page = next(p for p, _ in files if p.startswith("documents/") and p.endswith(".html"))
+            by_shard.setdefault(n, set()).add(page[len("documents/"):-len(".html")])
+    store.close()
+    assert sum(len(v) for v in by_shard.values()) == 6
+    n, lost = min(by_shard.items())
+    damage(folder, page_cache.KIND, page_cache.shard_slot(n))
+    edited = next(n for n in range(1, 7) if f"letter-{n}" not in lost)
+    word(root, edited, 5)  # (else the build has nothing to do)
+    rendered = []
+    real_fill = html.fill
+    monkeypatch.setattr(html, "fill", lambda em, page: rendered.append(page.id) or real_fill(em, page))
+    build(root, out)
+    monkeypatch.setattr(html, "fill", real_fill)
+    assert set(rendered) == lost | {f"letter-{edited}"}
+    assert same_tree(out, clean(root, tmp_path / "clean")) == []
+
+
+def test_kept_fields_are_read_only_when_a_page_shows_them_and_are_those_rendered(tmp_path, monkeypatch):
+    # about.html reads every document's fields when its key changes (one letter's revision
+    # changed): the unchanged letters' fields come from the index, pickled, and must be those a
+    # fresh rendering makes; with nothing of the kind changed, none is unpickled.
+    root, out = built(tmp_path, monkeypatch, 4, [(2, 1)], jobs=1)
+    unpickled = []
+    real_get = page_cache.Index.get
+
+    def get(self, key):
+        got = real_get(self, key)
+        if got is None:
+            return None
+        files, fields, digest, load = got
+        return files, lambda: unpickled.append(key) or fields(), digest, load
+
+    monkeypatch.setattr(page_cache.Index, "get", get)
+    word(root, 3, 2)
+    build(root, out)
+    assert unpickled == []
+    f = root / "tei" / "letter-2.xml"
+    f.write_text(f.read_text(encoding="utf-8").replace("Created.", "Created, then revised."), encoding="utf-8")
+    build(root, out)
+    assert len(unpickled) == 3  # (the other letters: about.html lists their changes)
+    assert same_tree(out, clean(root, tmp_path / "clean")) == []

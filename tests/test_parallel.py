@@ -451,3 +451,44 @@ def test_facing_pages_keep_endnotes_after_the_spreads(tmp_path):
     text = subprocess.run(["pdftotext", str(tmp_path / "build" / "pdf" / "letter-en--letter-ru.pdf"), "-"],
                           check=True, capture_output=True, text=True).stdout
     assert "Endnoteoriginal words." in text
+
+
+def test_pairs_kept_in_an_incremental_build_follow_every_file(tmp_path, monkeypatch):
+    # Whether a document may declare a pair is kept under its file's bytes
+    # (parallel.found_pairs_kept): after an edit that keeps or removes the pair the output is
+    # what a clean build makes, and only the edited file's facts are looked through again.
+    from test_incremental import build, same_tree
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    unpaired = TRANSLATION.replace('<relatedItem type="original" target="letter-ru.xml"/>', "").replace(
+        'corresp="letter-ru.xml#', 'n="')
+    root = make(tmp_path, {"letter-ru.xml": ORIGINAL, "letter-en.xml": TRANSLATION})
+    out = tmp_path / "out"
+    looked = []
+    real = parallel._may_point
+    monkeypatch.setattr(parallel, "_may_point", lambda ed, d, local, attr: looked.append(d.id) or real(ed, d, local, attr))
+
+    def check(n: int, looked_again: set, paired: bool) -> None:
+        looked.clear()
+        build(root, out)
+        assert set(looked) == looked_again
+        assert bool(list((out / "html").glob("parallel*"))) == paired
+        clean = tmp_path / f"clean-{n}"
+        build(root, clean, incremental=False)
+        assert same_tree(out, clean) == []
+
+    both = {"letter-ru", "letter-en"}
+    check(0, both, True)
+    (root / "tei" / "letter-ru.xml").write_text(ORIGINAL.replace("Твой Иван.", "Твой Иван!"), encoding="utf-8")
+    check(1, {"letter-ru"}, True)
+    (root / "tei" / "letter-en.xml").write_text(unpaired, encoding="utf-8")
+    check(2, {"letter-en"}, False)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")  # (every page again, the same files)
+    check(3, set(), False)
+    (root / "tei" / "letter-en.xml").write_text(TRANSLATION, encoding="utf-8")
+    check(4, {"letter-en"}, True)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767398400")
+    check(5, set(), True)  # (the kept facts: the pair's pages as a clean build makes them)
+    (root / "tei" / "extra.xml").write_text(doc("extra", "en", "Extra", "<p>Another text.</p>"), encoding="utf-8")
+    check(6, both | {"extra"}, True)  # (another set of files: a pointer may now reach one)

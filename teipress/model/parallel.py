@@ -338,8 +338,49 @@ def _may_be_cts(doc) -> bool:
     return "edition" in kinds or "translation" in kinds
 
 
-def found_pairs(ed, docs) -> list[tuple[object, object, str]]:
-    """(original, translation, method) for the pairs the TEI declares."""
+FOUND = "parallel-pairs"
+
+
+def found_pairs_kept(ed, docs, cache) -> list[tuple[object, object, str]]:
+    """found_pairs, where whether each document may declare a pair at all (_may_point,
+    _may_be_cts: read from its facts) is kept in *cache* under its file's bytes, for the same
+    set of files (a pointer counts only into a file of the edition): after one letter changed
+    only that letter's facts are looked through, and only the few documents that may declare
+    a pair are read further."""
+    files = [(f.rel, f.n, f.kind) for f in ed.files]
+    if cache is None or not all(d.file.digest for d in docs):
+        return found_pairs(ed, docs)
+    from ..commands import cache as cache_mod
+
+    slot = cache_mod.digest(FOUND, cache_mod.tool_fingerprint(), files)
+    got = cache.get_object(FOUND, slot)
+    old = got if isinstance(got, dict) else {}
+    new = {}
+
+    def may(d) -> tuple[bool, bool, bool]:
+        key = (d.file.rel, d.file.n, d.file.container is not None, d.file.digest)
+        seen = old.get(key)
+        if not (isinstance(seen, tuple) and len(seen) == 3 and all(isinstance(b, bool) for b in seen)):
+            seen = (_may_point(ed, d, "relatedItem", "target"), _may_point(ed, d, None, "corresp"), _may_be_cts(d))
+        new[key] = seen
+        return seen
+
+    found = found_pairs(ed, docs, may)
+    if new != old:
+        cache.put_object(FOUND, slot, new)
+    else:
+        cache.keep(FOUND, slot)
+    return found
+
+
+def found_pairs(ed, docs, may=None) -> list[tuple[object, object, str]]:
+    """(original, translation, method) for the pairs the TEI declares; *may(doc)*: whether it
+    may point to its original, may point by @corresp, may be a CTS text (found_pairs_kept),
+    else read off its facts here."""
+    if may is None:
+        def may(d):
+            return _may_point(ed, d, "relatedItem", "target"), _may_point(ed, d, None, "corresp"), _may_be_cts(d)
+    maybe = [(d, *may(d)) for d in docs]
     by_file = {d.file.key: d for d in docs}
     out: list[tuple] = []
     seen: set[tuple[str, str]] = set()
@@ -349,8 +390,8 @@ def found_pairs(ed, docs) -> list[tuple[object, object, str]]:
             seen.add((o.id, t.id))
             out.append((o, t, method))
 
-    for d in docs:  # a header that names its original
-        if not _may_point(ed, d, "relatedItem", "target"):
+    for d, related, _corresp, _cts in maybe:  # a header that names its original
+        if not related:
             continue
         for item in d.file.root.iterfind(".//tei:sourceDesc//tei:relatedItem[@type='original'][@target]", NS):
             for tok in item.get("target").split():
@@ -358,8 +399,8 @@ def found_pairs(ed, docs) -> list[tuple[object, object, str]]:
                 if hit and hit[0].key in by_file and hit[0] is not d.file:
                     o = by_file[hit[0].key]
                     add(o, d, _method(ed, o, d))
-    for d in docs:  # @corresp from one document's text into another's: the pointing one translates
-        if not _may_point(ed, d, None, "corresp"):
+    for d, _related, corresp, _cts in maybe:  # @corresp from one document's text into another's: the pointing one translates
+        if not corresp:
             continue
         for el in d.file.root.iterfind(".//tei:text//*[@corresp]", NS):
             hit = next((h for tok in el.get("corresp").split() if (h := _resolve(ed, d.file, tok))), None)
@@ -367,8 +408,8 @@ def found_pairs(ed, docs) -> list[tuple[object, object, str]]:
                 add(by_file[hit[0].key], d, "corresp")
                 break
     works: dict[str, dict[str, object]] = {}
-    for d in docs:
-        w = _cts_work(d.file) if _may_be_cts(d) else None
+    for d, _related, _corresp, cts in maybe:
+        w = _cts_work(d.file) if cts else None
         if w:
             works.setdefault(w[0], {}).setdefault(w[1], d)
     for kinds in works.values():
@@ -585,8 +626,10 @@ def align(ed, orig, trans, method: str) -> list[Unit]:
     return units
 
 
-def pairs(em) -> list[Pair]:
-    """The edition's parallel texts (cached on the model: the HTML and the PDF read them)."""
+def pairs(em, cache=None) -> list[Pair]:
+    """The edition's parallel texts (cached on the model: the HTML and the PDF read them).
+    *cache*: an incremental build's, which keeps the pairs the TEI declares (found_pairs) under
+    the bytes of every file of the edition: an unchanged edition is not looked through again."""
     cached = getattr(em, "_parallel_pairs", None)
     if cached is not None:
         return cached
@@ -594,7 +637,7 @@ def pairs(em) -> list[Pair]:
     by_id = {d.id: d for d in docs}
     chosen = configured(em.edition.config.get("parallel"), docs)
     if chosen is None:
-        triples = found_pairs(em.edition, docs)
+        triples = found_pairs_kept(em.edition, docs, cache)
     else:
         triples = [(by_id[o], by_id[t], m or _method(em.edition, by_id[o], by_id[t])) for o, t, m in chosen]
     out = []

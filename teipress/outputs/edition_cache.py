@@ -41,6 +41,47 @@ def entry_key(edition: str, root: str, e) -> str:
     return cache_mod.digest(edition, root, _facts(e), _mentions(e))
 
 
+def entry_keys(cache, edition: str, root: str, reg, page_keys: dict[str, str]) -> dict[int, str]:
+    """entry_key of every entry of the register page *reg* (by id() of the entry), each taken
+    from the previous build where its inputs are unchanged: what an entry shows is a function of
+    its descriptions (the bytes and ids of the files describing it: their facts are read from
+    them alone, registers.About), its anchor, kind and page, and of the documents naming it, in
+    order, each named by its page key (*page_keys*: document id → page_cache.page_key, which
+    holds the document's models, header facts and title, which the occurrences are read from)
+    with how often it is named.  So one letter changed works out anew only the keys of the
+    entries it names (and of those described in it), not every entry's facts and mentions."""
+    slot = cache_mod.digest(KIND, "register entry keys", reg.path)
+    got = cache.get_object(KIND, slot)
+    old = got if isinstance(got, dict) else {}
+    new, out = {}, {}
+    for e in reg.entries:
+        files: dict = {}
+        described = _descriptions(e, files)
+        named = _named(e, page_keys)
+        if described is None or any(k is None for _d, k, _n in named):
+            out[id(e)] = entry_key(edition, root, e)  # (no digest to name an input by)
+            continue
+        inputs = cache_mod.digest(edition, "entry inputs", root, reg.path, e.anchor, e.kind, e.page,
+                                  described, sorted(files.items()), named)
+        key = old.get(inputs)
+        if not isinstance(key, str):
+            key = entry_key(edition, root, e)
+        new[inputs] = out[id(e)] = key
+    if new != old:
+        cache.put_object(KIND, slot, new)
+    else:
+        cache.keep(KIND, slot)
+    return out
+
+
+def _named(e, page_keys: dict[str, str]) -> list:
+    """The documents naming the entry, in the order of its occurrences: (id, page key, how often)."""
+    docs: dict[str, int] = {}
+    for o in e.occurrences:
+        docs[o.doc.id] = docs.get(o.doc.id, 0) + 1
+    return [(d, page_keys.get(d), n) for d, n in docs.items()]
+
+
 def _descriptions(e, files: dict) -> list | None:
     """Every description of the entry, by its file and id, each file's bytes (TeiFile.digest)
     noted once in *files*: what the JSON-LD of the entry is read from; None when a file has no

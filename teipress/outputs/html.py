@@ -127,7 +127,8 @@ class Page:
         """The page's metadata fields; those the page cache kept are made Fields when first read
         (a build whose about and principles pages come from the cache never reads them)."""
         if self._plain is not None:
-            self._fields = [Field(name, Attrs(attrs), Markup(html)) for name, attrs, html in self._plain]
+            plain = self._plain() if callable(self._plain) else self._plain
+            self._fields = [Field(name, Attrs(attrs), Markup(html)) for name, attrs, html in plain]
             self._plain = None
         return self._fields
 
@@ -135,8 +136,9 @@ class Page:
     def fields(self, value: list[Field]) -> None:
         self._fields, self._plain = value, None
 
-    def keep_fields(self, plain: list[tuple]) -> None:
-        """The fields as the page cache keeps them (page_cache.plain_fields)."""
+    def keep_fields(self, plain) -> None:
+        """The fields as the page cache keeps them (page_cache.plain_fields), or a function that
+        gives them (page_cache.Index.get: unpickled only if the page's fields are read)."""
         self._fields, self._plain = None, plain
 
     @cached_property
@@ -288,7 +290,7 @@ def site(ctx: BuildContext, pdfs: dict[str, list[str]]) -> Site:
     _local.model = em
     try:
         try:
-            pairs = parallel_model.pairs(em)
+            pairs = parallel_model.pairs(em, ctx.cache)
         except parallel_model.ParallelError as exc:
             raise BuildError(str(exc)) from None
         views = [parallel_out.render(pair, by_id, html_xsl, fragments) for pair in pairs]
@@ -369,7 +371,8 @@ def _pdf_sources(ctx: BuildContext, doc, bases: list[Path] | None = None) -> lis
     return []
 
 
-def register_page(env, render, reg, cache, edition_key: str, base_url: str = "", write_page=None) -> None:
+def register_page(env, render, reg, cache, edition_key: str, base_url: str = "", write_page=None,
+                  page_keys: dict[str, str] | None = None) -> None:
     """A register page, each entry rendered alone (register_entry.html); in an incremental build
     an entry whose facts are unchanged comes from the cache (teipress.outputs.edition_cache),
     and so does the page's JSON-LD when no description of its entries changed, and the whole
@@ -386,7 +389,11 @@ def register_page(env, render, reg, cache, edition_key: str, base_url: str = "",
     else:
         json_ld = reg.json_ld(base_url)
     entry = env.get_template("register_entry.html")
-    keys = {id(e): edition_cache.entry_key(edition_key, root, e) for e in reg.entries} if edition_key else {}
+    # (*page_keys*: each document's page key, by which an unchanged entry's key is found again)
+    if edition_key and page_keys is not None:
+        keys = edition_cache.entry_keys(cache, edition_key, root, reg, page_keys)
+    else:
+        keys = {id(e): edition_cache.entry_key(edition_key, root, e) for e in reg.entries} if edition_key else {}
     page_key = (edition_cache.register_key(edition_key, reg, json_ld, [keys[id(e)] for e in reg.entries])
                 if edition_key and write_page is not None else None)
     html = cache.get(edition_cache.KIND, page_key) if page_key else None
@@ -490,18 +497,19 @@ def _build(ctx: BuildContext) -> None:
             forget(doc)  # of it, else it would hold every one of its documents' records at the end
         return fields, output.taken(), record
 
-    # (the keys are worked out on every core too: each reads its document's model bytes and facts)
+    # (worked out here, not in forked workers: a worker reading every document's records touches
+    # and so copies most of the parent's memory, which cost more than the keys themselves;
+    # at 5,000 letters about 1 s of CPU here against 2.6 s of waiting for two workers)
     keys = {}
     if edition_key:
         models = page_cache.Models(ctx.cache)
         s.letter_digests = {}
-        for d, (key, learnt, letter) in zip(s.documents, workers.forked_map(
-                lambda d: (*page_cache.page_key(edition_key, d, PANEL_KINDS, models),
-                           page_cache.letter_digest(d.doc.correspondence)), s.documents, PARALLEL_FROM)):
-            keys[d.id] = key
+        for d in s.documents:
+            keys[d.id], learnt = page_cache.page_key(edition_key, d, PANEL_KINDS, models)
             models.learn(learnt)
-            s.letter_digests[d.id] = letter
+            s.letter_digests[d.id] = page_cache.letter_digest(d.doc.correspondence)
         models.save(ctx.cache)
+        s.page_keys = keys  # (the register entries' keys are found again by them: register_page)
     index = page_cache.Index(ctx.cache) if keys else None
     todo = []
     top = f"{out}{os.sep}"
@@ -515,6 +523,8 @@ def _build(ctx: BuildContext) -> None:
         files, fields, doc.fields_digest, load = kept
         for path, sha in files:
             write_known(top + path, sha, lambda path=path, load=load: load()[path])
+        if doc.parts:  # (a document and its split pages share one list of fields)
+            fields = _once(fields)
         for page in (doc, *doc.parts):
             page.keep_fields(fields)
 
@@ -535,6 +545,17 @@ def _build(ctx: BuildContext) -> None:
     render("404.html", "404.html")
 
 
+def _once(make):
+    """make(), worked out at the first call only."""
+    got = []
+
+    def once():
+        if not got:
+            got.append(make())
+        return got[0]
+    return once
+
+
 def _edition_pages(ctx, s: Site, env, render, edition_key: str, made, todo: list[Page], kept=None) -> None:
     """The edition's own pages, while the workers make the documents' (*made*: their fields, in
     the order of *todo*): first those that do not read the documents' fields (the registers,
@@ -552,7 +573,7 @@ def _edition_pages(ctx, s: Site, env, render, edition_key: str, made, todo: list
             write(out / "tei" / rel, src.read_bytes())
     for reg in s.registers:
         register_page(env, render, reg, ctx.cache, edition_key, s.base_url,
-                      lambda path, data: write(out / path, data))
+                      lambda path, data: write(out / path, data), getattr(s, "page_keys", None))
     if em.letters:  # an index of letters only for an edition of letters
         render("letters.html", paths.LETTERS_PAGE, cmif=paths.CMIF_FILE)
     for view in s.parallel:

@@ -191,33 +191,52 @@ def fields_digest(plain: list[tuple]) -> str:
     return cache_mod.digest([(name, sorted(attrs.items()), html) for name, attrs, html in plain])
 
 
+# The index is kept in this many cache entries, a document's in the one its key's first digits
+# choose: one letter changed rewrites the one or two shards its old and new keys are in, not the
+# entries of all 5,000 documents (pickling them cost about 0.5 s a build).
+SHARDS = 32
+
+
+def shard_of(key: str) -> int:
+    return int(key[:4], 16) % SHARDS
+
+
+def shard_slot(n: int) -> str:
+    return cache_mod.digest(KIND, "every document's entry", "shard", n, SHARDS)
+
+
 class Index:
     """What the page cache keeps of every document of the edition (each page key → its files'
-    paths and digests, its metadata fields and their digest), in one cache entry: read once
-    per build, where a one-letter build of 5,000 letters read 5,000 entries one by one.  The
-    files' bytes stay one entry per key (BYTES), read only when a file must be written.
-    Rewritten when the keys change; a damaged entry is a miss (Cache: CRC-32), so every page
-    is rendered again, never one taken wrongly."""
+    paths and digests, its metadata fields and their digest), in SHARDS cache entries read once
+    per build (a one-letter build of 5,000 letters once read 5,000 entries one by one), only
+    those whose keys changed written again.  A document's fields are kept pickled apart inside
+    its shard: they are unpickled only when a page reads them (the about and principles pages,
+    when their own keys changed), not for every document at every build.  The files' bytes stay
+    one entry per key (BYTES), read only when a file must be written.  A damaged shard is a miss
+    (Cache: CRC-32), so its documents' pages are rendered again, never one taken wrongly."""
 
     def __init__(self, cache):
         self.cache = cache
-        self.slot = cache_mod.digest(KIND, "every document's entry")
-        kept = cache.get_object(KIND, self.slot)
-        self.old: dict = kept if isinstance(kept, dict) else {}
-        self.new: dict = {}
+        self.old: list[dict] = []
+        for n in range(SHARDS):
+            kept = cache.get_object(KIND, shard_slot(n))
+            self.old.append(kept if isinstance(kept, dict) else {})
+        self.new: list[dict] = [{} for _ in range(SHARDS)]
 
     def get(self, key: str):
         """(files, fields, digest, load) kept for *key*: files as (path in html/, SHA-256 of
-        its bytes), fields the metadata fields the edition's pages read (plain_fields) and
-        their fields_digest, load() the files' bytes by path (read from the cache when first
-        asked for: an incremental build writes an unchanged page's bytes only where the output
-        lacks them); None when not kept."""
-        kept = self.old.get(key)
-        if not (isinstance(kept, tuple) and len(kept) == 3 and all(isinstance(d, str) for _, d in kept[0])):
+        its bytes), fields() the metadata fields the edition's pages read (plain_fields) and
+        digest their fields_digest, load() the files' bytes by path (read from the cache when
+        first asked for: an incremental build writes an unchanged page's bytes only where the
+        output lacks them); None when not kept."""
+        n = shard_of(key)
+        kept = self.old[n].get(key)
+        if not (isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[2], bytes)
+                and isinstance(kept[1], str) and all(isinstance(d, str) for _, d in kept[0])):
             return None
         self.cache.keep(BYTES, key)  # (kept by this build whether read or not)
-        self.new[key] = kept
-        files, fields, digest = kept
+        self.new[n][key] = kept
+        files, digest, blob = kept
         got: dict = {}
         cache = self.cache
 
@@ -230,24 +249,26 @@ class Index:
                 got.update(data)
             return got
 
-        return files, fields, digest, load
+        return files, lambda: pickle.loads(blob), digest, load
 
     def add(self, key: str, record: tuple) -> None:
         """A document's entry, as put() made it (in this process or in a forked worker)."""
-        self.new[key] = record
+        self.new[shard_of(key)][key] = record
 
     def save(self) -> None:
         # (a key names its entry's content: the same keys, the same entries)
-        if self.new.keys() == self.old.keys():
-            self.cache.keep(KIND, self.slot)
-        else:
-            self.cache.put_object(KIND, self.slot, self.new)
+        for n in range(SHARDS):
+            if self.new[n].keys() == self.old[n].keys():
+                self.cache.keep(KIND, shard_slot(n))
+            else:
+                self.cache.put_object(KIND, shard_slot(n), self.new[n])
 
 
 def put(cache, key: str, files: list[tuple[str, bytes]], digests: list[str], fields: list) -> tuple:
     """Keep a document's files (path in html/, bytes) under *key*; return what Index.add keeps
-    of them (their paths and *digests* with the fields: read at every build), the bytes being
-    kept apart (read only when written)."""
+    of them (their paths and *digests*, the fields' digest and the fields pickled: read at every
+    build), the bytes being kept apart (read only when written)."""
     plain = plain_fields(fields)
     cache.put(BYTES, key, pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL))
-    return [(p, d) for (p, _), d in zip(files, digests)], plain, fields_digest(plain)
+    return ([(p, d) for (p, _), d in zip(files, digests)], fields_digest(plain),
+            pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL))

@@ -100,6 +100,6 @@ def build_pair(ctx: BuildContext, pair: parallel_model.Pair) -> None:
 
 def pairs(ctx: BuildContext) -> list[parallel_model.Pair]:
     try:
-        return parallel_model.pairs(ctx.model)
+        return parallel_model.pairs(ctx.model, ctx.cache)
     except parallel_model.ParallelError as exc:
         raise BuildError(str(exc)) from None

@@ -154,8 +154,9 @@ def index_site(site: Path, language: str | None = None, pages_per_run: int | Non
         got: list[search_merge.Run | None] = [None] * len(runs)
         keys = [_run_key(site, run, digests, language) for run in runs] if cache is not None else []
         spilled = _Spill(tmp / "fragments")
+        shared: dict[str, bytes] = {}  # (Pagefind's files, the same in every run: read and checked once)
         for n, key in enumerate(keys):
-            got[n] = spilled(_cached_run(cache, key))
+            got[n] = spilled(_cached_run(cache, key, shared))
         todo = [n for n, r in enumerate(got) if r is None]
         try:
             indexed = _pagefind_runs(site, [runs[n] for n in todo], tmp, language)
@@ -220,16 +221,23 @@ def _run_key(site: Path, run: list[Path], digests: dict, language: str | None) -
                             _options(language), [digests[p] for p in run])
 
 
-def _cached_run(cache, key: str) -> "search_merge.Run | None":
-    """A run from the cache, its Pagefind files (the same in every run) kept once apart."""
+def _cached_run(cache, key: str, shared: dict | None = None) -> "search_merge.Run | None":
+    """A run from the cache, its Pagefind files (the same in every run) kept once apart;
+    *shared*: those already read and checked in this build, by digest."""
     kept = cache.get_object("search", key)
     if not isinstance(kept, search_merge.Run):
         return None
     files = {}
+    shared = shared if shared is not None else {}
     for name, sha in kept.files.items():
-        data = cache.get("search", sha)
-        if data is None or hashlib.sha256(data).hexdigest() != sha:
-            return None
+        data = shared.get(sha)
+        if data is None:
+            data = cache.get("search", sha)
+            if data is None or hashlib.sha256(data).hexdigest() != sha:
+                return None
+            shared[sha] = data
+        else:
+            cache.keep("search", sha)
         files[name] = data
     kept.files = files
     return kept
