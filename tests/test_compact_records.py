@@ -79,3 +79,17 @@ def test_equal_metadata_fields_are_held_once():
     first, second = html.shared_fields(one, seen), html.shared_fields(two, seen)
     assert first == one and second == two  # the same values, in the same order
     assert second[0] is first[0] and second[1] is not first[1] and second[2] is not first[0]
+
+
+def test_occurrences_hold_their_labels_once(tmp_path):
+    from teipress.model import EditionModel
+
+    root = edition(tmp_path / "ed", letters=4)
+    model = EditionModel.build(edition_mod.load(root))
+    occurrences = [o for d in model.pages for o in (*d.occurrences, *d.dates)]
+    assert len({o.doc.id for o in occurrences}) > 1
+    for name in ("section", "where", "dated", "page", "id"):
+        first: dict = {}
+        for o in occurrences:
+            value = getattr(o, name)
+            assert first.setdefault(value, value) is value, name  # equal labels: one string
