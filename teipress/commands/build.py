@@ -23,6 +23,7 @@ from typing import Callable
 from .. import edition as edition_mod, workers
 from ..edition import Edition
 from ..model import EditionModel, ModelError
+from ..validation import facts as facts_mod
 from ..validation.diagnostics import Report
 from . import cache as cache_mod, interrupt, output, progress, shadow
 from .validate import loading_check, validate_edition
@@ -292,6 +293,7 @@ def _build(edition_dir, out, allow_invalid, keep_going, only, check, log, show, 
         t0 = time.perf_counter()
         result = load_and_validate(edition_dir, allow_invalid, keep_going, cache=store)
         validated = time.perf_counter() - t0  # loading (each file parsed, its facts read) and validation
+        facts_mod.pack(result.edition.files)  # (validation is done with most of them)
         if result.report.items:
             show(result.report, result.files)
         t0 = time.perf_counter()

@@ -60,11 +60,14 @@ import pickle
 import secrets
 import shutil
 import struct
+import sys
 import tempfile
 import threading
 import zlib
 from functools import lru_cache
 from pathlib import Path
+
+from .. import workers
 
 PACKAGE = Path(__file__).resolve().parent.parent
 # Folders of an edition a build reads: the TEI (and images), the page templates it overrides.
@@ -270,7 +273,12 @@ class Cache:
         self.used.setdefault(kind, set()).add(key)
         k = (kind, key)
         loc = self._new.get(k) or self._previous().get(k)
-        if loc is None:
+        # A forked worker does not look through what the other processes wrote since it was
+        # forked: what it asks for is its own job's entry, which no other process makes (at
+        # most a sibling makes an equal one, and it is made twice), and reading their packs at
+        # each miss left every worker holding the index of the whole build (at 20,000 letters
+        # some 120,000 entries each) and cost it their reading.
+        if loc is None and not workers.in_worker():
             with self._lock:
                 if self._refresh():
                     loc = self._new.get(k)
@@ -543,7 +551,9 @@ def _scan(pack: Path, start: int, into: dict) -> int:
                 data_at = at + _RECORD.size + nkind + nkey
                 if len(names) < nkind + nkey or data_at + length > size:
                     break
-                into[(names[:nkind].decode("utf-8"), names[nkind:].decode("utf-8"))] = (pack, data_at, length, crc)
+                # (a handful of kinds: one string each, not one per entry)
+                into[(sys.intern(names[:nkind].decode("utf-8")), names[nkind:].decode("utf-8"))] = \
+                    (pack, data_at, length, crc)
                 at = data_at + length
     except (OSError, UnicodeDecodeError, struct.error):
         pass

@@ -336,6 +336,7 @@ class EditionModel:
         # edition's registers, pages and letters, then let go.
         found: dict[Document, OwnFacts] = {}
         spill = Spill()
+        infos_seen: dict = {}  # (header_mod.shared: the facts the documents' headers repeat, once)
         for f, data, own, placed, image_warnings in models(ed, sorted(ed.documents, key=lambda f: (f.rel, f.n)),
                                                            names, cache):
             doc_id = names.doc_ids[f.key]
@@ -351,7 +352,7 @@ class EditionModel:
             # the model is kept as its bytes (or left in the cache) and parsed by whoever reads it
             doc = Document(file=f, id=doc_id, path=dp.page,
                            model=data if isinstance(data, Cached) else Stored(data, spill), paths=dp,
-                           info=header_mod.with_corpus(ed, f, names, own.info),
+                           info=header_mod.shared(header_mod.with_corpus(ed, f, names, own.info), infos_seen),
                            tei=paths.tei_copy(f), division_records=own.records)
             docs.append(doc)
             found[doc] = own

@@ -11,6 +11,7 @@ notes left out (``teipress.model.text.plain``).
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -811,6 +812,24 @@ def with_corpus(ed, f, names, info: DocumentInfo) -> DocumentInfo:
     return info
 
 
+def shared(info: DocumentInfo, seen: dict) -> DocumentInfo:
+    """*info* with each of its facts that an earlier document's info had equal (*seen*: kept
+    by the caller over the edition) being that same object: the letters of an edition repeat
+    one publicationStmt, licence, editors and sources in every header, and a build holds every
+    document's info until it ends.  Equal values, so nothing read from it changes."""
+    same = {}
+    for f in _INFO_FIELDS:
+        value = getattr(info, f)
+        if value.__class__ is tuple and value:
+            try:
+                kept = seen.setdefault(value, value)
+            except TypeError:  # (a fact that does not hash: left as it is)
+                continue
+            if kept is not value:
+                same[f] = kept
+    return dataclasses.replace(info, **same) if same else info
+
+
 def inherit(info: DocumentInfo, corpus: DocumentInfo, n: int) -> DocumentInfo:
     """*info* with each fact it lacks taken from its corpus's header; a TEI without a title of
     its own is called after the corpus, with its ordinal ('Letters, text 2'), so that no two
@@ -828,3 +847,6 @@ def inherit(info: DocumentInfo, corpus: DocumentInfo, n: int) -> DocumentInfo:
 def folder_name(ed) -> str:
     """The edition folder's name: the last resort for the edition's id."""
     return ed.root.resolve().name
+
+
+_INFO_FIELDS = tuple(f.name for f in dataclasses.fields(DocumentInfo))

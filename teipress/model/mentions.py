@@ -8,6 +8,7 @@ registers and chronology, the side panels and the PDF all read these.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -334,19 +335,27 @@ def attach(doc, found: list[Mention], reg_entries: dict, pages: dict[str, str] |
             if own_date is None:
                 own_date = doc_date(doc)
             dated = own_date
-        section = m.section or title
+        # The labels a document repeats for each of its mentions (its division's head and date,
+        # its page), and ids that letters repeat, are held once: a build holds every occurrence.
+        section, where, dated, ident = intern(m.section or title), intern(where), intern(dated), intern(m.id)
+        full = intern(full) if short.endswith("…") else ""
         if m.date is None:
-            occ = Occurrence(doc, m.id, section, m.before, m.text, m.after, [e.anchor for e in entries],
-                             m.position, pages.get(m.id, ""), where, full if short.endswith("…") else "",
+            occ = Occurrence(doc, ident, section, m.before, m.text, m.after, [e.anchor for e in entries],
+                             m.position, intern(pages.get(m.id, "")), where, full,
                              m.editorial, dated)
             doc.occurrences.append(occ)
             for e in entries:
                 e.occurrences.append(occ)
         else:
             value, sort, precision, cert = m.date
-            doc.dates.append(DateRef(doc, m.id, section, m.before, m.text, m.after, [], m.position,
-                                     pages.get(m.id, ""), where, full if short.endswith("…") else "",
-                                     m.editorial, dated, value, sort, precision, cert))
+            doc.dates.append(DateRef(doc, ident, section, m.before, m.text, m.after, [], m.position,
+                                     intern(pages.get(m.id, "")), where, full,
+                                     m.editorial, dated, value, sort, intern(precision), intern(cert)))
+
+
+def intern(value):
+    """*value* held once in this process when it is a string (attach)."""
+    return sys.intern(value) if type(value) is str else value
 
 
 class _ListName:

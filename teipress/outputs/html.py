@@ -105,6 +105,20 @@ class Field:
     html: Markup
 
 
+def shared_fields(fields: list[Field], seen: dict) -> list[Field]:
+    """*fields* (of one document), each one equal to a field met before (*seen*) being that
+    same Field: this process holds every document's fields until the principles page is made,
+    and the letters of an edition repeat the same licence, availability and principles.
+    Nothing changes a Field once made."""
+    out = []
+    for f in fields:
+        try:
+            out.append(seen.setdefault((f.name, tuple(f.attrs.items()), str(f.html)), f))
+        except TypeError:  # (an attribute value that does not hash)
+            out.append(f)
+    return out
+
+
 class Page:
     """A page of the site: a model Document (read through) plus its HTML fragments."""
 
@@ -585,10 +599,12 @@ def _edition_pages(ctx, s: Site, env, render, edition_key: str, made, todo: list
             view.pdf = view.pair.download
         render("parallel.html", view.path, view=view)
     render("chronology.html", "chronology.html")
+    seen: dict = {}  # (shared_fields: one Field for the licence every letter repeats)
     for doc, (fields, written, record) in zip(todo, made):
         output.absorb(written)  # (what the worker wrote into the output)
         if kept is not None:  # (the page cache's index: kept(doc, record))
             kept(doc, record)
+        fields = shared_fields(fields, seen)
         doc.fields = fields
         doc.fields_digest = page_cache.fields_digest(page_cache.plain_fields(fields))
         for part in doc.parts:

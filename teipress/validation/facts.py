@@ -13,6 +13,8 @@ over the records.
 from __future__ import annotations
 
 import hashlib
+import pickle
+from sys import intern
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -73,6 +75,57 @@ class FileFacts:
     texts: list[str] = field(default_factory=list)
     # Its <?xml-model?> instructions (teipress.validation.schema.declarations).
     models: list[tuple[str, str, int, bool]] = field(default_factory=list)
+
+    def pack(self) -> None:
+        """Keep the fields only validation reads (PACKED) as pickled bytes from now on: a build
+        holds every file's facts until it ends, and those lists of strings and tuples, read by
+        the rules and then hardly again, were most of the memory the main process holds per
+        letter.  A packed field is still read as before (__getattr__), unpickled each time."""
+        if "_packed" in self.__dict__:
+            return
+        self.__dict__["_packed"] = tuple(pickle.dumps(self.__dict__.pop(name), pickle.HIGHEST_PROTOCOL)
+                                         for name in PACKED)
+        # What stays is read on (pointers by the facing pages, entries by the registers): its
+        # strings (attribute and element names, the ids pointed to, a person's names) repeat
+        # from letter to letter, and facts that came pickled from a worker or the cache each
+        # have their own copies: one copy of each is kept.
+        self.pointers = [(intern(a), intern(tok), intern(el), line, col) for a, tok, el, line, col in self.pointers]
+        for e in self.entries:
+            e.id, e.kind, e.n, e.name, e.where = intern(e.id), intern(e.kind), intern(e.n), intern(e.name), intern(e.where)
+            e.names, e.idnos, e.keys = [intern(x) for x in e.names], [intern(x) for x in e.idnos], [intern(x) for x in e.keys]
+
+    @property
+    def packed(self) -> bool:
+        return "_packed" in self.__dict__
+
+    def __getattr__(self, name: str):
+        # (only called for a name not found as usual: a field pack() took away)
+        packed = self.__dict__.get("_packed")
+        if packed is not None and name in _PACKED_AT:
+            return pickle.loads(packed[_PACKED_AT[name]])
+        raise AttributeError(name)
+
+    def __getstate__(self) -> dict:
+        """Pickled whole (the cache keeps facts unpacked, whenever they were packed)."""
+        state = dict(self.__dict__)
+        packed = state.pop("_packed", None)
+        if packed is not None:
+            state.update((name, pickle.loads(data)) for name, data in zip(PACKED, packed))
+        return state
+
+
+# The fields of FileFacts that only validation reads; FileFacts.pack keeps them as bytes.
+PACKED = ("ids", "keys", "targets", "prefixes", "taxonomies", "typed", "local", "models")
+_PACKED_AT = {name: i for i, name in enumerate(PACKED)}
+
+
+def pack(files) -> None:
+    """Pack the facts each of *files* holds (FileFacts.pack), once validation is done with them;
+    facts not read yet (an incremental build's, left in its cache) stay where they are."""
+    for f in files:
+        facts = f._facts if f.container is None else None
+        if isinstance(facts, FileFacts):
+            facts.pack()
 
 
 def read(f: TeiFile) -> FileFacts:

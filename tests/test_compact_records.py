@@ -1,0 +1,95 @@
+"""What the main process holds per document for the whole build is kept compact: the facts
+validation alone reads are packed once it is done (teipress.validation.facts.FileFacts.pack),
+the header facts and metadata fields the letters repeat are held once (header.shared,
+html.shared_fields); every value reads the same as before."""
+from __future__ import annotations
+
+import copy
+import pickle
+
+from teipress import edition as edition_mod
+from teipress.model import header
+from teipress.outputs import html
+from teipress.validation import facts as facts_mod
+
+from test_incremental import EPOCH, build, edition, same_tree
+
+
+def _fields(facts) -> dict:
+    import dataclasses
+
+    return {f.name: getattr(facts, f.name) for f in dataclasses.fields(facts)}
+
+
+def test_packed_facts_read_as_before_and_pickle_whole(tmp_path):
+    root = edition(tmp_path / "ed", letters=3)
+    ed = edition_mod.load(root)
+    for f in ed.files:
+        facts = facts_mod.of(f)
+        before = copy.deepcopy(facts)
+        assert not facts.packed and facts.ids and facts.local  # (something to pack in every file)
+        facts.pack()
+        assert facts.packed and all(name not in facts.__dict__ for name in facts_mod.PACKED)
+        assert _fields(facts) == _fields(before) and facts == before
+        facts.pack()  # (twice: the same)
+        assert facts == before
+        again = pickle.loads(pickle.dumps(facts))  # the cache keeps them whole
+        assert not again.packed and again == before and _fields(again) == _fields(before)
+        try:
+            facts.nothing
+        except AttributeError:
+            pass
+        else:
+            raise AssertionError("a name that is no field reads as a field")
+
+
+def test_a_build_packs_every_file_facts_after_validation(tmp_path, monkeypatch):
+    """The build packs the facts of every file once validated, and makes the same output and
+    diagnostics as one whose facts stay whole."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=5)
+    packed = build(root, tmp_path / "packed", incremental=False)
+    assert all(f._facts.packed for f in packed.edition.files)
+    monkeypatch.setattr(facts_mod, "pack", lambda files: None)
+    whole = build(root, tmp_path / "whole", incremental=False)
+    assert not any(f._facts.packed for f in whole.edition.files)
+    assert same_tree(tmp_path / "packed", tmp_path / "whole") == []
+    assert [str(d) for d in packed.report.items] == [str(d) for d in whole.report.items]
+
+
+def test_equal_header_facts_are_held_once():
+    seen: dict = {}
+    licence = (("https://creativecommons.org/licenses/by/4.0/", "CC BY 4.0"),)
+    a = header.DocumentInfo(id="a", licences=licence, keywords=("x",))
+    b = header.DocumentInfo(id="b", licences=tuple(list(licence)), keywords=("y",))
+    assert b.licences is not a.licences
+    a2, b2 = header.shared(a, seen), header.shared(b, seen)
+    assert a2 == a and b2 == b  # the same values
+    assert b2.licences is a2.licences and b2.keywords is not a2.keywords
+    assert header.shared(header.DocumentInfo(id="c"), seen) == header.DocumentInfo(id="c")
+
+
+def test_equal_metadata_fields_are_held_once():
+    seen: dict = {}
+    one = [html.Field("licence", html.Attrs(target="cc"), html.Markup("<p>CC</p>")),
+           html.Field("changes", html.Attrs(), html.Markup("<li>a</li>"))]
+    two = [html.Field("licence", html.Attrs(target="cc"), html.Markup("<p>CC</p>")),
+           html.Field("changes", html.Attrs(), html.Markup("<li>b</li>")),
+           html.Field("licence", html.Attrs(target="other"), html.Markup("<p>CC</p>"))]
+    first, second = html.shared_fields(one, seen), html.shared_fields(two, seen)
+    assert first == one and second == two  # the same values, in the same order
+    assert second[0] is first[0] and second[1] is not first[1] and second[2] is not first[0]
+
+
+def test_occurrences_hold_their_labels_once(tmp_path):
+    from teipress.model import EditionModel
+
+    root = edition(tmp_path / "ed", letters=4)
+    model = EditionModel.build(edition_mod.load(root))
+    occurrences = [o for d in model.pages for o in (*d.occurrences, *d.dates)]
+    assert len({o.doc.id for o in occurrences}) > 1
+    for name in ("section", "where", "dated", "page", "id"):
+        first: dict = {}
+        for o in occurrences:
+            value = getattr(o, name)
+            assert first.setdefault(value, value) is value, name  # equal labels: one string
