@@ -21,6 +21,7 @@ twice within one tick of a coarse clock keeps its time (git's "racily clean" rul
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import time
@@ -211,7 +212,7 @@ def entries_blob(f) -> bytes:
     if rec is not None and isinstance(rec.entries, bytes):
         return rec.entries  # (a record of the file's bytes: its entries are those)
     entries = facts_mod.of(f).entries
-    return _dumps(entries) if entries else EMPTY
+    return _entries_dumps(entries) if entries else EMPTY
 
 
 def _facts(f, key: str, cache):
@@ -261,13 +262,25 @@ def _dumps(value) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def _entries_dumps(entries) -> bytes:
+    """A file's register entries pickled without the pickler's memo, so that equal entries give
+    the same bytes whichever strings they share (facts.pack interns them once validation is
+    done): the register identities are kept under a digest of these bytes (identity_cache.key),
+    which must not change because a build read the entries before or after packing."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # (no memo: entries hold no cycles)
+    pickler.dump(entries)
+    return buf.getvalue()
+
+
 def _record(f, loading: Loading, kind: str, facts, refers, used, pieces) -> FileRecord:
     sig, seen = loading.seen.get(f.rel, ((), 0))
     rules = {group: [(d.path, d.line, d.col, d.severity, d.message, d.rule) for d in items]
              for group, items in pieces.items()}
     return FileRecord(sig, seen, f.digest, facts_mod.cache_key(f), facts.shape, facts.corpus, facts.texts,
                       facts.models, kind, outward(facts), tuple(sorted(refers)), _dumps(used), _dumps(rules),
-                      "", "", EMPTY, _dumps(facts.entries) if facts.entries else EMPTY,
+                      "", "", EMPTY, _entries_dumps(facts.entries) if facts.entries else EMPTY,
                       _dumps(_outside(f.rel, facts)), _dumps(_div_types(facts)))
 
 
@@ -293,34 +306,29 @@ def _div_types(facts) -> tuple:
 def pointers_out(f) -> tuple:
     """(attribute, token, element's local name) of each pointer of file *f* into another file:
     from the memo's record of its bytes while its facts are not read, else from its facts."""
-    f = f.container or f
-    rec = f.recalled
-    if f._facts is None and rec is not None:
-        got = _loaded(rec.outside)
-        if got is not None:
-            return got
-    return _outside(f.rel, facts_mod.of(f))
-
-
-def _loaded(blob) -> tuple | None:
-    """A tuple the memo keeps pickled, or None (a record of another teipress, damaged)."""
-    try:
-        got = pickle.loads(blob)
-    except Exception:
-        return None
-    return got if isinstance(got, tuple) else None
+    holder = f.container or f
+    return _recalled(holder, "outside", lambda facts: _outside(holder.rel, facts))
 
 
 def div_types(f) -> tuple:
     """The div types of each TEI of file *f*'s text (one tuple per TEI; none without a text):
     from the memo's record while its facts are not read, else from its facts."""
-    holder = f.container or f
+    return _recalled(f.container or f, "div_types", _div_types)
+
+
+def _recalled(holder, field: str, from_facts) -> tuple:
+    """The tuple the memo keeps pickled in its record's *field* for *holder* while its facts are
+    not read (reading them would cost what the memo saves); else, or when the record is of
+    another teipress or damaged, from_facts(its facts)."""
     rec = holder.recalled
     if holder._facts is None and rec is not None:
-        got = _loaded(rec.div_types)
-        if got is not None:
+        try:
+            got = pickle.loads(getattr(rec, field))
+        except Exception:
+            got = None
+        if isinstance(got, tuple):
             return got
-    return _div_types(facts_mod.of(holder))
+    return from_facts(facts_mod.of(holder))
 
 
 def _pieces(rec: FileRecord) -> dict[str, list]:
