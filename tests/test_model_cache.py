@@ -33,10 +33,10 @@ def counting(monkeypatch) -> dict:
     seen = {"made": [], "workers": [], "read": [], "remade": []}
     real_remake = edition_model._model_or_error
     monkeypatch.setattr(edition_model, "_model_or_error",
-                        lambda ed, f, names, cache, *a: (cache is None and seen["remade"].append(f.key))
-                        or real_remake(ed, f, names, cache, *a))
+                        lambda ed, f, names, cache, *a, **k: (cache is None and seen["remade"].append(f.key))
+                        or real_remake(ed, f, names, cache, *a, **k))
     real_made, real_map, real_data = edition_model._made, workers.forked_map, edition_model.Cached.data
-    monkeypatch.setattr(edition_model, "_made", lambda ed, f, *a: seen["made"].append(f.key) or real_made(ed, f, *a))
+    monkeypatch.setattr(edition_model, "_made", lambda ed, f, *a, **k: seen["made"].append(f.key) or real_made(ed, f, *a, **k))
     monkeypatch.setattr(workers, "forked_map",
                         lambda fn, items, *a, **k: seen["workers"].extend(items) or real_map(fn, items, *a, **k))
     monkeypatch.setattr(edition_model.Cached, "data",
