@@ -628,8 +628,8 @@ def align(ed, orig, trans, method: str) -> list[Unit]:
 
 def pairs(em, cache=None) -> list[Pair]:
     """The edition's parallel texts (cached on the model: the HTML and the PDF read them).
-    *cache*: an incremental build's, which keeps the pairs the TEI declares (found_pairs) under
-    the bytes of every file of the edition: an unchanged edition is not looked through again."""
+    *cache*: an incremental build's, which keeps whether each document may declare a pair under
+    its file's bytes (found_pairs_kept): only changed files are looked through again."""
     cached = getattr(em, "_parallel_pairs", None)
     if cached is not None:
         return cached
