@@ -93,3 +93,17 @@ def test_occurrences_hold_their_labels_once(tmp_path):
         for o in occurrences:
             value = getattr(o, name)
             assert first.setdefault(value, value) is value, name  # equal labels: one string
+
+
+def test_held_once_gives_the_first_equal_value_and_leaves_what_does_not_hash():
+    from teipress.held_once import interned, once
+
+    seen: dict = {}
+    a, b = ("x", "y"), tuple(["x", "y"])
+    assert once(a, seen) is a and once(b, seen) is a  # equal: the first one
+    assert once(("z",), seen) == ("z",)
+    unhashable = (["list"],)
+    assert once(unhashable, seen) is unhashable  # (does not hash: as it is)
+    assert once("other", seen, key=("x", "y")) is a  # by its key
+    s = "".join(["le", "tter"])
+    assert interned(s) is interned("letter") and interned(3) == 3

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable, Mapping
 
+from ..held_once import once
 from . import paths
 from .agent import Agent
 from .text import MODEL_NS, as_published, pieces, plain
@@ -821,10 +822,7 @@ def shared(info: DocumentInfo, seen: dict) -> DocumentInfo:
     for f in _INFO_FIELDS:
         value = getattr(info, f)
         if value.__class__ is tuple and value:
-            try:
-                kept = seen.setdefault(value, value)
-            except TypeError:  # (a fact that does not hash: left as it is)
-                continue
+            kept = once(value, seen)
             if kept is not value:
                 same[f] = kept
     return dataclasses.replace(info, **same) if same else info

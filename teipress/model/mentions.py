@@ -8,9 +8,10 @@ registers and chronology, the side panels and the PDF all read these.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from ..held_once import interned
 
 from . import dates, text
 
@@ -337,11 +338,11 @@ def attach(doc, found: list[Mention], reg_entries: dict, pages: dict[str, str] |
             dated = own_date
         # The labels a document repeats for each of its mentions (its division's head and date,
         # its page), and ids that letters repeat, are held once: a build holds every occurrence.
-        section, where, dated, ident = intern(m.section or title), intern(where), intern(dated), intern(m.id)
-        full = intern(full) if short.endswith("…") else ""
+        section, where, dated, ident = interned(m.section or title), interned(where), interned(dated), interned(m.id)
+        full = interned(full) if short.endswith("…") else ""
         if m.date is None:
             occ = Occurrence(doc, ident, section, m.before, m.text, m.after, [e.anchor for e in entries],
-                             m.position, intern(pages.get(m.id, "")), where, full,
+                             m.position, interned(pages.get(m.id, "")), where, full,
                              m.editorial, dated)
             doc.occurrences.append(occ)
             for e in entries:
@@ -349,13 +350,8 @@ def attach(doc, found: list[Mention], reg_entries: dict, pages: dict[str, str] |
         else:
             value, sort, precision, cert = m.date
             doc.dates.append(DateRef(doc, ident, section, m.before, m.text, m.after, [], m.position,
-                                     intern(pages.get(m.id, "")), where, full,
-                                     m.editorial, dated, value, sort, intern(precision), intern(cert)))
-
-
-def intern(value):
-    """*value* held once in this process when it is a string (attach)."""
-    return sys.intern(value) if type(value) is str else value
+                                     interned(pages.get(m.id, "")), where, full,
+                                     m.editorial, dated, value, sort, interned(precision), interned(cert)))
 
 
 class _ListName:

@@ -229,7 +229,7 @@ def letters_key(site) -> list:
     """letters.html: every letter's facts (names, dates, places) and title, by correspondent and year."""
     from . import page_cache
 
-    known = getattr(site, "letter_digests", None) or {}  # (the page keys' work: html._build)
+    known = site.letter_digests  # (worked out with the page keys: html._build)
     return [{d.id: (d.path, d.title, known.get(d.id) or page_cache.letter_digest(d.correspondence))
              for d in site.model.letters},
             [(year, [d.id for d in docs]) for year, docs in site.letter_years],

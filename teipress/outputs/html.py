@@ -8,6 +8,7 @@ hosted under any path.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
@@ -23,6 +24,7 @@ from markupsafe import Markup
 from .. import model as model_mod, workers
 from ..model import citation
 from ..commands import output
+from ..held_once import once
 from ..commands.build import BuildContext, BuildError
 from ..model import correspondence, dates, paths
 from ..model import parallel as parallel_model
@@ -110,13 +112,7 @@ def shared_fields(fields: list[Field], seen: dict) -> list[Field]:
     same Field: this process holds every document's fields until the principles page is made,
     and the letters of an edition repeat the same licence, availability and principles.
     Nothing changes a Field once made."""
-    out = []
-    for f in fields:
-        try:
-            out.append(seen.setdefault((f.name, tuple(f.attrs.items()), str(f.html)), f))
-        except TypeError:  # (an attribute value that does not hash)
-            out.append(f)
-    return out
+    return [once(f, seen, (f.name, tuple(f.attrs.items()), str(f.html))) for f in fields]
 
 
 class Page:
@@ -176,6 +172,10 @@ class Site:
         self.model = em
         self.documents = pages
         self.meta = em.metadata
+        # An incremental build's page keys (document id → key) and letters' digests, worked out
+        # with the pages (_build) and read again by the register and letters pages' keys.
+        self.page_keys: dict[str, str] | None = None
+        self.letter_digests: dict[str, str] = {}
 
     def __getattr__(self, name):
         return getattr(self.model, name)
@@ -538,7 +538,7 @@ def _build(ctx: BuildContext) -> None:
         for path, sha in files:
             write_known(top + path, sha, lambda path=path, load=load: load()[path])
         if doc.parts:  # (a document and its split pages share one list of fields)
-            fields = _once(fields)
+            fields = functools.cache(fields)  # (unpickled at the first read only)
         for page in (doc, *doc.parts):
             page.keep_fields(fields)
 
@@ -559,17 +559,6 @@ def _build(ctx: BuildContext) -> None:
     render("404.html", "404.html")
 
 
-def _once(make):
-    """make(), worked out at the first call only."""
-    got = []
-
-    def once():
-        if not got:
-            got.append(make())
-        return got[0]
-    return once
-
-
 def _edition_pages(ctx, s: Site, env, render, edition_key: str, made, todo: list[Page], kept=None) -> None:
     """The edition's own pages, while the workers make the documents' (*made*: their fields, in
     the order of *todo*): first those that do not read the documents' fields (the registers,
@@ -587,7 +576,7 @@ def _edition_pages(ctx, s: Site, env, render, edition_key: str, made, todo: list
             write(out / "tei" / rel, src.read_bytes())
     for reg in s.registers:
         register_page(env, render, reg, ctx.cache, edition_key, s.base_url,
-                      lambda path, data: write(out / path, data), getattr(s, "page_keys", None))
+                      lambda path, data: write(out / path, data), s.page_keys)
     if em.letters:  # an index of letters only for an edition of letters
         render("letters.html", paths.LETTERS_PAGE, cmif=paths.CMIF_FILE)
     for view in s.parallel:

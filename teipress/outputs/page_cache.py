@@ -137,9 +137,9 @@ def _letter(letter) -> tuple:
 
 
 def letter_digest(letter) -> str:
-    """The digest of _letter(letter): what the page keys worked out, in forked workers, handed
-    to the letters page's key (edition_cache.letters_key), which would else read every letter
-    again."""
+    """The digest of _letter(letter): worked out beside each letter's page key (html._build) and
+    read by the letters page's key (edition_cache.letters_key), which would else read every
+    letter again."""
     return cache_mod.digest(_letter(letter))
 
 

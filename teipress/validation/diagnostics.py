@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from ..held_once import interned
 
 ERROR = "error"
 WARNING = "warning"
@@ -22,10 +23,6 @@ class Diagnostic:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.rule}]"
-
-
-def _interned(text):
-    return sys.intern(text) if type(text) is str else text
 
 
 class Report:
@@ -55,7 +52,7 @@ class Report:
         # (severity and rule interned: an edition of thousands of letters has tens of thousands of
         # diagnostics for the build to hold, many of them unpickled from facts, each with its copies)
         self.items.append(
-            Diagnostic(self._name(path), int(line or 1), int(col or 1), _interned(severity), message, _interned(rule))
+            Diagnostic(self._name(path), int(line or 1), int(col or 1), interned(severity), message, interned(rule))
         )
 
     def error(self, path, line, col, message, rule) -> None:
