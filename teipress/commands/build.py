@@ -250,10 +250,13 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
         finish = None
         if store is not None:
             options = {"allow_invalid": allow_invalid, "keep_going": keep_going, "only": sorted(only or ())}
+            # (the sources' and teipress's digests, by their stat where the last build read them)
+            digests = cache_mod.trust_stats(store.folder, edition_dir)
             stamp = cache_mod.input_stamp(edition_dir, out)  # (before the digest: see finish)
             fingerprint = cache_mod.edition_fingerprint(edition_dir, out, options)
             done = up_to_date(store, fingerprint, out)
             if done is not None:
+                cache_mod.trust_stats_end()
                 if done.report.items:
                     show(done.report, done.files)
                 log(f"{out} is up to date")
@@ -278,10 +281,12 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
                     store.record_build(new, {
                         "fingerprint": fingerprint, "listing": cache_mod.output_listing(folder, known),
                         "files": result.files, "left_out": []}, result.report.items)
+                digests.save(new)
                 cache_mod.replace(store.folder, new)
         try:
             return _build(edition_dir, out, allow_invalid, keep_going, only, check, log, show, store, finish)
         finally:
+            cache_mod.trust_stats_end()
             if store is not None and store.staging != store.folder:
                 shutil.rmtree(store.staging, ignore_errors=True)
 

@@ -63,6 +63,7 @@ import struct
 import sys
 import tempfile
 import threading
+import time
 import zlib
 from functools import lru_cache
 from pathlib import Path
@@ -135,16 +136,93 @@ def folder_digest(folder: Path, skip: tuple[Path, ...] = ()) -> list[tuple[str, 
     out = []
     if not folder.is_dir():
         return out
+    known = _known
     for dirpath, dirnames, filenames in os.walk(folder):
         d = Path(dirpath)
         dirnames[:] = sorted(n for n in dirnames if not any((d / n) == s for s in skip))
         for name in sorted(filenames):
             p = d / name
             try:
-                out.append((p.relative_to(folder).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest()))
+                sha = (known.sha256(os.path.join(dirpath, name)) if known is not None
+                       else hashlib.sha256(p.read_bytes()).hexdigest())
+                out.append((p.relative_to(folder).as_posix(), sha))
             except OSError:
                 out.append((p.relative_to(folder).as_posix(), "unreadable"))
     return out
+
+
+# How long before it was read a file must have last changed for its stat to stand for its bytes
+# (as teipress.validation.recall.RACY_NS: a write in the tick of the reading is never missed).
+RACY_NS = 3 * 10**9
+DIGESTS = "digests.pickle"
+
+
+class Digests:
+    """The SHA-256 of files an earlier build read, trusted while a file's stat (size, times,
+    inode, device) is the one taken when its bytes were read, and it had last changed well
+    before that (git's "racily clean" rule): the fingerprint of an edition of thousands of
+    letters and of teipress itself is then made without reading every file again.  Kept in the
+    cache folder (DIGESTS), one small record per file; a damaged one is a fresh start.  Only
+    files under *roots* are remembered (scratch folders a stage digests are not)."""
+
+    VERSION = 1
+
+    def __init__(self, folder: Path | None, roots: tuple[str, ...] = ()):
+        self.roots = tuple(os.path.join(os.path.abspath(r), "") for r in roots)
+        self.old: dict = {}
+        self.new: dict = {}
+        if folder is not None:
+            try:
+                version, old = pickle.loads((Path(folder) / DIGESTS).read_bytes())
+                if version == self.VERSION and isinstance(old, dict):
+                    self.old = old
+            except Exception:  # none yet, another version, a damaged file
+                pass
+
+    def sha256(self, path: str) -> str:
+        """The SHA-256 of the file at *path* (absolute), read only when its stat does not vouch
+        for the digest kept; raises OSError as reading it would."""
+        now = time.time_ns()  # (before the stat: a write after it gives a later time)
+        st = os.stat(path)
+        sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        rec = self.old.get(path)
+        if (rec is not None and rec[0] == sig and st.st_mtime_ns < rec[1] - RACY_NS
+                and st.st_ctime_ns < rec[1] - RACY_NS):
+            if path.startswith(self.roots):
+                self.new[path] = rec
+            return rec[2]
+        with open(path, "rb") as fh:
+            sha = hashlib.sha256(fh.read()).hexdigest()
+        if path.startswith(self.roots):
+            self.new[path] = (sig, now, sha)
+        return sha
+
+    def save(self, folder: Path) -> None:
+        """Keep what this build read (and trusted) in *folder*, for the next build."""
+        with contextlib.suppress(OSError):
+            (Path(folder) / DIGESTS).write_bytes(pickle.dumps((self.VERSION, self.new),
+                                                              protocol=pickle.HIGHEST_PROTOCOL))
+
+
+_known: Digests | None = None  # the running build's (trust_stats), used by folder_digest
+
+
+def trust_stats(folder: Path, edition_dir: Path) -> Digests:
+    """From now on in this process, digest the files of *edition_dir* and of teipress by their
+    stat where the digests an earlier build kept in cache *folder* allow (Digests); the build
+    saves them for the next one (Digests.save)."""
+    from .. import resources
+
+    global _known
+    roots = (str(edition_dir), str(PACKAGE), str(resources.xslt_dir()), str(resources.schema_file().parent))
+    _known = Digests(folder, roots)
+    return _known
+
+
+def trust_stats_end() -> None:
+    """The build is over: files are read again for their digests (trust_stats)."""
+    global _known
+    _known = None
 
 
 def edition_fingerprint(edition_dir: Path, out: Path, options: dict) -> str:
