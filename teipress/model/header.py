@@ -11,6 +11,7 @@ notes left out (``teipress.model.text.plain``).
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import re
 from dataclasses import dataclass, field
@@ -819,13 +820,18 @@ def shared(info: DocumentInfo, seen: dict) -> DocumentInfo:
     one publicationStmt, licence, editors and sources in every header, and a build holds every
     document's info until it ends.  Equal values, so nothing read from it changes."""
     same = {}
-    for f in _INFO_FIELDS:
-        value = getattr(info, f)
+    for f, value in info.__dict__.items():
         if value.__class__ is tuple and value:
             kept = once(value, seen)
             if kept is not value:
                 same[f] = kept
-    return dataclasses.replace(info, **same) if same else info
+    if not same:
+        return info
+    # (a copy with those fields, as dataclasses.replace makes it: DocumentInfo has no
+    # __post_init__ nor fields outside __init__, so its __init__ would only set them again)
+    out = copy.copy(info)
+    out.__dict__.update(same)
+    return out
 
 
 def inherit(info: DocumentInfo, corpus: DocumentInfo, n: int) -> DocumentInfo:
@@ -847,4 +853,3 @@ def folder_name(ed) -> str:
     return ed.root.resolve().name
 
 
-_INFO_FIELDS = tuple(f.name for f in dataclasses.fields(DocumentInfo))

@@ -50,7 +50,7 @@ def identities(ed, compute: Callable) -> dict:
     cache = getattr(loading, "cache", None)
     if cache is None:
         return compute(ed)
-    k = key(ed)
+    k = loading.identities_key = key(ed)
     groups = cache.get_object(KIND, k)
     got = _rebuilt(ed, groups)
     if got is not None:
@@ -58,6 +58,14 @@ def identities(ed, compute: Callable) -> dict:
     out = compute(ed)
     cache.put_object(KIND, k, _groups(out))
     return out
+
+
+def current_key(ed) -> str | None:
+    """The key the identities of *ed* were found or kept under by this build (identities), or
+    None.  Everything the texts show of a register entry (its identity, anchor, names,
+    description, dates) and which entry a @key names are made from what this key is a digest of:
+    two builds with the same key show every entry alike (teipress.model.model_cache.Lookup)."""
+    return getattr(getattr(ed, "recall", None), "identities_key", None)
 
 
 def _groups(out: dict) -> tuple:

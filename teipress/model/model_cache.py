@@ -25,7 +25,7 @@ import re
 from typing import NamedTuple
 
 from ..edition import Edition, TeiFile, pointer_target
-from . import paths
+from . import identity_cache, paths
 from .behaviour import Names, _entry_attrs
 
 # Bump when what the lookup key or the records below hold changes.
@@ -62,6 +62,10 @@ class Lookup:
         self.shown_digests: dict = {}  # register entry → shown_digest
         self.head_digests: dict = {}  # the head entry of an identity → a digest of its facts
         self.keyed_entries: dict = {}  # @key → the entry it names (keyed)
+        # The key of the edition's register identities (identity_cache.current_key): the same as
+        # the snapshot's, every entry is shown and every @key answered as the snapshot found them.
+        self.entries_key = identity_cache.current_key(ed)
+        self.same_entries = False
 
     def _shown(self, entry) -> str:
         key = (entry.file.rel, entry.id)
@@ -143,13 +147,14 @@ class Lookup:
         """Make ready to tell which documents' lookup keys are the snapshot's (reuse): the
         files whose bytes or kind changed since, when the edition has the same files and
         document ids as then (else nothing is reused)."""
-        self.before, self.changed = before, None
+        self.before, self.changed, self.same_entries = before, None, False
         if before is None:
             return
         now = self.files()
         if now.keys() != before.files.keys() or self.names.doc_ids != before.doc_ids:
             return
         self.changed = {rel for rel, was in before.files.items() if now[rel] != was}
+        self.same_entries = self.entries_key is not None and before.entries_key == self.entries_key
 
     def files(self) -> dict[str, tuple[str, str]]:
         """Every file of the edition → (the digest of its bytes, its kind)."""
@@ -197,6 +202,10 @@ class Lookup:
         if any(rel in changed for rel in last.targets):
             return None
         keyed = self.before.keyed
+        if self.same_entries:  # (every entry and @key as the snapshot found them: see compare)
+            if all(k in keyed for k in last.asked[1]) and all(key in self.before.shown for key in last.entries):
+                return last.lookup
+            return None
         for k in last.asked[1]:
             if k not in keyed or keyed[k] != self.keyed(k):
                 return None
@@ -224,7 +233,7 @@ class Lookup:
 # not cover is looked up entry by entry, as before.
 
 SNAPSHOT = "model-snapshot"
-SNAPSHOT_VERSION = 4
+SNAPSHOT_VERSION = 5
 
 
 class Seen(NamedTuple):
@@ -249,6 +258,7 @@ class Snapshot(NamedTuple):
     doc_ids: dict  # document key → its id (Names.doc_ids)
     shown: dict  # register entry (file, xml:id) a document resolves to → Lookup.shown_digest
     keyed: dict  # each @key a document asks → the entry it names (Lookup.keyed)
+    entries_key: str | None  # the key of the identities then (Lookup.entries_key)
 
 
 def snapshot_slot(ed: Edition) -> str:
@@ -269,7 +279,7 @@ def previous_snapshot(cache, ed: Edition) -> Snapshot | None:
     if not (isinstance(got, tuple) and len(got) == 4 and got[0] == SNAPSHOT_VERSION
             and got[1] == cache_mod.tool_fingerprint() and got[2] == repr(ed.config.get("title_order"))
             and isinstance(got[3], tuple) and len(got[3]) == len(Snapshot._fields)
-            and all(isinstance(part, dict) for part in got[3])):
+            and all(isinstance(part, dict) for part in got[3][:-1]) and isinstance(got[3][-1], (str, type(None)))):
         return None
     try:  # (kept as plain tuples: pickling thousands of named tuples costs)
         docs = {key: Seen._make(row) for key, row in got[3][0].items()}
@@ -283,15 +293,19 @@ def keep_snapshot(cache, ed: Edition, lookup: Lookup, seen: dict[str, Seen]) -> 
     from ..commands import cache as cache_mod
 
     shown, keyed = {}, {}
+    # With the identities of the last build, its answers stand (Lookup.compare): only an entry
+    # or @key no document asked for then is worked out.
+    before = lookup.before if lookup.same_entries else None
     for s in seen.values():
         for key in s.entries:
             if key not in shown:
-                d = lookup.shown_digest(key)
+                d = before.shown[key] if before is not None and key in before.shown else lookup.shown_digest(key)
                 if d is not None:
                     shown[key] = d
         for k in s.asked[1]:
             if k not in keyed:
-                keyed[k] = lookup.keyed(k)
-    snapshot = ({key: tuple(s) for key, s in seen.items()}, lookup.files(), dict(lookup.names.doc_ids), shown, keyed)
+                keyed[k] = before.keyed[k] if before is not None and k in before.keyed else lookup.keyed(k)
+    snapshot = ({key: tuple(s) for key, s in seen.items()}, lookup.files(), dict(lookup.names.doc_ids), shown, keyed,
+                lookup.entries_key)
     cache.put_object(SNAPSHOT, snapshot_slot(ed), (SNAPSHOT_VERSION, cache_mod.tool_fingerprint(),
                                                     repr(ed.config.get("title_order")), snapshot))
