@@ -305,3 +305,30 @@ def test_a_key_that_comes_to_name_an_entry_misses_the_snapshot(tmp_path, monkeyp
     clean = models_of(EditionModel.build(edition_mod.load(root)))
     assert "letter-2" in paths_of(seen["made"], em)
     assert clean["letter-2"] != before["letter-2"] and models_of(em) == clean
+
+
+def test_with_the_same_identities_no_entrys_display_is_worked_out_again(tmp_path, monkeypatch):
+    # An incremental build's loading (Edition.recall) keeps the identities' key: while it is the
+    # snapshot's, what the texts show of each entry and which entry each @key names stand.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    root = letters_edition(tmp_path / "ed", 7)
+    store = cache_mod.Cache(tmp_path / "cache")
+    for _ in range(2):
+        EditionModel.build(edition_mod.load(root, cache=store), cache=store)
+    tei = root / "tei"
+    worked = []
+    real = model_cache.Lookup.shown_digest
+    monkeypatch.setattr(model_cache.Lookup, "shown_digest", lambda self, key: worked.append(key) or real(self, key))
+    f = tei / "letter-5.xml"
+    f.write_text(f.read_text(encoding="utf-8").replace("wrote from", "wrote again from"), encoding="utf-8")
+    seen = counting(monkeypatch)
+    em = EditionModel.build(edition_mod.load(root, cache=store), cache=store)
+    assert worked == [] and paths_of(seen["made"], em) == ["letter-5"]
+    assert models_of(em) == models_of(EditionModel.build(edition_mod.load(root)))
+    # An entry's name edited: other identities' key, every display compared again
+    g = tei / "persons.xml"
+    g.write_text(g.read_text(encoding="utf-8").replace("Bert Example", "Bert Beispiel"), encoding="utf-8")
+    seen = counting(monkeypatch)
+    em = EditionModel.build(edition_mod.load(root, cache=store), cache=store)
+    assert worked and models_of(em) == models_of(EditionModel.build(edition_mod.load(root)))
