@@ -197,6 +197,11 @@ def loading_check(root: Path, config, files: list, cache=None) -> "Callable | No
                 usable[(m.kind, m.path)] = False
     if fixed is not None and not all(usable.values()):
         return None
+    fast_path = schema.fast_path_for(len(files))
+    if fast_path:  # (before the workers are forked)
+        for m in wanted:
+            if usable.get((m.kind, m.path)):
+                schema.prepare(m)
     real_root = root.resolve()
     base = Path.cwd()
 
@@ -227,7 +232,7 @@ def loading_check(root: Path, config, files: list, cache=None) -> "Callable | No
             return None
         sub = Report(base=base)
         for m in models:
-            schema.validate(sub, m, f.path, f.tree)
+            schema.validate(sub, m, f.path, f.tree, fast_path)
         return tuple(models), str(base), sub.items
 
     return check
@@ -309,6 +314,8 @@ def _compile_before_forking(todo, cache=None) -> None:
         try:
             schema.from_cache(m, cache)
             schema.load(m)
+            if schema.fast_path_for(len(todo)):
+                schema.prepare(m)
         except Exception:
             pass
 
@@ -353,11 +360,13 @@ def _validate_schemas(report: Report, todo, jobs: int) -> None:
     """Each file of *todo* against its schemas; on every core (teipress.workers) for many
     files: the workers are forked after the schemas are compiled and the files parsed, so
     they inherit both."""
+    fast_path = schema.fast_path_for(len(todo))
+
     def one(job) -> list:
         f, models = job
         sub = Report(base=report.base)
         for m in models:
-            schema.validate(sub, m, f.path, f.tree)
+            schema.validate(sub, m, f.path, f.tree, fast_path)
         return sub.items
 
     for items in workers.forked_map(one, todo, PARALLEL_FROM, jobs):

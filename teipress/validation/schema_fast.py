@@ -204,10 +204,23 @@ class FastSchema:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self.schema = _libxml2_schema(self.text, self.xml_text)
-        self.asserts = {tag: [compile_assertion(test, ns) for test, ns in tests] for tag, tests in self.tests.items()}
+        # Made again when first needed (ready): compiling libxml2's schema takes about 0.3 s,
+        # which a build checking one changed file spares by leaving the fast path aside.
+        self.schema = self.asserts = None
+
+    def ready(self) -> "FastSchema":
+        """Itself with libxml2's schema and the assertions compiled (call before forking
+        workers that use it, so that each need not compile its own)."""
+        if self.schema is None:
+            self.schema = _libxml2_schema(self.text, self.xml_text)
+        if self.asserts is None:
+            self.asserts = {tag: [compile_assertion(test, ns) for test, ns in tests]
+                            for tag, tests in self.tests.items()}
+        return self
 
     def accepts(self, tree) -> bool:
+        if self.schema is None or self.asserts is None:
+            self.ready()
         root = tree.getroot() if hasattr(tree, "getroot") else tree
         # Left to xmlschema: elements of other namespaces (checked laxly there; libxml2's lax
         # skips whole subtrees), xsi:type and xsi:nil, a repeated xml:id.
