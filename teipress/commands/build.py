@@ -113,12 +113,20 @@ def stage_sources(ctx: BuildContext) -> None:
 
 def stages() -> list[tuple[str, Callable[[BuildContext], None]]]:
     """The output stages, in order. Later stages may read earlier stages' files."""
-    from ..outputs import cmif, html, pdf, search  # here, not above: they import BuildContext from this module
+    from ..outputs import cmif, html, search  # here, not above: they import BuildContext from this module
 
     # PDF before HTML (the site carries the PDFs), search after HTML (it indexes the pages);
     # cmif writes html/cmif.xml (letters only).
-    return [("sources", stage_sources), ("pdf", pdf.build), ("html", html.build), ("search", search.build),
+    return [("sources", stage_sources), ("pdf", stage_pdf), ("html", html.build), ("search", search.build),
             ("cmif", cmif.build)]
+
+
+def stage_pdf(ctx: BuildContext) -> None:
+    """The PDF stage (teipress.outputs.pdf), imported only by a build that makes PDFs: its
+    modules (Typst's driver, volumes, fonts) are a tenth of what a build imports."""
+    from ..outputs import pdf
+
+    pdf.build(ctx)
 
 
 @dataclass
