@@ -107,3 +107,19 @@ def test_held_once_gives_the_first_equal_value_and_leaves_what_does_not_hash():
     assert once("other", seen, key=("x", "y")) is a  # by its key
     s = "".join(["le", "tter"])
     assert interned(s) is interned("letter") and interned(3) == 3
+
+
+def test_register_records_unpickle_to_equal_records_with_the_same_pickled_form():
+    # (registers._quick_setstate: their own __setstate__, the pickled form dataclasses' own)
+    import pickle
+
+    from teipress.model import registers as r
+
+    about = r.About(originals=(("Ἀθῆναι", "grc", "Greek"),), identifiers=(r.Identifier("gnd", "1", "http://d-nb.info/gnd/1"),),
+                    sources=(r.Source("a book", "https://example.org"),), description="d", sort_name="s")
+    member = r.Member("anna", "person", r.FileRef("persons.xml", "register", 0, "ab"), None)
+    for record in (about, member, about.identifiers[0], about.sources[0], member.file):
+        data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+        again = pickle.loads(data)
+        assert again == record and type(again) is type(record)
+        assert pickle.dumps(again, protocol=pickle.HIGHEST_PROTOCOL) == data
