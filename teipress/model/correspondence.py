@@ -100,7 +100,7 @@ def authority_uris(element) -> tuple[str, ...]:
 
 # -- the facts of one letter --------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # (slots: one per letter's party, no __dict__ each)
 class Name:
     """A sender, recipient or place: the register's name when the name resolves, else as written."""
 
@@ -119,7 +119,7 @@ class Name:
         return ("entry", self.anchor) if self.anchor else ("name", self.kind, self.name.casefold())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class When:
     """A date of sending or receipt; ISO values only (anything else is kept as text alone)."""
 
@@ -153,7 +153,7 @@ class When:
         return dates.heading_label(self.value, self.cert) if self.value else self.text
 
 
-@dataclass
+@dataclass(slots=True)
 class Letter:
     """The correspondence facts of one document (teipress.model.Document.correspondence)."""
 
