@@ -107,3 +107,45 @@ def test_held_once_gives_the_first_equal_value_and_leaves_what_does_not_hash():
     assert once("other", seen, key=("x", "y")) is a  # by its key
     s = "".join(["le", "tter"])
     assert interned(s) is interned("letter") and interned(3) == 3
+
+
+def test_packed_diagnostics_read_as_before():
+    """Report.pack holds the diagnostics as bytes; reading them again gives the same ones, in
+    the same order, and what is added after reading is kept."""
+    from teipress.validation.diagnostics import Report
+
+    report = Report()
+    report.warning("b.xml", 3, 1, "a bare name", "pointer-bare")
+    report.error("a.xml", 1, 2, "no such id", "pointer")
+    report.warning("b.xml", 3, 1, "a bare name", "pointer-bare")
+    before, rows = list(report.items), report.rows()
+    report.pack()
+    assert report._packed is not None and report._items == []
+    assert report.rows() == rows == [(d.path, d.line, d.col, d.severity, d.message, d.rule) for d in before]
+    assert report.items == before and report.errors == before[1:2]
+    report.pack()
+    report.items.append(before[0])
+    assert report.items == before + before[:1]
+
+
+def test_a_build_keeps_its_diagnostics_packed_and_records_them(tmp_path, monkeypatch):
+    """A build packs its diagnostics once shown; the no-op build after an incremental one shows
+    the same ones, read from the cache's record of the build."""
+    from teipress.validation.diagnostics import Report
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=5)
+    first = root / "tei" / "letter-1.xml"
+    first.write_text(first.read_text().replace("A note on letter 1.", 'A note <ref target="nowhere">here</ref>.'))
+    packed = []
+    real = Report.pack
+
+    def pack(self):
+        real(self)
+        packed.append(self._packed is not None)
+
+    monkeypatch.setattr(Report, "pack", pack)
+    made = build(root, tmp_path / "out", incremental=True)
+    assert packed == [True] and any(d.rule == "pointer-bare" for d in made.report.items)
+    again = build(root, tmp_path / "out", incremental=True)
+    assert again.up_to_date and again.report.items == made.report.items
