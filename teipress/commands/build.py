@@ -470,6 +470,7 @@ def _run(ed: Edition, out_dir: Path, log: Callable[[str], None], only: set[str] 
                     "(set TEIPRESS_DEBUG=1 for the traceback)"
                 ) from exc
             timings[name] = time.perf_counter() - t0
+            workers.give_back_memory()  # (what the stage freed: the next one's workers do not start with it)
             log(f"  {name:<10} {timings[name]:7.2f} s")
         t0 = time.perf_counter()
         output.remove(scratch)

@@ -239,7 +239,12 @@ def _division_date_fn(_context, doc: str, div: str) -> str:
     bookmarks (Document.division_dates, the PDF's rule too), '' if it has none."""
     cache = _local.__dict__.setdefault("division_dates", {})
     if doc not in cache:
-        found = _documents_by_id(_local.model).get(doc)
+        # the document whose pages are being made (fill), else looked up in the whole edition:
+        # a forked worker making a dict of every document would touch, and so copy, the pages
+        # of the parent's memory that hold them (tens of MB at 20,000 letters)
+        found = _local.__dict__.get("filling")
+        if found is None or found.id != doc:
+            found = _documents_by_id(_local.model).get(doc)
         cache[doc] = found.division_dates() if found is not None else {}
     return cache[doc].get(div, "")
 
@@ -324,7 +329,7 @@ def fill(em, page: Page) -> None:
     """The HTML fragments of a document's page and of its split pages (text, notes,
     contents, metadata fields); the split pages add their fields to the document's."""
     html_xsl = stylesheet()
-    _local.model = em
+    _local.model, _local.filling = em, page.doc
     try:
         fragments(html_xsl, page, page.doc.contents or page.doc.model, "../")
         for pp in page.parts:
@@ -332,7 +337,7 @@ def fill(em, page: Page) -> None:
             if pp.doc.model.find(".//m:block[@division='true']//m:block[@division='true']", model_mod.M) is None:
                 pp.toc = Markup("")  # a contents list holding only the page's own head
     finally:
-        _local.model = None
+        _local.model = _local.filling = None
         _local.__dict__.pop("division_dates", None)  # (a rebuild in serve reads its own)
 
 
@@ -577,6 +582,9 @@ def _edition_pages(ctx, s: Site, env, render, edition_key: str, made, todo: list
     for reg in s.registers:
         register_page(env, render, reg, ctx.cache, edition_key, s.base_url,
                       lambda path, data: write(out / path, data), s.page_keys)
+        # A register's page of thousands of entries is tens of MB of text while it is made;
+        # freed, glibc would keep it in this process, beside the workers (workers.give_back_memory).
+        workers.give_back_memory()
     if em.letters:  # an index of letters only for an edition of letters
         render("letters.html", paths.LETTERS_PAGE, cmif=paths.CMIF_FILE)
     for view in s.parallel:
@@ -588,6 +596,7 @@ def _edition_pages(ctx, s: Site, env, render, edition_key: str, made, todo: list
             view.pdf = view.pair.download
         render("parallel.html", view.path, view=view)
     render("chronology.html", "chronology.html")
+    workers.give_back_memory()
     seen: dict = {}  # (shared_fields: one Field for the licence every letter repeats)
     for doc, (fields, written, record) in zip(todo, made):
         output.absorb(written)  # (what the worker wrote into the output)
