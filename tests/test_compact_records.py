@@ -149,3 +149,44 @@ def test_a_build_keeps_its_diagnostics_packed_and_records_them(tmp_path, monkeyp
     assert packed == [True] and any(d.rule == "pointer-bare" for d in made.report.items)
     again = build(root, tmp_path / "out", incremental=True)
     assert again.up_to_date and again.report.items == made.report.items
+
+
+def test_a_document_page_reads_its_own_division_dates_without_a_dict_of_every_document(tmp_path, monkeypatch):
+    """tpf:division-date finds the document whose pages are being made (html.fill) without the
+    dict of every document (which a forked worker would make by touching, and so copying, the
+    pages of its parent's memory that hold each of them); the pages read as with that dict."""
+    import sys
+
+    from conftest import REPO
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        import benchmark_scale
+    finally:
+        sys.path.remove(str(REPO / "scripts"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = benchmark_scale.generate(6, tmp_path / "letters")  # (its letters' divisions have no head)
+    asked = []
+    real = html._documents_by_id
+    real_fn = html._division_date_fn
+
+    def division_date(context, doc, div):
+        asked.append(doc)
+        return real_fn(context, doc, div)
+
+    monkeypatch.setattr(html, "_division_date_fn", division_date)
+    monkeypatch.setattr(html, "_documents_by_id", lambda em: (_ for _ in ()).throw(AssertionError("every document")))
+    build(root, tmp_path / "own", incremental=False)
+    assert asked
+
+    def through_the_dict(context, doc, div):
+        kept = html._local.__dict__.pop("filling", None)
+        try:
+            return real_fn(context, doc, div)
+        finally:
+            html._local.filling = kept
+
+    monkeypatch.setattr(html, "_documents_by_id", real)
+    monkeypatch.setattr(html, "_division_date_fn", through_the_dict)
+    build(root, tmp_path / "all", incremental=False)
+    assert same_tree(tmp_path / "own", tmp_path / "all") == []
