@@ -9,6 +9,7 @@ hosted under any path.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import os
 import threading
@@ -84,6 +85,17 @@ def write_known(path: Path | str, digest: str, load) -> None:
         output.put_known(path, digest, load, new, previous)
     else:
         output.put_known(path, digest, load, path.parent, None)
+
+
+def encoded(chunks) -> bytes:
+    """The UTF-8 bytes of a page a template makes (Template.generate: its text in pieces), each
+    piece encoded as it comes.  The edition's largest pages (a register of 20,000 letters'
+    occurrences: tens of MB) are never held as one str as well as its bytes (a str of such a
+    page takes two bytes a character once one character is beyond Latin-1)."""
+    out = io.BytesIO()
+    for chunk in chunks:
+        out.write(chunk.encode("utf-8"))
+    return out.getvalue()
 
 
 def copy_tree(src: Path, dst: Path) -> None:
@@ -476,7 +488,7 @@ def _build(ctx: BuildContext) -> None:
         html = ctx.cache.get(edition_cache.KIND, key) if key else None
         if html is None:
             root = "../" * path.count("/")
-            html = env.get_template(template).render(root=root, page=path, **common, **kw).encode("utf-8")
+            html = encoded(env.get_template(template).generate(root=root, page=path, **common, **kw))
             if key:
                 ctx.cache.put(edition_cache.KIND, key, html)
         write(out / path, html)
