@@ -13,6 +13,7 @@ lock another thread holds and hang the worker.
 """
 from __future__ import annotations
 
+import functools
 import gc
 import itertools
 import multiprocessing
@@ -53,6 +54,7 @@ def forked_map(fn: Callable[[T], R], items: Sequence[T], minimum: int,
         return
     n = processes or jobs()
     _job, _parent = (fn, items), os.getpid()
+    give_back_memory()  # (what this process freed: else each worker starts with it, and may touch it)
     frozen()
     try:
         ctx = multiprocessing.get_context("fork")
@@ -81,6 +83,25 @@ def forked_map(fn: Callable[[T], R], items: Sequence[T], minimum: int,
 
 
 _parent = 0  # the process that forked the running map's workers
+
+
+def give_back_memory() -> None:
+    """Return the memory this process has freed to the system.  glibc keeps what a process
+    frees (the trees of a stage, the pages a stage rendered and wrote) for its next allocations,
+    scattered over its heap: the process's resident memory stays at its high-water mark, and
+    workers forked then would each start with it (and copy the pages they allocate into).
+    Elsewhere than glibc this does nothing."""
+    try:
+        _libc().malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+@functools.cache
+def _libc():
+    import ctypes
+
+    return ctypes.CDLL(None)
 
 
 def in_worker() -> bool:

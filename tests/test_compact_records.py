@@ -123,3 +123,85 @@ def test_register_records_unpickle_to_equal_records_with_the_same_pickled_form()
         again = pickle.loads(data)
         assert again == record and type(again) is type(record)
         assert pickle.dumps(again, protocol=pickle.HIGHEST_PROTOCOL) == data
+
+def test_packed_diagnostics_read_as_before():
+    """Report.pack holds the diagnostics as bytes; reading them again gives the same ones, in
+    the same order, and what is added after reading is kept."""
+    from teipress.validation.diagnostics import Report
+
+    report = Report()
+    report.warning("b.xml", 3, 1, "a bare name", "pointer-bare")
+    report.error("a.xml", 1, 2, "no such id", "pointer")
+    report.warning("b.xml", 3, 1, "a bare name", "pointer-bare")
+    before, rows = list(report.items), report.rows()
+    report.pack()
+    assert report._packed is not None and report._items == []
+    assert report.rows() == rows == [(d.path, d.line, d.col, d.severity, d.message, d.rule) for d in before]
+    assert report.items == before and report.errors == before[1:2]
+    report.pack()
+    report.items.append(before[0])
+    assert report.items == before + before[:1]
+
+
+def test_a_build_keeps_its_diagnostics_packed_and_records_them(tmp_path, monkeypatch):
+    """A build packs its diagnostics once shown; the no-op build after an incremental one shows
+    the same ones, read from the cache's record of the build."""
+    from teipress.validation.diagnostics import Report
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=5)
+    first = root / "tei" / "letter-1.xml"
+    first.write_text(first.read_text().replace("A note on letter 1.", 'A note <ref target="nowhere">here</ref>.'))
+    packed = []
+    real = Report.pack
+
+    def pack(self):
+        real(self)
+        packed.append(self._packed is not None)
+
+    monkeypatch.setattr(Report, "pack", pack)
+    made = build(root, tmp_path / "out", incremental=True)
+    assert packed == [True] and any(d.rule == "pointer-bare" for d in made.report.items)
+    again = build(root, tmp_path / "out", incremental=True)
+    assert again.up_to_date and again.report.items == made.report.items
+
+
+def test_a_document_page_reads_its_own_division_dates_without_a_dict_of_every_document(tmp_path, monkeypatch):
+    """tpf:division-date finds the document whose pages are being made (html.fill) without the
+    dict of every document (which a forked worker would make by touching, and so copying, the
+    pages of its parent's memory that hold each of them); the pages read as with that dict."""
+    import sys
+
+    from conftest import REPO
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        import benchmark_scale
+    finally:
+        sys.path.remove(str(REPO / "scripts"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = benchmark_scale.generate(6, tmp_path / "letters")  # (its letters' divisions have no head)
+    asked = []
+    real = html._documents_by_id
+    real_fn = html._division_date_fn
+
+    def division_date(context, doc, div):
+        asked.append(doc)
+        return real_fn(context, doc, div)
+
+    monkeypatch.setattr(html, "_division_date_fn", division_date)
+    monkeypatch.setattr(html, "_documents_by_id", lambda em: (_ for _ in ()).throw(AssertionError("every document")))
+    build(root, tmp_path / "own", incremental=False)
+    assert asked
+
+    def through_the_dict(context, doc, div):
+        kept = html._local.__dict__.pop("filling", None)
+        try:
+            return real_fn(context, doc, div)
+        finally:
+            html._local.filling = kept
+
+    monkeypatch.setattr(html, "_documents_by_id", real)
+    monkeypatch.setattr(html, "_division_date_fn", through_the_dict)
+    build(root, tmp_path / "all", incremental=False)
+    assert same_tree(tmp_path / "own", tmp_path / "all") == []

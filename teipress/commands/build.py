@@ -288,7 +288,7 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
                     known = writer.listing(cache_mod.BUILT) if writer is not None else None
                     store.record_build(new, {
                         "fingerprint": fingerprint, "listing": cache_mod.output_listing(folder, known),
-                        "files": result.files, "left_out": []}, result.report.items)
+                        "files": result.files, "left_out": []}, result.report.rows())
                 digests.save(new)
                 cache_mod.replace(store.folder, new)
         try:
@@ -309,6 +309,7 @@ def _build(edition_dir, out, allow_invalid, keep_going, only, check, log, show, 
         facts_mod.pack(result.edition.files)  # (validation is done with most of them)
         if result.report.items:
             show(result.report, result.files)
+        result.report.pack()  # (read again only when the build is done)
         t0 = time.perf_counter()
         progress.stage("model", len(result.edition.documents))
         result.model = make_model(result.edition, store)
@@ -482,6 +483,7 @@ def _run(ed: Edition, out_dir: Path, log: Callable[[str], None], only: set[str] 
                     "(set TEIPRESS_DEBUG=1 for the traceback)"
                 ) from exc
             timings[name] = time.perf_counter() - t0
+            workers.give_back_memory()  # (what the stage freed: the next one's workers do not start with it)
             log(f"  {name:<10} {timings[name]:7.2f} s")
         t0 = time.perf_counter()
         output.remove(scratch)

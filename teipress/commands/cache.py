@@ -600,13 +600,12 @@ class Cache:
             return None
 
     @staticmethod
-    def record_build(dest: Path, record: dict, report: list) -> None:
+    def record_build(dest: Path, record: dict, rows: list[tuple]) -> None:
         """Write the record of a complete build (*record*: what a no-op build checks) and its
-        diagnostics *report*."""
+        diagnostics (*rows*: Report.rows)."""
         with contextlib.suppress(OSError):
             dest.mkdir(parents=True, exist_ok=True)
             stamp = secrets.token_hex(8)
-            rows = [(d.path, d.line, d.col, d.severity, d.message, d.rule) for d in report]
             (dest / REPORT).write_bytes(pickle.dumps((stamp, rows), protocol=pickle.HIGHEST_PROTOCOL))
             (dest / "build.pickle").write_bytes(pickle.dumps({**record, "report": stamp},
                                                              protocol=pickle.HIGHEST_PROTOCOL))

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from ..held_once import once
 from ..isodate import DateError, parse as parse_iso
 from ..xmlparse import NS
 from . import authority, dates, paths
@@ -100,7 +101,7 @@ def authority_uris(element) -> tuple[str, ...]:
 
 # -- the facts of one letter --------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # (slots: one per letter's party, no __dict__ each)
 class Name:
     """A sender, recipient or place: the register's name when the name resolves, else as written."""
 
@@ -119,7 +120,7 @@ class Name:
         return ("entry", self.anchor) if self.anchor else ("name", self.kind, self.name.casefold())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class When:
     """A date of sending or receipt; ISO values only (anything else is kept as text alone)."""
 
@@ -153,7 +154,7 @@ class When:
         return dates.heading_label(self.value, self.cert) if self.value else self.text
 
 
-@dataclass
+@dataclass(slots=True)
 class Letter:
     """The correspondence facts of one document (teipress.model.Document.correspondence)."""
 
@@ -264,18 +265,20 @@ def _raw_name(el, kind: str) -> RawName:
 
 def _name(raw: RawName, entries: dict, memo: dict) -> Name:
     """*memo*: id of a register entry → what a Name takes of it, read once per build (a
-    correspondent names thousands of letters)."""
+    correspondent names thousands of letters), and each Name made, held once."""
     written, anchors, own, kind = raw
     entry = next((entries[a] for a in anchors if a in entries), None)
     if entry is None:
-        return Name(written, written, kind, authority=own, sort=(written.casefold(),))
+        return once(Name(written, written, kind, authority=own, sort=(written.casefold(),)), memo)
     facts = memo.get(id(entry))
     if facts is None:
         facts = memo[id(entry)] = (entry.name, entry.kind, entry.anchor, entry.href,
                                    entry.authority_uris, entry.sort_key, entry.entry.id)
     name, entry_kind, anchor, href, uris, sort, entry_id = facts
-    return Name(name or written, written, entry_kind if kind != "place" else "place",
-                anchor, href, tuple(dict.fromkeys(own + uris)), sort, entry_id)
+    # (a correspondent's Name, equal in each of their thousands of letters, is held once: the
+    # memo keeps it under itself, beside the entries' facts under their ids)
+    return once(Name(name or written, written, entry_kind if kind != "place" else "place",
+                     anchor, href, tuple(dict.fromkeys(own + uris)), sort, entry_id), memo)
 
 
 def facts(model_root) -> LetterFacts | None:

@@ -7,7 +7,6 @@ deposit records) read this and never the TEI, nor another output's files.
 """
 from __future__ import annotations
 
-import ctypes
 import gc
 import os
 import tempfile
@@ -245,15 +244,6 @@ Document.model = _tree_property("_model")
 Document.contents = _tree_property("_contents")
 
 
-def give_back_memory() -> None:
-    """Return the memory of the trees just freed to the system: glibc keeps it for the
-    process, and forked workers would each start with it (elsewhere this does nothing)."""
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
-
-
 def store(doc: Document, spill: Spill) -> None:
     """Keep *doc*'s trees as their bytes in *spill* from now on (see Stored)."""
     for name in ("_model", "_contents"):
@@ -426,7 +416,7 @@ class EditionModel:
         del found
         for d in (p for doc in docs for p in (doc, *doc.parts)):
             store(d, spill)  # the model is made: from here on it is only read
-        give_back_memory()
+        workers.give_back_memory()
         return cls(edition=ed, metadata=metadata, version=metadata.version, build_time=build_time,
                    documents=docs, registers=registers.registers(reg_entries, paths.REGISTER_PAGES),
                    entries=reg_entries, chronology=mentions.chronology(docs), warnings=warnings,
@@ -584,8 +574,6 @@ def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
         used = {k: set(v) for k, v in cache.used.items()} if forked and cache is not None else {}
         return data, own, placed, image_warnings, used, snap
 
-    if forked:  # what loading and validation freed goes back to the system before the workers
-        give_back_memory()  # are forked: else each starts with it (and may touch it)
     made = workers.forked_map(one, todo, PARALLEL_FROM)
     for i, f in enumerate(files):
         if i in found:

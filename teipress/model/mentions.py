@@ -22,7 +22,7 @@ CONTEXT = 70  # characters of context either side of an occurrence
 LABEL = 50  # characters of a division's head in a location label
 
 
-@dataclass
+@dataclass(slots=True)  # (slots: a build holds every occurrence of the edition, no __dict__ each)
 class Occurrence:
     doc: object  # the teipress.model.Document it is in
     id: str
@@ -46,7 +46,7 @@ class Occurrence:
         return f"{self.page or self.doc.path}#{self.id}"
 
 
-@dataclass
+@dataclass(slots=True)
 class DateRef(Occurrence):
     value: str = ""
     sort: str = ""
@@ -369,7 +369,7 @@ def doc_date(doc) -> str:
     return (getattr(doc, "date_value", "") or "").split("/")[0]
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """A dated division of a document — a conversation, a note, a letter, a diary entry: the
     chronology's dates of the records, told apart from the dates the records mention."""

@@ -9,6 +9,7 @@ hosted under any path.
 from __future__ import annotations
 
 import functools
+import io
 import json
 import os
 import threading
@@ -84,6 +85,17 @@ def write_known(path: Path | str, digest: str, load) -> None:
         output.put_known(path, digest, load, new, previous)
     else:
         output.put_known(path, digest, load, path.parent, None)
+
+
+def encoded(chunks) -> bytes:
+    """The UTF-8 bytes of a page a template makes (Template.generate: its text in pieces), each
+    piece encoded as it comes.  The edition's largest pages (a register of 20,000 letters'
+    occurrences: tens of MB) are never held as one str as well as its bytes (a str of such a
+    page takes two bytes a character once one character is beyond Latin-1)."""
+    out = io.BytesIO()
+    for chunk in chunks:
+        out.write(chunk.encode("utf-8"))
+    return out.getvalue()
 
 
 def copy_tree(src: Path, dst: Path) -> None:
@@ -239,7 +251,12 @@ def _division_date_fn(_context, doc: str, div: str) -> str:
     bookmarks (Document.division_dates, the PDF's rule too), '' if it has none."""
     cache = _local.__dict__.setdefault("division_dates", {})
     if doc not in cache:
-        found = _documents_by_id(_local.model).get(doc)
+        # the document whose pages are being made (fill), else looked up in the whole edition:
+        # a forked worker making a dict of every document would touch, and so copy, the pages
+        # of the parent's memory that hold them (tens of MB at 20,000 letters)
+        found = _local.__dict__.get("filling")
+        if found is None or found.id != doc:
+            found = _documents_by_id(_local.model).get(doc)
         cache[doc] = found.division_dates() if found is not None else {}
     return cache[doc].get(div, "")
 
@@ -324,7 +341,7 @@ def fill(em, page: Page) -> None:
     """The HTML fragments of a document's page and of its split pages (text, notes,
     contents, metadata fields); the split pages add their fields to the document's."""
     html_xsl = stylesheet()
-    _local.model = em
+    _local.model, _local.filling = em, page.doc
     try:
         fragments(html_xsl, page, page.doc.contents or page.doc.model, "../")
         for pp in page.parts:
@@ -332,7 +349,7 @@ def fill(em, page: Page) -> None:
             if pp.doc.model.find(".//m:block[@division='true']//m:block[@division='true']", model_mod.M) is None:
                 pp.toc = Markup("")  # a contents list holding only the page's own head
     finally:
-        _local.model = None
+        _local.model = _local.filling = None
         _local.__dict__.pop("division_dates", None)  # (a rebuild in serve reads its own)
 
 
@@ -471,7 +488,7 @@ def _build(ctx: BuildContext) -> None:
         html = ctx.cache.get(edition_cache.KIND, key) if key else None
         if html is None:
             root = "../" * path.count("/")
-            html = env.get_template(template).render(root=root, page=path, **common, **kw).encode("utf-8")
+            html = encoded(env.get_template(template).generate(root=root, page=path, **common, **kw))
             if key:
                 ctx.cache.put(edition_cache.KIND, key, html)
         write(out / path, html)
@@ -544,6 +561,11 @@ def _build(ctx: BuildContext) -> None:
 
     # Each document's pages are its own files: made on every core, each by one worker, which
     # sends back only the metadata fields the edition's pages read (licence, changes, principles).
+    # The workers take them in the order the model made the documents (its files' order), not
+    # the edition's order of dates: a worker copies each page of this process's memory it
+    # touches, and a document's records lie beside those of the documents made just before and
+    # after it, so that a run of documents in that order touches few pages another run touches.
+    todo.sort(key=lambda page: (page.doc.file.rel, page.doc.file.n))
     stylesheet()  # compiled once, before the workers are forked
     env.get_template("document.html")  # (likewise: else each worker compiles it again)
     results = workers.forked_map(document_pages, todo, PARALLEL_FROM)
@@ -577,6 +599,9 @@ def _edition_pages(ctx, s: Site, env, render, edition_key: str, made, todo: list
     for reg in s.registers:
         register_page(env, render, reg, ctx.cache, edition_key, s.base_url,
                       lambda path, data: write(out / path, data), s.page_keys)
+        # A register's page of thousands of entries is tens of MB of text while it is made;
+        # freed, glibc would keep it in this process, beside the workers (workers.give_back_memory).
+        workers.give_back_memory()
     if em.letters:  # an index of letters only for an edition of letters
         render("letters.html", paths.LETTERS_PAGE, cmif=paths.CMIF_FILE)
     for view in s.parallel:
@@ -588,6 +613,7 @@ def _edition_pages(ctx, s: Site, env, render, edition_key: str, made, todo: list
             view.pdf = view.pair.download
         render("parallel.html", view.path, view=view)
     render("chronology.html", "chronology.html")
+    workers.give_back_memory()
     seen: dict = {}  # (shared_fields: one Field for the licence every letter repeats)
     for doc, (fields, written, record) in zip(todo, made):
         output.absorb(written)  # (what the worker wrote into the output)
