@@ -183,7 +183,8 @@ def _merge_language(lang: str, runs: list[Lang | None], target: Path, put, keep:
         state = search_patch.LangState(
             version, next(p for p in runs if p).wasm, fields,
             [(url, digest, words, written[digest]) for url, digest, words, _ in pages], ranges, kept,
-            _merged_filters(parts, shifts), (filters, files))
+            _merged_filters(parts, shifts), (filters, files),
+            {f: sum(f in p.fields for p in runs if p) for f in fields})
     return meta_hash, len(pages), state
 
 

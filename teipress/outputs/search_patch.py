@@ -73,7 +73,8 @@ class LangState:
     ranges: list[tuple[int, int]]  # each run's pages: first number, how many
     chunks: list  # [(Chunk, ChunkWords or None when it is in the cache), …]
     filters: dict[str, dict[str, list[int]]]  # merged: name → value → page numbers
-    filter_files: list  # [(path in the bundle, bytes), …]
+    filter_files: tuple  # the meta's filter list, and the files [(path in the bundle, bytes), …]
+    field_runs: dict[str, int]  # how many runs have each meta field (fields is their union)
 
 
 @dataclass
@@ -406,6 +407,7 @@ def patch(state: Merged, keys: list[str], changed: dict, target: Path, put, put_
 def _patch_lang(lang: str, ls: LangState, changed: dict, target: Path, run_of, chunk_words):
     pages = list(ls.pages)
     filters = ls.filters
+    field_runs = dict(ls.field_runs)
     fresh: dict[str, bytes] = {}
     changes: dict[str, list] = {}
     for r, (old_run, new_run) in sorted(changed.items()):
@@ -417,9 +419,12 @@ def _patch_lang(lang: str, ls: LangState, changed: dict, target: Path, run_of, c
             raise Mismatch("the run's pages are not those kept")
         if not count:
             continue
-        if set(old.fields) != set(new.fields) or not set(new.fields) <= set(ls.fields) \
-                or (old.version, old.wasm) != (new.version, new.wasm):
-            raise Mismatch("the run's meta fields changed")
+        if (old.version, old.wasm) != (new.version, new.wasm):
+            raise Mismatch("another Pagefind wrote the run")
+        for field in set(old.fields) ^ set(new.fields):
+            field_runs[field] = field_runs.get(field, 0) + (1 if field in new.fields else -1)
+            if field not in ls.fields or not field_runs[field]:
+                raise Mismatch("the run's meta fields change the index's")
         old, new = search_merge._with_fields(old, ls.fields), search_merge._with_fields(new, ls.fields)
         for k, (url, digest, words, raw) in enumerate(new.pages):
             data = raw if isinstance(raw, bytes) else raw.read_bytes()
@@ -472,7 +477,7 @@ def _patch_lang(lang: str, ls: LangState, changed: dict, target: Path, run_of, c
                                         filter_files[0], ls.fields, target,
                                         lambda path, data: collected.append(("put", path, data)))
     writes += collected
-    new = LangState(ls.version, ls.wasm, ls.fields, pages, ls.ranges, chunks, filters, filter_files)
+    new = LangState(ls.version, ls.wasm, ls.fields, pages, ls.ranges, chunks, filters, filter_files, field_runs)
     return new, writes, meta_hash
 
 
