@@ -140,7 +140,8 @@ def entry_bytes(entry: dict) -> bytes:
     return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _put(path: Path, data: bytes) -> None:
+def _put(path: Path | str, data: bytes) -> None:
+    path = Path(path)
     try:
         path.write_bytes(data)
     except FileNotFoundError:
@@ -191,8 +192,18 @@ def _merge_language(lang: str, runs: list[Lang | None], target: Path, put, keep:
 def write_meta(lang: str, version: str, pages: list, chunks: list, filters: list, fields: list,
                target: Path, put) -> str:
     """Write the meta file (pages as [fragment name, word count]); return its name's hash."""
-    meta = [version, [list(p) for p in pages], chunks, filters, [], fields]
-    raw = fmt.encode(meta)
+    # (the pages as CBOR at once: [name, word count] each, thousands of them)
+    head, text, uint = fmt._head, fmt._encode, fmt._uint
+    out = [fmt.MAGIC, head(4, 6)]
+    text(version, out)
+    out.append(head(4, len(pages)))
+    for name, words in pages:
+        out.append(b"\x82")
+        text(name, out)
+        out.append(uint(words))
+    for part in (chunks, filters, [], fields):
+        text(part, out)
+    raw = b"".join(out)
     meta_hash = f"{lang}_{fmt.sha1(raw[len(fmt.MAGIC):])[:META_DIGITS]}"  # Pagefind's meta name
     put(target / f"pagefind.{meta_hash}.pf_meta", fmt.zipped(raw))
     return meta_hash

@@ -36,7 +36,7 @@ from . import pagefind_format as fmt, search_merge
 # at most about this many entries (plus the run's own).
 CHECKPOINT_EVERY = 64
 # What the kept state looks like: part of its cache slot.
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 _EMPTY = (0, 0, 0, b"", 0)  # a segment with no pages
 
 
@@ -397,10 +397,10 @@ def patch(state: Merged, keys: list[str], changed: dict, target: Path, put, put_
         keep += [(c.digest, cw) for c, cw in langs[lang].chunks if cw is not None]
         langs[lang].chunks = [(c, None) for c, _ in langs[lang].chunks]
     for name, sha in state.files.items():
-        put_known(target / name, sha, lambda sha=sha: shared(sha))
+        put_known(f"{target}/{name}", sha, lambda sha=sha: shared(sha))
     for how, *args in writes:
         (put if how == "put" else put_known)(*args)
-    put(target / "pagefind-entry.json", search_merge.entry_bytes(entry))
+    put(f"{target}/pagefind-entry.json", search_merge.entry_bytes(entry))
     return Merged(list(keys), state.entry, state.files, langs, entry), keep
 
 
@@ -439,26 +439,24 @@ def _patch_lang(lang: str, ls: LangState, changed: dict, target: Path, run_of, c
     writes = []
     names = search_merge._fragment_names(lang, [p[1] for p in pages])
     seen: set[str] = set()
-    starts = [s for s, _ in ls.ranges]
-    for number, (_, digest, _, sha) in enumerate(pages):
-        if digest in seen:
-            continue
-        seen.add(digest)
-        path = target / "fragment" / f"{names[digest]}.pf_fragment"
-        if digest in fresh:
-            writes.append(("put", path, fresh[digest]))
-        else:
-            r = bisect_right(starts, number) - 1
-            while ls.ranges[r][1] == 0:  # (runs with no pages of this language start there too)
-                r -= 1
-            writes.append(("known", path, sha, lambda r=r, digest=digest: _fragment(run_of(r), lang, digest)))
+    folder = f"{target}/fragment/"  # (paths as strings: thousands of them)
+    for r, (start, count) in enumerate(ls.ranges):
+        for _, digest, _, sha in pages[start:start + count]:
+            if digest in seen:
+                continue
+            seen.add(digest)
+            path = f"{folder}{names[digest]}.pf_fragment"
+            if digest in fresh:
+                writes.append(("put", path, fresh[digest]))
+            else:
+                writes.append(("known", path, sha, lambda r=r, digest=digest: _fragment(run_of(r), lang, digest)))
     used: set[str] = set()
     made_digests = {c.digest: data for c, data in made}
     listed = []
     for chunk, _ in chunks:
         name = search_merge.short_name(lang, chunk.digest, used)
         listed.append(name)
-        path = target / "index" / f"{name}.pf_index"
+        path = f"{target}/index/{name}.pf_index"
         if chunk.digest in made_digests:
             writes.append(("put", path, made_digests[chunk.digest]))
         else:
@@ -471,7 +469,7 @@ def _patch_lang(lang: str, ls: LangState, changed: dict, target: Path, run_of, c
     else:
         filter_files = search_merge.filter_files(lang, filters)
     for rel, data in filter_files[1]:
-        writes.append(("put", target / rel, data))
+        writes.append(("put", f"{target}/{rel}", data))
     collected = []
     meta_hash = search_merge.write_meta(lang, ls.version, [(names[p[1]], p[2]) for p in pages], meta_chunks,
                                         filter_files[0], ls.fields, target,
