@@ -77,7 +77,7 @@ def url_of(rel: str) -> str:
 def pages_to_index(site: Path) -> list[Path]:
     """The pages one Pagefind run over *site* would index, in the order of their URLs: those
     with a data-pagefind-body if any page has one (Pagefind then passes over the others), else all."""
-    return [page for page, _ in _scan(site)]
+    return [Path(page) for page, _ in _scan(site)]
 
 
 def _scan(site: Path, made: list[tuple[str, str]] | None = None, cache=None) -> list[tuple[Path, str]]:
@@ -94,9 +94,10 @@ def _scan(site: Path, made: list[tuple[str, str]] | None = None, cache=None) -> 
             if not rel.startswith(BUNDLE + "/"):
                 pages.append((url_of(rel), rel, p, None))
     else:
+        prefix = f"{site}{os.sep}"  # (a page as a string: a Path is made only for a run given to Pagefind)
         for rel, sha in made:
             if rel.endswith(".html") and not rel.startswith(BUNDLE + "/"):
-                pages.append((url_of(rel), rel, site / rel, sha))
+                pages.append((url_of(rel), rel, prefix + rel, sha))
     pages.sort()
     slot = cache_mod.digest("search", "pages with a body")
     kept = cache.get_object("search", slot) if cache is not None and made is not None else None
@@ -106,7 +107,7 @@ def _scan(site: Path, made: list[tuple[str, str]] | None = None, cache=None) -> 
     for _, rel, page, sha in pages:
         has = known.get(sha) if sha is not None else None
         if has is None:
-            data = page.read_bytes()
+            data = Path(page).read_bytes()
             sha = hashlib.sha256(data).hexdigest()
             has = b"data-pagefind-body" in data and _BODY.search(data) is not None  # (the quick test first)
         bodies[sha] = has
@@ -351,7 +352,7 @@ def _pagefind_runs(site: Path, runs: list[list[Path]], tmp: Path, language: str 
                 n, run = queue.pop(0)
                 part = tmp / f"site-{n}"
                 for page in run:  # the run's pages at their own paths, so the URLs are the site's
-                    dest = part / page.relative_to(site)
+                    dest = part / Path(page).relative_to(site)
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     _link(page, dest)
                 part.mkdir(exist_ok=True)
