@@ -180,7 +180,8 @@ def index_site(site: Path, language: str | None = None, pages_per_run: int | Non
                         if cache is not None:
                             _keep_run(cache, keys[n], got[n])
                         spilled(got[n])
-                state = search_merge.write(got, target, put, keep=cache is not None)
+                state = search_merge.write(got, target, put, keep=None if cache is None else (
+                    lambda digest, words: cache.put_object("search", search_patch.chunk_key(digest), words)))
             except (pagefind_format.FormatError, KeyError, IndexError, TypeError, ValueError, OSError) as exc:
                 raise BuildError(f"could not merge Pagefind's indexes: {exc}") from None
             if cache is not None:
@@ -260,13 +261,9 @@ def _patched(site, runs, keys, got, tmp, language, cache, shared, target, put, p
 
 
 def _keep_state(cache, state: "search_patch.Merged | None", keys: list[str]) -> None:
-    """Keep the merged bundle's state (its chunks' words apart, each under its digest)."""
+    """Keep the merged bundle's state (its chunks' words were kept apart as they were written)."""
     if state is not None:
         state.keys = list(keys)
-        for lang in state.langs.values():
-            for chunk, words in lang.chunks:
-                cache.put_object("search", search_patch.chunk_key(chunk.digest), words)
-            lang.chunks = [(chunk, None) for chunk, _ in lang.chunks]
     cache.put_object("search", search_patch.slot(), state)
 
 

@@ -105,10 +105,11 @@ def _read_lang(bundle: Path, info: dict) -> Lang:
 
 
 def write(runs: list[Run], target: Path, put: Callable[[Path, bytes], None] | None = None,
-          keep: bool = False) -> "search_patch.Merged | None":
+          keep: Callable | None = None) -> "search_patch.Merged | None":
     """The merged bundle of *runs* in *target*, each file written by *put* (default: written).
     With *keep*: also what search_patch needs to patch this bundle when a run changes (its
-    state, with the chunks' words to be kept in the cache), or None where it cannot."""
+    state; each chunk's words are given to *keep(digest, ChunkWords)* as the chunk is written,
+    not held), or None where it cannot."""
     put = put or _put
     # Pagefind's scripts and WebAssembly are the same in every bundle (they depend on the
     # languages only): the union of the runs' files.
@@ -149,7 +150,7 @@ def _put(path: Path | str, data: bytes) -> None:
         path.write_bytes(data)
 
 
-def _merge_language(lang: str, runs: list[Lang | None], target: Path, put, keep: bool = False):
+def _merge_language(lang: str, runs: list[Lang | None], target: Path, put, keep: Callable | None = None):
     """The merged files of one language from each run's part (None: the run has none);
     returns the meta's name, the page count and, with *keep*, search_patch's state (None
     when the parts had to be combined: their pages interleave)."""
@@ -169,7 +170,7 @@ def _merge_language(lang: str, runs: list[Lang | None], target: Path, put, keep:
             data = raw if isinstance(raw, bytes) else raw.read_bytes()
             written[digest] = search_patch.sha256(data) if keep else None
             put(target / "fragment" / f"{names[digest]}.pf_fragment", data)
-    chunks, kept = _write_words(lang, parts, shifts, target, put, keep and plain)
+    chunks, kept = _write_words(lang, parts, shifts, target, put, keep if plain else None)
     filters, files = _write_filters(lang, parts, shifts, target, put)
     version = parts[0].version if parts else fmt.VERSION
     meta_hash = write_meta(lang, version, [(names[p[1]], p[2]) for p in pages], chunks, filters, fields,
@@ -299,10 +300,10 @@ def _grouped(rows):
 
 # -- the merged files ---------------------------------------------------------------------
 def _write_words(lang: str, parts: list[Lang], shifts: list[int], target: Path, put,
-                 keep: bool = False) -> tuple[list[list[str]], list | None]:
+                 keep: Callable | None = None) -> tuple[list[list[str]], list | None]:
     """Write the merged word chunks, cut where one Pagefind run cuts them; return the
-    meta's chunk list [[from, to, hash], …] and, with *keep*, each chunk as search_patch keeps
-    it: (search_patch.Chunk, search_patch.ChunkWords)."""
+    meta's chunk list [[from, to, hash], …] and, with *keep*, the chunks as search_patch lists
+    them [(search_patch.Chunk, None), …], each chunk's words given to keep(digest, ChunkWords)."""
     chunks: list[tuple[str, str, str]] = []
     names: set[str] = set()
     kept: list | None = [] if keep else None
@@ -320,18 +321,19 @@ def _write_words(lang: str, parts: list[Lang], shifts: list[int], target: Path, 
         put(target / "index" / f"{name}.pf_index", data)
         chunks.append((words[0], words[-1], name))
         if keep:
-            kept.append((search_patch.Chunk(words[0], words[-1], fmt.sha1(raw[len(fmt.MAGIC):]),
-                                            search_patch.sha256(data)),
-                         search_patch.ChunkWords(words, weights, entries, lists)))
+            chunk = search_patch.Chunk(words[0], words[-1], fmt.sha1(raw[len(fmt.MAGIC):]), search_patch.sha256(data))
+            keep(chunk.digest, search_patch.ChunkWords(words, weights, entries, lists))
+            kept.append((chunk, None))
 
     entry = search_patch.word_entry
+    keep_lists = keep is not None
     streams = [[(w, shift, seg, v) for w, seg, v in p.words] for p, shift in zip(parts, shifts)]
     for word, group in _grouped(heapq.merge(*streams, key=itemgetter(0))):
         if len(group) == 1:  # (the common case, made short)
             _, shift, seg, variants = group[0]
             weight = seg[4]  # Pagefind's measure of a chunk (pagefind_format.segment)
             raw, where = entry(word, [(shift, seg)],
-                               [(form, [(shift, v)]) for form, v in sorted(variants, key=itemgetter(0))], keep)
+                               [(form, [(shift, v)]) for form, v in sorted(variants, key=itemgetter(0))], keep_lists)
         else:
             weight = sum(row[2][4] for row in group)
             forms: dict[str, list] = {}
@@ -339,10 +341,10 @@ def _write_words(lang: str, parts: list[Lang], shifts: list[int], target: Path, 
                 for form, v in variants:
                     forms.setdefault(form, []).append((shift, v))
             raw, where = entry(word, [(shift, seg) for _, shift, seg, _ in group],
-                               sorted(forms.items(), key=itemgetter(0)), keep)
+                               sorted(forms.items(), key=itemgetter(0)), keep_lists)
         words.append(word)
         entries.append(raw)
-        if keep:
+        if keep_lists:
             weights.append(weight)
             lists.append(where)
         size += weight
