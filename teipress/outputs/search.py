@@ -164,9 +164,7 @@ def index_site(site: Path, language: str | None = None, pages_per_run: int | Non
         put = put or search_merge._put
         put_known = put_known or (lambda path, sha, load: put(path, load()))
         shared: dict[str, bytes] = {}  # (Pagefind's files, the same in every run: read and checked once)
-        if cache is not None and _patched(site, runs, keys, got, tmp, language, cache, shared, target, put, put_known):
-            pass
-        else:
+        if cache is None or not _patched(site, runs, keys, got, tmp, language, cache, shared, target, put, put_known):
             spilled = _Spill(tmp / "fragments")
             for n, key in enumerate(keys):
                 got[n] = spilled(got[n] or _cached_run(cache, key, shared))
@@ -203,6 +201,12 @@ def _patched(site, runs, keys, got, tmp, language, cache, shared, target, put, p
         return False
     todo = [n for n, (was, key) in enumerate(zip(state.keys, keys)) if was != key]
     if len(todo) * 4 > len(keys):  # (a merge of everything costs less)
+        return False
+    # what the patch may read while it writes is there (a file written and then given up would
+    # stay in the output)
+    wanted = [*state.keys, *state.files.values(),
+              *(search_patch.chunk_key(c.digest) for lang in state.langs.values() for c, _ in lang.chunks)]
+    if any(cache.locate("search", key) is None for key in wanted):
         return False
     try:
         indexed = _pagefind_runs(site, [runs[n] for n in todo], tmp, language)
