@@ -243,10 +243,10 @@ def _splice(data: bytes, cps: tuple, old: tuple, new: tuple, start: int, count: 
 class _Words:
     """The chunks' words as kept, read from the cache only where a changed word is."""
 
-    def __init__(self, state: LangState, load):
-        self.chunks = state.chunks
-        self.firsts = [c.first for c, _ in state.chunks]
-        self.load = load  # digest → ChunkWords (or None)
+    def __init__(self, chunks: list, load):
+        self.chunks = chunks  # [(Chunk, ChunkWords or None), …], filled in as read
+        self.firsts = [c.first for c, _ in chunks]
+        self.load = load  # digest → ChunkWords
 
     def of(self, i: int) -> ChunkWords:
         chunk, words = self.chunks[i]
@@ -258,14 +258,6 @@ class _Words:
     def where(self, word: str) -> int:
         """The chunk the word is in, or the one it would go at the end of."""
         return max(0, bisect_right(self.firsts, word) - 1)
-
-    def find(self, word: str) -> tuple[int, int | None]:
-        i = self.where(word)
-        if not self.chunks:
-            return 0, None
-        cw = self.of(i)
-        j = bisect_left(cw.words, word)
-        return i, (j if j < len(cw.words) and cw.words[j] == word else None)
 
 
 def _changes(old: "search_merge.Lang", new: "search_merge.Lang") -> dict:
@@ -434,8 +426,7 @@ def _patch_lang(lang: str, ls: LangState, changed: dict, target: Path, run_of, c
             changes.setdefault(word, []).append((start, count, *change))
         if old.filters != new.filters:
             filters = _patched_filters(filters, start, count, new.filters)
-    chunks, made = _patch_words(_Words(LangState(**{**ls.__dict__, "chunks": list(ls.chunks)}), chunk_words),
-                                changes)
+    chunks, made = _patch_words(_Words(list(ls.chunks), chunk_words), changes)
     writes = []
     names = search_merge._fragment_names(lang, [p[1] for p in pages])
     seen: set[str] = set()
