@@ -143,3 +143,30 @@ def test_a_kept_state_that_does_not_match_its_runs_is_not_patched(tmp_path, smal
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns("pagefind"))
     search.index_site(clean)
     assert digests(site / "pagefind") == digests(clean / "pagefind")
+
+
+def test_a_run_s_part_of_a_page_list_replaced_is_the_list_made_afresh(monkeypatch):
+    """search_patch._splice on lists of several runs, many times over, each time through the
+    checkpoints the splices before left: the bytes of the list made from the runs' segments,
+    with page numbers far enough apart that a difference takes one byte, then two, then three."""
+    monkeypatch.setattr(search_patch, "CHECKPOINT_EVERY", 1)  # a checkpoint at every part
+    rng = random.Random(5)
+    size, runs = 300, 6
+
+    def segment(pages):
+        if not pages:
+            return search_patch._EMPTY
+        return pagefind_format.segment([(p, bytes((0x81, p % 24, 0x80)), 2) for p in pages])
+
+    def pages_of():
+        return sorted(rng.sample(range(size), rng.choice([0, 1, 2, 5, 20])))
+
+    parts = [pages_of() for _ in range(runs)]
+    data, cps = search_patch._list_bytes([(r * size, segment(p)) for r, p in enumerate(parts)], True)
+    for _ in range(200):
+        r = rng.randrange(runs)
+        new = pages_of()
+        data, cps, total = search_patch._splice(data, cps, segment(parts[r]), segment(new), r * size, size)
+        parts[r] = new
+        fresh, _ = search_patch._list_bytes([(k * size, segment(p)) for k, p in enumerate(parts)], True)
+        assert data == fresh and total == sum(map(len, parts))
