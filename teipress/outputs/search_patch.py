@@ -35,7 +35,8 @@ from . import pagefind_format as fmt, search_merge
 # Entries between two checkpoints of a page list, at least: a run's part is found by reading
 # at most about this many entries (plus the run's own).
 CHECKPOINT_EVERY = 64
-# What the kept state looks like: part of its cache slot.
+# What the kept state looks like: part of its cache slot (one more when Merged, LangState, Chunk
+# or ChunkWords change, so that an older state is not read).
 STATE_FORMAT = 2
 _EMPTY = (0, 0, 0, b"", 0)  # a segment with no pages
 
