@@ -170,3 +170,34 @@ def test_a_run_s_part_of_a_page_list_replaced_is_the_list_made_afresh(monkeypatc
         parts[r] = new
         fresh, _ = search_patch._list_bytes([(k * size, segment(p)) for k, p in enumerate(parts)], True)
         assert data == fresh and total == sum(map(len, parts))
+
+
+def test_pages_of_two_languages_edited_are_patched_to_a_clean_index(tmp_path, small, monkeypatch):
+    """The merge test's edition (a letter in German among English ones, Greek, Cyrillic and
+    Japanese words, diacritics): a German and an English letter page edited, each language's
+    index patched apart."""
+    from test_search_merge import write_edition
+
+    monkeypatch.setattr(search, "RUN_PAGES", 1)  # a run a page: one in four runs may change
+
+    site = write_edition(tmp_path / "ed")
+    folder = tmp_path / "cache-0"
+    store = Cache(folder, folder)
+    search.index_site(site, cache=store)
+    store.finish(folder)
+    for step, (stem, old, new) in enumerate([("letter-13", "jerboa", "Jerboa Übermut jerboa"),
+                                             ("letter-02", "Müller", "Mueller Müller naïve"),
+                                             ("letter-05", "Αθήνα", "Αθήνα και Σπάρτη")], 1):
+        path = site / "documents" / f"{stem}.html"
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        store = Cache(folder, tmp_path / f"staging-{step}")
+        search.index_site(site, cache=store)
+        folder = tmp_path / f"cache-{step}"
+        store.finish(folder)
+        assert len(small) == step
+        clean = tmp_path / f"clean-{step}"
+        shutil.copytree(site, clean, ignore=shutil.ignore_patterns("pagefind"))
+        search.index_site(clean)
+        assert digests(site / "pagefind") == digests(clean / "pagefind"), step

@@ -378,8 +378,10 @@ def patch(state: Merged, keys: list[str], changed: dict, target: Path, put, put_
     if len(keys) != len(state.keys):
         raise Mismatch("another number of runs")
     for old, new in changed.values():
+        files = {name: sha256(data) for name, data in new.files.items()}  # (a run has its languages' files)
         if (old.entry != new.entry or set(old.langs) != set(new.langs) or not set(new.langs) <= set(state.langs)
-                or {name: sha256(data) for name, data in new.files.items()} != state.files):
+                or files != {name: sha256(data) for name, data in old.files.items()}
+                or any(state.files.get(name) != sha for name, sha in files.items())):
             raise Mismatch("the run's languages or Pagefind's files changed")
     langs, writes, keep = {}, [], []
     entry = {**state.written_entry, "languages": {k: dict(v) for k, v in state.written_entry["languages"].items()}}
