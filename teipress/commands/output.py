@@ -245,6 +245,7 @@ def put(path: Path, data: bytes, new: Path, previous: Path | None) -> None:
     if _writer is not None and _writer.holds(path):
         _writer.put(path, data)
         return
+    path = Path(path)  # (a string inside the Writer's folder is enough for it)
     if previous is not None:
         old = previous / path.relative_to(new)
         if _same_as(old, data):
@@ -288,7 +289,7 @@ def put_known(path: Path, digest: str, load, new: Path, previous: Path | None) -
     if _writer is not None and _writer.holds(path) and digest:
         _writer.put(path, digest=digest, load=load)
     else:
-        put(path, load(), new, previous)
+        put(Path(path), load(), new, previous)
 
 
 def made_file(path: Path) -> bool:

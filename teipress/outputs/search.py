@@ -24,7 +24,7 @@ from pathlib import Path
 from .. import workers
 from ..commands import cache as cache_mod, output
 from ..commands.build import BuildContext, BuildError
-from . import pagefind_format, search_merge
+from . import pagefind_format, search_merge, search_patch
 
 # Pages per Pagefind run at most: about 0.25 GB of memory on letter pages (see
 # docs/benchmarks.md, "Search at scale").  The index does not depend on it.
@@ -65,7 +65,8 @@ def build(ctx: BuildContext) -> None:
     # The bundle's files are written into the new output like the pages: where the previous
     # output holds the same bytes at the same place, linked from it (commands/output.put).
     index_site(site, language=ctx.edition.config.get("language"), work=ctx.scratch, cache=ctx.cache,
-               put=lambda path, data: output.put(path, data, ctx.out, ctx.before), made=output.made_under(site))
+               put=lambda path, data: output.put(path, data, ctx.out, ctx.before), made=output.made_under(site),
+               put_known=lambda path, sha, load: output.put_known(path, sha, load, ctx.out, ctx.before))
 
 
 def url_of(rel: str) -> str:
@@ -76,7 +77,7 @@ def url_of(rel: str) -> str:
 def pages_to_index(site: Path) -> list[Path]:
     """The pages one Pagefind run over *site* would index, in the order of their URLs: those
     with a data-pagefind-body if any page has one (Pagefind then passes over the others), else all."""
-    return [page for page, _ in _scan(site)]
+    return [Path(page) for page, _ in _scan(site)]
 
 
 def _scan(site: Path, made: list[tuple[str, str]] | None = None, cache=None) -> list[tuple[Path, str]]:
@@ -93,9 +94,10 @@ def _scan(site: Path, made: list[tuple[str, str]] | None = None, cache=None) -> 
             if not rel.startswith(BUNDLE + "/"):
                 pages.append((url_of(rel), rel, p, None))
     else:
+        prefix = f"{site}{os.sep}"  # (a page as a string: a Path is made only for a run given to Pagefind)
         for rel, sha in made:
             if rel.endswith(".html") and not rel.startswith(BUNDLE + "/"):
-                pages.append((url_of(rel), rel, site / rel, sha))
+                pages.append((url_of(rel), rel, prefix + rel, sha))
     pages.sort()
     slot = cache_mod.digest("search", "pages with a body")
     kept = cache.get_object("search", slot) if cache is not None and made is not None else None
@@ -105,7 +107,7 @@ def _scan(site: Path, made: list[tuple[str, str]] | None = None, cache=None) -> 
     for _, rel, page, sha in pages:
         has = known.get(sha) if sha is not None else None
         if has is None:
-            data = page.read_bytes()
+            data = Path(page).read_bytes()
             sha = hashlib.sha256(data).hexdigest()
             has = b"data-pagefind-body" in data and _BODY.search(data) is not None  # (the quick test first)
         bodies[sha] = has
@@ -139,48 +141,134 @@ def runs_of(site: Path, pages: list[Path], per_run: int) -> list[list[Path]]:
 
 def index_site(site: Path, language: str | None = None, pages_per_run: int | None = None,
                work: Path | None = None, cache: "cache_mod.Cache | None" = None, put=None,
-               made: list[tuple[str, str]] | None = None) -> None:
+               made: list[tuple[str, str]] | None = None, put_known=None) -> None:
     """Write *site*/pagefind/: Pagefind over the site's pages, at most `pages_per_run` (default
     PAGES_PER_RUN) pages a run, the runs' bundles merged.  *work*: where the runs' files go;
     *cache*: an incremental build's cache, which keeps each run as the merge reads it
-    (search_merge.Run), so that only the runs whose pages changed are given to Pagefind again;
+    (search_merge.Run), so that only the runs whose pages changed are given to Pagefind again,
+    and the merged bundle (search_patch), so that only what those runs changed is merged again;
     *put(path, bytes)*: writes a file of the bundle (default: the bundle is made apart and
-    moved into place); *made*: the site's files as the build made them (see _scan)."""
+    moved into place); *put_known(path, SHA-256, load)*: writes a file whose digest is known,
+    load() giving its bytes if they are needed; *made*: the site's files as the build made them
+    (see _scan)."""
     scanned = _scan(site, made, cache)
     digests = dict(scanned)
     runs = runs_of(site, [page for page, _ in scanned], pages_per_run or PAGES_PER_RUN)
     tmp = Path(tempfile.mkdtemp(prefix="search-", dir=work or site.parent))
     try:
         got: list[search_merge.Run | None] = [None] * len(runs)
-        keys = [_run_key(site, run, digests, language) for run in runs] if cache is not None else []
-        spilled = _Spill(tmp / "fragments")
-        shared: dict[str, bytes] = {}  # (Pagefind's files, the same in every run: read and checked once)
-        for n, key in enumerate(keys):
-            got[n] = spilled(_cached_run(cache, key, shared))
-        todo = [n for n, r in enumerate(got) if r is None]
-        try:
-            indexed = _pagefind_runs(site, [runs[n] for n in todo], tmp, language)
-            with contextlib.closing(indexed):  # (a failure stops the Pagefind runs still going)
-                for n, bundle in zip(todo, indexed):
-                    got[n] = search_merge.read_run(bundle)
-                    shutil.rmtree(bundle)
-                    if cache is not None:
-                        _keep_run(cache, keys[n], got[n])
-                    spilled(got[n])
-            if put is not None:
-                if made is None and (site / BUNDLE).exists():  # (else the build's Writer removes what is not made)
-                    shutil.rmtree(site / BUNDLE)
-                search_merge.write(got, site / BUNDLE, put)
-                return
-            merged = tmp / "merged"
-            search_merge.write(got, merged)
-        except (pagefind_format.FormatError, KeyError, IndexError, TypeError, ValueError, OSError) as exc:
-            raise BuildError(f"could not merge Pagefind's indexes: {exc}") from None
-        if (site / BUNDLE).exists():
+        keys = _run_keys(runs, digests, language) if cache is not None else []
+        target = site / BUNDLE if put is not None else tmp / "merged"
+        if put is not None and made is None and (site / BUNDLE).exists():  # (else the build's Writer removes what is not made)
             shutil.rmtree(site / BUNDLE)
-        shutil.move(str(merged), site / BUNDLE)
+        put = put or search_merge._put
+        put_known = put_known or (lambda path, sha, load: put(path, load()))
+        shared: dict[str, bytes] = {}  # (Pagefind's files, the same in every run: read and checked once)
+        if cache is None or not _patched(site, runs, keys, got, tmp, language, cache, shared, target, put, put_known):
+            spilled = _Spill(tmp / "fragments")
+            for n, key in enumerate(keys):
+                got[n] = spilled(got[n] or _cached_run(cache, key, shared))
+            todo = [n for n, r in enumerate(got) if r is None]
+            try:
+                indexed = _pagefind_runs(site, [runs[n] for n in todo], tmp, language)
+                with contextlib.closing(indexed):  # (a failure stops the Pagefind runs still going)
+                    for n, bundle in zip(todo, indexed):
+                        got[n] = search_merge.read_run(bundle)
+                        shutil.rmtree(bundle)
+                        if cache is not None:
+                            _keep_run(cache, keys[n], got[n])
+                        spilled(got[n])
+                state = search_merge.write(got, target, put, keep=None if cache is None else (
+                    lambda digest, words: cache.put_object("search", search_patch.chunk_key(digest), words)))
+            except (pagefind_format.FormatError, KeyError, IndexError, TypeError, ValueError, OSError) as exc:
+                raise BuildError(f"could not merge Pagefind's indexes: {exc}") from None
+            if cache is not None:
+                _keep_state(cache, state, keys)
+        if target != site / BUNDLE:
+            if (site / BUNDLE).exists():
+                shutil.rmtree(site / BUNDLE)
+            shutil.move(str(target), site / BUNDLE)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _patched(site, runs, keys, got, tmp, language, cache, shared, target, put, put_known) -> bool:
+    """The bundle written by patching the previous build's (search_patch), if it is kept and
+    few runs changed: whether it was.  The runs given to Pagefind are left in *got* for a merge
+    of everything when the patch cannot be made."""
+    state = cache.get_object("search", search_patch.slot())
+    if not isinstance(state, search_patch.Merged) or len(state.keys) != len(keys):
+        return False
+    todo = [n for n, (was, key) in enumerate(zip(state.keys, keys)) if was != key]
+    if len(todo) * 4 > len(keys):  # (a merge of everything costs less)
+        return False
+    # what the patch may read while it writes is there (a file written and then given up would
+    # stay in the output)
+    wanted = [*state.keys, *state.files.values(),
+              *(search_patch.chunk_key(c.digest) for lang in state.langs.values() for c, _ in lang.chunks)]
+    if any(cache.locate("search", key) is None for key in wanted):
+        return False
+    try:
+        indexed = _pagefind_runs(site, [runs[n] for n in todo], tmp, language)
+        with contextlib.closing(indexed):
+            for n, bundle in zip(todo, indexed):
+                got[n] = search_merge.read_run(bundle)
+                shutil.rmtree(bundle)
+                _keep_run(cache, keys[n], got[n])
+        changed = {}
+        for n in todo:
+            old = _cached_run(cache, state.keys[n], shared)
+            if old is None:
+                return False
+            changed[n] = (old, got[n])
+        runs_kept: dict[int, search_merge.Run] = {}
+
+        def run_of(n):  # (a fragment the output does not hold: rare, so one run held at a time)
+            if n not in runs_kept:
+                runs_kept.clear()
+                runs_kept[n] = got[n] or _cached_run(cache, keys[n], shared)
+            if runs_kept[n] is None:
+                raise search_patch.Mismatch("a run is not in the cache")
+            return runs_kept[n]
+
+        def chunk_words(digest):
+            words = cache.get_object("search", search_patch.chunk_key(digest))
+            if not isinstance(words, search_patch.ChunkWords):
+                raise search_patch.Mismatch("a word chunk is not in the cache")
+            return words
+
+        def kept_file(sha):
+            data = shared.get(sha) or cache.get("search", sha)
+            if data is None:
+                raise search_patch.Mismatch("a file of Pagefind's is not in the cache")
+            return data
+
+        new, words = search_patch.patch(state, keys, changed, target, put, put_known, run_of, chunk_words, kept_file)
+    except search_patch.Mismatch:
+        return False
+    except (pagefind_format.FormatError, KeyError, IndexError, TypeError, ValueError, OSError) as exc:
+        raise BuildError(f"could not merge Pagefind's indexes: {exc}") from None
+    for n, key in enumerate(keys):
+        if n not in changed:
+            cache.keep("search", key)
+    for sha in new.files.values():
+        cache.keep("search", sha)
+    made = {digest for digest, _ in words}
+    for digest, chunk_words_ in words:
+        cache.put_object("search", search_patch.chunk_key(digest), chunk_words_)
+    for lang in new.langs.values():
+        for chunk, _ in lang.chunks:
+            if chunk.digest not in made:
+                cache.keep("search", search_patch.chunk_key(chunk.digest))
+    cache.put_object("search", search_patch.slot(), new)
+    return True
+
+
+def _keep_state(cache, state: "search_patch.Merged | None", keys: list[str]) -> None:
+    """Keep the merged bundle's state (its chunks' words were kept apart as they were written)."""
+    if state is not None:
+        state.keys = list(keys)
+    cache.put_object("search", search_patch.slot(), state)
 
 
 class _Spill:
@@ -213,12 +301,13 @@ class _Spill:
         return run
 
 
-def _run_key(site: Path, run: list[Path], digests: dict, language: str | None) -> str:
-    """A run's key: Pagefind's version, the command's options, the pages' paths and bytes
+def _run_keys(runs: list[list[Path]], digests: dict, language: str | None) -> list[str]:
+    """Each run's key: Pagefind's version, the command's options, the pages' paths and bytes
     (*digests*: page → its path in the site and digest), and the form search_merge.read_run
     gives it."""
-    return cache_mod.digest("pagefind run", search_merge.RUN_FORMAT, cache_mod.package_version("pagefind-bin"),
-                            _options(language), [digests[p] for p in run])
+    version, options = cache_mod.package_version("pagefind-bin"), _options(language)
+    return [cache_mod.digest("pagefind run", search_merge.RUN_FORMAT, version, options, [digests[p] for p in run])
+            for run in runs]
 
 
 def _cached_run(cache, key: str, shared: dict | None = None) -> "search_merge.Run | None":
@@ -264,7 +353,7 @@ def _pagefind_runs(site: Path, runs: list[list[Path]], tmp: Path, language: str 
                 n, run = queue.pop(0)
                 part = tmp / f"site-{n}"
                 for page in run:  # the run's pages at their own paths, so the URLs are the site's
-                    dest = part / page.relative_to(site)
+                    dest = part / Path(page).relative_to(site)
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     _link(page, dest)
                 part.mkdir(exist_ok=True)

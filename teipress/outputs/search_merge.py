@@ -33,7 +33,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Callable
 
-from . import pagefind_format as fmt
+from . import pagefind_format as fmt, search_patch
 
 FRAGMENT_DIGITS = 7  # Pagefind's short name of a fragment, chunk or filter file
 META_DIGITS = 10  # and of a meta file
@@ -104,8 +104,12 @@ def _read_lang(bundle: Path, info: dict) -> Lang:
                 [f[:4] for f in found], words, filters)
 
 
-def write(runs: list[Run], target: Path, put: Callable[[Path, bytes], None] | None = None) -> None:
-    """The merged bundle of *runs* in *target*, each file written by *put* (default: written)."""
+def write(runs: list[Run], target: Path, put: Callable[[Path, bytes], None] | None = None,
+          keep: Callable | None = None) -> "search_patch.Merged | None":
+    """The merged bundle of *runs* in *target*, each file written by *put* (default: written).
+    With *keep*: also what search_patch needs to patch this bundle when a run changes (its
+    state; each chunk's words are given to *keep(digest, ChunkWords)* as the chunk is written,
+    not held), or None where it cannot."""
     put = put or _put
     # Pagefind's scripts and WebAssembly are the same in every bundle (they depend on the
     # languages only): the union of the runs' files.
@@ -116,20 +120,29 @@ def write(runs: list[Run], target: Path, put: Callable[[Path, bytes], None] | No
     for name, data in files.items():
         put(target / name, data)
     languages: dict[str, dict] = {}
+    states: dict[str, search_patch.LangState | None] = {}
     for lang in sorted({lang for r in runs for lang in r.langs}):
-        parts = [r.langs[lang] for r in runs if lang in r.langs]
-        meta_hash, pages = _merge_language(lang, parts, target, put)
-        languages[lang] = {"hash": meta_hash, "wasm": parts[0].wasm, "page_count": pages}
+        parts = [r.langs.get(lang) for r in runs]
+        meta_hash, pages, states[lang] = _merge_language(lang, parts, target, put, keep)
+        languages[lang] = {"hash": meta_hash, "wasm": next(p for p in parts if p).wasm, "page_count": pages}
     first = runs[0].entry if runs else {}
     entry = {"version": fmt.VERSION, "languages": languages,
              "include_characters": first.get("include_characters", [])}
     for key in sorted(set().union(*(r.entry for r in runs)) - set(entry)):
         entry[key] = first[key]
-    put(target / "pagefind-entry.json",
-        json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    put(target / "pagefind-entry.json", entry_bytes(entry))
+    if not keep or not runs or any(s is None for s in states.values()):
+        return None
+    return search_patch.Merged([], first, {name: search_patch.sha256(data) for name, data in files.items()},
+                               states, entry)
 
 
-def _put(path: Path, data: bytes) -> None:
+def entry_bytes(entry: dict) -> bytes:
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _put(path: Path | str, data: bytes) -> None:
+    path = Path(path)
     try:
         path.write_bytes(data)
     except FileNotFoundError:
@@ -137,28 +150,64 @@ def _put(path: Path, data: bytes) -> None:
         path.write_bytes(data)
 
 
-def _merge_language(lang: str, parts: list[Lang], target: Path, put) -> tuple[str, int]:
-    fields = sorted({f for p in parts for f in p.fields})
-    parts = _in_order([_with_fields(p, fields) for p in parts if p.pages])
+def _merge_language(lang: str, runs: list[Lang | None], target: Path, put, keep: Callable | None = None):
+    """The merged files of one language from each run's part (None: the run has none);
+    returns the meta's name, the page count and, with *keep*, search_patch's state (None
+    when the parts had to be combined: their pages interleave)."""
+    fields = sorted({f for p in runs if p for f in p.fields})
+    given = [_with_fields(p, fields) for p in runs if p and p.pages]
+    parts = _in_order(given)
+    plain = len(parts) == len(given) and all(a is b for a, b in zip(parts, given))
     pages = [page for p in parts for page in p.pages]
     shifts, before = [], 0
     for p in parts:  # a run's page numbers follow those of the runs before it
         shifts.append(before)
         before += len(p.pages)
     names = _fragment_names(lang, [p[1] for p in pages])
-    written = set()
+    written = {}
     for _, digest, _, raw in pages:
         if digest not in written:  # two pages with identical fragments share one file, as in Pagefind
-            written.add(digest)
-            put(target / "fragment" / f"{names[digest]}.pf_fragment", raw if isinstance(raw, bytes) else raw.read_bytes())
-    chunks = _write_words(lang, parts, shifts, target, put)
-    filters = _write_filters(lang, parts, shifts, target, put)
+            data = raw if isinstance(raw, bytes) else raw.read_bytes()
+            written[digest] = search_patch.sha256(data) if keep else None
+            put(target / "fragment" / f"{names[digest]}.pf_fragment", data)
+    chunks, kept = _write_words(lang, parts, shifts, target, put, keep if plain else None)
+    filters, files = _write_filters(lang, parts, shifts, target, put)
     version = parts[0].version if parts else fmt.VERSION
-    meta = [version, [[names[p[1]], p[2]] for p in pages], chunks, filters, [], fields]
-    raw = fmt.encode(meta)
+    meta_hash = write_meta(lang, version, [(names[p[1]], p[2]) for p in pages], chunks, filters, fields,
+                           target, put)
+    state = None
+    if keep and plain:
+        ranges, at = [], 0
+        for p in runs:  # each run's pages: from, how many
+            n = len(p.pages) if p else 0
+            ranges.append((at, n))
+            at += n
+        state = search_patch.LangState(
+            version, next(p for p in runs if p).wasm, fields,
+            [(url, digest, words, written[digest]) for url, digest, words, _ in pages], ranges, kept,
+            _merged_filters(parts, shifts), (filters, files),
+            {f: sum(f in p.fields for p in runs if p) for f in fields})
+    return meta_hash, len(pages), state
+
+
+def write_meta(lang: str, version: str, pages: list, chunks: list, filters: list, fields: list,
+               target: Path, put) -> str:
+    """Write the meta file (pages as [fragment name, word count]); return its name's hash."""
+    # (the pages as CBOR at once: [name, word count] each, thousands of them)
+    head, text, uint = fmt._head, fmt._encode, fmt._uint
+    out = [fmt.MAGIC, head(4, 6)]
+    text(version, out)
+    out.append(head(4, len(pages)))
+    for name, words in pages:
+        out.append(b"\x82")
+        text(name, out)
+        out.append(uint(words))
+    for part in (chunks, filters, [], fields):
+        text(part, out)
+    raw = b"".join(out)
     meta_hash = f"{lang}_{fmt.sha1(raw[len(fmt.MAGIC):])[:META_DIGITS]}"  # Pagefind's meta name
     put(target / f"pagefind.{meta_hash}.pf_meta", fmt.zipped(raw))
-    return meta_hash, len(pages)
+    return meta_hash
 
 
 def _fragment_names(lang: str, digests: list[str]) -> dict[str, str]:
@@ -250,81 +299,102 @@ def _grouped(rows):
 
 
 # -- the merged files ---------------------------------------------------------------------
-def _write_words(lang: str, parts: list[Lang], shifts: list[int], target: Path, put) -> list[list[str]]:
+def _write_words(lang: str, parts: list[Lang], shifts: list[int], target: Path, put,
+                 keep: Callable | None = None) -> tuple[list[list[str]], list | None]:
     """Write the merged word chunks, cut where one Pagefind run cuts them; return the
-    meta's chunk list [[from, to, hash], …]."""
+    meta's chunk list [[from, to, hash], …] and, with *keep*, the chunks as search_patch lists
+    them [(search_patch.Chunk, None), …], each chunk's words given to keep(digest, ChunkWords)."""
     chunks: list[tuple[str, str, str]] = []
     names: set[str] = set()
-    body: list[bytes] = []
-    first = None
-    count = size = 0
-    encode, encode_segments, limit = fmt._encode, fmt.encode_segments, fmt.CHUNK_SIZE
+    kept: list | None = [] if keep else None
+    words: list[str] = []
+    weights: list[int] = []
+    entries: list[bytes] = []
+    lists: list[tuple] = []
+    size = 0
+    limit = fmt.CHUNK_SIZE
 
-    def close(last):
-        raw = b"".join([fmt.MAGIC, b"\x81", fmt._head(4, count)] + body)
+    def close():
+        raw = search_patch.chunk_bytes(entries)
         name = _short_name(lang, raw, names)
-        put(target / "index" / f"{name}.pf_index", fmt.zipped(raw))
-        chunks.append((first, last, name))
+        data = fmt.zipped(raw)
+        put(target / "index" / f"{name}.pf_index", data)
+        chunks.append((words[0], words[-1], name))
+        if keep:
+            chunk = search_patch.Chunk(words[0], words[-1], fmt.sha1(raw[len(fmt.MAGIC):]), search_patch.sha256(data))
+            keep(chunk.digest, search_patch.ChunkWords(words, weights, entries, lists))
+            kept.append((chunk, None))
 
+    entry = search_patch.word_entry
+    keep_lists = keep is not None
     streams = [[(w, shift, seg, v) for w, seg, v in p.words] for p, shift in zip(parts, shifts)]
     for word, group in _grouped(heapq.merge(*streams, key=itemgetter(0))):
-        if first is None:
-            first = word
-        body.append(b"\x83")
-        encode(word, body)
         if len(group) == 1:  # (the common case, made short)
             _, shift, seg, variants = group[0]
-            encode_segments([(shift, seg)], body)
-            size += seg[4]  # Pagefind's measure of a chunk (pagefind_format.segment)
-            body.append(fmt._head(4, len(variants)))
-            for form, v in sorted(variants, key=itemgetter(0)):
-                body.append(b"\x82")
-                encode(form, body)
-                encode_segments([(shift, v)], body)
+            weight = seg[4]  # Pagefind's measure of a chunk (pagefind_format.segment)
+            raw, where = entry(word, [(shift, seg)],
+                               [(form, [(shift, v)]) for form, v in sorted(variants, key=itemgetter(0))], keep_lists)
         else:
-            encode_segments([(shift, seg) for _, shift, seg, _ in group], body)
-            size += sum(row[2][4] for row in group)
+            weight = sum(row[2][4] for row in group)
             forms: dict[str, list] = {}
             for _, shift, _, variants in group:
                 for form, v in variants:
                     forms.setdefault(form, []).append((shift, v))
-            body.append(fmt._head(4, len(forms)))
-            for form in sorted(forms):
-                body.append(b"\x82")
-                encode(form, body)
-                encode_segments(forms[form], body)
-        count += 1
+            raw, where = entry(word, [(shift, seg) for _, shift, seg, _ in group],
+                               sorted(forms.items(), key=itemgetter(0)), keep_lists)
+        words.append(word)
+        entries.append(raw)
+        if keep_lists:
+            weights.append(weight)
+            lists.append(where)
+        size += weight
         if size >= limit:
-            close(word)
-            body, first, count, size = [], None, 0, 0
-    if count:
-        close(word)
+            close()
+            words, weights, entries, lists, size = [], [], [], [], 0
+    if words:
+        close()
     bounds = fmt.chunk_bounds([(c[0], c[1]) for c in chunks])
-    return [[frm, to, c[2]] for (frm, to), c in zip(bounds, chunks)]
+    return [[frm, to, c[2]] for (frm, to), c in zip(bounds, chunks)], kept
 
 
-def _write_filters(lang: str, parts: list[Lang], shifts: list[int], target: Path, put) -> list[list[str]]:
-    """One filter file per filter name, values sorted, each value's pages in order."""
+def _merged_filters(parts: list[Lang], shifts: list[int]) -> dict[str, dict[str, list[int]]]:
     merged: dict[str, dict[str, list[int]]] = {}
     for part, shift in zip(parts, shifts):
         for name, values in part.filters.items():
             into = merged.setdefault(name, {})
             for value, pages in values.items():
                 into.setdefault(value, []).extend(p + shift for p in pages)
-    out = []
+    return merged
+
+
+def _write_filters(lang: str, parts: list[Lang], shifts: list[int], target: Path, put):
+    """One filter file per filter name, values sorted, each value's pages in order; returns the
+    meta's filter list and the files [(path in the bundle, bytes), …]."""
+    out, files = filter_files(lang, _merged_filters(parts, shifts))
+    for rel, data in files:
+        put(target / rel, data)
+    return out, files
+
+
+def filter_files(lang: str, merged: dict[str, dict[str, list[int]]]) -> tuple[list[list[str]], list]:
+    out, files = [], []
     used: set[str] = set()
     for name in sorted(merged):
         raw = fmt.encode([name, [[v, ps] for v, ps in sorted(merged[name].items())]])
         short = _short_name(lang, raw, used)
-        put(target / "filter" / f"{short}.pf_filter", fmt.zipped(raw))
+        files.append((f"filter/{short}.pf_filter", fmt.zipped(raw)))
         out.append([name, short])
-    return out
+    return out, files
 
 
 def _short_name(lang: str, raw: bytes, used: set[str]) -> str:
     """A chunk's or filter's file name, as Pagefind names it: the language and the first 7
     digits of the SHA-1 of its content, one digit more while another file has that name."""
-    digest = fmt.sha1(raw[len(fmt.MAGIC):])
+    return short_name(lang, fmt.sha1(raw[len(fmt.MAGIC):]), used)
+
+
+def short_name(lang: str, digest: str, used: set[str]) -> str:
+    """_short_name of a file whose content's SHA-1 is *digest*."""
     n = FRAGMENT_DIGITS
     while f"{lang}_{digest[:n]}" in used and n < len(digest):
         n += 1
