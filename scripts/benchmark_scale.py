@@ -22,6 +22,8 @@ Peak memory is the largest sum of the resident set sizes of the build's whole pr
 (teipress, its worker processes, Typst, Pagefind), sampled every 50 ms from /proc, and beside
 it the largest sum of their proportional set sizes (PSS: a page forked workers share with
 their parent is counted once, split between them, where the RSS sum counts it in each).
+A child caught between vfork and its program (Pagefind, Typst) is its parent's memory seen
+twice and is counted once (same_memory): earlier figures counted it twice.
 Pages per second: the HTML pages of the site over the build's wall time.
 """
 from __future__ import annotations
@@ -138,9 +140,12 @@ def tree_memory(pid: int) -> tuple[int, int]:
     """(resident set size, proportional set size) in bytes of a process and all its
     descendants, from /proc.  The RSS sum counts the pages forked workers share with their
     parent once per process (an upper bound); the PSS sum splits each shared page between
-    the processes sharing it, so it counts every page of memory once."""
+    the processes sharing it, so it counts every page of memory once.
+
+    A child started with vfork (subprocess does so on Linux: Typst, Pagefind) runs in its
+    parent's very memory until it executes its program; /proc then shows it with its parent's
+    figures, pages not shared but the same pages, so it is counted with its parent, once."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -150,29 +155,40 @@ def tree_memory(pid: int) -> tuple[int, int]:
         except OSError:
             continue
         fields = stat[stat.rfind(")") + 2:].split()
-        ppid, pages = int(fields[1]), int(fields[21])
-        children.setdefault(ppid, []).append(int(entry))
-        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE")
+        children.setdefault(int(fields[1]), []).append(int(entry))
     total = pss = 0
-    todo = [pid]
+    todo = [(pid, None)]
     while todo:
-        p = todo.pop()
-        total += rss.get(p, 0)
-        pss += proportional(p)
-        todo += children.get(p, [])
+        p, parent = todo.pop()
+        mine = rollup(p)
+        if not same_memory(mine, parent):
+            total += mine.get("Rss", 0)
+            pss += mine.get("Pss", 0)
+        todo += [(c, mine) for c in children.get(p, [])]
     return total, pss
 
 
-def proportional(pid: int) -> int:
-    """A process's proportional set size (bytes; 0 when it is gone or the kernel cannot say)."""
+def rollup(pid: int) -> dict[str, int]:
+    """A process's memory figures (bytes) from /proc/PID/smaps_rollup: Rss, Pss, Private_Dirty …
+    (empty when it is gone or the kernel cannot say)."""
+    out = {}
     try:
         with open(f"/proc/{pid}/smaps_rollup") as fh:
             for line in fh:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
+                name, _, value = line.partition(":")
+                if value.strip().endswith("kB"):
+                    out[name] = int(value.split()[0]) * 1024
     except OSError:
         pass
-    return 0
+    return out
+
+
+def same_memory(child: dict[str, int], parent: dict[str, int] | None) -> bool:
+    """Whether *child* is a vfork child not yet running its own program: its private pages
+    are its parent's.  (A forked child shares its pages with the parent, so neither's are
+    private: its Private_Dirty is its own, small, and never equals a large one's.)"""
+    return (parent is not None and child.get("Private_Dirty", 0) > 1 << 20
+            and child.get("Private_Dirty") == parent.get("Private_Dirty") and child.get("Rss") == parent.get("Rss"))
 
 
 def run_build(edition: Path, out: Path, pdf: bool, progress: bool = False) -> dict:
