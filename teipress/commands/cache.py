@@ -38,6 +38,7 @@ files with an index (`Cache`):
   (teipress.outputs.page_cache);
 - ``search``, ``edition-page``: the search index's runs, the edition's own pages
   (teipress.outputs.search, edition_cache);
+- ``cmif``: the CMIF file of the letters, under their facts (teipress.outputs.cmif);
 - ``build.pickle``: the last complete build's fingerprint (sources, edition.toml, templates,
   teipress, SOURCE_DATE_EPOCH, options) and a listing of its output, so that a build of
   unchanged sources into an untouched output is recognised in a moment and not repeated;
