@@ -191,9 +191,18 @@ def register_key(edition: str, reg, json_ld: str, entries: list[str]) -> str:
 
 # -- pages made of the whole edition: each key holds what its template shows ---------------
 def _docs(site) -> list:
-    """The documents as the home page lists them (title, date, sources, PDFs, citations)."""
-    return [(d.id, d.path, d.title, d.date_value, d.tei, d.pdf, d.volumes, d.citation_files)
-            for d in site.documents]
+    """The documents as the home page lists them (title, date, sources, PDFs; their citation
+    files are named by their ids: teipress.model.paths.citation_files)."""
+    return [(d.id, d.path, title, d.doc.date_value, d.doc.tei, d.pdf, d.volumes)
+            for d, title in zip(site.documents, _titles(site))]
+
+
+def _titles(site) -> list[str]:
+    """Every document's title, in the site's order: read once a build for the keys that show them."""
+    known = site.__dict__.get("_key_titles")
+    if known is None:
+        known = site.__dict__["_key_titles"] = [d.doc.title for d in site.documents]
+    return known
 
 
 def home_key(site) -> list:
@@ -222,18 +231,19 @@ def about_key(site) -> list:
 def principles_key(site) -> list:
     """principles.html: the documents' principles (in their fields), each with the page and
     title of the first document stating it."""
-    return [[(d.path, d.title) for d in site.documents], _fields(site)]
+    return [[(d.path, title) for d, title in zip(site.documents, _titles(site))], _fields(site)]
 
 
 def letters_key(site) -> list:
-    """letters.html: every letter's facts (names, dates, places) and title, by correspondent and year."""
+    """letters.html: every letter's facts (names, dates, places) and title, in the edition's
+    order of letters.  Its lists by correspondent and by year (correspondence.correspondents,
+    by_year) are made of these alone: the letters' names (with their register anchors, entry
+    ids and authority URIs) and dates, in this order; so they are not worked out for the key."""
     from . import page_cache
 
     known = site.letter_digests  # (worked out with the page keys: html._build)
     return [{d.id: (d.path, d.title, known.get(d.id) or page_cache.letter_digest(d.correspondence))
-             for d in site.model.letters},
-            [(year, [d.id for d in docs]) for year, docs in site.letter_years],
-            [(c.id, repr(c.name), [d.id for d in c.sent], [d.id for d in c.received]) for c in site.correspondents]]
+             for d in site.model.letters}]
 
 
 def chronology_key(site) -> list:

@@ -35,6 +35,7 @@ def edition_digest(ctx, em) -> str:
     from ..model import header as header_mod
 
     _letters.clear()
+    _letter_digests.clear()
     _shown.clear()
     ed = ctx.edition
     toml = ed.root / "edition.toml"
@@ -193,7 +194,18 @@ def letter_digest(letter) -> str:
     """The digest of _letter(letter): worked out beside each letter's page key (html._build) and
     read by the letters page's key (edition_cache.letters_key), which would else read every
     letter again."""
-    return cache_mod.digest(_letter(letter))
+    if letter is None:
+        return cache_mod.digest(())
+    known = _letter_digests.get(id(letter))
+    if known is not None and known[0] is letter:
+        return known[1]
+    got = cache_mod.digest(_letter(letter))
+    _letter_digests[id(letter)] = (letter, got)
+    return got
+
+
+# letter_digest's answers, likewise (the cmif stage asks again after the html stage)
+_letter_digests: dict[int, tuple] = {}
 
 
 def _entries(page, kinds) -> list:
