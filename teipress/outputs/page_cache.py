@@ -19,7 +19,9 @@ every page again, but never leaves one stale.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import operator
 import pickle
 
 from lxml import etree
@@ -34,9 +36,12 @@ def edition_digest(ctx, em) -> str:
     """What every document page reads of the edition as a whole."""
     from ..model import header as header_mod
 
+    from . import edition_cache
+
     _letters.clear()
     _letter_digests.clear()
     _shown.clear()
+    edition_cache._abouts.clear()
     ed = ctx.edition
     toml = ed.root / "edition.toml"
     return cache_mod.digest(
@@ -169,25 +174,52 @@ def _letter(letter) -> tuple:
     if known is not None and known[0] is letter:
         return known[1]
     out = []
-    for f in dataclasses.fields(letter):
-        value = getattr(letter, f.name)
-        if f.name in ("prev", "next", "prev_in_correspondence", "next_in_correspondence"):
+    for name in _field_names(letter.__class__):
+        value = getattr(letter, name)
+        if name in ("prev", "next", "prev_in_correspondence", "next_in_correspondence"):
             value = _neighbour(value)
         elif value.__class__ is tuple:
-            value = tuple(map(_plain, value))
+            value = _plain_all(value)
         else:
             value = _plain(value)
-        out.append((f.name, value))
+        out.append((name, value))
     _letters[id(letter)] = (letter, tuple(out))
     return tuple(out)
 
 
+@functools.cache
+def _field_names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+@functools.cache
+def _fields_of(cls):
+    """The values of an instance of dataclass *cls*'s fields, as a tuple (operator.attrgetter:
+    read in C), or None for a class that is no dataclass."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    names = _field_names(cls)
+    get = operator.attrgetter(*names)
+    return get if len(names) > 1 else (lambda v: (get(v),))
+
+
 def _plain(value):
     """A letter's name or date (correspondence.Name, When: dataclasses of strings and tuples of
-    strings) as a tuple of its class and its fields' values, which repr() writes out in C: a
+    strings) as its class's name and its fields' values, which repr() writes out in C: a
     dataclass's own repr, made in Python, cost a few microseconds a name."""
-    fields = getattr(value, "__dataclass_fields__", None)
-    return (value.__class__.__name__, *vars(value).values()) if fields is not None else value
+    get = _fields_of(value.__class__)
+    return (value.__class__.__name__, get(value)) if get is not None else value
+
+
+def _plain_all(values: tuple) -> tuple:
+    """_plain of each of *values* (a letter's senders, recipients, places: of one class)."""
+    if not values:
+        return ()
+    cls = values[0].__class__
+    get = _fields_of(cls)
+    if get is None or any(v.__class__ is not cls for v in values):
+        return tuple(map(_plain, values))
+    return (cls.__name__, tuple(map(get, values)))
 
 
 def letter_digest(letter) -> str:
