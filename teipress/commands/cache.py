@@ -38,6 +38,7 @@ files with an index (`Cache`):
   (teipress.outputs.page_cache);
 - ``search``, ``edition-page``: the search index's runs, the edition's own pages
   (teipress.outputs.search, edition_cache);
+- ``cmif``: the CMIF file of the letters, under their facts (teipress.outputs.cmif);
 - ``build.pickle``: the last complete build's fingerprint (sources, edition.toml, templates,
   teipress, SOURCE_DATE_EPOCH, options) and a listing of its output, so that a build of
   unchanged sources into an untouched output is recognised in a moment and not repeated;
@@ -266,27 +267,26 @@ def output_listing(out: Path, known: dict[str, tuple[int, int]] | None = None) -
     A no-op build is trusted only when this is unchanged: a page deleted or edited by hand
     since is made again.  *known*: the size and time of each of those files (path relative
     to *out* → (size, mtime)), as the build that made them noted them (commands/shadow.py),
-    so that its listing needs no walk of the folder; the rows are the same as the walk's."""
-    rows = []
-    if known is not None:
-        def walk_order(rel: str) -> tuple:  # os.walk's below: a folder's files, then its folders
-            *folders, name = rel.split("/")
-            return (*((1, f) for f in folders), (0, name))
-
-        for rel in sorted(known, key=walk_order):
-            rows.append((rel, *known[rel]))
-        return digest(rows)
-    for name in BUILT:
-        top = out / name
-        for dirpath, dirnames, filenames in os.walk(top):
-            dirnames.sort()
-            for f in sorted(filenames):
-                try:
-                    st = os.stat(os.path.join(dirpath, f))
-                except OSError:
-                    continue
-                rows.append((os.path.relpath(os.path.join(dirpath, f), out), st.st_size, st.st_mtime_ns))
-    return digest(rows)
+    so that its listing needs no walk of the folder; the digest is the same as the walk's.
+    The rows are in the order of their paths as strings (sorted in C: a walk's own order,
+    worked out in Python for 35,000 paths, cost a quarter of a second)."""
+    if known is None:
+        known = {}
+        top = str(out) + os.sep
+        cut = len(top)
+        for name in BUILT:
+            for dirpath, _dirnames, filenames in os.walk(top + name):
+                at = dirpath[cut:].replace(os.sep, "/") + "/"
+                for f in filenames:
+                    try:
+                        st = os.stat(os.path.join(dirpath, f))
+                    except OSError:
+                        continue
+                    known[at + f] = (st.st_size, st.st_mtime_ns)
+    h = hashlib.sha256()
+    h.update("\n".join([f"{rel}\0{size}\0{mtime}" for rel, (size, mtime) in sorted(known.items())])
+             .encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
 
 
 # A cache entry in a pack: this head (a mark, the lengths of its kind, key and bytes, the

@@ -346,8 +346,12 @@ class Writer:
     def listing(self, built: tuple[str, ...]) -> dict[str, tuple[int, int]]:
         """Size and mtime of every file of the *built* folders of target (for output_listing):
         this build's from its manifest, those of folders it did not make (carried over) read."""
-        known = {rel: (rec[1], rec[2]) for rel, rec in self.made.items() if rel.split("/", 1)[0] in built}
-        tops = {rel.split("/", 1)[0] for rel in self.made}
+        known, tops = {}, set()
+        for rel, rec in self.made.items():
+            top = rel.partition("/")[0]
+            tops.add(top)
+            if top in built:
+                known[rel] = (rec[1], rec[2])
         for name in built:
             if name not in tops and (self.target / name).is_dir():
                 for rel, st in walk(self.target / name)[0].items():

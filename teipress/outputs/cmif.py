@@ -14,7 +14,7 @@ import uuid
 
 from lxml import etree
 
-from ..commands import output
+from ..commands import cache as cache_mod, output
 from ..commands.build import BuildContext
 from ..model import paths
 from ..xmlparse import TEI_NS, XML_ID
@@ -124,4 +124,25 @@ def build(ctx: BuildContext) -> None:
         ctx.log("  note: cmif.xml names the letters by relative links; set base_url in edition.toml "
                 "so that correspSearch can harvest it")
     out = ctx.out / "html" / paths.CMIF_FILE
-    output.put(out, serialise(em), ctx.out, ctx.before)
+    key = cmif_key(em) if ctx.cache is not None else None
+    data = ctx.cache.get(KIND, key) if key else None
+    if data is None:
+        data = serialise(em)
+        if key:
+            ctx.cache.put(KIND, key, data)
+    output.put(out, data, ctx.out, ctx.before)
+
+
+KIND = "cmif"
+
+
+def cmif_key(em) -> str:
+    """The key an incremental build keeps cmif.xml under: everything document() reads, the
+    edition's metadata, address and build time, and each letter's page and facts (its names with
+    their authority URIs, places and dates: page_cache.letter_digest, worked out once a build for
+    the letter's page), so that one letter changed does not write out 5,000 again."""
+    from . import page_cache
+
+    return cache_mod.digest(KIND, cache_mod.tool_fingerprint(), repr(em.metadata), em.base_url,
+                            em.build_time.isoformat(), em.build_date,
+                            [(d.path, page_cache.letter_digest(d.correspondence)) for d in em.letters])

@@ -14,6 +14,7 @@ edition.toml, the metadata, the build date …): what every page reads of the ed
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import pickle
 
 from ..commands import cache as cache_mod
@@ -55,14 +56,12 @@ def entry_keys(cache, edition: str, root: str, reg, page_keys: dict[str, str]) -
     old = got if isinstance(got, dict) else {}
     new, out = {}, {}
     for e in reg.entries:
-        files: dict = {}
-        described = _descriptions(e, files)
+        about = _about(e)
         named = _named(e, page_keys)
-        if described is None or any(k is None for _d, k, _n in named):
+        if about is None or any(k is None for _d, k, _n in named):
             out[id(e)] = entry_key(edition, root, e)  # (no digest to name an input by)
             continue
-        inputs = cache_mod.digest(edition, "entry inputs", root, reg.path, e.anchor, e.kind, e.page,
-                                  described, sorted(files.items()), named)
+        inputs = _quick(edition, "entry inputs", root, reg.path, e.anchor, e.kind, e.page, about, named)
         key = old.get(inputs)
         if not isinstance(key, str):
             key = entry_key(edition, root, e)
@@ -80,6 +79,31 @@ def _named(e, page_keys: dict[str, str]) -> list:
     for o in e.occurrences:
         docs[o.doc.id] = docs.get(o.doc.id, 0) + 1
     return [(d, page_keys.get(d), n) for d, n in docs.items()]
+
+
+def _quick(*parts) -> str:
+    """A digest of *parts*, plain values (strings, numbers, tuples and lists of them), written
+    out by one repr(): for the thousands of entry keys of a register, where cache.digest's
+    repr and length of each part cost as much again."""
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# _about's answers in this build, by the entry (json_ld_key, json_ld and entry_keys each ask it
+# of every entry of a register; emptied by page_cache.edition_digest, once a build)
+_abouts: dict[int, tuple] = {}
+
+
+def _about(e) -> str | None:
+    """The entry's descriptions (_descriptions) with their files' digests, written out; None
+    when a file has no digest."""
+    known = _abouts.get(id(e))
+    if known is not None and known[0] is e:
+        return known[1]
+    files: dict = {}
+    described = _descriptions(e, files)
+    text = repr((described, sorted(files.items()))) if described is not None else None
+    _abouts[id(e)] = (e, text)
+    return text
 
 
 def _descriptions(e, files: dict) -> list | None:
@@ -100,13 +124,13 @@ def json_ld_key(edition: str, reg) -> str | None:
     """The key of a register page's JSON-LD (registers.Register.json_ld: read from the entries'
     descriptions, every entry of the page, at every build): their files' bytes and ids, the
     entries' anchors and kinds; None when it is not kept."""
-    rows, files = [], {}
+    rows = []
     for e in reg.entries:
-        described = _descriptions(e, files)
-        if described is None:
+        about = _about(e)
+        if about is None:
             return None
-        rows.append((e.anchor, e.kind, described))
-    return cache_mod.digest(edition, "json-ld", reg.path, reg.label, rows, sorted(files.items()))
+        rows.append((e.anchor, e.kind, about))
+    return cache_mod.digest(edition, "json-ld", reg.path, reg.label, rows)
 
 
 class _Described:
@@ -132,10 +156,8 @@ def json_ld(cache, edition: str, reg, base_url: str = "") -> str:
     old = got if isinstance(got, dict) else {}
     new, items = {}, []
     for e in reg.entries:
-        files: dict = {}
-        described = _descriptions(e, files)
-        key = (cache_mod.digest(edition, "json-ld entry", reg.path, e.anchor, e.kind, described,
-                                sorted(files.items())) if described is not None else None)
+        about = _about(e)
+        key = _quick(edition, "json-ld entry", reg.path, e.anchor, e.kind, about) if about is not None else None
         data = old.get(key) if key else None
         if data is None:
             data = e.json_ld_data(base_url)
@@ -191,9 +213,18 @@ def register_key(edition: str, reg, json_ld: str, entries: list[str]) -> str:
 
 # -- pages made of the whole edition: each key holds what its template shows ---------------
 def _docs(site) -> list:
-    """The documents as the home page lists them (title, date, sources, PDFs, citations)."""
-    return [(d.id, d.path, d.title, d.date_value, d.tei, d.pdf, d.volumes, d.citation_files)
-            for d in site.documents]
+    """The documents as the home page lists them (title, date, sources, PDFs; their citation
+    files are named by their ids: teipress.model.paths.citation_files)."""
+    return [(d.id, d.path, title, d.doc.date_value, d.doc.tei, d.pdf, d.volumes)
+            for d, title in zip(site.documents, _titles(site))]
+
+
+def _titles(site) -> list[str]:
+    """Every document's title, in the site's order: read once a build for the keys that show them."""
+    known = site.__dict__.get("_key_titles")
+    if known is None:
+        known = site.__dict__["_key_titles"] = [d.doc.title for d in site.documents]
+    return known
 
 
 def home_key(site) -> list:
@@ -222,18 +253,19 @@ def about_key(site) -> list:
 def principles_key(site) -> list:
     """principles.html: the documents' principles (in their fields), each with the page and
     title of the first document stating it."""
-    return [[(d.path, d.title) for d in site.documents], _fields(site)]
+    return [[(d.path, title) for d, title in zip(site.documents, _titles(site))], _fields(site)]
 
 
 def letters_key(site) -> list:
-    """letters.html: every letter's facts (names, dates, places) and title, by correspondent and year."""
+    """letters.html: every letter's facts (names, dates, places) and title, in the edition's
+    order of letters.  Its lists by correspondent and by year (correspondence.correspondents,
+    by_year) are made of these alone: the letters' names (with their register anchors, entry
+    ids and authority URIs) and dates, in this order; so they are not worked out for the key."""
     from . import page_cache
 
     known = site.letter_digests  # (worked out with the page keys: html._build)
     return [{d.id: (d.path, d.title, known.get(d.id) or page_cache.letter_digest(d.correspondence))
-             for d in site.model.letters},
-            [(year, [d.id for d in docs]) for year, docs in site.letter_years],
-            [(c.id, repr(c.name), [d.id for d in c.sent], [d.id for d in c.received]) for c in site.correspondents]]
+             for d in site.model.letters}]
 
 
 def chronology_key(site) -> list:

@@ -19,7 +19,9 @@ every page again, but never leaves one stale.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import operator
 import pickle
 
 from lxml import etree
@@ -32,7 +34,14 @@ BYTES = "page-bytes"  # (the bytes of the files an entry of KIND lists)
 
 def edition_digest(ctx, em) -> str:
     """What every document page reads of the edition as a whole."""
+    from ..model import header as header_mod
+
+    from . import edition_cache
+
     _letters.clear()
+    _letter_digests.clear()
+    _shown.clear()
+    edition_cache._abouts.clear()
     ed = ctx.edition
     toml = ed.root / "edition.toml"
     return cache_mod.digest(
@@ -42,6 +51,9 @@ def edition_digest(ctx, em) -> str:
         repr(sorted(ed.config.values.items(), key=lambda kv: kv[0])),
         em.title, em.version, em.tool_version, em.build_date, em.base_url,
         repr(em.metadata),
+        # (a document's own record, Document.meta, is read from its header facts, edition.toml
+        # and this name alone: page_key holds the facts, not the record)
+        header_mod.folder_name(ed),
         [(r.path, r.label) for r in em.registers],  # the menu
         bool(em.letters),  # the menu's "Letters"
         sorted(em.where.items()),  # tpf:page: the page of every id of a split document
@@ -82,6 +94,14 @@ class Models:
         kept = cache.get_object(KIND, self.slot) if cache is not None else None
         self.old: dict[str, str] = kept if isinstance(kept, dict) else {}
         self.new: dict[str, str] = {}
+        # A document's header facts (Document.info) are read from its model's bytes alone
+        # (edition_model.own_facts: with edition.toml's title_order, in the edition's key) unless
+        # it is a TEI of a corpus, whose corpora's headers add to them: the digest of their repr
+        # (a tenth of a millisecond each) is kept under the model's digest and the document id.
+        self.info_slot = cache_mod.digest(KIND, "header facts digests")
+        kept = cache.get_object(KIND, self.info_slot) if cache is not None else None
+        self.old_infos: dict[str, str] = kept if isinstance(kept, dict) else {}
+        self.new_infos: dict[str, str] = {}
 
     def of(self, doc) -> tuple[list[str], list[tuple[str, str]]]:
         """The digests of *doc*'s models, and the (cache key, digest) pairs worked out here
@@ -101,12 +121,39 @@ class Models:
     def learn(self, learnt: list[tuple[str, str]]) -> None:
         self.new.update(learnt)
 
+    def info(self, doc, model_digest: str) -> str:
+        """The digest of *doc*'s header facts (its Document.info), *model_digest* being its
+        model's (of): kept from the last build where the facts are its model's alone."""
+        if getattr(doc.file, "container", None) is not None:  # (header.with_corpus)
+            return cache_mod.digest(repr(doc.info))
+        key = f"{model_digest} {doc.id}"
+        got = self.old_infos.get(key)
+        if got is None:
+            got = cache_mod.digest(repr(doc.info))
+        self.new_infos[key] = got
+        return got
+
     def save(self, cache) -> None:
         """Keep the digests of this build's cached models for the next build."""
-        if self.new == self.old:
-            cache.keep(KIND, self.slot)
-        else:
-            cache.put_object(KIND, self.slot, self.new)
+        for slot, new, old in ((self.slot, self.new, self.old), (self.info_slot, self.new_infos, self.old_infos)):
+            if new == old:
+                cache.keep(KIND, slot)
+            else:
+                cache.put_object(KIND, slot, new)
+
+
+# The side panel's entries as _entries shows them, by the entry, once a build (an entry is in
+# the panels of many pages; emptied by edition_digest, as _letters).
+_shown: dict[int, tuple] = {}
+
+
+def _entry(e) -> str:
+    known = _shown.get(id(e))
+    if known is not None and known[0] is e:
+        return known[1]
+    text = repr((e.href, e.name, e.dates, e.description, e.desc_id))
+    _shown[id(e)] = (e, text)
+    return text
 
 
 def _neighbour(doc) -> tuple:
@@ -127,26 +174,75 @@ def _letter(letter) -> tuple:
     if known is not None and known[0] is letter:
         return known[1]
     out = []
-    for f in dataclasses.fields(letter):
-        value = getattr(letter, f.name)
-        if f.name in ("prev", "next", "prev_in_correspondence", "next_in_correspondence"):
+    for name in _field_names(letter.__class__):
+        value = getattr(letter, name)
+        if name in ("prev", "next", "prev_in_correspondence", "next_in_correspondence"):
             value = _neighbour(value)
-        out.append((f.name, repr(value)))
+        elif value.__class__ is tuple:
+            value = _plain_all(value)
+        else:
+            value = _plain(value)
+        out.append((name, value))
     _letters[id(letter)] = (letter, tuple(out))
     return tuple(out)
+
+
+@functools.cache
+def _field_names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+@functools.cache
+def _fields_of(cls):
+    """The values of an instance of dataclass *cls*'s fields, as a tuple (operator.attrgetter:
+    read in C), or None for a class that is no dataclass."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    names = _field_names(cls)
+    get = operator.attrgetter(*names)
+    return get if len(names) > 1 else (lambda v: (get(v),))
+
+
+def _plain(value):
+    """A letter's name or date (correspondence.Name, When: dataclasses of strings and tuples of
+    strings) as its class's name and its fields' values, which repr() writes out in C: a
+    dataclass's own repr, made in Python, cost a few microseconds a name."""
+    get = _fields_of(value.__class__)
+    return (value.__class__.__name__, get(value)) if get is not None else value
+
+
+def _plain_all(values: tuple) -> tuple:
+    """_plain of each of *values* (a letter's senders, recipients, places: of one class)."""
+    if not values:
+        return ()
+    cls = values[0].__class__
+    get = _fields_of(cls)
+    if get is None or any(v.__class__ is not cls for v in values):
+        return tuple(map(_plain, values))
+    return (cls.__name__, tuple(map(get, values)))
 
 
 def letter_digest(letter) -> str:
     """The digest of _letter(letter): worked out beside each letter's page key (html._build) and
     read by the letters page's key (edition_cache.letters_key), which would else read every
     letter again."""
-    return cache_mod.digest(_letter(letter))
+    if letter is None:
+        return cache_mod.digest(())
+    known = _letter_digests.get(id(letter))
+    if known is not None and known[0] is letter:
+        return known[1]
+    got = cache_mod.digest(_letter(letter))
+    _letter_digests[id(letter)] = (letter, got)
+    return got
+
+
+# letter_digest's answers, likewise (the cmif stage asks again after the html stage)
+_letter_digests: dict[int, tuple] = {}
 
 
 def _entries(page, kinds) -> list:
     """The register entries of the page's side panel, as it shows and links them."""
-    return [(kind, [(e.href, e.name, e.dates, e.description, e.desc_id) for e in page.entries(kind)])
-            for kind, _label in kinds]
+    return [(kind, [_entry(e) for e in page.entries(kind)]) for kind, _label in kinds]
 
 
 def _parallel(page) -> list:
@@ -161,13 +257,18 @@ def page_key(edition: str, page, kinds, models: Models) -> tuple[str, list]:
     teipress.outputs.html.Page (its split pages in page.parts); *kinds*: the side panel's;
     with what Models.of learnt of its models' digests (for Models.learn)."""
     parts, learnt = [], []
+    info = None
     for p in (page, *page.parts):
         d = p.doc
         digests, new = models.of(d)
         learnt += new
+        if info is None:  # (a split document's pages share its header facts: edition_model._split)
+            info = models.info(d, digests[0])
+        elif d.info is not page.doc.info:
+            info = cache_mod.digest(repr(d.info))
         parts.append((
             p.id, p.path, p.title, p.tei, p.pdf, p.volumes, d.anchor, d.label, d.part_date,
-            digests, repr(d.info), repr(d.meta), d.edition_language, d.years,
+            digests, info, d.edition_language, d.years,
             _neighbour(d.parent), _neighbour(d.prev), _neighbour(d.next),
             _letter(d.correspondence), _entries(p, kinds),
             _parallel(p),
