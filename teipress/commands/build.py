@@ -195,8 +195,8 @@ def model_ahead(ed: Edition, cache: "cache_mod.Cache | None"):
         return None
     try:
         return edition_model.begin(ed, cache)
-    except ModelError:  # (make_model meets it again, once the edition is known to be valid)
-        return None
+    except Exception:  # (an edition not yet validated may fail anywhere: once it is known to be
+        return None  # buildable, make_model meets the problem again and says what it is)
 
 
 def leave_out_bad_files(ed: Edition, report: Report, allow_invalid: bool) -> tuple[Edition, list[LeftOut]] | None:
