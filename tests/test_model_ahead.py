@@ -88,3 +88,18 @@ def test_files_left_out_get_models_made_for_what_is_built(tmp_path, monkeypatch,
     monkeypatch.setenv("TEIPRESS_JOBS", "1")
     build_mod.build(root, tmp_path / "one", only=NO_PDF, incremental=False, keep_going=True)
     assert same_tree(tmp_path / "one", tmp_path / "ahead") == []
+
+
+def test_models_that_fail_before_validation_leave_the_report_to_validation(tmp_path, monkeypatch, begun):
+    # An edition not yet validated may break its models anywhere: what validation finds is said.
+    root = edition(tmp_path / "ed", letters=letters())
+    broken(root)
+
+    def fails(ed):
+        raise KeyError("nobody")
+
+    monkeypatch.setattr(edition_model.Names, "of", staticmethod(fails))
+    with pytest.raises(build_mod.NotValid) as refused:
+        build_mod.build(root, tmp_path / "out", only=NO_PDF, incremental=True)
+    assert any(d.rule == "pointer-resolves" for d in refused.value.report.errors)
+    assert begun == [] and not (tmp_path / "out").exists()
