@@ -90,10 +90,11 @@ def where_of(path: Path) -> str:
     return Report(base=Path.cwd())._name(path)
 
 
-def make_model(ed: Edition, cache: "cache_mod.Cache | None" = None) -> EditionModel:
-    """The EditionModel of a loaded edition; a problem with it is a BuildError for the editor."""
+def make_model(ed: Edition, cache: "cache_mod.Cache | None" = None, begun=None) -> EditionModel:
+    """The EditionModel of a loaded edition; a problem with it is a BuildError for the editor.
+    *begun*: its documents' models begun while it was validated (load_and_validate)."""
     try:
-        return EditionModel.build(ed, cache=cache)
+        return EditionModel.build(ed, cache=cache, begun=begun)
     except ModelError as exc:
         raise BuildError(str(exc)) from None
 
@@ -171,6 +172,7 @@ class Result:
     model: EditionModel | None = None  # what the build was made from
     left_out: list[LeftOut] = field(default_factory=list)  # --keep-going: the bad documents
     up_to_date: bool = False  # an incremental build found nothing to do (edition and model are None)
+    begun: object = None  # the edition's models begun while it was validated (load_and_validate's ahead)
 
 
 def edition_folder(path: Path) -> Path:
@@ -180,7 +182,7 @@ def edition_folder(path: Path) -> Path:
 
 
 def load_and_validate(edition_dir: Path, allow_invalid: bool = False, keep_going: bool = False,
-                      cache: "cache_mod.Cache | None" = None) -> Result:
+                      cache: "cache_mod.Cache | None" = None, ahead: bool = False) -> Result:
     """Load EDITION and validate it; raises NotValid unless it may be built.
 
     Malformed files refuse even with allow_invalid: there is nothing to build from.
@@ -188,17 +190,44 @@ def load_and_validate(edition_dir: Path, allow_invalid: bool = False, keep_going
     allow_invalid) are left out instead, and listed in Result.left_out, as long as
     every error is in a TEI file and a document remains.
     A broken edition.toml raises ConfigError; a folder without tei/ raises UsageError.
+    ahead: the documents' models are begun in forked workers as soon as the edition is
+    loaded, and made while this process validates it (the integrity rules and an incremental
+    build's memo are work for one core): Result.begun, for make_model, when the edition
+    loaded is the one to be built; when it may not be, or files are left out, they are
+    stopped and nothing they made is kept.
     """
     ed = edition_mod.load(edition_folder(edition_dir), cache=cache,
                           check=lambda root, config, files: loading_check(root, config, files, cache))
-    report = Report(base=Path.cwd())
-    files = validate_edition(ed, report, cache=cache)
-    if not (ed.errors or (report.errors and not allow_invalid)):
-        return Result(ed, report, files)
-    kept = leave_out_bad_files(ed, report, allow_invalid) if keep_going else None
-    if kept is None:
-        raise NotValid(report, files)
-    return Result(kept[0], report, files, left_out=kept[1])
+    begun = model_ahead(ed, cache) if ahead else None
+    try:
+        report = Report(base=Path.cwd())
+        files = validate_edition(ed, report, cache=cache)
+        if not (ed.errors or (report.errors and not allow_invalid)):
+            result, begun = Result(ed, report, files, begun=begun), None
+            return result
+        kept = leave_out_bad_files(ed, report, allow_invalid) if keep_going else None
+        if kept is None:
+            raise NotValid(report, files)
+        return Result(kept[0], report, files, left_out=kept[1])
+    finally:
+        if begun is not None:  # (the edition loaded is not the one built: its models are not wanted)
+            begun.close()
+
+
+def model_ahead(ed: Edition, cache: "cache_mod.Cache | None"):
+    """The models of a loaded edition begun before it is validated (teipress.model.edition_model.begin),
+    or None: an edition with loading errors is never built whole, and one without documents
+    has no model (make_model says so).  Nor when a file was not schema-checked while it was
+    loaded: validation checks it on every core, which it does not fork for while the models'
+    workers are at work (teipress.workers: a process running threads never forks)."""
+    from ..model import edition_model
+
+    if ed.errors or not ed.documents or any(f.checked is None for f in ed.files):
+        return None
+    try:
+        return edition_model.begin(ed, cache)
+    except Exception:  # (an edition not yet validated may fail anywhere: once it is known to be
+        return None  # buildable, make_model meets the problem again and says what it is)
 
 
 def leave_out_bad_files(ed: Edition, report: Report, allow_invalid: bool) -> tuple[Edition, list[LeftOut]] | None:
@@ -327,16 +356,23 @@ def _build(edition_dir, out, allow_invalid, keep_going, only, check, log, show, 
     progress.stage("validate")
     with records_kept():
         t0 = time.perf_counter()
-        result = load_and_validate(edition_dir, allow_invalid, keep_going, cache=store)
-        validated = time.perf_counter() - t0  # loading (each file parsed, its facts read) and validation
-        facts_mod.pack(result.edition.files)  # (validation is done with most of them)
-        if result.report.items:
-            show(result.report, result.files)
-        result.report.pack()  # (read again only when the build is done)
-        t0 = time.perf_counter()
-        progress.stage("model", len(result.edition.documents))
-        result.model = make_model(result.edition, store)
-        seconds = time.perf_counter() - t0
+        # (the models are made while the edition is validated: load_and_validate's ahead)
+        result = load_and_validate(edition_dir, allow_invalid, keep_going, cache=store, ahead=True)
+        begun, result.begun = result.begun, None
+        try:
+            validated = time.perf_counter() - t0  # loading (each file parsed, its facts read) and validation
+            facts_mod.pack(result.edition.files)  # (validation is done with most of them)
+            if result.report.items:
+                show(result.report, result.files)
+            result.report.pack()  # (read again only when the build is done)
+            t0 = time.perf_counter()
+            progress.stage("model", len(result.edition.documents))
+            result.model = make_model(result.edition, store, begun)
+            seconds = time.perf_counter() - t0
+        except BaseException:
+            if begun is not None:  # (an interrupt, or a problem with the model: the workers end)
+                begun.close()
+            raise
     if check is not None:
         check(result.model)
     log(f"building {result.model.metadata.id} into {out}")

@@ -298,26 +298,32 @@ class EditionModel:
         return [p for d in self.documents for p in (d, *d.parts)]
 
     @classmethod
-    def build(cls, ed: Edition, build_time: datetime | None = None, cache=None) -> "EditionModel":
+    def build(cls, ed: Edition, build_time: datetime | None = None, cache=None,
+              begun: "Begun | None" = None) -> "EditionModel":
         """The model of *ed*; *cache*: an incremental build's (teipress.commands.cache), from
-        which a document's behaviour model is taken when its inputs are unchanged."""
+        which a document's behaviour model is taken when its inputs are unchanged.  *begun*:
+        its documents' models begun before (begin(), for this *ed* and *cache*)."""
         # The collector would walk the loaded edition's records and the model's (hundreds of
         # thousands, none garbage) again and again while the model's records are made: it waits
         # until the model is made (the workers making models run it: models()).
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return cls._build(ed, build_time, cache)
+            return cls._build(ed, build_time, cache, begun)
         finally:
             if enabled:
                 gc.enable()
 
     @classmethod
-    def _build(cls, ed: Edition, build_time: datetime | None, cache) -> "EditionModel":
+    def _build(cls, ed: Edition, build_time: datetime | None, cache, begun: "Begun | None" = None) -> "EditionModel":
         if not ed.documents:
             raise ModelError(f"the edition in {ed.root} has no TEI document (only registers); "
                              "add a document to tei/")
-        names = Names.of(ed)
+        if begun is None:
+            names = Names.of(ed)
+            made = models(ed, sorted(ed.documents, key=lambda f: (f.rel, f.n)), names, cache)
+        else:
+            names, made = begun.names, begun.made
         warnings: list[str] = []
         images: set[str] = set()
         rends_seen: set[str] = set()
@@ -327,8 +333,7 @@ class EditionModel:
         found: dict[Document, OwnFacts] = {}
         spill = Spill()
         infos_seen: dict = {}  # (header_mod.shared: the facts the documents' headers repeat, once)
-        for f, data, own, placed, image_warnings in models(ed, sorted(ed.documents, key=lambda f: (f.rel, f.n)),
-                                                           names, cache):
+        for f, data, own, placed, image_warnings in made:
             doc_id = names.doc_ids[f.key]
             warnings += [f"{f.rel}: {w}" for w in own.warnings]
             for value in own.rends:  # one warning per value for the whole edition
@@ -442,6 +447,30 @@ class EditionModel:
 
 # From this many documents on, their behaviour models are made on every core.
 PARALLEL_FROM = 16
+
+
+class Begun:
+    """The behaviour models of an edition's documents at work in forked workers (begin())."""
+
+    def __init__(self, names: Names, made):
+        self.names, self._made = names, made
+        self.made = workers.started(made)
+
+    def close(self) -> None:
+        """Not wanted after all: the workers end (their work is lost)."""
+        self._made.close()
+
+
+def begin(ed: Edition, cache=None) -> Begun | None:
+    """The behaviour models of *ed*'s documents begun in forked workers (EditionModel.build
+    reads them with begun=), so that this process can do other work meanwhile (validate the
+    edition they are made of: commands/build.py); None when they would not be made in workers
+    (few documents, or no fork: see teipress.workers), where beginning early gains nothing.
+    What the workers put in *cache* is counted as used only when the models are read."""
+    if not workers.forks(len(ed.documents), PARALLEL_FROM):
+        return None
+    names = Names.of(ed)
+    return Begun(names, models(ed, sorted(ed.documents, key=lambda f: (f.rel, f.n)), names, cache))
 
 
 @dataclass
