@@ -41,12 +41,16 @@ STATIC = PKG / "static"
 PARALLEL_FROM = 16
 
 
-def environment(extra: Path | None = None) -> Environment:
+def environment(extra: Path | None = None, cache=None) -> Environment:
     """Jinja2 with autoescaping everywhere: TEI text is data, never markup.
 
-    An edition folder may override any template in its own ``templates/``."""
+    An edition folder may override any template in its own ``templates/``.  With an
+    incremental build's *cache*, the compiled templates are kept in it (template_code)."""
+    from .template_code import TemplateCode
+
     paths = [str(extra)] if extra and extra.is_dir() else []
     env = Environment(
+        bytecode_cache=TemplateCode(cache) if cache is not None else None,
         loader=FileSystemLoader(paths + [str(TEMPLATES)]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
@@ -478,7 +482,7 @@ def _build(ctx: BuildContext) -> None:
     s = site(ctx, pdfs)
     copy_tree(STATIC, out / "static")
 
-    env = environment(ctx.edition.root / "templates")
+    env = environment(ctx.edition.root / "templates", ctx.cache)
     common = dict(site=s)
 
     def render(template: str, path: str, **kw) -> bytes:
