@@ -130,8 +130,8 @@ def rebuild_pages_after(tmp_path: Path, monkeypatch, edit, left_out: str | None 
     rendered = []
     real = html.environment
 
-    def environment(extra=None):
-        env = real(extra)
+    def environment(extra=None, cache=None):
+        env = real(extra, cache)
         get = env.get_template
         env.get_template = lambda name, *a, **k: rendered.append(name) or get(name, *a, **k)
         return env

@@ -45,7 +45,11 @@ class Document:
     model: etree._ElementTree
     paths: paths.DocumentPaths
     info: header_mod.DocumentInfo | None = None
-    meta: header_mod.EditionMetadata | None = None  # the document's own record (its header alone)
+    # The document's own record (its header alone): worked out when first read (`meta`), as
+    # only the pages rendered and the records written read it, from edition.toml and the
+    # edition folder's name (set by the model: _own_record).
+    _meta: header_mod.EditionMetadata | None = None
+    _own_record: tuple | None = None
     edition_language: str = ""  # the edition's main language (teipress.model.header.main_language)
     occurrences: list[mentions.Occurrence] = field(default_factory=list)
     dates: list[mentions.DateRef] = field(default_factory=list)
@@ -77,6 +81,13 @@ class Document:
         if self.parent is not None:
             return self.label or self.anchor
         return self.info.title if self.info and self.info.title else self.file.id
+
+    @property
+    def meta(self) -> header_mod.EditionMetadata | None:
+        if self._meta is None and self._own_record is not None:
+            config, folder = self._own_record
+            self._meta = header_mod.edition_metadata(config, [self.info], folder)
+        return self._meta
 
     @property
     def language(self) -> str:
@@ -355,7 +366,7 @@ class EditionModel:
         infos = [d.info for d in docs]
         metadata = header_mod.edition_metadata(ed.config, infos, folder)
         for d in docs:
-            d.meta = header_mod.edition_metadata(ed.config, [d.info], folder)
+            d._own_record = (ed.config, folder)
             d.edition_language = metadata.language
         if build_time is None:
             try:
@@ -720,7 +731,7 @@ def _split(doc: Document, where: dict) -> list[str]:
     for div, name, path, value in zip(divs, names, pages, values):
         doc.parts.append(Document(file=doc.file, id=f"{doc.id}/{name}", path=path,
                                   model=split_mod.part_model(model, div), paths=doc.paths,
-                                  info=doc.info, meta=doc.meta, edition_language=doc.edition_language,
+                                  info=doc.info, _meta=doc.meta, edition_language=doc.edition_language,
                                   tei=doc.tei, anchor=div.get("id"),
                                   label=div.get("label") or div.get("id"), part_date=value, parent=doc))
     for a, b in zip(doc.parts, doc.parts[1:]):
