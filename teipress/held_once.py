@@ -19,3 +19,32 @@ def once(value, seen: dict, key=None):
         return seen.setdefault(value if key is None else key, value)
     except TypeError:  # (a value that does not hash: left as it is)
         return value
+
+
+class ByRecord:
+    """fn(record) worked out once a build for each record (a letter, a register entry: records
+    of the build's model, read by several keys and pages), kept by the record itself (its id()
+    and identity: records neither hash by value nor compare cheaply).  Every such memory is
+    emptied at the start of a build's pages (forget_records), as the records are the build's."""
+
+    _all: list["ByRecord"] = []
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.known: dict[int, tuple] = {}
+        self.__doc__ = fn.__doc__
+        ByRecord._all.append(self)
+
+    def __call__(self, record):
+        known = self.known.get(id(record))
+        if known is not None and known[0] is record:
+            return known[1]
+        value = self.fn(record)
+        self.known[id(record)] = (record, value)
+        return value
+
+
+def forget_records() -> None:
+    """Empty every ByRecord memory: a new build's records are not the last one's."""
+    for memory in ByRecord._all:
+        memory.known.clear()

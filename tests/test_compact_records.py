@@ -205,3 +205,21 @@ def test_a_document_page_reads_its_own_division_dates_without_a_dict_of_every_do
     monkeypatch.setattr(html, "_division_date_fn", through_the_dict)
     build(root, tmp_path / "all", incremental=False)
     assert same_tree(tmp_path / "own", tmp_path / "all") == []
+
+
+def test_a_value_by_record_is_worked_out_once_a_record_until_forgotten():
+    from teipress import held_once
+
+    calls = []
+
+    @held_once.ByRecord
+    def shown(record):
+        calls.append(record)
+        return repr(record)
+
+    a, b = ["anna"], ["anna"]  # equal records, not the same record
+    assert shown(a) == shown(a) == shown(b) == "['anna']"
+    assert len(calls) == 2 and calls[0] is a and calls[1] is b
+    held_once.forget_records()
+    shown(a)
+    assert len(calls) == 3

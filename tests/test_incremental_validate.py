@@ -201,7 +201,7 @@ def test_a_file_changed_in_the_tick_it_was_read_is_read_again(generated, tmp_pat
     assert f.stat().st_size == len(text.encode("utf-8"))
     assert same(incremental(root, out), report_of(root))
     # Its stat is trusted once it is older than a tick before the reading:
-    monkeypatch.setattr(recall, "RACY_NS", -10**12)
+    monkeypatch.setattr(cache_mod, "RACY_NS", -10**12)
     f.write_text(text, encoding="utf-8")
     assert not same(incremental(root, out), report_of(root))  # (so the test above can fail)
 

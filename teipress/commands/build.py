@@ -107,7 +107,6 @@ def stage_sources(ctx: BuildContext) -> None:
     # (a file's digest, read when it was loaded: an unchanged file is not read again; the walk
     # is of strings, not Paths: at 5,000 letters a Path a file cost a fifth of a second)
     built = {str(f.path): f.digest for f in ctx.edition.files}
-    writer = output._writer
     for dirpath, dirnames, filenames in os.walk(src, followlinks=True):
         dirnames.sort()
         rel_dir = os.path.relpath(dirpath, src)
@@ -123,11 +122,7 @@ def stage_sources(ctx: BuildContext) -> None:
                 if not os.path.isfile(path):
                     continue
             target = os.path.join(dst, name) if rel_dir == "." else os.path.join(dst, rel_dir, name)
-            load = functools.partial(_read, path)
-            if writer is not None and digest and writer.holds(target):  # (the quick way: no Path made)
-                writer.put(target, digest=digest, load=load)
-            else:
-                output.put_known(Path(target), digest, load, ctx.out, ctx.before)
+            output.put_known(target, digest, functools.partial(_read, path), ctx.out, ctx.before)
 
 
 def _read(path: str) -> bytes:

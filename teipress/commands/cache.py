@@ -152,9 +152,21 @@ def folder_digest(folder: Path, skip: tuple[Path, ...] = ()) -> list[tuple[str, 
     return out
 
 
-# How long before it was read a file must have last changed for its stat to stand for its bytes
-# (as teipress.validation.recall.RACY_NS: a write in the tick of the reading is never missed).
+# How long before it was read a file must have last changed for its stat to stand for its bytes:
+# more than the coarsest file time (2 s on FAT), so that a write in the tick of the reading,
+# which would leave the same time, is never missed (git's "racily clean" rule).
 RACY_NS = 3 * 10**9
+
+
+def stat_signature(st: os.stat_result) -> tuple:
+    """What of a file's stat must be as it was for the digest of its bytes to stand."""
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def stat_vouches(st: os.stat_result, sig: tuple, seen: int) -> bool:
+    """Whether a file of stat *st* still has the bytes read at time *seen* (ns) when its stat
+    signature was *sig*: the same signature, and no change within RACY_NS before that reading."""
+    return sig == stat_signature(st) and st.st_mtime_ns < seen - RACY_NS and st.st_ctime_ns < seen - RACY_NS
 DIGESTS = "digests.pickle"
 
 
@@ -185,10 +197,9 @@ class Digests:
         for the digest kept; raises OSError as reading it would."""
         now = time.time_ns()  # (before the stat: a write after it gives a later time)
         st = os.stat(path)
-        sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+        sig = stat_signature(st)
         rec = self.old.get(path)
-        if (rec is not None and rec[0] == sig and st.st_mtime_ns < rec[1] - RACY_NS
-                and st.st_ctime_ns < rec[1] - RACY_NS):
+        if rec is not None and stat_vouches(st, rec[0], rec[1]):
             if path.startswith(self.roots):
                 self.new[path] = rec
             return rec[2]

@@ -332,7 +332,7 @@ class EditionModel:
                              "add a document to tei/")
         if begun is None:
             names = Names.of(ed)
-            made = models(ed, sorted(ed.documents, key=lambda f: (f.rel, f.n)), names, cache)
+            made = models(ed, in_model_order(ed), names, cache)
         else:
             names, made = begun.names, begun.made
         warnings: list[str] = []
@@ -460,6 +460,12 @@ class EditionModel:
 PARALLEL_FROM = 16
 
 
+def in_model_order(ed: Edition) -> list[TeiFile]:
+    """The documents in the order their models are made and the model lists them (by file,
+    then by place in a corpus file): begin() and EditionModel.build alike."""
+    return sorted(ed.documents, key=lambda f: (f.rel, f.n))
+
+
 class Begun:
     """The behaviour models of an edition's documents at work in forked workers (begin())."""
 
@@ -481,7 +487,7 @@ def begin(ed: Edition, cache=None) -> Begun | None:
     if not workers.forks(len(ed.documents), PARALLEL_FROM):
         return None
     names = Names.of(ed)
-    return Begun(names, models(ed, sorted(ed.documents, key=lambda f: (f.rel, f.n)), names, cache))
+    return Begun(names, models(ed, in_model_order(ed), names, cache))
 
 
 @dataclass

@@ -17,6 +17,7 @@ import dataclasses
 import hashlib
 import pickle
 
+from .. import held_once
 from ..commands import cache as cache_mod
 
 KIND = "edition-page"
@@ -88,22 +89,13 @@ def _quick(*parts) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-# _about's answers in this build, by the entry (json_ld_key, json_ld and entry_keys each ask it
-# of every entry of a register; emptied by page_cache.edition_digest, once a build)
-_abouts: dict[int, tuple] = {}
-
-
+@held_once.ByRecord  # (json_ld_key, json_ld and entry_keys each ask it of every entry of a register)
 def _about(e) -> str | None:
     """The entry's descriptions (_descriptions) with their files' digests, written out; None
     when a file has no digest."""
-    known = _abouts.get(id(e))
-    if known is not None and known[0] is e:
-        return known[1]
     files: dict = {}
     described = _descriptions(e, files)
-    text = repr((described, sorted(files.items()))) if described is not None else None
-    _abouts[id(e)] = (e, text)
-    return text
+    return repr((described, sorted(files.items()))) if described is not None else None
 
 
 def _descriptions(e, files: dict) -> list | None:

@@ -26,6 +26,7 @@ import pickle
 
 from lxml import etree
 
+from .. import held_once
 from ..commands import cache as cache_mod
 
 KIND = "page"
@@ -36,12 +37,7 @@ def edition_digest(ctx, em) -> str:
     """What every document page reads of the edition as a whole."""
     from ..model import header as header_mod
 
-    from . import edition_cache
-
-    _letters.clear()
-    _letter_digests.clear()
-    _shown.clear()
-    edition_cache._abouts.clear()
+    held_once.forget_records()  # (_letter, letter_digest, _entry, edition_cache._about)
     ed = ctx.edition
     toml = ed.root / "edition.toml"
     return cache_mod.digest(
@@ -142,37 +138,22 @@ class Models:
                 cache.put_object(KIND, slot, new)
 
 
-# The side panel's entries as _entries shows them, by the entry, once a build (an entry is in
-# the panels of many pages; emptied by edition_digest, as _letters).
-_shown: dict[int, tuple] = {}
-
-
+@held_once.ByRecord
 def _entry(e) -> str:
-    known = _shown.get(id(e))
-    if known is not None and known[0] is e:
-        return known[1]
-    text = repr((e.href, e.name, e.dates, e.description, e.desc_id))
-    _shown[id(e)] = (e, text)
-    return text
+    """A side panel's entry as _entries shows it (an entry is in the panels of many pages)."""
+    return repr((e.href, e.name, e.dates, e.description, e.desc_id))
 
 
 def _neighbour(doc) -> tuple:
     return (doc.path, doc.title) if doc is not None else ()
 
 
-# _letter's answers in this build, by the letter (its page's key and letters.html's both ask;
-# emptied by edition_digest, once a build: the letters live as long as the build's model).
-_letters: dict[int, tuple] = {}
-
-
+@held_once.ByRecord  # (its page's key and letters.html's both ask)
 def _letter(letter) -> tuple:
     """A letter's facts as the page shows them: its names and dates, and of its neighbours
     only their page and title (a Document's repr would be the whole document)."""
     if letter is None:
         return ()
-    known = _letters.get(id(letter))
-    if known is not None and known[0] is letter:
-        return known[1]
     out = []
     for name in _field_names(letter.__class__):
         value = getattr(letter, name)
@@ -183,7 +164,6 @@ def _letter(letter) -> tuple:
         else:
             value = _plain(value)
         out.append((name, value))
-    _letters[id(letter)] = (letter, tuple(out))
     return tuple(out)
 
 
@@ -222,22 +202,12 @@ def _plain_all(values: tuple) -> tuple:
     return (cls.__name__, tuple(map(get, values)))
 
 
+@held_once.ByRecord  # (the cmif stage asks again after the html stage)
 def letter_digest(letter) -> str:
     """The digest of _letter(letter): worked out beside each letter's page key (html._build) and
     read by the letters page's key (edition_cache.letters_key), which would else read every
     letter again."""
-    if letter is None:
-        return cache_mod.digest(())
-    known = _letter_digests.get(id(letter))
-    if known is not None and known[0] is letter:
-        return known[1]
-    got = cache_mod.digest(_letter(letter))
-    _letter_digests[id(letter)] = (letter, got)
-    return got
-
-
-# letter_digest's answers, likewise (the cmif stage asks again after the html stage)
-_letter_digests: dict[int, tuple] = {}
+    return cache_mod.digest(_letter(letter))
 
 
 def _entries(page, kinds) -> list:

@@ -15,7 +15,7 @@ Anything else (a file added, removed or renamed, an id added or renamed, another
 entry) checks every file, as a clean build does.
 
 A file whose stat (size, times, inode) is the one recorded when its bytes were last read is not
-read again, unless it had changed less than :data:`RACY_NS` before that reading: a file written
+read again, unless it had changed less than ``teipress.commands.cache.RACY_NS`` before that reading: a file written
 twice within one tick of a coarse clock keeps its time (git's "racily clean" rule).
 """
 from __future__ import annotations
@@ -31,10 +31,6 @@ from . import facts as facts_mod
 
 VERSION = 5
 KIND = "validated"
-# How long before it was read a file must have last changed for its stat to stand for its bytes:
-# more than the coarsest file time (2 s on FAT), so that a write in the tick of the reading,
-# which would leave the same time, is never missed.
-RACY_NS = 3 * 10**9
 
 
 class FileRecord(NamedTuple):
@@ -126,6 +122,7 @@ class Loading:
         """Give each file its digest: the memo's when its stat says it is unchanged (and was
         not changed just before it was read), else from its bytes.  Files of the memo's bytes
         have their facts read from the cache only when asked for."""
+        from ..commands import cache as cache_mod
         from . import facts as facts_mod
 
         memo = self.memo
@@ -135,10 +132,9 @@ class Loading:
                 st = os.stat(f.path)
             except OSError:
                 continue  # parsing says why
-            sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+            sig = cache_mod.stat_signature(st)
             rec = memo.files.get(f.rel) if memo is not None else None
-            if (rec is not None and rec.sig == sig and st.st_mtime_ns < rec.seen - RACY_NS
-                    and st.st_ctime_ns < rec.seen - RACY_NS):
+            if rec is not None and cache_mod.stat_vouches(st, rec.sig, rec.seen):
                 f.digest = rec.digest
                 self.seen[f.rel] = (sig, rec.seen)
             else:
