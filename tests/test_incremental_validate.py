@@ -250,3 +250,48 @@ def test_the_changed_files_schema_check_done_aside_is_the_clean_builds(generated
     assert len(asides) == 1
     want = report_of(root)
     assert same(got, want) and any("bogus" in line for line in want[1])
+
+
+def test_a_build_from_another_folder_checks_only_the_changed_file(generated, tmp_path, monkeypatch):
+    """The memo names files from the folder the last build ran in; a build run from elsewhere
+    renames its findings (recall.localise) instead of checking every file again, and its report
+    is the one a clean build run there gives."""
+    from teipress.commands import validate as validate_mod
+    from teipress.validation import rules
+
+    first, second = tmp_path, tmp_path.parent  # (the edition is named from each: 'ed/…', 'x/ed/…')
+    monkeypatch.chdir(first)
+    root, out, f = built_then_edited(generated, tmp_path, 5, "Korrektur ")
+    monkeypatch.chdir(second)
+    checked, schema_checked = [], []
+    real_rules, real_schemas = rules.file_rules, validate_mod._validate_schemas
+    monkeypatch.setattr(rules, "file_rules", lambda ed, g, *a: checked.append(g.rel) or real_rules(ed, g, *a))
+    monkeypatch.setattr(validate_mod, "_validate_schemas",
+                        lambda report, todo, jobs: schema_checked.extend(g.rel for g, _m in todo)
+                        or real_schemas(report, todo, jobs))
+    got = incremental(root, out)
+    monkeypatch.undo()
+    monkeypatch.chdir(second)
+    rel = f.relative_to(root / "tei").as_posix()
+    assert checked == [rel]
+    assert set(schema_checked) <= {rel}  # (the changed file's check may be done while loading)
+    want = report_of(root)
+    assert got[1] == want[1] and same(got, want)
+    assert any(line.startswith(os.path.relpath(root, second)) for line in got[1])  # named from here
+
+
+def test_an_up_to_date_build_names_files_from_where_it_runs(generated, tmp_path, monkeypatch):
+    """A no-op build prints the last build's diagnostics named from the folder it runs in."""
+    root = fresh(generated, tmp_path)
+    first, second = tmp_path, tmp_path.parent
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.chdir(first)
+    built = build_mod.build(root, tmp_path / "out", only={"html"}, incremental=True)
+    assert not built.up_to_date and built.report.items
+    monkeypatch.chdir(second)
+    again = build_mod.build(root, tmp_path / "out", only={"html"}, incremental=True)
+    assert again.up_to_date
+    here = os.path.relpath(root, second)
+    assert {d.path.split(os.sep + "tei" + os.sep)[0] for d in again.report.items} == {here}
+    assert sorted(str(d) for d in again.report.items) == sorted(
+        str(d).replace(os.path.relpath(root, first), here, 1) for d in built.report.items)

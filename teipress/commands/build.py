@@ -335,7 +335,8 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
                     known = writer.listing(cache_mod.BUILT) if writer is not None else None
                     store.record_build(new, {
                         "fingerprint": fingerprint, "listing": cache_mod.output_listing(folder, known),
-                        "files": result.files, "left_out": []}, result.report.rows())
+                        "files": result.files, "left_out": [], "base": str(result.report.base)},
+                        result.report.rows())
                 digests.save(new)
                 cache_mod.replace(store.folder, new)
         try:
@@ -414,6 +415,12 @@ def up_to_date(store: "cache_mod.Cache", fingerprint: str, out: Path) -> Result 
     if items is None:  # (its diagnostics are lost: built again, it prints them all)
         return None
     report = Report(base=Path.cwd())
+    named_from = last.get("base")  # (the folder that build ran in: its report names files from there)
+    if named_from not in (None, "None", str(report.base)):
+        from ..validation.diagnostics import Diagnostic, renamed
+
+        items = [Diagnostic(*row) for row in renamed([(d.path, d.line, d.col, d.severity, d.message, d.rule)
+                                                      for d in items], named_from, report)]
     report.items = items
     return Result(edition=None, report=report, files=last["files"], left_out=list(last["left_out"]),
                   up_to_date=True)

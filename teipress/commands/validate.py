@@ -30,6 +30,8 @@ def validate_edition(ed: Edition, report: Report, jobs: int | None = None, cache
     for err in ed.errors:
         report.error(err.path, err.line, err.col, err.message, err.rule)
     loading = ed.recall if cache is not None else None
+    if loading is not None:  # (the last build's findings, named from the folder it ran in)
+        recall.localise(loading, report)
     todo = plan_schemas(ed, report, cache)
     if cache is not None:
         for m in {id(m): m for _f, models in todo for m in models}.values():  # (the same few objects)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import zlib
 from dataclasses import asdict, dataclass
@@ -25,6 +26,22 @@ class Diagnostic:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.rule}]"
+
+
+def renamed(rows, named_from: str, report: "Report") -> list[tuple]:
+    """Diagnostics' rows (Report.rows) whose files are named from the folder *named_from* (a
+    report's base: the folder a build ran in), named as *report* names files.  An incremental
+    build keeps diagnostics as it printed them; run from another folder, it takes them over
+    renamed rather than checking every file again."""
+    names: dict[str, str] = {}
+    out = []
+    for row in rows:
+        path = row[0]
+        new = names.get(path)
+        if new is None:
+            new = names[path] = report._name(path if os.path.isabs(path) else os.path.join(named_from, path))
+        out.append((new, *row[1:]))
+    return out
 
 
 class Report:

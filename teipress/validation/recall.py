@@ -217,6 +217,28 @@ def _facts(f, key: str, cache):
     return got if isinstance(got, facts_mod.FileFacts) else facts_mod.read(f)
 
 
+def localise(loading: Loading, report) -> None:
+    """The memo's diagnostics named as *report* names files.  The memo keeps them named from the
+    folder the last build ran in (relative to it, as they were printed); a build run from another
+    folder renames them once here, so that the memo still stands for the files not changed
+    (not every file checked again because the editor's shell is somewhere else)."""
+    from .diagnostics import Diagnostic, renamed
+
+    memo = loading.memo
+    if memo is None or report.base is None or memo.base in ("None", str(report.base)):
+        return  # (a report without a base names files as it was given them: nothing to go by)
+
+    def rows(items) -> list[tuple]:
+        return renamed([(d.path, d.line, d.col, d.severity, d.message, d.rule) for d in items], memo.base, report)
+
+    for rel, rec in memo.files.items():
+        pieces = {group: renamed(items, memo.base, report) for group, items in pickle.loads(rec.rules).items()}
+        schema = rec.schema if rec.schema == EMPTY else _dumps([Diagnostic(*r) for r in rows(pickle.loads(rec.schema))])
+        memo.files[rel] = rec._replace(rules=_dumps(pieces), schema=schema)
+    memo.unused = _dumps([Diagnostic(*r) for r in rows(pickle.loads(memo.unused))])
+    memo.base = str(report.base)
+
+
 def check(ed, report, loading: Loading, schemas: dict) -> None:
     """check_rules, then remember."""
     remember(ed, loading, check_rules(ed, report, loading), schemas)
