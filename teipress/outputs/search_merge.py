@@ -307,24 +307,20 @@ def _write_words(lang: str, parts: list[Lang], shifts: list[int], target: Path, 
     chunks: list[tuple[str, str, str]] = []
     names: set[str] = set()
     kept: list | None = [] if keep else None
-    words: list[str] = []
-    weights: list[int] = []
-    entries: list[bytes] = []
-    lists: list[tuple] = []
-    size = 0
-    limit = fmt.CHUNK_SIZE
 
-    def close():
-        raw = search_patch.chunk_bytes(entries)
+    def close(cw: search_patch.ChunkWords) -> None:
+        raw = search_patch.chunk_bytes(cw.entries)
         name = _short_name(lang, raw, names)
         data = fmt.zipped(raw)
         put(target / "index" / f"{name}.pf_index", data)
-        chunks.append((words[0], words[-1], name))
+        chunks.append((cw.words[0], cw.words[-1], name))
         if keep:
-            chunk = search_patch.Chunk(words[0], words[-1], fmt.sha1(raw[len(fmt.MAGIC):]), search_patch.sha256(data))
-            keep(chunk.digest, search_patch.ChunkWords(words, weights, entries, lists))
+            chunk = search_patch.Chunk(cw.words[0], cw.words[-1], fmt.sha1(raw[len(fmt.MAGIC):]),
+                                       search_patch.sha256(data))
+            keep(chunk.digest, cw)
             kept.append((chunk, None))
 
+    cutter = search_patch.Cutter(close)
     entry = search_patch.word_entry
     keep_lists = keep is not None
     streams = [[(w, shift, seg, v) for w, seg, v in p.words] for p, shift in zip(parts, shifts)]
@@ -342,17 +338,8 @@ def _write_words(lang: str, parts: list[Lang], shifts: list[int], target: Path, 
                     forms.setdefault(form, []).append((shift, v))
             raw, where = entry(word, [(shift, seg) for _, shift, seg, _ in group],
                                sorted(forms.items(), key=itemgetter(0)), keep_lists)
-        words.append(word)
-        entries.append(raw)
-        if keep_lists:
-            weights.append(weight)
-            lists.append(where)
-        size += weight
-        if size >= limit:
-            close()
-            words, weights, entries, lists, size = [], [], [], [], 0
-    if words:
-        close()
+        cutter.add(word, weight, raw, where)
+    cutter.flush()
     bounds = fmt.chunk_bounds([(c[0], c[1]) for c in chunks])
     return [[frm, to, c[2]] for (frm, to), c in zip(bounds, chunks)], kept
 

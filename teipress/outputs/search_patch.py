@@ -29,6 +29,7 @@ import hashlib
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from . import pagefind_format as fmt, search_merge
 
@@ -101,6 +102,39 @@ def chunk_key(digest: str) -> str:
     from ..commands import cache as cache_mod
 
     return cache_mod.digest("search chunk", STATE_FORMAT, digest)
+
+
+class Cutter:
+    """Word entries gathered into chunks cut where one Pagefind run cuts them: a chunk closes
+    once its words' weights reach fmt.CHUNK_SIZE.  The merge (search_merge) cuts a whole index
+    so, and a patch cuts again from the first changed chunk; *close(ChunkWords)* gets each
+    chunk's words when it closes."""
+
+    def __init__(self, close: Callable[[ChunkWords], None]):
+        self.close = close
+        self.words = ChunkWords([], [], [], [])
+        self.size = 0
+
+    def add(self, word: str, weight: int, entry: bytes, where) -> None:
+        w = self.words
+        w.words.append(word)
+        w.weights.append(weight)
+        w.entries.append(entry)
+        w.lists.append(where)
+        self.size += weight
+        if self.size >= fmt.CHUNK_SIZE:
+            self.flush()
+
+    @property
+    def open(self) -> bool:
+        """Whether a chunk is begun (words added since the last cut)."""
+        return bool(self.words.words)
+
+    def flush(self) -> None:
+        """Close the chunk begun, if any (at the end of the words)."""
+        if self.words.words:
+            self.close(self.words)
+            self.words, self.size = ChunkWords([], [], [], []), 0
 
 
 def chunk_bytes(entries: list[bytes]) -> bytes:
@@ -318,22 +352,17 @@ def _patch_words(words: _Words, changes: dict) -> tuple[list, list]:
     for word in sorted(changes):
         by_chunk.setdefault(words.where(word), []).append(word)
     out, made = [], []
-    names: list[str] = []
-    weights: list[int] = []
-    entries: list[bytes] = []
-    lists: list[tuple] = []
-    size = 0
-    limit = fmt.CHUNK_SIZE
 
-    def close():
-        raw = chunk_bytes(entries)
+    def close(cw: ChunkWords) -> None:
+        raw = chunk_bytes(cw.entries)
         data = fmt.zipped(raw)
-        chunk = Chunk(names[0], names[-1], fmt.sha1(raw[len(fmt.MAGIC):]), sha256(data))
-        out.append((chunk, ChunkWords(names, weights, entries, lists)))
+        chunk = Chunk(cw.words[0], cw.words[-1], fmt.sha1(raw[len(fmt.MAGIC):]), sha256(data))
+        out.append((chunk, cw))
         made.append((chunk, data))
 
+    cutter = Cutter(close)
     for i in range(n):
-        if not names and i not in by_chunk:  # (a cut where it was before, no word changed)
+        if not cutter.open and i not in by_chunk:  # (a cut where it was before, no word changed)
             out.append(words.chunks[i])
             continue
         cw = words.of(i)
@@ -351,17 +380,9 @@ def _patch_words(words: _Words, changes: dict) -> tuple[list, list]:
             if patched is not None:
                 rows.append((word, weight + patched[2], patched[0], patched[1]))
         rows += zip(cw.words[k:], cw.weights[k:], cw.entries[k:], cw.lists[k:])
-        for word, weight, entry, where in rows:
-            names.append(word)
-            weights.append(weight)
-            entries.append(entry)
-            lists.append(where)
-            size += weight
-            if size >= limit:
-                close()
-                names, weights, entries, lists, size = [], [], [], [], 0
-    if names:
-        close()
+        for row in rows:
+            cutter.add(*row)
+    cutter.flush()
     return out, made
 
 
