@@ -132,3 +132,31 @@ def test_forked_workers_read_the_models_the_build_stored(tmp_path, monkeypatch):
     here = [etree.tostring(d.model) for d in em.pages]
     assert list(workers.forked_map(lambda d: etree.tostring(d.model), em.pages, 1)) == here
     assert len(set(here)) == len(em.pages)
+
+
+def test_mentions_come_back_from_the_cache_as_plain_tuples_and_attach_alike(tmp_path, monkeypatch):
+    """A Mention pickles as a plain tuple (no Python __new__ per mention when a build reads
+    every letter's from the cache); attach reads both forms the same way."""
+    import pickle
+
+    from teipress.model import mentions
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    root = letters_edition(tmp_path / "ed", 6)
+    ed = edition_mod.load(root)
+    store = cache_mod.Cache(tmp_path / "cache")
+    EditionModel.build(ed, cache=store)
+    names = behaviour.Names.of(ed)
+    seen = 0
+    for f in ed.documents:
+        data = behaviour.behaviour_bytes(ed, f, names, store)
+        made = edition_model.read_own_facts(behaviour.parse_model(data), ed.config.get("title_order"))
+        kept = edition_model.own_facts(ed, f, data, store)
+        assert all(type(m) is mentions.Mention for m in made.mentions)
+        assert all(type(m) is tuple for m in kept.mentions)
+        assert pickle.loads(pickle.dumps(made.mentions)) == kept.mentions == made.mentions
+        seen += len(made.mentions)
+    assert seen, "the letters have mentions"
+    # the model made from the cache's plain tuples is the one made from Mentions
+    assert summary(EditionModel.build(ed, cache=store)) == summary(EditionModel.build(ed))

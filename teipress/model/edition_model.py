@@ -515,7 +515,7 @@ class OwnFacts:
 
 
 # Bump when OwnFacts or what fills it changes shape (the key also holds teipress's digest).
-OWN_FACTS_VERSION = 3
+OWN_FACTS_VERSION = 4
 
 
 def read_own_facts(tree: etree._ElementTree, title_order) -> OwnFacts:
