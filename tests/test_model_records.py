@@ -160,3 +160,37 @@ def test_mentions_come_back_from_the_cache_as_plain_tuples_and_attach_alike(tmp_
     assert seen, "the letters have mentions"
     # the model made from the cache's plain tuples is the one made from Mentions
     assert summary(EditionModel.build(ed, cache=store)) == summary(EditionModel.build(ed))
+
+
+def test_own_facts_from_the_cache_share_their_header_records_and_equal_those_made(tmp_path, monkeypatch):
+    """own_cache keeps a header's records of records apart: read back, the documents repeating
+    one (the letters' licence, editors) hold one object, and the OwnFacts are those made."""
+    from teipress.model import own_cache
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    root = letters_edition(tmp_path / "ed", 6)
+    ed = edition_mod.load(root)
+    store = cache_mod.Cache(tmp_path / "cache")
+    EditionModel.build(ed, cache=store)
+    names = behaviour.Names.of(ed)
+    seen: dict = {}
+    kept = []
+    for f in ed.documents:
+        data = behaviour.behaviour_bytes(ed, f, names, store)
+        made = edition_model.read_own_facts(behaviour.parse_model(data), ed.config.get("title_order"))
+        got = own_cache.get(store, edition_model.own_facts_key(ed, data), seen, edition_model.OwnFacts)
+        assert got == made
+        kept.append(got.info)
+    repeated = 0
+    for name, value in kept[0].__dict__.items():
+        for a in kept:
+            for b in kept:
+                value = getattr(a, name)
+                if a is not b and value.__class__ is tuple and value and value == getattr(b, name):
+                    assert value is getattr(b, name), name
+                    repeated += 1
+    assert repeated, "the documents repeat some header records"
+    # an entry of another shape (an older teipress's plain OwnFacts) is a miss, not a wrong record
+    store.put_object(own_cache.KIND, "old", made)
+    assert own_cache.get(store, "old") is None
