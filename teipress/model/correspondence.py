@@ -30,7 +30,6 @@ from ..held_once import once
 from ..isodate import DateError, parse as parse_iso
 from ..xmlparse import NS
 from . import authority, dates, paths
-from .quick_setstate import quick_setstate
 from .text import MODEL_NS, plain
 
 MT = "{%s}" % MODEL_NS
@@ -121,9 +120,8 @@ class Name:
         return ("entry", self.anchor) if self.anchor else ("name", self.kind, self.name.casefold())
 
 
-@quick_setstate  # (every letter's dates are read from the cache at every build)
-@dataclass(frozen=True, slots=True)
-class When:
+@dataclass(frozen=True)  # (no slots: every letter's dates are read from the cache at every build, and
+class When:              # a record with a __dict__ unpickles in C, one with slots field by field in Python)
     """A date of sending or receipt; ISO values only (anything else is kept as text alone)."""
 
     text: str = ""  # as written
