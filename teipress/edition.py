@@ -396,8 +396,9 @@ class Edition:
             from .validation import recall
 
             entries: dict[tuple[str, str], Entry] = {}
+            seen: dict = {}  # (recall.entries_of: an About described in many files read once)
             for f in self.files:  # (an incremental build's unchanged files: from its memo, not their facts)
-                for i, e in enumerate(recall.entries_of(f)):
+                for i, e in enumerate(recall.entries_of(f, seen)):
                     if e.id:  # the last element of a repeated id, as before
                         entries[(f.rel, e.id)] = Entry(e.id, e.kind, f, ordinal=i, facts=e)
             self._entries = entries

@@ -175,3 +175,28 @@ def test_the_search_for_parallel_texts_reads_the_memo_as_it_would_the_facts(tmp_
     t = next(f for f in ed.files if f.rel == "t.xml")
     t.recalled = t.recalled._replace(outside=b"damaged", div_types=b"")
     assert (recall.pointers_out(t), recall.div_types(t)) == got["t.xml"] and t._facts is not None
+
+
+def test_an_about_described_in_several_files_is_read_from_the_memo_once(tmp_path, monkeypatch):
+    """Each entry's About is pickled apart in the memo's record: equal ones of different files
+    come back as one record, equal to what the files' facts say."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed")
+    build(root, tmp_path / "out")
+    ed = loaded(root, tmp_path / "out")
+    fresh = edition_mod.load(root)
+    assert {k: e._facts for k, e in ed.entries.items()} == {k: e._facts for k, e in fresh.entries.items()}
+    abouts = [e._facts.about for e in ed.entries.values()  # (of the files read from the memo)
+              if e._facts.about is not None and e.file._facts is None]
+    equal = [(a, b) for i, a in enumerate(abouts) for b in abouts[i + 1:] if a == b]
+    assert equal, "the edition describes an entry alike in two files"
+    assert all(a is b for a, b in equal)
+    # a record whose About does not unpickle: the file's facts are read instead
+    f = next(f for f in ed.files if f._facts is None and f.recalled is not None
+             and recall.entries_of(f))
+    blob = f.recalled.entries
+    import pickle
+    rows = pickle.loads(blob)
+    rows[0].about = b"not a pickle"
+    f.recalled = f.recalled._replace(entries=recall._fast_dumps(rows))
+    assert recall.entries_of(f) == f.facts.entries and f._facts is not None

@@ -132,3 +132,65 @@ def test_forked_workers_read_the_models_the_build_stored(tmp_path, monkeypatch):
     here = [etree.tostring(d.model) for d in em.pages]
     assert list(workers.forked_map(lambda d: etree.tostring(d.model), em.pages, 1)) == here
     assert len(set(here)) == len(em.pages)
+
+
+def test_mentions_come_back_from_the_cache_as_plain_tuples_and_attach_alike(tmp_path, monkeypatch):
+    """A Mention pickles as a plain tuple (no Python __new__ per mention when a build reads
+    every letter's from the cache); attach reads both forms the same way."""
+    import pickle
+
+    from teipress.model import mentions
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    root = letters_edition(tmp_path / "ed", 6)
+    ed = edition_mod.load(root)
+    store = cache_mod.Cache(tmp_path / "cache")
+    EditionModel.build(ed, cache=store)
+    names = behaviour.Names.of(ed)
+    seen = 0
+    for f in ed.documents:
+        data = behaviour.behaviour_bytes(ed, f, names, store)
+        made = edition_model.read_own_facts(behaviour.parse_model(data), ed.config.get("title_order"))
+        kept = edition_model.own_facts(ed, f, data, store)
+        assert all(type(m) is mentions.Mention for m in made.mentions)
+        assert all(type(m) is tuple for m in kept.mentions)
+        assert pickle.loads(pickle.dumps(made.mentions)) == kept.mentions == made.mentions
+        seen += len(made.mentions)
+    assert seen, "the letters have mentions"
+    # the model made from the cache's plain tuples is the one made from Mentions
+    assert summary(EditionModel.build(ed, cache=store)) == summary(EditionModel.build(ed))
+
+
+def test_own_facts_from_the_cache_share_their_header_records_and_equal_those_made(tmp_path, monkeypatch):
+    """own_cache keeps a header's records of records apart: read back, the documents repeating
+    one (the letters' licence, editors) hold one object, and the OwnFacts are those made."""
+    from teipress.model import own_cache
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    root = letters_edition(tmp_path / "ed", 6)
+    ed = edition_mod.load(root)
+    store = cache_mod.Cache(tmp_path / "cache")
+    EditionModel.build(ed, cache=store)
+    names = behaviour.Names.of(ed)
+    seen: dict = {}
+    kept = []
+    for f in ed.documents:
+        data = behaviour.behaviour_bytes(ed, f, names, store)
+        made = edition_model.read_own_facts(behaviour.parse_model(data), ed.config.get("title_order"))
+        got = own_cache.get(store, edition_model.own_facts_key(ed, data), seen, edition_model.OwnFacts)
+        assert got == made
+        kept.append(got.info)
+    repeated = 0
+    for name, value in kept[0].__dict__.items():
+        for a in kept:
+            for b in kept:
+                value = getattr(a, name)
+                if a is not b and value.__class__ is tuple and value and value == getattr(b, name):
+                    assert value is getattr(b, name), name
+                    repeated += 1
+    assert repeated, "the documents repeat some header records"
+    # an entry of another shape (an older teipress's plain OwnFacts) is a miss, not a wrong record
+    store.put_object(own_cache.KIND, "old", made)
+    assert own_cache.get(store, "old") is None

@@ -22,7 +22,7 @@ from .. import __version__, workers
 from ..edition import Edition, TeiFile
 from ..commands import progress
 from ..xmlparse import XML_ID
-from . import correspondence as correspondence_mod, mentions, model_cache, paths, registers, split as split_mod
+from . import correspondence as correspondence_mod, mentions, model_cache, own_cache, paths, registers, split as split_mod
 from .behaviour import (M, MODEL_NS, Names, behaviour_bytes, header_only, parse_model, pointers, warnings as model_warnings,
                         unknown_rends)
 from . import header as header_mod
@@ -515,7 +515,7 @@ class OwnFacts:
 
 
 # Bump when OwnFacts or what fills it changes shape (the key also holds teipress's digest).
-OWN_FACTS_VERSION = 3
+OWN_FACTS_VERSION = 5
 
 
 def read_own_facts(tree: etree._ElementTree, title_order) -> OwnFacts:
@@ -545,12 +545,12 @@ def own_facts(ed: Edition, f: TeiFile, data: bytes, cache=None, keys: dict | Non
         key = own_facts_key(ed, data)
         if keys is not None:
             keys["own"] = key
-        hit = cache.get_object("own", key)
-        if isinstance(hit, OwnFacts):
+        hit = own_cache.get(cache, key, of=OwnFacts)
+        if hit is not None:
             return hit
     own = read_own_facts(tree if tree is not None else parse_model(data), ed.config.get("title_order"))
     if key is not None:
-        cache.put_object("own", key, own)
+        own_cache.put(cache, key, own)
     return own
 
 
@@ -598,11 +598,12 @@ def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
         before = model_cache.previous_snapshot(cache, ed)
         lookup.compare(before)
         last = before.docs if before is not None else {}
+        values: dict = {}  # (own_cache.get: each shared header value unpickled once)
         for i, f in enumerate(files):
-            hit = _cached(ed, f, names, cache, lookup, packs, asked, last.get(f.key), seen)
+            hit = _cached(ed, f, names, cache, lookup, packs, asked, last.get(f.key), seen, values)
             if hit is not None:
                 found[i] = hit
-        del before, last
+        del before, last, values
     todo = [f for i, f in enumerate(files) if i not in found]
     forked = workers.forks(len(todo), PARALLEL_FROM)
 
@@ -640,13 +641,14 @@ def models(ed: Edition, files: list[TeiFile], names: Names, cache=None):
 
 
 def _cached(ed: Edition, f: TeiFile, names: Names, cache, lookup, packs: Packs, asked: dict,
-            last: "model_cache.Seen | None", seen: dict):
+            last: "model_cache.Seen | None", seen: dict, values: dict | None = None):
     """(Cached model, OwnFacts) of *f* when the cache holds its model for the same inputs
     (model_cache), else None.  A model with images is not taken: its images are looked at
     on every build (place_images).  *last*: what the last build's snapshot says of *f*
     (model_cache.previous_snapshot), which stands for the ``pointers`` and ``model-of``
     entries it names when *f* has the same bytes and lookup key; what was found goes to
-    *seen* (this build's snapshot)."""
+    *seen* (this build's snapshot); *values*: the header values its OwnFacts share with the
+    other documents' (own_cache.get), kept over the build."""
     digest = model_cache.file_digest(f)
     if not digest:
         return None
@@ -678,8 +680,8 @@ def _cached(ed: Edition, f: TeiFile, names: Names, cache, lookup, packs: Packs, 
     loc = cache.locate("model", model_key)
     if loc is None:
         return None
-    own = cache.get_object("own", own_key)
-    if not isinstance(own, OwnFacts) or own.graphics:
+    own = own_cache.get(cache, own_key, values, OwnFacts)
+    if own is None or own.graphics:
         return None
     pack, offset, size, crc = loc
     seen[f.key] = model_cache.Seen(digest, pointers_key, mine, key, model_key, own_key, targets, entries)

@@ -814,16 +814,26 @@ def with_corpus(ed, f, names, info: DocumentInfo) -> DocumentInfo:
     return info
 
 
+_HELD = object()  # (shared: in *seen*, id → each value kept, to know it again without hashing it)
+
+
 def shared(info: DocumentInfo, seen: dict) -> DocumentInfo:
     """*info* with each of its facts that an earlier document's info had equal (*seen*: kept
     by the caller over the edition) being that same object: the letters of an edition repeat
     one publicationStmt, licence, editors and sources in every header, and a build holds every
     document's info until it ends.  Equal values, so nothing read from it changes."""
     same = {}
+    held = seen.get(_HELD)
+    if held is None:
+        held = seen[_HELD] = {}
     for f, value in info.__dict__.items():
         if value.__class__ is tuple and value:
+            if held.get(id(value)) is value:
+                continue  # (the very value kept: read from the cache, shared already: own_cache)
             kept = once(value, seen)
-            if kept is not value:
+            if kept is value:
+                held[id(value)] = value
+            else:
                 same[f] = kept
     if not same:
         return info

@@ -8,10 +8,9 @@ registers and chronology, the side panels and the PDF all read these.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import NamedTuple
-
-from ..held_once import interned
 
 from . import dates, text
 
@@ -241,8 +240,10 @@ class Mention(NamedTuple):
     the worker that made the model, and cached with it: teipress.model.edition_model.own_facts);
     what the edition adds (its registers, its split pages, the document's title and date) is
     resolved by attach.  *section*, *short*, *dated*: '' (None for *short*) where the mention
-    stands outside any division, for the document's title or date to stand in.  A named tuple:
-    thousands travel from the workers and the cache, and a tuple unpickles five times faster."""
+    stands outside any division, for the document's title or date to stand in.  A named tuple
+    that pickles as a plain one (__reduce__): a one-letter build of 5,000 letters reads some
+    200,000 from the cache, and a named tuple's unpickling calls its __new__, in Python, for each
+    (0.2-0.4 s of CPU), a plain tuple's none.  So attach reads either, by position."""
     id: str
     position: int
     section: str
@@ -257,6 +258,9 @@ class Mention(NamedTuple):
     refs: tuple[str, ...] = ()  # a name's register anchors (@ref)
     in_list: tuple[str, str, str, str, str] | None = None  # a name's list entry: doc, target, kind, label, desc
     date: tuple[str, str, str, str] | None = None  # a date's value, sort, precision, cert
+
+    def __reduce__(self):
+        return tuple, (tuple(self),)
 
 
 def extract(model) -> list[Mention]:
@@ -309,49 +313,54 @@ def extract(model) -> list[Mention]:
 
 def attach(doc, found: list[Mention], reg_entries: dict, pages: dict[str, str] | None = None,
            in_document=None) -> None:
-    """Give *doc* its occurrences and dates from its mentions *found* (extract), and each
-    register entry its occurrences; *pages*: id → page, for a split document; *in_document*:
-    the ListEntry of a name pointing into a list in a document (list_entry)."""
+    """Give *doc* its occurrences and dates from its mentions *found* (extract: Mentions, or the
+    plain tuples they unpickle as), and each register entry its occurrences; *pages*: id →
+    page, for a split document; *in_document*: the ListEntry of a name pointing into a list in
+    a document (list_entry)."""
     pages = pages or {}
     title = doc.title
     short_title = None
     own_date = None  # the document's date: the date of a mention outside any dated division
-    for m in found:
-        if m.date is None:  # a name: an occurrence of the entries it names, if any
-            entries = [reg_entries[a] for a in m.refs if a in reg_entries]
-            if not entries and m.in_list is not None and in_document:
-                entries = [in_document(_ListName(*m.in_list))]
+    intern = sys.intern
+    occurrences, dates = doc.occurrences, doc.dates
+    for (m_id, m_position, m_section, m_before, m_text, m_after, m_source_page, m_short, m_full,
+         m_editorial, m_dated, m_refs, m_in_list, m_date) in found:
+        if m_date is None:  # a name: an occurrence of the entries it names, if any
+            entries = [reg_entries[a] for a in m_refs if a in reg_entries]
+            if not entries and m_in_list is not None and in_document:
+                entries = [in_document(_ListName(*m_in_list))]
             if not entries:
                 continue
-        if m.short is None:
+        if m_short is None:
             if short_title is None:
                 short_title = shorten(title)
             short, full = short_title, title
         else:
-            short, full = m.short, m.full
-        label = page_label(m.source_page)
+            short, full = m_short, m_full
+        label = page_label(m_source_page) if m_source_page else ""
         where = f"{label} · {short}" if label and short else (label or short)
-        dated = m.dated
+        dated = m_dated
         if not dated:
             if own_date is None:
                 own_date = doc_date(doc)
             dated = own_date
         # The labels a document repeats for each of its mentions (its division's head and date,
         # its page), and ids that letters repeat, are held once: a build holds every occurrence.
-        section, where, dated, ident = interned(m.section or title), interned(where), interned(dated), interned(m.id)
-        full = interned(full) if short.endswith("…") else ""
-        if m.date is None:
-            occ = Occurrence(doc, ident, section, m.before, m.text, m.after, [e.anchor for e in entries],
-                             m.position, interned(pages.get(m.id, "")), where, full,
-                             m.editorial, dated)
-            doc.occurrences.append(occ)
+        # (all strings here: sys.intern itself, not held_once.interned's test of the type)
+        section, where, dated, ident = intern(m_section or title), intern(where), intern(dated), intern(m_id)
+        full = intern(full) if short.endswith("…") else ""
+        page = intern(pages[m_id]) if m_id in pages else ""
+        if m_date is None:
+            occ = Occurrence(doc, ident, section, m_before, m_text, m_after, [e.anchor for e in entries],
+                             m_position, page, where, full, m_editorial, dated)
+            occurrences.append(occ)
             for e in entries:
                 e.occurrences.append(occ)
         else:
-            value, sort, precision, cert = m.date
-            doc.dates.append(DateRef(doc, ident, section, m.before, m.text, m.after, [], m.position,
-                                     interned(pages.get(m.id, "")), where, full,
-                                     m.editorial, dated, value, sort, interned(precision), interned(cert)))
+            value, sort, precision, cert = m_date
+            dates.append(DateRef(doc, ident, section, m_before, m_text, m_after, [], m_position,
+                                 page, where, full, m_editorial, dated, value, sort, intern(precision),
+                                 intern(cert)))
 
 
 class _ListName:

@@ -30,6 +30,7 @@ from ..edition import ENTRY_NAME_TAGS, Edition, Entry, norm, part_of
 from ..validation import facts as facts_mod
 from ..xmlparse import NS
 from . import authority, dates
+from .quick_setstate import quick_setstate
 
 # Register kind → (page name, heading).  The page's file name is decided in teipress.model.paths.
 KINDS = {"person": "Persons", "place": "Places", "org": "Organisations", "event": "Events and treaties"}
@@ -821,22 +822,5 @@ def cross_references(entries: list[RegisterEntry]) -> list[dict]:
     return sorted(found.values(), key=lambda r: (r["sort"], r["label"]))
 
 
-def _quick_setstate(cls) -> None:
-    """Unpickle the frozen records above by their field names worked out once: dataclasses'
-    own __setstate__ asks fields() again for every record, and a build reads tens of thousands
-    of them (every register entry's About, its identifiers and sources) from the cache.  The
-    pickled form (the values in field order, dataclasses' __getstate__) is unchanged."""
-    import dataclasses
-
-    names = tuple(f.name for f in dataclasses.fields(cls))
-    setter = object.__setattr__
-
-    def __setstate__(self, state) -> None:
-        for name, value in zip(names, state):
-            setter(self, name, value)
-
-    cls.__setstate__ = __setstate__
-
-
 for _cls in (Identifier, Source, About, FileRef, Member):
-    _quick_setstate(_cls)
+    quick_setstate(_cls)  # (read from the cache by the thousand)

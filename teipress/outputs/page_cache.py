@@ -240,7 +240,7 @@ def page_key(edition: str, page, kinds, models: Models) -> tuple[str, list]:
             p.id, p.path, p.title, p.tei, p.pdf, p.volumes, d.anchor, d.label, d.part_date,
             digests, info, d.edition_language, d.years,
             _neighbour(d.parent), _neighbour(d.prev), _neighbour(d.next),
-            _letter(d.correspondence), _entries(p, kinds),
+            letter_digest(d.correspondence), _entries(p, kinds),  # (its digest: the facts written out once)
             _parallel(p),
         ))
     return cache_mod.digest(edition, "files with their digests", parts), learnt

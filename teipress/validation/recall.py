@@ -20,6 +20,7 @@ twice within one tick of a coarse clock keeps its time (git's "racily clean" rul
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import os
@@ -29,7 +30,7 @@ from typing import NamedTuple
 
 from . import facts as facts_mod
 
-VERSION = 5
+VERSION = 6
 KIND = "validated"
 
 
@@ -184,10 +185,12 @@ class Loading:
         return True
 
 
-def entries_of(f) -> list:
+def entries_of(f, seen: dict | None = None) -> list:
     """A file's register entries (FileFacts.entries): from the memo's record of the file's bytes
     while its facts are not read (an edition of thousands of letters need not read every
-    letter's facts for the register identities), else from its facts."""
+    letter's facts for the register identities), else from its facts.  *seen*: an entry's
+    About, pickled (_entries_dumps) → that About, kept by the caller over the files: the letters
+    of an edition describe the same persons again and again, each About is unpickled once."""
     f = f.container or f
     rec = f.recalled
     if f._facts is None and rec is not None:
@@ -196,7 +199,18 @@ def entries_of(f) -> list:
         except Exception:  # (a record of another teipress: the facts say)
             got = None
         if isinstance(got, list) and all(isinstance(e, facts_mod.EntryFacts) for e in got):
-            return got
+            seen = {} if seen is None else seen
+            try:
+                for e in got:
+                    if isinstance(e.about, bytes):
+                        about = seen.get(e.about)
+                        if about is None:
+                            about = seen[e.about] = pickle.loads(e.about)
+                        e.about = about  # (its own record, just unpickled: nothing else holds it)
+            except Exception:
+                got = None
+            if got is not None:
+                return got
     return facts_mod.of(f).entries
 
 
@@ -284,11 +298,18 @@ def _entries_dumps(entries) -> bytes:
     """A file's register entries pickled without the pickler's memo, so that equal entries give
     the same bytes whichever strings they share (facts.pack interns them once validation is
     done): the register identities are kept under a digest of these bytes (identity_cache.key),
-    which must not change because a build read the entries before or after packing."""
+    which must not change because a build read the entries before or after packing.
+    Each entry's About is pickled apart, as bytes inside it (entries_of unpickles each distinct
+    one once a build)."""
+    return _fast_dumps([dataclasses.replace(e, about=_fast_dumps(e.about)) if e.about is not None else e
+                        for e in entries])
+
+
+def _fast_dumps(value) -> bytes:
     buf = io.BytesIO()
     pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True  # (no memo: entries hold no cycles)
-    pickler.dump(entries)
+    pickler.dump(value)
     return buf.getvalue()
 
 
