@@ -450,6 +450,7 @@ def register_page(env, render, reg, cache, edition_key: str, base_url: str = "",
     made = render("register.html", reg.path, register=reg, entry_html=entry_html, json_ld=json_ld)
     if page_key and made is not None:
         cache.put(edition_cache.KIND, page_key, made)
+    del made  # (the page, tens of MB at 20,000 letters: not held while its entries are pickled)
     kept.save()
 
 
