@@ -40,46 +40,68 @@ def forks(count: int, minimum: int, processes: int | None = None) -> bool:
 
 
 def forked_map(fn: Callable[[T], R], items: Sequence[T], minimum: int,
-               processes: int | None = None, chunksize: int | None = None) -> Iterator[R]:
+               processes: int | None = None, chunksize: int | None = None,
+               recycle: int | None = None) -> Iterator[R]:
     """fn(item) for each of *items*, in order: in forked workers when there are at least
     *minimum* items (and forking is safe), else here.  *fn* may be any callable (a closure
     too): the workers inherit it; its results must pickle.  *processes*: how many workers
     (default: jobs()).  *chunksize*: items a worker takes at a time (default: a few per
     worker); 1 for jobs of very unequal cost, handed out largest first, so that no worker is
-    left with a long one at the end."""
+    left with a long one at the end.  *recycle*: about how many items a worker makes before
+    it ends and a worker forked afresh goes on (rounds()), for jobs that touch, and so copy,
+    a little more of this process's memory with each item."""
     global _job, _parent
     if not forks(len(items), minimum, processes):
         for item in items:
             yield fn(item)
         return
-    n = processes or jobs()
+    n = min(processes or jobs(), len(items))
     _job, _parent = (fn, items), os.getpid()
-    give_back_memory()  # (what this process freed: else each worker starts with it, and may touch it)
     frozen()
     try:
-        ctx = multiprocessing.get_context("fork")
-        # the workers end with this process, killed or not (die_with): none outlives a build
-        with ProcessPoolExecutor(max_workers=min(n, len(items)), mp_context=ctx,
-                                 initializer=die_with, initargs=(os.getpid(),)) as pool:
-            size = chunksize or max(1, min(32, len(items) // (n * 4)))
-            futures = [pool.submit(_run, i, min(i + size, len(items))) for i in range(0, len(items), size)]
-            futures.reverse()  # popped in order: a result is let go once read
-            try:
-                while futures:
-                    yield from futures.pop().result()
-            except BaseException:
-                # Interrupted (SIGINT, SIGTERM), or the caller stopped reading: the work under way
-                # is not wanted.  Leaving the pool would wait for each worker to finish the jobs
-                # it holds (a run of PDFs: many seconds), so the workers are killed first; what
-                # they started themselves ends with them (die_with; a PDF worker's Typst child).
-                # (The jobs not begun are not cancelled: the pool fails them itself when it
-                # finds its workers gone, and a cancelled one makes it fail with a traceback,
-                # CPython 3.11.)
-                kill(pool)
-                raise
+        for start, stop in rounds(len(items), n, recycle):
+            yield from _round(start, stop, n, chunksize)
     finally:
         _job = ()
         thawed()
+
+
+def rounds(count: int, processes: int, recycle: int | None) -> list[tuple[int, int]]:
+    """The (start, stop) of each round of a map of *count* items: a round's workers are forked
+    when it begins and end with it, so that what each copied of this process's memory (a page
+    is copied when a worker writes an object's reference count on it) is given back after about
+    *recycle* items a worker, not held until the whole map is done.  Rounds of equal size."""
+    if not recycle or count <= recycle * processes:
+        return [(0, count)]
+    many = -(-count // (recycle * processes))
+    bounds = [count * i // many for i in range(many + 1)]
+    return list(zip(bounds, bounds[1:]))
+
+
+def _round(start: int, stop: int, n: int, chunksize: int | None) -> Iterator:
+    """The results of items[start:stop] of the running map (_job), made by *n* workers forked now."""
+    give_back_memory()  # (what this process freed: else each worker starts with it, and may touch it)
+    count = stop - start
+    ctx = multiprocessing.get_context("fork")
+    # the workers end with this process, killed or not (die_with): none outlives a build
+    with ProcessPoolExecutor(max_workers=min(n, count), mp_context=ctx,
+                             initializer=die_with, initargs=(os.getpid(),)) as pool:
+        size = chunksize or max(1, min(32, count // (n * 4)))
+        futures = [pool.submit(_run, i, min(i + size, stop)) for i in range(start, stop, size)]
+        futures.reverse()  # popped in order: a result is let go once read
+        try:
+            while futures:
+                yield from futures.pop().result()
+        except BaseException:
+            # Interrupted (SIGINT, SIGTERM), or the caller stopped reading: the work under way
+            # is not wanted.  Leaving the pool would wait for each worker to finish the jobs
+            # it holds (a run of PDFs: many seconds), so the workers are killed first; what
+            # they started themselves ends with them (die_with; a PDF worker's Typst child).
+            # (The jobs not begun are not cancelled: the pool fails them itself when it
+            # finds its workers gone, and a cancelled one makes it fail with a traceback,
+            # CPython 3.11.)
+            kill(pool)
+            raise
 
 
 _parent = 0  # the process that forked the running map's workers

@@ -174,3 +174,17 @@ def test_a_build_killed_while_writing_the_cache_leaves_a_usable_cache(tmp_path, 
     assert len(calls) == 1  # one document's pages rendered again, the others from the cache
     build(root, tmp_path / "clean2", incremental=False)
     assert same_tree(out, tmp_path / "clean2") == []
+
+
+def test_entries_written_head_then_data_read_back_whole_and_after_finish(tmp_path):
+    """put() writes an entry's head and its data apart (no copy of a page of tens of MB joined
+    to its head): entries of every size, one after another, read back exactly."""
+    store = cache_mod.Cache(tmp_path / "cache", tmp_path / "staging")
+    sizes = [0, 1, 4095, 3 << 20, 17]
+    for n, size in enumerate(sizes):
+        store.put("page", f"k{n}", bytes([n + 1]) * size)
+    for n, size in enumerate(sizes):
+        assert store.get("page", f"k{n}") == bytes([n + 1]) * size
+    store.finish(tmp_path / "new")
+    kept = cache_mod.Cache(tmp_path / "new")
+    assert [kept.get("page", f"k{n}") for n in range(len(sizes))] == [bytes([n + 1]) * s for n, s in enumerate(sizes)]

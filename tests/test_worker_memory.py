@@ -107,3 +107,65 @@ def test_a_build_holds_the_freeze_over_its_stages_and_gives_it_back(tmp_path, mo
     with pytest.raises(build_mod.NotValid):
         build(root, tmp_path / "bad", incremental=False)
     assert gc.get_freeze_count() == 0 and workers._frozen == 0
+
+
+def _pid(item):
+    return item, os.getpid()
+
+
+def test_rounds_split_a_map_into_equal_runs_of_about_recycle_items_a_worker():
+    assert workers.rounds(100, 2, None) == [(0, 100)]
+    assert workers.rounds(100, 2, 50) == [(0, 100)]  # (one round holds them all)
+    assert workers.rounds(100, 2, 20) == [(0, 33), (33, 66), (66, 100)]
+    got = workers.rounds(20001, 2, 500)
+    assert got[0][0] == 0 and got[-1][1] == 20001 and len(got) == 21
+    assert all(a[1] == b[0] for a, b in zip(got, got[1:]))
+    assert max(stop - start for start, stop in got) <= 2 * 500
+
+
+def test_recycled_workers_end_after_their_round_and_the_results_keep_their_order(monkeypatch):
+    """A map with *recycle* forks fresh workers for each round (what a worker copied of the
+    parent's memory is given back when its round ends), and its results are those of one run."""
+    monkeypatch.setenv("TEIPRESS_JOBS", "2")
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)
+    got = list(workers.forked_map(_pid, list(range(24)), 1, recycle=3))
+    assert [item for item, _pid_ in got] == list(range(24))
+    pids = [pid for _item, pid in got]
+    assert os.getpid() not in pids
+    # four rounds of six items: no worker of one round makes an item of another
+    by_round = [set(pids[i:i + 6]) for i in range(0, 24, 6)]
+    assert all(len(r) <= 2 for r in by_round)
+    assert all(not (a & b) for i, a in enumerate(by_round) for b in by_round[i + 1:])
+    assert gc.get_freeze_count() == 0 and not workers.in_worker()
+
+
+def test_edition_pages_are_made_once_the_document_workers_have_ended(tmp_path, monkeypatch):
+    """The registers and the chronology read every document and entry: made while the workers
+    run, this process would copy each page of memory it shares with them.  They are made after,
+    and workers recycled after a few documents make the same site as one process."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = edition(tmp_path / "ed", letters=html.PARALLEL_FROM + 4)
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    build(root, tmp_path / "one", incremental=False)
+    monkeypatch.setenv("TEIPRESS_JOBS", "2")
+    monkeypatch.setattr(workers.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(html, "RECYCLE", 3)
+    seen = []
+    real_register, real_rounds = html.register_page, workers.rounds
+
+    def register_page(*args, **kw):
+        seen.append(("register", bool(workers._job)))
+        return real_register(*args, **kw)
+
+    def rounds(*args):
+        got = real_rounds(*args)
+        seen.append(("rounds", len(got)))
+        return got
+
+    monkeypatch.setattr(html, "register_page", register_page)
+    monkeypatch.setattr(workers, "rounds", rounds)
+    build(root, tmp_path / "two", incremental=False)
+    assert ("rounds", 4) in seen  # 20 documents, 3 a worker, 2 workers: four rounds
+    registers = [running for what, running in seen if what == "register"]
+    assert registers and not any(registers)
+    assert same_tree(tmp_path / "one", tmp_path / "two") == []

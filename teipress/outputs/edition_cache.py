@@ -170,19 +170,23 @@ class Fragments:
         self.page = page
         self.slot = cache_mod.digest(KIND, "register entries", page)
         kept = cache.get_object(KIND, self.slot) if cache is not None else None
-        self.old: dict[str, str] = kept if isinstance(kept, dict) else {}
-        self.new: dict[str, str] = {}
+        self.old: dict[str, bytes] = kept if isinstance(kept, dict) else {}
+        # (each entry's HTML kept as UTF-8 until save(): as a str, a register of 20,000 letters'
+        # entries takes two bytes a character, its dates' dashes being beyond Latin-1)
+        self.new: dict[str, bytes] = {}
         self.rendered = 0  # entries rendered by this build (the rest came from the cache)
 
     def get(self, key: str, render) -> str:
-        html = self.old.get(key)
-        if html is None:
-            html = self.new.get(key)
-        if html is None:
+        data = self.old.get(key)
+        if data is None:
+            data = self.new.get(key)
+        if data is None:
             html = render()
             self.rendered += 1
-        self.new[key] = html
-        return html
+            self.new[key] = html.encode("utf-8")
+            return html
+        self.new[key] = data = data.encode("utf-8") if isinstance(data, str) else data  # (a str: an older cache's)
+        return data.decode("utf-8")
 
     @staticmethod
     def keep(cache, page: str) -> None:

@@ -39,6 +39,9 @@ TEMPLATES = PKG / "templates"
 STATIC = PKG / "static"
 # From this many documents on, their pages are rendered on every core (teipress.workers).
 PARALLEL_FROM = 16
+# A worker making documents' pages copies about 26 KB of this process's memory a document (the
+# records it reads); it ends after about this many, and a fresh one goes on (workers.rounds).
+RECYCLE = 500
 
 
 def environment(extra: Path | None = None, cache=None) -> Environment:
@@ -447,6 +450,7 @@ def register_page(env, render, reg, cache, edition_key: str, base_url: str = "",
     made = render("register.html", reg.path, register=reg, entry_html=entry_html, json_ld=json_ld)
     if page_key and made is not None:
         cache.put(edition_cache.KIND, page_key, made)
+    del made  # (the page, tens of MB at 20,000 letters: not held while its entries are pickled)
     kept.save()
 
 
@@ -467,7 +471,7 @@ def _build(ctx: BuildContext) -> None:
         ctx.log(f"  warning: {w}")
 
     # Beside every page its PDF.
-    # (the TEI sources and images are copied while the workers make the pages: _edition_pages)
+    # (the TEI sources and images are copied while the workers make the pages: _copies)
     pdfs: dict[str, list[str]] = {}
     bases = _pdf_bases(ctx)
     for doc in em.documents:
@@ -572,39 +576,62 @@ def _build(ctx: BuildContext) -> None:
     todo.sort(key=lambda page: (page.doc.file.rel, page.doc.file.n))
     stylesheet()  # compiled once, before the workers are forked
     env.get_template("document.html")  # (likewise: else each worker compiles it again)
-    results = workers.forked_map(document_pages, todo, PARALLEL_FROM)
+    results = workers.forked_map(document_pages, todo, PARALLEL_FROM, recycle=RECYCLE)
     try:
-        _edition_pages(ctx, s, env, render, edition_key, workers.started(results), todo,
-                       index and (lambda doc, record: index.add(keys[doc.id], record)))
+        made = workers.started(results)  # (the workers begin; the sources are copied meanwhile)
+        _copies(ctx)
+        _documents_made(s, todo, made, index and (lambda doc, record: index.add(keys[doc.id], record)))
     finally:
         results.close()  # (after a failure here: no worker is left running)
     if index is not None:
         index.save()
+    _edition_pages(ctx, s, env, render, edition_key)
     render("about.html", "about.html")
     render("search.html", "search.html")
     render("404.html", "404.html")
 
 
-def _edition_pages(ctx, s: Site, env, render, edition_key: str, made, todo: list[Page], kept=None) -> None:
-    """The edition's own pages, while the workers make the documents' (*made*: their fields, in
-    the order of *todo*): first those that do not read the documents' fields (the registers,
-    letters, facing pages, chronology), so that no core waits for the other at the end of the
-    stage, then, with every document's fields, the principles (about.html reads them too)."""
+def _copies(ctx) -> None:
+    """Beside every page its TEI source and the images it shows."""
     out = ctx.out / "html"
-    em = ctx.model
-    # Beside every page its TEI source and the images it shows.
     for f in ctx.edition.files:  # from the sources, not from the sources stage's output
         # (their digest was read when they were loaded: an unchanged file is not read again)
         write_known(out / paths.tei_copy(f), f.digest, f.path.read_bytes)
-    for rel in em.images:
+    for rel in ctx.model.images:
         src = ctx.edition.tei_dir / rel
         if src.is_file():
             write(out / "tei" / rel, src.read_bytes())
+
+
+def _documents_made(s: Site, todo: list[Page], made, kept=None) -> None:
+    """What the workers sent back for each document of *todo* (*made*: its fields, the files
+    written, the page cache's record), taken in as it comes."""
+    seen: dict = {}  # (shared_fields: one Field for the licence every letter repeats)
+    for doc, (fields, written, record) in zip(todo, made):
+        output.absorb(written)  # (what the worker wrote into the output)
+        if kept is not None:  # (the page cache's index: kept(doc, record))
+            kept(doc, record)
+        fields = shared_fields(fields, seen)
+        doc.fields = fields
+        doc.fields_digest = page_cache.fields_digest(page_cache.plain_fields(fields))
+        for part in doc.parts:
+            part.fields = fields
+
+
+def _edition_pages(ctx, s: Site, env, render, edition_key: str) -> None:
+    """The edition's own pages (registers, letters, facing pages, chronology, principles), made
+    here once the workers that made the documents' pages have ended.  Made while they ran, they
+    cost the build's peak memory twice: this process reads every document, entry and occurrence,
+    and so writes their reference counts, copying each page of memory it shares with the
+    workers (hundreds of MB at 20,000 letters), beside the pages it renders (a register of
+    20,000 letters' occurrences: tens of MB).  The workers already keep both cores busy."""
+    out = ctx.out / "html"
+    em = ctx.model
     for reg in s.registers:
         register_page(env, render, reg, ctx.cache, edition_key, s.base_url,
                       lambda path, data: write(out / path, data), s.page_keys)
-        # A register's page of thousands of entries is tens of MB of text while it is made;
-        # freed, glibc would keep it in this process, beside the workers (workers.give_back_memory).
+        # A register's page of thousands of entries is tens of MB of text while it is made:
+        # given back to the system, not kept for the next stages (workers.give_back_memory).
         workers.give_back_memory()
     if em.letters:  # an index of letters only for an edition of letters
         render("letters.html", paths.LETTERS_PAGE, cmif=paths.CMIF_FILE)
@@ -618,14 +645,4 @@ def _edition_pages(ctx, s: Site, env, render, edition_key: str, made, todo: list
         render("parallel.html", view.path, view=view)
     render("chronology.html", "chronology.html")
     workers.give_back_memory()
-    seen: dict = {}  # (shared_fields: one Field for the licence every letter repeats)
-    for doc, (fields, written, record) in zip(todo, made):
-        output.absorb(written)  # (what the worker wrote into the output)
-        if kept is not None:  # (the page cache's index: kept(doc, record))
-            kept(doc, record)
-        fields = shared_fields(fields, seen)
-        doc.fields = fields
-        doc.fields_digest = page_cache.fields_digest(page_cache.plain_fields(fields))
-        for part in doc.parts:
-            part.fields = fields
     render("principles.html", "principles.html")
