@@ -250,7 +250,10 @@ def _checked_in_loading(report: Report, todo) -> tuple[list, list]:
             left.append((f, models))
             continue
         if isinstance(got, facts_mod.Checked):
-            got = f.checked = got.get()
+            got = got.get()
+        # (taken: the report holds its diagnostics now, and packs them once shown; the file
+        # holding them too would keep every one as objects until the build ends)
+        f.checked = None
         if got is not None and got[0] == tuple(models) and got[1] == base:
             report.items.extend(got[2])
             done.append((f, models, got[2]))
