@@ -245,3 +245,36 @@ def test_a_value_by_record_is_worked_out_once_a_record_until_forgotten():
     held_once.forget_records()
     shown(a)
     assert len(calls) == 3
+
+
+def test_index_reads_a_file_ids_when_named_and_answers_alike(tmp_path, monkeypatch):
+    """rules.Index keeps a few files' ids (IDS_KEPT), read off their packed facts when a pointer
+    names the file: it answers as one set of every (file, id) did, however few it keeps, and
+    validation says the same."""
+    from teipress.validation import rules
+    from teipress.validation.diagnostics import Report
+    from teipress.commands.validate import validate_edition
+
+    root = edition(tmp_path / "ed", letters=4)
+    ed = edition_mod.load(root)
+    every = {(f.rel, xid) for f in ed.files for xid in facts_mod.of(f).ids}
+    asked = sorted(every) + [(f.rel, "no-such-id") for f in ed.files] + [("nowhere.xml", "anna")]
+    reports = []
+    for kept in (1, 2, 1000):
+        monkeypatch.setattr(rules, "IDS_KEPT", kept)
+        index = rules.Index(ed)
+        assert [index.has(rel, xid) for rel, xid in asked] == [k in every for k in asked]
+        assert len(index._ids) <= kept
+        report = Report(base=tmp_path)
+        validate_edition(edition_mod.load(root), report, jobs=1)
+        reports.append([str(d) for d in report.items])
+    assert reports[0] == reports[1] == reports[2]
+
+
+def test_mentions_and_letters_held_pickled_read_the_same():
+    from teipress.model import edition_model
+
+    held = edition_model._Unpickled((k, edition_model._dumps(v)) for k, v in [("a", [1, ("x", None)]), ("b", None)])
+    assert "a" in held and "c" not in held
+    assert held["a"] == [1, ("x", None)] and held["b"] is None
+    assert held["a"] is not held["a"]  # (made again at each read: nothing kept)
