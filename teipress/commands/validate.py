@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -251,6 +252,8 @@ def _checked_in_loading(report: Report, todo) -> tuple[list, list]:
             continue
         if isinstance(got, facts_mod.Checked):
             got = got.get()
+        if isinstance(got, bytes):  # (as the worker that checked it sent it: facts._read_file)
+            got = pickle.loads(got)
         # (taken: the report holds its diagnostics now, and packs them once shown; the file
         # holding them too would keep every one as objects until the build ends)
         f.checked = None

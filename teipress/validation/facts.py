@@ -324,6 +324,8 @@ def _read_file(f: TeiFile, also=None) -> tuple:
         f = TeiFile(f.path, f.rel, tree, classify(tree.getroot()), digest=f.digest)
     facts = read(f)
     checked = also(f, facts) if also is not None else None
+    if checked is not None:  # (held pickled until validation reads it: its diagnostics, the schemas)
+        checked = pickle.dumps(checked, pickle.HIGHEST_PROTOCOL)
     facts.pack()  # (what goes back to the main process stays packed there: FileFacts.pack)
     return facts, checked
 
