@@ -174,3 +174,27 @@ def test_a_build_killed_while_writing_the_cache_leaves_a_usable_cache(tmp_path, 
     assert len(calls) == 1  # one document's pages rendered again, the others from the cache
     build(root, tmp_path / "clean2", incremental=False)
     assert same_tree(out, tmp_path / "clean2") == []
+
+
+def test_a_large_entry_is_written_from_its_parts_and_a_torn_one_never_read(tmp_path):
+    """An entry of LARGE_WRITE bytes or more (an incremental build's memo) is written with
+    pwritev, without a joined copy; one torn by a kill is not read, the others are."""
+    store = cache_mod.Cache(tmp_path / "cache", tmp_path / "staging")
+    big = bytes(range(256)) * (cache_mod.LARGE_WRITE // 256 + 1)
+    store.put("k", "big", big)
+    assert store.get("k", "big") == big
+    pid = os.fork()
+    if pid == 0:
+
+        def half(fd, parts, offset):
+            data = b"".join(parts)
+            os.pwrite(fd, data[:len(data) // 2], offset)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        os.pwritev = half
+        store.put("k", "torn", big)
+        os._exit(0)
+    assert os.waitpid(pid, 0)[1] != 0
+    assert store.get("k", "torn") is None and store.get("k", "big") == big
+    store.finish(tmp_path / "new")
+    assert cache_mod.Cache(tmp_path / "new").get("k", "big") == big
