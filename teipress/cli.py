@@ -32,10 +32,16 @@ def _print_report(report: Report, files: int, fmt: str) -> None:
     if fmt == "json":
         click.echo(report.to_json(files))
         return
-    lines = [str(d) for d in report.sorted()]
-    if lines:  # in one write: an edition of thousands of letters may have tens of thousands
-        click.echo("\n".join(lines), err=False)
+    # A few thousand lines a write: an edition of thousands of letters may have a quarter of a
+    # million, which as one list, one text and its bytes held ~200 MB at once (20,000 letters).
+    found = report.sorted()
+    for start in range(0, len(found), PRINTED_AT_ONCE):
+        click.echo("\n".join(str(d) for d in found[start:start + PRINTED_AT_ONCE]), err=False)
+    del found
     click.echo(report.summary(files), err=True)
+
+
+PRINTED_AT_ONCE = 4096
 
 
 def _fail(*lines: str) -> NoReturn:

@@ -1,5 +1,5 @@
-"""What the main process holds per document for the whole build is kept compact: the facts
-validation alone reads are packed once it is done (teipress.validation.facts.FileFacts.pack),
+"""What the main process holds per document for the whole build is kept compact: a file's facts
+are packed by the worker that reads them, and stay so (teipress.validation.facts.FileFacts.pack),
 the header facts and metadata fields the letters repeat are held once (header.shared,
 html.shared_fields); every value reads the same as before."""
 from __future__ import annotations
@@ -21,20 +21,22 @@ def _fields(facts) -> dict:
     return {f.name: getattr(facts, f.name) for f in dataclasses.fields(facts)}
 
 
-def test_packed_facts_read_as_before_and_pickle_whole(tmp_path):
+def test_packed_facts_read_as_before_and_pickle_packed(tmp_path):
     root = edition(tmp_path / "ed", letters=3)
     ed = edition_mod.load(root)
     for f in ed.files:
-        facts = facts_mod.of(f)
+        assert facts_mod.of(f).packed  # (as loading gave them)
+        facts = facts_mod.read(f)
         before = copy.deepcopy(facts)
-        assert not facts.packed and facts.ids and facts.local  # (something to pack in every file)
+        assert not facts.packed and facts.ids and facts.local  # (something to pack)
         facts.pack()
         assert facts.packed and all(name not in facts.__dict__ for name in facts_mod.PACKED)
         assert _fields(facts) == _fields(before) and facts == before
         facts.pack()  # (twice: the same)
         assert facts == before
-        again = pickle.loads(pickle.dumps(facts))  # the cache keeps them whole
-        assert not again.packed and again == before and _fields(again) == _fields(before)
+        assert facts_mod.of(f) == before  # loading's, packed in the worker, read the same
+        again = pickle.loads(pickle.dumps(facts))  # the cache keeps them packed
+        assert again.packed and again == before and _fields(again) == _fields(before)
         try:
             facts.nothing
         except AttributeError:
@@ -43,14 +45,34 @@ def test_packed_facts_read_as_before_and_pickle_whole(tmp_path):
             raise AssertionError("a name that is no field reads as a field")
 
 
-def test_a_build_packs_every_file_facts_after_validation(tmp_path, monkeypatch):
-    """The build packs the facts of every file once validated, and makes the same output and
-    diagnostics as one whose facts stay whole."""
+def test_shared_entries_read_the_same_and_pickle_alike(tmp_path):
+    """FileFacts.share holds an entry's strings once; its entries read and pickle (for the
+    register identities' key, recall.entries_blob) as before."""
+    from teipress.validation import recall
+
+    root = edition(tmp_path / "ed", letters=3)
+    ed = edition_mod.load(root)
+    registers = [f for f in ed.files if facts_mod.of(f).entries]
+    assert registers
+    for f in registers:
+        facts = facts_mod.of(f)
+        before = copy.deepcopy(facts.entries)
+        blob = recall._entries_dumps(facts.entries)
+        facts.share()
+        assert facts.entries == before and recall._entries_dumps(facts.entries) == blob
+        again = pickle.loads(pickle.dumps(facts))
+        assert "_shared" not in again.__dict__ and again.entries == before
+
+
+def test_a_build_packs_every_file_facts(tmp_path, monkeypatch):
+    """Every file's facts are packed in the build (by the worker that read them, or once
+    validated), and the build makes the same output and diagnostics as one whose facts stay
+    whole."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = edition(tmp_path / "ed", letters=5)
     packed = build(root, tmp_path / "packed", incremental=False)
     assert all(f._facts.packed for f in packed.edition.files)
-    monkeypatch.setattr(facts_mod, "pack", lambda files: None)
+    monkeypatch.setattr(facts_mod.FileFacts, "pack", lambda self: None)
     whole = build(root, tmp_path / "whole", incremental=False)
     assert not any(f._facts.packed for f in whole.edition.files)
     assert same_tree(tmp_path / "packed", tmp_path / "whole") == []
@@ -223,3 +245,36 @@ def test_a_value_by_record_is_worked_out_once_a_record_until_forgotten():
     held_once.forget_records()
     shown(a)
     assert len(calls) == 3
+
+
+def test_index_reads_a_file_ids_when_named_and_answers_alike(tmp_path, monkeypatch):
+    """rules.Index keeps a few files' ids (IDS_KEPT), read off their packed facts when a pointer
+    names the file: it answers as one set of every (file, id) did, however few it keeps, and
+    validation says the same."""
+    from teipress.validation import rules
+    from teipress.validation.diagnostics import Report
+    from teipress.commands.validate import validate_edition
+
+    root = edition(tmp_path / "ed", letters=4)
+    ed = edition_mod.load(root)
+    every = {(f.rel, xid) for f in ed.files for xid in facts_mod.of(f).ids}
+    asked = sorted(every) + [(f.rel, "no-such-id") for f in ed.files] + [("nowhere.xml", "anna")]
+    reports = []
+    for kept in (1, 2, 1000):
+        monkeypatch.setattr(rules, "IDS_KEPT", kept)
+        index = rules.Index(ed)
+        assert [index.has(rel, xid) for rel, xid in asked] == [k in every for k in asked]
+        assert len(index._ids) <= kept
+        report = Report(base=tmp_path)
+        validate_edition(edition_mod.load(root), report, jobs=1)
+        reports.append([str(d) for d in report.items])
+    assert reports[0] == reports[1] == reports[2]
+
+
+def test_mentions_and_letters_held_pickled_read_the_same():
+    from teipress.model import edition_model
+
+    held = edition_model._Unpickled((k, edition_model._dumps(v)) for k, v in [("a", [1, ("x", None)]), ("b", None)])
+    assert "a" in held and "c" not in held
+    assert held["a"] == [1, ("x", None)] and held["b"] is None
+    assert held["a"] is not held["a"]  # (made again at each read: nothing kept)

@@ -361,6 +361,7 @@ def _build(edition_dir, out, allow_invalid, keep_going, only, check, log, show, 
             if result.report.items:
                 show(result.report, result.files)
             result.report.pack()  # (read again only when the build is done)
+            workers.give_back_memory()  # (what validation held, while the models' workers run)
             t0 = time.perf_counter()
             progress.stage("model", len(result.edition.documents))
             result.model = make_model(result.edition, store, begun)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
@@ -252,7 +253,12 @@ def _checked_in_loading(report: Report, todo) -> tuple[list, list]:
             left.append((f, models))
             continue
         if isinstance(got, facts_mod.Checked):
-            got = f.checked = got.get()
+            got = got.get()
+        if isinstance(got, bytes):  # (as the worker that checked it sent it: facts._read_file)
+            got = pickle.loads(got)
+        # (taken: the report holds its diagnostics now, and packs them once shown; the file
+        # holding them too would keep every one as objects until the build ends)
+        f.checked = None
         if got is not None and got[0] == tuple(models) and got[1] == base:
             report.items.extend(got[2])
             done.append((f, models, got[2]))

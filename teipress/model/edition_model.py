@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import tempfile
 import threading
 import zlib
@@ -340,11 +341,18 @@ class EditionModel:
         rends_seen: set[str] = set()
         docs: list[Document] = []
         # What each model says, as its worker read it (OwnFacts): resolved below against the
-        # edition's registers, pages and letters, then let go.
-        found: dict[Document, OwnFacts] = {}
+        # edition's registers, pages and letters, then let go.  Its mentions and letter are held
+        # pickled until then (a fifth of their size as objects): every document's are held at
+        # once, and an edition of 20,000 letters has a few hundred MB of them.
+        found: dict[Document, tuple] = {}
         spill = Spill()
         infos_seen: dict = {}  # (header_mod.shared: the facts the documents' headers repeat, once)
-        for f, data, own, placed, image_warnings in made:
+        for n, (f, data, own, placed, image_warnings) in enumerate(made, 1):
+            if n % TRIM_EVERY == 0:
+                # (the models' bytes read so far are in the spill now, and the models begun while
+                # the edition was validated waited here: what they held goes back to the system,
+                # not kept for this process's next allocations, scattered over its heap)
+                workers.give_back_memory()
             doc_id = names.doc_ids[f.key]
             warnings += [f"{f.rel}: {w}" for w in own.warnings]
             for value in own.rends:  # one warning per value for the whole edition
@@ -361,7 +369,7 @@ class EditionModel:
                            info=header_mod.shared(header_mod.with_corpus(ed, f, names, own.info), infos_seen),
                            tei=paths.tei_copy(f), division_records=own.records)
             docs.append(doc)
-            found[doc] = own
+            found[doc] = (own.refs, _dumps(own.mentions), _dumps(own.letter))
         folder = header_mod.folder_name(ed)
         infos = [d.info for d in docs]
         metadata = header_mod.edition_metadata(ed.config, infos, folder)
@@ -392,7 +400,7 @@ class EditionModel:
                         for a, e in reg_entries.items()}
         for doc in docs:  # the register files and entries it refers to (its PDF attaches their extracts)
             chosen: dict[str, set[str]] = {}
-            for a in found[doc].refs:
+            for a in found[doc][0]:
                 for rel, xid in in_registers.get(a, ()):
                     chosen.setdefault(rel, set()).update([xid] if xid else [])
             doc.register_files = sorted(chosen)
@@ -402,7 +410,7 @@ class EditionModel:
         for (d, i), p in where.items():
             pages_of.setdefault(d, {})[i] = p
         for doc in docs:
-            mentions.attach(doc, found[doc].mentions, reg_entries, pages_of.get(doc.id, {}),
+            mentions.attach(doc, pickle.loads(found[doc][1]), reg_entries, pages_of.get(doc.id, {}),
                             lambda el: mentions.list_entry(el, list_entries, where,
                                                            lambda d: page_of.get(d, f"documents/{d}.html")))
             for part in doc.parts:
@@ -428,7 +436,7 @@ class EditionModel:
                         kinds.setdefault(e.kind, []).append(e)
             d._entries = {k: sorted(v, key=sort_key) for k, v in sorted(kinds.items())}
         base_url = ed.config.get("base_url") or ""
-        letters = correspondence_mod.attach(docs, reg_entries, base_url, {d: own.letter for d, own in found.items()})
+        letters = correspondence_mod.attach(docs, reg_entries, base_url, _Unpickled((d, own[2]) for d, own in found.items()))
         del found
         for d in (p for doc in docs for p in (doc, *doc.parts)):
             store(d, spill)  # the model is made: from here on it is only read
@@ -456,8 +464,21 @@ class EditionModel:
         return self.where.get((doc_id, target)) or f"documents/{doc_id}.html"
 
 
+def _dumps(value) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class _Unpickled(dict):
+    """A mapping whose values are held pickled, each read (unpickled) when asked for."""
+
+    def __getitem__(self, key):
+        return pickle.loads(super().__getitem__(key))
+
+
 # From this many documents on, their behaviour models are made on every core.
 PARALLEL_FROM = 16
+# How many documents' models are read between two returns of freed memory (EditionModel._build).
+TRIM_EVERY = 500
 
 
 def in_model_order(ed: Edition) -> list[TeiFile]:

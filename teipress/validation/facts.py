@@ -25,7 +25,7 @@ from ..edition import KEYED_NAMES, POINTER_ATTRS as REFERRING_ATTRS, TeiFile, cl
 from ..xmlparse import NS, TEI_NS, XML_ID, XmlError, parse, position
 
 # Bump when what read() records changes shape (the cache key also holds teipress's digest).
-VERSION = 3
+VERSION = 4
 _KEYED_TAGS = frozenset(t(n) for n in KEYED_NAMES)
 _ENTRY_TAGS = (t("person"), t("place"), t("org"), t("event"))
 
@@ -77,19 +77,25 @@ class FileFacts:
     models: list[tuple[str, str, int, bool]] = field(default_factory=list)
 
     def pack(self) -> None:
-        """Keep the fields only validation reads (PACKED) as pickled bytes from now on: a build
-        holds every file's facts until it ends, and those lists of strings and tuples, read by
-        the rules and then hardly again, were most of the memory the main process holds per
-        letter.  A packed field is still read as before (__getattr__), unpickled each time."""
-        if "_packed" in self.__dict__:
+        """Keep the fields read one file at a time (PACKED) as pickled bytes from now on: a build
+        holds every file's facts until it ends, and those lists of strings and tuples, read a
+        few times each (by the rules, the incremental build's memo, the facing pages) were most
+        of the memory the main process holds per letter: about 26 KB as objects, 2.5 KB as bytes.
+        The worker that reads a file's facts packs them, so that the main process never holds
+        every file's facts as objects at once (attach).  A packed field is still read as before
+        (__getattr__), unpickled each time; what stays whole is what loading asks of every file
+        (shape, corpus, texts) and the register entries the model reads on and on."""
+        if "_packed" not in self.__dict__:
+            self.__dict__["_packed"] = tuple(pickle.dumps(self.__dict__.pop(name), pickle.HIGHEST_PROTOCOL)
+                                             for name in PACKED)
+
+    def share(self) -> None:
+        """Hold the strings of its register entries once in this process: they repeat from file
+        to file (a person's names, the kinds), and facts that came pickled from a worker or the
+        cache each have their own copies."""
+        if "_shared" in self.__dict__:
             return
-        self.__dict__["_packed"] = tuple(pickle.dumps(self.__dict__.pop(name), pickle.HIGHEST_PROTOCOL)
-                                         for name in PACKED)
-        # What stays is read on (pointers by the facing pages, entries by the registers): its
-        # strings (attribute and element names, the ids pointed to, a person's names) repeat
-        # from letter to letter, and facts that came pickled from a worker or the cache each
-        # have their own copies: one copy of each is kept.
-        self.pointers = [(intern(a), intern(tok), intern(el), line, col) for a, tok, el, line, col in self.pointers]
+        self.__dict__["_shared"] = True
         for e in self.entries:
             e.id, e.kind, e.n, e.name, e.where = intern(e.id), intern(e.kind), intern(e.n), intern(e.name), intern(e.where)
             e.names, e.idnos, e.keys = [intern(x) for x in e.names], [intern(x) for x in e.idnos], [intern(x) for x in e.keys]
@@ -106,26 +112,27 @@ class FileFacts:
         raise AttributeError(name)
 
     def __getstate__(self) -> dict:
-        """Pickled whole (the cache keeps facts unpacked, whenever they were packed)."""
+        """Pickled as it is held (the cache keeps packed facts packed), but for share()'s mark:
+        the strings of another process are its own."""
         state = dict(self.__dict__)
-        packed = state.pop("_packed", None)
-        if packed is not None:
-            state.update((name, pickle.loads(data)) for name, data in zip(PACKED, packed))
+        state.pop("_shared", None)
         return state
 
 
-# The fields of FileFacts that only validation reads; FileFacts.pack keeps them as bytes.
-PACKED = ("ids", "keys", "targets", "prefixes", "taxonomies", "typed", "local", "models")
+# The fields of FileFacts read one file at a time; FileFacts.pack keeps them as bytes.
+PACKED = ("ids", "pointers", "keys", "targets", "prefixes", "taxonomies", "typed", "local", "models")
 _PACKED_AT = {name: i for i, name in enumerate(PACKED)}
 
 
 def pack(files) -> None:
-    """Pack the facts each of *files* holds (FileFacts.pack), once validation is done with them;
+    """Pack the facts each of *files* holds (FileFacts.pack: those read here, not in a worker),
+    and hold their entries' strings once (FileFacts.share), once validation is done with them;
     facts not read yet (an incremental build's, left in its cache) stay where they are."""
     for f in files:
         facts = f._facts if f.container is None else None
         if isinstance(facts, FileFacts):
             facts.pack()
+            facts.share()
 
 
 def read(f: TeiFile) -> FileFacts:
@@ -316,7 +323,11 @@ def _read_file(f: TeiFile, also=None) -> tuple:
         edition_mod.TREES.parses += 1
         f = TeiFile(f.path, f.rel, tree, classify(tree.getroot()), digest=f.digest)
     facts = read(f)
-    return facts, (also(f, facts) if also is not None else None)
+    checked = also(f, facts) if also is not None else None
+    if checked is not None:  # (held pickled until validation reads it: its diagnostics, the schemas)
+        checked = pickle.dumps(checked, pickle.HIGHEST_PROTOCOL)
+    facts.pack()  # (what goes back to the main process stays packed there: FileFacts.pack)
+    return facts, checked
 
 
 def cache_key(f: TeiFile) -> str:
