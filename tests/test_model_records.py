@@ -134,6 +134,22 @@ def test_forked_workers_read_the_models_the_build_stored(tmp_path, monkeypatch):
     assert len(set(here)) == len(em.pages)
 
 
+def cached_models(tmp_path, monkeypatch):
+    """Six letters whose models an incremental build's cache holds: (edition, cache, and each
+    document with its model's bytes and the OwnFacts read from them)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("TEIPRESS_JOBS", "1")
+    ed = edition_mod.load(letters_edition(tmp_path / "ed", 6))
+    store = cache_mod.Cache(tmp_path / "cache")
+    EditionModel.build(ed, cache=store)
+    names = behaviour.Names.of(ed)
+    made = []
+    for f in ed.documents:
+        data = behaviour.behaviour_bytes(ed, f, names, store)
+        made.append((f, data, edition_model.read_own_facts(behaviour.parse_model(data), ed.config.get("title_order"))))
+    return ed, store, made
+
+
 def test_mentions_come_back_from_the_cache_as_plain_tuples_and_attach_alike(tmp_path, monkeypatch):
     """A Mention pickles as a plain tuple (no Python __new__ per mention when a build reads
     every letter's from the cache); attach reads both forms the same way."""
@@ -141,17 +157,9 @@ def test_mentions_come_back_from_the_cache_as_plain_tuples_and_attach_alike(tmp_
 
     from teipress.model import mentions
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    monkeypatch.setenv("TEIPRESS_JOBS", "1")
-    root = letters_edition(tmp_path / "ed", 6)
-    ed = edition_mod.load(root)
-    store = cache_mod.Cache(tmp_path / "cache")
-    EditionModel.build(ed, cache=store)
-    names = behaviour.Names.of(ed)
+    ed, store, documents = cached_models(tmp_path, monkeypatch)
     seen = 0
-    for f in ed.documents:
-        data = behaviour.behaviour_bytes(ed, f, names, store)
-        made = edition_model.read_own_facts(behaviour.parse_model(data), ed.config.get("title_order"))
+    for f, data, made in documents:
         kept = edition_model.own_facts(ed, f, data, store)
         assert all(type(m) is mentions.Mention for m in made.mentions)
         assert all(type(m) is tuple for m in kept.mentions)
@@ -167,18 +175,10 @@ def test_own_facts_from_the_cache_share_their_header_records_and_equal_those_mad
     one (the letters' licence, editors) hold one object, and the OwnFacts are those made."""
     from teipress.model import own_cache
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    monkeypatch.setenv("TEIPRESS_JOBS", "1")
-    root = letters_edition(tmp_path / "ed", 6)
-    ed = edition_mod.load(root)
-    store = cache_mod.Cache(tmp_path / "cache")
-    EditionModel.build(ed, cache=store)
-    names = behaviour.Names.of(ed)
+    ed, store, documents = cached_models(tmp_path, monkeypatch)
     seen: dict = {}
     kept = []
-    for f in ed.documents:
-        data = behaviour.behaviour_bytes(ed, f, names, store)
-        made = edition_model.read_own_facts(behaviour.parse_model(data), ed.config.get("title_order"))
+    for f, data, made in documents:
         got = own_cache.get(store, edition_model.own_facts_key(ed, data), seen, edition_model.OwnFacts)
         assert got == made
         kept.append(got.info)
