@@ -275,6 +275,8 @@ def test_mentions_and_letters_held_pickled_read_the_same():
     from teipress.model import edition_model
 
     held = edition_model._Unpickled((k, edition_model._dumps(v)) for k, v in [("a", [1, ("x", None)]), ("b", None)])
-    assert "a" in held and "c" not in held
+    assert "a" in held and "c" not in held and len(held) == 2
     assert held["a"] == [1, ("x", None)] and held["b"] is None
+    assert held.get("a") == [1, ("x", None)] and held.get("c") is None  # (get() reads them too)
+    assert dict(held.items()) == {"a": [1, ("x", None)], "b": None}
     assert held["a"] is not held["a"]  # (made again at each read: nothing kept)

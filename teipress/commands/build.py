@@ -418,10 +418,9 @@ def up_to_date(store: "cache_mod.Cache", fingerprint: str, out: Path) -> Result 
     report = Report(base=Path.cwd())
     named_from = last.get("base")  # (the folder that build ran in: its report names files from there)
     if named_from not in (None, "None", str(report.base)):
-        from ..validation.diagnostics import Diagnostic, renamed
+        from ..validation.diagnostics import renamed_items
 
-        items = [Diagnostic(*row) for row in renamed([(d.path, d.line, d.col, d.severity, d.message, d.rule)
-                                                      for d in items], named_from, report)]
+        items = renamed_items(items, named_from, report)
     report.items = items
     return Result(edition=None, report=report, files=last["files"], left_out=list(last["left_out"]),
                   up_to_date=True)

@@ -13,6 +13,7 @@ import pickle
 import tempfile
 import threading
 import zlib
+from collections.abc import Mapping
 from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -468,11 +469,24 @@ def _dumps(value) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-class _Unpickled(dict):
-    """A mapping whose values are held pickled, each read (unpickled) when asked for."""
+class _Unpickled(Mapping):
+    """A mapping whose values are held pickled, each read (unpickled) whenever it is asked for
+    (by key, get() or items() alike: a Mapping's are all made of __getitem__)."""
+
+    def __init__(self, pairs):
+        self._held = dict(pairs)
 
     def __getitem__(self, key):
-        return pickle.loads(super().__getitem__(key))
+        return pickle.loads(self._held[key])
+
+    def __contains__(self, key) -> bool:  # (without reading the value, as Mapping's would)
+        return key in self._held
+
+    def __iter__(self):
+        return iter(self._held)
+
+    def __len__(self) -> int:
+        return len(self._held)
 
 
 # From this many documents on, their behaviour models are made on every core.

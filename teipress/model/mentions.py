@@ -337,7 +337,7 @@ def attach(doc, found: list[Mention], reg_entries: dict, pages: dict[str, str] |
             short, full = short_title, title
         else:
             short, full = m_short, m_full
-        label = page_label(m_source_page) if m_source_page else ""
+        label = page_label(m_source_page)
         where = f"{label} · {short}" if label and short else (label or short)
         dated = m_dated
         if not dated:

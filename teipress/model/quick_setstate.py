@@ -1,6 +1,6 @@
 """Frozen dataclasses with slots unpickled fast: dataclasses' own __setstate__ asks fields()
 again for every record, and a build reads tens of thousands of them from its cache (every
-register entry's About, identifiers and sources; every letter's dates)."""
+register entry's About, identifiers and sources: teipress.model.registers)."""
 from __future__ import annotations
 
 import dataclasses

@@ -27,6 +27,16 @@ class Diagnostic:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message} [{self.rule}]"
 
+    @property
+    def row(self) -> tuple:
+        """Its fields in order: how caches and packed reports keep it (Diagnostic(*row) again)."""
+        return (self.path, self.line, self.col, self.severity, self.message, self.rule)
+
+
+def renamed_items(items, named_from: str, report: "Report") -> list[Diagnostic]:
+    """Diagnostics named from the folder *named_from*, named as *report* names files (renamed)."""
+    return [Diagnostic(*row) for row in renamed([d.row for d in items], named_from, report)]
+
 
 def renamed(rows, named_from: str, report: "Report") -> list[tuple]:
     """Diagnostics' rows (Report.rows) whose files are named from the folder *named_from* (a
@@ -81,7 +91,7 @@ class Report:
         packed ones)."""
         if self._packed is not None:
             return pickle.loads(zlib.decompress(self._packed))
-        return [(d.path, d.line, d.col, d.severity, d.message, d.rule) for d in self._items]
+        return [d.row for d in self._items]
 
     def _name(self, path: Path | str) -> str:
         key = (path, self.base)

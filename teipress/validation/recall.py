@@ -236,20 +236,16 @@ def localise(loading: Loading, report) -> None:
     folder the last build ran in (relative to it, as they were printed); a build run from another
     folder renames them once here, so that the memo still stands for the files not changed
     (not every file checked again because the editor's shell is somewhere else)."""
-    from .diagnostics import Diagnostic, renamed
+    from .diagnostics import renamed, renamed_items
 
     memo = loading.memo
     if memo is None or report.base is None or memo.base in ("None", str(report.base)):
         return  # (a report without a base names files as it was given them: nothing to go by)
-
-    def rows(items) -> list[tuple]:
-        return renamed([(d.path, d.line, d.col, d.severity, d.message, d.rule) for d in items], memo.base, report)
-
-    for rel, rec in memo.files.items():
-        pieces = {group: renamed(items, memo.base, report) for group, items in pickle.loads(rec.rules).items()}
-        schema = rec.schema if rec.schema == EMPTY else _dumps([Diagnostic(*r) for r in rows(pickle.loads(rec.schema))])
+    for rel, rec in memo.files.items():  # (its rule findings kept as rows, its schema's as Diagnostics)
+        pieces = {group: renamed(rows, memo.base, report) for group, rows in pickle.loads(rec.rules).items()}
+        schema = rec.schema if rec.schema == EMPTY else _dumps(renamed_items(pickle.loads(rec.schema), memo.base, report))
         memo.files[rel] = rec._replace(rules=_dumps(pieces), schema=schema)
-    memo.unused = _dumps([Diagnostic(*r) for r in rows(pickle.loads(memo.unused))])
+    memo.unused = _dumps(renamed_items(pickle.loads(memo.unused), memo.base, report))
     memo.base = str(report.base)
 
 
@@ -315,8 +311,7 @@ def _fast_dumps(value) -> bytes:
 
 def _record(f, loading: Loading, kind: str, facts, refers, used, pieces) -> FileRecord:
     sig, seen = loading.seen.get(f.rel, ((), 0))
-    rules = {group: [(d.path, d.line, d.col, d.severity, d.message, d.rule) for d in items]
-             for group, items in pieces.items()}
+    rules = {group: [d.row for d in items] for group, items in pieces.items()}
     return FileRecord(sig, seen, f.digest, facts_mod.cache_key(f), facts.shape, facts.corpus, facts.texts,
                       facts.models, kind, outward(facts), tuple(sorted(refers)), _dumps(used), _dumps(rules),
                       "", "", EMPTY, _entries_dumps(facts.entries) if facts.entries else EMPTY,
