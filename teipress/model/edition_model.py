@@ -8,6 +8,7 @@ deposit records) read this and never the TEI, nor another output's files.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import pickle
 import tempfile
@@ -24,7 +25,8 @@ from .. import __version__, workers
 from ..edition import Edition, TeiFile
 from ..commands import progress
 from ..xmlparse import XML_ID
-from . import correspondence as correspondence_mod, mentions, model_cache, own_cache, paths, registers, split as split_mod
+from . import (correspondence as correspondence_mod, mentions, model_cache, own_cache, paths, registers, resolution,
+               split as split_mod)
 from .behaviour import (M, MODEL_NS, Names, behaviour_bytes, header_only, parse_model, pointers, warnings as model_warnings,
                         unknown_rends)
 from . import header as header_mod
@@ -292,6 +294,8 @@ class EditionModel:
     register_files: list[RegisterFile] = field(default_factory=list)
     # The documents with correspDesc, in date order (teipress.model.correspondence.attach).
     letters: list[Document] = field(default_factory=list)
+    # The digest of everything the edition-wide steps read (teipress.model.resolution), or None.
+    resolution: str | None = None
 
     @property
     def title(self) -> str:
@@ -348,6 +352,7 @@ class EditionModel:
         found: dict[Document, tuple] = {}
         spill = Spill()
         infos_seen: dict = {}  # (header_mod.shared: the facts the documents' headers repeat, once)
+        inputs = resolution.Inputs()
         for n, (f, data, own, placed, image_warnings) in enumerate(made, 1):
             if n % TRIM_EVERY == 0:
                 # (the models' bytes read so far are in the spill now, and the models begun while
@@ -355,6 +360,7 @@ class EditionModel:
                 # not kept for this process's next allocations, scattered over its heap)
                 workers.give_back_memory()
             doc_id = names.doc_ids[f.key]
+            inputs.document(f, doc_id, own, placed, image_warnings)
             warnings += [f"{f.rel}: {w}" for w in own.warnings]
             for value in own.rends:  # one warning per value for the whole edition
                 if value not in rends_seen:
@@ -370,7 +376,7 @@ class EditionModel:
                            info=header_mod.shared(header_mod.with_corpus(ed, f, names, own.info), infos_seen),
                            tei=paths.tei_copy(f), division_records=own.records)
             docs.append(doc)
-            found[doc] = (own.refs, _dumps(own.mentions), _dumps(own.letter))
+            found[doc] = (own.refs, _held(own.mentions), _held(own.letter))
         folder = header_mod.folder_name(ed)
         infos = [d.info for d in docs]
         metadata = header_mod.edition_metadata(ed.config, infos, folder)
@@ -392,6 +398,7 @@ class EditionModel:
         for doc in docs:
             if doc.id in to_split:
                 warnings += _split(doc, where)
+        resolved = inputs.key(ed, build_time, [(d.id, _model_name(d.__dict__["_model"])) for d in docs if d.id in to_split])
 
         reg_entries = registers.entries(ed, paths.REGISTER_PAGES, names.identities, names.anchors)
         list_entries: dict[str, mentions.ListEntry] = {}
@@ -446,7 +453,7 @@ class EditionModel:
                    documents=docs, registers=registers.registers(reg_entries, paths.REGISTER_PAGES),
                    entries=reg_entries, chronology=mentions.chronology(docs), warnings=warnings,
                    images=sorted(images), base_url=base_url.rstrip("/") + "/" if base_url else "",
-                   where=where, letters=letters,
+                   where=where, letters=letters, resolution=resolved,
                    register_files=[RegisterFile(f.rel, header_mod.document_info(ed, f, names, header_only(ed, f, names)).title, paths.tei_copy(f))
                                    for f in ed.registers])
 
@@ -465,8 +472,19 @@ class EditionModel:
         return self.where.get((doc_id, target)) or f"documents/{doc_id}.html"
 
 
+def _model_name(model) -> str:
+    """What names a document's behaviour model's bytes: its cache key, else their digest."""
+    key = getattr(model, "key", None)
+    return key or hashlib.sha256(model.data).hexdigest()
+
+
 def _dumps(value) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _held(value) -> bytes:
+    """*value* pickled; as it is when it is so already (OwnFacts read with own_cache.get(held=True))."""
+    return value if value.__class__ is bytes else _dumps(value)
 
 
 class _Unpickled(Mapping):
@@ -544,9 +562,14 @@ class OwnFacts:
     rends: list[str]
     graphics: tuple[str, ...] = ()
     refs: tuple[str, ...] = ()
+    # (its mentions and letter: pickled, as bytes, when read from the cache by the model stage,
+    # which holds them so until it resolves them: own_cache.get(held=True))
     mentions: list = field(default_factory=list)
     letter: "correspondence_mod.LetterFacts | None" = None
     records: list = field(default_factory=list)
+    # The digest of all the above, as an incremental build's cache keeps them (own_cache);
+    # "" when not kept in one.
+    digest: str = field(default="", compare=False)
 
 
 # Bump when OwnFacts or what fills it changes shape (the key also holds teipress's digest).
@@ -715,7 +738,7 @@ def _cached(ed: Edition, f: TeiFile, names: Names, cache, lookup, packs: Packs, 
     loc = cache.locate("model", model_key)
     if loc is None:
         return None
-    own = own_cache.get(cache, own_key, values, OwnFacts)
+    own = own_cache.get(cache, own_key, values, OwnFacts, held=True)
     if own is None or own.graphics:
         return None
     pack, offset, size, crc = loc

@@ -17,6 +17,7 @@ from lxml import etree
 from ..commands import cache as cache_mod, output
 from ..commands.build import BuildContext
 from ..model import paths
+from . import key_memo
 from ..xmlparse import TEI_NS, XML_ID
 
 T = "{%s}" % TEI_NS
@@ -124,7 +125,13 @@ def build(ctx: BuildContext) -> None:
         ctx.log("  note: cmif.xml names the letters by relative links; set base_url in edition.toml "
                 "so that correspSearch can harvest it")
     out = ctx.out / "html" / paths.CMIF_FILE
-    key = cmif_key(em) if ctx.cache is not None else None
+    key = None
+    if ctx.cache is not None:  # (the model's resolution is all cmif.xml is made of: key_memo)
+        memo = key_memo.Memo(ctx.cache, KIND)
+        inputs = key_memo.inputs(KIND, em.resolution) if em.resolution else None
+        key = memo.get(inputs) or cmif_key(em)
+        memo.put(inputs, key)
+        memo.save()
     data = ctx.cache.get(KIND, key) if key else None
     if data is None:
         data = serialise(em)

@@ -52,7 +52,7 @@ def entry_keys(cache, edition: str, root: str, reg, page_keys: dict[str, str]) -
     holds the document's models, header facts and title, which the occurrences are read from)
     with how often it is named.  So one letter changed works out anew only the keys of the
     entries it names (and of those described in it), not every entry's facts and mentions."""
-    slot = cache_mod.digest(KIND, "register entry keys", reg.path)
+    slot = entry_keys_slot(reg)
     got = cache.get_object(KIND, slot)
     old = got if isinstance(got, dict) else {}
     new, out = {}, {}
@@ -72,6 +72,21 @@ def entry_keys(cache, edition: str, root: str, reg, page_keys: dict[str, str]) -
     else:
         cache.keep(KIND, slot)
     return out
+
+
+def entry_keys_slot(reg) -> str:
+    return cache_mod.digest(KIND, "register entry keys", reg.path)
+
+
+def keep_register(cache, reg, json_ld: str | None) -> None:
+    """Keep what a register page was made of for the next build (its page taken whole, by a key
+    recalled: key_memo): its JSON-LD (under key *json_ld*) and its parts, its entries' keys and
+    their rendered HTML."""
+    if json_ld is not None:
+        cache.keep(KIND, json_ld)
+    cache.keep(KIND, json_ld_slot(reg))
+    cache.keep(KIND, entry_keys_slot(reg))
+    Fragments.keep(cache, reg.path)
 
 
 def _named(e, page_keys: dict[str, str]) -> list:
@@ -278,6 +293,10 @@ def chronology_key(site) -> list:
 # template → what it shows beyond the edition's own facts
 PAGE_KEYS = {"index.html": home_key, "about.html": about_key, "letters.html": letters_key,
              "chronology.html": chronology_key, "principles.html": principles_key}
+# The pages whose keys read nothing but the model's resolution (teipress.model.resolution) beside
+# the edition's digest: the same resolution, the same key (html._build recalls it: key_memo).
+# (The home page shows the PDFs made, about and principles each document's fields.)
+RESOLVED = frozenset({"letters.html", "chronology.html"})
 
 
 def page_key(edition: str, template: str, path: str, site) -> str | None:

@@ -29,7 +29,7 @@ from ..held_once import once
 from ..commands.build import BuildContext, BuildError
 from ..model import correspondence, dates, paths
 from ..model import parallel as parallel_model
-from . import edition_cache, page_cache, parallel as parallel_out
+from . import edition_cache, key_memo, page_cache, parallel as parallel_out
 
 PKG = Path(__file__).resolve().parent.parent
 KIND_LABELS = {"person": "Persons", "place": "Places", "org": "Organisations", "event": "Events and treaties"}
@@ -410,12 +410,24 @@ def _pdf_sources(ctx: BuildContext, doc, bases: list[Path] | None = None) -> lis
 
 
 def register_page(env, render, reg, cache, edition_key: str, base_url: str = "", write_page=None,
-                  page_keys: dict[str, str] | None = None) -> None:
+                  page_keys: dict[str, str] | None = None, memo=None, resolution: str | None = None) -> None:
     """A register page, each entry rendered alone (register_entry.html); in an incremental build
     an entry whose facts are unchanged comes from the cache (teipress.outputs.edition_cache),
     and so does the page's JSON-LD when no description of its entries changed, and the whole
-    page (written by *write_page(path, bytes)*) when neither its entries nor its JSON-LD did."""
+    page (written by *write_page(path, bytes)*) when neither its entries nor its JSON-LD did.
+    *memo*: the keys of the last build's register pages by their inputs (key_memo), the model's
+    *resolution* being all the page is made of beside the edition's digest."""
     root = "../" * reg.path.count("/")
+    inputs = (key_memo.inputs("register", resolution, edition_key, reg.path, reg.label, base_url)
+              if memo is not None and resolution and edition_key and write_page is not None else None)
+    recalled = memo.get(inputs) if memo is not None else None
+    if recalled is not None:
+        ld_key, page_key = recalled
+        html = cache.get(edition_cache.KIND, page_key)
+        if html is not None:  # (what the page was made of stays in the cache for the next build)
+            edition_cache.keep_register(cache, reg, ld_key)
+            write_page(reg.path, html)
+            return
     key = edition_cache.json_ld_key(edition_key, reg) if edition_key else None
     kept_ld = cache.get(edition_cache.KIND, key) if key else None
     if kept_ld is not None:
@@ -434,6 +446,8 @@ def register_page(env, render, reg, cache, edition_key: str, base_url: str = "",
         keys = {id(e): edition_cache.entry_key(edition_key, root, e) for e in reg.entries} if edition_key else {}
     page_key = (edition_cache.register_key(edition_key, reg, json_ld, [keys[id(e)] for e in reg.entries])
                 if edition_key and write_page is not None else None)
+    if memo is not None:
+        memo.put(inputs, (key, page_key))
     html = cache.get(edition_cache.KIND, page_key) if page_key else None
     if html is not None:
         edition_cache.Fragments.keep(cache, reg.path)  # (its entries stay for the next build)
@@ -491,8 +505,14 @@ def _build(ctx: BuildContext) -> None:
 
     def render(template: str, path: str, **kw) -> bytes:
         # In an incremental build a page made of the whole edition is kept under the key of
-        # what it shows (teipress.outputs.edition_cache), rendered again only when that changed.
-        key = edition_cache.page_key(edition_key, template, path, s) if edition_key else None
+        # what it shows (teipress.outputs.edition_cache), rendered again only when that changed;
+        # a page made of the model's resolution alone has the key it had when that is the same.
+        inputs = (key_memo.inputs("edition page", em.resolution, edition_key, template, path)
+                  if edition_key and em.resolution and template in edition_cache.RESOLVED else None)
+        key = pages_memo.get(inputs)
+        if key is None and edition_key:
+            key = edition_cache.page_key(edition_key, template, path, s)
+            pages_memo.put(inputs, key)
         html = ctx.cache.get(edition_cache.KIND, key) if key else None
         if html is None:
             root = "../" * path.count("/")
@@ -505,6 +525,7 @@ def _build(ctx: BuildContext) -> None:
     # An incremental build keeps each document's files under a key of all they show
     # (teipress.outputs.page_cache): an unchanged document's are written, not rendered again.
     edition_key = page_cache.edition_digest(ctx, em) if ctx.cache is not None else ""
+    pages_memo = key_memo.Memo(ctx.cache, "edition page")
     if edition_key:  # each document's records (the chronology's) from the cache where unchanged
         s.records = edition_cache.records(em, ctx.cache, edition_key)
 
@@ -539,15 +560,26 @@ def _build(ctx: BuildContext) -> None:
     # (worked out here, not in forked workers: a worker reading every document's records touches
     # and so copies most of the parent's memory, which cost more than the keys themselves;
     # at 5,000 letters about 1 s of CPU here against 2.6 s of waiting for two workers)
+    # Where the model's resolution is the last build's, a page whose models and PDFs are too
+    # has the key it had (teipress.outputs.key_memo): its records are not read for it again.
     keys = {}
     if edition_key:
         models = page_cache.Models(ctx.cache)
+        memo = key_memo.Memo(ctx.cache, "page")
         s.letter_digests = {}
         for d in s.documents:
-            keys[d.id], learnt = page_cache.page_key(edition_key, d, PANEL_KINDS, models)
-            models.learn(learnt)
-            s.letter_digests[d.id] = page_cache.letter_digest(d.doc.correspondence)
+            inputs, model_digest = page_cache.page_inputs(em.resolution, edition_key, d, models)
+            key = memo.get(inputs)
+            if key is None:
+                key, learnt = page_cache.page_key(edition_key, d, PANEL_KINDS, models)
+                models.learn(learnt)
+                memo.put(inputs, key)
+                s.letter_digests[d.id] = page_cache.letter_digest(d.doc.correspondence)
+            else:  # (its header facts' digest, which page_key would have read, stays known)
+                models.carry(d.doc, model_digest)
+            keys[d.id] = key
         models.save(ctx.cache)
+        memo.save()
         s.page_keys = keys  # (the register entries' keys are found again by them: register_page)
     index = page_cache.Index(ctx.cache) if keys else None
     todo = []
@@ -589,6 +621,7 @@ def _build(ctx: BuildContext) -> None:
     render("about.html", "about.html")
     render("search.html", "search.html")
     render("404.html", "404.html")
+    pages_memo.save()
 
 
 def _copies(ctx) -> None:
@@ -627,12 +660,15 @@ def _edition_pages(ctx, s: Site, env, render, edition_key: str) -> None:
     20,000 letters' occurrences: tens of MB).  The workers already keep both cores busy."""
     out = ctx.out / "html"
     em = ctx.model
+    memo = key_memo.Memo(ctx.cache, "register") if edition_key else None
     for reg in s.registers:
         register_page(env, render, reg, ctx.cache, edition_key, s.base_url,
-                      lambda path, data: write(out / path, data), s.page_keys)
+                      lambda path, data: write(out / path, data), s.page_keys, memo, em.resolution)
         # A register's page of thousands of entries is tens of MB of text while it is made:
         # given back to the system, not kept for the next stages (workers.give_back_memory).
         workers.give_back_memory()
+    if memo is not None:
+        memo.save()
     if em.letters:  # an index of letters only for an edition of letters
         render("letters.html", paths.LETTERS_PAGE, cmif=paths.CMIF_FILE)
     for view in s.parallel:

@@ -28,6 +28,7 @@ from lxml import etree
 
 from .. import held_once
 from ..commands import cache as cache_mod
+from . import key_memo
 
 KIND = "page"
 BYTES = "page-bytes"  # (the bytes of the files an entry of KIND lists)
@@ -90,6 +91,7 @@ class Models:
         kept = cache.get_object(KIND, self.slot) if cache is not None else None
         self.old: dict[str, str] = kept if isinstance(kept, dict) else {}
         self.new: dict[str, str] = {}
+        self.hashed: dict[int, tuple] = {}  # id of a model hashed by this build → (it, its digest)
         # A document's header facts (Document.info) are read from its model's bytes alone
         # (edition_model.own_facts: with edition.toml's title_order, in the edition's key) unless
         # it is a TEI of a corpus, whose corpora's headers add to them: the digest of their repr
@@ -108,7 +110,9 @@ class Models:
             key = getattr(value, "key", None)  # (a Cached model's)
             digest = self.old.get(key) if key else None
             if digest is None:
-                digest = _model_digest(value)
+                held = self.hashed.get(id(value))  # (page_inputs and page_key both ask)
+                digest = held[1] if held is not None and held[0] is value else _model_digest(value)
+                self.hashed[id(value)] = (value, digest)
             if key:
                 learnt.append((key, digest))
             out.append(digest)
@@ -128,6 +132,14 @@ class Models:
             got = cache_mod.digest(repr(doc.info))
         self.new_infos[key] = got
         return got
+
+    def carry(self, doc, model_digest: str) -> None:
+        """Keep the digest of *doc*'s header facts for the next build as the last build had it
+        (its page key recalled by its inputs, key_memo: the facts were not read again)."""
+        key = f"{model_digest} {doc.id}"
+        got = self.old_infos.get(key)
+        if got is not None:
+            self.new_infos[key] = got
 
     def save(self, cache) -> None:
         """Keep the digests of this build's cached models for the next build."""
@@ -244,6 +256,22 @@ def page_key(edition: str, page, kinds, models: Models) -> tuple[str, list]:
             _parallel(p),
         ))
     return cache_mod.digest(edition, "files with their digests", parts), learnt
+
+
+def page_inputs(resolution: str | None, edition: str, page, models: Models) -> tuple[str | None, str]:
+    """The digest of what a document's page key is made of (teipress.outputs.key_memo): the
+    model's resolution (every document's header facts, register entries and their occurrences,
+    letters and neighbours: teipress.model.resolution), *edition* (edition_digest), and what
+    the page adds: its models' digests (Models.of, learnt for the next build), its PDFs and its
+    facing pages (None without a resolution key); with the digest of the document's model."""
+    if resolution is None:
+        return None, ""
+    parts = []
+    for p in (page, *page.parts):
+        digests, learnt = models.of(p.doc)
+        models.learn(learnt)
+        parts.append((p.id, p.pdf, p.volumes, digests, _parallel(p)))
+    return key_memo.inputs("page", resolution, edition, parts), parts[0][3][0]
 
 
 def sha(data: bytes) -> str:
