@@ -17,20 +17,24 @@ def postscript(root) -> None:
                   encoding="utf-8")
 
 
+def keys(model) -> tuple:
+    return model.resolution, model.resolution_no_context
+
+
 @pytest.fixture
 def letters(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.setenv("TEIPRESS_JOBS", "1")
     root = letters_edition(tmp_path / "ed")
-    first = build(root, tmp_path / "out").model.resolution
-    assert first, "an incremental build has a resolution key"
+    first = keys(build(root, tmp_path / "out").model)
+    assert all(first) and first[0] != first[1], "an incremental build has both resolution keys"
     return root, first
 
 
-def test_a_change_of_the_text_alone_keeps_the_resolution_and_the_pages_keys(letters, tmp_path, monkeypatch):
+def worked_out_keys(monkeypatch) -> tuple[dict, list]:
+    """What keys a build works out (by kind, of what), and which documents' pages it renders."""
     from teipress.outputs import cmif, edition_cache, html, page_cache
 
-    root, first = letters
     worked_out: dict[str, list] = {"page": [], "register": [], "edition page": [], "cmif": []}
 
     def counted(name, real, label=lambda *a: a[1]):
@@ -47,9 +51,14 @@ def test_a_change_of_the_text_alone_keeps_the_resolution_and_the_pages_keys(lett
     rendered = []
     real_fill = html.fill
     monkeypatch.setattr(html, "fill", lambda em, page: rendered.append(page.id) or real_fill(em, page))
+    return worked_out, rendered
+
+
+def test_a_change_of_the_text_alone_keeps_the_resolution_and_the_pages_keys(letters, tmp_path, monkeypatch):
+    root, first = letters
+    worked_out, rendered = worked_out_keys(monkeypatch)
     postscript(root)
-    again = build(root, tmp_path / "out").model.resolution
-    assert again == first
+    assert keys(build(root, tmp_path / "out").model) == first
     assert rendered == ["l3"]
     assert worked_out["page"] == ["l3"]  # (the others' keys recalled by their inputs)
     assert worked_out["register"] == []
@@ -61,14 +70,29 @@ def test_a_change_of_the_text_alone_keeps_the_resolution_and_the_pages_keys(lett
     assert same_tree(tmp_path / "out", tmp_path / "clean") == []
 
 
-@pytest.mark.parametrize("kind", ["text", "title", "date", "register", "life", "toml", "epoch", "add", "remove"])
+def test_a_word_changed_beside_a_name_keeps_the_other_pages_keys(letters, tmp_path, monkeypatch):
+    # The sentence naming a person: the text around the name, which the register shows, changed;
+    # the other letters' pages, the letters page and cmif.xml show nothing of it.
+    root, first = letters
+    worked_out, rendered = worked_out_keys(monkeypatch)
+    edit_letters(root, "text")
+    again = keys(build(root, tmp_path / "out").model)
+    assert again[0] != first[0] and again[1] == first[1]
+    assert rendered == ["l3"] and worked_out["page"] == ["l3"]
+    assert worked_out["register"] != [] and "chronology.html" in worked_out["edition page"]
+    assert "letters.html" not in worked_out["edition page"] and worked_out["cmif"] == []
+    build(root, tmp_path / "clean", incremental=False)
+    assert same_tree(tmp_path / "out", tmp_path / "clean") == []
+
+
+@pytest.mark.parametrize("kind", ["title", "date", "register", "life", "toml", "epoch", "add", "remove"])
 def test_what_the_edition_wide_steps_read_changes_the_resolution(letters, tmp_path, monkeypatch, kind):
-    # ("text": the sentence naming a person, whose context the register and chronology show)
     root, first = letters
     edit_letters(root, kind)
     if kind == "epoch":
         monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")
-    assert build(root, tmp_path / "out").model.resolution != first
+    again = keys(build(root, tmp_path / "out").model)
+    assert again[0] != first[0] and again[1] != first[1]
     build(root, tmp_path / "clean", incremental=False)
     assert same_tree(tmp_path / "out", tmp_path / "clean") == []
 
@@ -80,7 +104,7 @@ def test_a_resolution_key_that_missed_a_change_would_give_stale_pages(letters, t
     from teipress.model import resolution
 
     root, first = letters
-    monkeypatch.setattr(resolution.Inputs, "key", lambda self, ed, build_time, split: first)
+    monkeypatch.setattr(resolution.Inputs, "keys", lambda self, ed, build_time, split: first)
     edit_letters(root, kind)
     build(root, tmp_path / "out")
     build(root, tmp_path / "clean", incremental=False)
@@ -90,7 +114,7 @@ def test_a_resolution_key_that_missed_a_change_would_give_stale_pages(letters, t
 def test_no_resolution_key_without_a_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = letters_edition(tmp_path / "ed")
-    assert build(root, tmp_path / "out", incremental=False).model.resolution is None
+    assert keys(build(root, tmp_path / "out", incremental=False).model) == (None, None)
 
 
 def test_equal_own_facts_of_different_models_have_one_digest(tmp_path, monkeypatch):
@@ -117,10 +141,14 @@ def test_equal_own_facts_of_different_models_have_one_digest(tmp_path, monkeypat
     edit_letters(root, "date")
     dated = own_of_l3()
     assert before.digest and before.digest == text_only.digest != dated.digest
+    assert before.digest_no_context == text_only.digest_no_context != dated.digest_no_context
+    edit_letters(root, "text")  # beside a name: the text around it changed, nothing else
+    beside = own_of_l3()
+    assert beside.digest != dated.digest and beside.digest_no_context == dated.digest_no_context
     # what the cache gives back carries the digest it was kept with; held, its mentions stay pickled
     key = "k"
     own_cache.put(store, key, dated)
     got = own_cache.get(store, key, of=edition_model.OwnFacts)
-    assert got == dated and got.digest == dated.digest
+    assert got == dated and (got.digest, got.digest_no_context) == (dated.digest, dated.digest_no_context)
     held = own_cache.get(store, key, of=edition_model.OwnFacts, held=True)
     assert isinstance(held.mentions, bytes) and isinstance(held.letter, bytes)

@@ -294,8 +294,11 @@ class EditionModel:
     register_files: list[RegisterFile] = field(default_factory=list)
     # The documents with correspDesc, in date order (teipress.model.correspondence.attach).
     letters: list[Document] = field(default_factory=list)
-    # The digest of everything the edition-wide steps read (teipress.model.resolution), or None.
+    # The digest of everything the edition-wide steps read (teipress.model.resolution), and of all
+    # but the text around the names and dates, which only a document's own page, the registers and
+    # the chronology show; None without an incremental build's cache.
     resolution: str | None = None
+    resolution_no_context: str | None = None
 
     @property
     def title(self) -> str:
@@ -398,7 +401,7 @@ class EditionModel:
         for doc in docs:
             if doc.id in to_split:
                 warnings += _split(doc, where)
-        resolved = inputs.key(ed, build_time, [(d.id, _model_name(d.__dict__["_model"])) for d in docs if d.id in to_split])
+        resolved = inputs.keys(ed, build_time, [(d.id, _model_name(d.__dict__["_model"])) for d in docs if d.id in to_split])
 
         reg_entries = registers.entries(ed, paths.REGISTER_PAGES, names.identities, names.anchors)
         list_entries: dict[str, mentions.ListEntry] = {}
@@ -453,7 +456,7 @@ class EditionModel:
                    documents=docs, registers=registers.registers(reg_entries, paths.REGISTER_PAGES),
                    entries=reg_entries, chronology=mentions.chronology(docs), warnings=warnings,
                    images=sorted(images), base_url=base_url.rstrip("/") + "/" if base_url else "",
-                   where=where, letters=letters, resolution=resolved,
+                   where=where, letters=letters, resolution=resolved[0], resolution_no_context=resolved[1],
                    register_files=[RegisterFile(f.rel, header_mod.document_info(ed, f, names, header_only(ed, f, names)).title, paths.tei_copy(f))
                                    for f in ed.registers])
 
@@ -567,9 +570,10 @@ class OwnFacts:
     mentions: list = field(default_factory=list)
     letter: "correspondence_mod.LetterFacts | None" = None
     records: list = field(default_factory=list)
-    # The digest of all the above, as an incremental build's cache keeps them (own_cache);
-    # "" when not kept in one.
+    # The digest of all the above, as an incremental build's cache keeps them (own_cache), and of
+    # all but the text around its names and dates (mentions.without_context); "" when not kept.
     digest: str = field(default="", compare=False)
+    digest_no_context: str = field(default="", compare=False)
 
 
 # Bump when OwnFacts or what fills it changes shape (the key also holds teipress's digest).

@@ -263,6 +263,14 @@ class Mention(NamedTuple):
         return tuple, (tuple(self),)
 
 
+def without_context(found: list) -> list[tuple]:
+    """A document's mentions (Mentions or plain tuples) without the text around each (before,
+    text, after): what the pages of other documents read of them (the list entries they name,
+    which entries they are), the text itself being shown by its own page, the registers and the
+    chronology alone."""
+    return [m[:3] + m[6:] for m in found]
+
+
 def extract(model) -> list[Mention]:
     """The mentions of a document's behaviour model (*model*: its tree or root): every name
     that may point to an entry and every date of the text, in document order."""

@@ -8,7 +8,9 @@ letters the same few licences and editors were unpickled 5,000 times each at eve
 
 Each entry also keeps the digest of what it holds (OwnFacts.digest): two models whose bytes
 differ (a word of the text changed) may say the same of themselves, and the edition-wide steps
-that read only OwnFacts then have nothing new to do (teipress.model.resolution)."""
+that read only OwnFacts then have nothing new to do (teipress.model.resolution); and the digest
+of all but the text around its names and dates (a word changed beside a name), which other
+documents' pages never show (OwnFacts.digest_no_context)."""
 from __future__ import annotations
 
 import copy
@@ -16,8 +18,10 @@ import dataclasses
 import hashlib
 import pickle
 
+from . import mentions
+
 KIND = "own"
-FORMAT = "own/parts-3"  # (the entry's shape: another one is a miss)
+FORMAT = "own/parts-4"  # (the entry's shape: another one is a miss)
 
 
 def put(cache, key: str, own) -> None:
@@ -27,7 +31,8 @@ def put(cache, key: str, own) -> None:
              for name, value in info.__dict__.items() if value.__class__ is tuple and value}
     # (its mentions and letter pickled apart: the model stage holds them pickled until it
     # resolves them, so that they are handed over as kept, not unpickled and pickled again)
-    kept = dataclasses.replace(own, digest="", mentions=_dumps(own.mentions), letter=_dumps(own.letter))
+    kept = dataclasses.replace(own, digest="", digest_no_context="", mentions=_dumps(own.mentions),
+                               letter=_dumps(own.letter))
     if parts:
         bare = copy.copy(info)
         bare.__dict__.update(dict.fromkeys(parts, ()))
@@ -35,7 +40,10 @@ def put(cache, key: str, own) -> None:
     # (the same facts pickle to the same bytes: a digest of them names the facts; facts that
     # pickled otherwise would only be taken as changed, never the reverse)
     own.digest = digest(kept, parts)
-    cache.put_object(KIND, key, (FORMAT, kept, parts, own.digest))
+    # (and of all but the text around its names and dates, which other documents' pages never show)
+    own.digest_no_context = digest(dataclasses.replace(kept, mentions=_dumps(mentions.without_context(own.mentions))),
+                                   parts)
+    cache.put_object(KIND, key, (FORMAT, kept, parts, own.digest, own.digest_no_context))
 
 
 def _dumps(value) -> bytes:
@@ -53,8 +61,8 @@ def get(cache, key: str, seen: dict | None = None, of=None, held: bool = False):
     checked); *seen*: pickled value → the value, kept by the caller over the build; *held*:
     their mentions and letter left pickled (bytes), for the caller to read when it needs them."""
     got = cache.get_object(KIND, key)
-    if not (isinstance(got, tuple) and len(got) == 4 and got[0] == FORMAT and isinstance(got[2], dict)
-            and isinstance(got[3], str)):
+    if not (isinstance(got, tuple) and len(got) == 5 and got[0] == FORMAT and isinstance(got[2], dict)
+            and isinstance(got[3], str) and isinstance(got[4], str)):
         return None
     own, parts = got[1], got[2]
     if of is not None and not isinstance(own, of):
@@ -78,5 +86,5 @@ def get(cache, key: str, seen: dict | None = None, of=None, held: bool = False):
                     return None
             values[name] = value
         own.info.__dict__.update(values)  # (its own copy, just unpickled: nothing else holds it)
-    own.digest = got[3]
+    own.digest, own.digest_no_context = got[3], got[4]
     return own

@@ -16,8 +16,11 @@ read nothing but
 So two builds with the same key resolve to the same registers, occurrences, side panels,
 letters and chronology, whatever else changed in the documents' text: an incremental build
 whose one changed letter says the same of itself (a word corrected, away from any name or
-date) then takes what the edition's pages are made of from the last build's keys (page_cache
-and edition_cache read this key) instead of working out every page's key again.
+date) then takes what the edition's pages are made of from the last build's keys (key_memo:
+html, cmif) instead of working out every page's key again.  A second key leaves out the text
+around the documents' names and dates (mentions.without_context): only a document's own page,
+the registers and the chronology show it, so a word changed beside a name leaves the other
+documents' pages, the letters page and cmif.xml with the keys they had.
 """
 from __future__ import annotations
 
@@ -31,24 +34,34 @@ class Inputs:
 
     def __init__(self):
         self.rows: list[tuple] = []
+        self.own: list[str] = []  # each document's OwnFacts.digest
+        self.own_no_context: list[str] = []  # and digest_no_context
         self.complete = True  # (a document whose OwnFacts have no digest: no key)
 
     def document(self, f, doc_id: str, own, placed: list[str], image_warnings: list[str]) -> None:
-        if not own.digest:
+        if not (own.digest and own.digest_no_context):
             self.complete = False
             return
         container = f.container.digest if f.container is not None else ""  # (header.with_corpus)
-        self.rows.append((f.key, f.rel, f.n, doc_id, own.digest, tuple(placed), tuple(image_warnings), container))
+        self.rows.append((f.key, f.rel, f.n, doc_id, tuple(placed), tuple(image_warnings), container))
+        self.own.append(own.digest)
+        self.own_no_context.append(own.digest_no_context)
 
-    def key(self, ed, build_time, split: list) -> str | None:
-        """The resolution key of *ed* (None when some input has no digest: no incremental
-        build, or a file read without one); *split*: the documents split into pages, with the
-        digests of their models."""
+    def keys(self, ed, build_time, split: list) -> tuple[str | None, str | None]:
+        """The resolution key of *ed*, and the key of all it reads but the text around the
+        documents' names and dates (no_context): what the pages of documents read of each other.
+        None when some input has no digest (no incremental build, or a file read without one);
+        *split*: the documents split into pages, with the digests of their models."""
+        if not self.complete:
+            return None, None
+        return self.key(ed, build_time, split, self.own), self.key(ed, build_time, split, self.own_no_context)
+
+    def key(self, ed, build_time, split: list, own: list[str]) -> str | None:
         from ..commands import cache as cache_mod
         from . import header as header_mod, identity_cache
 
         identities = identity_cache.current_key(ed)
-        if not self.complete or identities is None or any(not f.digest for f in ed.registers):
+        if identities is None or any(not f.digest for f in ed.registers):
             return None
         toml = ed.root / "edition.toml"
         h = hashlib.sha256()
@@ -59,7 +72,7 @@ class Inputs:
             header_mod.folder_name(ed), build_time.isoformat(), identities,
             [(f.rel, f.kind, f.n) for f in ed.files],
             [(f.rel, f.digest) for f in ed.registers],
-            self.rows, split,
+            self.rows, own, split,
         ):
             b = part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass")
             h.update(len(b).to_bytes(8, "little"))

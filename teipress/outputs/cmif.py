@@ -128,7 +128,7 @@ def build(ctx: BuildContext) -> None:
     key = None
     if ctx.cache is not None:  # (the model's resolution is all cmif.xml is made of: key_memo)
         memo = key_memo.Memo(ctx.cache, KIND)
-        inputs = key_memo.inputs(KIND, em.resolution) if em.resolution else None
+        inputs = key_memo.inputs(KIND, em.resolution_no_context) if em.resolution_no_context else None
         key = memo.get(inputs) or cmif_key(em)
         memo.put(inputs, key)
         memo.save()

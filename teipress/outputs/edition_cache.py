@@ -297,6 +297,7 @@ PAGE_KEYS = {"index.html": home_key, "about.html": about_key, "letters.html": le
 # the edition's digest: the same resolution, the same key (html._build recalls it: key_memo).
 # (The home page shows the PDFs made, about and principles each document's fields.)
 RESOLVED = frozenset({"letters.html", "chronology.html"})
+SHOWS_CONTEXT = frozenset({"chronology.html"})  # (the text around the dates: EditionModel.resolution)
 
 
 def page_key(edition: str, template: str, path: str, site) -> str | None:

@@ -507,8 +507,9 @@ def _build(ctx: BuildContext) -> None:
         # In an incremental build a page made of the whole edition is kept under the key of
         # what it shows (teipress.outputs.edition_cache), rendered again only when that changed;
         # a page made of the model's resolution alone has the key it had when that is the same.
-        inputs = (key_memo.inputs("edition page", em.resolution, edition_key, template, path)
-                  if edition_key and em.resolution and template in edition_cache.RESOLVED else None)
+        resolved = (em.resolution if template in edition_cache.SHOWS_CONTEXT else em.resolution_no_context)
+        inputs = (key_memo.inputs("edition page", resolved, edition_key, template, path)
+                  if edition_key and resolved and template in edition_cache.RESOLVED else None)
         key = pages_memo.get(inputs)
         if key is None and edition_key:
             key = edition_cache.page_key(edition_key, template, path, s)
@@ -568,7 +569,7 @@ def _build(ctx: BuildContext) -> None:
         memo = key_memo.Memo(ctx.cache, "page")
         s.letter_digests = {}
         for d in s.documents:
-            inputs, model_digest = page_cache.page_inputs(em.resolution, edition_key, d, models)
+            inputs, model_digest = page_cache.page_inputs(em.resolution_no_context, edition_key, d, models)
             key = memo.get(inputs)
             if key is None:
                 key, learnt = page_cache.page_key(edition_key, d, PANEL_KINDS, models)

@@ -260,8 +260,9 @@ def page_key(edition: str, page, kinds, models: Models) -> tuple[str, list]:
 
 def page_inputs(resolution: str | None, edition: str, page, models: Models) -> tuple[str | None, str]:
     """The digest of what a document's page key is made of (teipress.outputs.key_memo): the
-    model's resolution (every document's header facts, register entries and their occurrences,
-    letters and neighbours: teipress.model.resolution), *edition* (edition_digest), and what
+    model's resolution without the text around names and dates (every document's header facts,
+    register entries, letters and neighbours: teipress.model.resolution; the page shows the text
+    of its own names and dates, which its models' digests hold), *edition* (edition_digest), and what
     the page adds: its models' digests (Models.of, learnt for the next build), its PDFs and its
     facing pages (None without a resolution key); with the digest of the document's model."""
     if resolution is None:
