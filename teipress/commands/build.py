@@ -336,7 +336,7 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
                     store.record_build(new, {
                         "fingerprint": fingerprint, "listing": cache_mod.output_listing(folder, known),
                         "files": result.files, "left_out": [], "base": str(result.report.base)},
-                        result.report.rows())
+                        result.report.packed())
                 digests.save(new)
                 cache_mod.replace(store.folder, new)
         try:

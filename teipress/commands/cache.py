@@ -604,24 +604,25 @@ class Cache:
     def last_report(self, last: dict) -> list | None:
         """The diagnostics of the build *last* (last_build), or None when they cannot be read
         (a report of another build: each file names the build it belongs to)."""
-        from ..validation.diagnostics import Diagnostic
+        from ..validation.diagnostics import Diagnostic, unpack_rows
 
         try:
-            stamp, rows = pickle.loads((self.folder / REPORT).read_bytes())
+            stamp, packed = pickle.loads((self.folder / REPORT).read_bytes())
             if stamp != last.get("report"):
                 return None
-            return [Diagnostic(*row) for row in rows]
+            return list(map(Diagnostic._make, unpack_rows(packed)))
         except Exception:
             return None
 
     @staticmethod
-    def record_build(dest: Path, record: dict, rows: list[tuple]) -> None:
+    def record_build(dest: Path, record: dict, packed: bytes) -> None:
         """Write the record of a complete build (*record*: what a no-op build checks) and its
-        diagnostics (*rows*: Report.rows)."""
+        diagnostics (*packed*: Report.packed, kept as they are: at thousands of letters,
+        unpacking tens of thousands of rows to pickle them again cost a tenth of a second)."""
         with contextlib.suppress(OSError):
             dest.mkdir(parents=True, exist_ok=True)
             stamp = secrets.token_hex(8)
-            (dest / REPORT).write_bytes(pickle.dumps((stamp, rows), protocol=pickle.HIGHEST_PROTOCOL))
+            (dest / REPORT).write_bytes(pickle.dumps((stamp, packed), protocol=pickle.HIGHEST_PROTOCOL))
             (dest / "build.pickle").write_bytes(pickle.dumps({**record, "report": stamp},
                                                              protocol=pickle.HIGHEST_PROTOCOL))
 

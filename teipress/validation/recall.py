@@ -311,7 +311,7 @@ def _fast_dumps(value) -> bytes:
 
 def _record(f, loading: Loading, kind: str, facts, refers, used, pieces) -> FileRecord:
     sig, seen = loading.seen.get(f.rel, ((), 0))
-    rules = {group: [d.row for d in items] for group, items in pieces.items()}
+    rules = {group: list(map(tuple, items)) for group, items in pieces.items()}
     return FileRecord(sig, seen, f.digest, facts_mod.cache_key(f), facts.shape, facts.corpus, facts.texts,
                       facts.models, kind, outward(facts), tuple(sorted(refers)), _dumps(used), _dumps(rules),
                       "", "", EMPTY, _entries_dumps(facts.entries) if facts.entries else EMPTY,
@@ -369,7 +369,7 @@ def _pieces(rec: FileRecord) -> dict[str, list]:
     """A file's diagnostics by rule group, as the memo keeps them (_record)."""
     from .diagnostics import Diagnostic
 
-    return {group: [Diagnostic(*d) for d in items] for group, items in pickle.loads(rec.rules).items()}
+    return {group: list(map(Diagnostic._make, items)) for group, items in pickle.loads(rec.rules).items()}
 
 
 def _check_all(ed, report, loading: Loading) -> Memo:
