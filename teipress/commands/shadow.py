@@ -84,13 +84,10 @@ class Manifest:
         if isinstance(records, Manifest):
             return records
         paths = list(records)
-        numbers = array("q", bytes(24 * len(paths)))
-        if paths:  # (column by column, in C: row by row cost 30 ms at 35,000 files)
-            digests, sizes, mtimes, inodes = zip(*records.values())
-            numbers[0::3], numbers[1::3], numbers[2::3] = array("q", sizes), array("q", mtimes), array("q", inodes)
-        else:
-            digests = ()
-        return cls(paths, "".join(digests), numbers)
+        numbers = array("q")
+        for rec in records.values():
+            numbers.extend(rec[1:])
+        return cls(paths, "".join(rec[0] for rec in records.values()), numbers)
 
     def __reduce__(self):
         return (_manifest, ("\0".join(self.paths), self.digests, self.numbers.tobytes()))
