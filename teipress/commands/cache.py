@@ -532,11 +532,13 @@ class Cache:
         self._refresh()
         old = self._previous()
         live: dict = {}
-        for kind, keys in sorted(self.used.items()):
-            for key in sorted(keys):
-                loc = self._new.get((kind, key)) or old.get((kind, key))
+        new = self._new
+        for kind, keys in self.used.items():  # (in no order: the index is a mapping, the copies sort below)
+            for key in keys:
+                k = (kind, key)
+                loc = new.get(k) or old.get(k)
                 if loc is not None:
-                    live[(kind, key)] = loc
+                    live[k] = loc
         share: dict[Path, int] = {}
         for pack, _, length, _ in live.values():
             share[pack] = share.get(pack, 0) + length
