@@ -226,7 +226,7 @@ def _checked(fd: int, cache_folder: Path):
         _walk_fd(fd, "", found)
     finally:
         os.close(fd)
-    return ino, "\0".join(found), "\0".join(_untrusted(found, record))
+    return ino, "\0".join(found), "\0".join(_untrusted(found, _records(record)))
 
 
 _ahead = None  # the running build's walk of its shadow, begun in a forked child (walk_ahead)
