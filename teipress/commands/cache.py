@@ -16,6 +16,7 @@ files with an index (`Cache`):
 - ``validated``: one entry, rewritten by every build: what its loading and validation found of
   each file (its stat, digest, diagnostics, what it gives the rest of the edition), so that a
   build in which a few files changed reads and checks only those (teipress.validation.recall);
+  its file records are in 64 ``validated-files`` shards, written again only when changed;
 - ``schema``: the schema diagnostics of each file (the slow part of validation), and each
   schema's verdict (it compiles, or why not), so a build whose files are all checked compiles
   no schema;
@@ -27,7 +28,8 @@ files with an index (`Cache`):
   parsed (teipress.model.model_cache);
 - ``model-snapshot``: one entry, rewritten by every build: what its model stage found of each
   document (its digest, pointers, lookup key, and the keys ``model-of`` gave), read at once in
-  place of ten thousand ``pointers`` and ``model-of`` entries (teipress.model.model_cache);
+  place of ten thousand ``pointers`` and ``model-of`` entries (teipress.model.model_cache); its
+  documents' records are in 64 ``model-snapshot-docs`` shards, written again only when changed;
 - ``identities``: which register entries of the edition describe one person, place or
   organisation, under every file's register entries (teipress.model.identity_cache);
 - ``own``: what each behaviour model alone says (its header facts, warnings, unknown rend
