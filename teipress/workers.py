@@ -16,11 +16,16 @@ from __future__ import annotations
 import functools
 import gc
 import itertools
-import multiprocessing
 import os
+import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+# (multiprocessing and concurrent.futures are imported when workers are first forked: a build
+# that forks none, one letter changed, need not import them)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -36,7 +41,12 @@ def jobs() -> int:
 def forks(count: int, minimum: int, processes: int | None = None) -> bool:
     """Whether *count* jobs go to forked workers (see the module's docstring)."""
     return ((processes or jobs()) > 1 and count >= minimum and threading.active_count() == 1
-            and "fork" in multiprocessing.get_all_start_methods())
+            and _can_fork())
+
+
+def _can_fork() -> bool:
+    """Whether the fork start method is there (multiprocessing's answer, without importing it)."""
+    return sys.platform != "win32" and hasattr(os, "fork")
 
 
 def forked_map(fn: Callable[[T], R], items: Sequence[T], minimum: int,
@@ -81,6 +91,9 @@ def rounds(count: int, processes: int, recycle: int | None) -> list[tuple[int, i
 def _round(start: int, stop: int, n: int, chunksize: int | None) -> Iterator:
     """The results of items[start:stop] of the running map (_job), made by *n* workers forked now."""
     give_back_memory()  # (what this process freed: else each worker starts with it, and may touch it)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     count = stop - start
     ctx = multiprocessing.get_context("fork")
     # the workers end with this process, killed or not (die_with): none outlives a build
@@ -159,7 +172,7 @@ def thawed() -> None:
         gc.unfreeze()
 
 
-def kill(pool: ProcessPoolExecutor) -> None:
+def kill(pool: "ProcessPoolExecutor") -> None:
     """Kill the worker processes of *pool* (the executor then finds them gone and shuts down
     at once)."""
     for proc in list((getattr(pool, "_processes", None) or {}).values()):
@@ -196,15 +209,28 @@ class Aside:
                 self._value = None
         return self._value
 
+    def cancel(self) -> None:
+        """The result is not wanted: the child is ended (and reaped), if still at work."""
+        import signal
 
-def aside(fn: Callable[[], R]) -> Aside | None:
+        if not self._done:
+            self._done = True
+            for end in (lambda: os.kill(self.pid, signal.SIGKILL), lambda: os.waitpid(self.pid, 0),
+                        lambda: os.close(self.fd)):
+                try:
+                    end()
+                except OSError:
+                    pass
+
+
+def aside(fn: Callable[[], R], keep: tuple[int, ...] = ()) -> Aside | None:
     """Start fn() in a forked child, which inherits what this process has worked out, and go on:
     Aside.result() waits for what it returns (it must pickle).  None where forking is not safe
     or wanted (see the module's docstring): the caller does the work itself.  For work that
     takes long on one core while this process has other work to do (the schema check of the
     one file an incremental build parses, while the rest of the edition is recalled).  The child
     closes every descriptor it inherits but the standard streams: fn() opens what it reads (an
-    incremental build's cache: Cache.reopen)."""
+    incremental build's cache: Cache.reopen), or those this process opened for it (*keep*)."""
     if not forks(2, 2):
         return None
     import pickle
@@ -221,8 +247,11 @@ def aside(fn: Callable[[], R]) -> Aside | None:
             die_with(parent)
             # Nothing inherited stays open but the standard streams and the pipe: a descriptor
             # of the output's lock would keep it held (flock) for as long as the child lives.
-            os.closerange(3, w)
-            os.closerange(w + 1, _MAX_FD)
+            start = 3
+            for fd in sorted({w, *keep}):
+                os.closerange(start, fd)
+                start = fd + 1
+            os.closerange(start, _MAX_FD)
             data = pickle.dumps(fn(), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(w, "wb") as fh:
                 fh.write(data)

@@ -174,6 +174,38 @@ def test_one_changed_letter_is_the_only_file_read_and_checked(generated, tmp_pat
     assert same(got, report_of(root))
 
 
+def test_one_changed_letter_rewrites_one_shard_of_the_memo(generated, tmp_path, monkeypatch):
+    """The memo's file records are kept in shards: a build writes only the changed letter's
+    again, and a shard lost or damaged is a miss (every file checked, the same report)."""
+    # (files written just before they are read are read again, and their records renewed:
+    # the test's files are all that new)
+    monkeypatch.setattr(cache_mod, "RACY_NS", 0)
+    root, out, f = built_then_edited(generated, tmp_path, 3, "Korrektur ")
+    put = []
+    real = cache_mod.Cache.put
+    monkeypatch.setattr(cache_mod.Cache, "put", lambda self, kind, key, data: put.append(kind) or real(self, kind, key, data))
+    got = incremental(root, out)
+    assert got[4].recall.reusable
+    assert put.count(recall.SHARD) == 1 and put.count(recall.KIND) == 1
+    monkeypatch.setattr(cache_mod.Cache, "put", real)
+    assert same(got, report_of(root))
+    # a shard damaged on disk: its CRC fails, the memo is not used, the report is a clean build's
+    store = cache_mod.Cache(cache_mod.cache_folder(root, out))
+    memo = recall.previous(store, root)
+    assert memo is not None and len(memo.files) == len(got[4].files)
+    pack, at, length, _crc = store.locate(recall.SHARD, memo.shards[recall._shard_of(f.relative_to(root / "tei").as_posix())])
+    store.close()
+    with open(pack, "r+b") as fh:
+        fh.seek(at + length // 2)
+        byte = fh.read(1)
+        fh.seek(at + length // 2)
+        fh.write(bytes([byte[0] ^ 0xFF]))
+    assert recall.previous(cache_mod.Cache(cache_mod.cache_folder(root, out)), root) is None
+    f.write_text(f.read_text(encoding="utf-8").replace("Korrektur ", "Korrektur zwei ", 1), encoding="utf-8")
+    again = incremental(root, out)
+    assert not again[4].recall.reusable and same(again, report_of(root))
+
+
 def test_a_file_changed_in_the_tick_it_was_read_is_read_again(generated, tmp_path, monkeypatch):
     """A file system whose times are coarse (1 s, 2 s) keeps a file's time when it is written
     again within the tick it was read in; its stat is not trusted then (git's racy rule)."""

@@ -283,6 +283,36 @@ def test_a_damaged_foreign_or_old_snapshot_is_a_miss_never_a_wrong_model(tmp_pat
             assert counts.get(model_cache.POINTERS, 0) >= len(em.documents) - 1, name
 
 
+def test_a_changed_letter_rewrites_one_shard_of_the_snapshot_and_a_damaged_shard_is_a_miss(tmp_path, monkeypatch):
+    root, store = warm(tmp_path, monkeypatch)
+    EditionModel.build(edition_mod.load(root), cache=store)  # (every letter now in the snapshot's shards)
+    f = root / "tei" / "letter-5.xml"
+    f.write_text(f.read_text(encoding="utf-8").replace("wrote from", "wrote again from"), encoding="utf-8")
+    put = []
+    real = cache_mod.Cache.put
+    monkeypatch.setattr(cache_mod.Cache, "put", lambda self, kind, key, data: put.append(kind) or real(self, kind, key, data))
+    em = EditionModel.build(edition_mod.load(root), cache=store)
+    assert put.count(model_cache.SNAPSHOT_SHARD) == 1 and put.count(model_cache.SNAPSHOT) == 1
+    ed = edition_mod.load(root)
+    snap = model_cache.previous_snapshot(store, ed)
+    assert len(snap.docs) == len(em.documents)
+    # the kept shards are used by the build (Cache.finish keeps them)
+    assert all(key in store.used[model_cache.SNAPSHOT_SHARD] for key, _part in snap.shards)
+    clean = models_of(EditionModel.build(edition_mod.load(root)))
+    key = next(key for key, part in snap.shards if part)
+    data = store.get(model_cache.SNAPSHOT_SHARD, key)
+    pack, at, length, crc = store.locate(model_cache.SNAPSHOT_SHARD, key)
+    with open(pack, "r+b") as fh:  # (a damaged shard: its CRC fails)
+        fh.seek(at + length // 2)
+        fh.write(bytes([data[length // 2] ^ 0xFF]))
+    store.close()
+    assert model_cache.previous_snapshot(store, ed) is None
+    counts = reads_by_kind(monkeypatch)
+    em = EditionModel.build(edition_mod.load(root), cache=store)
+    assert models_of(em) == clean
+    assert counts.get(model_cache.POINTERS, 0) >= len(em.documents) - 1  # (read entry by entry)
+
+
 def test_a_key_that_comes_to_name_an_entry_misses_the_snapshot(tmp_path, monkeypatch):
     # A name's @key may be answered by an entry of any file: a key that named none names the
     # person another letter comes to describe, in a letter whose own inputs are unchanged.

@@ -202,3 +202,47 @@ def test_a_build_without_the_cache_drops_the_shadow(tmp_path, monkeypatch):
     build(root, out)
     assert same_tree(out, clean(root, tmp_path / "clean")) == []
     assert output._writer is None
+
+
+def test_the_shadow_is_checked_in_a_child_begun_early_and_a_hand_edit_is_still_seen(tmp_path, monkeypatch):
+    root, out = built(tmp_path, monkeypatch, 3, [(1, 0), (1, 1)], jobs=2)
+    page = out / "html" / "documents" / "letter-2.html"
+    kept = page.read_bytes()
+    with open(page, "r+b") as fh:  # edited in place: the shadow's name of it shows the edit too
+        fh.write(b"<!-- by hand -->")
+    taken = []
+    real = shadow._walked
+    monkeypatch.setattr(shadow, "_walked", lambda target: taken.append(real(target)) or taken[-1])
+    word(root, 1, 2)
+    build(root, out)
+    found, untrusted = taken[0]  # (the child's walk was taken: the Writer did not walk the shadow)
+    assert "html/documents/letter-2.html" in found and "html/documents/letter-2.html" in untrusted
+    assert page.read_bytes() == kept
+    assert same_tree(out, clean(root, tmp_path / "clean")) == []
+
+
+def test_the_childs_check_of_a_folder_is_the_writers_own(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEIPRESS_JOBS", "2")
+    folder, cache = tmp_path / "shadow", tmp_path / "cache"
+    (folder / "a" / "b").mkdir(parents=True)
+    for rel in ("x.html", "a/y.html", "a/b/z.html"):
+        (folder / rel).write_bytes(rel.encode())
+    found = shadow.walk(folder)[0]
+    shadow.write_manifests(cache, {shadow.folder_id(folder): {
+        rel: (shadow.sha(rel.encode()), size, mtime, ino) for rel, (size, mtime, ino, _plain) in found.items()}})
+    with open(folder / "a" / "y.html", "ab") as fh:  # edited since the manifest was written
+        fh.write(b"!")
+    (folder / "a" / "new.html").write_bytes(b"new")
+    os.symlink("x.html", folder / "link.html")
+    ino, files, untrusted = shadow._checked(os.open(folder, os.O_RDONLY), cache)
+    assert ino == shadow.folder_id(folder)
+    assert sorted(files.split("\0")) == sorted(shadow.walk(folder)[0])
+    assert sorted(untrusted.split("\0")) == ["a/new.html", "a/y.html", "link.html"]
+    assert shadow._checked(os.open(folder, os.O_RDONLY), tmp_path / "no-cache") is None  # (no manifest of it)
+    # begun in a child, then the folder renamed (as the build renames the shadow): the same answer
+    shadow.walk_ahead(folder, cache)
+    moved = folder.rename(tmp_path / "renamed")
+    got = shadow._walked(moved)
+    assert got == (set(files.split("\0")), set(untrusted.split("\0")))
+    shadow.walk_ahead(moved, cache)
+    assert shadow._walked(tmp_path) is None  # (the walk of another folder is not taken)

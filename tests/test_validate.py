@@ -197,6 +197,7 @@ def test_parallel_schema_validation_reports_the_same(make_edition):
 
 def test_no_worker_processes_while_threads_run(make_edition, monkeypatch):
     # `teipress serve` rebuilds from its watcher thread: forking then could copy a held lock.
+    import concurrent.futures
     import threading
 
     from teipress import workers as validate_mod
@@ -207,14 +208,15 @@ def test_no_worker_processes_while_threads_run(make_edition, monkeypatch):
     def no_pool(*args, **kwargs):
         raise Forked
 
-    monkeypatch.setattr(validate_mod, "ProcessPoolExecutor", no_pool)
+    # (teipress.workers imports the pool when it first forks workers: patched where it is found)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
     ed = load(make_edition(extra={f"copy{i}.xml": MINI_DOC.replace('xml:id="', f'xml:id="c{i}-').replace(
         '"#ed"', f'"#c{i}-ed"') for i in range(10)}))
     monkeypatch.setattr(validate_mod.threading, "active_count", lambda: 1)
     with pytest.raises(Forked):  # a single-threaded process uses the workers
         validate_edition(ed, Report(), jobs=2)
     monkeypatch.undo()
-    monkeypatch.setattr(validate_mod, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()

@@ -318,6 +318,8 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
                 return done
             # What this build makes is kept apart until the build is complete (cache.py).
             store.staging = cache_mod.staging_folder(store.folder)
+            if shadow_builds(only):  # (its shadow checked on the idle core meanwhile: shadow.walk_ahead)
+                shadow.walk_ahead(shadow.shadow_folder(out), store.folder)
 
             def finish(folder: Path, result: Result) -> None:
                 """The output in *folder* is whole: the entries this build used become the cache."""
@@ -336,13 +338,14 @@ def build(edition_dir: Path, out: Path, *, allow_invalid: bool = False, keep_goi
                     store.record_build(new, {
                         "fingerprint": fingerprint, "listing": cache_mod.output_listing(folder, known),
                         "files": result.files, "left_out": [], "base": str(result.report.base)},
-                        result.report.rows())
+                        result.report.packed())
                 digests.save(new)
                 cache_mod.replace(store.folder, new)
         try:
             return _build(edition_dir, out, allow_invalid, keep_going, only, check, log, show, store, finish)
         finally:
             cache_mod.trust_stats_end()
+            shadow.end_walk()
             if store is not None and store.staging != store.folder:
                 shutil.rmtree(store.staging, ignore_errors=True)
 

@@ -16,6 +16,7 @@ files with an index (`Cache`):
 - ``validated``: one entry, rewritten by every build: what its loading and validation found of
   each file (its stat, digest, diagnostics, what it gives the rest of the edition), so that a
   build in which a few files changed reads and checks only those (teipress.validation.recall);
+  its file records are in 64 ``validated-files`` shards, written again only when changed;
 - ``schema``: the schema diagnostics of each file (the slow part of validation), and each
   schema's verdict (it compiles, or why not), so a build whose files are all checked compiles
   no schema;
@@ -27,7 +28,8 @@ files with an index (`Cache`):
   parsed (teipress.model.model_cache);
 - ``model-snapshot``: one entry, rewritten by every build: what its model stage found of each
   document (its digest, pointers, lookup key, and the keys ``model-of`` gave), read at once in
-  place of ten thousand ``pointers`` and ``model-of`` entries (teipress.model.model_cache);
+  place of ten thousand ``pointers`` and ``model-of`` entries (teipress.model.model_cache); its
+  documents' records are in 64 ``model-snapshot-docs`` shards, written again only when changed;
 - ``identities``: which register entries of the edition describe one person, place or
   organisation, under every file's register entries (teipress.model.identity_cache);
 - ``own``: what each behaviour model alone says (its header facts, warnings, unknown rend
@@ -138,17 +140,23 @@ def folder_digest(folder: Path, skip: tuple[Path, ...] = ()) -> list[tuple[str, 
     if not folder.is_dir():
         return out
     known = _known
-    for dirpath, dirnames, filenames in os.walk(folder):
-        d = Path(dirpath)
-        dirnames[:] = sorted(n for n in dirnames if not any((d / n) == s for s in skip))
+    top = str(folder)
+    skipped = {str(s) for s in skip}
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(n for n in dirnames if os.path.join(dirpath, n) not in skipped)
+        # (strings, not a Path a file: at 5,000 letters a Path each cost a tenth of the fingerprint)
+        at = "" if dirpath == top else os.path.relpath(dirpath, top).replace(os.sep, "/") + "/"
         for name in sorted(filenames):
-            p = d / name
+            path = os.path.join(dirpath, name)
             try:
-                sha = (known.sha256(os.path.join(dirpath, name)) if known is not None
-                       else hashlib.sha256(p.read_bytes()).hexdigest())
-                out.append((p.relative_to(folder).as_posix(), sha))
+                if known is not None:
+                    sha = known.sha256(path)
+                else:
+                    with open(path, "rb") as fh:
+                        sha = hashlib.sha256(fh.read()).hexdigest()
+                out.append((at + name, sha))
             except OSError:
-                out.append((p.relative_to(folder).as_posix(), "unreadable"))
+                out.append((at + name, "unreadable"))
     return out
 
 
@@ -526,11 +534,13 @@ class Cache:
         self._refresh()
         old = self._previous()
         live: dict = {}
-        for kind, keys in sorted(self.used.items()):
-            for key in sorted(keys):
-                loc = self._new.get((kind, key)) or old.get((kind, key))
+        new = self._new
+        for kind, keys in self.used.items():  # (in no order: the index is a mapping, the copies sort below)
+            for key in keys:
+                k = (kind, key)
+                loc = new.get(k) or old.get(k)
                 if loc is not None:
-                    live[(kind, key)] = loc
+                    live[k] = loc
         share: dict[Path, int] = {}
         for pack, _, length, _ in live.values():
             share[pack] = share.get(pack, 0) + length
@@ -604,24 +614,25 @@ class Cache:
     def last_report(self, last: dict) -> list | None:
         """The diagnostics of the build *last* (last_build), or None when they cannot be read
         (a report of another build: each file names the build it belongs to)."""
-        from ..validation.diagnostics import Diagnostic
+        from ..validation.diagnostics import Diagnostic, unpack_rows
 
         try:
-            stamp, rows = pickle.loads((self.folder / REPORT).read_bytes())
+            stamp, packed = pickle.loads((self.folder / REPORT).read_bytes())
             if stamp != last.get("report"):
                 return None
-            return [Diagnostic(*row) for row in rows]
+            return list(map(Diagnostic._make, unpack_rows(packed)))
         except Exception:
             return None
 
     @staticmethod
-    def record_build(dest: Path, record: dict, rows: list[tuple]) -> None:
+    def record_build(dest: Path, record: dict, packed: bytes) -> None:
         """Write the record of a complete build (*record*: what a no-op build checks) and its
-        diagnostics (*rows*: Report.rows)."""
+        diagnostics (*packed*: Report.packed, kept as they are: at thousands of letters,
+        unpacking tens of thousands of rows to pickle them again cost a tenth of a second)."""
         with contextlib.suppress(OSError):
             dest.mkdir(parents=True, exist_ok=True)
             stamp = secrets.token_hex(8)
-            (dest / REPORT).write_bytes(pickle.dumps((stamp, rows), protocol=pickle.HIGHEST_PROTOCOL))
+            (dest / REPORT).write_bytes(pickle.dumps((stamp, packed), protocol=pickle.HIGHEST_PROTOCOL))
             (dest / "build.pickle").write_bytes(pickle.dumps({**record, "report": stamp},
                                                              protocol=pickle.HIGHEST_PROTOCOL))
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import pickle
-from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -354,7 +353,7 @@ def apply_severities(config, report: Report) -> None:
         sev = wanted.get(d.rule)
         if sev == "ignore":
             continue
-        items.append(replace(d, severity=sev) if sev else d)
+        items.append(d._replace(severity=sev) if sev else d)
     report.items = items
 
 

@@ -21,6 +21,7 @@ pack (edition_model.Cached) and read when a page is rendered.
 from __future__ import annotations
 
 import hashlib
+import pickle
 import re
 from typing import NamedTuple
 
@@ -231,9 +232,15 @@ class Lookup:
 # lookup key), so an old snapshot of any build is never wrong; a damaged or torn one is not
 # read at all (the cache's CRC, then the checks of previous_snapshot), and a document it does
 # not cover is looked up entry by entry, as before.
+#
+# The documents' records (most of its bytes) are kept in SHARDS entries of their own, each
+# under a digest of its bytes, which the snapshot names: a build writes again only the shards
+# whose records changed (a changed letter's), and keeps the others as they are.
 
 SNAPSHOT = "model-snapshot"
-SNAPSHOT_VERSION = 5
+SNAPSHOT_SHARD = "model-snapshot-docs"
+SNAPSHOT_VERSION = 6
+SHARDS = 64
 
 
 class Seen(NamedTuple):
@@ -259,6 +266,13 @@ class Snapshot(NamedTuple):
     shown: dict  # register entry (file, xml:id) a document resolves to → Lookup.shown_digest
     keyed: dict  # each @key a document asks → the entry it names (Lookup.keyed)
     entries_key: str | None  # the key of the identities then (Lookup.entries_key)
+    shards: tuple = ()  # (cache key, its documents' records) of each shard of docs, as read
+
+
+def _shard_of(key: str) -> int:
+    import zlib
+
+    return zlib.crc32(key.encode("utf-8", "surrogateescape")) % SHARDS
 
 
 def snapshot_slot(ed: Edition) -> str:
@@ -272,24 +286,34 @@ def snapshot_slot(ed: Edition) -> str:
 
 def previous_snapshot(cache, ed: Edition) -> Snapshot | None:
     """The last complete build's snapshot of *ed*, or None when there is none of this
-    teipress and edition.toml's title_order (or it cannot be read)."""
+    teipress and edition.toml's title_order (or it, or one of its shards, cannot be read)."""
     from ..commands import cache as cache_mod
 
     got = cache.get_object(SNAPSHOT, snapshot_slot(ed))
     if not (isinstance(got, tuple) and len(got) == 4 and got[0] == SNAPSHOT_VERSION
             and got[1] == cache_mod.tool_fingerprint() and got[2] == repr(ed.config.get("title_order"))
             and isinstance(got[3], tuple) and len(got[3]) == len(Snapshot._fields)
-            and all(isinstance(part, dict) for part in got[3][:-1]) and isinstance(got[3][-1], (str, type(None)))):
+            and isinstance(got[3][0], tuple) and len(got[3][0]) == SHARDS
+            and all(isinstance(part, dict) for part in got[3][1:-2]) and isinstance(got[3][-2], (str, type(None)))):
         return None
-    try:  # (kept as plain tuples: pickling thousands of named tuples costs)
-        docs = {key: Seen._make(row) for key, row in got[3][0].items()}
-    except TypeError:
-        return None
-    return Snapshot(docs, *got[3][1:])
+    docs: dict = {}
+    shards = []
+    for key in got[3][0]:
+        rows = cache.get_object(SNAPSHOT_SHARD, key)
+        if not isinstance(rows, dict):
+            return None
+        try:  # (kept as plain tuples: pickling thousands of named tuples costs)
+            part = {doc: Seen._make(row) for doc, row in rows.items()}
+        except TypeError:
+            return None
+        docs.update(part)
+        shards.append((key, part))
+    return Snapshot(docs, *got[3][1:-1], tuple(shards))
 
 
 def keep_snapshot(cache, ed: Edition, lookup: Lookup, seen: dict[str, Seen]) -> None:
-    """Put this build's snapshot (document key → Seen) in the cache."""
+    """Put this build's snapshot (document key → Seen) in the cache: a shard of its documents'
+    records the same as the last build's is kept, not written again."""
     from ..commands import cache as cache_mod
 
     shown, keyed = {}, {}
@@ -305,7 +329,20 @@ def keep_snapshot(cache, ed: Edition, lookup: Lookup, seen: dict[str, Seen]) -> 
         for k in s.asked[1]:
             if k not in keyed:
                 keyed[k] = before.keyed[k] if before is not None and k in before.keyed else lookup.keyed(k)
-    snapshot = ({key: tuple(s) for key, s in seen.items()}, lookup.files(), dict(lookup.names.doc_ids), shown, keyed,
-                lookup.entries_key)
+    parts: list[dict] = [{} for _ in range(SHARDS)]
+    for doc, s in seen.items():
+        parts[_shard_of(doc)][doc] = s
+    last = lookup.before.shards if lookup.before is not None else ()
+    keys = []
+    for i, part in enumerate(parts):
+        if len(last) == SHARDS and last[i][1] == part:
+            key = last[i][0]
+            cache.keep(SNAPSHOT_SHARD, key)
+        else:
+            data = pickle.dumps({doc: tuple(s) for doc, s in part.items()}, protocol=pickle.HIGHEST_PROTOCOL)
+            key = cache_mod.digest(SNAPSHOT_SHARD, SNAPSHOT_VERSION, hashlib.sha256(data).digest())
+            cache.put(SNAPSHOT_SHARD, key, data)
+        keys.append(key)
+    snapshot = (tuple(keys), lookup.files(), dict(lookup.names.doc_ids), shown, keyed, lookup.entries_key, ())
     cache.put_object(SNAPSHOT, snapshot_slot(ed), (SNAPSHOT_VERSION, cache_mod.tool_fingerprint(),
                                                     repr(ed.config.get("title_order")), snapshot))

@@ -5,8 +5,8 @@ import json
 import os
 import pickle
 import zlib
-from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..held_once import interned
 
@@ -15,8 +15,13 @@ WARNING = "warning"
 NOTE = "note"  # information, e.g. which schema was used: never fails a run
 
 
-@dataclass(frozen=True, order=True, slots=True)  # (slots: tens of thousands in a build, no __dict__ each)
-class Diagnostic:
+class Diagnostic(NamedTuple):
+    """One problem found.  A named tuple (immutable, ordered by its fields in order, as a frozen
+    dataclass with order=True was): an incremental build makes the last build's tens of
+    thousands of warnings again from their rows every time, and a tuple is made from its row
+    in C (Diagnostic._make) where a frozen dataclass set each field through object.__setattr__,
+    ten times the cost."""
+
     path: str
     line: int
     col: int
@@ -29,13 +34,14 @@ class Diagnostic:
 
     @property
     def row(self) -> tuple:
-        """Its fields in order: how caches and packed reports keep it (Diagnostic(*row) again)."""
-        return (self.path, self.line, self.col, self.severity, self.message, self.rule)
+        """Its fields in order, as a plain tuple: how caches and packed reports keep it
+        (Diagnostic._make(row) again)."""
+        return tuple(self)
 
 
 def renamed_items(items, named_from: str, report: "Report") -> list[Diagnostic]:
     """Diagnostics named from the folder *named_from*, named as *report* names files (renamed)."""
-    return [Diagnostic(*row) for row in renamed([d.row for d in items], named_from, report)]
+    return list(map(Diagnostic._make, renamed(list(map(tuple, items)), named_from, report)))
 
 
 def renamed(rows, named_from: str, report: "Report") -> list[tuple]:
@@ -54,6 +60,11 @@ def renamed(rows, named_from: str, report: "Report") -> list[tuple]:
     return out
 
 
+def unpack_rows(packed: bytes) -> list[tuple]:
+    """The rows Report.packed holds (raises on bytes that are not such: zlib checks its own)."""
+    return pickle.loads(zlib.decompress(packed))
+
+
 class Report:
     """Collects every problem so an editor sees them all at once."""
 
@@ -65,7 +76,7 @@ class Report:
     @property
     def items(self) -> list[Diagnostic]:
         if self._packed is not None:  # (read again: made objects again, see pack)
-            self._items = [Diagnostic(*row) for row in self.rows()]
+            self._items = list(map(Diagnostic._make, self.rows()))
             self._packed = None
         return self._items
 
@@ -83,15 +94,23 @@ class Report:
         quarter of a million warnings, about 60 MB as objects, a couple as bytes (their messages
         repeat)."""
         if self._packed is None and self._items:
-            self._packed = zlib.compress(pickle.dumps(self.rows(), protocol=pickle.HIGHEST_PROTOCOL), 1)
+            self._packed = self.packed()
             self._items = []
+
+    def packed(self) -> bytes:
+        """The diagnostics as pack() holds them (zlib-compressed pickle of their rows), whether
+        or not they are packed: what an incremental build keeps for a no-op build to print
+        (unpack_rows), written as they are rather than unpacked and pickled again."""
+        if self._packed is not None:
+            return self._packed
+        return zlib.compress(pickle.dumps(self.rows(), protocol=pickle.HIGHEST_PROTOCOL), 1)
 
     def rows(self) -> list[tuple]:
         """Each diagnostic as the tuple of its fields, in order (without making the objects of
         packed ones)."""
         if self._packed is not None:
-            return pickle.loads(zlib.decompress(self._packed))
-        return [d.row for d in self._items]
+            return unpack_rows(self._packed)
+        return list(map(tuple, self._items))
 
     def _name(self, path: Path | str) -> str:
         key = (path, self.base)
@@ -152,7 +171,7 @@ class Report:
                 "files": files,
                 "errors": len(self.errors),
                 "warnings": len(self.warnings),
-                "diagnostics": [asdict(d) for d in self.sorted()],
+                "diagnostics": [d._asdict() for d in self.sorted()],
             },
             indent=2,
             ensure_ascii=False,

@@ -14,6 +14,11 @@ those of the last build, and only the changed files are checked, against their t
 Anything else (a file added, removed or renamed, an id added or renamed, another register
 entry) checks every file, as a clean build does.
 
+The memo's file records (tens of MB at thousands of letters: every letter's warnings and
+register entries) are kept in SHARDS entries of their own, each under a digest of its bytes,
+and the memo names them: a build writes again only the shards whose records changed (a
+changed letter's), and keeps the others as they are (see page_cache.Index for the same).
+
 A file whose stat (size, times, inode) is the one recorded when its bytes were last read is not
 read again, unless it had changed less than ``teipress.commands.cache.RACY_NS`` before that reading: a file written
 twice within one tick of a coarse clock keeps its time (git's "racily clean" rule).
@@ -26,12 +31,15 @@ import io
 import os
 import pickle
 import time
+import zlib
 from typing import NamedTuple
 
 from . import facts as facts_mod
 
-VERSION = 6
+VERSION = 7
 KIND = "validated"
+SHARD = "validated-files"  # the memo's file records, a share of the files each
+SHARDS = 64
 
 
 class FileRecord(NamedTuple):
@@ -80,6 +88,57 @@ class Memo:
         self.declared: dict[str, set[str]] = {}
         self.uses: dict[tuple[str, str], int] = {}  # register entry → how many files use it
         self.unused: bytes = pickle.dumps([])
+        # The cache keys of its file records' shards (_put), and (not pickled) what each of the
+        # shards read held: key → {rel: FileRecord}, so that an unchanged shard is not written.
+        self.shards: list[str] = []
+        self.read: dict[str, dict] = {}
+
+
+def _shard_of(rel: str) -> int:
+    return zlib.crc32(rel.encode("utf-8", "surrogateescape")) % SHARDS
+
+
+def _put(cache, root, memo: Memo) -> None:
+    """Put *memo* in the cache: its file records in shards, each under a digest of its bytes;
+    a shard holding the very records read from one of the last build's is kept as it was."""
+    from ..commands import cache as cache_mod
+
+    parts: list[dict] = [{} for _ in range(SHARDS)]
+    for rel, rec in memo.files.items():
+        parts[_shard_of(rel)][rel] = rec
+    keys = []
+    for i, part in enumerate(parts):
+        key = memo.shards[i] if len(memo.shards) == SHARDS else None
+        was = memo.read.get(key) if key is not None else None
+        if was is not None and was.keys() == part.keys() and all(part[rel] is rec for rel, rec in was.items()):
+            cache.keep(SHARD, key)
+        else:  # (plain tuples: pickling thousands of named tuples costs)
+            data = _dumps({rel: tuple(rec) for rel, rec in part.items()})
+            key = cache_mod.digest(SHARD, VERSION, hashlib.sha256(data).digest())
+            cache.put(SHARD, key, data)
+        keys.append(key)
+    memo.shards = keys
+    head = Memo.__new__(Memo)  # (the memo without its records, which are in the shards)
+    head.__dict__.update(memo.__dict__, files={}, read={})
+    cache.put_object(KIND, slot(root), head)
+
+
+def _get(cache, memo: Memo) -> bool:
+    """Fill *memo*'s files from its shards; False when one is lost, damaged or of another kind."""
+    if len(memo.shards) != SHARDS:
+        return False
+    memo.files, memo.read = {}, {}
+    for key in memo.shards:
+        rows = cache.get_object(SHARD, key)
+        if not isinstance(rows, dict):
+            return False
+        try:
+            part = {rel: FileRecord._make(row) for rel, row in rows.items()}
+        except TypeError:
+            return False
+        memo.read[key] = part
+        memo.files.update(part)
+    return True
 
 
 def slot(root) -> str:
@@ -95,7 +154,7 @@ def previous(cache, root) -> Memo | None:
 
     memo = cache.get_object(KIND, slot(root))
     if (not isinstance(memo, Memo) or memo.version != VERSION or memo.tool != cache_mod.tool_fingerprint()
-            or memo.root != os.path.abspath(root)):
+            or memo.root != os.path.abspath(root) or not _get(cache, memo)):
         return None
     return memo
 
@@ -280,7 +339,7 @@ def remember(ed, loading: Loading, new: Memo, schemas: dict) -> None:
             rec = rec._replace(sig=sig, seen=seen, schema_key=key, schema_on=on, schema=blob)
         new.files[f.rel] = rec
     del new.files_found
-    loading.cache.put_object(KIND, slot(ed.root), new)
+    _put(loading.cache, ed.root, new)
 
 
 EMPTY = pickle.dumps([], protocol=pickle.HIGHEST_PROTOCOL)
@@ -311,7 +370,7 @@ def _fast_dumps(value) -> bytes:
 
 def _record(f, loading: Loading, kind: str, facts, refers, used, pieces) -> FileRecord:
     sig, seen = loading.seen.get(f.rel, ((), 0))
-    rules = {group: [d.row for d in items] for group, items in pieces.items()}
+    rules = {group: list(map(tuple, items)) for group, items in pieces.items()}
     return FileRecord(sig, seen, f.digest, facts_mod.cache_key(f), facts.shape, facts.corpus, facts.texts,
                       facts.models, kind, outward(facts), tuple(sorted(refers)), _dumps(used), _dumps(rules),
                       "", "", EMPTY, _entries_dumps(facts.entries) if facts.entries else EMPTY,
@@ -369,7 +428,7 @@ def _pieces(rec: FileRecord) -> dict[str, list]:
     """A file's diagnostics by rule group, as the memo keeps them (_record)."""
     from .diagnostics import Diagnostic
 
-    return {group: [Diagnostic(*d) for d in items] for group, items in pickle.loads(rec.rules).items()}
+    return {group: list(map(Diagnostic._make, items)) for group, items in pickle.loads(rec.rules).items()}
 
 
 def _check_all(ed, report, loading: Loading) -> Memo:
