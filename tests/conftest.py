@@ -185,3 +185,10 @@ def edition_model(ed):
     from teipress.model import EditionModel
 
     return EditionModel.build(ed, datetime(2026, 1, 1, tzinfo=timezone.utc))
+
+
+def pytest_collection_modifyitems(config, items):
+    """The browser tests run last.  The session's browser (Playwright) keeps threads running
+    until the session ends, and a process running threads never forks workers
+    (teipress.workers.forks): the tests of the forked paths must run before them."""
+    items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
