@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -37,9 +38,9 @@ PAGES_PER_RUN = 1000
 # 200 would save about 2 s of the stage's 28 s of CPU, while a one-letter build would index 200
 # pages (1.0 s of CPU) instead of 64 (0.35 s).
 RUN_PAGES = 64
-# Bytes of the runs' fragments held in memory until the merge writes them; beyond, they wait in
-# files (search._Spill).
-SPILL_FROM = 256 << 20
+# Bytes of the runs' fragments and words held in memory until the merge writes them; beyond,
+# they wait in a file (search._Spill): at 20,000 letters the runs held whole took 320 MB.
+SPILL_FROM = 128 << 20
 BUNDLE = "pagefind"
 # An element carrying data-pagefind-body; text cannot match: its "<" is written "&lt;".
 _BODY = re.compile(rb"<[A-Za-z][^<>]*?\sdata-pagefind-body[\s=/>]")
@@ -180,6 +181,7 @@ def index_site(site: Path, language: str | None = None, pages_per_run: int | Non
                         spilled(got[n])
                 state = search_merge.write(got, target, put, keep=None if cache is None else (
                     lambda digest, words: cache.put_object("search", search_patch.chunk_key(digest), words)))
+                spilled.close()
             except (pagefind_format.FormatError, KeyError, IndexError, TypeError, ValueError, OSError) as exc:
                 raise BuildError(f"could not merge Pagefind's indexes: {exc}") from None
             if cache is not None:
@@ -272,33 +274,97 @@ def _keep_state(cache, state: "search_patch.Merged | None", keys: list[str]) -> 
 
 
 class _Spill:
-    """Where the runs' fragments wait until the merge writes them: in memory up to SPILL_FROM
-    bytes (a site of 5,000 letters holds about 20 MB of them), in files of *folder* beyond, so
-    that the memory of the stage stays bounded however many pages the site has."""
+    """Where the runs wait until the merge writes them: in memory up to SPILL_FROM bytes (a site
+    of 5,000 letters holds about 20 MB of fragments and some 100 MB of words), beyond that in
+    one scratch file of *folder*, a run's fragments as they are and its words pickled in
+    blocks (Held, HeldWords), read back as the merge reaches them: the merge walks every run's
+    words side by side in word order, so it then holds one block a run, not every run's words,
+    and the memory of the stage stays bounded however many pages the site has."""
 
     def __init__(self, folder: Path):
         self.folder = folder
         self.held = 0
+        self.file = None
+        self.size = 0
 
     def __call__(self, run: "search_merge.Run | None") -> "search_merge.Run | None":
         if run is None:
             return None
         for lang in run.langs.values():
             size = sum(len(raw) for _, _, _, raw in lang.pages if isinstance(raw, bytes))
+            words = isinstance(lang.words, list)
+            if words:
+                size += _words_size(lang.words)
             if self.held + size <= SPILL_FROM:
                 self.held += size
                 continue
-            self.folder.mkdir(exist_ok=True)
             pages = []
-            for url, digest, words, raw in lang.pages:
+            for url, digest, count, raw in lang.pages:
                 if isinstance(raw, bytes):
-                    path = self.folder / digest
-                    if not path.exists():
-                        path.write_bytes(raw)
-                    raw = path
-                pages.append((url, digest, words, raw))
+                    raw = Held(self, self.put(raw), len(raw))
+                pages.append((url, digest, count, raw))
             lang.pages = pages
+            if words:
+                lang.words = HeldWords(self, lang.words)
         return run
+
+    def put(self, data: bytes) -> int:
+        """Write *data* at the end of the scratch file; returns where it starts."""
+        if self.file is None:
+            self.folder.mkdir(exist_ok=True)
+            self.file = open(self.folder / "spill", "w+b")
+        offset = self.size
+        os.pwrite(self.file.fileno(), data, offset)
+        self.size += len(data)
+        return offset
+
+    def read(self, offset: int, size: int) -> bytes:
+        return os.pread(self.file.fileno(), size, offset)
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+def _words_size(words: list) -> int:
+    """About the memory a run's words take as objects: their segments' bytes and a hundred
+    bytes or so for each word and variant's tuples, strings and numbers."""
+    return sum(120 + len(w) + len(seg[3]) + sum(120 + len(form) + len(v[3]) for form, v in variants)
+               for w, seg, variants in words)
+
+
+class Held:
+    """A fragment's bytes waiting in a _Spill's file (the merge reads them: read_bytes)."""
+
+    __slots__ = ("spill", "offset", "size")
+
+    def __init__(self, spill: _Spill, offset: int, size: int):
+        self.spill, self.offset, self.size = spill, offset, size
+
+    def read_bytes(self) -> bytes:
+        return self.spill.read(self.offset, self.size)
+
+
+class HeldWords:
+    """A run's words (search_merge.Lang.words) waiting in a _Spill's file, pickled in blocks of
+    BLOCK words: iterated in order, one block unpickled at a time."""
+
+    BLOCK = 2048
+
+    def __init__(self, spill: _Spill, words: list):
+        self.spill = spill
+        self.blocks = []
+        for start in range(0, len(words), self.BLOCK):
+            data = pickle.dumps(words[start:start + self.BLOCK], protocol=pickle.HIGHEST_PROTOCOL)
+            self.blocks.append((spill.put(data), len(data)))
+        self.count = len(words)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self):
+        for offset, size in self.blocks:
+            yield from pickle.loads(self.spill.read(offset, size))
 
 
 def _run_keys(runs: list[list[Path]], digests: dict, language: str | None) -> list[str]:
