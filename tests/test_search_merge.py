@@ -332,3 +332,18 @@ def test_words_held_in_a_file_read_back_equal_and_give_the_same_bundle(site, tmp
                         lambda self, spill, words: (real(self, spill, words), made.append(len(self.blocks)))[0])
     search.index_site(site, pages_per_run=3)
     assert made and max(made) > 1 and digests(site / "pagefind") == whole
+
+
+def test_pagefinds_files_the_same_in_every_run_are_held_once(site, monkeypatch):
+    """Each run's bundle carries Pagefind's scripts and WebAssembly (0.6 MB): those equal to
+    another run's are held once until the merge (search._sharing_files), and the bundle is
+    the same."""
+    search.index_site(site, pages_per_run=3)
+    whole = digests(site / "pagefind")
+    runs = []
+    real = search._sharing_files
+    monkeypatch.setattr(search, "_sharing_files", lambda run, same: runs.append(real(run, same)) or runs[-1])
+    search.index_site(site, pages_per_run=3)
+    assert len(runs) > 2 and digests(site / "pagefind") == whole
+    for name, data in runs[0].files.items():
+        assert all(r.files[name] is data for r in runs[1:] if name in r.files)
