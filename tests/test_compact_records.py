@@ -165,6 +165,22 @@ def test_packed_diagnostics_read_as_before():
     assert report.items == before + before[:1]
 
 
+def test_diagnostics_packed_in_parts_read_back_whole_and_in_order(monkeypatch):
+    """Report.pack packs PACKED_AT_ONCE diagnostics at a time (never the rows of all of them at
+    once): read again, every one comes back, in order, across the parts."""
+    from teipress.validation import diagnostics
+    from teipress.validation.diagnostics import Report
+
+    monkeypatch.setattr(diagnostics, "PACKED_AT_ONCE", 4)
+    report = Report()
+    for n in range(11):
+        report.warning(f"f{n % 3}.xml", n, 1, f"message {n}", "pointer-bare")
+    before, rows = list(report.items), report.rows()
+    report.pack()
+    assert len(report._packed) == 3 and report._items == []
+    assert report.rows() == rows and len(rows) == 11
+    assert report.items == before
+
 def test_a_build_keeps_its_diagnostics_packed_and_records_them(tmp_path, monkeypatch):
     """A build packs its diagnostics once shown; the no-op build after an incremental one shows
     the same ones, read from the cache's record of the build."""

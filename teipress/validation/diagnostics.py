@@ -54,6 +54,10 @@ def renamed(rows, named_from: str, report: "Report") -> list[tuple]:
     return out
 
 
+# Diagnostics packed together (Report.pack).
+PACKED_AT_ONCE = 4096
+
+
 class Report:
     """Collects every problem so an editor sees them all at once."""
 
@@ -73,7 +77,7 @@ class Report:
     def items(self, value: list[Diagnostic]) -> None:
         self._items, self._packed = value, None
 
-    _packed: bytes | None = None
+    _packed: list[bytes] | None = None
 
     def pack(self) -> None:
         """Hold the diagnostics as compressed bytes until they are read again (items, rows).
@@ -81,16 +85,23 @@ class Report:
         A build shows its diagnostics before its first stage, and reads them again only when it
         is done (an incremental build's cache keeps them): an edition of 20,000 letters has a
         quarter of a million warnings, about 60 MB as objects, a couple as bytes (their messages
-        repeat)."""
+        repeat).  Packed PACKED_AT_ONCE at a time: the rows of all of them and their pickle,
+        made at once, were 60 MB more at the end of validation, the build's peak then."""
         if self._packed is None and self._items:
-            self._packed = zlib.compress(pickle.dumps(self.rows(), protocol=pickle.HIGHEST_PROTOCOL), 1)
+            items = self._items
+            self._packed = [zlib.compress(pickle.dumps([d.row for d in items[start:start + PACKED_AT_ONCE]],
+                                                       protocol=pickle.HIGHEST_PROTOCOL), 1)
+                            for start in range(0, len(items), PACKED_AT_ONCE)]
             self._items = []
 
     def rows(self) -> list[tuple]:
         """Each diagnostic as the tuple of its fields, in order (without making the objects of
         packed ones)."""
         if self._packed is not None:
-            return pickle.loads(zlib.decompress(self._packed))
+            out = []
+            for part in self._packed:
+                out += pickle.loads(zlib.decompress(part))
+            return out
         return [d.row for d in self._items]
 
     def _name(self, path: Path | str) -> str:
