@@ -621,7 +621,8 @@ class Cache:
         with contextlib.suppress(OSError):
             dest.mkdir(parents=True, exist_ok=True)
             stamp = secrets.token_hex(8)
-            (dest / REPORT).write_bytes(pickle.dumps((stamp, rows), protocol=pickle.HIGHEST_PROTOCOL))
+            with open(dest / REPORT, "wb") as fh:  # (pickled into the file as it goes: at 20,000
+                pickle.dump((stamp, rows), fh, protocol=pickle.HIGHEST_PROTOCOL)  # letters ~35 MB at once)
             (dest / "build.pickle").write_bytes(pickle.dumps({**record, "report": stamp},
                                                              protocol=pickle.HIGHEST_PROTOCOL))
 
