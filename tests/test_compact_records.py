@@ -165,6 +165,22 @@ def test_packed_diagnostics_read_as_before():
     assert report.items == before + before[:1]
 
 
+def test_diagnostics_packed_in_parts_read_back_whole_and_in_order(monkeypatch):
+    """Report.pack packs PACKED_AT_ONCE diagnostics at a time (never the rows of all of them at
+    once): read again, every one comes back, in order, across the parts."""
+    from teipress.validation import diagnostics
+    from teipress.validation.diagnostics import Report
+
+    monkeypatch.setattr(diagnostics, "PACKED_AT_ONCE", 4)
+    report = Report()
+    for n in range(11):
+        report.warning(f"f{n % 3}.xml", n, 1, f"message {n}", "pointer-bare")
+    before, rows = list(report.items), report.rows()
+    report.pack()
+    assert len(report._packed) == 3 and report._items == []
+    assert report.rows() == rows and len(rows) == 11
+    assert report.items == before
+
 def test_a_build_keeps_its_diagnostics_packed_and_records_them(tmp_path, monkeypatch):
     """A build packs its diagnostics once shown; the no-op build after an incremental one shows
     the same ones, read from the cache's record of the build."""
@@ -280,3 +296,17 @@ def test_mentions_and_letters_held_pickled_read_the_same():
     assert held.get("a") == [1, ("x", None)] and held.get("c") is None  # (get() reads them too)
     assert dict(held.items()) == {"a": [1, ("x", None)], "b": None}
     assert held["a"] is not held["a"]  # (made again at each read: nothing kept)
+
+
+def test_the_record_of_a_build_keeps_its_diagnostics_pickled_into_the_file(tmp_path):
+    """Cache.record_build pickles the diagnostics' rows into the file as it goes (no copy of
+    them all as bytes first): the same bytes, read back by the next build as they were."""
+    from teipress.commands import cache as cache_mod
+
+    rows = [(f"f{n % 7}.xml", n, 1, "warning", f"message {n}", "pointer-bare") for n in range(20000)]
+    cache_mod.Cache.record_build(tmp_path / "c", {"fingerprint": "f"}, rows)
+    data = (tmp_path / "c" / cache_mod.REPORT).read_bytes()
+    stamp, back = pickle.loads(data)
+    assert back == rows and data == pickle.dumps((stamp, rows), protocol=pickle.HIGHEST_PROTOCOL)
+    store = cache_mod.Cache(tmp_path / "c")
+    assert [d.row for d in store.last_report(store.last_build())] == rows

@@ -307,3 +307,43 @@ def test_fragments_held_in_files_beyond_the_memory_budget_give_the_same_bundle(s
                         lambda self, run: (real(self, run), written.extend(self.folder.iterdir()) if self.folder.exists() else None)[0])
     search.index_site(site, pages_per_run=3)
     assert written and digests(site / "pagefind") == held
+
+
+def test_words_held_in_a_file_read_back_equal_and_give_the_same_bundle(site, tmp_path, monkeypatch):
+    """Past SPILL_FROM the runs' words wait in a file in blocks (search.HeldWords), read back a
+    block at a time as the merge walks them: the same words, the same bundle."""
+    spill = search._Spill(tmp_path / "spill")
+    words = [(f"w{n:03d}", (n, n, 1, bytes([n % 256]) * n, n), ((f"v{n}", (0, 0, 1, b"x", 1)),) if n % 3 else ())
+             for n in range(23)]
+    monkeypatch.setattr(search.HeldWords, "BLOCK", 5)
+    kept = search.HeldWords(spill, words)
+    assert len(kept.blocks) == 5 and len(kept) == 23
+    assert list(kept) == words and list(kept) == words  # (read again: the same)
+    fragment = search.Held(spill, spill.put(b"<fragment>"), len(b"<fragment>"))
+    assert fragment.read_bytes() == b"<fragment>" and list(kept) == words
+    spill.close()
+
+    search.index_site(site, pages_per_run=3)
+    whole = digests(site / "pagefind")
+    monkeypatch.setattr(search, "SPILL_FROM", 0)
+    made = []
+    real = search.HeldWords.__init__
+    monkeypatch.setattr(search.HeldWords, "__init__",
+                        lambda self, spill, words: (real(self, spill, words), made.append(len(self.blocks)))[0])
+    search.index_site(site, pages_per_run=3)
+    assert made and max(made) > 1 and digests(site / "pagefind") == whole
+
+
+def test_pagefinds_files_the_same_in_every_run_are_held_once(site, monkeypatch):
+    """Each run's bundle carries Pagefind's scripts and WebAssembly (0.6 MB): those equal to
+    another run's are held once until the merge (search._sharing_files), and the bundle is
+    the same."""
+    search.index_site(site, pages_per_run=3)
+    whole = digests(site / "pagefind")
+    runs = []
+    real = search._sharing_files
+    monkeypatch.setattr(search, "_sharing_files", lambda run, same: runs.append(real(run, same)) or runs[-1])
+    search.index_site(site, pages_per_run=3)
+    assert len(runs) > 2 and digests(site / "pagefind") == whole
+    for name, data in runs[0].files.items():
+        assert all(r.files[name] is data for r in runs[1:] if name in r.files)

@@ -625,7 +625,7 @@ class Cache:
             return None
 
     @staticmethod
-    def record_build(dest: Path, record: dict, packed: bytes) -> None:
+    def record_build(dest: Path, record: dict, packed: list[bytes]) -> None:
         """Write the record of a complete build (*record*: what a no-op build checks) and its
         diagnostics (*packed*: Report.packed, kept as they are: at thousands of letters,
         unpacking tens of thousands of rows to pickle them again cost a tenth of a second)."""

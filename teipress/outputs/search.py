@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -37,9 +38,9 @@ PAGES_PER_RUN = 1000
 # 200 would save about 2 s of the stage's 28 s of CPU, while a one-letter build would index 200
 # pages (1.0 s of CPU) instead of 64 (0.35 s).
 RUN_PAGES = 64
-# Bytes of the runs' fragments held in memory until the merge writes them; beyond, they wait in
-# files (search._Spill).
-SPILL_FROM = 256 << 20
+# Bytes of the runs' fragments and words held in memory until the merge writes them; beyond,
+# they wait in a file (search._Spill): at 20,000 letters the runs held whole took 320 MB.
+SPILL_FROM = 64 << 20
 BUNDLE = "pagefind"
 # An element carrying data-pagefind-body; text cannot match: its "<" is written "&lt;".
 _BODY = re.compile(rb"<[A-Za-z][^<>]*?\sdata-pagefind-body[\s=/>]")
@@ -166,6 +167,7 @@ def index_site(site: Path, language: str | None = None, pages_per_run: int | Non
         shared: dict[str, bytes] = {}  # (Pagefind's files, the same in every run: read and checked once)
         if cache is None or not _patched(site, runs, keys, got, tmp, language, cache, shared, target, put, put_known):
             spilled = _Spill(tmp / "fragments")
+            same: dict[str, bytes] = {}  # (Pagefind's files by name, held once: _sharing_files)
             for n, key in enumerate(keys):
                 got[n] = spilled(got[n] or _cached_run(cache, key, shared))
             todo = [n for n, r in enumerate(got) if r is None]
@@ -173,13 +175,14 @@ def index_site(site: Path, language: str | None = None, pages_per_run: int | Non
                 indexed = _pagefind_runs(site, [runs[n] for n in todo], tmp, language)
                 with contextlib.closing(indexed):  # (a failure stops the Pagefind runs still going)
                     for n, bundle in zip(todo, indexed):
-                        got[n] = search_merge.read_run(bundle)
+                        got[n] = _sharing_files(search_merge.read_run(bundle), same)
                         shutil.rmtree(bundle)
                         if cache is not None:
                             _keep_run(cache, keys[n], got[n])
                         spilled(got[n])
                 state = search_merge.write(got, target, put, keep=None if cache is None else (
                     lambda digest, words: cache.put_object("search", search_patch.chunk_key(digest), words)))
+                spilled.close()
             except (pagefind_format.FormatError, KeyError, IndexError, TypeError, ValueError, OSError) as exc:
                 raise BuildError(f"could not merge Pagefind's indexes: {exc}") from None
             if cache is not None:
@@ -272,33 +275,109 @@ def _keep_state(cache, state: "search_patch.Merged | None", keys: list[str]) -> 
 
 
 class _Spill:
-    """Where the runs' fragments wait until the merge writes them: in memory up to SPILL_FROM
-    bytes (a site of 5,000 letters holds about 20 MB of them), in files of *folder* beyond, so
-    that the memory of the stage stays bounded however many pages the site has."""
+    """Where the runs wait until the merge writes them: in memory up to SPILL_FROM bytes (a site
+    of 5,000 letters holds about 20 MB of fragments and some 100 MB of words), beyond that in
+    one scratch file of *folder*, a run's fragments as they are and its words pickled in
+    blocks (Held, HeldWords), read back as the merge reaches them: the merge walks every run's
+    words side by side in word order, so it then holds one block a run, not every run's words,
+    and the memory of the stage stays bounded however many pages the site has."""
 
     def __init__(self, folder: Path):
         self.folder = folder
         self.held = 0
+        self.file = None
+        self.size = 0
 
     def __call__(self, run: "search_merge.Run | None") -> "search_merge.Run | None":
         if run is None:
             return None
         for lang in run.langs.values():
             size = sum(len(raw) for _, _, _, raw in lang.pages if isinstance(raw, bytes))
+            words = isinstance(lang.words, list)
+            if words:
+                size += _words_size(lang.words)
             if self.held + size <= SPILL_FROM:
                 self.held += size
                 continue
-            self.folder.mkdir(exist_ok=True)
             pages = []
-            for url, digest, words, raw in lang.pages:
+            for url, digest, count, raw in lang.pages:
                 if isinstance(raw, bytes):
-                    path = self.folder / digest
-                    if not path.exists():
-                        path.write_bytes(raw)
-                    raw = path
-                pages.append((url, digest, words, raw))
+                    raw = Held(self, self.put(raw), len(raw))
+                pages.append((url, digest, count, raw))
             lang.pages = pages
+            if words:
+                lang.words = HeldWords(self, lang.words)
         return run
+
+    def put(self, data: bytes) -> int:
+        """Write *data* at the end of the scratch file; returns where it starts."""
+        if self.file is None:
+            self.folder.mkdir(exist_ok=True)
+            self.file = open(self.folder / "spill", "w+b")
+        offset = self.size
+        os.pwrite(self.file.fileno(), data, offset)
+        self.size += len(data)
+        return offset
+
+    def read(self, offset: int, size: int) -> bytes:
+        return os.pread(self.file.fileno(), size, offset)
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+def _words_size(words: list) -> int:
+    """About the memory a run's words take as objects: their segments' bytes and some 300
+    bytes for each word's and variant's tuples, strings and numbers."""
+    return sum(300 + len(w) + len(seg[3]) + sum(250 + len(form) + len(v[3]) for form, v in variants)
+               for w, seg, variants in words)
+
+
+class Held:
+    """A fragment's bytes waiting in a _Spill's file (the merge reads them: read_bytes)."""
+
+    __slots__ = ("spill", "offset", "size")
+
+    def __init__(self, spill: _Spill, offset: int, size: int):
+        self.spill, self.offset, self.size = spill, offset, size
+
+    def read_bytes(self) -> bytes:
+        return self.spill.read(self.offset, self.size)
+
+
+class HeldWords:
+    """A run's words (search_merge.Lang.words) waiting in a _Spill's file, pickled in blocks of
+    BLOCK words: iterated in order, one block unpickled at a time (the merge walks every run at
+    once: 313 runs at 20,000 letters, so a block of 2,048 words a run held 200 MB)."""
+
+    BLOCK = 256
+
+    def __init__(self, spill: _Spill, words: list):
+        self.spill = spill
+        self.blocks = []
+        for start in range(0, len(words), self.BLOCK):
+            data = pickle.dumps(words[start:start + self.BLOCK], protocol=pickle.HIGHEST_PROTOCOL)
+            self.blocks.append((spill.put(data), len(data)))
+        self.count = len(words)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self):
+        for offset, size in self.blocks:
+            yield from pickle.loads(self.spill.read(offset, size))
+
+
+def _sharing_files(run: "search_merge.Run", same: dict[str, bytes]) -> "search_merge.Run":
+    """*run* with each of Pagefind's files (its scripts, styles and WebAssembly: 0.6 MB, the
+    same in every run) the one *same* holds by that name when their bytes are equal: at 20,000
+    letters the 313 runs' own copies took 200 MB until the merge."""
+    for name, data in run.files.items():
+        held = same.setdefault(name, data)
+        if held is not data and held == data:
+            run.files[name] = held
+    return run
 
 
 def _run_keys(runs: list[list[Path]], digests: dict, language: str | None) -> list[str]:

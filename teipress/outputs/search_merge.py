@@ -49,7 +49,9 @@ class Lang:
     fields: list[str]  # the meta fields, numbered as in the locations
     # (URL, SHA-1 of the fragment, word count, fragment file's bytes, or a file holding them)
     pages: list[tuple[str, str, int, bytes | Path]]
-    words: list[tuple]  # (word, segment, ((variant form, segment), …)) in word order
+    # (word, segment, ((variant form, segment), …)) in word order; or an iterable of them that
+    # reads them from a file (search.HeldWords)
+    words: list[tuple]
     filters: dict[str, dict[str, list[int]]]  # name → value → page numbers, in order
 
 
@@ -323,7 +325,9 @@ def _write_words(lang: str, parts: list[Lang], shifts: list[int], target: Path, 
     cutter = search_patch.Cutter(close)
     entry = search_patch.word_entry
     keep_lists = keep is not None
-    streams = [[(w, shift, seg, v) for w, seg, v in p.words] for p, shift in zip(parts, shifts)]
+    # (each run's words walked as the merge reaches them, not copied: a run's words may wait in
+    # a file, read a block at a time: search._Spill)
+    streams = [_shifted(p.words, shift) for p, shift in zip(parts, shifts)]
     for word, group in _grouped(heapq.merge(*streams, key=itemgetter(0))):
         if len(group) == 1:  # (the common case, made short)
             _, shift, seg, variants = group[0]
@@ -342,6 +346,12 @@ def _write_words(lang: str, parts: list[Lang], shifts: list[int], target: Path, 
     cutter.flush()
     bounds = fmt.chunk_bounds([(c[0], c[1]) for c in chunks])
     return [[frm, to, c[2]] for (frm, to), c in zip(bounds, chunks)], kept
+
+
+def _shifted(words, shift: int):
+    """A run's words as _write_words merges them: (word, its run's shift, segment, variants)."""
+    for w, seg, v in words:
+        yield w, shift, seg, v
 
 
 def _merged_filters(parts: list[Lang], shifts: list[int]) -> dict[str, dict[str, list[int]]]:
