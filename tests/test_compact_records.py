@@ -298,15 +298,23 @@ def test_mentions_and_letters_held_pickled_read_the_same():
     assert held["a"] is not held["a"]  # (made again at each read: nothing kept)
 
 
-def test_the_record_of_a_build_keeps_its_diagnostics_pickled_into_the_file(tmp_path):
-    """Cache.record_build pickles the diagnostics' rows into the file as it goes (no copy of
-    them all as bytes first): the same bytes, read back by the next build as they were."""
+def test_the_record_of_a_build_keeps_its_diagnostics_packed_in_parts(tmp_path, monkeypatch):
+    """Cache.record_build keeps the report's packed parts as they are (Report.packed: no rows
+    of them all made at once), and the next build reads back the rows, in order; a record of
+    another shape is no report, not a failure."""
     from teipress.commands import cache as cache_mod
+    from teipress.validation import diagnostics
 
-    rows = [(f"f{n % 7}.xml", n, 1, "warning", f"message {n}", "pointer-bare") for n in range(20000)]
-    cache_mod.Cache.record_build(tmp_path / "c", {"fingerprint": "f"}, rows)
-    data = (tmp_path / "c" / cache_mod.REPORT).read_bytes()
-    stamp, back = pickle.loads(data)
-    assert back == rows and data == pickle.dumps((stamp, rows), protocol=pickle.HIGHEST_PROTOCOL)
+    monkeypatch.setattr(diagnostics, "PACKED_AT_ONCE", 1000)
+    report = diagnostics.Report()
+    rows = [(f"f{n % 7}.xml", n, 1, "warning", f"message {n}", "pointer-bare") for n in range(2500)]
+    report.items.extend(diagnostics.Diagnostic._make(r) for r in rows)
+    packed = report.packed()
+    assert len(packed) == 3 and all(isinstance(part, bytes) for part in packed)
+    cache_mod.Cache.record_build(tmp_path / "c", {"fingerprint": "f"}, packed)
+    stamp, back = pickle.loads((tmp_path / "c" / cache_mod.REPORT).read_bytes())
+    assert back == packed
     store = cache_mod.Cache(tmp_path / "c")
     assert [d.row for d in store.last_report(store.last_build())] == rows
+    (tmp_path / "c" / cache_mod.REPORT).write_bytes(pickle.dumps((stamp, b"not parts")))
+    assert store.last_report(store.last_build()) is None
