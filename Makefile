@@ -13,7 +13,7 @@ ifneq ($(strip $(SOURCE_DATE_EPOCH)),)
 export SOURCE_DATE_EPOCH
 endif
 
-.PHONY: all build validate test system-deps npm-deps serve clean distclean bench deposit
+.PHONY: all build validate test system-deps npm-deps serve clean distclean bench deposit compiled
 
 all: build
 
@@ -23,10 +23,16 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-validate: $(STAMP)
+# teipress's modules compiled once, as pip does for a wheel: where Python writes no bytecode
+# as it imports (PYTHONDONTWRITEBYTECODE, a read-only checkout), every run compiled them again,
+# 0.2 s of each build (stale files are never read: Python checks each against its source).
+compiled: $(STAMP)
+	$(BIN)/python -m compileall -q teipress
+
+validate: compiled
 	$(BIN)/teipress validate .
 
-build: $(STAMP)
+build: compiled
 	$(BIN)/teipress build .
 
 # The archival package: build/deposit/<id>-<version>/ (BagIt 1.0) and its reproducible .zip.
@@ -45,14 +51,14 @@ $(NPM_STAMP): package.json package-lock.json
 
 npm-deps: system-deps $(NPM_STAMP)
 
-test: $(STAMP) system-deps $(NPM_STAMP)
+test: compiled system-deps $(NPM_STAMP)
 	$(BIN)/pytest
 
 # Preview the HTML edition on http://127.0.0.1:8000/, rebuilt and reloaded on every change.
-serve: $(STAMP)
+serve: compiled
 	$(BIN)/teipress serve .
 
-bench: $(STAMP)
+bench: compiled
 	$(BIN)/python scripts/benchmark.py
 
 clean:
