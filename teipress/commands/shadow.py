@@ -159,29 +159,20 @@ def walk(top: Path) -> tuple[dict[str, tuple], list[str]]:
     """Every file under *top*: relative path → (size, mtime, inode, is a plain file); and the folders."""
     files: dict[str, tuple] = {}
     folders: list[str] = []
-    stack = [("", str(top))]
-    while stack:
-        rel, path = stack.pop()
-        try:
-            entries = list(os.scandir(path))
-        except OSError:
-            continue
-        for e in entries:
-            r = f"{rel}{e.name}"
-            try:
-                if e.is_dir(follow_symlinks=False):
-                    folders.append(r)
-                    stack.append((r + "/", e.path))
-                    continue
-                st = e.stat(follow_symlinks=False)
-            except OSError:
-                continue
-            files[r] = (st.st_size, st.st_mtime_ns, st.st_ino, stat.S_ISREG(st.st_mode))
+    try:
+        fd = os.open(top, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return files, folders
+    try:
+        _walk_fd(fd, "", files, folders)
+    finally:
+        os.close(fd)
     return files, folders
 
 
-def _walk_fd(fd: int, rel: str, files: dict) -> None:
-    """walk() of the folder open as *fd*, by descriptors (its name may change meanwhile)."""
+def _walk_fd(fd: int, rel: str, files: dict, folders: list | None = None) -> None:
+    """walk() of the folder open as *fd*, by descriptors (its name may change meanwhile); its
+    folders into *folders*, when given."""
     try:
         with os.scandir(fd) as it:
             entries = list(it)
@@ -191,9 +182,11 @@ def _walk_fd(fd: int, rel: str, files: dict) -> None:
         r = f"{rel}{e.name}"
         try:
             if e.is_dir(follow_symlinks=False):
+                if folders is not None:
+                    folders.append(r)
                 sub = os.open(e.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
                 try:
-                    _walk_fd(sub, r + "/", files)
+                    _walk_fd(sub, r + "/", files, folders)
                 finally:
                     os.close(sub)
                 continue

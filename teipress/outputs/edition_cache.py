@@ -14,11 +14,11 @@ edition.toml, the metadata, the build date …): what every page reads of the ed
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import pickle
 
 from .. import held_once
 from ..commands import cache as cache_mod
+from . import key_memo
 
 KIND = "edition-page"
 
@@ -97,11 +97,9 @@ def _named(e, page_keys: dict[str, str]) -> list:
     return [(d, page_keys.get(d), n) for d, n in docs.items()]
 
 
-def _quick(*parts) -> str:
-    """A digest of *parts*, plain values (strings, numbers, tuples and lists of them), written
-    out by one repr(): for the thousands of entry keys of a register, where cache.digest's
-    repr and length of each part cost as much again."""
-    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+# (a digest of plain values by one repr(): for the thousands of entry keys of a register, where
+# cache.digest's repr and length of each part cost as much again)
+_quick = key_memo.inputs
 
 
 @held_once.ByRecord  # (json_ld_key, json_ld and entry_keys each ask it of every entry of a register)
